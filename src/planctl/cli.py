@@ -1,0 +1,142 @@
+"""planctl's command line: the group, lazy command loading, and the one exit point.
+
+Each command lives in planctl.commands.*, imported only when it runs, so that
+`planctl status` never pays for git, reports or spreadsheets.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import importlib.util
+import sys
+
+import click
+
+from . import __version__
+from .errors import PlanctlError, safe_text
+from .options import Settings, shared_options
+
+# name -> "module:attribute" under planctl.commands
+COMMANDS = {
+    "status": "status:status",
+    "overdue": "status:overdue",
+    "upcoming": "status:upcoming",
+    "leads": "status:leads",
+    "show": "show:show",
+    "check": "check:check",
+    "done": "edit:done",
+    "start": "edit:start",
+    "drop": "edit:drop",
+    "note": "edit:note",
+    "reschedule": "edit:reschedule",
+    "assign": "edit:assign",
+    "history": "audit:history",
+    "slippage": "audit:slippage",
+    "diff": "audit:diff",
+    "report": "report:report",
+    "findings": "findings:findings",
+    "compare": "findings:compare",
+    "init": "init:init",
+    "import": "importer:import_plan",
+}
+
+QUICK_START = """\b
+Quick start:
+  planctl status                      every action and its status today
+  planctl overdue --by-lead           what is late, under whoever must act
+  planctl check                       validate the plans (for editors and CI)
+  planctl show 3.1                    one action in full
+  planctl status --today 2012-10-09   as at another date
+"""
+
+
+class PlanctlGroup(click.Group):
+    def _available(self) -> dict[str, str]:
+        out = {}
+        for name, target in COMMANDS.items():
+            module = target.split(":")[0]
+            if importlib.util.find_spec(f"planctl.commands.{module}") is not None:
+                out[name] = target
+        return out
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(self._available())
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        target = self._available().get(name)
+        if target is None:
+            return None
+        module, attr = target.split(":")
+        return getattr(importlib.import_module(f"planctl.commands.{module}"), attr)
+
+    def resolve_command(self, ctx, args):
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            close = difflib.get_close_matches(name, self.list_commands(ctx), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else "; see 'planctl --help'"
+            raise click.UsageError(f"no command {name!r}{hint}", ctx)
+        return super().resolve_command(ctx, args)
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        """The one exit point: planctl's errors become one line each and exit 2."""
+        argv = sys.argv[1:] if args is None else list(args)
+        debug = "--debug" in argv
+        try:
+            super().main(args=argv, prog_name=prog_name or "planctl", complete_var=complete_var,
+                         standalone_mode=False, **extra)
+            code = 0
+        except click.exceptions.Exit as exc:
+            code = exc.exit_code
+        except click.exceptions.NoArgsIsHelpError as exc:  # pragma: no cover - click >= 8.2
+            click.echo(exc.ctx.get_help())
+            code = 0
+        except click.ClickException as exc:
+            where = ""
+            ctx = getattr(exc, "ctx", None)
+            if ctx is not None and ctx.command_path:
+                where = f" (see '{ctx.command_path} --help')"
+            click.echo(f"planctl: error: {safe_text(exc.format_message())}{where}", err=True)
+            code = 2
+        except click.exceptions.Abort:
+            click.echo("planctl: aborted", err=True)
+            code = 130
+        except PlanctlError as exc:
+            if debug:
+                raise
+            for line in exc.lines():
+                click.echo(f"planctl: error: {line}", err=True)
+            code = exc.exit_code
+        except BrokenPipeError:
+            # The reader went away (| head): stop quietly, as other Unix tools do.
+            sys.stderr.close()
+            code = 0
+        except KeyboardInterrupt:
+            code = 130
+        except Exception as exc:
+            if debug:
+                raise
+            click.echo(f"planctl: error: internal error: {safe_text(repr(exc))}; "
+                       "run again with --debug for the traceback and report it", err=True)
+            code = 2
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+@click.group(cls=PlanctlGroup, no_args_is_help=True, epilog=QUICK_START,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@shared_options
+@click.option("--debug", is_flag=True, help="Show a traceback when something fails.")
+@click.version_option(__version__, "--version", prog_name="planctl")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """planctl: track an inspection's improvement action plan kept as YAML in git.
+
+    Plans are read from ./plans (or --plans, or PLANCTL_PLANS). Statuses are
+    judged as at today, or --today DATE.
+    """
+    ctx.ensure_object(Settings).debug = debug
+
+
+main = cli

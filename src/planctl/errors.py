@@ -1,0 +1,72 @@
+"""One error hierarchy; cli.py turns each into a message and an exit code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ERROR = "error"
+WARNING = "warning"
+STRICT = "strict"  # reported by `check --strict` only
+
+
+def safe_text(text: str) -> str:
+    """Text with control characters (ANSI escapes, CR, BEL ...) made visible, for terminals."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch in "\n\t":
+            out.append(ch)
+        elif code < 0x20 or code == 0x7F or 0x80 <= code < 0xA0 or ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069":
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    column: int
+    code: str  # E... for errors, W... for warnings
+    message: str
+    severity: str = ERROR
+
+    @property
+    def location(self) -> str:
+        return f"{safe_text(self.path)}:{self.line}:{self.column}"
+
+    def for_check(self) -> str:
+        """`FILE:LINE:COL: CODE message`, the form editors and CI parse."""
+        return f"{self.location}: {self.code} {safe_text(self.message)}"
+
+    def for_error(self) -> str:
+        return f"{self.location}: {safe_text(self.message)}"
+
+
+class PlanctlError(Exception):
+    """Anything planctl reports to the user instead of a traceback."""
+
+    exit_code = 2
+
+    def lines(self) -> list[str]:
+        return [safe_text(str(self))]
+
+
+class UsageError(PlanctlError):
+    """Bad options or arguments: an unknown id, a date that cannot be read ..."""
+
+
+class PlanLoadError(PlanctlError):
+    """Plans that cannot be read; carries every problem found in every file."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problem(s) in the plans")
+        self.problems = problems
+
+    def lines(self) -> list[str]:
+        return [p.for_error() for p in self.problems]
+
+
+class GitError(PlanctlError):
+    """git is missing, or the folder is not a repository, or a revision is unknown."""

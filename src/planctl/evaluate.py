@@ -1,0 +1,132 @@
+"""Status as at a date: pure functions of (plan, date). No clock, no I/O.
+
+The rule, as documented in docs/plan-format.md:
+- progress `completed` (with no `completed:` date, or one on or before the date)
+  -> completed; `dropped` -> dropped;
+- otherwise the next open deadline drives the status. Milestones are open
+  until done (a `done:` date after the as-at date is not done yet); for a
+  timescale with several dates, each entry of `reported:` closes the next one;
+- a `repeat` action is due on its first date and every period after it
+  (monthly, quarterly, ...); each report on or before the as-at date closes the
+  earliest open occurrence, so missed reports pile up and show as overdue from
+  the first missed one;
+- when every milestone is done the action is completed, unless its timescale
+  says "ongoing", which then has no deadline (no-date).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .model import REPEAT_MONTHS, Action, Plan
+from .timescale import add_period
+
+
+@dataclass(frozen=True)
+class Row:
+    """One action as at a date: what every renderer shows."""
+
+    plan: Plan
+    action: Action
+    status: str
+    due: date | None  # the deadline that drives the status
+    due_label: str
+    days_overdue: int
+
+    @property
+    def open(self) -> bool:
+        return self.status not in ("completed", "dropped")
+
+
+@dataclass(frozen=True)
+class Summary:
+    total: int
+    completed: int
+    overdue: int
+    due_soon: int
+    on_track: int
+    no_date: int
+    dropped: int
+
+    @property
+    def percent_complete(self) -> int:
+        counted = self.total - self.dropped
+        return round(100 * self.completed / counted) if counted else 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {"total": self.total, "completed": self.completed, "overdue": self.overdue,
+                "due_soon": self.due_soon, "on_track": self.on_track, "no_date": self.no_date,
+                "dropped": self.dropped}
+
+
+def _done_by(flag: bool, on: date | None, today: date) -> bool:
+    return flag and (on is None or on <= today)
+
+
+def next_deadline(action: Action, today: date) -> tuple[date | None, str, bool]:
+    """(next open deadline, its label, every deadline met) as at `today`."""
+    if action.repeat:
+        first = action.timescale.first_due if action.timescale else None
+        if first is None:
+            return None, "", False
+        count = sum(1 for d in action.reported if d <= today)
+        return add_period(first, REPEAT_MONTHS[action.repeat] * count, "month"), "report", False
+    for ms in action.milestones:
+        if not _done_by(ms.done, ms.done_on, today):
+            return ms.due, ms.text, False
+    return None, "", bool(action.milestones)
+
+
+def evaluate_action(plan: Plan, action: Action, today: date) -> Row:
+    if action.progress == "completed" and (action.completed is None or action.completed <= today):
+        return Row(plan, action, "completed", None, "", 0)
+    if action.progress == "dropped":
+        return Row(plan, action, "dropped", None, "", 0)
+    due, label, all_met = next_deadline(action, today)
+    if due is None:
+        ongoing = action.timescale is not None and action.timescale.ongoing
+        status = "completed" if all_met and not ongoing else "no-date"
+        return Row(plan, action, status, None, "", 0)
+    if due < today:
+        return Row(plan, action, "overdue", due, label, (today - due).days)
+    if due <= today + timedelta(days=plan.due_soon_days):
+        return Row(plan, action, "due-soon", due, label, 0)
+    return Row(plan, action, "on-track", due, label, 0)
+
+
+def evaluate(plans: Iterable[Plan], today: date) -> list[Row]:
+    return [evaluate_action(plan, action, today) for plan in plans for action in plan.actions]
+
+
+def summarise(rows: Iterable[Row]) -> Summary:
+    counts = Counter(row.status for row in rows)
+    return Summary(
+        total=sum(counts.values()), completed=counts["completed"], overdue=counts["overdue"],
+        due_soon=counts["due-soon"], on_track=counts["on-track"], no_date=counts["no-date"],
+        dropped=counts["dropped"],
+    )
+
+
+def by_lead(rows: Iterable[Row]) -> list[tuple[str, list[Row]]]:
+    """Rows grouped under each lead (an action with two leads is under both), leads A-Z."""
+    groups: dict[str, list[Row]] = {}
+    for row in rows:
+        for lead in row.action.leads or ("(no lead)",):
+            groups.setdefault(lead, []).append(row)
+    return sorted(groups.items(), key=lambda item: item[0].casefold())
+
+
+def most_late_first(rows: Iterable[Row]) -> list[Row]:
+    return sorted(rows, key=lambda r: (-r.days_overdue, r.plan.id, id_sort_key(r.action.id)))
+
+
+def by_due_date(rows: Iterable[Row]) -> list[Row]:
+    return sorted(rows, key=lambda r: (r.due or date.max, r.plan.id, id_sort_key(r.action.id)))
+
+
+def id_sort_key(action_id: str) -> tuple:
+    """'3.10' after '3.9': compare the numeric parts as numbers."""
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in action_id.split("."))

@@ -1,0 +1,136 @@
+"""Options every command shares, and the few steps every command takes.
+
+The shared options are accepted before or after the command name: each is
+declared on the group and on every command, and whichever is given last wins.
+Environment variables are read only when neither was given.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import click
+
+from .errors import PlanLoadError, UsageError
+from .load import LoadResult, load_paths
+from .timescale import TimescaleError, parse_date
+
+FORMATS = ("table", "json", "csv", "markdown")
+
+
+@dataclass
+class Settings:
+    plans: tuple[str, ...] = ()
+    today: str | None = None
+    as_of: str | None = None
+    format: str | None = None
+    color: bool | None = None
+    debug: bool = False
+
+
+def settings() -> Settings:
+    ctx = click.get_current_context()
+    return ctx.find_root().ensure_object(Settings)
+
+
+def _store(name: str):
+    def callback(ctx: click.Context, param: click.Parameter, value):
+        if value is None or value == ():
+            return
+        s = ctx.find_root().ensure_object(Settings)
+        setattr(s, name, tuple(value) if isinstance(value, tuple) else value)
+
+    return callback
+
+
+def shared_options(f: Callable) -> Callable:
+    """--plans, --today, --as-of, --format and --color/--no-color, stored in Settings."""
+    opts = [
+        click.option("--plans", multiple=True, metavar="PATH", expose_value=False,
+                     callback=_store("plans"),
+                     help="Plan file or folder (repeatable). Env: PLANCTL_PLANS. "
+                          "Default: ./plans, else plans/ at the git repository's root."),
+        click.option("--today", metavar="DATE", expose_value=False, callback=_store("today"),
+                     help="Judge statuses as at DATE (e.g. 2012-10-09 or 9.10.12). "
+                          "Env: PLANCTL_TODAY."),
+        click.option("--as-of", "as_of", metavar="DATE|REV", expose_value=False,
+                     callback=_store("as_of"),
+                     help="Read the plans as committed at a git revision or date."),
+        click.option("--format", "format", metavar="FMT", expose_value=False,
+                     callback=_store("format"),
+                     help="Output format: table, json, csv or markdown."),
+        click.option("--color/--no-color", default=None, expose_value=False,
+                     callback=_store("color"),
+                     help="Colour the table (default: only on a terminal; NO_COLOR turns it off)."),
+    ]
+    for opt in reversed(opts):
+        f = opt(f)
+    return f
+
+
+def output_format(allowed: tuple[str, ...] = FORMATS) -> str:
+    fmt = (settings().format or "table").lower()
+    if fmt not in allowed:
+        raise UsageError(f"--format {fmt!r} is not available here; choose from {', '.join(allowed)}")
+    return fmt
+
+
+def find_git_root(start: Path) -> Path | None:
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def plan_paths(s: Settings | None = None) -> list[Path]:
+    s = s or settings()
+    if s.plans:
+        return [Path(p) for p in s.plans]
+    env = os.environ.get("PLANCTL_PLANS")
+    if env:
+        return [Path(p) for p in env.split(os.pathsep) if p]
+    if Path("plans").is_dir():
+        return [Path("plans")]
+    root = find_git_root(Path.cwd())
+    if root is not None and (root / "plans").is_dir():
+        return [root / "plans"]
+    raise UsageError("no plans found: there is no ./plans folder here or at the root of this git "
+                     "repository; give one with --plans PATH or PLANCTL_PLANS "
+                     "(or start one with 'planctl init')")
+
+
+def today(s: Settings | None = None) -> date:
+    """The date statuses are judged against: --today, PLANCTL_TODAY, --as-of's date, the clock."""
+    s = s or settings()
+    written = s.today or os.environ.get("PLANCTL_TODAY")
+    source = "--today" if s.today else "PLANCTL_TODAY"
+    if written:
+        try:
+            return parse_date(written)
+        except TimescaleError as exc:
+            raise UsageError(f"{source}: {exc}") from None
+    if s.as_of:
+        try:
+            return parse_date(s.as_of)
+        except TimescaleError:
+            pass
+    return date.today()
+
+
+def load(s: Settings | None = None, *, allow_errors: bool = False) -> LoadResult:
+    """The plans, as in the working tree or as of a revision; errors stop the command."""
+    s = s or settings()
+    paths = plan_paths(s)
+    if s.as_of:
+        from .gitstore import load_as_of  # only git commands pay for git
+
+        result = load_as_of(paths, s.as_of)
+    else:
+        result = load_paths(paths)
+    if result.errors and not allow_errors:
+        raise PlanLoadError(sorted(result.errors))
+    return result

@@ -1,0 +1,55 @@
+"""Renderers: one View (sections of rows) drawn as a table, CSV or Markdown.
+
+JSON is built per command (its shape is a contract, see docs/json.md) and
+written by `json_out`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    wrap: int = 0  # > 0: long text that wraps, with this share of the spare width
+    status: bool = False  # the cell is a status word, coloured in tables
+    justify: str = "left"
+
+
+@dataclass
+class Section:
+    title: str | None
+    columns: list[Column]
+    rows: list[list[str]] = field(default_factory=list)
+    statuses: list[str | None] = field(default_factory=list)  # per row, for colour
+
+    def add(self, cells: list[str], status: str | None = None) -> None:
+        self.rows.append(cells)
+        self.statuses.append(status)
+
+
+@dataclass
+class View:
+    sections: list[Section]
+    summary: str | None = None
+    empty: str = "Nothing to show."
+    group_header: str = "group"  # CSV column that carries each section's title
+
+
+def emit(view: View, fmt: str, color: bool | None = None) -> None:
+    """Write the view to stdout in a text format (table, csv, markdown)."""
+    if fmt == "table":
+        from .table import render_table  # Rich is imported only for terminal tables
+
+        render_table(view, color)
+    elif fmt == "csv":
+        from .csv import render_csv
+
+        render_csv(view)
+    elif fmt == "markdown":
+        from .markdown import render_markdown
+
+        render_markdown(view)
+    else:  # pragma: no cover - options.output_format refuses other formats
+        raise ValueError(fmt)

@@ -1,0 +1,184 @@
+"""Timescales as councils write them ("By 27.10.12", "Immediate") -> deadlines.
+
+Pure: no clock, no I/O. Dates are always read day-first (UK); a month-first
+date is an error, never a guess.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+ACCEPTED_FORMS = (
+    "accepted forms: 2012-10-27, 27.10.12, 27/10/2012, 27-10-2012, 27 October 2012, "
+    "27th Oct 2012, October 2012, 'By 27.10.12', 'Immediate', 'within 3 months', "
+    "'ongoing', 'TBC'"
+)
+
+MONTHS = {
+    name: number
+    for number in range(1, 13)
+    for name in (calendar.month_name[number].lower(), calendar.month_abbr[number].lower())
+}
+MONTHS["sept"] = 9
+
+_MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
+
+# One alternation, tried left to right at each position, so "27 Oct 2012" is one
+# date and not "Oct 2012" with a stray 27.
+_DATE_RE = re.compile(
+    rf"""
+    (?<![\w.\/-])(?:
+        (?P<iso_y>\d{{4}})-(?P<iso_m>\d{{1,2}})-(?P<iso_d>\d{{1,2}})
+      | (?P<num_d>\d{{1,2}})(?P<sep>[./-])(?P<num_m>\d{{1,2}})(?P=sep)(?P<num_y>\d{{4}}|\d{{2}})
+      | (?P<name_d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<name_m>{_MONTH_RE})\.?,?\s+(?P<name_y>\d{{4}})
+      | (?P<mon_m>{_MONTH_RE})\.?\s+(?P<mon_y>\d{{4}})
+    )(?![\w\/-]|\.\d)
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# Looks like a date but matched none of the forms above (e.g. "10/27", "27.10").
+_NEAR_DATE_RE = re.compile(r"\d{1,4}\s*[./-]\s*\d{1,2}(?:\s*[./-]\s*\d{1,4})?")
+
+_WITHIN_RE = re.compile(
+    r"^\s*within\s+(?P<n>\d+|one|two|three|four|six|twelve)\s+(?P<unit>day|week|month|year)s?\s*"
+    r"(?:of\s+(?:publication|the\s+report|publication\s+of\s+the\s+report))?\s*$",
+    re.IGNORECASE,
+)
+_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "six": 6, "twelve": 12}
+_IMMEDIATE_RE = re.compile(r"^\s*(immediate(ly)?|with\s+immediate\s+effect|now)\s*$", re.I)
+_ONGOING_RE = re.compile(r"\b(ongoing|on-going|continuous)\b", re.I)
+_TBC_RE = re.compile(r"^\s*(tbc|tba|to\s+be\s+(confirmed|agreed|decided)\b.*)\s*$", re.I)
+_LABEL_TRIM = re.compile(r"^[\s,;:&-]*(and\s+|then\s+)?|[\s,;:&(-]*(by|on|before|for)?[\s(]*$", re.I)
+
+
+class TimescaleError(ValueError):
+    """A timescale that cannot be read; the message says why and what is accepted."""
+
+
+@dataclass(frozen=True)
+class Deadline:
+    due: date
+    label: str  # the words around the date, e.g. "Initial report"
+
+
+@dataclass(frozen=True)
+class Timescale:
+    text: str  # as written, shown to people
+    deadlines: tuple[Deadline, ...] = ()
+    ongoing: bool = False
+    tbc: bool = False
+
+    @property
+    def first_due(self) -> date | None:
+        return self.deadlines[0].due if self.deadlines else None
+
+
+def _make_date(year: int, month: int, day: int, written: str) -> date:
+    if year < 100:
+        year += 2000
+    if not 1 <= month <= 12:
+        if 1 <= day <= 12 and 1 <= month <= 31:
+            raise TimescaleError(
+                f"{written!r} looks month-first; planctl reads dates day-first (UK), "
+                f"so write {month}.{day}.{str(year)[2:]} for {calendar.month_name[day]} {month}"
+            )
+        raise TimescaleError(f"{written!r} is not a date: there is no month {month}")
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        raise TimescaleError(
+            f"{written!r} is not a date: {calendar.month_name[month]} {year} has {last} days"
+        )
+    return date(year, month, day)
+
+
+def _match_to_date(m: re.Match[str]) -> date:
+    written = m.group(0)
+    if m.group("iso_y"):
+        return _make_date(int(m["iso_y"]), int(m["iso_m"]), int(m["iso_d"]), written)
+    if m.group("num_d"):
+        return _make_date(int(m["num_y"]), int(m["num_m"]), int(m["num_d"]), written)
+    if m.group("name_d"):
+        month = MONTHS[m["name_m"].lower()]
+        return _make_date(int(m["name_y"]), month, int(m["name_d"]), written)
+    month = MONTHS[m["mon_m"].lower()]
+    year = int(m["mon_y"])
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def parse_date(text: str) -> date:
+    """One date in any accepted form, and nothing else (for --today, completed:, updates)."""
+    m = _DATE_RE.fullmatch(text.strip())
+    if m is None:
+        raise TimescaleError(f"{text.strip()!r} is not a date; {ACCEPTED_FORMS}")
+    return _match_to_date(m)
+
+
+def _add_months(start: date, months: int) -> date:
+    year, month0 = divmod(start.month - 1 + months, 12)
+    year += start.year
+    day = min(start.day, calendar.monthrange(year, month0 + 1)[1])
+    return date(year, month0 + 1, day)
+
+
+def add_period(start: date, n: int, unit: str) -> date:
+    """start + n units; months clamp to the month's last day (31 Jan + 1 month = 28/29 Feb)."""
+    unit = unit.lower().rstrip("s")
+    if unit == "day":
+        return start + timedelta(days=n)
+    if unit == "week":
+        return start + timedelta(weeks=n)
+    if unit == "month":
+        return _add_months(start, n)
+    if unit == "year":
+        return _add_months(start, 12 * n)
+    raise ValueError(unit)
+
+
+def _label(fragment: str) -> str:
+    return _LABEL_TRIM.sub("", fragment).strip()
+
+
+def parse_timescale(text: str, published: date | None = None) -> Timescale:
+    """Read a timescale. `published` anchors "Immediate" and "within N months"."""
+    stripped = " ".join(text.split())
+    if not stripped:
+        raise TimescaleError(f"the timescale is empty; {ACCEPTED_FORMS}")
+    if _TBC_RE.match(stripped):
+        return Timescale(stripped, tbc=True)
+
+    relative = _IMMEDIATE_RE.match(stripped) or _WITHIN_RE.match(stripped)
+    if relative:
+        if published is None:
+            raise TimescaleError(
+                f"{stripped!r} is relative to publication, but the plan has no "
+                "plan.inspection.published date"
+            )
+        if relative.re is _IMMEDIATE_RE:
+            return Timescale(stripped, (Deadline(published, ""),))
+        n = relative["n"].lower()
+        count = _WORD_NUMBERS.get(n) or int(n)
+        return Timescale(stripped, (Deadline(add_period(published, count, relative["unit"]), ""),))
+
+    deadlines: list[Deadline] = []
+    previous_end = 0
+    for m in _DATE_RE.finditer(stripped):
+        deadlines.append(Deadline(_match_to_date(m), _label(stripped[previous_end : m.start()])))
+        previous_end = m.end()
+    rest = _DATE_RE.sub(" ", stripped)
+    near = _NEAR_DATE_RE.search(rest)
+    if near:
+        raise TimescaleError(f"{near.group(0)!r} in {stripped!r} is not a date; {ACCEPTED_FORMS}")
+    ongoing = bool(_ONGOING_RE.search(stripped))
+    if not deadlines and not ongoing:
+        raise TimescaleError(f"no date in timescale {stripped!r}; {ACCEPTED_FORMS}")
+    for earlier, later in zip(deadlines, deadlines[1:], strict=False):
+        if later.due < earlier.due:
+            raise TimescaleError(
+                f"the dates in {stripped!r} go backwards ({later.due:%d.%m.%y} after "
+                f"{earlier.due:%d.%m.%y}); milestones must be in order"
+            )
+    return Timescale(stripped, tuple(deadlines), ongoing=ongoing)

@@ -1,0 +1,145 @@
+"""Rows -> Views (and JSON dicts): what each read command shows, independent of format."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from .evaluate import Row, Summary, by_lead, id_sort_key, summarise
+from .model import Plan
+from .render import Column, Section, View
+from .render.json import action_dict, iso
+
+
+def show_date(d: date | None) -> str:
+    return f"{d.day} {d:%b %Y}" if d else ""
+
+
+def summary_line(summary: Summary, today: date) -> str:
+    return (
+        f"{summary.total} actions: {summary.completed} completed "
+        f"({summary.percent_complete}%), {summary.overdue} overdue, {summary.due_soon} due soon, "
+        f"{summary.on_track} on track, {summary.no_date} no date, {summary.dropped} dropped "
+        f"- as at {show_date(today)}"
+    )
+
+
+def action_columns(many_plans: bool) -> list[Column]:
+    cols = [Column("Plan")] if many_plans else []
+    return cols + [
+        Column("ID"),
+        Column("Action", wrap=5),
+        Column("Lead", wrap=2),
+        Column("Timescale", wrap=2),
+        Column("Due"),
+        Column("Status", status=True),
+        Column("Late", justify="right"),
+    ]
+
+
+def action_cells(row: Row, many_plans: bool) -> list[str]:
+    a = row.action
+    cells = [row.plan.id] if many_plans else []
+    late = f"{row.days_overdue}d" if row.status == "overdue" else ""
+    return cells + [a.id, a.text, "; ".join(a.leads), a.timescale_text, show_date(row.due),
+                    row.status, late]
+
+
+def actions_section(title: str | None, rows: Sequence[Row], many_plans: bool) -> Section:
+    section = Section(title, action_columns(many_plans))
+    for row in rows:
+        section.add(action_cells(row, many_plans), row.status)
+    return section
+
+
+def many(plans: Sequence[Plan]) -> bool:
+    return len(plans) > 1
+
+
+def actions_view(rows: Sequence[Row], plans: Sequence[Plan], today: date, empty: str) -> View:
+    return View([actions_section(None, rows, many(plans))],
+                summary=summary_line(summarise(rows), today), empty=empty)
+
+
+def actions_json(rows: Sequence[Row], today: date, **extra) -> dict:
+    return {"as_of": iso(today), **extra,
+            "actions": [action_dict(r, today) for r in rows],
+            "summary": summarise(rows).as_dict()}
+
+
+def by_lead_view(rows: Sequence[Row], plans: Sequence[Plan], today: date) -> View:
+    sections = [actions_section(f"{lead} ({len(group)})", group, many(plans))
+                for lead, group in by_lead(rows)]
+    return View(sections, summary=f"{len(rows)} overdue actions as at {show_date(today)}",
+                empty=f"Nothing overdue as at {show_date(today)}.", group_header="lead")
+
+
+def by_lead_json(rows: Sequence[Row], today: date) -> dict:
+    return {"as_of": iso(today),
+            "leads": [{"lead": lead, "count": len(group),
+                       "actions": [action_dict(r, today) for r in group]}
+                      for lead, group in by_lead(rows)]}
+
+
+def recommendation_rollup(rows: Sequence[Row]) -> list[dict]:
+    """Per recommendation: counts by status and % complete, in plan order."""
+    out: dict[tuple[str, str], dict] = {}
+    for row in rows:
+        key = (row.plan.id, row.action.recommendation)
+        if key not in out:
+            rec = next(r for r in row.plan.recommendations if r.id == row.action.recommendation)
+            out[key] = {"plan": row.plan.id, "id": rec.id, "text": rec.text, "rows": []}
+        out[key]["rows"].append(row)
+    result = []
+    for item in out.values():
+        s = summarise(item.pop("rows"))
+        result.append({**item, **s.as_dict(), "percent_complete": s.percent_complete})
+    return sorted(result, key=lambda r: (r["plan"], id_sort_key(r["id"])))
+
+
+def rollup_view(rows: Sequence[Row], plans: Sequence[Plan], today: date) -> View:
+    cols = ([Column("Plan")] if many(plans) else []) + [
+        Column("Rec"), Column("Recommendation", wrap=1), Column("Actions", justify="right"),
+        Column("Done", justify="right"), Column("Overdue", justify="right"),
+        Column("Due soon", justify="right"), Column("Complete", justify="right"),
+        Column("Status", status=True),
+    ]
+    section = Section(None, cols)
+    for r in recommendation_rollup(rows):
+        worst = ("overdue" if r["overdue"] else "due-soon" if r["due_soon"]
+                 else "completed" if r["completed"] + r["dropped"] == r["total"] else "on-track")
+        cells = ([r["plan"]] if many(plans) else []) + [
+            r["id"], r["text"], str(r["total"]), str(r["completed"]), str(r["overdue"]),
+            str(r["due_soon"]), f"{r['percent_complete']}%", worst]
+        section.add(cells, worst)
+    return View([section], summary=summary_line(summarise(rows), today))
+
+
+def leads_table(rows: Sequence[Row], plans: Sequence[Plan]) -> list[dict]:
+    """Each lead (declared or only written on actions) with counts; busiest overdue first."""
+    counts: dict[str, dict] = {}
+    for plan in plans:
+        for lead in plan.leads:
+            counts.setdefault(lead.name, {"lead": lead.name, "key": lead.key})
+    for lead, group in by_lead(rows):
+        entry = counts.setdefault(lead, {"lead": lead, "key": None})
+        s = summarise(group)
+        entry.update(total=s.total, open=s.overdue + s.due_soon + s.on_track + s.no_date,
+                     overdue=s.overdue, due_soon=s.due_soon, completed=s.completed)
+    for entry in counts.values():
+        for k in ("total", "open", "overdue", "due_soon", "completed"):
+            entry.setdefault(k, 0)
+    return sorted(counts.values(), key=lambda e: (-e["overdue"], -e["open"], e["lead"].casefold()))
+
+
+def leads_view(entries: list[dict], today: date) -> View:
+    section = Section(None, [Column("Lead", wrap=1), Column("Open", justify="right"),
+                             Column("Overdue", justify="right"), Column("Due soon", justify="right"),
+                             Column("Completed", justify="right"), Column("Total", justify="right")])
+    for e in entries:
+        status = "overdue" if e["overdue"] else "due-soon" if e["due_soon"] else None
+        section.add([e["lead"], str(e["open"]), str(e["overdue"]), str(e["due_soon"]),
+                     str(e["completed"]), str(e["total"])], status)
+    section.columns[2] = Column("Overdue", justify="right", status=True)
+    return View([section], summary=f"{len(entries)} leads - as at {show_date(today)}",
+                empty="No leads.")
