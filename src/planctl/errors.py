@@ -9,6 +9,10 @@ WARNING = "warning"
 STRICT = "strict"  # reported by `check --strict` only
 
 
+# Bidirectional overrides can make a terminal line read differently from its bytes.
+_BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def safe_text(text: str) -> str:
     """Text with control characters (ANSI escapes, CR, BEL ...) made visible, for terminals."""
     out = []
@@ -16,7 +20,7 @@ def safe_text(text: str) -> str:
         code = ord(ch)
         if ch in "\n\t":
             out.append(ch)
-        elif code < 0x20 or code == 0x7F or 0x80 <= code < 0xA0 or ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069":
+        elif code < 0x20 or code == 0x7F or 0x80 <= code < 0xA0 or ch in _BIDI:
             out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
         else:
             out.append(ch)

@@ -600,8 +600,10 @@ def _read_milestones(r: _Reader, node, where: str, ctx: _Context) -> tuple[Miles
         if len(ts.deadlines) != 1:
             r.report(m["due"][1], "E020", f"{where} milestone due needs exactly one date")
             continue
-        text = r.text(m["text"][1], f"{where} milestone text") if "text" in m else ts.deadlines[0].label
-        done, done_on = r.boolean_or_date(m["done"][1], f"{where} milestone done") if "done" in m else (False, None)
+        label = ts.deadlines[0].label
+        text = r.text(m["text"][1], f"{where} milestone text") if "text" in m else label
+        done, done_on = (r.boolean_or_date(m["done"][1], f"{where} milestone done")
+                         if "done" in m else (False, None))
         milestones.append(Milestone(ts.deadlines[0].due, text or "", done, done_on))
     milestones.sort(key=lambda ms: ms.due)
     return tuple(milestones)
