@@ -83,9 +83,10 @@ class PlanctlGroup(click.Group):
         argv = sys.argv[1:] if args is None else list(args)
         debug = "--debug" in argv
         try:
-            super().main(args=argv, prog_name=prog_name or "planctl", complete_var=complete_var,
-                         standalone_mode=False, **extra)
-            code = 0
+            # Without standalone mode Click returns ctx.exit()'s code instead of exiting.
+            returned = super().main(args=argv, prog_name=prog_name or "planctl",
+                                    complete_var=complete_var, standalone_mode=False, **extra)
+            code = returned if isinstance(returned, int) else 0
         except click.exceptions.Exit as exc:
             code = exc.exit_code
         except click.exceptions.NoArgsIsHelpError as exc:  # pragma: no cover - click >= 8.2

@@ -517,7 +517,7 @@ def _read_action(r: _Reader, node, rec_id: str, pos: int, ctx: _Context) -> Acti
         )
     else:
         milestones = ()
-    if timescale is None and "milestones" not in m and progress not in ("completed", "dropped"):
+    if "due" not in m and "milestones" not in m and progress not in ("completed", "dropped"):
         r.warn(node, "W106", f"{where} has no 'due:'; write a date, 'ongoing' or 'TBC'")
 
     if text is None:

@@ -84,13 +84,15 @@ def _make_date(year: int, month: int, day: int, written: str) -> date:
         if 1 <= day <= 12 and 1 <= month <= 31:
             raise TimescaleError(
                 f"{written!r} looks month-first; planctl reads dates day-first (UK), "
-                f"so write {month}.{day}.{str(year)[2:]} for {calendar.month_name[day]} {month}"
+                f"so write {month}.{day}.{str(year)[2:]} for {calendar.month_name[day]} {month}; "
+                + ACCEPTED_FORMS
             )
-        raise TimescaleError(f"{written!r} is not a date: there is no month {month}")
+        raise TimescaleError(f"{written!r} is not a date: there is no month {month}; {ACCEPTED_FORMS}")
     last = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last:
         raise TimescaleError(
-            f"{written!r} is not a date: {calendar.month_name[month]} {year} has {last} days"
+            f"{written!r} is not a date: {calendar.month_name[month]} {year} has {last} days; "
+            + ACCEPTED_FORMS
         )
     return date(year, month, day)
 

@@ -16,12 +16,13 @@ def show_date(d: date | None) -> str:
 
 
 def summary_line(summary: Summary, today: date) -> str:
-    return (
-        f"{summary.total} actions: {summary.completed} completed "
-        f"({summary.percent_complete}%), {summary.overdue} overdue, {summary.due_soon} due soon, "
-        f"{summary.on_track} on track, {summary.no_date} no date, {summary.dropped} dropped "
-        f"- as at {show_date(today)}"
-    )
+    parts = [f"{summary.completed} completed ({summary.percent_complete}%)",
+             f"{summary.overdue} overdue", f"{summary.due_soon} due soon",
+             f"{summary.on_track} on track"]
+    # Rare statuses only when present, so the line stays short enough to read.
+    parts += [f"{n} {word}" for n, word in ((summary.no_date, "no date"),
+                                             (summary.dropped, "dropped")) if n]
+    return f"{summary.total} actions: {', '.join(parts)} - as at {show_date(today)}"
 
 
 def action_columns(many_plans: bool) -> list[Column]:

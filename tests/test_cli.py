@@ -1,0 +1,256 @@
+"""The command line as a user meets it: tables, JSON, colour, errors and exit codes."""
+
+import json
+import re
+import os
+import subprocess
+
+import pytest
+
+from conftest import BUNDLED, planctl_exe
+
+ACTION_KEYS = {"plan", "recommendation", "id", "text", "leads", "due", "timescale", "status",
+               "days_overdue", "progress", "report_to", "latest_update"}
+
+
+def test_status_table_lists_every_action_and_ends_with_a_summary(run, bundled):
+    result = run("status", "--today", "2012-10-09")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    tail = " ".join(" ".join(lines[-2:]).split())
+    assert tail.endswith("62 actions: 6 completed (10%), 19 overdue, 0 due soon, 37 on track - as at "
+                         "9 Oct 2012")
+    ids = {line.split()[0] for line in lines if re.match(r"\d+\.\d+ ", line)}
+    assert {"1.1", "8.6", "13.2", "19.3"} <= ids and len(ids) == 62
+
+
+def test_status_json_matches_the_contract(run, bundled):
+    data = json.loads(run("status", "--today", "2012-10-09", "--format", "json").stdout)
+    assert data["as_of"] == "2012-10-09"
+    assert data["summary"] == {"total": 62, "completed": 6, "overdue": 19, "due_soon": 0,
+                               "on_track": 37, "no_date": 0, "dropped": 0}
+    first = next(a for a in data["actions"] if a["id"] == "3.1")
+    assert set(first) == ACTION_KEYS
+    assert {k: first[k] for k in ("plan", "recommendation", "leads", "due", "timescale", "status",
+                                  "days_overdue", "progress")} == {
+        "plan": "thurrock-2012-slac", "recommendation": "3", "leads": ["Service Manager FST"],
+        "due": "2012-09-14", "timescale": "By 14.9.12", "status": "overdue",
+        "days_overdue": 25, "progress": "not-started"}
+
+
+def test_overdue_by_lead_on_committee_day_table_and_json_agree(run, bundled):
+    table = run("overdue", "--by-lead", "--today", "2012-10-09")
+    data = json.loads(run("overdue", "--by-lead", "--today", "2012-10-09", "--format", "json").stdout)
+    assert table.exit_code == 0
+    groups = {g["lead"]: [a["id"] for a in g["actions"]] for g in data["leads"]}
+    assert groups["Head of Care and Targeted Outcomes"] == ["5.2", "6.2", "10.2"]
+    assert groups["Designated Doctor/Nurse for LAC"] == ["16.1"]
+    assert sum(len(v) for v in groups.values()) == 19
+    for lead, ids in groups.items():
+        assert f"{lead} ({len(ids)})" in table.stdout
+    assert "19 overdue actions as at 9 Oct 2012" in table.stdout
+
+
+def test_overdue_is_most_late_first(run, bundled):
+    data = json.loads(run("overdue", "--today", "2012-10-09", "--format", "json").stdout)
+    days = [a["days_overdue"] for a in data["actions"]]
+    assert days == sorted(days, reverse=True) and data["actions"][0]["id"] == "6.1"
+
+
+def test_overdue_exit_code_only_when_asked(run, bundled):
+    assert run("overdue", "--today", "2012-10-09").exit_code == 0
+    assert run("overdue", "--today", "2012-10-09", "--exit-code").exit_code == 1
+    assert run("overdue", "--today", "2012-03-01", "--exit-code").exit_code == 0
+
+
+def test_options_before_or_after_the_command_mean_the_same(run, bundled):
+    a = run("--today", "2012-10-09", "overdue", "--format", "json").stdout
+    b = run("overdue", "--today", "2012-10-09", "--format", "json").stdout
+    assert a == b and json.loads(a)["as_of"] == "2012-10-09"
+
+
+def test_environment_variables(run, bundled, tmp_path):
+    env = {"PLANCTL_TODAY": "9.10.12", "PLANCTL_PLANS": str(bundled)}
+    out = run("status", "--format", "json", env=env).stdout
+    assert json.loads(out)["as_of"] == "2012-10-09"
+    # An explicit option wins over the environment, wherever it is written.
+    out = run("--today", "2012-11-01", "status", "--format", "json", env=env).stdout
+    assert json.loads(out)["as_of"] == "2012-11-01"
+
+
+def test_filters(run, bundled):
+    def ids(*args):
+        out = run("status", "--today", "2012-10-09", "--format", "json", *args).stdout
+        return [a["id"] for a in json.loads(out)["actions"]]
+
+    assert ids("--lead", "SM QA", "--rec", "1") == ["1.4"]
+    assert ids("--body", "SMT") == ["1.2", "1.3"]
+    assert ids("--status", "completed") == ["1.1", "2.1", "9.1", "10.1", "15.1", "17.1"]
+    assert ids("--lead", "head-cato", "--status", "overdue") == ["5.2", "6.2", "10.2"]
+
+
+def test_unknown_lead_filter_suggests_one(run, bundled):
+    result = run("status", "--lead", "Service Manger QA")
+    assert result.exit_code == 2
+    assert "did you mean 'Service Manager QA'?" in result.stderr
+
+
+def test_by_rec_rolls_up(run, bundled):
+    data = json.loads(run("status", "--by-rec", "--today", "2012-10-09", "--format", "json").stdout)
+    rec = {r["id"]: r for r in data["recommendations"]}
+    assert len(rec) == 19
+    assert (rec["8"]["total"], rec["5"]["overdue"], rec["1"]["completed"]) == (6, 3, 1)
+
+
+def test_upcoming_lists_what_falls_due_by_date(run, bundled):
+    data = json.loads(run("upcoming", "--today", "2012-10-09", "--days", "20", "--format", "json").stdout)
+    dues = [a["due"] for a in data["actions"]]
+    assert dues and set(dues) == {"2012-10-27"} and data["until"] == "2012-10-29"
+    lscb = json.loads(run("upcoming", "--today", "2012-10-09", "--days", "200", "--body", "LSCB",
+                          "--format", "json").stdout)
+    assert all("LSCB" in a["report_to"] for a in lscb["actions"])
+    assert [a["due"] for a in lscb["actions"]] == sorted(a["due"] for a in lscb["actions"])
+
+
+def test_leads_counts(run, bundled):
+    data = json.loads(run("leads", "--today", "2012-10-09", "--format", "json").stdout)
+    qa = next(e for e in data["leads"] if e["lead"] == "Service Manager QA")
+    assert (qa["total"], qa["completed"], qa["overdue"]) == (15, 1, 2)
+    assert data["leads"][0]["overdue"] >= data["leads"][-1]["overdue"]
+
+
+def test_show_action_and_recommendation(run, bundled):
+    out = run("show", "13.2", "--today", "2012-10-09").stdout
+    assert "Initial report" in out and "27 Oct 2012" in out and "Local Safeguarding" in out
+    data = json.loads(run("show", "8", "--format", "json").stdout)
+    assert [a["id"] for a in data["recommendation"]["actions"]] == [f"8.{i}" for i in range(1, 7)]
+
+
+def test_unknown_id_gives_the_nearest(run, bundled):
+    result = run("show", "3.11")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("planctl: error: no action or recommendation '3.11'; nearest:")
+
+
+def test_check_clean_plan_exits_zero_with_its_warning(run, bundled):
+    result = run("check")
+    assert result.exit_code == 0
+    assert result.stdout.count("\n") == 1 and ":173:14: W103 action 6.1 is due 27 March 2012" in result.stdout
+    assert "0 error(s), 1 warning(s)" in result.stderr
+    strict = run("check", "--strict")
+    assert strict.exit_code == 1 and "S201 action 1.1 is completed" in strict.stdout
+
+
+def test_broken_plan_one_line_per_problem(run, write_plan):
+    write_plan("""\
+        plan: {title: T}
+        recommendations:
+          - text: R
+            actions:
+              - {text: a, lead: x, due: 31.9.12}
+              - {text: b, lead: x, due: 1.1.13, stauts: done}
+        """)
+    check = run("check")
+    assert check.exit_code == 1
+    assert check.stdout.splitlines() == [
+        "plans/p.yaml:5:33: E020 action 1.1 due: '31.9.12' is not a date: September 2012 has 30 days; "
+        "accepted forms: 2012-10-27, 27.10.12, 27/10/2012, 27-10-2012, 27 October 2012, "
+        "27th Oct 2012, October 2012, 'By 27.10.12', 'Immediate', 'within 3 months', 'ongoing', 'TBC'",
+        "plans/p.yaml:6:41: E012 unknown key 'stauts' in action 1.2; did you mean 'status'?",
+    ]
+    status = run("status")
+    assert status.exit_code == 2 and status.stdout == ""
+    lines = status.stderr.splitlines()
+    assert len(lines) == 2 and all(line.startswith("planctl: error: plans/p.yaml:") for line in lines)
+
+
+def test_bad_today_and_bad_format_are_usage_errors(run, bundled):
+    result = run("status", "--today", "31.9.12")
+    assert result.exit_code == 2 and "--today: '31.9.12' is not a date" in result.stderr
+    result = run("status", "--format", "yaml")
+    assert result.exit_code == 2 and "choose from table, json, csv, markdown" in result.stderr
+
+
+def test_mistyped_command_gets_a_suggestion(run):
+    result = run("statsu")
+    assert result.exit_code == 2 and "did you mean 'status'?" in result.stderr
+
+
+def test_no_plans_folder_says_how_to_fix(run):
+    result = run("status")
+    assert result.exit_code == 2 and "--plans PATH" in result.stderr
+
+
+def test_plans_found_at_git_root_from_a_subfolder(run, bundled, git_repo, tmp_path, monkeypatch):
+    (tmp_path / "docs").mkdir()
+    monkeypatch.chdir(tmp_path / "docs")
+    assert json.loads(run("status", "--format", "json").stdout)["summary"]["total"] == 62
+
+
+def test_csv_and_markdown(run, bundled):
+    csv_out = run("overdue", "--today", "2012-10-09", "--format", "csv").stdout
+    assert csv_out.splitlines()[0] == "ID,Action,Lead,Timescale,Due,Status,Late"
+    assert len(csv_out.splitlines()) == 20
+    md = run("overdue", "--by-lead", "--today", "2012-10-09", "--format", "markdown").stdout
+    assert "## Open Door (1)" in md and "| 19.1 |" in md
+
+
+def test_colour_only_when_asked_or_on_a_terminal(run, bundled):
+    piped = run("status", "--today", "2012-10-09").stdout
+    assert "\x1b[" not in piped
+    forced = run("status", "--today", "2012-10-09", "--color").stdout
+    assert "\x1b[" in forced and "overdue" in forced
+    assert "\x1b[" not in run("status", "--today", "2012-10-09", "--no-color").stdout
+    env_forced = run("status", "--today", "2012-10-09", env={"FORCE_COLOR": "1"}).stdout
+    assert "\x1b[" in env_forced
+    no_color = run("status", "--today", "2012-10-09", env={"FORCE_COLOR": "1", "NO_COLOR": "1"}).stdout
+    assert "\x1b[31" not in no_color
+
+
+def test_table_fits_the_terminal_width(run, bundled):
+    for width in ("80", "140"):
+        out = run("status", "--today", "2012-10-09", env={"COLUMNS": width}).stdout
+        assert max(len(line.rstrip()) for line in out.splitlines()[:-1]) <= int(width)
+
+
+def test_plan_text_cannot_drive_the_terminal(run, write_plan):
+    write_plan("plan: {title: T}\nrecommendations: [{text: R, actions: "
+               "[{text: \"evil \\e[2J\\e]0;owned\\a text\", due: 1.1.13}]}]\n")
+    out = run("status", "--color", "--today", "2012-10-09").stdout
+    assert "\x1b[2J" not in out and "\x1b]0" not in out and "\\x1b[2J" in out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["status"], ["overdue", "--by-lead"], ["upcoming"], ["leads"], ["show", "3.1"], ["check"]],
+)
+def test_installed_console_script(args, bundled):
+    env = {k: v for k, v in os.environ.items() if k != "FORCE_COLOR"}
+    proc = subprocess.run([*planctl_exe(), *args, "--today", "2012-10-09"], capture_output=True,
+                          text=True, env=env, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout and "\x1b[" not in proc.stdout and "Traceback" not in proc.stderr
+
+
+def test_python_m_and_version():
+    import sys
+
+    from planctl import __version__
+
+    proc = subprocess.run([sys.executable, "-m", "planctl", "--version"], capture_output=True, text=True)
+    assert proc.returncode == 0 and __version__ in proc.stdout
+
+
+def test_json_output_does_not_import_rich(bundled):
+    import sys
+
+    code = ("import sys; from planctl.cli import main\n"
+            "try:\n    main(['status', '--format', 'json'])\n"
+            "except SystemExit:\n    pass\n"
+            "print('RICH' if any(m.startswith('rich') for m in sys.modules) else 'NO-RICH', file=sys.stderr)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.stderr.strip().endswith("NO-RICH")
+
+
+def test_bundled_plan_is_the_default_in_the_repo():
+    assert BUNDLED.exists()

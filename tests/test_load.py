@@ -1,0 +1,199 @@
+"""Loading plans: what people typed is what they get, and every problem says where."""
+
+import textwrap
+from datetime import date
+
+from planctl.load import load_paths, load_text
+
+
+def load(text: str, path: str = "plans/p.yaml"):
+    plan, problems, _ = load_text(textwrap.dedent(text), path)
+    return plan, problems
+
+
+MINIMAL = """\
+plan:
+  title: T
+  version: 1.10
+leads:
+  NO: Norway Office
+  sm-qa:
+    name: Service Manager QA
+    aliases: [SM QA]
+recommendations:
+  - id: 3
+    text: R
+    actions:
+      - id: 3.10
+        text: A
+        due: 2012-10-27
+        lead: NO
+      - id: 3.1
+        text: B
+        due: By 27.10.12
+        lead: SM QA
+        status: no
+"""
+
+
+def test_implicit_typing_never_changes_what_was_typed():
+    plan, problems = load(MINIMAL.replace("        status: no\n", ""))
+    assert [p.message for p in problems] == []
+    assert plan.version == "1.10"
+    actions = list(plan.actions)
+    assert [a.id for a in actions] == ["3.10", "3.1"]
+    assert plan.recommendations[0].id == "3"
+    assert actions[0].leads == ("Norway Office",)  # the lead key NO, not False
+    assert actions[1].leads == ("Service Manager QA",)  # resolved through its alias
+    assert actions[0].timescale.first_due == date(2012, 10, 27)
+
+
+def test_status_no_is_an_error_not_a_boolean():
+    _, problems = load(MINIMAL)
+    assert [(p.code, p.line, p.column) for p in problems] == [("E021", 21, 17)]
+    assert "'no' is not one of not-started, in-progress, completed, dropped" in problems[0].message
+
+
+def test_duplicate_keys_are_errors_with_both_lines():
+    _, problems = load("""\
+        plan:
+          title: T
+          title: U
+        recommendations: []
+        """)
+    assert [(p.code, p.line, p.column) for p in problems] == [("E013", 3, 3)]
+    assert "duplicate key 'title' in plan (first on line 2)" in problems[0].message
+
+
+def test_unknown_keys_suggest_the_nearest():
+    _, problems = load("""\
+        plan: {title: T}
+        recommendations:
+          - text: R
+            actions:
+              - text: A
+                due: 1.1.13
+                lead: x
+                stauts: done
+        """)
+    codes = [(p.code, p.line, p.message) for p in problems if p.code == "E012"]
+    assert codes == [("E012", 8, "unknown key 'stauts' in action 1.1; did you mean 'status'?")]
+
+
+def test_x_keys_are_left_for_the_user():
+    plan, problems = load("plan: {title: T, x-sharepoint: 42}\nrecommendations: []\n")
+    assert problems == [] and plan.title == "T"
+
+
+def test_all_problems_are_collected_not_just_the_first():
+    _, problems = load("""\
+        plan: {title: T}
+        recommendations:
+          - text: R
+            actions:
+              - text: A
+                due: 31.9.12
+              - text: B
+                due: 10/27/12
+              - due: 1.1.13
+        """)
+    errors = [(p.code, p.line) for p in problems if p.severity == "error"]
+    assert errors == [("E020", 6), ("E020", 8), ("E011", 9)]
+
+
+def test_default_ids_follow_positions():
+    plan, _ = load("""\
+        plan: {title: T}
+        recommendations:
+          - text: R1
+            actions: [{text: a, due: 1.1.13}]
+          - text: R2
+            actions: [{text: b, due: 1.1.13}, {text: c, due: 1.1.13}]
+        """)
+    assert [a.id for a in plan.actions] == ["1.1", "2.1", "2.2"]
+
+
+def test_duplicate_action_ids_name_the_first():
+    _, problems = load("""\
+        plan: {title: T}
+        recommendations:
+          - text: R
+            actions:
+              - {id: "3.10", text: a, due: 1.1.13}
+              - {id: 3.10, text: b, due: 1.1.13}
+        """)
+    assert [(p.code, p.line) for p in problems if p.severity == "error"] == [("E030", 6)]
+    assert any("first on line 5" in p.message for p in problems)
+
+
+def test_unknown_lead_is_a_warning_and_shown_as_written():
+    plan, problems = load("""\
+        plan: {title: T}
+        leads: {sm-qa: Service Manager QA}
+        recommendations:
+          - text: R
+            actions: [{text: a, due: 1.1.13, lead: Service Manger QA}]
+        """)
+    assert [(p.code, p.severity) for p in problems] == [("W101", "warning")]
+    assert "did you mean 'Service Manager QA'?" in problems[0].message
+    assert next(plan.actions).leads == ("Service Manger QA",)
+
+
+def test_python_tags_are_refused_and_nothing_runs():
+    _, problems = load("""\
+        plan: {title: !!python/object/apply:os.system [echo hacked]}
+        recommendations: []
+        """)
+    assert problems and problems[0].code in ("E002", "E010")
+
+
+def test_yaml_syntax_error_has_its_position():
+    _, problems = load('plan: {title: "T}\nrecommendations: []\n')
+    assert problems[0].code == "E001" and problems[0].line >= 1
+
+
+def test_empty_file_and_top_level_list_say_what_a_plan_needs():
+    _, empty = load("# only a comment\n")
+    assert "needs at least 'plan:'" in empty[0].message
+    _, listed = load("- a\n- b\n")
+    assert listed[0].code == "E010" and "found a list" in listed[0].message
+
+
+def test_status_synonyms(tmp_path):
+    for written, expected in [("In progress", "in-progress"), ("COMPLETED", "completed"),
+                              ("done", "completed"), ("started", "in-progress"),
+                              ("cancelled", "dropped"), ("Not_Started", "not-started")]:
+        plan, problems = load(f"plan: {{title: T}}\nrecommendations: [{{text: R, actions: "
+                              f"[{{text: a, due: 1.1.13, status: {written}}}]}}]\n")
+        assert next(plan.actions).progress == expected, written
+
+
+def test_immediate_without_publication_is_an_error():
+    _, problems = load("plan: {title: T}\nrecommendations: [{text: R, actions: "
+                       "[{text: a, due: Immediate}]}]\n")
+    assert problems[0].code == "E020" and "plan.inspection.published" in problems[0].message
+
+
+def test_problems_in_several_files_are_all_reported(write_plan, tmp_path):
+    write_plan("plan: {title: A}\nrecommendations: [{text: R, actions: [{text: a, due: 31.9.12}]}]\n",
+               "a.yaml")
+    write_plan("plan: {title: B}\nrecommendations: [{text: R, actions: [{text: a, due: 10/27/12}]}]\n",
+               "b.yaml")
+    result = load_paths([tmp_path / "plans"])
+    assert sorted((p.path.rsplit("/", 1)[-1], p.code) for p in result.errors) == [
+        ("a.yaml", "E020"), ("b.yaml", "E020")]
+
+
+def test_same_plan_id_in_two_files_is_an_error(write_plan, tmp_path):
+    write_plan("plan: {title: A, id: same}\nrecommendations: []\n", "a.yaml")
+    write_plan("plan: {title: B, id: same}\nrecommendations: []\n", "b.yaml")
+    result = load_paths([tmp_path / "plans"])
+    assert [p.code for p in result.errors] == ["E032"]
+
+
+def test_bom_and_crlf_load(write_plan, tmp_path):
+    path = tmp_path / "plans" / "crlf.yaml"
+    path.parent.mkdir()
+    path.write_bytes(b"\xef\xbb\xbfplan:\r\n  title: T\r\nrecommendations: []\r\n")
+    result = load_paths([path])
+    assert result.problems == () and result.plans[0].title == "T"
