@@ -1,0 +1,131 @@
+"""report: the committee progress report in Markdown, HTML, CSV, JSON or iCalendar."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from .. import report as core
+from ..errors import UsageError
+from ..load import load_text
+from ..options import load, plan_paths, settings, shared_options, today
+
+FORMATS = ("markdown", "html", "csv", "json", "ics")
+ALIASES = {"md": "markdown", "htm": "html", "ical": "ics", "icalendar": "ics"}
+EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html",
+              ".csv": "csv", ".json": "json", ".ics": "ics"}
+
+
+def choose_format(written: str | None, output: Path | None) -> str:
+    """--format when given, else the output file's extension, else Markdown."""
+    if written:
+        fmt = ALIASES.get(written.lower(), written.lower())
+        if fmt not in FORMATS:
+            raise UsageError(f"--format {written!r} is not available for report; "
+                             f"choose from {', '.join(FORMATS)}")
+        return fmt
+    if output is not None:
+        fmt = EXTENSIONS.get(output.suffix.lower())
+        if fmt is None:
+            raise UsageError(f"cannot tell the format from {str(output)!r}; name the file "
+                             f"{', '.join(EXTENSIONS)} or give --format")
+        return fmt
+    return "markdown"
+
+
+def refuse_plan_target(target: Path, plans_paths: list[Path], plan_files: list[str]) -> None:
+    """Never let a report overwrite a plan: not a plan or comparison file, nothing under plans/."""
+    real = target.resolve()
+    for base in plans_paths:
+        base_real = base.resolve()
+        if real == base_real or (base_real.is_dir() and real.is_relative_to(base_real)):
+            raise UsageError(f"refusing to write the report to {str(target)!r}: it is in the plans "
+                             f"folder {str(base)!r}; write it somewhere else")
+    if any(real == Path(p).resolve() for p in plan_files):
+        raise UsageError(f"refusing to overwrite the plan file {str(target)!r}")
+    if real.is_file() and real.suffix.lower() in (".yaml", ".yml"):
+        try:
+            plan, _, is_comparison = load_text(real.read_bytes(), str(target))
+        except OSError:
+            return
+        if plan is not None or is_comparison:
+            raise UsageError(f"refusing to overwrite {str(target)!r}: it is a plan file")
+
+
+def render(fmt: str, report: dict) -> bytes:
+    if fmt == "markdown":
+        from ..render.report_md import render as md
+
+        return md(report).encode("utf-8")
+    if fmt == "html":
+        from ..render.report_html import render as html
+
+        return html(report).encode("utf-8")
+    if fmt == "csv":
+        from ..render.report_csv import render as csv
+
+        return csv(report)
+    if fmt == "ics":
+        from ..render.report_ics import render as ics
+
+        return ics(report, datetime.now(UTC))
+    return core.render_json(report).encode("utf-8")
+
+
+@click.command()
+@shared_options
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Write to FILE (atomically) instead of stdout; the extension chooses the "
+                   "format: .md .html .csv .json .ics.")
+@click.option("--since", metavar="REV", help="Add what changed since this git revision or date "
+                                            "(completed, slipped, added, dropped).")
+@click.option("--plan", "plan_ids", multiple=True, metavar="PLAN",
+              help="Only this plan id (repeatable).")
+def report(output, since, plan_ids):
+    """The committee progress report: Markdown (default), HTML, CSV, JSON or iCalendar.
+
+    HTML is one self-contained page with charts, ready to print to PDF; the
+    Markdown converts to Word with pandoc; the iCalendar file puts each open
+    deadline into Outlook. See docs/report.md.
+
+    \b
+    Examples:
+      planctl report --today 2012-10-09
+      planctl report -o committee.html              # open in a browser, print to PDF
+      planctl report --format csv > actions.csv
+      planctl report -o deadlines.ics
+      planctl report --since committee-2012-07 -o progress.md
+      pandoc progress.md -o progress.docx
+    """
+    fmt = choose_format(settings().format, output)
+    result = load()
+    day = today()
+    plans = list(result.plans)
+    if plan_ids:
+        known = {p.id for p in plans}
+        for pid in plan_ids:
+            if pid not in known:
+                raise UsageError(f"no plan {pid!r}; the plans are {', '.join(sorted(known))}")
+        plans = [p for p in plans if p.id in plan_ids]
+    if not plans:
+        raise UsageError("no plans to report on")
+    paths = plan_paths()
+    if output is not None:
+        refuse_plan_target(output, paths, [p.path for p in result.plans])
+    changes = core.changes_since(paths, since, plans, day) if since else None
+    timeline = core.timeline(paths, plans, day) if fmt in ("html", "json") else None
+    data = render(fmt, core.build_report(plans, day, changes=changes, timeline=timeline))
+    if output is None:
+        stream = click.get_binary_stream("stdout")
+        stream.write(data)
+        stream.flush()
+        return
+    from ..atomic import atomic_write
+
+    try:
+        atomic_write(output, data)
+    except OSError as exc:
+        raise UsageError(f"cannot write {str(output)!r}: {exc.strerror or exc}") from None
+    click.echo(f"wrote {fmt} report to {click.format_filename(output)}", err=True)
