@@ -25,12 +25,11 @@ def summary_line(summary: Summary, today: date) -> str:
     return f"{summary.total} actions: {', '.join(parts)} - as at {show_date(today)}"
 
 
-def action_columns(many_plans: bool) -> list[Column]:
+def action_columns(many_plans: bool, show_lead: bool = True) -> list[Column]:
     cols = [Column("Plan")] if many_plans else []
+    cols += [Column("ID"), Column("Action", wrap=5)]
+    cols += [Column("Lead", wrap=2)] if show_lead else []
     return cols + [
-        Column("ID"),
-        Column("Action", wrap=5),
-        Column("Lead", wrap=2),
         Column("Timescale", wrap=2),
         Column("Due"),
         Column("Status", status=True),
@@ -38,18 +37,19 @@ def action_columns(many_plans: bool) -> list[Column]:
     ]
 
 
-def action_cells(row: Row, many_plans: bool) -> list[str]:
+def action_cells(row: Row, many_plans: bool, show_lead: bool = True) -> list[str]:
     a = row.action
     cells = [row.plan.id] if many_plans else []
+    cells += [a.id, a.text] + (["; ".join(a.leads)] if show_lead else [])
     late = f"{row.days_overdue}d" if row.status == "overdue" else ""
-    return cells + [a.id, a.text, "; ".join(a.leads), a.timescale_text, show_date(row.due),
-                    row.status, late]
+    return cells + [a.timescale_text, show_date(row.due), row.status, late]
 
 
-def actions_section(title: str | None, rows: Sequence[Row], many_plans: bool) -> Section:
-    section = Section(title, action_columns(many_plans))
+def actions_section(title: str | None, rows: Sequence[Row], many_plans: bool,
+                    show_lead: bool = True) -> Section:
+    section = Section(title, action_columns(many_plans, show_lead))
     for row in rows:
-        section.add(action_cells(row, many_plans), row.status)
+        section.add(action_cells(row, many_plans, show_lead), row.status)
     return section
 
 
@@ -69,7 +69,8 @@ def actions_json(rows: Sequence[Row], today: date, **extra) -> dict:
 
 
 def by_lead_view(rows: Sequence[Row], plans: Sequence[Plan], today: date) -> View:
-    sections = [actions_section(f"{lead} ({len(group)})", group, many(plans))
+    # The section title names the lead, so the rows need no lead column.
+    sections = [actions_section(f"{lead} ({len(group)})", group, many(plans), show_lead=False)
                 for lead, group in by_lead(rows)]
     return View(sections, summary=f"{len(rows)} overdue actions as at {show_date(today)}",
                 empty=f"Nothing overdue as at {show_date(today)}.", group_header="lead")

@@ -37,9 +37,13 @@ def render_table(view: View, color: bool | None) -> None:
     console = make_console(color)
     if not any(section.rows for section in view.sections):
         console.print(Text(view.empty))
+    first = True
     for section in view.sections:
         if not section.rows:
             continue
+        if section.title and not first:
+            console.print()
+        first = False
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False,
                       title=Text(safe_text(section.title), style="bold") if section.title else None,
                       title_justify="left")
