@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from ..comparisons import load_comparison_files
 from ..errors import ERROR, STRICT, WARNING
 from ..options import load, output_format, shared_options
 from ..render.json import json_out
@@ -29,7 +30,10 @@ def check(strict):
     """
     fmt = output_format(("table", "json"))
     result = load(allow_errors=True)
-    shown = sorted(p for p in result.problems if strict or p.severity != STRICT)
+    # Comparison files (docs/findings.md) are checked with the plans.
+    _, comparison_problems = load_comparison_files(result.comparison_files)
+    problems = [*result.problems, *comparison_problems]
+    shown = sorted(p for p in problems if strict or p.severity != STRICT)
     errors = sum(p.severity == ERROR for p in shown)
     warnings = len(shown) - errors
     if fmt == "json":
@@ -38,14 +42,17 @@ def check(strict):
                           "severity": p.severity, "message": p.message} for p in shown],
             "errors": errors, "warnings": warnings,
             "plans": len(result.plans),
+            "comparisons": len(result.comparison_files),
             "actions": sum(1 for p in result.plans for _ in p.actions),
         })
     else:
         for p in shown:
             click.echo(p.for_check())
         actions = sum(1 for p in result.plans for _ in p.actions)
-        click.echo(f"{len(result.plans)} plan(s), {actions} actions: {errors} error(s), "
-                   f"{warnings} warning(s)", file=sys.stderr)
+        comparisons = (f", {len(result.comparison_files)} comparison file(s)"
+                       if result.comparison_files else "")
+        click.echo(f"{len(result.plans)} plan(s), {actions} actions{comparisons}: "
+                   f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
     failed = errors or (strict and any(p.severity in (WARNING, STRICT) for p in shown))
     if failed:
         click.get_current_context().exit(1)
