@@ -1,0 +1,111 @@
+"""import: an action plan from a CSV or Excel (.xlsx) table -> plan YAML."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import click
+
+from ..errors import UsageError, safe_text
+from ..options import shared_options, today
+from ..timescale import TimescaleError, parse_date
+
+
+def write_new(path: Path, text: str, replace: bool) -> None:
+    """Write atomically: a temp file in the same folder, fsynced, then linked or renamed in.
+
+    Without `replace`, os.link fails if the file appeared meanwhile, so nothing is lost.
+    """
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
+        if replace:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                raise UsageError(f"{path} exists; choose another name or add --force") from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _date_option(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except TimescaleError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+@click.command("import")
+@shared_options
+@click.argument("source", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--map", "mappings", multiple=True, metavar="COLUMN=FIELD",
+              help="Read COLUMN (its header, or a letter such as C) as FIELD: id, recommendation, "
+                   "action, lead, due, progress, rag, evidence or ignore (repeatable).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the plan to this file (e.g. plans/NAME.yaml) instead of stdout.")
+@click.option("--force", is_flag=True, help="Replace the --output file if it exists.")
+@click.option("--sheet", metavar="NAME", help="The sheet to read (default: the first that has "
+              "an action column).")
+@click.option("--title", help="The plan's title (default: the rows above the table).")
+@click.option("--authority", help="The council, e.g. 'Thurrock Council'.")
+@click.option("--published", metavar="DATE", callback=_date_option,
+              help="When the inspection report was published (anchors 'Immediate').")
+def import_plan(source, mappings, output, force, sheet, title, authority, published):
+    """Start a plan from an action plan table in a CSV or Excel (.xlsx) file.
+
+    Columns are found by their usual names (No, Recommendation, Action, Lead
+    Officer, Timescale, Progress, RAG ...); --map names the others. A numbered
+    row starts a recommendation and rows below it with no number add actions.
+    Timescales are kept as written; progress words become statuses where that
+    is safe, and other progress notes and RAG ratings become updates dated
+    --today. What could not be mapped is listed on stderr. The plan is checked
+    before it is written. See docs/import.md.
+
+    \b
+    Examples:
+      planctl import action-plan.xlsx -o plans/ofsted-2012.yaml
+      planctl import plan.csv --map "Officer responsible=lead" --map "Notes=ignore"
+      planctl import plan.xlsx --sheet "Action plan" --published 27.7.12 --today 9.10.12
+      planctl import plan.csv > plans/new.yaml && planctl check
+    """
+    from .. import importer  # the command's own core; openpyxl loads only for .xlsx
+    from ..progress import progress
+
+    day = today()
+    if output is not None and output.exists() and not force:
+        raise UsageError(f"{output} exists; choose another name or add --force to replace it")
+    rows, where = importer.read_rows(source, sheet, progress)
+    plan_id = output.stem if output is not None else None
+    result = importer.build_plan(rows, source=where, today=day, mappings=mappings, title=title,
+                                 authority=authority, published=published, plan_id=plan_id)
+    for note in result.notes:
+        click.echo(f"planctl: import: {safe_text(note)}", err=True)
+    for line in importer.summarise_warnings(result.warnings):
+        click.echo(f"planctl: import: check will warn: {line}", err=True)
+    counts = (f"{result.recommendations} recommendation(s), {result.actions} action(s), "
+              f"{result.leads} lead(s)")
+    if output is None:
+        click.echo(result.text, nl=False)
+        click.echo(f"planctl: imported {counts} from {safe_text(where)}", err=True)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    write_new(output, result.text, replace=force)
+    click.echo(f"planctl: imported {counts} from {safe_text(where)} into {safe_text(str(output))}",
+               err=True)

@@ -1,0 +1,117 @@
+"""init: start a plans repository: a commented plan, a pre-commit hook, and git."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from string import Template
+
+import click
+
+from ..errors import UsageError
+from ..options import find_git_root, shared_options, today
+from ..timescale import TimescaleError, add_period, parse_date
+
+PRE_COMMIT_CONFIG = """\
+# pre-commit runs `planctl check` before each commit that touches plans/,
+# so a plan that does not load never reaches the shared branch.
+#   pip install pre-commit && pre-commit install
+# This uses the planctl installed on each machine (language: system). To let
+# pre-commit install planctl itself, point `repo:` at planctl's git repository
+# with a `rev:` tag instead of `local`, and keep `hooks: [{id: planctl-check}]`.
+repos:
+  - repo: local
+    hooks:
+      - id: planctl-check
+        name: planctl check
+        entry: planctl check
+        language: system
+        files: ^plans/.*\\.ya?ml$
+        # check reads the whole plans folder (plan ids must be unique across files)
+        pass_filenames: false
+"""
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+def _short(d: date) -> str:
+    return f"{d.day}.{d.month}.{d.year % 100:02d}"
+
+
+def plan_text(name: str, title: str, authority: str, published: date, day: date) -> str:
+    """The commented template plan with the user's values filled in."""
+    from ..importer import yaml_scalar
+
+    template = resources.files("planctl").joinpath("templates/plan.yaml").read_text("utf-8")
+    return Template(template).substitute(
+        name=name, title=yaml_scalar(title), authority=yaml_scalar(authority),
+        published=published.isoformat(), today=day.isoformat(),
+        first=_short(add_period(published, 3, "month")), second=_short(add_period(published, 8, "month")),
+    )
+
+
+def _date(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except TimescaleError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+@click.command()
+@shared_options
+@click.argument("path", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", default="action-plan", show_default=True,
+              help="The plan's file name under plans/ (without .yaml); it is also the plan id.")
+@click.option("--title", default="Inspection action plan", show_default=True, help="The plan's title.")
+@click.option("--authority", default="Your Council", show_default=True, help="The council.")
+@click.option("--published", metavar="DATE", callback=_date,
+              help="When the inspection report was published (default: --today).")
+@click.option("--no-git", is_flag=True, help="Do not run git init.")
+def init(path, name, title, authority, published, no_git):
+    """Start a plans folder: a commented plan that passes check, a pre-commit hook, git.
+
+    Creates PATH/plans/NAME.yaml from a commented template, PATH/.pre-commit-config.yaml
+    running `planctl check` (left alone if one exists: the hook to add is printed), and a
+    git repository when PATH is not inside one. Existing files are never overwritten.
+
+    \b
+    Examples:
+      planctl init
+      planctl init ofsted-2012 --name thurrock-2012-slac --published 27.7.12
+      planctl init . --title "SEND inspection action plan" --authority "Thurrock Council"
+    """
+    if not _NAME.match(name):
+        raise UsageError(f"--name {name!r}: use letters, digits, '-', '_' or '.' (it becomes the file name)")
+    day = today()
+    text = plan_text(name, title, authority, published or day, day)
+    plan_file = path / "plans" / f"{name}.yaml"
+    hook_file = path / ".pre-commit-config.yaml"
+    if plan_file.exists():
+        raise UsageError(f"{plan_file} exists; choose another --name (nothing was written)")
+    plan_file.parent.mkdir(parents=True, exist_ok=True)
+    with open(plan_file, "x", encoding="utf-8") as out:  # "x": never replace a file
+        out.write(text)
+    click.echo(f"planctl: created {plan_file}", err=True)
+    if hook_file.exists():
+        click.echo(f"planctl: {hook_file} exists and was left alone; add this hook to it:\n"
+                   + PRE_COMMIT_CONFIG.split("repos:\n", 1)[1], err=True)
+    else:
+        with open(hook_file, "x", encoding="utf-8") as out:
+            out.write(PRE_COMMIT_CONFIG)
+        click.echo(f"planctl: created {hook_file}", err=True)
+    if not no_git and find_git_root(path.resolve()) is None:
+        git = shutil.which("git")
+        if git is None:
+            click.echo("planctl: git is not installed; run 'git init' there yourself", err=True)
+        else:
+            done = subprocess.run([git, "init", "-q", str(path)], capture_output=True, text=True)
+            if done.returncode != 0:
+                raise UsageError(f"git init failed: {done.stderr.strip()}")
+            click.echo(f"planctl: created a git repository in {path}", err=True)
+    click.echo(f"Next: edit {plan_file}, then run 'planctl check' and 'planctl status' there.", err=True)

@@ -1,0 +1,785 @@
+"""Spreadsheet rows (CSV or XLSX) -> plan YAML text that passes `planctl check`.
+
+Councils keep action plans as Word or Excel tables: a few title rows, then a
+header (No / Recommendation / Action / Timescale / Lead Person / Progress / RAG),
+then one row per action where the number and recommendation cells are filled
+only on the first row of each recommendation (merged cells). `build_plan`
+turns such rows into plan YAML; only `read_rows` touches files.
+
+Decisions (documented in docs/import.md):
+- every timescale is kept as written; one that planctl cannot read becomes
+  `due: "To be confirmed (as written: ...)"`, so it is still shown, `check`
+  warns about it (W104) and the plan has no error;
+- a progress word (Completed, In progress, Done, ...) or a Blue RAG becomes a
+  status; anything else (progress notes, Red/Amber/Green) is kept as an update
+  dated the import date (--today), because planctl computes R/A/G from dates;
+- a lead cell left empty under a lead in the same recommendation takes that
+  lead (a merged cell); a timescale is never copied down, since a wrong date
+  is worse than a missing one.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import io
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import yaml
+
+from .errors import ERROR, PlanctlError, UsageError
+from .load import normalise_progress
+from .timescale import TimescaleError, parse_date, parse_timescale
+
+FIELDS = {
+    "id": "the recommendation number (a numbered row starts a recommendation)",
+    "recommendation": "the recommendation's text",
+    "action": "the action's text",
+    "lead": "who leads the action (several: one per line or separated by ';')",
+    "due": "the timescale, kept as written",
+    "progress": "a progress word (becomes the status) or progress notes (kept as an update)",
+    "rag": "a RAG rating: Blue/B becomes completed; Red/Amber/Green are kept as an update",
+    "evidence": "what proves completion",
+    "ignore": "skip this column",
+}
+
+# Header names as councils write them, compared with letters and digits only.
+_KNOWN = {
+    "id": ["no", "number", "ref", "refno", "reference", "recno", "recommendationno",
+           "recommendationnumber", "item", "itemno"],
+    "recommendation": ["recommendation", "recommendations", "areaforimprovement",
+                       "areasforimprovement", "areafordevelopment", "areasfordevelopment",
+                       "inspectionrecommendation", "issue"],
+    "action": ["action", "actions", "actionrequired", "actionsrequired", "actiontobetaken",
+               "actionstobetaken", "keyactions", "proposedaction", "actionplanned"],
+    "lead": ["lead", "leads", "leadofficer", "leadperson", "leadofficers", "responsibility",
+             "responsible", "responsibleofficer", "responsibleperson", "owner", "actionowner",
+             "who", "bywhom"],
+    "due": ["timescale", "timescales", "bywhen", "when", "date", "plannedcompletiondate",
+            "completiondate", "targetdate", "deadline", "due", "duedate", "targetcompletiondate",
+            "timeframe"],
+    "progress": ["progress", "status", "progressupdate", "update", "currentposition",
+                 "progresstodate", "comments", "commentary"],
+    "rag": ["rag", "ragstatus", "ragrating", "brag", "bragstatus"],
+    "evidence": ["evidence", "evidenceofcompletion", "evidenceofimpact"],
+}
+HEADER_FIELDS = {name: f for f, names in _KNOWN.items() for name in names}
+
+_RAG = {"r": "Red", "red": "Red", "a": "Amber", "amber": "Amber", "g": "Green", "green": "Green",
+        "b": "Blue", "blue": "Blue", "ag": "Amber/Green", "ra": "Red/Amber"}
+_REC_NUMBER = re.compile(r"^\(?\s*(?:rec(?:ommendation)?\.?\s*)?(\d{1,3})\s*[.):]?\s*\)?$", re.I)
+_SUB_NUMBER = re.compile(r"^\(?\s*(\d{1,3})\s*(?:\.\s*(\d{1,2})|\(?\s*([a-z])\s*\)?)\s*\)?\.?$", re.I)
+_TEXT_NUMBER = re.compile(r"^(\d{1,3})[.)]\s+(?=\S)")
+_ACTION_PREFIX = re.compile(r"^\(\s*(\d{0,3}[a-z])\s*\)\s*|^(\d{0,3}[a-z])\)\s+", re.I)
+_COMPLETED_ON = re.compile(
+    r"^(?:completed?|done|closed|achieved)\b[\s:,.;\-\u2013(]*(?:on\s+)?(?P<when>[^()]+?)\)?\.?$", re.I)
+_COLUMN_LETTERS = re.compile(r"^[A-Z]{1,2}$")
+WIDTH = 88
+
+
+class ImportProblem(PlanctlError):
+    """The rows cannot become a plan (no header, an unknown --map field ...)."""
+
+
+@dataclass
+class Imported:
+    text: str  # the plan YAML
+    notes: list[str] = field(default_factory=list)  # what the user must know, one line each
+    recommendations: int = 0
+    actions: int = 0
+    leads: int = 0
+    warnings: list[str] = field(default_factory=list)  # what `check` says about the result
+
+
+# -- reading files ---------------------------------------------------------------------------
+
+
+def cell_text(value) -> str:
+    """A cell as text: dates day-first (27/10/2012), whole numbers without '.0'."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return f"{value.day:02d}/{value.month:02d}/{value.year}"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_rows(path: Path, sheet: str | None = None, progress=None) -> tuple[list[list[str]], str]:
+    """(rows of cell texts, a description of where they came from) for a .csv or .xlsx file."""
+    suffix = path.suffix.lower()
+    try:
+        head = path.read_bytes()[:4] if suffix not in (".csv", ".tsv", ".txt") else b""
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if suffix in (".xlsx", ".xlsm") or head.startswith(b"PK"):
+        return _read_xlsx(path, sheet, progress)
+    if suffix == ".xls" or head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UsageError(f"{path.name} is an old Excel 97-2003 file; save it as .xlsx or CSV first")
+    if sheet:
+        raise UsageError("--sheet is for .xlsx files; a CSV file has one table")
+    return _read_csv(path), path.name
+
+
+def _read_csv(path: Path) -> list[list[str]]:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel on Windows saves "CSV" in the Windows code page.
+        text = data.decode("cp1252", errors="replace")
+    sample = text[:20000]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return [[c.replace("\r\n", "\n").replace("\r", "\n") for c in row]
+            for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+
+
+def _read_xlsx(path: Path, sheet: str | None, progress) -> tuple[list[list[str]], str]:
+    import zipfile
+
+    import openpyxl  # lazily: only imports of spreadsheets pay for it
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+        raise UsageError(f"cannot read {path.name} as an Excel workbook: {exc}") from None
+    try:
+        if sheet is not None:
+            if sheet not in book.sheetnames:
+                raise UsageError(f"no sheet {sheet!r} in {path.name}; sheets: {', '.join(book.sheetnames)}")
+            names = [sheet]
+        else:
+            names = book.sheetnames
+        first: tuple[list[list[str]], str] | None = None
+        for name in names:
+            ws = book[name]
+            cells = ws.iter_rows(values_only=True)
+            if progress is not None:
+                cells = progress(cells, ws.max_row, f"Reading {name}")
+            rows = [[cell_text(v) for v in row] for row in cells]
+            where = f"{path.name}, sheet {name!r}"
+            if first is None:
+                first = (rows, where)
+            if sheet is not None or _find_header(rows, {}) is not None:
+                return rows, where  # the first sheet that looks like an action plan
+        return first or ([], path.name)
+    finally:
+        book.close()
+
+
+# -- columns -------------------------------------------------------------------------------
+
+
+def header_key(text: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", text.casefold())
+
+
+def parse_mappings(mappings: Sequence[str]) -> dict[str, str]:
+    """--map 'COLUMN=field' -> {header_key or column letter: field}."""
+    out: dict[str, str] = {}
+    for written in mappings:
+        column, sep, target = written.rpartition("=")
+        target = target.strip().lower().replace("-", "_")
+        target = {"text": "action", "timescale": "due", "status": "progress", "no": "id",
+                  "number": "id", "report_to": "ignore", "skip": "ignore"}.get(target, target)
+        if not sep or not column.strip():
+            raise UsageError(f"--map {written!r}: write COLUMN=FIELD, e.g. --map 'Lead Officer=lead'")
+        if target not in FIELDS:
+            raise UsageError(f"--map {written!r}: {target!r} is not a field; fields: {', '.join(FIELDS)}")
+        column = column.strip()
+        out[column if _COLUMN_LETTERS.match(column) else header_key(column)] = target
+    return out
+
+
+def _letter(index: int) -> str:
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
+def _columns(row: Sequence[str], overrides: dict[str, str]) -> dict[int, str]:
+    """{column index: field} for a candidate header row."""
+    found: dict[int, str] = {}
+    for i, cell in enumerate(row):
+        key = header_key(cell)
+        target = overrides.get(_letter(i)) or (overrides.get(key) if key else None)
+        if target is None and key:
+            target = HEADER_FIELDS.get(key)
+        if target is not None:
+            found[i] = target
+    return found
+
+
+def _find_header(rows: list[list[str]], overrides: dict[str, str]) -> int | None:
+    for i, row in enumerate(rows[:60]):
+        fields = set(_columns(row, overrides).values())
+        if "action" in fields and len(fields - {"ignore"}) >= 2:
+            return i
+    return None
+
+
+# -- grouping -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Action:
+    row: int
+    text: str
+    explicit_id: str | None = None
+    due: str = ""
+    leads: list[str] = field(default_factory=list)
+    lead_from_above: bool = False
+    progress: str = ""
+    rag: str = ""
+    evidence: str = ""
+    status_safe: bool = True  # False: progress and RAG may only become an update
+
+
+@dataclass
+class _Rec:
+    id: str | None
+    text: str
+    row: int
+    actions: list[_Action] = field(default_factory=list)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _lines(text: str) -> list[str]:
+    return [_one_line(x) for x in text.split("\n") if x.strip()]
+
+
+def _split_leads(text: str) -> list[str]:
+    return [n for n in (_one_line(x) for x in re.split(r"[\n;]", text)) if n]
+
+
+def build_plan(
+    rows: list[list[str]],
+    *,
+    source: str,
+    today: date,
+    mappings: Sequence[str] = (),
+    title: str | None = None,
+    authority: str | None = None,
+    published: date | None = None,
+    plan_id: str | None = None,
+) -> Imported:
+    """Plan YAML from a table's rows; raises ImportProblem when no plan can be made."""
+    overrides = parse_mappings(mappings)
+    header_at = _find_header(rows, overrides)
+    if header_at is None:
+        raise ImportProblem(
+            f"{source}: found no header row with an action column in the first 60 rows; expected "
+            "columns such as No, Recommendation, Action, Lead, Timescale, Progress, RAG. "
+            "Name yours with --map 'COLUMN=FIELD' (fields: " + ", ".join(FIELDS) + ")")
+    header = rows[header_at]
+    columns = _columns(header, overrides)
+    notes: list[str] = []
+    used: dict[str, int] = {}
+    for i, target in sorted(columns.items()):
+        if target == "ignore":
+            continue
+        if target in used:
+            notes.append(f"column {_letter(i)} {header[i]!r} also looks like {target!r} (column "
+                         f"{_letter(used[target])} is used); it was not imported: "
+                         f"use --map '{header[i]}=FIELD' to say what it is")
+            continue
+        used[target] = i
+    unmapped = [i for i, cell in enumerate(header) if cell.strip() and i not in columns]
+    for i in unmapped:
+        notes.append(f"column {_letter(i)} {_one_line(header[i])!r} was not imported "
+                     f"(use --map '{_one_line(header[i])}=FIELD' to import it)")
+    missing = [f for f in ("id", "recommendation", "lead", "due") if f not in used]
+    if missing:
+        notes.append(f"no column for {', '.join(missing)} (name one with --map 'COLUMN=FIELD')")
+    title_lines = [_one_line(c) for r in rows[:header_at] for c in r if c.strip()]
+
+    def cell(row: list[str], name: str) -> str:
+        i = used.get(name)
+        return row[i].strip() if i is not None and i < len(row) else ""
+
+    recs: list[_Rec] = []
+    header_keys = {header_key(c) for c in header if c.strip()}
+    for offset, row in enumerate(rows[header_at + 1:], start=header_at + 2):
+        if not any(c.strip() for c in row):
+            continue
+        keys = {header_key(c) for c in row if c.strip()}
+        if len(keys) >= 2 and keys <= header_keys:
+            continue  # the header repeated on each printed page
+        _add_row(recs, offset, {name: cell(row, name) for name in used}, notes)
+
+    actions = [a for r in recs for a in r.actions]
+    if not actions:
+        raise ImportProblem(f"{source}: no actions under the header on row {header_at + 1}")
+    data, lead_count = _plan_data(recs, notes, source, today, title, authority, published,
+                                  title_lines)
+    text = render_yaml(data, _preamble(source, header_at + 1, today))
+    warnings = verify(text, source, plan_id, data)
+    return Imported(text, notes, len(recs), len(actions), lead_count, warnings)
+
+
+def _add_row(recs: list[_Rec], row_no: int, cells: dict[str, str], notes: list[str]) -> None:
+    number = _one_line(cells.get("id", ""))
+    rec_text = _one_line(cells.get("recommendation", ""))
+    explicit = None
+    rec_id = None
+    if (m := _REC_NUMBER.match(number)) and number:
+        rec_id = m.group(1)
+    elif m := _SUB_NUMBER.match(number):
+        rec_id = m.group(1)
+        explicit = f"{m.group(1)}.{m.group(2)}" if m.group(2) else f"{m.group(1)}{m.group(3).lower()}"
+    elif number:
+        notes.append(f"row {row_no}: the number {number!r} is not a recommendation number; "
+                     "the row was read as the next action")
+    if rec_id is None and rec_text and (m := _TEXT_NUMBER.match(rec_text)):
+        rec_id, rec_text = m.group(1), rec_text[m.end():]
+
+    current = recs[-1] if recs else None
+    if rec_id is not None and (current is None or current.id != rec_id):
+        current = _Rec(rec_id, rec_text, row_no)
+        recs.append(current)
+    elif rec_id is None and rec_text and (current is None or _one_line(current.text) != rec_text):
+        current = _Rec(None, rec_text, row_no)  # numbered later by position
+        recs.append(current)
+    elif current is None:
+        current = _Rec(None, "", row_no)
+        recs.append(current)
+        notes.append(f"row {row_no}: an action before any recommendation; "
+                     "it starts a recommendation of its own")
+    if rec_text and not current.text:
+        current.text = rec_text
+
+    action_cell = cells.get("action", "")
+    due_cell, lead_cell, progress_cell = (cells.get(k, "") for k in ("due", "lead", "progress"))
+    texts = _lines(action_cell)
+    dues, leads = _lines(due_cell), _lines(lead_cell)
+    progresses = _lines(progress_cell)
+    if not texts:
+        if due_cell or lead_cell or progress_cell or cells.get("rag"):
+            if not current.actions and current.text:
+                texts = [current.text]  # the recommendation is its own action
+            else:
+                notes.append(f"row {row_no}: a timescale, lead or progress with no action text; "
+                             "the row was skipped")
+                return
+        else:
+            return
+    # One cell per recommendation holding several paragraphs (copied from Word): split it
+    # into actions only when the timescales or leads line up one per paragraph.
+    parts = len(texts)
+    if parts > 1 and parts not in (len(dues), len(leads)):
+        texts, parts = [" ".join(texts)], 1
+    for i, text in enumerate(texts):
+        act = _Action(row_no, text)
+        if parts > 1:
+            act.due = dues[i] if len(dues) == parts else _one_line(due_cell)
+            if len(leads) == parts:
+                act.leads = _split_leads(leads[i])
+            else:
+                act.leads = _split_leads(lead_cell)
+            act.progress = progresses[i] if len(progresses) == parts else ""
+        else:
+            act.due = _one_line(due_cell)
+            act.leads = _split_leads(lead_cell)
+            act.progress = _one_line(progress_cell)
+        act.rag = _one_line(cells.get("rag", ""))
+        act.evidence = _one_line(cells.get("evidence", ""))
+        if parts > 1 and (act.rag or (progress_cell and len(progresses) != parts)):
+            # One progress or RAG cell for several actions: it is not safe to give all of
+            # them its status, so the first keeps it as an update.
+            act.status_safe = False
+            if i == 0:
+                shared = " / ".join(x for x in (_one_line(progress_cell), act.rag) if x)
+                notes.append(f"row {row_no}: the progress/RAG {shared!r} covers {parts} actions; "
+                             "kept as an update of the first, not as a status")
+                act.progress = _one_line(progress_cell)
+            else:
+                act.rag = act.progress = ""
+        if prefix := _ACTION_PREFIX.match(act.text):
+            written = prefix.group(1) or prefix.group(2)
+            act.explicit_id = written if written[0].isdigit() else None
+            if act.explicit_id is None and current.id:
+                act.explicit_id = current.id + written.lower()
+            act.text = act.text[prefix.end():].strip() or act.text
+        if explicit and i == 0:
+            act.explicit_id = explicit
+        if not act.leads and current.actions and current.actions[-1].leads:
+            act.leads = list(current.actions[-1].leads)
+            act.lead_from_above = True
+        current.actions.append(act)
+
+
+# -- leads, statuses, timescales -> data -----------------------------------------------------
+
+
+def lead_group(name: str) -> str:
+    """Names that differ only in case, punctuation or spacing are one lead."""
+    return " ".join(re.sub(r"[^\w]+", " ", name.casefold().replace("'s ", "s ")).split())
+
+
+def slug(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return "-".join(re.sub(r"[^0-9a-z]+", " ", ascii_name.lower()).split())[:48].strip("-")
+
+
+def _canonical_leads(recs: list[_Rec], notes: list[str]) -> tuple[dict[str, str], list[dict]]:
+    """({written name: canonical name}, [lead entries]) with variants merged as aliases."""
+    counts: Counter[str] = Counter()
+    groups: dict[str, list[str]] = {}
+    for act in (a for r in recs for a in r.actions):
+        for name in act.leads:
+            counts[name] += 1
+            variants = groups.setdefault(lead_group(name), [])
+            if name not in variants:
+                variants.append(name)
+    canonical: dict[str, str] = {}
+    entries: list[dict] = []
+    keys: set[str] = set()
+    for variants in groups.values():
+        best = max(variants, key=lambda v: (counts[v], -variants.index(v)))
+        key = slug(best) or "lead"
+        base, n = key, 2
+        while key in keys:
+            key, n = f"{base}-{n}", n + 1
+        keys.add(key)
+        seen = {" ".join(best.casefold().split())}
+        aliases = []
+        for v in variants:
+            canonical[v] = best
+            norm = " ".join(v.casefold().split())
+            if norm not in seen:  # case and spacing already match without an alias
+                seen.add(norm)
+                aliases.append(v)
+        if len(variants) > 1:
+            others = ", ".join(repr(v) for v in variants if v != best)
+            notes.append(f"lead {best!r} also written {others}: merged as one lead ({key})")
+        entries.append({"key": key, "name": best, "aliases": aliases})
+    return canonical, entries
+
+
+def _status(act: _Action, today: date, notes: list[str]) -> tuple[dict, list[str]]:
+    """({status, completed} fields, update texts) from the progress and RAG cells."""
+    fields: dict = {}
+    updates: list[str] = []
+    written = act.progress
+    if written and act.status_safe:
+        found = normalise_progress(written)
+        m = _COMPLETED_ON.match(written)
+        if found:
+            if found != "not-started":
+                fields["status"] = found
+        elif m:
+            try:
+                when = parse_date(m.group("when").strip())
+            except TimescaleError:
+                updates.append(written)
+            else:
+                if when <= today:
+                    fields["status"], fields["completed"] = "completed", when.isoformat()
+                else:
+                    updates.append(written)
+        else:
+            updates.append(written)
+    elif written:
+        updates.append(written)
+    if act.rag:
+        colour = _RAG.get(act.rag.casefold().strip(" ."))
+        if colour == "Blue" and "status" not in fields and act.status_safe:
+            fields["status"] = "completed"
+        elif colour != "Blue" or fields.get("status") != "completed":
+            label = colour or act.rag
+            updates.append(f"RAG rating in the imported plan: {label}")
+            if colour is None:
+                notes.append(f"row {act.row}: RAG {act.rag!r} is not Red, Amber, Green or Blue; "
+                             "kept as an update")
+    return fields, updates
+
+
+def _timescale(act: _Action, published: date | None, notes: list[str]) -> tuple[str | None, str | None]:
+    """(due as written or a TBC standing for it, a comment for the YAML) for one action."""
+    if not act.due:
+        return None, None
+    try:
+        parse_timescale(act.due, published)
+    except TimescaleError as exc:
+        reason = str(exc).split("; accepted forms")[0]
+        if "relative to publication" in reason:
+            reason = reason.replace("the plan has no plan.inspection.published date",
+                                    "no --published date was given")
+        notes.append(f"row {act.row}: cannot read the timescale {act.due!r} ({reason}); "
+                     "kept as 'To be confirmed (as written: ...)': write a date there")
+        return f"To be confirmed (as written: {act.due})", f"timescale as written could not be read: {reason}"
+    return act.due, None
+
+
+def _plan_data(recs, notes, source, today, title, authority, published, title_lines):
+    canonical, lead_entries = _canonical_leads(recs, notes)
+    copied = [a.row for r in recs for a in r.actions if a.lead_from_above]
+    if copied:
+        notes.append(f"{len(copied)} action(s) had an empty lead cell and took the lead of the action "
+                     f"above (merged cells): rows {', '.join(map(str, sorted(set(copied))))}")
+    data: dict = {"plan": {"title": title or (" - ".join(
+        t for t in title_lines[:4] if not _is_date(t)) or f"Action plan imported from {source}")}}
+    if authority:
+        data["plan"]["authority"] = authority
+    if published:
+        data["plan"]["inspection"] = {"published": published.isoformat()}
+    if lead_entries:
+        data["leads"] = {e["key"]: ({"name": e["name"], "aliases": e["aliases"]} if e["aliases"]
+                                    else e["name"]) for e in lead_entries}
+    data["recommendations"] = []
+    used_rec_ids: set[str] = set()
+    for pos, rec in enumerate(recs, 1):
+        rec_id = rec.id or str(pos)
+        if rec_id in used_rec_ids:
+            notes.append(f"row {rec.row}: recommendation number {rec_id!r} appears again; "
+                         f"numbered {pos} instead")
+            rec_id = str(pos)
+            n = 2
+            while rec_id in used_rec_ids:
+                rec_id, n = f"{pos}-{n}", n + 1
+        used_rec_ids.add(rec_id)
+        fallback = rec.actions[0].text if rec.actions else f"Recommendation {rec_id}"
+        out_rec: dict = {"id": rec_id, "text": rec.text or fallback}
+        out_actions = []
+        for apos, act in enumerate(rec.actions, 1):
+            out: dict = {}
+            default = f"{rec_id}.{apos}"
+            if act.explicit_id and act.explicit_id != default:
+                out["id"] = act.explicit_id
+            out["text"] = act.text
+            due, comment = _timescale(act, published, notes)
+            if comment:
+                out["#"] = comment
+            if due:
+                out["due"] = due
+            leads = [canonical[n] for n in dict.fromkeys(act.leads)]
+            leads = list(dict.fromkeys(leads))
+            if leads:
+                out["lead"] = leads[0] if len(leads) == 1 else leads
+            status, updates = _status(act, today, notes)
+            out.update(status)
+            if act.evidence:
+                out["evidence"] = act.evidence
+            if updates:
+                out["updates"] = [{"date": today.isoformat(), "text": " ".join(updates)}]
+            out_actions.append(out)
+        if out_actions:  # none: check warns that the recommendation has no actions
+            out_rec["actions"] = out_actions
+        data["recommendations"].append(out_rec)
+    _unique_action_ids(data, notes)
+    return data, len(lead_entries)
+
+
+def _unique_action_ids(data: dict, notes: list[str]) -> None:
+    seen: set[str] = set()
+    for rec in data["recommendations"]:
+        for pos, act in enumerate(rec.get("actions", ()), 1):
+            default = f"{rec['id']}.{pos}"
+            written = act.get("id", default)
+            if written in seen:
+                fresh, n = default, 2
+                while fresh in seen:
+                    fresh, n = f"{default}-{n}", n + 1
+                notes.append(f"action number {written!r} appears twice; the second is {fresh!r}")
+                act["id"] = fresh
+                written = fresh
+            seen.add(written)
+            if act.get("id") == default:
+                del act["id"]
+
+
+def _is_date(text: str) -> bool:
+    try:
+        parse_date(text)
+    except TimescaleError:
+        return False
+    return True
+
+
+# -- YAML text -------------------------------------------------------------------------------
+
+_PLAIN_START = set("-?:,[]{}#&*!|>'\"%@`")
+
+
+def _printable(ch: str) -> bool:
+    code = ord(ch)
+    return (ch == " " or 0x21 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF
+            or 0xE000 <= code <= 0xFFFD and ch not in "\ufeff" or code >= 0x10000)
+
+
+def _quoted(value: str) -> str:
+    out = ['"']
+    for ch in value:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif _printable(ch):
+            out.append(ch)
+        elif ord(ch) <= 0xFF:
+            out.append(f"\\x{ord(ch):02x}")
+        elif ord(ch) <= 0xFFFF:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(f"\\U{ord(ch):08x}")
+    out.append('"')
+    return "".join(out)
+
+
+def _plain_ok(value: str) -> bool:
+    if not value or value != value.strip() or value[0] in _PLAIN_START:
+        return False
+    if ": " in value or " #" in value or value.endswith(":") or "\t" in value:
+        return False
+    if not all(_printable(ch) for ch in value):
+        return False
+    try:
+        return yaml.load(value, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) == value
+    except yaml.YAMLError:
+        return False
+
+
+def yaml_scalar(value: str) -> str:
+    """A one-line YAML scalar that reads back as exactly `value` (plain where that is safe)."""
+    return value if _plain_ok(value) else _quoted(value)
+
+
+def scalar_lines(key: str, value: str, indent: int) -> list[str]:
+    """`key: value`, quoted where YAML would type it or misread it, folded when long."""
+    pad = " " * indent
+    head = f"{pad}{key}: " if key else f"{pad}- "
+    if len(head) + len(value) > WIDTH and all(_printable(ch) for ch in value) and value == _one_line(value):
+        body_pad = " " * (indent + 2)
+        lines, line = [], ""
+        for word in value.split(" "):
+            if line and len(body_pad) + len(line) + 1 + len(word) > WIDTH:
+                lines.append(body_pad + line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        lines.append(body_pad + line)
+        return [f"{head}>-", *lines]
+    return [head + (value if _plain_ok(value) else _quoted(value))]
+
+
+def _comment(text: str) -> str:
+    return "".join(ch if _printable(ch) else "?" for ch in _one_line(text))
+
+
+def render_yaml(data: dict, preamble: Sequence[str]) -> str:
+    out = [f"# {_comment(line)}" if line else "#" for line in preamble]
+    plan = data["plan"]
+    out.append("plan:")
+    out += scalar_lines("title", plan["title"], 2)
+    if "authority" in plan:
+        out += scalar_lines("authority", plan["authority"], 2)
+    if "inspection" in plan:
+        out += ["  inspection:", *scalar_lines("published", plan["inspection"]["published"], 4)]
+    if data.get("leads"):
+        out += ["", "leads:"]
+        for key, lead in data["leads"].items():
+            if isinstance(lead, str):
+                out += scalar_lines(key, lead, 2)
+            else:
+                out += [f"  {key}:", *scalar_lines("name", lead["name"], 4), "    aliases:"]
+                for alias in lead["aliases"]:
+                    out += scalar_lines("", alias, 6)
+    out += ["", "recommendations:"]
+    for rec in data["recommendations"]:
+        first = scalar_lines("id", rec["id"], 4)
+        out += ["  - " + first[0].lstrip(), *first[1:], *scalar_lines("text", rec["text"], 4)]
+        if rec.get("actions"):
+            out.append("    actions:")
+        for act in rec.get("actions", ()):
+            lines = _action_lines(act)
+            out += ["      - " + lines[0].lstrip(), *lines[1:]]
+        out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _action_lines(act: dict) -> list[str]:
+    lines: list[str] = []
+    for key, value in act.items():
+        if key == "#":
+            lines.append(f"        # {_comment(value)}")
+        elif key == "updates":
+            lines.append("        updates:")
+            for u in value:
+                lines += ["          - " + scalar_lines("date", u["date"], 12)[0].lstrip(),
+                          *scalar_lines("text", u["text"], 12)]
+        elif isinstance(value, list):
+            lines.append(f"        {key}:")
+            for item in value:
+                lines += scalar_lines("", item, 10)
+        else:
+            lines += scalar_lines(key, value, 8)
+    if lines[0].lstrip().startswith("#"):  # a comment cannot open the list item
+        lines.append(lines.pop(0))
+    return lines
+
+
+def _preamble(source: str, header_row: int, today: date) -> list[str]:
+    return [
+        f"Imported by `planctl import` from {source} (header on row {header_row}) on "
+        f"{today.day} {calendar.month_name[today.month]} {today.year}.",
+        "Timescales are as written in the source. Progress notes and RAG ratings that",
+        f"could not become a status are kept as updates dated {today.isoformat()}.",
+        "Check it with `planctl check`; planctl computes overdue, due-soon and on-track",
+        "from the dates, so a RAG column is not needed any more.",
+        "",
+    ]
+
+
+def _without_comments(data: dict) -> dict:
+    copy = dict(data)
+    copy["recommendations"] = [
+        {**rec, **({"actions": [{k: v for k, v in a.items() if k != "#"} for a in rec["actions"]]}
+                   if "actions" in rec else {})}
+        for rec in data["recommendations"]]
+    return copy
+
+
+def verify(text: str, source: str, plan_id: str | None, data: dict) -> list[str]:
+    """The text must read back as the data and pass check; returns check's warnings."""
+    from .load import load_text
+
+    reread = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    if reread != _without_comments(data):
+        raise PlanctlError("internal error: the imported YAML does not read back as written; "
+                           "please report it with the source file")
+    name = f"{plan_id or 'imported'}.yaml"
+    plan, problems, _ = load_text(text, name, plan_id)
+    errors = [p for p in problems if p.severity == ERROR]
+    if plan is None or errors:
+        first = errors[0].for_check() if errors else "no plan"
+        raise PlanctlError(f"internal error: the imported plan does not pass check ({first}); "
+                           "please report it with the source file")
+    return [p.for_check().split(": ", 1)[1] for p in problems if p.severity != ERROR
+            and p.severity != "strict"]
+
+
+def summarise_warnings(warnings: Iterable[str]) -> list[str]:
+    """'W106 ...' messages counted per code, for one line each on stderr."""
+    by_code = Counter(w.split(" ", 1)[0] for w in warnings)
+    meaning = {"W104": "have a timescale to be confirmed", "W106": "have no timescale",
+               "W107": "have no lead", "W103": "are due before the inspection was published",
+               "W105": "recommendation(s) have no actions"}
+    return [f"{n} {'action(s) ' if code != 'W105' else ''}{meaning.get(code, 'warning(s) ' + code)}"
+            for code, n in sorted(by_code.items())]
