@@ -39,6 +39,7 @@ COMMANDS = {
     "compare": "findings:compare",
     "init": "init:init",
     "import": "importer:import_plan",
+    "completion": "completion:completion",
 }
 
 QUICK_START = """\b

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..completion import complete_ids
 from ..evaluate import evaluate_action
 from ..options import load, output_format, settings, shared_options, today
 from ..query import find
@@ -59,7 +60,7 @@ def _action_detail(plan, action, day) -> tuple[dict, list[tuple[str, str]], str]
 
 @click.command()
 @shared_options
-@click.argument("ref", metavar="ID")
+@click.argument("ref", metavar="ID", shell_complete=complete_ids)
 def show(ref):
     """Everything about one action (3.1) or recommendation (3); PLAN:ID when ids repeat.
 

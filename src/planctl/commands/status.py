@@ -7,6 +7,7 @@ from datetime import timedelta
 import click
 
 from .. import views
+from ..completion import complete_leads
 from ..evaluate import by_due_date, evaluate, most_late_first
 from ..options import load, output_format, settings, shared_options, today
 from ..query import check_lead_names, filter_rows
@@ -16,7 +17,7 @@ from ..render.json import json_out
 
 def filter_options(f):
     for opt in reversed([
-        click.option("--lead", "leads", multiple=True, metavar="LEAD",
+        click.option("--lead", "leads", multiple=True, metavar="LEAD", shell_complete=complete_leads,
                      help="Only this lead (key, name or alias; repeatable)."),
         click.option("--rec", "recs", multiple=True, metavar="ID",
                      help="Only this recommendation (repeatable)."),

@@ -1,0 +1,71 @@
+"""Shell completion callbacks: action ids and lead names from the plans on disk.
+
+Click calls these while the user presses Tab (`_PLANCTL_COMPLETE=bash_complete`),
+so they must be quick and must never fail: any problem means no suggestions.
+Use them on any argument or option naming an action or a lead:
+
+    @click.argument("ref", metavar="ID", shell_complete=complete_action_ids)
+    @click.option("--lead", shell_complete=complete_leads)
+"""
+
+from __future__ import annotations
+
+import click
+from click.shell_completion import CompletionItem
+
+from .load import normalise_name
+
+
+def _plans(ctx: click.Context):
+    """The plans the command would read (honouring --plans and PLANCTL_PLANS), errors ignored."""
+    from .load import load_paths
+    from .options import Settings, plan_paths
+
+    root = ctx.find_root()
+    settings = root.obj if isinstance(root.obj, Settings) else Settings()
+    try:
+        return load_paths(plan_paths(settings)).plans
+    except Exception:  # completion must never print a traceback into the shell
+        return ()
+
+
+def _ids(ctx: click.Context, incomplete: str, recommendations: bool) -> list[CompletionItem]:
+    plans = _plans(ctx)
+    entries = []  # (plan id, id, help)
+    for plan in plans:
+        if recommendations:
+            entries += [(plan.id, r.id, r.text) for r in plan.recommendations]
+        entries += [(plan.id, a.id, a.text) for a in plan.actions]
+    seen: dict[str, int] = {}
+    for _, item, _ in entries:
+        seen[item] = seen.get(item, 0) + 1
+    items = []
+    for plan_id, item, text in entries:
+        # An id in several plans is only useful as PLAN:ID.
+        value = item if seen[item] == 1 and ":" not in incomplete else f"{plan_id}:{item}"
+        if value.startswith(incomplete) and value not in (i.value for i in items):
+            items.append(CompletionItem(value, help=" ".join(text.split())[:60]))
+    return items
+
+
+def complete_action_ids(ctx: click.Context, param: click.Parameter, incomplete: str):
+    """Action ids (3.1, or PLAN:3.1 where several plans share an id) starting with what is typed."""
+    return _ids(ctx, incomplete, recommendations=False)
+
+
+def complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str):
+    """Recommendation and action ids, for commands such as `show` that take either."""
+    return _ids(ctx, incomplete, recommendations=True)
+
+
+def complete_leads(ctx: click.Context, param: click.Parameter, incomplete: str):
+    """Lead keys (no spaces, so every shell inserts them whole), matched on key, name or alias."""
+    wanted = normalise_name(incomplete.strip("'\""))
+    items: list[CompletionItem] = []
+    for plan in _plans(ctx):
+        for lead in plan.leads:
+            names = (lead.key, lead.name, *lead.aliases)
+            if any(normalise_name(n).startswith(wanted) for n in names) and \
+                    lead.key not in (i.value for i in items):
+                items.append(CompletionItem(lead.key, help=lead.name))
+    return items
