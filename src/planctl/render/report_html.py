@@ -1,0 +1,516 @@
+"""The report as one self-contained HTML page: print CSS for A4, inline SVG charts.
+
+Plain string templates, no template engine. Two rules hold everywhere:
+- every piece of plan text goes through `esc` (control characters made
+  visible, then html.escape with quote=True), in the page and inside SVG;
+- the page makes no request: no script, no external style, font or image,
+  and a Content-Security-Policy that forbids them should anything slip in.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+
+from ..errors import safe_text
+from ..views import show_date
+
+STATUS_WORDS = {"completed": "completed", "dropped": "dropped", "overdue": "overdue",
+                "due-soon": "due soon", "on-track": "on track", "no-date": "no date"}
+SUMMARY_KEYS = [("completed", "completed"), ("overdue", "overdue"), ("due_soon", "due-soon"),
+                ("on_track", "on-track"), ("no_date", "no-date"), ("dropped", "dropped")]
+# Fill colours for charts; the status word is always printed beside them.
+FILL = {"completed": "#1d5fa8", "overdue": "#c0182b", "due-soon": "#d98e04",
+        "on-track": "#2e8540", "no-date": "#8a8f98", "dropped": "#c4c8ce"}
+
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
+def esc(value) -> str:
+    """Plan text as HTML text or attribute value."""
+    return html.escape(safe_text("" if value is None else str(value)), quote=True)
+
+
+def css_string(value: str) -> str:
+    """A CSS string literal that no text can break out of (used for the page-margin marking)."""
+    return '"' + "".join(ch if ch.isalnum() and ch.isascii() or ch == " " else f"\\{ord(ch):06x}"
+                         for ch in safe_text(value)) + '"'
+
+
+def long_date(d: date) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+def badge(status: str) -> str:
+    return f'<span class="status s-{esc(status)}">{esc(STATUS_WORDS.get(status, status))}</span>'
+
+
+def ref(item: dict, many: bool) -> str:
+    return esc(f"{item['plan']}:{item['id']}" if many else item["id"])
+
+
+def leads(item: dict) -> str:
+    return esc("; ".join(item["leads"])) or '<span class="muted">(no lead)</span>'
+
+
+def table(header: list[str], rows: list[str], cls: str = "", widths: tuple[int, ...] = ()) -> str:
+    """`header`: pre-escaped cells (a leading '>' aligns right); `rows`: pre-built <tr>s;
+    `widths`: per column, in per cent, so that every table of a kind lines up."""
+    th = "".join(f'<th class="num">{h[1:]}</th>' if h.startswith(">") else f"<th>{h}</th>"
+                 for h in header)
+    cols = ("<colgroup>" + "".join(f'<col style="width:{w}%">' for w in widths) + "</colgroup>"
+            if widths else "")
+    return (f'<table class="{cls}">{cols}<thead><tr>{th}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>')
+
+
+def tr(cells: list[str], num: set[int] = frozenset(), cls: str = "",
+       keep: set[int] = frozenset()) -> str:
+    """`num`: right-aligned number columns; `keep`: columns that never wrap (dates)."""
+    def td(i: int, c: str) -> str:
+        classes = " ".join(n for n, on in (("num", i in num), ("nowrap", i in keep)) if on)
+        return f'<td class="{classes}">{c}</td>' if classes else f"<td>{c}</td>"
+
+    tds = "".join(td(i, c) for i, c in enumerate(cells))
+    return f'<tr class="{cls}">{tds}</tr>' if cls else f"<tr>{tds}</tr>"
+
+
+# -- charts -----------------------------------------------------------------------------
+
+
+def progress_chart(recs: list[dict], many: bool) -> str:
+    """One horizontal bar per recommendation, one unit per action, in status segments."""
+    if not recs:
+        return ""
+    label_w, bar_w, row_h, top = 70, 430, 24, 8
+    text_x = label_w + bar_w + 12
+    width = text_x + 220
+    most = max(r["total"] for r in recs) or 1
+    unit = bar_w / most
+    height = top + row_h * len(recs) + 6
+    parts = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" '
+             f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg" '
+             f'aria-labelledby="progress-title">',
+             '<title id="progress-title">Actions per recommendation: completed, overdue, '
+             'due soon, on track, no date and dropped</title>',
+             '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+             'patternTransform="rotate(45)"><rect width="6" height="6" fill="#c0182b"/>'
+             '<line x1="0" y1="0" x2="0" y2="6" stroke="#ffffff" stroke-width="2" '
+             'stroke-opacity="0.55"/></pattern></defs>']
+    order = [("completed", "completed"), ("overdue", "overdue"), ("due_soon", "due-soon"),
+             ("on_track", "on-track"), ("no_date", "no-date"), ("dropped", "dropped")]
+    for i, r in enumerate(recs):
+        y = top + i * row_h
+        name = f"{r['plan']}:{r['id']}" if many else r["id"]
+        parts.append(f'<g><title>{esc("Recommendation " + name + ": " + r["text"])}</title>')
+        parts.append(f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end" '
+                     f'class="lbl">Rec {esc(name)}</text>')
+        parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{most * unit:.1f}" height="16" '
+                     f'fill="#f1f2f4"/>')
+        x = float(label_w)
+        for key, status in order:
+            n = r[key]
+            if not n:
+                continue
+            fill = "url(#hatch)" if status == "overdue" else FILL[status]
+            parts.append(f'<rect x="{x:.1f}" y="{y + 3}" width="{n * unit:.1f}" height="16" '
+                         f'fill="{fill}" stroke="#ffffff" stroke-width="1">'
+                         f'<title>{esc(f"{n} {STATUS_WORDS[status]}")}</title></rect>')
+            x += n * unit
+        words = f"{r['completed']} of {r['total']} done"
+        if r["overdue"]:
+            words += f", {r['overdue']} overdue"
+        parts.append(f'<text x="{text_x}" y="{y + 15}" class="val">{esc(words)}</text></g>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def legend() -> str:
+    items = []
+    for status in ("completed", "overdue", "due-soon", "on-track", "no-date", "dropped"):
+        cls = "swatch hatch" if status == "overdue" else "swatch"
+        items.append(f'<li><span class="{cls}" style="background:{FILL[status]}"></span>'
+                     f"{esc(STATUS_WORDS[status])}</li>")
+    return f'<ul class="legend" aria-label="Key">{"".join(items)}</ul>'
+
+
+def timeline_chart(points: list[dict]) -> str:
+    """Open, completed and overdue actions over time: three labelled lines."""
+    if not points or len(points) < 2:
+        return ""
+    left, right, top, bottom = 48, 150, 12, 40
+    plot_w, plot_h = 560, 220
+    width, height = left + plot_w + right, top + plot_h + bottom
+    days = [(p["date"] - points[0]["date"]).days for p in points]
+    span = max(days[-1], 1)
+    most = max(max(p["open"], p["completed"], p["overdue"]) for p in points) or 1
+    step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 10**9) if most / s <= 6)
+    ymax = step * -(-most // step)
+
+    def sx(d: int) -> float:
+        return left + plot_w * d / span
+
+    def sy(v: int) -> float:
+        return top + plot_h - plot_h * v / ymax
+
+    parts = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" '
+             f'height="{height}" xmlns="http://www.w3.org/2000/svg" aria-labelledby="tl-title">',
+             '<title id="tl-title">Open, completed and overdue actions over time</title>']
+    for v in range(0, ymax + 1, step):
+        parts.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{sy(v):.1f}" y2="{sy(v):.1f}" '
+                     f'stroke="#e1e3e6"/><text x="{left - 6}" y="{sy(v) + 4:.1f}" '
+                     f'text-anchor="end" class="tick">{v}</text>')
+    ticks = sorted({0, len(points) - 1, *range(0, len(points), max(1, len(points) // 5))})
+    for i in ticks:
+        anchor = "start" if i == 0 else "end" if i == len(points) - 1 else "middle"
+        parts.append(f'<text x="{sx(days[i]):.1f}" y="{top + plot_h + 18}" text-anchor="{anchor}" '
+                     f'class="tick">{esc(show_date(points[i]["date"]))}</text>')
+    series = [("open", "open", "#3d4450", "6 4"), ("completed", "completed", FILL["completed"], ""),
+              ("overdue", "overdue", FILL["overdue"], "")]
+    ends = []
+    for key, word, colour, dash in series:
+        path = " ".join(f"{'M' if i == 0 else 'L'}{sx(d):.1f},{sy(p[key]):.1f}"
+                        for i, (d, p) in enumerate(zip(days, points, strict=True)))
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        parts.append(f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="2.5"'
+                     f"{dash_attr}><title>{esc(word)}</title></path>")
+        for d, p in zip(days, points, strict=True):
+            parts.append(f'<circle cx="{sx(d):.1f}" cy="{sy(p[key]):.1f}" r="3" fill="{colour}">'
+                         f"<title>{esc(show_date(p['date']) + f': {p[key]} {word}')}</title></circle>")
+        ends.append([sy(points[-1][key]), f"{word} {points[-1][key]}", colour])
+    ends.sort()
+    for i in range(1, len(ends)):  # keep the end labels from overlapping
+        ends[i][0] = max(ends[i][0], ends[i - 1][0] + 14)
+    for y, label, colour in ends:
+        parts.append(f'<text x="{left + plot_w + 8}" y="{y + 4:.1f}" fill="{colour}" '
+                     f'class="end">{esc(label)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+# -- sections ---------------------------------------------------------------------------
+
+
+def header(report: dict) -> str:
+    out = []
+    for plan in report["plans"]:
+        ins = plan["inspection"]
+        facts = []
+        if plan["authority"]:
+            facts.append(("Authority", esc(plan["authority"])))
+        inspection = ": ".join(esc(x) for x in (ins["by"], ins["kind"]) if x)
+        if ins["published"]:
+            inspection += f" (report published {esc(show_date(ins['published']))})"
+        if inspection:
+            facts.append(("Inspection", inspection))
+        if plan["version"] or plan["updated"]:
+            v = esc(plan["version"] or "")
+            if plan["updated"]:
+                v += f" (updated {esc(show_date(plan['updated']))})"
+            facts.append(("Plan version", v.strip()))
+        if plan["owner"]:
+            facts.append(("Plan owner", esc(plan["owner"])))
+        facts.append(("Progress as at", f"<strong>{esc(long_date(report['as_at']))}</strong>"))
+        dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts)
+        out.append(f'<header class="plan"><p class="kicker">Progress report as at '
+                   f"{esc(long_date(report['as_at']))}</p>"
+                   f"<h1>{esc(plan['title'])}</h1><dl class=\"facts\">{dl}</dl></header>")
+    return "".join(out)
+
+
+def summary(report: dict) -> str:
+    s = report["summary"]
+    tiles = "".join(
+        f'<div class="tile t-{status}"><span class="n">{s[key]}</span>{badge(status)}</div>'
+        for key, status in SUMMARY_KEYS if s[key] or status not in ("no-date", "dropped"))
+    lead = (f'<p class="headline"><strong>{s["percent_complete"]}% complete.</strong> '
+            f'Of {s["total"]} actions, {s["completed"]} are completed and {s["open"]} are still '
+            f'open; <strong>{s["overdue"]} are overdue</strong>.</p>')
+    meter = (f'<div class="meter" role="img" aria-label="{s["percent_complete"]}% complete">'
+             f'<span style="width:{s["percent_complete"]}%"></span></div>')
+    return (f'<section id="summary"><h2>Summary</h2>{lead}{meter}'
+            f'<div class="tiles">{tiles}</div>{at_a_glance(report)}</section>')
+
+
+def at_a_glance(report: dict) -> str:
+    """Who holds the overdue actions and what falls due next: the questions members ask first."""
+    groups = sorted(report["overdue_by_lead"], key=lambda g: (-g["count"], g["lead"].casefold()))
+    up = report["upcoming"]
+    rows = [tr([esc(g["lead"]), str(g["count"]),
+                f'{max(a["days_overdue"] for a in g["actions"])} days'], num={1, 2})
+            for g in groups]
+    late = (table(["Lead", ">Overdue", ">Most late"], rows, "leadcounts", (60, 18, 22)) if rows
+            else f"<p>Nothing is overdue as at {esc(show_date(report['as_at']))}.</p>")
+    soon = len(up["actions"])
+    first = up["actions"][0]["due"] if soon else None
+    nxt = (f"{soon} open action{'s' if soon != 1 else ''} fall{'s' if soon == 1 else ''} due "
+           f"by {esc(show_date(up['until']))}, the first on {esc(show_date(first))}."
+           if soon else f"Nothing falls due by {esc(show_date(up['until']))}.")
+    missing = sum(1 for a in report["latest_updates"] if not a["latest_update"])
+    notes = [nxt]
+    if missing:
+        notes.append(f"{missing} of {len(report['latest_updates'])} open actions have no "
+                     "progress update recorded.")
+    items = "".join(f"<li>{n}</li>" for n in notes)
+    return (f'<div class="glance"><div><h3>Overdue actions per lead</h3>{late}</div>'
+            f'<div><h3>Coming up</h3><ul>{items}</ul></div></div>')
+
+
+def recommendations(report: dict, many: bool) -> str:
+    recs = report["recommendations"]
+    rows = []
+    for r in recs:
+        name = f"{r['plan']}:{r['id']}" if many else r["id"]
+        rows.append(tr([esc(name), esc(r["text"]), str(r["total"]), str(r["completed"]),
+                        str(r["overdue"]), f"{r['percent_complete']}%"], num={0, 2, 3, 4, 5},
+                       cls="late" if r["overdue"] else ""))
+    return (f'<section id="recommendations"><h2>Progress by recommendation</h2>'
+            f'<p class="note">Each bar is one recommendation; each block is one action.</p>'
+            f'<figure class="keep">{legend()}{progress_chart(recs, many)}</figure>'
+            + table([">Rec", "Recommendation", ">Actions", ">Done", ">Overdue", ">% done"],
+                    rows, "recs", (6, 59, 9, 8, 10, 8))
+            + "</section>")
+
+
+def overdue(report: dict, many: bool) -> str:
+    groups = report["overdue_by_lead"]
+    total = sum(1 for _ in {(a["plan"], a["id"]) for g in groups for a in g["actions"]})
+    out = ['<section id="overdue"><h2>Overdue actions by lead</h2>']
+    if not groups:
+        out.append(f"<p>Nothing is overdue as at {esc(show_date(report['as_at']))}.</p>")
+    else:
+        out.append(f'<p class="note">{total} overdue actions, most late first under each lead '
+                   "(an action with two leads is listed under both).</p>")
+    for g in groups:
+        rows = [tr([ref(a, many), esc(a["text"]), esc(a["timescale"] or ""),
+                    esc(show_date(a["due"])), f'{a["days_overdue"]} days'], num={0, 4}, keep={3})
+                for a in g["actions"]]
+        out.append(f'<div class="group"><h3>{esc(g["lead"])} '
+                   f'<span class="count">{g["count"]} overdue</span></h3>'
+                   + table([">ID", "Action", "Timescale", "Due", ">Late by"], rows, "actions",
+                         (7, 55, 15, 12, 11))
+                   + "</div>")
+    out.append("</section>")
+    return "".join(out)
+
+
+def upcoming(report: dict, many: bool) -> str:
+    up = report["upcoming"]
+    out = [f'<section id="upcoming"><h2>Due in the next {up["days"]} days</h2>'
+           f'<p class="note">Open actions due from {esc(show_date(up["from"]))} to '
+           f'{esc(show_date(up["until"]))}, by date.</p>']
+    if not up["actions"]:
+        out.append("<p>Nothing falls due in this period.</p>")
+    else:
+        rows = [tr([ref(a, many), esc(a["text"]), leads(a), esc(show_date(a["due"])),
+                    badge(a["status"])], num={0}, keep={3}) for a in up["actions"]]
+        out.append(table([">ID", "Action", "Lead", "Due", "Status"], rows, "actions",
+                         (7, 50, 19, 12, 12)))
+    out.append("</section>")
+    return "".join(out)
+
+
+def latest_updates(report: dict, many: bool) -> str:
+    items = report["latest_updates"]
+    with_update = [a for a in items if a["latest_update"]]
+    without = [a for a in items if not a["latest_update"]]
+    out = ['<section id="updates"><h2>Latest update on each open action</h2>']
+    if with_update:
+        rows = []
+        for a in with_update:
+            u = a["latest_update"]
+            by = f' <span class="muted">({esc(u["by"])})</span>' if u["by"] else ""
+            rows.append(tr([ref(a, many), esc(a["text"]), badge(a["status"]),
+                            f'<span class="date">{esc(show_date(u["date"]))}</span>{by}<br>'
+                            f'{esc(u["text"])}'], num={0}))
+        out.append(table([">ID", "Action", "Status", "Latest update"], rows, "actions",
+                         (7, 40, 12, 41)))
+    if without:
+        ids = ", ".join(ref(a, many) for a in without)
+        out.append(f'<p class="noupdate"><strong>No update recorded</strong> for '
+                   f"{len(without)} open action{'s' if len(without) != 1 else ''}: {ids}.</p>")
+    if not items:
+        out.append("<p>No action is open.</p>")
+    out.append("</section>")
+    return "".join(out)
+
+
+def changes(report: dict, many: bool) -> str:
+    ch = report["changes"]
+    if ch is None:
+        return ""
+    titles = {"completed": "Completed", "slipped": "Deadline moved later", "added": "Added",
+              "dropped": "Dropped"}
+    out = [f'<section id="changes"><h2>Changes since {esc(ch["since"])}</h2>']
+    counts = ", ".join(f"{len(ch.get(k) or [])} {t.lower()}" for k, t in titles.items())
+    out.append(f'<p class="note">{esc(counts)}.</p>')
+    for kind, title in titles.items():
+        items = ch.get(kind) or []
+        out.append(f"<h3>{title} <span class=\"count\">{len(items)}</span></h3>")
+        if not items:
+            out.append('<p class="muted">None.</p>')
+            continue
+        rows = []
+        for i in items:
+            detail = ""
+            if kind == "slipped":
+                detail = (f"{esc(show_date(i['was']))} &rarr; {esc(show_date(i['now']))} "
+                          f"({i['days']} days later)")
+            elif kind == "dropped":
+                detail = "removed from the plan" if i.get("removed") else "marked dropped"
+            elif kind == "completed" and i.get("completed_on"):
+                detail = f"completed {esc(show_date(i['completed_on']))}"
+            rows.append(tr([ref(i, many), esc(i["text"]), leads(i), detail], num={0}))
+        out.append(table([">ID", "Action", "Lead", "Detail"], rows, "actions", (7, 50, 19, 24)))
+    out.append("</section>")
+    return "".join(out)
+
+
+def timeline(report: dict) -> str:
+    points = report["timeline"]
+    chart = timeline_chart(points or [])
+    if not chart:
+        return ""
+    return (f'<section id="timeline"><h2>Progress over time</h2>'
+            f'<p class="note">Open, completed and overdue actions at each change to the plan '
+            f"recorded in git, from {esc(show_date(points[0]['date']))} to "
+            f"{esc(show_date(points[-1]['date']))}.</p>{chart}</section>")
+
+
+def findings(report: dict) -> str:
+    if not report["findings"]:
+        return ""
+    out = ['<section id="findings"><h2>The inspection\'s findings</h2>']
+    for f in report["findings"]:
+        scale = list(f["scale"])
+        out.append(f'<p class="note">Grades, best first: {esc(", ".join(scale))}.</p>'
+                   '<div class="areas">')
+        for area in f["areas"]:
+            rows = []
+            for j in area["judgements"]:
+                rank = scale.index(j["grade"]) if j["grade"] in scale else -1
+                grade_cls = f"g{rank}" if rank >= 0 else ""
+                rows.append(tr([esc(j["name"]),
+                                f'<span class="grade {grade_cls}">{esc(j["grade"])}</span>']))
+            out.append(f'<div class="area"><h3>{esc(area["area"])}</h3>'
+                       + table(["Judgement", "Grade"], rows, "grades", (76, 24)) + "</div>")
+        out.append("</div>")
+    out.append("</section>")
+    return "".join(out)
+
+
+STYLE = """
+:root { --ink:#1b1f24; --muted:#5b6470; --rule:#d5d9de; --band:#f5f6f8; }
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; }
+body { margin: 0; color: var(--ink); background: #fff;
+  font: 16px/1.5 "Helvetica Neue", Arial, "Liberation Sans", "DejaVu Sans", sans-serif; }
+main { max-width: 1060px; margin: 0 auto; padding: 8px 32px 24px; }
+.marking { text-align: center; font-weight: 700; letter-spacing: .12em; font-size: 14px;
+  padding: 4px; border: 2px solid var(--ink); margin: 12px auto; max-width: 1060px; }
+.kicker { margin: 16px 0 0; color: var(--muted); text-transform: uppercase; letter-spacing: .08em;
+  font-size: 13px; font-weight: 700; }
+h1 { font-size: 28px; line-height: 1.25; margin: 4px 0 14px; }
+h2 { font-size: 22px; margin: 0 0 10px; padding-bottom: 4px; border-bottom: 3px solid var(--ink); }
+h3 { font-size: 17px; margin: 18px 0 6px; }
+section { margin-top: 36px; }
+.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 18px; margin: 0;
+  padding: 12px 16px; background: var(--band); border-left: 4px solid var(--ink); }
+.facts dt { font-weight: 700; } .facts dd { margin: 0; }
+.headline { font-size: 19px; margin: 6px 0 10px; }
+.meter { height: 14px; background: #e4e7eb; border-radius: 7px; overflow: hidden; max-width: 640px; }
+.meter span { display: block; height: 100%; background: #1d5fa8; }
+.tiles { display: flex; flex-wrap: wrap; gap: 12px; margin-top: 16px; }
+.tile { border: 1px solid var(--rule); border-radius: 6px; padding: 8px 14px; min-width: 130px;
+  display: flex; flex-direction: column; align-items: flex-start; gap: 4px; }
+.tile .n { font-size: 30px; font-weight: 700; line-height: 1.1; }
+.tile.t-overdue { border: 2px solid #c0182b; }
+.status { display: inline-block; font-size: 13px; font-weight: 700; padding: 1px 8px;
+  border-radius: 10px; border: 1px solid; white-space: nowrap; }
+.s-completed { color: #0e3f75; background: #e3eefa; border-color: #9dbde3; }
+.s-overdue { color: #8c0f1d; background: #fde7e9; border-color: #eea3ab; }
+.s-due-soon { color: #6b4500; background: #fff2cc; border-color: #e6c266; }
+.s-on-track { color: #1c5a2a; background: #e4f4e7; border-color: #9fd1aa; }
+.s-no-date, .s-dropped { color: #3d4450; background: #eef0f2; border-color: #c4c8ce; }
+.note, .muted { color: var(--muted); }
+.note { margin: 4px 0 10px; }
+table { width: 100%; border-collapse: collapse; margin: 6px 0 14px; font-size: 14.5px; }
+th { text-align: left; background: var(--band); border-bottom: 2px solid var(--ink);
+  padding: 6px 8px; font-size: 13.5px; }
+td { padding: 6px 8px; border-bottom: 1px solid var(--rule); vertical-align: top; }
+.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+.nowrap { white-space: nowrap; }
+table.actions, table.recs, table.grades { table-layout: fixed; }
+td { overflow-wrap: anywhere; }
+tr.late td:nth-child(5) { color: #8c0f1d; font-weight: 700; }
+.recs td:nth-child(2) { font-size: 14px; }
+.count { font-weight: 400; color: var(--muted); font-size: 15px; }
+.chart { display: block; max-width: 100%; height: auto; margin: 6px 0 14px; }
+.chart .lbl { font: 700 13px sans-serif; fill: #1b1f24; }
+.chart .val { font: 13px sans-serif; fill: #1b1f24; }
+.chart .tick { font: 12px sans-serif; fill: #5b6470; }
+.chart .end { font: 700 13px sans-serif; }
+.legend { list-style: none; padding: 0; margin: 6px 0; display: flex; flex-wrap: wrap; gap: 6px 18px;
+  font-size: 14px; }
+.legend li { display: flex; align-items: center; gap: 6px; }
+.swatch { display: inline-block; width: 16px; height: 12px; border: 1px solid #0003; }
+.swatch.hatch { background-image: repeating-linear-gradient(45deg, transparent 0 3px,
+  #ffffff8c 3px 5px) !important; }
+.glance { display: grid; grid-template-columns: 3fr 2fr; gap: 0 32px; margin-top: 8px; }
+.glance ul { padding-left: 20px; margin: 6px 0; } .glance li { margin-bottom: 6px; }
+figure { margin: 0; }
+.noupdate { background: #fff8e1; border-left: 4px solid #d98e04; padding: 8px 12px; }
+.areas { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 0 28px; }
+.grade { font-weight: 700; }
+.grade.g0 { color: #0e3f75; } .grade.g1 { color: #1c5a2a; } .grade.g2 { color: #6b4500; }
+.grade.g3 { color: #8c0f1d; }
+footer { margin-top: 30px; color: var(--muted); font-size: 13px; }
+@media print {
+  @page { size: A4; margin: 16mm 14mm 18mm;
+    @top-center { content: MARKING; font: 700 9pt sans-serif; letter-spacing: .1em; }
+    @bottom-center { content: MARKING; font: 700 9pt sans-serif; letter-spacing: .1em; }
+    @bottom-right { content: "Page " counter(page) " of " counter(pages); font: 8pt sans-serif; } }
+  body { font-size: 10.5pt; }
+  main { max-width: none; padding: 0; }
+  .marking { display: none; }
+  section { break-before: page; margin-top: 0; }
+  section#summary, section#timeline { break-before: auto; margin-top: 18pt; }
+  .keep { break-inside: avoid; }
+  th { font-size: 9pt; }
+  h2, h3 { break-after: avoid; }
+  table { font-size: 9.5pt; }
+  thead { display: table-header-group; }
+  tr, .tile, .chart, .facts { break-inside: avoid; }
+  .group { break-inside: auto; }
+  .status, .meter span, .swatch, th, .facts, .noupdate { -webkit-print-color-adjust: exact;
+    print-color-adjust: exact; }
+  .chart { max-width: 100%; }
+}
+"""
+
+
+def render(report: dict) -> str:
+    many = len(report["plans"]) > 1
+    mark = report["classification"]
+    title = report["plans"][0]["title"] if len(report["plans"]) == 1 else "Action plans"
+    style = STYLE.replace("MARKING", css_string(mark) if mark else '""')
+    banner = f'<div class="marking" role="note">{esc(mark)}</div>' if mark else ""
+    files = ", ".join(esc(p["file"]) for p in report["plans"])
+    body = "".join([
+        header(report), summary(report), recommendations(report, many), timeline(report),
+        overdue(report, many), upcoming(report, many), latest_updates(report, many),
+        changes(report, many), findings(report),
+    ])
+    as_at: date = report["as_at"]
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en-GB"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<meta name="generator" content="planctl">'
+        f"<title>{esc(title)} - progress as at {esc(show_date(as_at))}</title>"
+        f"<style>{style}</style></head>\n<body>{banner}<main>{body}"
+        f"<footer>Produced by planctl from {files}, as at {esc(show_date(as_at))}. Statuses are "
+        "computed from each action's timescale and progress on that date.</footer>"
+        f"</main>{banner}</body></html>\n"
+    )
