@@ -27,7 +27,7 @@ def summary_line(summary: Summary, today: date) -> str:
 
 def action_columns(many_plans: bool, show_lead: bool = True) -> list[Column]:
     cols = [Column("Plan")] if many_plans else []
-    cols += [Column("ID"), Column("Action", wrap=5)]
+    cols += [Column("ID"), Column("Action", wrap=4)]
     cols += [Column("Lead", wrap=2)] if show_lead else []
     return cols + [
         Column("Timescale", wrap=2),

@@ -1,25 +1,34 @@
-"""Terminal tables with Rich: wrapped text, fitted to the width, status words in colour."""
+"""Terminal tables: wrapped text, fitted to the width, status words in colour.
+
+Rich decides whether to colour (NO_COLOR, FORCE_COLOR, isatty, TERM=dumb) and
+how wide the terminal is; the table itself is laid out here, because Rich's
+general-purpose table layout costs several times planctl's whole run on a
+60-action plan, and a status table must feel instant.
+"""
 
 from __future__ import annotations
 
 import sys
+import textwrap
 
-from rich import box
+from rich.cells import cell_len
 from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from ..errors import safe_text
-from . import View
+from . import Column, Section, View
 
+# SGR codes of the basic 16 colours: every colour terminal shows them.
 STATUS_STYLES = {
-    "completed": "blue",
-    "dropped": "bright_black",
-    "overdue": "bold red",
-    "due-soon": "yellow",
-    "on-track": "green",
-    "no-date": "dim",
+    "completed": "34",  # blue
+    "dropped": "90",  # grey
+    "overdue": "1;31",  # bold red
+    "due-soon": "33",  # amber
+    "on-track": "32",  # green
+    "no-date": "2",  # dim
 }
+_COLOURLESS = {"1;31": "1", "34": "", "90": "2", "33": "", "32": "", "2": "2"}
+GAP = "  "
+MIN_WRAP_WIDTH = 8
 
 
 def make_console(color: bool | None, file=None) -> Console:
@@ -33,31 +42,115 @@ def make_console(color: bool | None, file=None) -> Console:
     return Console(**kwargs)
 
 
+class _Painter:
+    """Wraps text in SGR codes when the console may style, dropping colours under NO_COLOR."""
+
+    def __init__(self, console: Console):
+        self.on = console.color_system is not None and console.is_terminal
+        self.no_color = console.no_color
+
+    def __call__(self, text: str, code: str) -> str:
+        if not self.on or not code:
+            return text
+        if self.no_color:
+            code = _COLOURLESS.get(code, "")
+            if not code:
+                return text
+        return f"\x1b[{code}m{text}\x1b[0m"
+
+
+def _wrap(text: str, width: int, console: Console) -> list[str]:
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        if text.isascii():
+            lines += textwrap.wrap(paragraph, width, break_on_hyphens=False) or [""]
+        else:  # wide characters: let Rich measure cells
+            from rich.text import Text
+
+            lines += [line.plain.rstrip() for line in Text(paragraph).wrap(console, width)] or [""]
+    return lines
+
+
+def _widths(section: Section, cells: list[list[str]], total: int) -> list[int]:
+    """Fixed columns get their natural width; wrapping columns share what is left by ratio."""
+    natural = [max([cell_len(col.header)] + [cell_len(row[i]) for row in cells])
+               for i, col in enumerate(section.columns)]
+    widths = list(natural)
+    wrapping = [i for i, col in enumerate(section.columns) if col.wrap]
+    spare = total - len(GAP) * (len(widths) - 1) - sum(natural[i] for i in range(len(widths))
+                                                         if i not in wrapping)
+    if not wrapping or sum(natural[i] for i in wrapping) <= spare:
+        return widths
+    # Share the spare width by ratio; a column needing less than its share gives the rest back.
+    open_cols = set(wrapping)
+    for i in wrapping:
+        widths[i] = 0
+    while open_cols:
+        ratio_sum = sum(section.columns[i].wrap for i in open_cols)
+        share = {i: spare * section.columns[i].wrap // ratio_sum for i in open_cols}
+        # A narrow column is raised to a readable minimum, taken from the widest.
+        for i in open_cols:
+            if share[i] < MIN_WRAP_WIDTH:
+                widest = max(open_cols, key=lambda j: share[j])
+                give = min(MIN_WRAP_WIDTH - share[i], share[widest] - MIN_WRAP_WIDTH)
+                if give > 0:
+                    share[i] += give
+                    share[widest] -= give
+        satisfied = {i for i in open_cols if natural[i] <= share[i]}
+        if not satisfied:
+            for i in open_cols:
+                widths[i] = share[i]
+            break
+        for i in satisfied:
+            widths[i] = natural[i]
+            spare -= natural[i]
+        open_cols -= satisfied
+    return widths
+
+
+def _pad(text: str, width: int, col: Column) -> str:
+    fill = " " * max(0, width - cell_len(text))
+    return fill + text if col.justify == "right" else text + fill
+
+
+def _render_section(section: Section, total: int, console: Console, rule: str) -> list[str]:
+    paint = _Painter(console)
+    cells = [[safe_text(c) for c in row] for row in section.rows]
+    widths = _widths(section, cells, total)
+    out = []
+    if section.title:
+        out.append(paint(safe_text(section.title), "1"))
+    header = GAP.join(_pad(c.header, w, c) for c, w in zip(section.columns, widths, strict=True))
+    out.append(paint(header.rstrip(), "1"))
+    out.append(rule * min(total, sum(widths) + len(GAP) * (len(widths) - 1)))
+    for row, status in zip(cells, section.statuses, strict=True):
+        wrapped = [_wrap(cell, w, console) if col.wrap or cell_len(cell) > w else [cell]
+                   for cell, col, w in zip(row, section.columns, widths, strict=True)]
+        for n in range(max(len(w) for w in wrapped)):
+            parts = []
+            for lines, col, w in zip(wrapped, section.columns, widths, strict=True):
+                text = _pad(lines[n] if n < len(lines) else "", w, col)
+                code = STATUS_STYLES.get(status or "", "") if col.status and n < len(lines) else ""
+                parts.append(paint(text, code) if code and text.strip() else text)
+            out.append(GAP.join(parts).rstrip())
+    return out
+
+
 def render_table(view: View, color: bool | None) -> None:
     console = make_console(color)
+    encoding = (getattr(console.file, "encoding", None) or "utf-8").lower()
+    rule = "─" if encoding.replace("-", "").startswith("utf") else "-"
+    total = max(40, console.width)
+    lines: list[str] = []
     if not any(section.rows for section in view.sections):
-        console.print(Text(view.empty))
-    first = True
+        lines.append(safe_text(view.empty))
     for section in view.sections:
         if not section.rows:
             continue
-        if section.title and not first:
-            console.print()
-        first = False
-        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False,
-                      title=Text(safe_text(section.title), style="bold") if section.title else None,
-                      title_justify="left")
-        table.expand = any(c.wrap for c in section.columns)
-        for col in section.columns:
-            table.add_column(col.header, overflow="fold", no_wrap=not col.wrap,
-                             justify=col.justify, ratio=col.wrap or None,
-                             min_width=12 if col.wrap else None)
-        for cells, status in zip(section.rows, section.statuses, strict=True):
-            row = []
-            for col, cell in zip(section.columns, cells, strict=True):
-                style = STATUS_STYLES.get(status or "", "") if col.status else ""
-                row.append(Text(safe_text(cell), style=style))
-            table.add_row(*row)
-        console.print(table)
+        if lines and section.title:
+            lines.append("")
+        lines += _render_section(section, total, console, rule)
     if view.summary:
-        console.print(Text(safe_text(view.summary)))
+        lines.append(safe_text(view.summary))
+    console.file.write("\n".join(lines) + "\n")
+    console.file.flush()
