@@ -1,0 +1,227 @@
+"""A JSON Schema of the plan format, built from the loader's own key sets.
+
+Editors (VS Code's YAML extension and others using yaml-language-server) use it
+to complete keys and flag mistakes as people type; `planctl check` stays the
+authority (it also checks dates, leads and ids, which a schema cannot).
+
+    python -m planctl.schema > docs/plan.schema.json
+
+The schema accepts what planctl accepts: any scalar where planctl reads text
+(so `id: 3.10` or `lead: NO` typed by a YAML 1.1 parser still validate), and
+status and repeat words in any case with spaces, hyphens or underscores.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+
+from . import load
+from .model import PROGRESS_VALUES, REPEAT_MONTHS
+
+DRAFT = "http://json-schema.org/draft-07/schema#"
+REPEAT_SYNONYMS = ("bi-annually", "half-yearly", "annually", "annual")
+
+# What each key means, shown by editors on hover. Every key the loader accepts
+# must be here: build() fails otherwise, so the schema cannot fall behind.
+DESCRIPTIONS = {
+    "top": {
+        "plan": "What the plan is: title, authority, the inspection and its publication date.",
+        "leads": "Canonical leads: key: name, or key: {name, aliases}. Actions name them by key, "
+                 "name or alias.",
+        "bodies": "Boards and committees actions report to: KEY: full name.",
+        "recommendations": "The inspection's recommendations, each with its actions.",
+        "findings": "The inspection's judgements: a scale (best first) and graded areas.",
+    },
+    "plan": {
+        "id": "The plan id (default: the file name without .yaml); unique across plans.",
+        "title": "The plan's title.",
+        "authority": "The council or organisation inspected.",
+        "inspection": "Who inspected, what, and when the report was published.",
+        "version": "The plan's version as written, e.g. \"1.1\" (quote it).",
+        "updated": "The date of this version of the plan.",
+        "owner": "Who owns the plan.",
+        "classification": "Printed on every export, e.g. public.",
+        "due_soon_days": "How many days ahead an open action counts as due-soon (default 14).",
+    },
+    "inspection": {
+        "by": "The inspectorate, e.g. Ofsted.",
+        "kind": "The kind of inspection.",
+        "published": "When the report was published: anchors 'Immediate' and 'within 3 months'.",
+        "report": "Where the report is (a title, reference or link).",
+    },
+    "recommendation": {
+        "id": "The recommendation's number as written (default: its position).",
+        "text": "The recommendation as written in the report.",
+        "actions": "What will be done about it.",
+    },
+    "action": {
+        "id": "The action's id (default: <recommendation>.<position>, e.g. 3.1).",
+        "text": "The action as written.",
+        "due": "The timescale as written: 27.10.12, 'By 27.10.12', 'Report to SMT 27.10.12', "
+               "'Initial report by 27.10.12, with follow up by 27.3.13', Immediate, "
+               "'within 3 months', Ongoing, TBC. Dates are day-first.",
+        "lead": "Who leads: a key, name or alias of leads, or a list of them.",
+        "report_to": "Keys of bodies the action reports to.",
+        "status": "not-started (default), in-progress, completed or dropped.",
+        "completed": "The date it was completed.",
+        "evidence": "What proves completion (text or a list).",
+        "updates": "Dated progress notes, newest last.",
+        "repeat": "monthly, quarterly, six-monthly or yearly, from the first due date.",
+        "reported": "The dates each recurring report was made.",
+        "milestones": "Explicit milestones: [{due, text, done}].",
+    },
+    "lead": {
+        "name": "The lead's full name, as shown in reports.",
+        "aliases": "Other ways the plan writes this lead.",
+        "email": "An email address for the lead.",
+    },
+    "update": {
+        "date": "When the note was written.",
+        "text": "The progress note.",
+        "by": "Who wrote it.",
+    },
+    "milestone": {
+        "due": "The milestone's date (one date).",
+        "text": "What is due then.",
+        "done": "true, false, or the date it was done.",
+    },
+    "findings": {
+        "scale": "The grades, best first, e.g. [Outstanding, Good, Adequate, Inadequate].",
+        "areas": "Graded areas, each with judgements.",
+    },
+    "area": {
+        "area": "The area inspected.",
+        "judgements": "[{name, grade}] with grades on the scale.",
+    },
+    "judgement": {"name": "What was judged.", "grade": "A grade on the scale."},
+}
+
+KEY_SETS = {
+    "top": load.TOP_KEYS, "plan": load.PLAN_KEYS, "inspection": load.INSPECTION_KEYS,
+    "recommendation": load.REC_KEYS, "action": load.ACTION_KEYS, "lead": load.LEAD_KEYS,
+    "update": load.UPDATE_KEYS, "milestone": load.MILESTONE_KEYS, "findings": load.FINDINGS_KEYS,
+    "area": load.AREA_KEYS, "judgement": load.JUDGEMENT_KEYS,
+}
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/definitions/{name}"}
+
+
+def _one_or_many(item: dict) -> dict:
+    return {"anyOf": [item, {"type": "array", "items": item}]}
+
+
+def _words_pattern(words) -> str:
+    """A regex matching any of the words in any case, separators optional (as the loader reads)."""
+    def one(word: str) -> str:
+        out = []
+        for ch in word:
+            if ch.isalpha():
+                out.append(f"[{ch.lower()}{ch.upper()}]")
+            elif ch in "-_ ":
+                out.append("[-_ ]*")
+            else:
+                out.append(re.escape(ch))
+        return "".join(out)
+
+    return r"^\s*(" + "|".join(one(w) for w in sorted(words)) + r")\s*$"
+
+
+def _object(kind: str, types: dict, required=()) -> dict:
+    keys = KEY_SETS[kind]
+    missing = keys - DESCRIPTIONS[kind].keys() | keys - types.keys()
+    if missing:
+        raise KeyError(f"schema.py has no description or type for {kind} keys: {sorted(missing)}")
+    properties = {k: {**types[k], "description": DESCRIPTIONS[kind][k]} for k in sorted(keys)}
+    out = {"type": "object", "properties": properties,
+           "patternProperties": {"^x-": {"description": "Left for you: planctl ignores x- keys."}},
+           "additionalProperties": False}
+    if required:
+        out["required"] = list(required)
+    return out
+
+
+def build() -> dict:
+    text, date, id_ = _ref("text"), _ref("date"), _ref("id")
+    texts = _one_or_many(text)
+    definitions = {
+        "text": {"type": ["string", "number", "boolean"],
+                 "description": "Text; planctl reads the characters as written."},
+        "id": {"type": ["string", "number"], "description": "An id as written, e.g. \"3.10\"."},
+        "date": {"type": "string", "description": "A date, day-first: 2012-10-27, 27.10.12, "
+                 "27/10/2012, 27 October 2012."},
+        "plan": _object("plan", {
+            "id": text, "title": text, "authority": text, "version": text, "updated": date,
+            "owner": text, "classification": text,
+            "due_soon_days": {"anyOf": [{"type": "integer", "minimum": 0},
+                                        {"type": "string", "pattern": r"^\s*\d+\s*$"}]},
+            "inspection": _object("inspection", {"by": text, "kind": text, "published": date,
+                                                 "report": text}),
+        }, ("title",)),
+        "lead": {"anyOf": [text, _object("lead", {"name": text, "aliases": texts, "email": text},
+                                         ("name",))]},
+        "body": {"anyOf": [text, {"type": "object", "properties": {"name": text},
+                                  "required": ["name"], "additionalProperties": False}]},
+        "update": _object("update", {"date": date, "text": text, "by": text}, ("date", "text")),
+        "milestone": _object("milestone", {
+            "due": {"type": "string"}, "text": text,
+            "done": {"anyOf": [{"type": "boolean"}, date]}}, ("due",)),
+        "action": _object("action", {
+            "id": id_, "text": text, "due": {"type": ["string", "number"]}, "lead": texts,
+            "report_to": texts, "evidence": texts, "completed": date,
+            "status": {"anyOf": [{"enum": list(PROGRESS_VALUES)},
+                                 {"type": "string",
+                                  "pattern": _words_pattern(load.PROGRESS_SYNONYMS)}]},
+            "updates": {"type": "array", "items": _ref("update")},
+            "repeat": {"anyOf": [{"enum": list(REPEAT_MONTHS)},
+                                 {"type": "string",
+                                  "pattern": _words_pattern([*REPEAT_MONTHS, *REPEAT_SYNONYMS])}]},
+            "reported": _one_or_many(date),
+            "milestones": {"type": "array", "items": _ref("milestone")},
+        }, ("text",)),
+        "recommendation": _object("recommendation", {
+            "id": id_, "text": text, "actions": {"type": "array", "items": _ref("action")}},
+            ("text",)),
+        "findings": _object("findings", {
+            "scale": {"type": "array", "items": text},
+            "areas": {"type": "array", "items": _object("area", {
+                "area": text,
+                "judgements": {"type": "array", "items": _object(
+                    "judgement", {"name": text, "grade": text}, ("name", "grade"))},
+            }, ("area",))},
+        }, ("scale",)),
+    }
+    plan_file = _object("top", {
+        "plan": _ref("plan"),
+        "leads": {"type": "object", "additionalProperties": _ref("lead")},
+        "bodies": {"type": "object", "additionalProperties": _ref("body")},
+        "recommendations": {"type": "array", "items": _ref("recommendation")},
+        "findings": _ref("findings"),
+    }, ("plan", "recommendations"))
+    definitions["plan_file"] = plan_file
+    return {
+        "$schema": DRAFT,
+        "title": "planctl plan",
+        "description": "An inspection improvement action plan kept by planctl (format version 1). "
+                       "Generated by `python -m planctl.schema`; do not edit by hand.",
+        # Comparison files (a top-level `comparison:` key) share the plans folder.
+        "if": {"type": "object", "required": ["comparison"]},
+        "then": {"type": "object"},
+        "else": _ref("plan_file"),
+        "definitions": definitions,
+    }
+
+
+def schema_text() -> str:
+    return json.dumps(build(), indent=2, ensure_ascii=False) + "\n"
+
+
+def main() -> None:
+    sys.stdout.write(schema_text())
+
+
+if __name__ == "__main__":
+    main()
