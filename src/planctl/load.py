@@ -8,7 +8,9 @@ what a person typed: `id: 3.10` stays "3.10" and `lead: NO` stays "NO".
 from __future__ import annotations
 
 import difflib
+import errno
 import os
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -93,6 +95,10 @@ def nearest(word: str, choices: Iterable[str]) -> str | None:
     return found[0] if found else None
 
 
+class _TooManyProblems(Exception):
+    """Stops reading a file that is mostly problems (the reader has said so)."""
+
+
 @dataclass
 class _Reader:
     """Walks one file's node tree; collects problems instead of stopping at the first."""
@@ -103,6 +109,12 @@ class _Reader:
     def report(self, node, code: str, message: str, severity: str = ERROR) -> None:
         mark = node.start_mark if node is not None else None
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if len(message) > 1000:  # a hostile value quoted in a message stays readable
+            message = message[:1000] + "..."
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.problems.append(Problem(self.path, line, col, "E009", f"more than {MAX_PROBLEMS} "
+                                         "problems in this file; stopped reading it here"))
+            raise _TooManyProblems
         self.problems.append(Problem(self.path, line, col, code, message, severity))
 
     def warn(self, node, code: str, message: str) -> None:
@@ -112,7 +124,10 @@ class _Reader:
     def check_tag(self, node) -> bool:
         if node.tag in _ALLOWED_TAGS or node.tag in ("!", "?"):
             return True
-        self.report(node, "E002", f"the tag {node.tag!r} is not allowed in a plan; remove it")
+        if node.tag == _YAML + "merge":
+            self.report(node, "E003", "merge keys (<<) are not supported; write the keys out")
+            return False
+        self.report(node, "E002", f"the tag {_short(node.tag)} is not allowed in a plan; remove it")
         return False
 
     def is_null(self, node) -> bool:
@@ -141,14 +156,15 @@ class _Reader:
                 continue
             if key in result:
                 first = result[key][0].start_mark.line + 1
-                self.report(key_node, "E013", f"duplicate key {key!r} in {what} (first on line {first})")
+                self.report(key_node, "E013",
+                            f"duplicate key {_short(key)} in {what} (first on line {first})")
                 continue
             if key.startswith("x-"):
                 continue
             if key not in allowed:
                 hint = nearest(key, allowed)
                 more = f"; did you mean {hint!r}?" if hint else f"; allowed: {', '.join(sorted(allowed))}"
-                self.report(key_node, "E012", f"unknown key {key!r} in {what}{more}")
+                self.report(key_node, "E012", f"unknown key {_short(key)} in {what}{more}")
                 continue
             result[key] = (key_node, value_node)
         for key in required:
@@ -207,8 +223,8 @@ class _Reader:
         value = self.scalar(node, what)
         if value is None:
             return None
-        if not value.strip().isdigit():
-            self.report(node, "E023", f"{what} must be a whole number of days, found {value!r}")
+        if not (value.strip().isascii() and value.strip().isdigit()) or len(value.strip()) > 6:
+            self.report(node, "E023", f"{what} must be a whole number of days, found {_short(value)}")
             return None
         return int(value)
 
@@ -231,22 +247,108 @@ def kind(node) -> str:
         return "a list"
     if node is None:
         return "nothing"
-    return f"{node.value!r}"
+    return _short(node.value)
 
 
 # -- one file ------------------------------------------------------------------
 
 
+# Bounds for hostile files. A real plan is tens of KB, a handful of levels deep
+# and uses no aliases; these leave ample room (docs/security.md).
+MAX_FILE_BYTES = 4 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_NODES = 500_000  # counted as if every alias were written out (billion laughs)
+MAX_PROBLEMS = 200  # per file; a broken file is not listed line by line forever
+
+
+def prescan(text: str, path: str) -> list[Problem]:
+    """Refuse what the composer must never see: deep nesting, alias bombs, foreign tags.
+
+    Walks libyaml's event stream (iterative, holds nothing), so it is cheap and
+    cannot itself recurse or blow up; composing (C, recursive) comes after.
+    """
+    problems: list[Problem] = []
+    depth = 0
+    nodes = 0
+    open_nodes: list[tuple[str | None, int]] = []  # (anchor, node count at its start)
+    anchor_size: dict[str, int] = {}
+
+    def at(event, code: str, message: str) -> Problem:
+        return Problem(path, event.start_mark.line + 1, event.start_mark.column + 1, code, message)
+
+    for event in yaml.parse(text, Loader=Loader):
+        if isinstance(event, yaml.AliasEvent):
+            nodes += anchor_size.get(event.anchor, 1)
+        elif isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+            nodes += 1
+            tag = event.tag
+            if tag and tag not in _ALLOWED_TAGS and tag != "!" and len(problems) < MAX_PROBLEMS:
+                shown = "!!" + tag[len(_YAML):] if tag.startswith(_YAML) else tag
+                problems.append(at(event, "E002", f"the tag {_short(shown)} is not allowed in a "
+                                   "plan (planctl never runs or builds tagged objects); remove it"))
+            if isinstance(event, yaml.ScalarEvent):
+                if event.anchor:
+                    anchor_size[event.anchor] = 1
+            else:
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return [at(event, "E006", f"the YAML is nested more than {MAX_DEPTH} levels "
+                               "deep; a plan needs fewer than 10")]
+                open_nodes.append((event.anchor, nodes))
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+            anchor, start = open_nodes.pop()
+            if anchor:
+                anchor_size[anchor] = nodes - start + 1
+        if nodes > MAX_NODES:
+            return [at(event, "E006", f"the YAML has more than {MAX_NODES:,} values "
+                       "(counting each alias as a copy of its anchor: an alias bomb?); "
+                       "planctl refuses it")]
+    return problems
+
+
+def _too_big(path: str, size: int) -> Problem:
+    return Problem(path, 1, 1, "E006", f"the file is {size / 1024 / 1024:.1f} MB; planctl reads "
+                   f"plan files up to {MAX_FILE_BYTES // 1024 // 1024} MB (a plan is usually "
+                   "under 100 KB)")
+
+
+def _line_col(text: str, position: int) -> tuple[int, int]:
+    before = text[:position]
+    return before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1
+
+
+def _short(value: str, limit: int = 60) -> str:
+    """A value quoted for a message, cut short: messages never carry a whole hostile value."""
+    return repr(value if len(value) <= limit else value[:limit] + "...")
+
+
 def compose(text: str, path: str) -> tuple[object | None, list[Problem]]:
     try:
+        problems = prescan(text, path)
+        if problems:
+            return None, problems
         return yaml.compose(text, Loader=Loader), []
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = " ".join(filter(None, [exc.context, exc.problem]))
+        if "maximum nesting depth" in what:  # libyaml's own limit (1000) on [[[[...
+            return None, [Problem(path, line, col, "E006", f"the YAML is nested more than "
+                                  f"{MAX_DEPTH} levels deep; a plan needs fewer than 10")]
         return None, [Problem(path, line, col, "E001", f"YAML syntax: {what}")]
+    except yaml.reader.ReaderError as exc:
+        # A character YAML does not allow (NUL, most control characters).
+        line, col = _line_col(text, exc.position)
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        return None, [Problem(path, line, col, "E004", f"the character {char!r} is not allowed "
+                              "in a YAML file; remove it")]
     except yaml.YAMLError as exc:
         return None, [Problem(path, 1, 1, "E001", f"YAML syntax: {exc}")]
+    except UnicodeEncodeError as exc:  # text given as str with lone surrogates
+        line, col = _line_col(text, exc.start)
+        return None, [Problem(path, line, col, "E004", "the text is not valid Unicode; "
+                              "save it as UTF-8")]
     except RecursionError:
         return None, [Problem(path, 1, 1, "E001", "YAML nesting is too deep to be a plan")]
 
@@ -270,6 +372,8 @@ def is_comparison(root) -> bool:
 
 def load_text(data: bytes | str, path: str, plan_id: str | None = None):
     """(Plan or None, problems, is_comparison_file) for one file's contents."""
+    if len(data) > MAX_FILE_BYTES:
+        return None, [_too_big(path, len(data))], False
     if isinstance(data, bytes):
         text, problems = decode(data, path)
         if text is None:
@@ -285,7 +389,10 @@ def load_text(data: bytes | str, path: str, plan_id: str | None = None):
     if is_comparison(root):
         return None, [], True
     reader = _Reader(path)
-    plan = _read_plan(reader, root, plan_id or Path(path).stem)
+    try:
+        plan = _read_plan(reader, root, plan_id or Path(path).stem)
+    except _TooManyProblems:
+        plan = None
     return plan, reader.problems, False
 
 
@@ -366,7 +473,7 @@ def _read_leads(r: _Reader, node) -> tuple[Lead, ...]:
         if key is None:
             continue
         if key in keys_seen:
-            r.report(key_node, "E013", f"duplicate key {key!r} in leads")
+            r.report(key_node, "E013", f"duplicate key {_short(key)} in leads")
             continue
         keys_seen.add(key)
         if isinstance(value_node, yaml.MappingNode):
@@ -399,7 +506,7 @@ def _read_bodies(r: _Reader, node) -> tuple[Body, ...]:
         if key is None:
             continue
         if key in seen:
-            r.report(key_node, "E013", f"duplicate key {key!r} in bodies")
+            r.report(key_node, "E013", f"duplicate key {_short(key)} in bodies")
             continue
         seen.add(key)
         if isinstance(value_node, yaml.MappingNode):
@@ -640,27 +747,56 @@ def _read_findings(r: _Reader, node) -> Findings | None:
 # -- files and folders ---------------------------------------------------------
 
 
+def _not_a_plan_file(path: Path) -> Problem | None:
+    """Why a found name cannot be read as a plan (broken link, loop, pipe, huge), or None.
+
+    Checked before reading: a FIFO would block the read and /dev/zero never end it."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        if path.is_symlink():
+            why = ("it is a symbolic link loop" if exc.errno == errno.ELOOP
+                   else "it is a broken symbolic link (its target does not exist)")
+        else:
+            why = exc.strerror or str(exc)
+        return Problem(str(path), 1, 1, "E005", f"cannot read the file: {why}")
+    if not stat.S_ISREG(info.st_mode):
+        return Problem(str(path), 1, 1, "E005", "cannot read the file: it is not a regular file "
+                       "(a pipe, socket or device); plans are plain files")
+    if info.st_size > MAX_FILE_BYTES:
+        return _too_big(str(path), info.st_size)
+    return None
+
+
 def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
     """Plan files under the given files and folders, sorted, each once."""
     files: list[Path] = []
     problems: list[Problem] = []
     seen: set[Path] = set()
+    def unreadable_folder(exc: OSError) -> None:
+        problems.append(Problem(str(exc.filename), 1, 1, "E005",
+                                f"cannot read the folder: {exc.strerror or exc}"))
+
     for base in paths:
-        if base.is_file():
-            candidates = [base]
-        elif base.is_dir():
+        if base.is_dir():
             candidates = []
             # followlinks=False: a symlink loop in the plans folder cannot trap us.
-            for root, dirs, names in os.walk(base, onerror=None):
+            for root, dirs, names in os.walk(base, onerror=unreadable_folder):
                 dirs.sort()
                 candidates += [Path(root, n) for n in sorted(names)
                                if n.endswith((".yaml", ".yml")) and not n.startswith(".")]
+        elif os.path.lexists(base):
+            candidates = [base]
         else:
-            problems.append(Problem(str(base), 0, 0, "E005", "no such file or folder; "
+            problems.append(Problem(str(base), 1, 1, "E005", "no such file or folder; "
                                     "give plan files or folders with --plans or PLANCTL_PLANS"))
             continue
         for c in candidates:
-            key = c.resolve() if c.exists() else c
+            refused = _not_a_plan_file(c)
+            if refused is not None:
+                problems.append(refused)
+                continue
+            key = c.resolve()
             if key not in seen:
                 seen.add(key)
                 files.append(c)

@@ -44,7 +44,7 @@ _DATE_RE = re.compile(
 _NEAR_DATE_RE = re.compile(r"\d{1,4}\s*[./-]\s*\d{1,2}(?:\s*[./-]\s*\d{1,4})?")
 
 _WITHIN_RE = re.compile(
-    r"^\s*within\s+(?P<n>\d+|one|two|three|four|six|twelve)\s+(?P<unit>day|week|month|year)s?\s*"
+    r"^\s*within\s+(?P<n>\d{1,4}|one|two|three|four|six|twelve)\s+(?P<unit>day|week|month|year)s?\s*"
     r"(?:of\s+(?:publication|the\s+report|publication\s+of\s+the\s+report))?\s*$",
     re.IGNORECASE,
 )
@@ -53,6 +53,11 @@ _IMMEDIATE_RE = re.compile(r"^\s*(immediate(ly)?|with\s+immediate\s+effect|now)\
 _ONGOING_RE = re.compile(r"\b(ongoing|on-going|continuous)\b", re.I)
 _TBC_RE = re.compile(r"^\s*(tbc|tba|to\s+be\s+(confirmed|agreed|decided)\b.*)\s*$", re.I)
 _LABEL_TRIM = re.compile(r"^[\s,;:&-]*(and\s+|then\s+)?|[\s,;:&(-]*(by|on|before|for)?[\s(]*$", re.I)
+
+
+def _quote(text: str, limit: int = 80) -> str:
+    """A written value quoted for a message, cut short so a hostile value cannot flood it."""
+    return repr(text if len(text) <= limit else text[:limit] + "...")
 
 
 class TimescaleError(ValueError):
@@ -108,6 +113,7 @@ def _match_to_date(m: re.Match[str]) -> date:
         return _make_date(int(m["name_y"]), month, int(m["name_d"]), written)
     month = MONTHS[m["mon_m"].lower()]
     year = int(m["mon_y"])
+    year += 2000 if year < 100 else 0  # as _make_date: "Oct 0012" must not be year 12 AD
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
@@ -115,7 +121,7 @@ def parse_date(text: str) -> date:
     """One date in any accepted form, and nothing else (for --today, completed:, updates)."""
     m = _DATE_RE.fullmatch(text.strip())
     if m is None:
-        raise TimescaleError(f"{text.strip()!r} is not a date; {ACCEPTED_FORMS}")
+        raise TimescaleError(f"{_quote(text.strip())} is not a date; {ACCEPTED_FORMS}")
     return _match_to_date(m)
 
 
@@ -156,14 +162,18 @@ def parse_timescale(text: str, published: date | None = None) -> Timescale:
     if relative:
         if published is None:
             raise TimescaleError(
-                f"{stripped!r} is relative to publication, but the plan has no "
+                f"{_quote(stripped)} is relative to publication, but the plan has no "
                 "plan.inspection.published date"
             )
         if relative.re is _IMMEDIATE_RE:
             return Timescale(stripped, (Deadline(published, ""),))
         n = relative["n"].lower()
         count = _WORD_NUMBERS.get(n) or int(n)
-        return Timescale(stripped, (Deadline(add_period(published, count, relative["unit"]), ""),))
+        try:
+            due = add_period(published, count, relative["unit"])
+        except (OverflowError, ValueError):  # past the year 9999
+            raise TimescaleError(f"{_quote(stripped)} is too far in the future") from None
+        return Timescale(stripped, (Deadline(due, ""),))
 
     deadlines: list[Deadline] = []
     previous_end = 0
@@ -173,14 +183,14 @@ def parse_timescale(text: str, published: date | None = None) -> Timescale:
     rest = _DATE_RE.sub(" ", stripped)
     near = _NEAR_DATE_RE.search(rest)
     if near:
-        raise TimescaleError(f"{near.group(0)!r} in {stripped!r} is not a date; {ACCEPTED_FORMS}")
+        raise TimescaleError(f"{near.group(0)!r} in {_quote(stripped)} is not a date; {ACCEPTED_FORMS}")
     ongoing = bool(_ONGOING_RE.search(stripped))
     if not deadlines and not ongoing:
-        raise TimescaleError(f"no date in timescale {stripped!r}; {ACCEPTED_FORMS}")
+        raise TimescaleError(f"no date in timescale {_quote(stripped)}; {ACCEPTED_FORMS}")
     for earlier, later in zip(deadlines, deadlines[1:], strict=False):
         if later.due < earlier.due:
             raise TimescaleError(
-                f"the dates in {stripped!r} go backwards ({later.due:%d.%m.%y} after "
+                f"the dates in {_quote(stripped)} go backwards ({later.due:%d.%m.%y} after "
                 f"{earlier.due:%d.%m.%y}); milestones must be in order"
             )
     return Timescale(stripped, tuple(deadlines), ongoing=ongoing)
