@@ -102,6 +102,15 @@ def test_national_shares_good_or_better(run, comparison):
             100 * row["good_or_better"] / row["total"], abs=0.05)
 
 
+def test_thurrock_is_in_the_top_half_nationally(run, comparison):
+    # "Thurrock's inspection results places us clearly in the top half of councils"
+    data = compare_json(run, *EFFECTIVENESS)
+    for row in data["national"]:
+        assert row["authority_grade"] == "Good"
+        assert row["authority_rank"] == row["counts"]["Outstanding"] + 1
+        assert row["authority_rank"] <= row["total"] / 2
+
+
 def test_national_share_follows_the_data(run, comparison):
     text = comparison.read_text(encoding="utf-8")
     # Ten more Good and ten fewer Adequate on safeguarding: the total still adds up.

@@ -12,7 +12,9 @@ Rules (documented in docs/findings.md):
   judgement" include it.
 - Rank is competition ranking by grade: 1 + the number of authorities with a
   better grade, so ties share a rank (1, 1, 3 ...).
-- Percentages are of the total, to one decimal place.
+- Percentages are of the total, to one decimal place. Nationally, the authority's
+  rank is 1 + the inspections with a better grade, and "within the top" is the
+  share graded as well as it or better.
 """
 
 from __future__ import annotations
@@ -150,6 +152,9 @@ def national_rows(comparison: Comparison, keys: Sequence[str]) -> list[dict]:
         if row.judgement not in keys:
             continue
         better = sum(n for g, n in row.counts.items() if g in good)
+        mine = comparison.authority_grades[row.judgement]
+        above = sum(n for g, n in row.counts.items()
+                    if comparison.scale.index(g) < comparison.scale.index(mine))
         rows.append({
             "judgement": row.judgement,
             "name": comparison.judgements[row.judgement],
@@ -158,6 +163,11 @@ def national_rows(comparison: Comparison, keys: Sequence[str]) -> list[dict]:
             "percentages": {g: percent(n, row.total) for g, n in row.counts.items()},
             "good_or_better": better,
             "good_or_better_pct": percent(better, row.total),
+            # Where the authority's grade would stand nationally: its competition rank,
+            # and the share of inspections graded as well or better.
+            "authority_grade": mine,
+            "authority_rank": above + 1,
+            "authority_within_top_pct": percent(above + row.counts[mine], row.total),
         })
     return sorted(rows, key=lambda r: keys.index(r["judgement"]))
 

@@ -184,6 +184,9 @@ def _compare_table(data: dict, color: bool | None) -> None:
         table.add_row(t("Good or better", "bold"),
                       *(t(f"{r['good_or_better']} ({r['good_or_better_pct']:.1f}%)", "bold")
                         for r in data["national"]))
+        table.add_row(t(f"{me}'s grade"),
+                      *(t(f"{r['authority_grade']}: rank {r['authority_rank']}, "
+                          f"top {r['authority_within_top_pct']:.1f}%") for r in data["national"]))
         console.print(table)
     console.print(t(f"* the compared authority, counted in every group. Good or better: "
                     f"{', '.join(good)}. All: good or better on every judgement shown. "
