@@ -380,6 +380,14 @@ comparison:
     assert data["good_or_better_grades"] == ["A", "B"]
 
 
+def test_a_file_of_nothing_but_problems_is_cut_short(run, tmp_path):
+    rows = "".join(f"        Town {i}: [Bad, Worse]\n" for i in range(300))
+    write_comparison(tmp_path, HEAD + "  groups:\n    - name: G\n      authorities:\n" + rows)
+    result, lines = check_lines(run)
+    assert result.exit_code == 1
+    assert "E009" in lines[-1] and len(lines) < 300
+
+
 def test_yaml_typing_never_changes_a_name_or_grade():
     comparison, problems = load_comparison_text(HEAD.replace("Thurrock", "NO") + """\
   groups:

@@ -17,7 +17,18 @@ from pathlib import Path
 import yaml
 
 from .errors import ERROR, WARNING, Problem
-from .load import _Reader, compose, decode, kind, nearest, read_file
+from .load import (
+    MAX_FILE_BYTES,
+    _Reader,
+    _short,
+    _too_big,
+    _TooManyProblems,
+    compose,
+    decode,
+    kind,
+    nearest,
+    read_file,
+)
 
 COMPARISON_KEYS = {"title", "source", "authority", "scale", "good_or_better", "judgements",
                    "authority_grades", "groups", "national"}
@@ -74,6 +85,8 @@ class Comparison:
 
 def load_comparison_text(data: bytes | str, path: str) -> tuple[Comparison | None, list[Problem]]:
     """(Comparison or None, problems) for one file's contents."""
+    if len(data) > MAX_FILE_BYTES:
+        return None, [_too_big(path, len(data))]
     if isinstance(data, bytes):
         text, problems = decode(data, path)
         if text is None:
@@ -85,7 +98,10 @@ def load_comparison_text(data: bytes | str, path: str) -> tuple[Comparison | Non
         return None, problems
     r = _Reader(path)
     top = r.mapping(root, "the top level of a comparison file", {"comparison"}, ("comparison",))
-    comparison = _read(r, top["comparison"][1], path) if top and "comparison" in top else None
+    try:
+        comparison = _read(r, top["comparison"][1], path) if top and "comparison" in top else None
+    except _TooManyProblems:  # the reader has said where it stopped
+        comparison = None
     if any(p.severity == ERROR for p in r.problems):
         comparison = None
     return comparison, r.problems
@@ -122,7 +138,7 @@ class _Scale:
             if grade.casefold() == written.casefold():
                 return grade
         hint = nearest(written, self.grades)
-        r.report(node, "E061", f"{what}: {written!r} is not on the scale ({', '.join(self.grades)})"
+        r.report(node, "E061", f"{what}: {_short(written)} is not on the scale ({', '.join(self.grades)})"
                  + (f"; did you mean {hint!r}?" if hint else ""))
         return None
 
@@ -409,7 +425,7 @@ def _count(r: _Reader, node, what: str, allow_pct: bool = True):
     match = _COUNT.match(written)
     if match is None or (match["pct"] is not None and not allow_pct):
         form = "a whole number" + (", '-' for none, or '4 (3%)' as printed" if allow_pct else "")
-        r.report(node, "E068", f"{what}: {written!r} is not {form}")
+        r.report(node, "E068", f"{what}: {_short(written)} is not {form}")
         return None
     if match["none"]:
         return 0, None
@@ -476,4 +492,6 @@ def _check_names(r: _Reader, authority: str, own: dict[str, str], groups: Sequen
 
 def _warn_at(r: _Reader, at: Authority | None, code: str, message: str) -> None:
     line, column = (at.line, at.column) if at else (1, 1)
+    if len(message) > 1000:  # as the reader does: a hostile name stays readable
+        message = message[:1000] + "..."
     r.problems.append(Problem(r.path, line, column, code, message, WARNING))
