@@ -117,7 +117,9 @@ def today(s: Settings | None = None) -> date:
         try:
             return parse_date(s.as_of)
         except TimescaleError:
-            pass
+            from .gitstore import as_of_date  # a revision: judged as at its commit date
+
+            return as_of_date(s.as_of, plan_paths(s))
     return date.today()
 
 

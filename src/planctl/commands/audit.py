@@ -1,0 +1,115 @@
+"""The audit trail from git: history, slippage, diff (logic in planctl.audit and planctl.gitstore)."""
+
+from __future__ import annotations
+
+import click
+
+from .. import audit, gitstore
+from ..errors import UsageError
+from ..options import output_format, plan_paths, settings, shared_options
+from ..render import emit
+from ..render.json import json_out
+
+_FORMATS = ("table", "json", "csv", "markdown")
+
+
+def _history(with_tree_note: bool = True) -> gitstore.History:
+    """The plans' history to HEAD (or to --as-of REV), with its notes written to stderr."""
+    paths = plan_paths()
+    rev = settings().as_of
+    if rev and gitstore.as_date(rev) is not None:
+        raise UsageError("--as-of takes a revision here (a tag, branch or commit), not a date; "
+                         "use --since for dates")
+    found = gitstore.plan_versions(paths, rev or "HEAD")
+    for note in found.notes:
+        click.echo(note, err=True)
+    if with_tree_note and not rev and gitstore.working_tree_differs(paths):
+        click.echo("note: the working tree differs from HEAD (uncommitted changes to the plans); "
+                   "only commits are shown: commit them to include them", err=True)
+    return found
+
+
+_SINCE = click.option("--since", metavar="DATE|REV",
+                      help="Only changes after this revision (e.g. a committee tag), or on or "
+                           "after this date.")
+
+
+@click.command()
+@shared_options
+@click.argument("ref", metavar="[ID]", required=False)
+@_SINCE
+def history(ref, since):
+    """Each commit's changes to the plans: who changed which field of which action.
+
+    Newest first: date, short hash, author and subject, then for each action
+    every field that changed (status, due, lead, text, evidence, updates ...)
+    as old -> new. ID limits it to one action (3.1, PLAN:3.1) or one
+    recommendation's actions (3). Renamed plan files are followed.
+
+    \b
+    Examples:
+      planctl history
+      planctl history 3.1
+      planctl history --since committee-2012-09 --format markdown
+      planctl history --format json | jq '.commits[0]'
+    """
+    fmt = output_format(_FORMATS)
+    found = _history()
+    start = gitstore.since_position(found, since)
+    entries = audit.history(found.versions, start, ref)
+    if fmt == "json":
+        json_out({"since": since, "shallow": found.shallow, "commits": entries})
+    else:
+        emit(audit.history_view(entries), fmt, settings().color)
+
+
+@click.command()
+@shared_options
+@_SINCE
+def slippage(since):
+    """Actions whose deadline moved later, most days slipped first.
+
+    For each: the first committed due date (or the one at --since), the
+    current one, days slipped, the number of moves, and each move's date,
+    author, commit and message (the reason given).
+
+    \b
+    Examples:
+      planctl slippage
+      planctl slippage --since committee-2012-09
+      planctl slippage --format json | jq '.actions[] | {id, days_slipped}'
+    """
+    fmt = output_format(_FORMATS)
+    found = _history()
+    actions = audit.slippage(found.versions, gitstore.since_position(found, since))
+    if fmt == "json":
+        json_out({"since": since, "shallow": found.shallow, "actions": actions})
+    else:
+        emit(audit.slippage_view(actions, since), fmt, settings().color)
+
+
+@click.command()
+@shared_options
+@click.argument("rev", metavar="REV")
+@click.argument("rev2", metavar="[REV2]", required=False)
+def diff(rev, rev2):
+    """What changed in the plans between two revisions (REV2 default: the working tree).
+
+    Actions added, removed, completed, dropped, reopened, with other progress,
+    rescheduled, reassigned, and any other change. Typical use: one tag per
+    committee meeting, and "what changed since the last meeting".
+
+    \b
+    Examples:
+      planctl diff committee-2012-09 committee-2012-10
+      planctl diff committee-2012-10              # to the working tree
+      planctl diff HEAD~5 HEAD --format markdown > changes.md
+      planctl diff committee-2012-09 --format json | jq '.rescheduled'
+    """
+    fmt = output_format(_FORMATS)
+    old, new = gitstore.pair(plan_paths(), rev, rev2)
+    result = audit.diff(old, new, rev, rev2 or "working tree")
+    if fmt == "json":
+        json_out(result)
+    else:
+        emit(audit.diff_view(result), fmt, settings().color)
