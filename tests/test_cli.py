@@ -1,8 +1,8 @@
 """The command line as a user meets it: tables, JSON, colour, errors and exit codes."""
 
 import json
-import re
 import os
+import re
 import subprocess
 
 import pytest
