@@ -140,11 +140,12 @@ def _read_csv(path: Path) -> list[list[str]]:
         text = data.decode("cp1252", errors="replace")
     sample = text[:20000]
     try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
+        delimiter = ","
+    # Only the delimiter is sniffed: the sniffer misjudges doubled quotes ("" inside a cell).
     return [[c.replace("\r\n", "\n").replace("\r", "\n") for c in row]
-            for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+            for row in csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter)]
 
 
 def _read_xlsx(path: Path, sheet: str | None, progress) -> tuple[list[list[str]], str]:
@@ -622,8 +623,10 @@ _PLAIN_START = set("-?:,[]{}#&*!|>'\"%@`")
 
 def _printable(ch: str) -> bool:
     code = ord(ch)
+    if ch in "\x85\u2028\u2029\ufeff":  # YAML reads the first three as line breaks
+        return False
     return (ch == " " or 0x21 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF
-            or 0xE000 <= code <= 0xFFFD and ch not in "\ufeff" or code >= 0x10000)
+            or 0xE000 <= code <= 0xFFFD or code >= 0x10000)
 
 
 def _quoted(value: str) -> str:
