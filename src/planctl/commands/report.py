@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
 from .. import report as core
-from ..errors import UsageError
+from ..errors import UsageError, safe_text
 from ..load import load_text
 from ..options import load, plan_paths, settings, shared_options, today
 
@@ -118,7 +119,11 @@ def report(output, since, plan_ids):
     timeline = core.timeline(paths, plans, day) if fmt in ("html", "json") else None
     data = render(fmt, core.build_report(plans, day, changes=changes, timeline=timeline))
     if output is None:
-        stream = click.get_binary_stream("stdout")
+        stream = getattr(sys.stdout, "buffer", None)
+        if stream is None:  # a text-only stdout (some embedding); the data is UTF-8
+            sys.stdout.write(data.decode("utf-8"))
+            return
+        sys.stdout.flush()
         stream.write(data)
         stream.flush()
         return
@@ -128,4 +133,4 @@ def report(output, since, plan_ids):
         atomic_write(output, data)
     except OSError as exc:
         raise UsageError(f"cannot write {str(output)!r}: {exc.strerror or exc}") from None
-    click.echo(f"wrote {fmt} report to {click.format_filename(output)}", err=True)
+    click.echo(f"wrote {fmt} report to {safe_text(str(output))}", err=True)
