@@ -1,0 +1,95 @@
+"""Tab completion through Click: command names, action ids and lead names, in three shells."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import pytest
+
+from conftest import planctl_exe
+from planctl.load import load_paths
+
+
+def complete(words: str, cword: int | str, shell: str = "bash", cwd=None, env=None) -> str:
+    """What the installed planctl answers when the shell asks for completions."""
+    environ = dict(os.environ, COMP_WORDS=words, COMP_CWORD=str(cword),
+                   _PLANCTL_COMPLETE=f"{shell}_complete", **(env or {}))
+    done = subprocess.run(planctl_exe(), env=environ, cwd=cwd, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    return done.stdout
+
+
+def bash_values(output: str) -> list[str]:
+    return [line.split(",", 1)[1] for line in output.splitlines() if line]
+
+
+@pytest.fixture
+def plan(bundled):
+    (p,) = load_paths([bundled]).plans
+    return p
+
+
+def test_command_names(bundled):
+    assert bash_values(complete("planctl ch", 1)) == ["check"]
+    assert "status" in bash_values(complete("planctl ", 1))
+
+
+def test_action_ids_of_show(plan):
+    wanted = [a.id for a in plan.actions if a.id.startswith("13.")]
+    assert bash_values(complete("planctl show 13.", 2)) == wanted
+    assert "13" in bash_values(complete("planctl show 1", 2))  # show takes recommendations too
+
+
+def test_action_ids_follow_plans_option(plan, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    wanted = [a.id for a in plan.actions if a.id.startswith("19.")]
+    values = bash_values(complete("planctl --plans plans show 19.", 4, cwd=elsewhere.parent))
+    assert values == wanted
+    assert bash_values(complete("planctl show 19.", 2, cwd=elsewhere)) == []
+
+
+def test_lead_names(plan):
+    keys = [lead.key for lead in plan.leads if lead.key.startswith("sm-")]
+    assert bash_values(complete("planctl status --lead sm-", 3)) == keys
+    # Typing the start of a name or an alias offers the lead's key (no spaces to quote).
+    qa = next(lead for lead in plan.leads if "SM QA" in lead.aliases)
+    assert bash_values(complete("planctl overdue --lead 'SM Q", 3)) == [qa.key]
+
+
+def test_zsh_and_fish_show_descriptions(plan):
+    first = next(iter(plan.actions))
+    zsh = complete(f"planctl show {first.id}", 2, shell="zsh").splitlines()
+    assert zsh[:2] == ["plain", first.id]
+    assert zsh[2].split()[0] == first.text.split()[0]
+    fish = complete(f"planctl show {first.id}", first.id, shell="fish")
+    assert fish.splitlines()[0].startswith(f"plain,{first.id}\t")
+
+
+def test_no_plans_means_no_suggestions_and_no_error(tmp_path):
+    assert complete("planctl show 1", 2, cwd=tmp_path).strip() == ""
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_completion_command_prints_the_script(run, shell):
+    result = run("completion", shell)
+    assert result.exit_code == 0
+    assert "_PLANCTL_COMPLETE" in result.stdout
+    assert f"{shell}_complete" in result.stdout
+
+
+def test_bash_script_completes_in_a_real_bash(bundled, tmp_path, run):
+    script = tmp_path / "planctl.bash"
+    script.write_text(run("completion", "bash").stdout, encoding="utf-8")
+    exe = planctl_exe()
+    if len(exe) != 1:
+        pytest.skip("needs the installed console script")
+    program = (f'source "{script}"; COMP_WORDS=(planctl show 13.); COMP_CWORD=2; '
+               f'PATH="{os.path.dirname(exe[0])}:$PATH" _planctl_completion planctl; '
+               'printf "%s\\n" "${COMPREPLY[@]}"')
+    done = subprocess.run(["bash", "--norc", "-c", program], capture_output=True, text=True,
+                          timeout=60)
+    assert done.stdout.split() == ["13.1", "13.2", "13.3"]

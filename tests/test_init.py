@@ -1,0 +1,85 @@
+"""planctl init: a plans folder that works at once, a pre-commit hook, and git."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import yaml
+
+from planctl.load import load_paths
+
+
+def test_init_creates_a_commented_plan_that_passes_strict_check(run, tmp_path):
+    result = run("init", "council", "--today", "2012-10-09", "--published", "27.7.12")
+    assert result.exit_code == 0, result.stderr
+    plan_file = tmp_path / "council" / "plans" / "action-plan.yaml"
+    text = plan_file.read_text(encoding="utf-8")
+    assert sum(line.lstrip().startswith("#") for line in text.splitlines()) >= 10
+    loaded = load_paths([plan_file.parent])
+    assert loaded.problems == ()
+    (plan,) = loaded.plans
+    assert plan.inspection.published.isoformat() == "2012-07-27"
+    assert len(list(plan.actions)) >= 3
+    check = run("check", "--strict", "--plans", str(plan_file.parent))
+    assert check.exit_code == 0, check.stdout
+    status = run("status", "--plans", str(plan_file.parent), "--today", "2012-10-09",
+                 "--format", "json")
+    assert status.exit_code == 0
+    assert (tmp_path / "council" / ".git").is_dir()
+    git = subprocess.run(["git", "-C", str(tmp_path / "council"), "status", "--porcelain"],
+                         capture_output=True, text=True, check=True)
+    assert "plans/" in git.stdout
+
+
+def test_title_and_authority_are_written_safely(run, tmp_path):
+    title = 'Children\'s services: "SEND" #1'
+    result = run("init", "--name", "send-2024", "--title", title, "--authority", "yes",
+                 "--no-git")
+    assert result.exit_code == 0, result.stderr
+    (plan,) = load_paths([tmp_path / "plans"]).plans
+    assert (plan.id, plan.title, plan.authority) == ("send-2024", title, "yes")
+    assert not (tmp_path / ".git").exists()
+
+
+def test_init_never_overwrites(run, tmp_path):
+    assert run("init", "--no-git").exit_code == 0
+    plan_file = tmp_path / "plans" / "action-plan.yaml"
+    plan_file.write_text("# my edits\n", encoding="utf-8")
+    again = run("init", "--no-git")
+    assert again.exit_code == 2
+    assert "exists" in again.stderr
+    assert plan_file.read_text(encoding="utf-8") == "# my edits\n"
+
+
+def test_existing_pre_commit_config_is_left_alone(run, tmp_path):
+    config = tmp_path / ".pre-commit-config.yaml"
+    config.write_text("repos: []\n", encoding="utf-8")
+    result = run("init", "--name", "second", "--no-git")
+    assert result.exit_code == 0
+    assert config.read_text(encoding="utf-8") == "repos: []\n"
+    assert "planctl-check" in result.stderr  # the hook to add by hand
+
+
+def test_pre_commit_config_runs_check_on_plan_files(run, tmp_path):
+    assert run("init", "--no-git").exit_code == 0
+    config = yaml.safe_load((tmp_path / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    (hook,) = config["repos"][0]["hooks"]
+    assert (hook["id"], hook["entry"], hook["pass_filenames"]) == ("planctl-check", "planctl check",
+                                                                   False)
+    files = re.compile(hook["files"])
+    assert files.search("plans/action-plan.yaml") and files.search("plans/sub/x.yml")
+    assert not files.search("docs/x.yaml") and not files.search("plans/notes.md")
+
+
+def test_init_inside_a_repository_does_not_nest_one(run, tmp_path, git_repo):
+    result = run("init", "sub")
+    assert result.exit_code == 0
+    assert not (tmp_path / "sub" / ".git").exists()
+    assert (tmp_path / "sub" / "plans" / "action-plan.yaml").exists()
+
+
+def test_bad_name_is_refused(run, tmp_path):
+    result = run("init", "--name", "../escape", "--no-git")
+    assert result.exit_code == 2
+    assert not (tmp_path / "escape.yaml").exists()
