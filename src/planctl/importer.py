@@ -536,7 +536,7 @@ def _plan_data(recs, notes, source, today, title, authority, published, title_li
     copied = [a.row for r in recs for a in r.actions if a.lead_from_above]
     if copied:
         notes.append(f"{len(copied)} action(s) had an empty lead cell and took the lead of the action "
-                     f"above (merged cells): rows {', '.join(map(str, sorted(set(copied))))}")
+                     f"above (merged cells): row(s) {', '.join(map(str, sorted(set(copied))))}")
     data: dict = {"plan": {"title": title or (" - ".join(
         t for t in title_lines[:4] if not _is_date(t)) or f"Action plan imported from {source}")}}
     if authority:
