@@ -99,13 +99,11 @@ SIMPLE = plan_text("""\
 
 def test_done_adds_status_and_date_after_the_action_and_nothing_else():
     result = do(SIMPLE, "1.1", "done", evidence=("Audit report, 1 Oct",))
-    added = result.new.decode().replace(SIMPLE, "")
     assert result.new.decode() == SIMPLE.replace(
         "  lead: SM QA\n",
         "  lead: SM QA\n"
         "        status: completed\n        completed: 2012-10-01\n"
         "        evidence: Audit report, 1 Oct\n", 1)
-    assert added != ""
     a = action(result.new, "1.1")
     assert (a.progress, a.completed, a.evidence) == ("completed", DAY, ("Audit report, 1 Oct",))
     assert result.subject == "completed 2012-10-01"
@@ -172,7 +170,7 @@ def test_done_on_a_timescale_with_several_dates_reports_the_next_date():
     a = action(first.new, "1.1")
     assert a.reported == (date(2012, 10, 26),)
     assert [m.done for m in a.milestones] == [True, False]
-    assert "milestone due 2012-10-27 (Initial report) done 2012-10-26" == first.subject
+    assert first.subject == "milestone due 2012-10-27 (Initial report) done 2012-10-26"
     second = do(first.new, "1.1", "done", on=date(2013, 3, 1))
     assert "reported: [2012-10-26, 2013-03-01]" in second.new.decode()
     with pytest.raises(UsageError, match="already reported"):
