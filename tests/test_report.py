@@ -351,6 +351,52 @@ def test_since_counts_an_action_taken_out_of_the_plan_as_dropped(run, bundled, g
     assert data["summary"]["total"] == 61
 
 
+def test_since_takes_a_date_and_names_the_commit_for_a_revision(run, bundled, git_repo):
+    git_repo("add", "plans")
+    git_repo("commit", "-qm", "plan as agreed", date="2012-08-20T10:00:00")
+    edit(bundled, "        due: By 14.9.12\n        lead: Service Manager FST\n",
+         "        due: By 14.9.12\n        lead: Service Manager FST\n        status: completed\n")
+    git_repo("commit", "-qam", "3.1 done", date="2012-09-20T10:00:00")
+    by_date = json.loads(report(run, "--format", "json", "--since", "2012-09-01").stdout)
+    assert [i["id"] for i in by_date["changes"]["completed"]] == ["3.1"]
+    by_rev = json.loads(report(run, "--format", "json", "--since", "HEAD~1").stdout)
+    assert by_rev["changes"]["commit_date"] == "2012-08-20"
+    assert by_rev["changes"]["commit"] == git_repo("rev-parse", "--short=7", "HEAD~1").strip()
+    # Nothing changed since the last commit.
+    now = json.loads(report(run, "--format", "json", "--since", "HEAD").stdout)
+    assert all(now["changes"][k] == [] for k in ("completed", "slipped", "added", "dropped"))
+
+
+def test_timeline_counts_each_version_from_git_history(run, bundled, git_repo):
+    agreed = load_paths([BUNDLED]).plans
+    git_repo("add", "plans")
+    git_repo("commit", "-qm", "plan as agreed", date="2012-08-20T10:00:00")
+    edit(bundled, "        due: By 14.9.12\n        lead: Service Manager FST\n",
+         "        due: By 14.9.12\n        lead: Service Manager FST\n        status: completed\n")
+    git_repo("commit", "-qam", "3.1 done", date="2012-09-20T10:00:00")
+    data = json.loads(report(run, "--format", "json").stdout)
+    points = data["timeline"]
+    assert [p["date"] for p in points] == ["2012-08-20", "2012-09-20", AS_AT]
+
+    def counts(plans, day):
+        c = Counter(r.status for r in evaluate(plans, day))
+        return {"completed": c["completed"], "overdue": c["overdue"],
+                "open": sum(c.values()) - c["completed"] - c["dropped"]}
+
+    now = load_paths([bundled]).plans
+    expected = [counts(agreed, date(2012, 8, 20)), counts(now, date(2012, 9, 20)), counts(now, DAY)]
+    assert [{k: p[k] for k in ("completed", "overdue", "open")} for p in points] == expected
+    assert points[-1]["completed"] == data["summary"]["completed"] == 7
+    html = report(run, "--format", "html").stdout
+    chart = html.split('<section id="timeline">')[1].split("</section>")[0]
+    assert f">overdue {points[-1]['overdue']}</text>" in chart and chart.count("<path ") == 3
+    # As at a date before the history begins, there is nothing to draw.
+    early = json.loads(run("report", "--today", "2012-08-01", "--format", "json").stdout)
+    assert early["timeline"] == []
+    assert '<section id="timeline">' not in run("report", "--today", "2012-08-01",
+                                                "--format", "html").stdout
+
+
 def test_since_outside_git_is_a_clear_error(run, bundled):
     result = run("report", "--today", AS_AT, "--since", "HEAD~1")
     assert result.exit_code == 2

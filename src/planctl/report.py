@@ -7,7 +7,8 @@ output is this dict, so its shape is documented in docs/report.md.
 
 Changes and the timeline come from git; the two small adapters at the end
 (`changes_since`, `timeline`) are the only code here that reaches for git,
-through gitstore/audit, and they are imported lazily.
+through gitstore (versions of the plans) and audit (diff, timeline), both
+imported lazily so that a report without them never loads git code.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from .evaluate import (
     most_late_first,
     summarise,
 )
-from .model import Action, Plan
+from .model import Plan
 from .render.json import action_dict
 from .views import recommendation_rollup
 
@@ -139,70 +140,81 @@ def build_report(plans: Sequence[Plan], today: date, *, changes: dict | None = N
     }
 
 
-# -- what changed between two versions of the plans (pure) ----------------------
+# -- adapters to the git side (gitstore for versions, audit for diff and timeline) ------------
 
 
-def _deadlines(action: Action) -> list[date]:
-    if action.milestones:
-        return [m.due for m in action.milestones]
-    return [d.due for d in action.timescale.deadlines] if action.timescale else []
+def _change_items(diff: dict, plans: Sequence[Plan], old_plans: Sequence[Plan], today: date):
+    """audit.diff's categories -> the report's four: completed, slipped, added, dropped."""
+    new_actions = {(a.plan, a.id): (p, a) for p in plans for a in p.actions}
+    old_actions = {(a.plan, a.id): (p, a) for p in old_plans for a in p.actions}
 
+    def item(entry: dict, **extra) -> dict:
+        key = (entry["plan"], entry["id"])
+        plan, action = new_actions.get(key) or old_actions[key]
+        return {"plan": plan.id, "recommendation": action.recommendation, "id": action.id,
+                "text": action.text, "leads": list(action.leads), **extra}
 
-def _change_item(plan: Plan, action: Action, **extra) -> dict:
-    return {"plan": plan.id, "recommendation": action.recommendation, "id": action.id,
-            "text": action.text, "leads": list(action.leads), **extra}
-
-
-def compare_plans(old: Sequence[Plan], new: Sequence[Plan], today: date) -> dict[str, list[dict]]:
-    """Completed, slipped, added and dropped actions between two versions of the plans.
-
-    Both versions are judged as at `today`, so "completed" means completed in
-    the new version and not in the old; "slipped" means a deadline of the
-    timescale moved later (by the largest move, in days); an action that is no
-    longer in the plan at all counts as dropped, with `removed: true`.
-    """
-    old_actions = {(p.id, a.id): (p, a) for p in old for a in p.actions}
-    new_actions = {(p.id, a.id): (p, a) for p in new for a in p.actions}
     out: dict[str, list[dict]] = {k: [] for k in CHANGE_KINDS}
-    for key, (plan, action) in new_actions.items():
+    for e in diff["completed"]:
+        _, action = new_actions[(e["plan"], e["id"])]
+        out["completed"].append(item(e, completed_on=action.completed))
+    for e in diff["rescheduled"]:
+        if e["days"] and e["days"] > 0:  # brought forward is not slippage
+            out["slipped"].append(item(e, was=date.fromisoformat(e["from_date"]),
+                                       now=date.fromisoformat(e["to_date"]), days=e["days"]))
+    for e in diff["added"]:
+        plan, action = new_actions[(e["plan"], e["id"])]
         row = evaluate_action(plan, action, today)
-        if key not in old_actions:
-            out["added"].append(_change_item(plan, action, due=row.due, status=row.status))
-            continue
-        old_plan, old_action = old_actions[key]
-        before = evaluate_action(old_plan, old_action, today)
-        if row.status == "completed" and before.status != "completed":
-            out["completed"].append(_change_item(plan, action, completed_on=action.completed))
-        if row.status == "dropped" and before.status != "dropped":
-            out["dropped"].append(_change_item(plan, action, removed=False))
-        moves = [(o, n) for o, n in zip(_deadlines(old_action), _deadlines(action), strict=False)
-                 if n > o]
-        if moves:
-            was, now = max(moves, key=lambda m: (m[1] - m[0]).days)
-            out["slipped"].append(_change_item(plan, action, was=was, now=now,
-                                               days=(now - was).days))
-    for key, (plan, action) in old_actions.items():
-        if key not in new_actions:
-            out["dropped"].append(_change_item(plan, action, removed=True))
+        out["added"].append(item(e, due=row.due, status=row.status))
+    out["dropped"] += [item(e, removed=False) for e in diff["dropped"]]
+    out["dropped"] += [item(e, removed=True) for e in diff["removed"]]
     for items in out.values():
         items.sort(key=lambda i: (i["plan"], id_sort_key(i["id"])))
     return out
 
 
-# -- adapters to the git side (gitstore / audit) ----------------------------------
-
-
 def changes_since(paths, rev: str, plans: Sequence[Plan], today: date) -> dict:
-    """What changed in the plans since `rev` (a revision or a date), for `--since`."""
-    from .gitstore import load_as_of  # git is only paid for when asked
+    """What changed in the plans since `rev` (a revision, or a date: its last commit), for --since.
 
-    then = load_as_of(paths, rev)
-    return {"since": rev, **compare_plans(then.plans, plans, today)}
+    The other side is `plans` as reported (so --plan and --as-of are respected).
+    """
+    from .audit import diff
+    from .gitstore import Version, as_date, load_as_of, pair
+
+    ids = {p.id for p in plans}
+    commit = None
+    if as_date(rev) is None:
+        old, _ = pair(paths, rev)
+        commit, old_plans = old.commit, old.plans
+    else:
+        old_plans = load_as_of(paths, rev).plans
+    old_plans = tuple(p for p in old_plans if p.id in ids)
+    result = diff(Version(commit, old_plans), Version(None, tuple(plans)), rev, "now")
+    return {"since": rev, "commit": commit.short if commit else None,
+            "commit_date": commit.date if commit else None,
+            **_change_items(result, plans, old_plans, today)}
 
 
 def timeline(paths, plans: Sequence[Plan], today: date) -> list[dict] | None:
-    """Open / completed / overdue counts over time from git history, or None without history."""
-    return None
+    """Counts of open / completed / overdue actions at each commit that changed the plans, and
+    at `today`; None when the plans are not in git (the chart is then left out)."""
+    from .audit import timeline as counts
+    from .errors import GitError
+    from .gitstore import Version, plan_versions
+
+    try:
+        history = plan_versions(paths)
+    except GitError:
+        return None
+    ids = {p.id for p in plans}
+    versions = [Version(v.commit, tuple(p for p in v.plans if p.id in ids))
+                for v in history.versions]
+    points = []
+    for point in counts(versions, end=today):
+        day = date.fromisoformat(point["date"])
+        if day <= today:  # --today or --as-of in the past: the future is not known yet
+            points.append({**point, "date": day})
+    return points
 
 
 # -- JSON ---------------------------------------------------------------------------

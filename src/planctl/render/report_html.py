@@ -343,7 +343,9 @@ def changes(report: dict, many: bool) -> str:
               "dropped": "Dropped"}
     out = [f'<section id="changes"><h2>Changes since {esc(ch["since"])}</h2>']
     counts = ", ".join(f"{len(ch.get(k) or [])} {t.lower()}" for k, t in titles.items())
-    out.append(f'<p class="note">{esc(counts)}.</p>')
+    where = (f" (compared with commit {esc(ch['commit'])} of {esc(show_date(ch['commit_date']))})"
+             if ch.get("commit") else "")
+    out.append(f'<p class="note">{esc(counts)}{where}.</p>')
     for kind, title in titles.items():
         items = ch.get(kind) or []
         out.append(f"<h3>{title} <span class=\"count\">{len(items)}</span></h3>")

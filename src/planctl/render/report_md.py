@@ -140,6 +140,9 @@ def changes(report: dict, many: bool) -> list[str]:
     if ch is None:
         return []
     out = [f"## Changes since {md_escape(str(ch['since']))}", ""]
+    if ch.get("commit"):
+        out += [f"Compared with commit {md_escape(ch['commit'])} of "
+                f"{show_date(ch['commit_date'])}.", ""]
     titles = {"completed": "Completed", "slipped": "Deadline moved later", "added": "Added",
               "dropped": "Dropped"}
     for kind, title in titles.items():
