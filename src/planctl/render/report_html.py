@@ -160,7 +160,11 @@ def timeline_chart(points: list[dict]) -> str:
         parts.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{sy(v):.1f}" y2="{sy(v):.1f}" '
                      f'stroke="#e1e3e6"/><text x="{left - 6}" y="{sy(v) + 4:.1f}" '
                      f'text-anchor="end" class="tick">{v}</text>')
-    ticks = sorted({0, len(points) - 1, *range(0, len(points), max(1, len(points) // 5))})
+    ticks, gap = [0], 90  # date labels at least `gap` pixels apart, the last one always shown
+    for i in range(1, len(points) - 1):
+        if sx(days[i]) - sx(days[ticks[-1]]) >= gap and sx(days[-1]) - sx(days[i]) >= gap:
+            ticks.append(i)
+    ticks.append(len(points) - 1)
     for i in ticks:
         anchor = "start" if i == 0 else "end" if i == len(points) - 1 else "middle"
         parts.append(f'<text x="{sx(days[i]):.1f}" y="{top + plot_h + 18}" text-anchor="{anchor}" '
@@ -477,7 +481,7 @@ footer { margin-top: 30px; color: var(--muted); font-size: 13px; }
   .marking { display: none; }
   section { break-before: page; margin-top: 0; }
   section#summary, section#timeline { break-before: auto; margin-top: 18pt; }
-  .keep { break-inside: avoid; }
+  .keep, section#timeline { break-inside: avoid; }
   th { font-size: 9pt; }
   h2, h3 { break-after: avoid; }
   table { font-size: 9.5pt; }
