@@ -9,18 +9,24 @@ WARNING = "warning"
 STRICT = "strict"  # reported by `check --strict` only
 
 
-# Bidirectional overrides can make a terminal line read differently from its bytes.
-_BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Bidirectional controls can reorder what a terminal shows ("Trojan Source");
+# line and paragraph separators can start a new line in some terminals.
+_INVISIBLE = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+                 "\u2028\u2029")
 
 
-def safe_text(text: str) -> str:
-    """Text with control characters (ANSI escapes, CR, BEL ...) made visible, for terminals."""
+def safe_text(text: str, one_line: bool = False) -> str:
+    """Text with control characters (ANSI escapes, CR, BEL ...) made visible, for terminals.
+
+    one_line: newlines and tabs too, for FILE:LINE:COL lines that tools parse, where
+    a newline in a file name or value could forge a line of its own.
+    """
     out = []
     for ch in text:
         code = ord(ch)
-        if ch in "\n\t":
+        if ch in "\n\t" and not one_line:
             out.append(ch)
-        elif code < 0x20 or code == 0x7F or 0x80 <= code < 0xA0 or ch in _BIDI:
+        elif code < 0x20 or code == 0x7F or 0x80 <= code < 0xA0 or ch in _INVISIBLE:
             out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
         else:
             out.append(ch)
@@ -38,14 +44,14 @@ class Problem:
 
     @property
     def location(self) -> str:
-        return f"{safe_text(self.path)}:{self.line}:{self.column}"
+        return f"{safe_text(self.path, one_line=True)}:{self.line}:{self.column}"
 
     def for_check(self) -> str:
         """`FILE:LINE:COL: CODE message`, the form editors and CI parse."""
-        return f"{self.location}: {self.code} {safe_text(self.message)}"
+        return f"{self.location}: {self.code} {safe_text(self.message, one_line=True)}"
 
     def for_error(self) -> str:
-        return f"{self.location}: {safe_text(self.message)}"
+        return f"{self.location}: {safe_text(self.message, one_line=True)}"
 
 
 class PlanctlError(Exception):
@@ -54,7 +60,8 @@ class PlanctlError(Exception):
     exit_code = 2
 
     def lines(self) -> list[str]:
-        return [safe_text(str(self))]
+        # One line per error: a newline inside a value must not start a line of its own.
+        return [safe_text(str(self), one_line=True)]
 
 
 class UsageError(PlanctlError):

@@ -5,21 +5,27 @@ from __future__ import annotations
 import csv
 import sys
 
+from ..errors import safe_text
 from . import View
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# OWASP's list, plus a newline and the full-width forms some spreadsheet locales
+# also read as the start of a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def safe_cell(value: str) -> str:
-    """A leading quote stops Excel and LibreOffice from reading the cell as a formula."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    """A leading quote stops Excel and LibreOffice from reading the cell as a formula.
+
+    Leading spaces do not hide a formula from every spreadsheet, so they are looked past."""
+    return "'" + value if value.lstrip(" ").startswith(_FORMULA_START) else value
 
 
 def write_rows(out, header: list[str], rows: list[list[str]]) -> None:
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([safe_cell(h) for h in header])
+    # Control characters made visible too: a CSV is often read in a terminal first.
+    writer.writerow([safe_cell(safe_text(h)) for h in header])
     for row in rows:
-        writer.writerow([safe_cell(c) for c in row])
+        writer.writerow([safe_cell(safe_text(c)) for c in row])
 
 
 def render_csv(view: View) -> None:

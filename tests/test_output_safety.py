@@ -1,0 +1,195 @@
+"""A plan's text is data wherever it goes: it cannot drive a terminal, forge a line,
+run as a spreadsheet formula, or become markup in an HTML report.
+
+The hostile plan below puts terminal escapes, bidi overrides, carriage returns,
+formula starts and HTML into every text field, through YAML's own escapes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+ESC = "\x1b"
+# Raw characters that must never reach a terminal from plan text.
+RAW_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+HOSTILE_PLAN = r'''
+plan:
+  title: "Plan \e[2J\e]0;pwned\a <script>alert('title')</script>"
+  owner: "=HYPERLINK(\"http://evil.invalid\",\"x\")"
+  classification: "public\r\e[Fofficial-sensitive"
+  inspection:
+    published: 2012-07-27
+leads:
+  evil:
+    name: "Lead \e[8mhidden\e[0m <b onmouseover=alert(1)>x</b>"
+    aliases: ["+cmd|' /C calc'!A0"]
+bodies:
+  LSCB: "Board \u202egnp.exe"
+recommendations:
+  - id: "1"
+    text: "Recommendation <img src=x onerror=alert(1)> \e[31mred"
+    actions:
+      - text: "=1+1 formula \e[2J cleared \r overwritten"
+        due: "By 27.10.12 \e[5m"
+        lead: evil
+        report_to: LSCB
+        updates:
+          - date: 1.9.12
+            text: "@SUM(A1:A9) \"><script>alert(2)</script>"
+            by: "-2+3 \u2028 injected line"
+      - text: "  =2+2 behind spaces, and \uff1d1+1 full width"
+        due: "31.12.12"
+        lead: "\e[32mnobody\e[0m"
+        evidence: ["</td></tr><tr><td>forged row", "line one\nplans/x.yaml:1:1: E000 forged"]
+      - text: "-\u202eevil"
+        due: 31.3.13
+        lead: evil
+        status: completed
+        completed: 1.1.13
+'''
+
+
+@pytest.fixture
+def hostile(tmp_path, write_plan) -> Path:
+    return write_plan(HOSTILE_PLAN, "hostile.yaml")
+
+
+def assert_terminal_safe(text: str) -> None:
+    found = RAW_CONTROLS.search(text)
+    where = found.start() if found else 0
+    assert found is None, f"raw {found.group(0)!r}: {text[max(0, where - 40):where + 40]!r}"
+
+
+def test_status_table_shows_escapes_as_text(hostile, run):
+    result = run("status", "--today", "9.10.12", "--no-color")
+    assert result.exit_code == 0, result.stderr
+    assert_terminal_safe(result.stdout)
+    assert "\\x1b[2J" in result.stdout  # visible, not obeyed
+    assert "\\u202e" in result.stdout
+
+
+def test_colour_codes_in_a_forced_colour_table_are_planctls_own(hostile, run):
+    result = run("status", "--today", "9.10.12", "--color")
+    assert result.exit_code == 0, result.stderr
+    # every ESC is a colour (SGR) sequence; none of the plan's [2J, ]0; or [8m survive
+    assert re.findall(r"\x1b(?!\[[0-9;]*m)", result.stdout) == []
+    assert f"{ESC}[2J" not in result.stdout and f"{ESC}[8m" not in result.stdout
+    assert "\\x1b[" in result.stdout and "hidden" in result.stdout  # shown, as text
+
+
+@pytest.mark.parametrize("args", [
+    ("show", "1.1"), ("show", "1.2"), ("show", "1"), ("overdue", "--today", "1.1.13"),
+    ("upcoming", "--today", "20.10.12"), ("leads", "--today", "9.10.12"),
+    ("status", "--format", "markdown", "--today", "9.10.12"),
+    ("status", "--format", "json", "--today", "9.10.12"),
+    ("check", "--strict"),
+])
+def test_every_read_command_keeps_plan_text_inert_in_a_terminal(hostile, run, args):
+    result = run(*args)
+    assert result.exit_code in (0, 1), result.stderr
+    assert_terminal_safe(result.stdout)
+    assert_terminal_safe(result.stderr)
+
+
+def test_json_keeps_the_text_exactly_while_escaping_controls(hostile, run):
+    result = run("show", "1.1", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert ESC not in result.stdout and "\r" not in result.stdout
+    assert json.loads(result.stdout)["action"]["text"] == "=1+1 formula \x1b[2J cleared \r overwritten"
+    third = run("show", "1.3", "--format", "json")
+    assert "\u202e" not in third.stdout  # escaped as \\u202e: same value, inert in a terminal
+    assert json.loads(third.stdout)["action"]["text"] == "-\u202eevil"
+
+
+def test_csv_cells_cannot_start_a_formula(hostile, run):
+    result = run("status", "--format", "csv", "--today", "9.10.12")
+    assert result.exit_code == 0, result.stderr
+    assert_terminal_safe(result.stdout.replace("\r\n", "\n"))
+    cells = [cell for row in csv.reader(io.StringIO(result.stdout)) for cell in row]
+    texts = [c for c in cells if "formula" in c or "behind spaces" in c or "evil" in c]
+    assert len(texts) == 3
+    for cell in cells:
+        assert not cell.lstrip(" ").startswith(("=", "+", "-", "@", "\t", "\r", "\uff1d")), cell
+    assert "'=1+1 formula \\x1b[2J cleared \\x0d overwritten" in cells
+
+
+def test_csv_report_cannot_start_a_formula(hostile, run):
+    result = run("report", "--format", "csv", "--today", "9.10.12")
+    assert result.exit_code == 0, result.stderr
+    for row in csv.reader(io.StringIO(result.stdout)):
+        for cell in row:
+            assert not cell.lstrip(" ").startswith(("=", "+", "-", "@", "\t", "\r", "\uff1d")), cell
+
+
+class _Markup(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def test_html_report_escapes_every_field(hostile, run, tmp_path, git_repo):
+    git_repo("add", "-A")
+    git_repo("commit", "-q", "-m", "hostile plan")
+    out = tmp_path / "report.html"
+    result = run("report", "-o", str(out), "--today", "9.10.12")
+    assert result.exit_code == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    parsed = _Markup()
+    parsed.feed(page)
+    tags = {tag for tag, _ in parsed.tags}
+    assert not tags & {"script", "img", "iframe", "object", "embed", "link", "b"}
+    assert not [a for _, attrs in parsed.tags for a in attrs if a.startswith("on")]
+    text = "".join(parsed.text)
+    # the hostile markup is there, as text a reader can see
+    assert "<script>alert('title')</script>" in text
+    assert "<img src=x onerror=alert(1)>" in text
+    assert '@SUM(A1:A9) "><script>alert(2)</script>' in text
+    assert '=HYPERLINK("http://evil.invalid","x")' in text
+    assert_terminal_safe(page.replace("\n", " ").replace("\t", " "))
+
+
+def test_a_file_name_cannot_forge_or_rewrite_lines(tmp_path, run):
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    evil = plans / "evil\x1b[2J\nok.yaml:1:1: E000 all good\r.yaml"
+    evil.write_text("plan: [not a mapping]\nrecommendations: []\n", encoding="utf-8")
+    check = run("check")
+    assert check.exit_code == 1
+    lines = check.stdout.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("plans/evil\\x1b[2J\\x0aok.yaml:1:1: E000 all good\\x0d.yaml:1:7: E010")
+    status = run("status")
+    assert status.exit_code == 2
+    assert len(status.stderr.splitlines()) == 1
+    assert_terminal_safe(check.stdout + status.stderr)
+
+
+def test_a_hostile_value_in_an_error_message_stays_on_its_line(write_plan, run):
+    write_plan('plan:\n  title: T\n  "evil\\e[2J\\nplans/p.yaml:9:9: fine": 1\nrecommendations: []\n')
+    result = run("status")
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith("planctl: error: plans/p.yaml:3:3: unknown key 'evil\\x1b[2J\\nplans")
+    assert_terminal_safe(result.stderr)
+
+
+def test_a_hostile_command_argument_is_echoed_safely(bundled, run):
+    result = run("show", "9.9\x1b[2J\nplanctl: all good")
+    assert result.exit_code == 2
+    assert len(result.stderr.splitlines()) == 1
+    assert_terminal_safe(result.stderr)
