@@ -480,8 +480,8 @@ def _drop(doc, amap, plan, action, edit) -> _Plan:
     if action.progress == "dropped":
         raise UsageError(f"{action.id} is already dropped; nothing was changed")
     reason = check_text(edit.text or "", "the reason").strip()
-    amap.extend("updates", [_update(edit, f"Dropped: {reason}")])
     amap.set("status", "dropped")
+    amap.extend("updates", [_update(edit, f"Dropped: {reason}")])
     exp = dataclasses.replace(action, progress="dropped",
                               updates=action.updates + (_model_update(edit, f"Dropped: {reason}"),))
     return _Plan(exp, "dropped", f"Reason: {reason}")
