@@ -1,0 +1,346 @@
+"""The audit trail against real git: dated commits, several authors, a renamed and a deleted
+plan file, tags per committee meeting, shallow clones, detached HEAD, uncommitted changes."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import BUNDLED
+from planctl.gitstore import VersionParser, load_as_of, plan_versions
+from planctl.load import load_text
+
+PLAN = """\
+plan:
+  title: Test plan
+  inspection:
+    published: 2012-07-27
+leads:
+  fst: Service Manager FST
+  qa: Service Manager QA
+recommendations:
+  - id: "3"
+    text: Written responses to referrers
+    actions:
+      - text: Audit of compliance
+        due: {due31}
+        lead: fst
+      - text: Report on audit to DMT
+        due: By 27.10.12
+        lead: qa{status32}
+  - id: "4"
+    text: Records kept on time
+    actions:
+      - text: Training for staff
+        due: By 27.10.12
+        lead: {lead41}
+"""
+
+EXTRA = """\
+plan:
+  title: Extra plan
+recommendations:
+  - text: Something else
+    actions:
+      - text: One more thing
+        due: By 1.12.12
+        lead: Someone
+"""
+
+
+def plan(due31="By 14.9.12", lead41="qa", status32=""):
+    return PLAN.format(due31=due31, lead41=lead41, status32=status32)
+
+
+def stamp(day: str) -> str:
+    return f"{day}T12:00:00+01:00"
+
+
+@pytest.fixture
+def story(tmp_path, git_repo):
+    """Seven commits by three people; tags committee-2012-09 (commit 2) and -10 (commit 5)."""
+    git = git_repo
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (tmp_path / "README").write_text("not a plan\n")
+
+    def commit(day, author, message):
+        git("add", "-A")
+        git("commit", "-q", "-m", message, date=stamp(day), author=author)
+
+    (plans / "slac.yaml").write_text(plan())
+    commit("2012-08-20", "Alice Archer", "Plan as agreed by SMT")
+    (plans / "slac.yaml").write_text(plan(due31="By 30.9.12"))
+    commit("2012-09-10", "Bob Brown", "3.1 later: staff sickness")
+    git("tag", "committee-2012-09")
+    (plans / "slac.yaml").write_text(plan(due31="By 31.10.12", lead41="fst"))
+    commit("2012-09-25", "Carol Clark", "3.1 later again; 4.1 moves to FST")
+    git("mv", "plans/slac.yaml", "plans/slac-2012.yaml")
+    commit("2012-10-02", "Bob Brown", "Rename the plan file")
+    (plans / "slac-2012.yaml").write_text(plan(due31="By 31.10.12", lead41="fst",
+                                               status32="\n        status: completed"))
+    commit("2012-10-05", "Alice Archer", "3.2 done")
+    git("tag", "committee-2012-10")
+    (plans / "extra.yaml").write_text(EXTRA)
+    commit("2012-10-08", "Carol Clark", "An extra plan")
+    (plans / "extra.yaml").unlink()
+    (tmp_path / "README").write_text("still not a plan\n")
+    commit("2012-10-09", "Carol Clark", "Extra plan withdrawn")
+    return git
+
+
+def as_json(result):
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def statuses(data):
+    return {(a["plan"], a["id"]): (a["due"], a["status"]) for a in data["actions"]}
+
+
+# -- --as-of ---------------------------------------------------------------------------
+
+
+def test_as_of_a_date_reads_the_last_commit_on_or_before_it_and_judges_as_at_it(story, run):
+    data = as_json(run("status", "--as-of", "2012-09-30", "--format", "json"))
+    assert data["as_of"] == "2012-09-30"
+    # Commit 3 (25 Sep): 3.1 due 31 Oct; 3.2 still open; the plan id is today's file name.
+    assert statuses(data)[("slac-2012", "3.1")] == ("2012-10-31", "on-track")
+    assert statuses(data)[("slac-2012", "3.2")] == ("2012-10-27", "on-track")
+
+
+def test_as_of_a_tag_judges_as_at_its_commit_date(story, run):
+    data = as_json(run("status", "--as-of", "committee-2012-09", "--format", "json"))
+    assert data["as_of"] == "2012-09-10"
+    assert statuses(data)[("slac-2012", "3.1")] == ("2012-09-30", "on-track")
+
+
+def test_today_overrides_the_judging_date_of_as_of(story, run):
+    data = as_json(run("overdue", "--as-of", "committee-2012-09", "--today", "2012-10-01",
+                       "--format", "json"))
+    assert data["as_of"] == "2012-10-01"
+    assert [(a["id"], a["days_overdue"]) for a in data["actions"]] == [("3.1", 1)]
+
+
+def test_as_of_sees_files_added_and_deleted_later(story, run):
+    before = as_json(run("leads", "--as-of", "2012-10-08", "--format", "json"))
+    now = as_json(run("leads", "--as-of", "HEAD", "--format", "json"))
+    assert "Someone" in [entry["lead"] for entry in before["leads"]]
+    assert "Someone" not in [entry["lead"] for entry in now["leads"]]
+
+
+def test_as_of_show_uses_the_committed_text(story, run):
+    data = as_json(run("show", "3.2", "--as-of", "committee-2012-09", "--format", "json"))
+    assert data["action"]["progress"] == "not-started"
+    data = as_json(run("show", "3.2", "--as-of", "committee-2012-10", "--format", "json"))
+    assert data["action"]["status"] == "completed"
+
+
+def test_as_of_before_the_first_commit_is_an_error(story, run):
+    result = run("status", "--as-of", "2012-01-01")
+    assert result.exit_code == 2
+    assert "no commit on or before 2012-01-01" in result.stderr
+    assert "2012-08-20" in result.stderr
+
+
+def test_unknown_revision_is_one_line_and_exit_2(story, run):
+    for args in (["status", "--as-of", "committee-2099"], ["diff", "nope"],
+                 ["history", "--since", "nope"]):
+        result = run(*args)
+        assert result.exit_code == 2, args
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and "unknown revision" in lines[0], result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_a_revision_that_looks_like_an_option_is_refused(story, run):
+    result = run("diff", "--output=/tmp/x", "HEAD")
+    assert result.exit_code == 2
+
+
+def test_load_as_of_gives_a_load_result_with_paths_at_the_commit(story, tmp_path):
+    result = load_as_of([tmp_path / "plans"], "committee-2012-09")
+    assert [p.id for p in result.plans] == ["slac-2012"]
+    assert result.plans[0].path.endswith(":plans/slac.yaml")
+    assert result.problems == ()
+
+
+# -- from a subfolder, and outside git ------------------------------------------------------
+
+
+def test_plan_paths_in_a_subfolder_map_into_the_repository(story, run, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path / "plans")
+    data = as_json(run("--plans", ".", "slippage", "--format", "json"))
+    assert [(a["id"], a["days_slipped"]) for a in data["actions"]] == [("3.1", 47)]
+    data = as_json(run("--plans", "slac-2012.yaml", "history", "--format", "json"))
+    # one file followed through its rename back to the first commit
+    assert [c["date"] for c in data["commits"]][-1] == "2012-08-20"
+    assert all(a["plan"] == "slac-2012" for c in data["commits"] for a in c["actions"])
+
+
+def test_outside_a_repository_the_git_commands_say_so_and_the_rest_works(run, bundled):
+    for args in (["history"], ["slippage"], ["diff", "HEAD"], ["status", "--as-of", "HEAD"]):
+        result = run(*args)
+        assert result.exit_code == 2, args
+        assert "not in a git repository" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+    assert run("status").exit_code == 0
+
+
+def test_without_git_installed_the_message_says_so(story, run, tmp_path, monkeypatch):
+    empty = tmp_path / "no-git"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    result = run("history")
+    assert result.exit_code == 2
+    assert "git is not installed" in result.stderr
+
+
+def test_a_repository_without_commits(run, git_repo, write_plan):
+    write_plan(plan())
+    result = run("history")
+    assert result.exit_code == 2
+    assert "no commits yet" in result.stderr
+
+
+# -- shallow clones, detached HEAD, uncommitted changes --------------------------------------
+
+
+def test_shallow_clone_history_stops_at_the_boundary_and_says_so(story, run, tmp_path, monkeypatch):
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "3", f"file://{tmp_path}", str(clone)],
+                   check=True, capture_output=True)
+    monkeypatch.chdir(clone)
+    result = run("history", "--format", "json")
+    data = as_json(result)
+    assert "shallow clone; history stops at" in result.stderr
+    assert "2012-10-05" in result.stderr  # the boundary: the third commit from the tip
+    assert data["shallow"] is True
+    assert [c["subject"] for c in data["commits"]] == ["Extra plan withdrawn", "An extra plan"]
+    # Nothing slipped within what the clone can see.
+    assert as_json(run("slippage", "--format", "json"))["actions"] == []
+
+
+def test_detached_head_reads_history_up_to_the_checked_out_commit(story, run):
+    story("checkout", "-q", "--detach", "committee-2012-09")
+    data = as_json(run("slippage", "--format", "json"))
+    assert [(a["id"], a["first_due"], a["current_due"]) for a in data["actions"]] == [
+        ("3.1", "2012-09-14", "2012-09-30")]
+    assert len(as_json(run("history", "--format", "json"))["commits"]) == 2
+
+
+def test_uncommitted_changes_are_noted_and_diff_shows_them(story, run, tmp_path):
+    path = tmp_path / "plans" / "slac-2012.yaml"
+    path.write_text(plan(due31="By 30.11.12", lead41="fst", status32="\n        status: completed"))
+    result = run("history")
+    assert result.exit_code == 0
+    assert "working tree differs from HEAD" in result.stderr
+    data = as_json(run("diff", "HEAD", "--format", "json"))
+    assert data["to"]["rev"] == "working tree"
+    assert [(r["id"], r["from_date"], r["to_date"], r["days"]) for r in data["rescheduled"]] == [
+        ("3.1", "2012-10-31", "2012-11-30", 30)]
+
+
+def test_clean_working_tree_has_no_note(story, run):
+    result = run("history")
+    assert result.exit_code == 0
+    assert "differs" not in result.stderr
+
+
+def test_merges_count_once_along_the_first_parent(story, run, tmp_path):
+    git = story
+    git("checkout", "-q", "-b", "side")
+    (tmp_path / "plans" / "slac-2012.yaml").write_text(
+        plan(due31="By 15.11.12", lead41="fst", status32="\n        status: completed"))
+    git("commit", "-q", "-am", "3.1 later on a branch", date=stamp("2012-10-10"), author="Dan Dee")
+    git("checkout", "-q", "main")
+    git("merge", "-q", "--no-ff", "-m", "Merge the branch", "side", date=stamp("2012-10-11"))
+    data = as_json(run("slippage", "--format", "json"))
+    moves = data["actions"][0]["changes"]
+    assert [(m["date"], m["message"], m["to"]) for m in moves][-1] == (
+        "2012-10-11", "Merge the branch", "2012-11-15")
+    assert data["actions"][0]["days_slipped"] == 16 + 31 + 15  # 14 Sep -> 15 Nov
+
+
+# -- a constant number of git processes ------------------------------------------------------
+
+
+REAL_GIT = shutil.which("git")
+
+
+def git_calls(tmp_path, monkeypatch, run, *args) -> list[str]:
+    """Run planctl with a git on PATH that logs each call and runs the real git."""
+    shim = tmp_path / "shim"
+    log = tmp_path / "git-calls.log"
+    if not shim.exists():
+        shim.mkdir()
+        (shim / "git").write_text(f'#!/bin/sh\necho "$1" >> "{log}"\nexec "{REAL_GIT}" "$@"\n')
+        (shim / "git").chmod(0o755)
+        monkeypatch.setenv("PATH", f"{shim}{os.pathsep}{os.environ['PATH']}")
+    log.unlink(missing_ok=True)
+    assert run(*args).exit_code == 0
+    return log.read_text().split()
+
+
+def test_git_processes_do_not_grow_with_the_history(story, run, tmp_path, monkeypatch):
+    short = git_calls(tmp_path, monkeypatch, run, "history", "--format", "json")
+    path = tmp_path / "plans" / "slac-2012.yaml"
+    for n in range(1, 13):
+        path.write_text(path.read_text() + f"# note {n}\n")
+        story("commit", "-q", "-am", f"note {n}", date=stamp(f"2012-11-{n:02d}"))
+    long = git_calls(tmp_path, monkeypatch, run, "history", "--format", "json")
+    assert long == short
+    assert long.count("log") == 1 and long.count("cat-file") == 1
+
+
+# -- the parser used for many versions equals the loader ------------------------------------
+
+
+@pytest.mark.parametrize("edit", [
+    lambda t: t,
+    lambda t: t.replace("recommendations:\n", "recommendations:   # the list\n"),
+    lambda t: t.replace("  - id: \"3\"", "  # a comment\n  - id: \"3\""),
+    lambda t: t.replace("status: completed", "status: done", 1),
+    lambda t: t + "findings:\n  scale: [good, poor]\n",
+    lambda t: t.replace("plan:\n", "plan:\n  id: renamed\n", 1),
+    lambda t: t.replace("\n", "\r\n"),
+    lambda t: textwrap.indent(t, "", lambda line: False),
+])
+def test_version_parser_equals_load_text(edit):
+    text = edit(BUNDLED.read_text(encoding="utf-8"))
+    expected = load_text(text.encode(), "x.yaml", "pid")[0]
+    assert VersionParser().plan("blob", text.encode(), "x.yaml", "pid") == expected
+
+
+def test_version_parser_reuses_unchanged_recommendations():
+    text = BUNDLED.read_text(encoding="utf-8")
+    parser = VersionParser()
+    one = parser.plan("a", text.encode(), "x.yaml", "p")
+    two = parser.plan("b", text.replace("SM QA to audit", "SM QA to audit twice").encode(), "x.yaml", "p")
+    same = [x is y for x, y in zip(one.recommendations, two.recommendations, strict=True)]
+    assert same.count(False) == 1
+    assert two == load_text(text.replace("SM QA to audit", "SM QA to audit twice").encode(),
+                            "x.yaml", "p")[0]
+
+
+def test_plan_versions_follows_the_rename(story, tmp_path):
+    found = plan_versions([tmp_path / "plans"])
+    assert [len(v.plans) for v in found.versions] == [1, 1, 1, 1, 1, 2, 1]
+    assert {p.id for v in found.versions for p in v.plans} == {"slac-2012", "extra"}
+    assert found.versions[0].plans[0].path.endswith(":plans/slac.yaml")
+
+
+def test_status_without_as_of_imports_no_git_code(bundled, tmp_path):
+    code = ("import sys; from planctl.cli import cli; cli(['status'], standalone_mode=False); "
+            "print('GIT' if 'planctl.gitstore' in sys.modules or 'subprocess' in sys.modules "
+            "else 'NOGIT', file=sys.stderr)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
+    assert out.stderr.strip().endswith("NOGIT"), out.stderr
+    assert Path(tmp_path / "plans").is_dir()
