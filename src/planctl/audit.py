@@ -326,9 +326,9 @@ def slippage_view(actions: list[dict], since: str | None) -> View:
     main = Section(None, [Column("Action"), Column("Text", wrap=3), Column("First due"),
                           Column("Current due"), Column("Slipped", justify="right"),
                           Column("Moves", justify="right")])
-    moves = Section("Moves", [Column("Action"), Column("Date"), Column("Author", wrap=1),
+    moves = Section("Moves", [Column("Action"), Column("Date"), Column("Author"),
                               Column("From"), Column("To"), Column("Days", justify="right"),
-                              Column("Commit"), Column("Reason", wrap=2)])
+                              Column("Commit"), Column("Reason", wrap=1)])
     for a in actions:
         name = f"{a['plan']}:{a['id']}" if many else a["id"]
         main.add([name, a["text"], a["first_due"] or "", a["current_due"] or "",
