@@ -230,6 +230,23 @@ def test_a_broken_symlink_is_one_located_problem(tmp_path):
         "symbolic link (its target does not exist)"]
 
 
+def test_a_link_to_a_file_outside_the_plans_folder_is_not_read(tmp_path):
+    plans = tmp_path / "plans"
+    _good_plan(plans)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("API_TOKEN=s3cr3t-value-that-must-not-be-printed\n", encoding="utf-8")
+    (plans / "leak.yaml").symlink_to(secret)
+    (plans / "inside.yaml").symlink_to("good.yaml")  # a link within the folder is fine
+    result = bounded("check", "--plans", str(plans))
+    assert_no_traceback(result)
+    assert result.returncode == 1
+    assert problem_lines(result.stdout) == [
+        f"{plans}/leak.yaml:1:1: E005 cannot read the file: it is a symbolic link to a file "
+        "outside the plans folder; name that file with --plans to read it"]
+    assert "s3cr3t" not in result.stdout + result.stderr
+    assert "1 plan(s)" in result.stderr  # good.yaml, read once through either name
+
+
 def test_pipes_and_devices_are_refused_without_reading_them(tmp_path):
     plans = tmp_path / "plans"
     _good_plan(plans)

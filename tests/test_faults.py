@@ -9,6 +9,7 @@ read and its write.
 from __future__ import annotations
 
 import contextlib
+import os
 import random
 import shutil
 import signal
@@ -230,3 +231,32 @@ def test_a_file_that_keeps_changing_is_refused_and_the_other_saves_kept(bundled)
     text = bundled.read_text(encoding="utf-8")
     assert f"# save number {len(count)}" in text
     assert "On track" not in text
+
+
+# -- a cache on a shared machine ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("how", ["others can write it", "another user owns it"])
+def test_a_cache_folder_others_control_is_not_used(bundled, tmp_path, how):
+    folder = tmp_path / "cache" / "planctl"  # conftest points XDG_CACHE_HOME at tmp/cache
+    folder.mkdir(parents=True)
+    if how == "others can write it":
+        folder.chmod(0o777)
+    elif os.geteuid() == 0:
+        os.chown(folder, 65534, 65534)
+    else:
+        pytest.skip("only root can give a folder to another user")
+    for _ in range(2):  # the second run would read what the first wrote
+        result = planctl("check", cwd=tmp_path)
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert list(folder.rglob("*")) == []
+
+
+def test_cache_entries_are_private_to_their_user(bundled, tmp_path):
+    result = planctl("check", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    cache = tmp_path / "cache" / "planctl"
+    entries = [p for p in cache.rglob("*") if p.is_file()]
+    assert entries, "the cache was not used at all"
+    for p in [cache, *cache.rglob("*")]:
+        assert p.stat().st_mode & 0o077 == 0, (p, oct(p.stat().st_mode))
