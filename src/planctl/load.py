@@ -336,6 +336,8 @@ def compose(text: str, path: str) -> tuple[object | None, list[Problem]]:
         if "maximum nesting depth" in what:  # libyaml's own limit (1000) on [[[[...
             return None, [Problem(path, line, col, "E006", f"the YAML is nested more than "
                                   f"{MAX_DEPTH} levels deep; a plan needs fewer than 10")]
+        if mark and text[mark.index:mark.index + 1] == "\t":
+            what += " (a tab: YAML indents with spaces only)"
         return None, [Problem(path, line, col, "E001", f"YAML syntax: {what}")]
     except yaml.reader.ReaderError as exc:
         # A character YAML does not allow (NUL, most control characters).
@@ -797,6 +799,13 @@ def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
                 problems.append(refused)
                 continue
             key = c.resolve()
+            if c != base and not key.is_relative_to(base.resolve()):
+                # A link committed into a plans folder must not make planctl read (and quote
+                # in its messages) a file elsewhere: ~/.ssh/..., a CI runner's secrets.
+                problems.append(Problem(str(c), 1, 1, "E005", "cannot read the file: it is a "
+                                        "symbolic link to a file outside the plans folder; "
+                                        "name that file with --plans to read it"))
+                continue
             if key not in seen:
                 seen.add(key)
                 files.append(c)
@@ -808,7 +817,7 @@ def read_file(path: Path) -> tuple[bytes | None, list[Problem]]:
         return path.read_bytes(), []
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        return None, [Problem(str(path), 0, 0, "E005", f"cannot read the file: {reason}")]
+        return None, [Problem(str(path), 1, 1, "E005", f"cannot read the file: {reason}")]
 
 
 def load_paths(paths: Sequence[Path]) -> LoadResult:
