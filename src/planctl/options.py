@@ -30,6 +30,7 @@ class Settings:
     format: str | None = None
     color: bool | None = None
     debug: bool = False
+    no_cache: bool = False
 
 
 def settings() -> Settings:
@@ -45,6 +46,11 @@ def _store(name: str):
         setattr(s, name, tuple(value) if isinstance(value, tuple) else value)
 
     return callback
+
+
+def _no_cache(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:  # given before or after the command name: either turns the cache off
+        ctx.find_root().ensure_object(Settings).no_cache = True
 
 
 def shared_options(f: Callable) -> Callable:
@@ -66,6 +72,9 @@ def shared_options(f: Callable) -> Callable:
         click.option("--color/--no-color", default=None, expose_value=False,
                      callback=_store("color"),
                      help="Colour the table (default: only on a terminal; NO_COLOR turns it off)."),
+        click.option("--no-cache", is_flag=True, expose_value=False, callback=_no_cache,
+                     help="Parse every plan file again; do not read or write the parse cache "
+                          "(~/.cache/planctl). Env: PLANCTL_NO_CACHE=1."),
     ]
     for opt in reversed(opts):
         f = opt(f)
@@ -127,12 +136,15 @@ def load(s: Settings | None = None, *, allow_errors: bool = False) -> LoadResult
     """The plans, as in the working tree or as of a revision; errors stop the command."""
     s = s or settings()
     paths = plan_paths(s)
-    if s.as_of:
-        from .gitstore import load_as_of  # only git commands pay for git
+    from .cache import use_cache
 
-        result = load_as_of(paths, s.as_of)
-    else:
-        result = load_paths(paths)
+    with use_cache(False if s.no_cache else None):
+        if s.as_of:
+            from .gitstore import load_as_of  # only git commands pay for git
+
+            result = load_as_of(paths, s.as_of)
+        else:
+            result = load_paths(paths)
     if result.errors and not allow_errors:
         raise PlanLoadError(sorted(result.errors))
     return result

@@ -91,6 +91,8 @@ def filter_rows(
 
 def check_lead_names(plans: Sequence[Plan], wanted: Sequence[str]) -> None:
     """Refuse a --lead that names nobody, with the nearest lead, rather than print nothing."""
+    if not wanted:
+        return
     known = {}
     for plan in plans:
         for lead in plan.leads:

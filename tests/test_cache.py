@@ -1,0 +1,252 @@
+"""The parse cache: same results with or without it, and never fooled by a bad entry."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+import planctl
+from planctl import cache
+from planctl.load import load_paths, load_text
+
+# A plan with errors and warnings on known lines (unknown key, bad date, unknown lead, TBC).
+MIXED = """\
+plan:
+  title: Mixed plan
+  inspection:
+    published: 2012-07-27
+leads:
+  sm-qa: Service Manager QA
+recommendations:
+  - id: "1"
+    text: Audit
+    actions:
+      - text: Audit files
+        due: By 31.9.12
+        lead: sm-qa
+      - text: Report to the board
+        due: TBC
+        lead: Somebody Else
+        colour: red
+      - text: Done already
+        due: 27.7.12
+        lead: SM QA
+        status: completed
+"""
+
+GOOD = """\
+plan:
+  title: Good plan
+  inspection:
+    published: 2012-07-27
+leads:
+  sm-qa: Service Manager QA
+recommendations:
+  - text: Audit
+    actions:
+      - text: Audit files
+        due: By 14.9.12
+        lead: sm-qa
+"""
+
+
+def entries() -> list[Path]:
+    return sorted(p for p in cache.cache_dir().glob("v*/*") if not p.name.startswith("."))
+
+
+def located(result):
+    return sorted((p.path, p.line, p.column, p.code, p.message, p.severity) for p in result.problems)
+
+
+def test_problems_and_lines_are_the_same_with_and_without_the_cache(write_plan):
+    path = write_plan(MIXED)
+    off = load_paths([path], use_cache=False)
+    assert not entries()
+    first = load_paths([path])  # fills the cache
+    assert len(entries()) == 1
+    second = load_paths([path])  # read from it
+    assert located(off) == located(first) == located(second)
+    codes = {p.code for p in off.problems}
+    assert {"E020", "E012", "W101", "W104"} <= codes  # errors and warnings, with lines
+    assert all(p.line > 1 for p in off.problems)
+    assert off.plans == first.plans == second.plans
+
+
+def test_check_prints_the_same_with_a_warm_cache_and_with_no_cache(run, write_plan):
+    write_plan(MIXED)
+    cold = run("check")
+    warm = run("check")
+    uncached = run("check", "--no-cache")
+    assert cold.exit_code == warm.exit_code == uncached.exit_code == 1
+    assert cold.stdout == warm.stdout == uncached.stdout
+    assert "p.yaml:12:" in cold.stdout  # the bad date's line
+
+
+def test_status_json_is_the_same_warm_and_cold(run, bundled):
+    cold = run("status", "--format", "json", "--today", "2012-10-09")
+    assert entries()
+    warm = run("status", "--format", "json", "--today", "2012-10-09")
+    assert json.loads(cold.stdout) == json.loads(warm.stdout)
+    assert cold.stdout == warm.stdout
+
+
+def test_no_cache_option_and_environment_leave_the_cache_folder_empty(run, bundled, monkeypatch):
+    assert run("status", "--no-cache").exit_code == 0
+    assert run("--no-cache", "overdue").exit_code == 0
+    assert not entries()
+    monkeypatch.setenv("PLANCTL_NO_CACHE", "1")
+    assert run("status").exit_code == 0
+    assert not entries()
+    monkeypatch.setenv("PLANCTL_NO_CACHE", "0")
+    assert run("status").exit_code == 0
+    assert entries()
+
+
+def test_an_entry_is_used_for_the_same_bytes_at_the_same_path(write_plan):
+    path = write_plan(GOOD)
+    load_paths([path])
+    (entry,) = entries()
+    before = entry.stat().st_mtime_ns, entry.read_bytes()
+    again = load_paths([path])
+    assert (entry.stat().st_mtime_ns, entry.read_bytes()) == before  # read, not rewritten
+    assert [a.text for a in again.plans[0].actions] == ["Audit files"]
+
+
+def test_a_changed_file_is_read_again(write_plan):
+    path = write_plan(GOOD)
+    assert load_paths([path]).plans[0].title == "Good plan"
+    write_plan(GOOD.replace("Good plan", "Better plan"))
+    result = load_paths([path])
+    assert result.plans[0].title == "Better plan"
+    assert len(entries()) == 2
+
+
+def test_the_same_content_at_another_path_carries_that_path_and_id(tmp_path, write_plan):
+    first = write_plan(MIXED, "north.yaml")
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    second = other / "south.yaml"
+    second.write_bytes(first.read_bytes())
+    a = load_paths([first])
+    b = load_paths([second])
+    assert a.plans[0].id == "north" and b.plans[0].id == "south"
+    assert a.plans[0].path == str(first) and b.plans[0].path == str(second)
+    assert {p.path for p in b.problems} == {str(second)}
+    assert [(p.line, p.code) for p in sorted(a.problems)] == [(p.line, p.code) for p in sorted(b.problems)]
+    assert {a2.plan for a2 in b.plans[0].actions} == {"south"}
+
+
+@pytest.mark.parametrize("damage", ["flip a byte", "truncate", "empty", "garbage", "bad header"])
+def test_a_damaged_or_truncated_entry_is_ignored_and_rebuilt(write_plan, damage):
+    path = write_plan(MIXED)
+    expected = load_paths([path], use_cache=False)
+    load_paths([path])
+    (entry,) = entries()
+    good = entry.read_bytes()
+    if damage == "flip a byte":
+        bad = good[:-20] + bytes([good[-20] ^ 0x55]) + good[-19:]
+    elif damage == "truncate":
+        bad = good[: len(good) // 2]
+    elif damage == "empty":
+        bad = b""
+    elif damage == "garbage":
+        bad = os.urandom(len(good))
+    else:
+        bad = good.replace(b"planctl-cache", b"planctl-cachx", 1)
+    entry.write_bytes(bad)
+    result = load_paths([path])
+    assert located(result) == located(expected)
+    assert result.plans == expected.plans
+    assert entry.read_bytes() == good  # rebuilt
+
+
+def test_an_entry_with_a_valid_digest_but_undecodable_payload_is_rebuilt(write_plan):
+    path = write_plan(GOOD)
+    load_paths([path])
+    (entry,) = entries()
+    good = entry.read_bytes()
+    header = good.split(b"\n", 2)
+    header_len = len(header[0]) + len(header[1]) + 2
+    import hashlib
+    import marshal
+
+    payload = marshal.dumps((("not", "a", "plan"), (), False))
+    forged = good[:header_len] + hashlib.blake2b(payload, digest_size=32).digest() + payload
+    entry.write_bytes(forged)
+    result = load_paths([path])
+    assert result.plans[0].title == "Good plan"
+    assert entry.read_bytes() == good
+
+
+def test_a_stale_entry_from_another_planctl_version_is_not_used(write_plan, monkeypatch):
+    path = write_plan(GOOD)
+    monkeypatch.setattr(cache, "__version__", "0.0.1")
+    load_paths([path])
+    (old_entry,) = entries()
+    old_name, old_bytes = old_entry.name, old_entry.read_bytes()
+    monkeypatch.setattr(cache, "__version__", planctl.__version__)
+    # Make the stale entry sit exactly where the current version looks, too.
+    current_key = cache.entry_key(path.read_bytes(), str(path), key_extra="\0")
+    assert current_key != old_name
+    (cache.entry_path(current_key)).write_bytes(old_bytes)
+    write_plan(GOOD)  # same content
+    result = load_paths([path])
+    assert result.plans[0].title == "Good plan"
+    rebuilt = cache.entry_path(current_key).read_bytes()
+    assert rebuilt != old_bytes and planctl.__version__.encode() in rebuilt.split(b"\n")[1]
+
+
+def test_the_cache_folder_is_private(write_plan):
+    load_paths([write_plan(GOOD)])
+    for folder in (cache.cache_dir(), cache.cache_dir() / f"v{cache.FORMAT_VERSION}"):
+        assert stat.S_IMODE(folder.stat().st_mode) & 0o077 == 0
+
+
+def test_a_folder_others_can_write_to_is_not_used(write_plan):
+    folder = cache.cache_dir()
+    folder.mkdir(parents=True)
+    folder.chmod(0o777)
+    cache._checked.clear()
+    try:
+        result = load_paths([write_plan(GOOD)])
+    finally:
+        cache._checked.clear()
+    assert result.plans[0].title == "Good plan"
+    assert not entries()
+
+
+def test_load_cached_keyed_by_a_blob_id_gives_load_texts_result(tmp_path):
+    data = MIXED.encode()
+    direct = load_text(data, "plans/p.yaml")
+    via = cache.load_cached(data, "plans/p.yaml", content_id="0123abcd")
+    again = cache.load_cached(data, "plans/p.yaml", content_id="0123abcd")
+    assert via[0] == direct[0] == again[0]
+    assert sorted(via[1]) == sorted(direct[1]) == sorted(again[1])
+    assert via[2] == direct[2] is False
+    assert len(entries()) == 1
+
+
+def test_comparison_files_and_unreadable_yaml_round_trip(tmp_path):
+    comparison = b"comparison:\n  title: x\n"
+    assert cache.load_cached(comparison, "c.yaml") == cache.load_cached(comparison, "c.yaml")
+    assert cache.load_cached(comparison, "c.yaml")[2] is True
+    broken = b"plan: [unclosed\n"
+    first, second = cache.load_cached(broken, "b.yaml"), cache.load_cached(broken, "b.yaml")
+    assert first[0] is None and second[0] is None
+    assert [(p.line, p.code) for p in first[1]] == [(p.line, p.code) for p in second[1]]
+    assert first[1] and first[1][0].code.startswith("E")
+
+
+def test_a_read_only_cache_folder_does_not_stop_planctl(write_plan):
+    folder = cache.cache_dir() / f"v{cache.FORMAT_VERSION}"
+    folder.mkdir(parents=True, mode=0o700)
+    folder.chmod(0o500)
+    try:
+        result = load_paths([write_plan(GOOD)])
+    finally:
+        folder.chmod(0o700)
+    assert result.plans[0].title == "Good plan"
