@@ -98,7 +98,7 @@ class PlanctlGroup(click.Group):
             ctx = getattr(exc, "ctx", None)
             if ctx is not None and ctx.command_path:
                 where = f" (see '{ctx.command_path} --help')"
-            click.echo(f"planctl: error: {safe_text(exc.format_message())}{where}", err=True)
+            click.echo(f"planctl: error: {safe_text(exc.format_message(), one_line=True)}{where}", err=True)
             code = 2
         except click.exceptions.Abort:
             click.echo("planctl: aborted", err=True)
@@ -118,7 +118,7 @@ class PlanctlGroup(click.Group):
         except Exception as exc:
             if debug:
                 raise
-            click.echo(f"planctl: error: internal error: {safe_text(repr(exc))}; "
+            click.echo(f"planctl: error: internal error: {safe_text(repr(exc), one_line=True)}; "
                        "run again with --debug for the traceback and report it", err=True)
             code = 2
         if standalone_mode:
