@@ -11,11 +11,13 @@ import difflib
 import errno
 import gc
 import os
+import re
 import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import ClassVar
 
 import yaml
 
@@ -41,6 +43,7 @@ Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _YAML = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_YAML + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
+_STR = _YAML + "str"
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "yes", "on", "y"}
 _FALSE = {"false", "no", "off", "n"}
@@ -174,6 +177,8 @@ class _Reader:
         return result
 
     def scalar(self, node, what: str) -> str | None:
+        if type(node) is yaml.ScalarNode and node.tag == _STR:  # most values: text, never null
+            return node.value
         if not isinstance(node, yaml.ScalarNode):
             self.report(node, "E010", f"{what} must be text, found {kind(node)}")
             return None
@@ -182,6 +187,8 @@ class _Reader:
         return node.value
 
     def text(self, node, what: str) -> str | None:
+        if type(node) is yaml.ScalarNode and node.tag == _STR and node.value.strip():
+            return node.value.strip()  # the common case, as the checks below would find it
         if self.is_null(node):
             self.report(node, "E014", f"{what} is empty")
             return None
@@ -324,8 +331,57 @@ def _short(value: str, limit: int = 60) -> str:
     return repr(value if len(value) <= limit else value[:limit] + "...")
 
 
+# An anchor, alias or tag starts with one of &*! and a non-blank: text without
+# any ("DMT & LSCB" has none) has nothing for prescan's alias and tag checks.
+_MAYBE_ANCHOR_ALIAS_TAG = re.compile(r"[&*!][^\s,\[\]{}]")
+
+
+class _OverLimits(Exception):
+    """The composer passed MAX_DEPTH or MAX_NODES: prescan says where, exactly."""
+
+
+class _BoundedLoader(Loader):  # type: ignore[misc, valid-type]
+    """The composer, counting depth and nodes as it goes, with implicit tags memoised.
+
+    Used when the text has no anchors, aliases or tags, so that composing is the
+    only pass over a plan file; past a limit, compose() falls back to prescan.
+    """
+
+    _tags: ClassVar[dict] = {}
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._depth = 0
+        self._nodes = 0
+
+    def descend_resolver(self, current_node, current_index):
+        self._nodes += 1
+        self._depth += 1
+        if self._depth > MAX_DEPTH or self._nodes > MAX_NODES:
+            raise _OverLimits
+
+    def ascend_resolver(self):
+        self._depth -= 1
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode and len(value) < 32:  # keys and short values repeat
+            memo = (value, implicit[0])
+            tag = self._tags.get(memo)
+            if tag is None:
+                if len(self._tags) > 100_000:
+                    self._tags.clear()
+                tag = self._tags[memo] = super().resolve(kind, value, implicit)
+            return tag
+        return super().resolve(kind, value, implicit)
+
+
 def compose(text: str, path: str) -> tuple[object | None, list[Problem]]:
     try:
+        if not _MAYBE_ANCHOR_ALIAS_TAG.search(text) and hasattr(Loader, "descend_resolver"):
+            try:
+                return yaml.compose(text, Loader=_BoundedLoader), []
+            except _OverLimits:
+                pass
         problems = prescan(text, path)
         if problems:
             return None, problems
