@@ -7,6 +7,7 @@ date is an error, never a guess.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -93,6 +94,8 @@ def _make_date(year: int, month: int, day: int, written: str) -> date:
                 + ACCEPTED_FORMS
             )
         raise TimescaleError(f"{written!r} is not a date: there is no month {month}; {ACCEPTED_FORMS}")
+    if 1 <= day <= 28:  # every month has these days: skip calendar.monthrange (slow)
+        return date(year, month, day)
     last = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last:
         raise TimescaleError(
@@ -150,6 +153,7 @@ def _label(fragment: str) -> str:
     return _LABEL_TRIM.sub("", fragment).strip()
 
 
+@functools.lru_cache(maxsize=4096)  # plans repeat their timescales; a Timescale is immutable
 def parse_timescale(text: str, published: date | None = None) -> Timescale:
     """Read a timescale. `published` anchors "Immediate" and "within N months"."""
     stripped = " ".join(text.split())
