@@ -770,6 +770,9 @@ def verify(text: str, source: str, plan_id: str | None, data: dict) -> list[str]
     name = f"{plan_id or 'imported'}.yaml"
     plan, problems, _ = load_text(text, name, plan_id)
     errors = [p for p in problems if p.severity == ERROR]
+    if errors and all(p.code == "E009" for p in errors):
+        raise PlanctlError(f"the imported plan has more problems than planctl check reads in one file "
+                           f"({errors[0].message}); import the table in parts (fewer rows per file)")
     if plan is None or errors:
         first = errors[0].for_check() if errors else "no plan"
         raise PlanctlError(f"internal error: the imported plan does not pass check ({first}); "
