@@ -281,7 +281,21 @@ def _cat_blobs(repo: Repo, blobs: set[str]) -> dict[str, bytes]:
 # -- parsing many versions fast --------------------------------------------------------
 
 
-_REC_LINE = re.compile(r"recommendations:[ \t]*(#.*)?$")
+# Each pattern starts with a newline: a literal first character lets re skip ahead fast.
+_UNUSUAL = re.compile(r"\n[-%{\[.\t]")  # top-level lists, directives, flow style, tabs
+_REC_LINE = re.compile(r"\nrecommendations:[ \t]*(?:#[^\n]*)?\r?(?=\n|$)")
+_TOP_LINE = re.compile(r"\n[^ #\r\n]")
+_CONTENT = re.compile(r"\n( *)[^ #\r\n]")
+_ITEM_PATTERNS: dict[int, tuple[re.Pattern, re.Pattern]] = {}
+
+
+def _item_patterns(indent: int) -> tuple[re.Pattern, re.Pattern]:
+    """(a recommendation's first line, a line that breaks the one-item-per-dash layout)."""
+    if indent not in _ITEM_PATTERNS:
+        item = re.compile(rf"\n {{{indent}}}-(?=[ \r\n]|$)")
+        bad = re.compile(rf"\n(?: {{0,{indent}}}[^ #\r\n-]| {{0,{indent - 1}}}-| {{{indent}}}-[^ \r\n])")
+        _ITEM_PATTERNS[indent] = (item, bad)
+    return _ITEM_PATTERNS[indent]
 
 
 class VersionParser:
@@ -322,53 +336,48 @@ class VersionParser:
         return plan
 
     def _fast(self, text: str, path: str, plan_id: str) -> Plan | None:
-        lines = text.splitlines(keepends=True)
-        rec_at = None
-        for n, line in enumerate(lines):
-            if line[:1] in ("%", "{", "[", "-", ".", "\t") and line.strip() and not line.startswith("#"):
-                raise _Unusual
-            if _REC_LINE.match(line.rstrip("\r\n")):
-                if rec_at is not None:
-                    raise _Unusual
-                rec_at = n
-        if rec_at is None:
+        # Whole-text regexes, not a Python loop over lines: this runs once per version.
+        text = "\n" + text  # every line, the first too, starts after a newline; offsets shift by 1
+        if _UNUSUAL.search(text):
             raise _Unusual
-        start = end = rec_at + 1
-        while end < len(lines) and (not lines[end].strip() or lines[end][0] in " #"):
-            end += 1
-        items: list[int] = []  # first line of each recommendation
-        indent = None
-        for n in range(start, end):
-            line = lines[n]
-            body = line.lstrip(" ")
-            if not body.strip() or body.startswith("#"):
-                continue
-            depth = len(line) - len(body)
-            if indent is None:
-                indent = depth
-            if depth < indent:
+        found = list(_REC_LINE.finditer(text))
+        if len(found) != 1:
+            raise _Unusual
+        rec_line = found[0]
+        start = min(rec_line.end() + 1, len(text))  # the line after it
+        top = _TOP_LINE.search(text, start - 1)
+        end = top.start() + 1 if top else len(text)
+        first = _CONTENT.search(text, start - 1, end)
+        items: list[int] = []  # offset of each recommendation
+        indent = 0
+        if first is not None:
+            indent = len(first.group(1))
+            item_re, bad_re = _item_patterns(indent)
+            if bad_re.search(text, start - 1, end):
                 raise _Unusual
-            if depth == indent:
-                if not (body.startswith("- ") or body.rstrip("\r\n") == "-"):
-                    raise _Unusual
-                items.append(n)
-        frame_text = "".join(lines[:start]) + "\n" * (end - start) + "".join(lines[end:])
-        frame_key = (frame_text, plan_id, path)
+            items = [m.start() + 1 for m in item_re.finditer(text, start - 1, end)]
+            if not items or items[0] != first.start() + 1:
+                raise _Unusual
+        frame_text = text[1:start] + "\n" * text.count("\n", start, end) + text[end:]
+        frame_key = (frame_text, plan_id)
         if frame_key not in self._frames:
             self._frames[frame_key] = load_text(frame_text, path, plan_id)[0]
         frame = self._frames[frame_key]
         if frame is None:
             return None
-        context = "".join(lines[:rec_at]) + "".join(lines[end:])
-        context_lines = context.count("\n") + (0 if context.endswith("\n") or not context else 1)
+        context = text[1:rec_line.start() + 1] + text[end:]
         if context and not context.endswith("\n"):
             context += "\n"
+        context_lines = context.count("\n")
         recs = []
         bounds = [*items, end]
-        for k, first in enumerate(items):
-            chunk = "".join(lines[first:bounds[k + 1]])
+        line, offset = 0, 0  # the added newline counts as one
+        for k, first_at in enumerate(items):
+            line += text.count("\n", offset, first_at)
+            offset = first_at
+            chunk = text[first_at:bounds[k + 1]]
             rec, line_in_mini = self._rec(context, context_lines, plan_id, path, k, indent, chunk)
-            delta = first + 1 - line_in_mini
+            delta = line - line_in_mini
             shift_key = (id(rec), delta)
             if shift_key not in self._shifted:
                 self._shifted[shift_key] = rec if not delta else replace(
