@@ -200,6 +200,9 @@ def test_map_names_columns_and_unknown_fields_are_refused(run, tmp_path):
     (action,) = plan.actions
     assert (action.text, action.leads, action.timescale.text) == (
         "Set up the panel", ("Head of Service",), "31.10.12")
+    missing = run("import", str(source), "--map", "what we will do=action", "--map", "Owner=lead")
+    assert missing.exit_code == 2
+    assert "owner" in missing.stderr and "'Officer responsible'" in missing.stderr
     bad = run("import", str(source), "--map", "Notes=comments")
     assert bad.exit_code == 2
     assert "'comments' is not a field" in bad.stderr

@@ -119,7 +119,8 @@ def read_rows(path: Path, sheet: str | None = None, progress=None) -> tuple[list
     """(rows of cell texts, a description of where they came from) for a .csv or .xlsx file."""
     suffix = path.suffix.lower()
     try:
-        head = path.read_bytes()[:4] if suffix not in (".csv", ".tsv", ".txt") else b""
+        with open(path, "rb") as f:
+            head = f.read(4) if suffix not in (".csv", ".tsv", ".txt") else b""
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
     if suffix in (".xlsx", ".xlsm") or head.startswith(b"PK"):
@@ -293,6 +294,12 @@ def build_plan(
             "Name yours with --map 'COLUMN=FIELD' (fields: " + ", ".join(FIELDS) + ")")
     header = rows[header_at]
     columns = _columns(header, overrides)
+    present = {header_key(c) for c in header} | {_letter(i) for i in range(len(header))}
+    unknown = [c for c in overrides if c not in present]
+    if unknown:
+        names = ", ".join(repr(_one_line(c)) for c in header if c.strip())
+        raise UsageError(f"--map names no column of the header on row {header_at + 1}: "
+                         f"{', '.join(unknown)}; its columns are {names}")
     notes: list[str] = []
     used: dict[str, int] = {}
     for i, target in sorted(columns.items()):
