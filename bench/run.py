@@ -97,6 +97,9 @@ def measure(pair: dict, runs: int) -> dict:
 def base_env(cache: Path) -> dict:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("PLANCTL_") and k not in ("NO_COLOR", "FORCE_COLOR", "COLUMNS")}
+    # Users run compiled bytecode (pip writes it); a development shell's
+    # PYTHONDONTWRITEBYTECODE=1 would make every run compile planctl again.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["XDG_CACHE_HOME"] = str(cache)
     env["TZ"] = "Europe/London"
     return env

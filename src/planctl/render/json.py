@@ -74,11 +74,18 @@ def _encode(value, pad: str, out: list) -> None:
         for key, item in value.items():
             if type(key) is not str:
                 raise _Unusual
-            out.append(sep)
-            out.append(_quote(key))
-            out.append(": ")
-            _encode(item, inner, out)
+            head = sep + _quote(key) + ": "
             sep = ",\n" + inner
+            kind = type(item)  # the common leaves inline: one append per key
+            if kind is str:
+                out.append(head + _quote(item))
+            elif item is None:
+                out.append(head + "null")
+            elif kind is int:
+                out.append(head + int.__repr__(item))
+            else:
+                out.append(head)
+                _encode(item, inner, out)
         out.append("\n" + pad + "}")
     elif kind is list or kind is tuple:
         if not value:
