@@ -194,6 +194,7 @@ class _Lineage:
     """One file followed through renames; `path` is its name at the tip (or when deleted)."""
 
     path: str
+    plan: bool = False  # was a plan file under one of its names
 
 
 @dataclass
@@ -230,13 +231,16 @@ def _walk(repo: Repo, tip: str) -> _Walk:
             *_YAML_PATHSPECS]
     walk = _Walk()
     state: dict[str, tuple[str, _Lineage]] = {}
+    applied: list[list[tuple[str, str, str, _Lineage]]] = []  # per commit: (op, path, blob, lineage)
     for commit, entries in reversed(_parse_log(_git(args, repo.cwd))):
         # Sources first (renamed or deleted), then destinations: a rename and a new file
         # of the old name in one commit stay two files.
+        ops = []
         moved: dict[str, _Lineage] = {}
         for status, _blob, names in entries:
             if status in "RD" and names[0] in state:
                 lineage = state.pop(names[0])[1]
+                ops.append(("-", names[0], "", lineage))
                 if status == "R":
                     moved[names[-1]] = lineage
         for status, blob, names in entries:
@@ -245,9 +249,25 @@ def _walk(repo: Repo, tip: str) -> _Walk:
             path = names[-1]
             lineage = moved.get(path) or (state[path][1] if path in state else _Lineage(path))
             lineage.path = path
+            lineage.plan = lineage.plan or repo.is_plan(path)
             state[path] = (blob, lineage)
+            ops.append(("+", path, blob, lineage))
         walk.chain.append(commit)
-        walk.states.append(dict(state))
+        applied.append(ops)
+    # Replay keeping only files that are plans at some point: other YAML (CI files, a
+    # monorepo's configs) costs nothing, and a commit that leaves the plans alone shares
+    # its state with the one before.
+    state = {}
+    for ops in applied:
+        ops = [op for op in ops if op[3].plan or repo.is_plan(op[3].path)]
+        if ops or not walk.states:
+            state = dict(state)
+            for op, path, blob, lineage in ops:
+                if op == "-":
+                    state.pop(path, None)
+                else:
+                    state[path] = (blob, lineage)
+        walk.states.append(state)
     return walk
 
 
