@@ -547,3 +547,17 @@ def test_a_symlinked_plan_is_edited_where_it_lives(plan_file):
     apply_file(link, "1.1", Edit("done", DAY))
     assert link.is_symlink()
     assert action(plan_file.read_bytes(), "1.1").progress == "completed"
+
+
+def test_text_outside_ascii_before_and_inside_the_action():
+    text = plan_text("""\
+    - text: Café – “quoted” 😀   # ünïcode comment
+      due: By 14.9.12
+    - text: naïve ☃
+      lead: SM QA
+      updates: [{date: 2012-09-01, text: déjà vu}]
+    """)
+    for aid in ("1.1", "1.2"):
+        result = do(text, aid, "note", text="encore 🎉")
+        assert action(result.new, aid).updates[-1].text == "encore 🎉"
+    assert action(do(text, "1.2", "done").new, "1.2").progress == "completed"
