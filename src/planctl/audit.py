@@ -421,7 +421,7 @@ def diff_view(result: dict) -> View:
     f, t = result["from"], result["to"]
     what = lambda end: end["rev"] + (f" ({end['commit']}, {end['date']})" if end["commit"] else "")  # noqa: E731
     counts = ", ".join(f"{len(result[c])} {c}" for c in DIFF_CATEGORIES if result[c])
-    return View(sections, summary=f"From {what(f)} to {what(t)}: {counts or 'no changes'}",
+    return View(sections, summary=f"From {what(f)} to {what(t)}: {counts}" if counts else None,
                 empty=f"No changes to the actions from {what(f)} to {what(t)}.", group_header="change")
 
 
