@@ -257,3 +257,13 @@ def test_concurrent_edits_from_many_processes_are_all_kept(bundled, tmp_path):
         else:
             assert got[aid].progress == "completed" and got[aid].evidence == (f"proof {i}",)
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_broken_plan_elsewhere_does_not_stop_an_edit_but_is_shown_when_the_id_is_missing(run, bundled):
+    broken = bundled.parent / "broken.yaml"
+    broken.write_text("plan:\n  title: Broken\nrecommendations:\n  - text: R\n    actions:\n"
+                      "      - text: A\n        status: finished-ish\n")
+    assert run("done", "3.1", "--today", TODAY).exit_code == 0
+    result = run("done", "99.1", "--today", TODAY)
+    assert result.exit_code == 2
+    assert "broken.yaml:7:17: action 1.1 status 'finished-ish'" in result.stderr

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..errors import UsageError, safe_text
+from ..errors import PlanLoadError, UsageError, safe_text
 from ..options import load, settings, shared_options, today
 from ..timescale import TimescaleError, parse_date
 
@@ -36,8 +36,13 @@ def _run(ref: str, edit, dry_run: bool, commit: bool) -> None:
         raise UsageError("--as-of reads old versions; edits change the working tree, so drop --as-of")
     if dry_run and commit:
         raise UsageError("--dry-run writes nothing, so there is nothing to --commit")
-    plans = load(allow_errors=True).plans
-    found = find(plans, ref, actions_only=True)
+    loaded = load(allow_errors=True)  # a broken plan elsewhere must not stop this edit
+    try:
+        found = find(loaded.plans, ref, actions_only=True)
+    except UsageError:
+        if loaded.errors:  # the action may be in a file that cannot be read: say why
+            raise PlanLoadError(sorted(loaded.errors)) from None
+        raise
     path, action_id = found.plan.path, found.action.id
 
     before = after = None
