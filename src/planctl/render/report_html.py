@@ -309,7 +309,7 @@ def upcoming(report: dict, many: bool) -> str:
         rows = [tr([ref(a, many), esc(a["text"]), leads(a), esc(show_date(a["due"])),
                     badge(a["status"])], num={0}, keep={3}) for a in up["actions"]]
         out.append(table([">ID", "Action", "Lead", "Due", "Status"], rows, "actions",
-                         (7, 50, 19, 12, 12)))
+                         (7, 45, 19, 13, 16)))
     out.append("</section>")
     return "".join(out)
 
@@ -328,7 +328,7 @@ def latest_updates(report: dict, many: bool) -> str:
                             f'<span class="date">{esc(show_date(u["date"]))}</span>{by}<br>'
                             f'{esc(u["text"])}'], num={0}))
         out.append(table([">ID", "Action", "Status", "Latest update"], rows, "actions",
-                         (7, 40, 12, 41)))
+                         (7, 38, 16, 39)))
     if without:
         ids = ", ".join(ref(a, many) for a in without)
         out.append(f'<p class="noupdate"><strong>No update recorded</strong> for '
