@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from planctl import edit as core
+from planctl import atomic
 from planctl.edit import Edit, apply_file, edit_bytes
 from planctl.errors import PlanctlError, UsageError
 from planctl.load import load_text
@@ -453,7 +453,7 @@ class _FullDisk:
 
 
 def test_a_full_disk_leaves_the_file_and_no_temp_file(plan_file, monkeypatch):
-    monkeypatch.setattr(core, "os", _FullDisk())
+    monkeypatch.setattr(atomic, "os", _FullDisk())
     with pytest.raises(PlanctlError, match="No space left on device; the file is unchanged"):
         apply_file(plan_file, "1.1", Edit("note", DAY, text="x" * 1000))
     monkeypatch.undo()

@@ -24,13 +24,11 @@ The core never prints, never reads the clock and never exits.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import difflib
 import errno
 import os
 import re
-import secrets
 import stat
 import time
 from collections.abc import Callable
@@ -40,6 +38,7 @@ from pathlib import Path
 
 import yaml
 
+from .atomic import atomic_write
 from .errors import ERROR, PlanctlError, UsageError
 from .load import load_text, normalise_name
 from .model import Action, Milestone, Plan, Update
@@ -713,43 +712,6 @@ def _read_fd(fd: int) -> bytes:
     return b"".join(chunks)
 
 
-def _write_atomic(path: str, data: bytes, mode: int, uid: int, gid: int,
-                  unchanged: Callable[[], bool]) -> bool:
-    """Temp file beside path, fsync, then os.replace if `unchanged()`; False when it changed."""
-    folder, name = os.path.split(path)
-    tmp = os.path.join(folder, f".{name}.{os.getpid()}.{secrets.token_hex(4)}.planctl-tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-            os.fchmod(fd, mode)
-            if os.geteuid() == 0:
-                with contextlib.suppress(OSError):
-                    os.fchown(fd, uid, gid)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        if not unchanged():
-            os.unlink(tmp)
-            return False
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    try:
-        dir_fd = os.open(folder or ".", os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    except OSError:
-        pass  # the rename is done; a folder that cannot be fsynced is not an error
-    return True
-
-
 def _still(path: str, data: bytes) -> bool:
     """The file still holds what we read: someone outside planctl (an editor) may have saved."""
     try:
@@ -792,8 +754,9 @@ def apply_file(path: str | os.PathLike, action_id: str, edit: Edit, *, dry_run: 
                 before_write(result)
 
             try:
-                written = _write_atomic(real, result.new, stat.S_IMODE(st.st_mode), st.st_uid,
-                                        st.st_gid, lambda read=data: _still(real, read))
+                written = atomic_write(real, result.new, mode=stat.S_IMODE(st.st_mode),
+                                       owner=(st.st_uid, st.st_gid),
+                                       unchanged=lambda read=data: _still(real, read))
             except OSError as exc:
                 if exc.errno == errno.ENOENT and not os.path.isdir(os.path.dirname(real) or "."):
                     raise PlanctlError(f"cannot write {shown}: the folder does not exist") from None

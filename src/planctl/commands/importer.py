@@ -2,45 +2,22 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import click
 
+from ..atomic import atomic_write
 from ..errors import UsageError, safe_text
 from ..options import shared_options, today
 from ..timescale import TimescaleError, parse_date
 
 
 def write_new(path: Path, text: str, replace: bool) -> None:
-    """Write atomically: a temp file in the same folder, fsynced, then linked or renamed in.
-
-    Without `replace`, os.link fails if the file appeared meanwhile, so nothing is lost.
-    """
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """Write atomically; without `replace` a file that exists (or appears meanwhile) is kept."""
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
-        if replace:
-            os.replace(tmp, path)
-        else:
-            try:
-                os.link(tmp, path)
-            except FileExistsError:
-                raise UsageError(f"{path} exists; choose another name or add --force") from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+        atomic_write(path, text, replace=replace)
+    except FileExistsError:
+        raise UsageError(f"{path} exists; choose another name or add --force") from None
 
 
 def _date_option(ctx, param, value):
