@@ -16,6 +16,8 @@ Public interface (also used by the report command):
 - `as_of_date(spec, paths) -> date`: the date --as-of judges statuses at.
 - `pair(paths, rev1, rev2=None) -> (Version, Version)`: for diff (None: working tree).
 - `since_position(history, spec) -> int`: where `--since DATE|REV` starts.
+- `check_can_commit(path)`, `commit_file(path, subject, body)`: `--commit` on edits.
+- `init_repo(path)`: `planctl init`.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -111,8 +114,9 @@ def _git(args: Sequence[str], cwd: Path, data: bytes | None = None) -> bytes:
     return proc.stdout
 
 
-def _first_line(stderr: bytes) -> str:
-    for line in stderr.decode("utf-8", "replace").splitlines():
+def _first_line(stderr: bytes | str) -> str:
+    text = stderr.decode("utf-8", "replace") if isinstance(stderr, bytes) else stderr
+    for line in text.splitlines():
         line = line.strip()
         if line:
             return re.sub(r"^(fatal|error): ", "", line)
@@ -620,3 +624,71 @@ def working_tree_differs(paths: Sequence[Path]) -> bool:
     out = _git(["status", "--porcelain", "-z", "--untracked-files=all", "--", *specs], repo.cwd)
     names = out.decode("utf-8", "surrogateescape").split("\0")
     return any(n.endswith(PLAN_SUFFIXES) for n in names)
+
+
+# -- writing: commit one edited plan file, start a repository ----------------------
+
+
+def _git_run(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    """One git call for the write side (commit, init); a missing git is a GitError."""
+    try:
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
+                              encoding="utf-8", errors="replace", check=False, env=_env())
+    except FileNotFoundError:
+        raise GitError(f"git is not installed; it is needed for git {args[0]}") from None
+
+
+def check_can_commit(path: str | os.PathLike) -> Path:
+    """The repository's root, or GitError saying why `--commit` cannot work for this file.
+
+    Refused: outside git, no author identity, or the file already has changes of
+    its own (they would go into the commit with the edit), or is not in git yet.
+    """
+    real = Path(os.path.realpath(path))
+    folder = real.parent
+    top = _git_run(["rev-parse", "--show-toplevel"], folder)
+    if top.returncode != 0:
+        raise GitError(f"--commit: {path} is not in a git repository; nothing was changed "
+                       "(run without --commit, or 'git init' first)")
+    root = Path(top.stdout.strip())
+    ident = _git_run(["var", "GIT_AUTHOR_IDENT"], folder)
+    if ident.returncode != 0:
+        raise GitError("--commit: git does not know who you are; set user.name and user.email "
+                       "('git config user.name ...'); nothing was changed")
+    state = _git_run(["status", "--porcelain", "--", str(real)], folder)
+    if state.returncode != 0:
+        raise GitError(f"--commit: git status failed: {_first_line(state.stderr)}")
+    if state.stdout.strip():
+        what = "is not committed in git yet" if state.stdout.startswith("??") else \
+            "has changes that are not committed"
+        raise GitError(f"--commit: {path} {what}; commit that first so the commit holds only "
+                       "this edit, or run without --commit; nothing was changed")
+    return root
+
+
+def commit_file(path: str | os.PathLike, subject: str, body: str = "", tries: int = 20) -> str:
+    """Commit this one file as it is in the working tree, whatever else is staged; its hash.
+
+    `git commit --only -- FILE` commits the file alone and leaves the rest of the
+    index as it was. Another git command holding the index lock is waited for.
+    """
+    real = Path(os.path.realpath(path))
+    message = subject + ("\n\n" + body if body else "") + "\n"
+    for attempt in range(tries):
+        done = _git_run(["commit", "--only", "--quiet", "-m", message, "--", real.name], real.parent)
+        if done.returncode == 0:
+            head = _git_run(["rev-parse", "--short", "HEAD"], real.parent)
+            return head.stdout.strip()
+        if "index.lock" in done.stderr and attempt + 1 < tries:
+            time.sleep(0.1 * (attempt + 1))
+            continue
+        raise GitError(f"the edit is saved in {path} but git commit failed: "
+                       f"{_first_line(done.stderr or done.stdout) or 'unknown error'}")
+    raise GitError(f"the edit is saved in {path} but git stayed busy; commit it by hand")
+
+
+def init_repo(path: Path) -> None:
+    """`git init` in path (for `planctl init`)."""
+    done = _git_run(["init", "-q"], path)
+    if done.returncode != 0:
+        raise GitError(f"git init failed: {_first_line(done.stderr)}")

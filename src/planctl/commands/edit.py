@@ -48,14 +48,14 @@ def _run(ref: str, edit, dry_run: bool, commit: bool) -> None:
     before = after = None
     committed: dict[str, str] = {}
     if commit:
-        from .. import gitcommit
+        from .. import gitstore
 
         def before(result):
-            gitcommit.check_can_commit(path)
+            gitstore.check_can_commit(path)
 
         def after(result):
             body = "\n".join(filter(None, [result.body, f"Plan: {found.plan.id}, action {action_id}"]))
-            committed["hash"] = gitcommit.commit_file(path, f"{action_id}: {result.subject}", body)
+            committed["hash"] = gitstore.commit_file(path, f"{action_id}: {result.subject}", body)
 
     result = core.apply_file(path, action_id, edit, dry_run=dry_run, before_write=before,
                              after_write=after)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -106,12 +105,11 @@ def init(path, name, title, authority, published, no_git):
             out.write(PRE_COMMIT_CONFIG)
         click.echo(f"planctl: created {hook_file}", err=True)
     if not no_git and find_git_root(path.resolve()) is None:
-        git = shutil.which("git")
-        if git is None:
+        if shutil.which("git") is None:
             click.echo("planctl: git is not installed; run 'git init' there yourself", err=True)
         else:
-            done = subprocess.run([git, "init", "-q", str(path)], capture_output=True, text=True)
-            if done.returncode != 0:
-                raise UsageError(f"git init failed: {done.stderr.strip()}")
+            from ..gitstore import init_repo
+
+            init_repo(path)
             click.echo(f"planctl: created a git repository in {path}", err=True)
     click.echo(f"Next: edit {plan_file}, then run 'planctl check' and 'planctl status' there.", err=True)
