@@ -93,3 +93,10 @@ def test_bash_script_completes_in_a_real_bash(bundled, tmp_path, run):
     done = subprocess.run(["bash", "--norc", "-c", program], capture_output=True, text=True,
                           timeout=60)
     assert done.stdout.split() == ["13.1", "13.2", "13.3"]
+
+
+def test_edit_and_history_commands_complete_ids_and_leads(plan):
+    wanted = [a.id for a in plan.actions if a.id.startswith("13.")]
+    assert bash_values(complete("planctl done 13.", 2)) == wanted
+    assert bash_values(complete("planctl history 13.", 2)) == wanted
+    assert "sm-qa" in bash_values(complete("planctl assign 3.1 sm-", 3))

@@ -68,7 +68,7 @@ def shared_options(f: Callable) -> Callable:
                      help="Read the plans as committed at a git revision or date."),
         click.option("--format", "format", metavar="FMT", expose_value=False,
                      callback=_store("format"),
-                     help="Output format: table, json, csv or markdown."),
+                     help="Output format: table, json, csv or markdown (report: also html, ics; see each command)."),
         click.option("--color/--no-color", default=None, expose_value=False,
                      callback=_store("color"),
                      help="Colour the table (default: only on a terminal; NO_COLOR turns it off)."),
@@ -148,3 +148,13 @@ def load(s: Settings | None = None, *, allow_errors: bool = False) -> LoadResult
     if result.errors and not allow_errors:
         raise PlanLoadError(sorted(result.errors))
     return result
+
+
+def date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    """Click callback: an option's DATE, in any form `due` accepts."""
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except TimescaleError as exc:
+        raise click.BadParameter(str(exc)) from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import audit, gitstore
+from ..completion import complete_ids
 from ..errors import UsageError
 from ..options import output_format, plan_paths, settings, shared_options
 from ..render import emit
@@ -36,7 +37,7 @@ _SINCE = click.option("--since", metavar="DATE|REV",
 
 @click.command()
 @shared_options
-@click.argument("ref", metavar="[ID]", required=False)
+@click.argument("ref", metavar="[ID]", required=False, shell_complete=complete_ids)
 @_SINCE
 def history(ref, since):
     """Each commit's changes to the plans: who changed which field of which action.

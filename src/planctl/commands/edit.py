@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..completion import complete_action_ids, complete_leads
 from ..errors import PlanLoadError, UsageError, safe_text
 from ..options import load, settings, shared_options, today
 from ..timescale import TimescaleError, parse_date
@@ -84,7 +85,7 @@ def _edit(kind: str, **fields):
 @click.command()
 @shared_options
 @edit_options
-@click.argument("ref", metavar="ID")
+@click.argument("ref", metavar="ID", shell_complete=complete_action_ids)
 @click.option("--on", "on", metavar="DATE", help="When it was done (default: today).")
 @click.option("--evidence", multiple=True, metavar="TEXT",
               help="What proves it: minutes, an audit report (repeatable).")
@@ -108,7 +109,7 @@ def done(ref, on, evidence, dry_run, commit):
 @click.command()
 @shared_options
 @edit_options
-@click.argument("ref", metavar="ID")
+@click.argument("ref", metavar="ID", shell_complete=complete_action_ids)
 def start(ref, dry_run, commit):
     """Mark an action as in progress (`status: in-progress`).
 
@@ -123,7 +124,7 @@ def start(ref, dry_run, commit):
 @click.command()
 @shared_options
 @edit_options
-@click.argument("ref", metavar="ID")
+@click.argument("ref", metavar="ID", shell_complete=complete_action_ids)
 @click.option("--reason", required=True, metavar="TEXT", help="Why it is dropped (kept in its updates).")
 @click.option("--on", "on", metavar="DATE", help="Date of the update (default: today).")
 @click.option("--by", "by", metavar="NAME", help="Who decided.")
@@ -141,7 +142,7 @@ def drop(ref, reason, on, by, dry_run, commit):
 @click.command()
 @shared_options
 @edit_options
-@click.argument("ref", metavar="ID")
+@click.argument("ref", metavar="ID", shell_complete=complete_action_ids)
 @click.argument("text")
 @click.option("--on", "on", metavar="DATE", help="Date of the update (default: today).")
 @click.option("--by", "by", metavar="NAME", help="Who reports it.")
@@ -160,7 +161,7 @@ def note(ref, text, on, by, dry_run, commit):
 @click.command()
 @shared_options
 @edit_options
-@click.argument("ref", metavar="ID")
+@click.argument("ref", metavar="ID", shell_complete=complete_action_ids)
 @click.argument("new_date", metavar="DATE")
 @click.option("--reason", required=True, metavar="TEXT", help="Why it moves (kept in its updates).")
 @click.option("--on", "on", metavar="DATE", help="Date of the update (default: today).")
@@ -184,8 +185,8 @@ def reschedule(ref, new_date, reason, on, by, dry_run, commit):
 @click.command()
 @shared_options
 @edit_options
-@click.argument("ref", metavar="ID")
-@click.argument("lead", metavar="LEAD")
+@click.argument("ref", metavar="ID", shell_complete=complete_action_ids)
+@click.argument("lead", metavar="LEAD", shell_complete=complete_leads)
 def assign(ref, lead, dry_run, commit):
     """Give an action a new lead (`lead:`): a key, name or alias from `leads:`.
 

@@ -8,8 +8,7 @@ import click
 
 from ..atomic import atomic_write
 from ..errors import UsageError, safe_text
-from ..options import shared_options, today
-from ..timescale import TimescaleError, parse_date
+from ..options import date_option, shared_options, today
 
 
 def write_new(path: Path, text: str, replace: bool) -> None:
@@ -18,15 +17,6 @@ def write_new(path: Path, text: str, replace: bool) -> None:
         atomic_write(path, text, replace=replace)
     except FileExistsError:
         raise UsageError(f"{path} exists; choose another name or add --force") from None
-
-
-def _date_option(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return parse_date(value)
-    except TimescaleError as exc:
-        raise click.BadParameter(str(exc)) from None
 
 
 @click.command("import")
@@ -42,7 +32,7 @@ def _date_option(ctx, param, value):
               "an action column).")
 @click.option("--title", help="The plan's title (default: the rows above the table).")
 @click.option("--authority", help="The council, e.g. 'Thurrock Council'.")
-@click.option("--published", metavar="DATE", callback=_date_option,
+@click.option("--published", metavar="DATE", callback=date_option,
               help="When the inspection report was published (anchors 'Immediate').")
 def import_plan(source, mappings, output, force, sheet, title, authority, published):
     """Start a plan from an action plan table in a CSV or Excel (.xlsx) file.

@@ -12,8 +12,8 @@ from string import Template
 import click
 
 from ..errors import UsageError
-from ..options import find_git_root, shared_options, today
-from ..timescale import TimescaleError, add_period, parse_date
+from ..options import date_option, find_git_root, shared_options, today
+from ..timescale import add_period
 
 PRE_COMMIT_CONFIG = """\
 # pre-commit runs `planctl check` before each commit that touches plans/,
@@ -53,15 +53,6 @@ def plan_text(name: str, title: str, authority: str, published: date, day: date)
     )
 
 
-def _date(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return parse_date(value)
-    except TimescaleError as exc:
-        raise click.BadParameter(str(exc)) from None
-
-
 @click.command()
 @shared_options
 @click.argument("path", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
@@ -69,7 +60,7 @@ def _date(ctx, param, value):
               help="The plan's file name under plans/ (without .yaml); it is also the plan id.")
 @click.option("--title", default="Inspection action plan", show_default=True, help="The plan's title.")
 @click.option("--authority", default="Your Council", show_default=True, help="The council.")
-@click.option("--published", metavar="DATE", callback=_date,
+@click.option("--published", metavar="DATE", callback=date_option,
               help="When the inspection report was published (default: --today).")
 @click.option("--no-git", is_flag=True, help="Do not run git init.")
 def init(path, name, title, authority, published, no_git):
