@@ -176,7 +176,7 @@ def test_a_ten_level_alias_bomb_is_refused(tmp_path):
         assert "alias bomb" in out
 
 
-def test_a_file_of_errors_stops_after_200_problems(tmp_path):
+def test_a_file_of_errors_stops_after_200_errors(tmp_path):
     path = tmp_path / "noisy.yaml"
     path.write_text(_plan_head() + "".join(f"  - just text {i}\n" for i in range(150_000)),
                     encoding="utf-8")
@@ -185,7 +185,7 @@ def test_a_file_of_errors_stops_after_200_problems(tmp_path):
     assert result.returncode == 1
     lines = problem_lines(result.stdout)
     assert len(lines) == 201
-    assert lines[-1].startswith(f"{path}:204:5: E009 more than 200 problems")
+    assert lines[-1].startswith(f"{path}:204:5: E009 more than 200 errors")
 
 
 # -- the plans folder: links, loops, pipes, permissions ----------------------------------

@@ -197,3 +197,13 @@ def test_bom_and_crlf_load(write_plan, tmp_path):
     path.write_bytes(b"\xef\xbb\xbfplan:\r\n  title: T\r\nrecommendations: []\r\n")
     result = load_paths([path])
     assert result.problems == () and result.plans[0].title == "T"
+
+
+def test_many_warnings_do_not_stop_a_valid_plan_but_many_errors_do():
+    actions = "".join(f"      - {{text: a{i}, due: 1.1.13}}\n" for i in range(300))  # no lead: W107
+    plan, problems = load("plan: {title: T}\nrecommendations:\n  - text: R\n    actions:\n" + actions)
+    assert plan is not None and len(list(plan.actions)) == 300
+    assert {p.code for p in problems} == {"W107"}
+    bad = "".join(f"      - {{text: a{i}, due: 31.9.12}}\n" for i in range(300))
+    _, problems = load("plan: {title: T}\nrecommendations:\n  - text: R\n    actions:\n" + bad)
+    assert problems[-1].code == "E009" and sum(p.code == "E020" for p in problems) == 200

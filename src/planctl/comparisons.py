@@ -253,13 +253,7 @@ def _read_grades(r: _Reader, node, what: str, scale: _Scale,
                 grades[key] = grade
     elif isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
-        for key_node, value_node in node.value:
-            key = r.text(key_node, f"a judgement key in {what}")
-            if key is None:
-                continue
-            if key in seen:
-                r.report(key_node, "E013", f"duplicate key {key!r} in {what}")
-                continue
+        for key, key_node, value_node in r.entries(node, what):
             seen.add(key)
             if key not in judgements:
                 hint = nearest(key, judgements)
@@ -338,15 +332,7 @@ def _read_national(r: _Reader, node, scale: _Scale, judgements: dict[str, str]):
         r.report(jn, "E010", f"national.judgements must be a mapping of judgement: counts, "
                  f"found {kind(jn)}")
         return (), title, period
-    seen: set[str] = set()
-    for key_node, value_node in jn.value:
-        key = r.text(key_node, "a judgement key in national.judgements")
-        if key is None:
-            continue
-        if key in seen:
-            r.report(key_node, "E013", f"duplicate key {key!r} in national.judgements")
-            continue
-        seen.add(key)
+    for key, key_node, value_node in r.entries(jn, "national.judgements"):
         if key not in judgements:
             hint = nearest(key, judgements)
             r.report(key_node, "E066", f"national.judgements: unknown judgement {key!r}"

@@ -109,15 +109,23 @@ class _Reader:
 
     path: str
     problems: list[Problem] = field(default_factory=list)
+    errors: int = 0
 
     def report(self, node, code: str, message: str, severity: str = ERROR) -> None:
         mark = node.start_mark if node is not None else None
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         if len(message) > 1000:  # a hostile value quoted in a message stays readable
             message = message[:1000] + "..."
-        if len(self.problems) >= MAX_PROBLEMS:
+        # Errors are capped so a broken file is not listed line by line forever; warnings
+        # have a far higher cap, so a large valid plan with many warnings still loads.
+        if severity == ERROR:
+            self.errors += 1
+        if self.errors > MAX_PROBLEMS or len(self.problems) >= MAX_WARNINGS:
             self.problems.append(Problem(self.path, line, col, "E009", f"more than {MAX_PROBLEMS} "
-                                         "problems in this file; stopped reading it here"))
+                                         "errors in this file; stopped reading it here"
+                                         if self.errors > MAX_PROBLEMS else
+                                         f"more than {MAX_WARNINGS} problems in this file; "
+                                         "stopped reading it here"))
             raise _TooManyProblems
         self.problems.append(Problem(self.path, line, col, code, message, severity))
 
@@ -214,6 +222,20 @@ class _Reader:
             return []
         return list(node.value) if self.check_tag(node) else []
 
+    def entries(self, node, what: str):
+        """(key, key_node, value_node) of a mapping whose keys people choose (leads, bodies ...),
+        each key once: a repeated key is reported and skipped."""
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = self.scalar(key_node, f"a key in {what}")
+            if key is None:
+                continue
+            if key in seen:
+                self.report(key_node, "E013", f"duplicate key {_short(key)} in {what}")
+                continue
+            seen.add(key)
+            yield key, key_node, value_node
+
     def texts(self, node, what: str) -> tuple[str, ...]:
         return tuple(t for n in self.items(node, what) if (t := self.text(n, what)) is not None)
 
@@ -266,7 +288,8 @@ def kind(node) -> str:
 MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES = 500_000  # counted as if every alias were written out (billion laughs)
-MAX_PROBLEMS = 200  # per file; a broken file is not listed line by line forever
+MAX_PROBLEMS = 200  # errors per file; a broken file is not listed line by line forever
+MAX_WARNINGS = 20_000  # all problems per file: bounds memory on hostile input
 
 
 def prescan(text: str, path: str) -> list[Problem]:
@@ -526,15 +549,7 @@ def _read_leads(r: _Reader, node) -> tuple[Lead, ...]:
         return ()
     leads: list[Lead] = []
     seen: dict[str, str] = {}
-    keys_seen: set[str] = set()
-    for key_node, value_node in node.value:
-        key = r.scalar(key_node, "a lead key")
-        if key is None:
-            continue
-        if key in keys_seen:
-            r.report(key_node, "E013", f"duplicate key {_short(key)} in leads")
-            continue
-        keys_seen.add(key)
+    for key, key_node, value_node in r.entries(node, "leads"):
         if isinstance(value_node, yaml.MappingNode):
             lm = r.mapping(value_node, f"leads.{key}", LEAD_KEYS, ("name",)) or {}
             name = r.text(lm["name"][1], f"leads.{key}.name") if "name" in lm else None
@@ -559,15 +574,7 @@ def _read_bodies(r: _Reader, node) -> tuple[Body, ...]:
         r.report(node, "E010", f"bodies must be a mapping of key: full name, found {kind(node)}")
         return ()
     bodies = []
-    seen: set[str] = set()
-    for key_node, value_node in node.value:
-        key = r.scalar(key_node, "a body key")
-        if key is None:
-            continue
-        if key in seen:
-            r.report(key_node, "E013", f"duplicate key {_short(key)} in bodies")
-            continue
-        seen.add(key)
+    for key, key_node, value_node in r.entries(node, "bodies"):
         if isinstance(value_node, yaml.MappingNode):
             bm = r.mapping(value_node, f"bodies.{key}", {"name"}, ("name",)) or {}
             name = r.text(bm["name"][1], f"bodies.{key}.name") if "name" in bm else None
