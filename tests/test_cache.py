@@ -250,3 +250,11 @@ def test_a_read_only_cache_folder_does_not_stop_planctl(write_plan):
     finally:
         folder.chmod(0o700)
     assert result.plans[0].title == "Good plan"
+
+
+def test_a_changed_loader_does_not_meet_old_entries(monkeypatch):
+    from planctl import cache
+
+    before = cache.entry_key(b"plan: {title: T}\n", "p.yaml")
+    monkeypatch.setattr(cache, "_STAMP", "another loader")
+    assert cache.entry_key(b"plan: {title: T}\n", "p.yaml") != before

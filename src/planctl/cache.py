@@ -220,6 +220,27 @@ def decode(payload: bytes):
 # -- entries ---------------------------------------------------------------------
 
 
+_STAMP: str | None = None
+
+
+def loader_stamp() -> str:
+    """Size and mtime of the modules that decide what a file loads to, so that a loader
+    changed without a version bump (a developer's edit, a reinstall) never meets old entries."""
+    global _STAMP
+    if _STAMP is None:
+        from . import errors, load, model, timescale
+
+        parts = []
+        for module in (load, timescale, model, errors):
+            try:
+                st = os.stat(module.__file__)
+                parts.append(f"{st.st_size}:{st.st_mtime_ns}")
+            except (OSError, TypeError):
+                parts.append("?")
+        _STAMP = ",".join(parts)
+    return _STAMP
+
+
 def entry_key(data: bytes, path: str, content_id: str | None = None, key_extra: str = "") -> str:
     """The entry's name: everything the loaded result depends on.
 
@@ -228,7 +249,7 @@ def entry_key(data: bytes, path: str, content_id: str | None = None, key_extra: 
     """
     _, _, fingerprint = _get_codec()
     h = hashlib.blake2b(digest_size=20)
-    for part in (str(FORMAT_VERSION), __version__, fingerprint, key_extra, path):
+    for part in (str(FORMAT_VERSION), __version__, fingerprint, loader_stamp(), key_extra, path):
         h.update(part.encode("utf-8", "surrogateescape") + b"\0")
     if content_id is not None:
         h.update(b"id:" + content_id.encode("utf-8", "surrogateescape"))
