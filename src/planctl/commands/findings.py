@@ -146,8 +146,9 @@ def _compare_table(data: dict, color: bool | None) -> None:
                       title=t(f"{group['name']} ({group['listed']} listed, and {me})", "bold"))
         table.add_column("Authority")
         for name in names:
-            table.add_column(name, min_width=max(width, *(len(w) for w in name.split())))
-        table.add_column("All", min_width=3)
+            # Grades never break; on a narrow terminal a long header word may fold instead.
+            table.add_column(name, min_width=width, overflow="fold")
+        table.add_column("All", min_width=3, no_wrap=True)
         for a in group["authorities"]:
             label = f"{a['name']} *" if a["compared"] else a["name"]
             table.add_row(t(label, "bold" if a["compared"] else ""),
