@@ -6,9 +6,7 @@ Each command lives in planctl.commands.*, imported only when it runs, so that
 
 from __future__ import annotations
 
-import difflib
 import importlib
-import importlib.util
 import sys
 
 import click
@@ -53,19 +51,11 @@ Quick start:
 
 
 class PlanctlGroup(click.Group):
-    def _available(self) -> dict[str, str]:
-        out = {}
-        for name, target in COMMANDS.items():
-            module = target.split(":")[0]
-            if importlib.util.find_spec(f"planctl.commands.{module}") is not None:
-                out[name] = target
-        return out
-
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(self._available())
+        return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        target = self._available().get(name)
+        target = COMMANDS.get(name)
         if target is None:
             return None
         module, attr = target.split(":")
@@ -74,6 +64,8 @@ class PlanctlGroup(click.Group):
     def resolve_command(self, ctx, args):
         name = args[0] if args else ""
         if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            import difflib  # only on a mistyped command
+
             close = difflib.get_close_matches(name, self.list_commands(ctx), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else "; see 'planctl --help'"
             raise click.UsageError(f"no command {name!r}{hint}", ctx)

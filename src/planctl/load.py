@@ -7,7 +7,6 @@ what a person typed: `id: 3.10` stays "3.10" and `lead: NO` stays "NO".
 
 from __future__ import annotations
 
-import difflib
 import errno
 import gc
 import os
@@ -94,8 +93,14 @@ def normalise_progress(value: str) -> str | None:
     return PROGRESS_SYNONYMS.get(key) or PROGRESS_SYNONYMS.get(key.replace("-", ""))
 
 
+def close_matches(word: str, choices: Iterable[str], n: int = 1, cutoff: float = 0.6) -> list[str]:
+    import difflib  # only when something is misspelt
+
+    return difflib.get_close_matches(word, list(choices), n=n, cutoff=cutoff)
+
+
 def nearest(word: str, choices: Iterable[str]) -> str | None:
-    found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    found = close_matches(word, choices)
     return found[0] if found else None
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .errors import UsageError
 from .evaluate import Row
-from .load import normalise_name, normalise_progress
+from .load import close_matches, normalise_name, normalise_progress
 from .model import STATUS_VALUES, Action, Plan, Recommendation
 
 
@@ -37,7 +36,7 @@ def find(plans: Sequence[Plan], ref: str, actions_only: bool = False) -> Found:
         choices = ", ".join(f"{f.plan.id}:{item}" for f in found)
         raise UsageError(f"{item!r} is in several plans; say which: {choices}")
     ids = [f"{p.id}:{a.id}" if plan_id else a.id for p in scope for a in p.actions]
-    close = difflib.get_close_matches(ref, ids, n=3, cutoff=0.5)
+    close = close_matches(ref, ids, n=3, cutoff=0.5)
     hint = f"; nearest: {', '.join(close)}" if close else ""
     what = "action" if actions_only else "action or recommendation"
     raise UsageError(f"no {what} {ref!r}{hint}")
@@ -103,6 +102,6 @@ def check_lead_names(plans: Sequence[Plan], wanted: Sequence[str]) -> None:
                 known.setdefault(normalise_name(name), name)
     for w in wanted:
         if normalise_name(w) not in known:
-            close = difflib.get_close_matches(normalise_name(w), list(known), n=1, cutoff=0.5)
+            close = close_matches(normalise_name(w), known, cutoff=0.5)
             hint = f"; did you mean {known[close[0]]!r}?" if close else "; see 'planctl leads'"
             raise UsageError(f"no lead {w!r}{hint}")
