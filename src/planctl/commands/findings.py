@@ -122,7 +122,7 @@ def _compare_table(data: dict, color: bool | None) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from ..render.table import make_console
+    from ..render.terminal import make_console
 
     console = make_console(color)
     scale, good = data["scale"], data["good_or_better_grades"]

@@ -40,7 +40,7 @@ class View:
 def emit(view: View, fmt: str, color: bool | None = None) -> None:
     """Write the view to stdout in a text format (table, csv, markdown)."""
     if fmt == "table":
-        from .table import render_table  # Rich is imported only for terminal tables
+        from .table import render_table
 
         render_table(view, color)
     elif fmt == "csv":

@@ -1,21 +1,15 @@
 """Terminal tables: wrapped text, fitted to the width, status words in colour.
 
-Rich decides whether to colour (NO_COLOR, FORCE_COLOR, isatty, TERM=dumb) and
-how wide the terminal is; the table itself is laid out here, because Rich's
-general-purpose table layout costs several times planctl's whole run on a
-60-action plan, and a status table must feel instant.
+Laid out here rather than by Rich: Rich's general table layout, and even its
+import, cost more than the rest of `planctl status` on a 60-action plan, and a
+status table must feel instant. render/terminal.py decides colour and width.
 """
 
 from __future__ import annotations
 
-import sys
-import textwrap
-
-from rich.cells import cell_len
-from rich.console import Console
-
 from ..errors import safe_text
 from . import Column, Section, View
+from .terminal import Terminal, cell_len, terminal
 
 # SGR codes of the basic 16 colours: every colour terminal shows them.
 STATUS_STYLES = {
@@ -31,23 +25,12 @@ GAP = "  "
 MIN_WRAP_WIDTH = 8
 
 
-def make_console(color: bool | None, file=None) -> Console:
-    """A Console per invocation. Rich decides colour from NO_COLOR, FORCE_COLOR and isatty,
-    unless --color/--no-color says otherwise."""
-    kwargs = {"file": file or sys.stdout, "highlight": False, "emoji": False, "markup": False}
-    if color is True:
-        kwargs["force_terminal"] = True
-    elif color is False:
-        kwargs["no_color"] = True
-    return Console(**kwargs)
-
-
 class _Painter:
-    """Wraps text in SGR codes when the console may style, dropping colours under NO_COLOR."""
+    """Wraps text in SGR codes when the terminal may style, dropping colours under NO_COLOR."""
 
-    def __init__(self, console: Console):
-        self.on = console.color_system is not None and console.is_terminal
-        self.no_color = console.no_color
+    def __init__(self, term: Terminal):
+        self.on = term.styled
+        self.no_color = term.no_color
 
     def __call__(self, text: str, code: str) -> str:
         if not self.on or not code:
@@ -59,16 +42,54 @@ class _Painter:
         return f"\x1b[{code}m{text}\x1b[0m"
 
 
-def _wrap(text: str, width: int, console: Console) -> list[str]:
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        if text.isascii():
-            lines += textwrap.wrap(paragraph, width, break_on_hyphens=False) or [""]
-        else:  # wide characters: let Rich measure cells
-            from rich.text import Text
+def _split_cells(word: str, width: int, at_least_one: bool = True) -> tuple[str, str]:
+    """The longest head of `word` that fits in `width` columns, and the rest. A line of its
+    own takes at least one character, even a wide one in a one-column space."""
+    used = 0
+    for i, ch in enumerate(word):
+        used += cell_len(ch)
+        if used > width:
+            cut = max(i, 1) if at_least_one else i
+            return word[:cut], word[cut:]
+    return word, ""
 
-            lines += [line.plain.rstrip() for line in Text(paragraph).wrap(console, width)] or [""]
+
+def _wrap_words(paragraph: str, width: int) -> list[str]:
+    """textwrap.wrap(paragraph, width, break_on_hyphens=False), in terminal columns.
+
+    textwrap splits with regular expressions at several times the cost (and counts
+    characters, not columns). A word longer than the width fills the rest of the line
+    it would start, then continues on the next, as in textwrap."""
+    measure = len if paragraph.isascii() else cell_len
+    lines: list[str] = []
+    line, used = "", 0
+    for word in paragraph.split():
+        size = measure(word)
+        if not line and size <= width:
+            line, used = word, size
+        elif line and used + 1 + size <= width:
+            line, used = line + " " + word, used + 1 + size
+        elif size <= width:
+            lines.append(line)
+            line, used = word, size
+        else:
+            if line:
+                room = width - used - 1
+                head, rest = _split_cells(word, room, at_least_one=False) if room > 0 else ("", word)
+                if head:
+                    line, word = line + " " + head, rest
+                lines.append(line)
+            while measure(word) > width:
+                head, word = _split_cells(word, width)
+                lines.append(head)
+            line, used = word, measure(word)
+    if line or not lines:
+        lines.append(line)
     return lines
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    return [line for paragraph in text.split("\n") for line in _wrap_words(paragraph, width)]
 
 
 def _widths(section: Section, cells: list[list[str]], total: int) -> list[int]:
@@ -113,8 +134,8 @@ def _pad(text: str, width: int, col: Column) -> str:
     return fill + text if col.justify == "right" else text + fill
 
 
-def _render_section(section: Section, total: int, console: Console, rule: str) -> list[str]:
-    paint = _Painter(console)
+def _render_section(section: Section, total: int, term: Terminal, rule: str) -> list[str]:
+    paint = _Painter(term)
     cells = [[safe_text(c) for c in row] for row in section.rows]
     widths = _widths(section, cells, total)
     out = []
@@ -124,7 +145,7 @@ def _render_section(section: Section, total: int, console: Console, rule: str) -
     out.append(paint(header.rstrip(), "1"))
     out.append(rule * min(total, sum(widths) + len(GAP) * (len(widths) - 1)))
     for row, status in zip(cells, section.statuses, strict=True):
-        wrapped = [_wrap(cell, w, console) if col.wrap or cell_len(cell) > w else [cell]
+        wrapped = [_wrap(cell, w) if col.wrap or cell_len(cell) > w else [cell]
                    for cell, col, w in zip(row, section.columns, widths, strict=True)]
         for n in range(max(len(w) for w in wrapped)):
             parts = []
@@ -137,10 +158,9 @@ def _render_section(section: Section, total: int, console: Console, rule: str) -
 
 
 def render_table(view: View, color: bool | None) -> None:
-    console = make_console(color)
-    encoding = (getattr(console.file, "encoding", None) or "utf-8").lower()
-    rule = "─" if encoding.replace("-", "").startswith("utf") else "-"
-    total = max(40, console.width)
+    term = terminal(color)
+    rule = "─" if term.unicode else "-"
+    total = max(40, term.width)
     lines: list[str] = []
     if not any(section.rows for section in view.sections):
         lines.append(safe_text(view.empty))
@@ -149,8 +169,8 @@ def render_table(view: View, color: bool | None) -> None:
             continue
         if lines and section.title:
             lines.append("")
-        lines += _render_section(section, total, console, rule)
+        lines += _render_section(section, total, term, rule)
     if view.summary:
         lines.append(safe_text(view.summary))
-    console.file.write("\n".join(lines) + "\n")
-    console.file.flush()
+    term.file.write("\n".join(lines) + "\n")
+    term.file.flush()
