@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
 import marshal
 import os
 import sys
@@ -36,6 +35,11 @@ from pathlib import Path
 
 from . import __version__
 from .errors import Problem
+
+try:  # hashlib would also load OpenSSL, a noticeable part of a warm run's start
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - other Pythons
+    from hashlib import blake2b
 
 FORMAT_VERSION = 1
 MAGIC = b"planctl-cache\n"
@@ -177,7 +181,7 @@ def _build_codec():
             lines.append(f"def _dec_{name}(v):\n    o = _new({name})\n"
                          f"    o.__dict__.update({{{items}}})\n    return o")
     exec(compile("\n".join(lines), "<planctl.cache codec>", "exec"), namespace)  # noqa: S102 - our own code
-    fingerprint = hashlib.blake2b("\n".join(shape).encode(), digest_size=8).hexdigest()
+    fingerprint = blake2b("\n".join(shape).encode(), digest_size=8).hexdigest()
     return namespace["_enc_Plan"], namespace["_dec_Plan"], fingerprint
 
 
@@ -248,13 +252,13 @@ def entry_key(data: bytes, path: str, content_id: str | None = None, key_extra: 
     default) and every problem carry it.
     """
     _, _, fingerprint = _get_codec()
-    h = hashlib.blake2b(digest_size=20)
+    h = blake2b(digest_size=20)
     for part in (str(FORMAT_VERSION), __version__, fingerprint, loader_stamp(), key_extra, path):
         h.update(part.encode("utf-8", "surrogateescape") + b"\0")
     if content_id is not None:
         h.update(b"id:" + content_id.encode("utf-8", "surrogateescape"))
     else:
-        h.update(b"data:" + hashlib.blake2b(data, digest_size=32).digest())
+        h.update(b"data:" + blake2b(data, digest_size=32).digest())
     return h.hexdigest()
 
 
@@ -274,7 +278,7 @@ def read_entry(path: Path, key: str):
         return None
     digest = blob[len(header) : len(header) + _DIGEST]
     payload = blob[len(header) + _DIGEST :]
-    if hashlib.blake2b(payload, digest_size=_DIGEST).digest() != digest:
+    if blake2b(payload, digest_size=_DIGEST).digest() != digest:
         return None
     try:
         return decode(payload)
@@ -284,7 +288,7 @@ def read_entry(path: Path, key: str):
 
 def write_entry(path: Path, key: str, payload: bytes) -> None:
     """Write atomically (temporary file + rename); a cache that cannot be written is skipped."""
-    blob = _header(key) + hashlib.blake2b(payload, digest_size=_DIGEST).digest() + payload
+    blob = _header(key) + blake2b(payload, digest_size=_DIGEST).digest() + payload
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)

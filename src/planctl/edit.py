@@ -42,7 +42,7 @@ from .atomic import atomic_write
 from .errors import ERROR, PlanctlError, UsageError
 from .load import load_text, normalise_name
 from .model import Action, Milestone, Plan, Update
-from .timescale import _DATE_RE, Deadline, Timescale, TimescaleError, parse_date, parse_timescale
+from .timescale import PATTERNS, Deadline, Timescale, TimescaleError, parse_date, parse_timescale
 
 BOM = "\ufeff"
 KINDS = ("done", "start", "drop", "note", "reschedule", "assign")
@@ -532,7 +532,7 @@ def _restyle(old: re.Match, new: date, typed: str) -> str:
 def _move_date(written: str, index: int, new: date, typed: str) -> str:
     """The timescale with its index-th date replaced; just the new date when it has none."""
     text = " ".join(written.split())
-    matches = list(_DATE_RE.finditer(text))
+    matches = list(PATTERNS.date.finditer(text))
     if index >= len(matches):
         return typed
     m = matches[index]

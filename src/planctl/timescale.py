@@ -6,7 +6,6 @@ date is an error, never a guess.
 
 from __future__ import annotations
 
-import calendar
 import functools
 import re
 from dataclasses import dataclass
@@ -18,42 +17,69 @@ ACCEPTED_FORMS = (
     "'ongoing', 'TBC'"
 )
 
-MONTHS = {
-    name: number
-    for number in range(1, 13)
-    for name in (calendar.month_name[number].lower(), calendar.month_abbr[number].lower())
-}
+# English names whatever the locale: plans are written in English (and calendar's
+# names follow the locale, and cost an import).
+MONTH_NAMES = ("", "January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December")
+MONTHS = {name: number for number in range(1, 13)
+          for name in (MONTH_NAMES[number].lower(), MONTH_NAMES[number][:3].lower())}
 MONTHS["sept"] = 9
 
 _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 
-# One alternation, tried left to right at each position, so "27 Oct 2012" is one
-# date and not "Oct 2012" with a stray 27.
-_DATE_RE = re.compile(
-    rf"""
-    (?<![\w.\/-])(?:
-        (?P<iso_y>\d{{4}})-(?P<iso_m>\d{{1,2}})-(?P<iso_d>\d{{1,2}})
-      | (?P<num_d>\d{{1,2}})(?P<sep>[./-])(?P<num_m>\d{{1,2}})(?P=sep)(?P<num_y>\d{{4}}|\d{{2}})
-      | (?P<name_d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<name_m>{_MONTH_RE})\.?,?\s+(?P<name_y>\d{{4}})
-      | (?P<mon_m>{_MONTH_RE})\.?\s+(?P<mon_y>\d{{4}})
-    )(?![\w\/-]|\.\d)
-    """,
-    re.IGNORECASE | re.VERBOSE,
-)
+class _Patterns:
+    """The regular expressions, compiled on first use: a run that reads its plans from the
+    cache, or is given an ISO --today, never parses a timescale."""
 
-# Looks like a date but matched none of the forms above (e.g. "10/27", "27.10").
-_NEAR_DATE_RE = re.compile(r"\d{1,4}\s*[./-]\s*\d{1,2}(?:\s*[./-]\s*\d{1,4})?")
+    @functools.cached_property
+    def date(self) -> re.Pattern[str]:
+        # One alternation, tried left to right at each position, so "27 Oct 2012" is one
+        # date and not "Oct 2012" with a stray 27.
+        return re.compile(
+            rf"""
+            (?<![\w.\/-])(?:
+                (?P<iso_y>\d{{4}})-(?P<iso_m>\d{{1,2}})-(?P<iso_d>\d{{1,2}})
+              | (?P<num_d>\d{{1,2}})(?P<sep>[./-])(?P<num_m>\d{{1,2}})(?P=sep)(?P<num_y>\d{{4}}|\d{{2}})
+              | (?P<name_d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?
+                (?P<name_m>{_MONTH_RE})\.?,?\s+(?P<name_y>\d{{4}})
+              | (?P<mon_m>{_MONTH_RE})\.?\s+(?P<mon_y>\d{{4}})
+            )(?![\w\/-]|\.\d)
+            """,
+            re.IGNORECASE | re.VERBOSE,
+        )
 
-_WITHIN_RE = re.compile(
-    r"^\s*within\s+(?P<n>\d{1,4}|one|two|three|four|six|twelve)\s+(?P<unit>day|week|month|year)s?\s*"
-    r"(?:of\s+(?:publication|the\s+report|publication\s+of\s+the\s+report))?\s*$",
-    re.IGNORECASE,
-)
+    @functools.cached_property
+    def near_date(self) -> re.Pattern[str]:
+        # Looks like a date but matched none of the forms above (e.g. "10/27", "27.10").
+        return re.compile(r"\d{1,4}\s*[./-]\s*\d{1,2}(?:\s*[./-]\s*\d{1,4})?")
+
+    @functools.cached_property
+    def within(self) -> re.Pattern[str]:
+        return re.compile(
+            r"^\s*within\s+(?P<n>\d{1,4}|one|two|three|four|six|twelve)\s+(?P<unit>day|week|month|year)s?\s*"
+            r"(?:of\s+(?:publication|the\s+report|publication\s+of\s+the\s+report))?\s*$",
+            re.IGNORECASE,
+        )
+
+    @functools.cached_property
+    def immediate(self) -> re.Pattern[str]:
+        return re.compile(r"^\s*(immediate(ly)?|with\s+immediate\s+effect|now)\s*$", re.I)
+
+    @functools.cached_property
+    def ongoing(self) -> re.Pattern[str]:
+        return re.compile(r"\b(ongoing|on-going|continuous)\b", re.I)
+
+    @functools.cached_property
+    def tbc(self) -> re.Pattern[str]:
+        return re.compile(r"^\s*(tbc|tba|to\s+be\s+(confirmed|agreed|decided)\b.*)\s*$", re.I)
+
+    @functools.cached_property
+    def label_trim(self) -> re.Pattern[str]:
+        return re.compile(r"^[\s,;:&-]*(and\s+|then\s+)?|[\s,;:&(-]*(by|on|before|for)?[\s(]*$", re.I)
+
+
+PATTERNS = _Patterns()
 _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "six": 6, "twelve": 12}
-_IMMEDIATE_RE = re.compile(r"^\s*(immediate(ly)?|with\s+immediate\s+effect|now)\s*$", re.I)
-_ONGOING_RE = re.compile(r"\b(ongoing|on-going|continuous)\b", re.I)
-_TBC_RE = re.compile(r"^\s*(tbc|tba|to\s+be\s+(confirmed|agreed|decided)\b.*)\s*$", re.I)
-_LABEL_TRIM = re.compile(r"^[\s,;:&-]*(and\s+|then\s+)?|[\s,;:&(-]*(by|on|before|for)?[\s(]*$", re.I)
 
 
 def _quote(text: str, limit: int = 80) -> str:
@@ -83,6 +109,12 @@ class Timescale:
         return self.deadlines[0].due if self.deadlines else None
 
 
+def days_in_month(year: int, month: int) -> int:
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
 def _make_date(year: int, month: int, day: int, written: str) -> date:
     if year < 100:
         year += 2000
@@ -90,16 +122,16 @@ def _make_date(year: int, month: int, day: int, written: str) -> date:
         if 1 <= day <= 12 and 1 <= month <= 31:
             raise TimescaleError(
                 f"{written!r} looks month-first; planctl reads dates day-first (UK), "
-                f"so write {month}.{day}.{str(year)[2:]} for {calendar.month_name[day]} {month}; "
+                f"so write {month}.{day}.{str(year)[2:]} for {MONTH_NAMES[day]} {month}; "
                 + ACCEPTED_FORMS
             )
         raise TimescaleError(f"{written!r} is not a date: there is no month {month}; {ACCEPTED_FORMS}")
-    if 1 <= day <= 28:  # every month has these days: skip calendar.monthrange (slow)
+    if 1 <= day <= 28:  # every month has these days
         return date(year, month, day)
-    last = calendar.monthrange(year, month)[1]
+    last = days_in_month(year, month)
     if not 1 <= day <= last:
         raise TimescaleError(
-            f"{written!r} is not a date: {calendar.month_name[month]} {year} has {last} days; "
+            f"{written!r} is not a date: {MONTH_NAMES[month]} {year} has {last} days; "
             + ACCEPTED_FORMS
         )
     return date(year, month, day)
@@ -117,12 +149,18 @@ def _match_to_date(m: re.Match[str]) -> date:
     month = MONTHS[m["mon_m"].lower()]
     year = int(m["mon_y"])
     year += 2000 if year < 100 else 0  # as _make_date: "Oct 0012" must not be year 12 AD
-    return date(year, month, calendar.monthrange(year, month)[1])
+    return date(year, month, days_in_month(year, month))
 
 
 def parse_date(text: str) -> date:
     """One date in any accepted form, and nothing else (for --today, completed:, updates)."""
-    m = _DATE_RE.fullmatch(text.strip())
+    written = text.strip()
+    if len(written) == 10 and written[4] == "-" and written[7] == "-" and written[0] in "12":
+        try:  # the common ISO case, without compiling the patterns
+            return date.fromisoformat(written)
+        except ValueError:
+            pass  # the patterns say precisely what is wrong
+    m = PATTERNS.date.fullmatch(written)
     if m is None:
         raise TimescaleError(f"{_quote(text.strip())} is not a date; {ACCEPTED_FORMS}")
     return _match_to_date(m)
@@ -131,7 +169,7 @@ def parse_date(text: str) -> date:
 def _add_months(start: date, months: int) -> date:
     year, month0 = divmod(start.month - 1 + months, 12)
     year += start.year
-    day = min(start.day, calendar.monthrange(year, month0 + 1)[1])
+    day = min(start.day, days_in_month(year, month0 + 1))
     return date(year, month0 + 1, day)
 
 
@@ -150,7 +188,7 @@ def add_period(start: date, n: int, unit: str) -> date:
 
 
 def _label(fragment: str) -> str:
-    return _LABEL_TRIM.sub("", fragment).strip()
+    return PATTERNS.label_trim.sub("", fragment).strip()
 
 
 @functools.lru_cache(maxsize=4096)  # plans repeat their timescales; a Timescale is immutable
@@ -159,17 +197,17 @@ def parse_timescale(text: str, published: date | None = None) -> Timescale:
     stripped = " ".join(text.split())
     if not stripped:
         raise TimescaleError(f"the timescale is empty; {ACCEPTED_FORMS}")
-    if _TBC_RE.match(stripped):
+    if PATTERNS.tbc.match(stripped):
         return Timescale(stripped, tbc=True)
 
-    relative = _IMMEDIATE_RE.match(stripped) or _WITHIN_RE.match(stripped)
+    relative = PATTERNS.immediate.match(stripped) or PATTERNS.within.match(stripped)
     if relative:
         if published is None:
             raise TimescaleError(
                 f"{_quote(stripped)} is relative to publication, but the plan has no "
                 "plan.inspection.published date"
             )
-        if relative.re is _IMMEDIATE_RE:
+        if relative.re is PATTERNS.immediate:
             return Timescale(stripped, (Deadline(published, ""),))
         n = relative["n"].lower()
         count = _WORD_NUMBERS.get(n) or int(n)
@@ -181,14 +219,14 @@ def parse_timescale(text: str, published: date | None = None) -> Timescale:
 
     deadlines: list[Deadline] = []
     previous_end = 0
-    for m in _DATE_RE.finditer(stripped):
+    for m in PATTERNS.date.finditer(stripped):
         deadlines.append(Deadline(_match_to_date(m), _label(stripped[previous_end : m.start()])))
         previous_end = m.end()
-    rest = _DATE_RE.sub(" ", stripped)
-    near = _NEAR_DATE_RE.search(rest)
+    rest = PATTERNS.date.sub(" ", stripped)
+    near = PATTERNS.near_date.search(rest)
     if near:
         raise TimescaleError(f"{near.group(0)!r} in {_quote(stripped)} is not a date; {ACCEPTED_FORMS}")
-    ongoing = bool(_ONGOING_RE.search(stripped))
+    ongoing = bool(PATTERNS.ongoing.search(stripped))
     if not deadlines and not ongoing:
         raise TimescaleError(f"no date in timescale {_quote(stripped)}; {ACCEPTED_FORMS}")
     for earlier, later in zip(deadlines, deadlines[1:], strict=False):

@@ -8,7 +8,6 @@ from datetime import date
 from .evaluate import Row, Summary, by_lead, id_sort_key, summarise
 from .model import Plan
 from .render import Column, Section, View
-from .render.json import action_dict, iso
 
 
 def show_date(d: date | None) -> str:
@@ -63,6 +62,8 @@ def actions_view(rows: Sequence[Row], plans: Sequence[Plan], today: date, empty:
 
 
 def actions_json(rows: Sequence[Row], today: date, **extra) -> dict:
+    from .render.json import action_dict, iso  # only JSON output needs it
+
     return {"as_of": iso(today), **extra,
             "actions": [action_dict(r, today) for r in rows],
             "summary": summarise(rows).as_dict()}
@@ -77,6 +78,8 @@ def by_lead_view(rows: Sequence[Row], plans: Sequence[Plan], today: date) -> Vie
 
 
 def by_lead_json(rows: Sequence[Row], today: date) -> dict:
+    from .render.json import action_dict, iso
+
     return {"as_of": iso(today),
             "leads": [{"lead": lead, "count": len(group),
                        "actions": [action_dict(r, today) for r in group]}
