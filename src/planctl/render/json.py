@@ -46,71 +46,49 @@ def json_out(data: dict) -> None:
     sys.stdout.write("\n")
 
 
-class _Unusual(Exception):
-    """A value the fast path leaves to the json module (float, non-str key, subclass ...)."""
+# The C encoder (used when there is no indent) writes each leaf object in one call.
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 
 
-_quote = getattr(json.encoder, "c_encode_basestring", None) or json.encoder.py_encode_basestring
+def _nested(value) -> bool:
+    """A container laid out over several lines: it holds objects, or lists of them."""
+    if type(value) is dict:
+        return any(type(v) is list and any(type(x) in (dict, list) for x in v) or _nested(v)
+                   for v in value.values())
+    if type(value) in (list, tuple):
+        return any(type(x) in (dict, list, tuple) for x in value)
+    return False
 
 
-def _encode(value, pad: str, out: list) -> None:
-    kind = type(value)
-    if kind is str:
-        out.append(_quote(value))
-    elif value is None:
-        out.append("null")
-    elif value is True:
-        out.append("true")
-    elif value is False:
-        out.append("false")
-    elif kind is int:
-        out.append(int.__repr__(value))
-    elif kind is dict:
-        if not value:
-            out.append("{}")
-            return
-        inner = pad + "  "
-        sep = "{\n" + inner
-        for key, item in value.items():
-            if type(key) is not str:
-                raise _Unusual
-            head = sep + _quote(key) + ": "
-            sep = ",\n" + inner
-            kind = type(item)  # the common leaves inline: one append per key
-            if kind is str:
-                out.append(head + _quote(item))
-            elif item is None:
-                out.append(head + "null")
-            elif kind is int:
-                out.append(head + int.__repr__(item))
-            else:
-                out.append(head)
-                _encode(item, inner, out)
-        out.append("\n" + pad + "}")
-    elif kind is list or kind is tuple:
-        if not value:
-            out.append("[]")
-            return
-        inner = pad + "  "
-        sep = "[\n" + inner
-        for item in value:
-            out.append(sep)
-            _encode(item, inner, out)
-            sep = ",\n" + inner
-        out.append("\n" + pad + "]")
+def _layout(value, pad: str, out: list) -> None:
+    if not _nested(value):
+        out.append(_compact(value))
+        return
+    inner = pad + "  "
+    if type(value) is dict:
+        items = [f"{inner}{_compact(str(k))}: " for k in value]
+        out.append("{\n")
+        for i, (head, item) in enumerate(zip(items, value.values(), strict=True)):
+            out.append(head)
+            _layout(item, inner, out)
+            out.append(",\n" if i < len(items) - 1 else "\n")
+        out.append(pad + "}")
     else:
-        raise _Unusual
+        out.append("[\n")
+        for i, item in enumerate(value):
+            out.append(inner)
+            _layout(item, inner, out)
+            out.append(",\n" if i < len(value) - 1 else "\n")
+        out.append(pad + "]")
 
 
 def dumps(data) -> str:
-    """Exactly json.dumps(data, indent=2, ensure_ascii=False), 3-4x faster for our shapes.
+    """JSON laid out for people and for grep: every object that holds other objects is
+    spread over lines; every other object (an action, a summary) sits on one line.
 
-    The json module encodes indented output in pure Python, one generator per
-    value; at 20,000 actions that was most of `overdue --format json`.
+    Each one-line object is written by the json module's C encoder: the indented
+    encoder is pure Python, and at 20,000 actions it was most of `overdue --format json`.
     """
     out: list[str] = []
-    try:
-        _encode(data, "", out)
-    except (_Unusual, RecursionError):
-        return json.dumps(data, indent=2, ensure_ascii=False)
+    _layout(data, "", out)
     return "".join(out)
