@@ -50,13 +50,24 @@ def json_out(data: dict) -> None:
 _compact = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 
 
+_CONTAINERS = (dict, list, tuple)
+
+
 def _nested(value) -> bool:
     """A container laid out over several lines: it holds objects, or lists of them."""
-    if type(value) is dict:
-        return any(type(v) is list and any(type(x) in (dict, list) for x in v) or _nested(v)
-                   for v in value.values())
-    if type(value) in (list, tuple):
-        return any(type(x) in (dict, list, tuple) for x in value)
+    kind = type(value)
+    if kind is dict:
+        for item in value.values():
+            inner = type(item)
+            if inner is list or inner is tuple:
+                for x in item:
+                    if type(x) in _CONTAINERS:
+                        return True
+            elif inner is dict and _nested(item):
+                return True
+        return False
+    if kind is list or kind is tuple:
+        return any(type(x) in _CONTAINERS for x in value)
     return False
 
 
