@@ -252,9 +252,11 @@ def test_a_read_only_cache_folder_does_not_stop_planctl(write_plan):
     assert result.plans[0].title == "Good plan"
 
 
-def test_a_changed_loader_does_not_meet_old_entries(monkeypatch):
-    from planctl import cache
-
-    before = cache.entry_key(b"plan: {title: T}\n", "p.yaml")
-    monkeypatch.setattr(cache, "_STAMP", "another loader")
-    assert cache.entry_key(b"plan: {title: T}\n", "p.yaml") != before
+def test_a_changed_loader_does_not_meet_old_entries(write_plan, monkeypatch):
+    path = write_plan(GOOD)
+    monkeypatch.setattr(cache, "_STAMP", "the loader before an edit")
+    load_paths([path])
+    monkeypatch.setattr(cache, "_STAMP", "the loader after an edit")
+    result = load_paths([path])
+    assert result.plans[0].title == "Good plan"
+    assert len(entries()) == 2  # parsed again, not served from the old loader's entry

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from conftest import BUNDLED, planctl_exe
+from conftest import planctl_exe
 
 ACTION_KEYS = {"plan", "recommendation", "id", "text", "leads", "due", "timescale", "status",
                "days_overdue", "progress", "report_to", "latest_update"}
@@ -250,7 +250,3 @@ def test_json_output_does_not_import_rich(bundled):
             "print('RICH' if any(m.startswith('rich') for m in sys.modules) else 'NO-RICH', file=sys.stderr)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.stderr.strip().endswith("NO-RICH")
-
-
-def test_bundled_plan_is_the_default_in_the_repo():
-    assert BUNDLED.exists()

@@ -45,7 +45,6 @@ from .model import Action, Milestone, Plan, Update
 from .timescale import PATTERNS, Deadline, Timescale, TimescaleError, parse_date, parse_timescale
 
 BOM = "\ufeff"
-KINDS = ("done", "start", "drop", "note", "reschedule", "assign")
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _BREAK_RE = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 # What PyYAML's reader accepts unescaped; anything else goes out as an escape.

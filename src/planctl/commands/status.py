@@ -8,7 +8,7 @@ import click
 
 from .. import views
 from ..completion import complete_leads
-from ..evaluate import by_due_date, evaluate, most_late_first
+from ..evaluate import by_due_date, evaluate, most_late_first, summarise
 from ..options import load, output_format, settings, shared_options, today
 from ..query import check_lead_names, filter_rows
 from ..render import emit
@@ -61,7 +61,7 @@ def status(leads, recs, statuses, bodies, plan_ids, by_rec):
         if fmt == "json":
             json_out({"as_of": day.isoformat(),
                       "recommendations": views.recommendation_rollup(rows),
-                      "summary": views.summarise(rows).as_dict()})
+                      "summary": summarise(rows).as_dict()})
         else:
             emit(views.rollup_view(rows, plans, day), fmt, settings().color)
         return
