@@ -55,7 +55,8 @@ def cases() -> list[tuple[str, str, list[str]]]:
         kind = path.parent.name
         out.append((f"corpus/{kind}/{path.stem}", f"corpus:{kind}/{path.name}", ["check", "--strict"]))
     for name, args in [("history", ["history"]), ("history-3.1", ["history", "3.1"]),
-                       ("slippage", ["slippage"]), ("diff", ["diff", "committee-2012-09", "committee-2012-10"]),
+                       ("slippage", ["slippage"]),
+                       ("diff", ["diff", "committee-2012-09", "committee-2012-10"]),
                        ("diff-worktree", ["diff", "committee-2012-10"]),
                        ("status-as-of", ["status", "--as-of", "committee-2012-09"])]:
         for fmt in ("table", "json"):
