@@ -24,7 +24,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from planctl.load import load_text
+from planctl.format.reader import load_text
 
 PATH = "plans/bench.yaml"
 LEADS = ["Service Manager FST", "Service Manager QA", "Service Manager MAGS", "Head of CATO"]

@@ -113,8 +113,8 @@ def taskwarrior_import(plans_dir: Path, out: Path, today: date, now: date) -> in
     (now - today + 1 day) so that Taskwarrior, which judges against the clock,
     finds overdue exactly the actions planctl finds overdue at `today`.
     """
-    from planctl.evaluate import evaluate
-    from planctl.load import load_paths
+    from planctl.core.evaluate import evaluate
+    from planctl.format.reader import load_paths
 
     result = load_paths([plans_dir], use_cache=False)
     shift = now - today + timedelta(days=1)

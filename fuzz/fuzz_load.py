@@ -18,8 +18,8 @@ import sys
 import atheris
 
 with atheris.instrument_imports():
-    from planctl.load import load_text
-    from planctl.timescale import TimescaleError, parse_date, parse_timescale
+    from planctl.core.timescale import TimescaleError, parse_date, parse_timescale
+    from planctl.format.reader import load_text
 
 from datetime import date  # noqa: E402
 

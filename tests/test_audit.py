@@ -8,9 +8,9 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from planctl import audit
-from planctl.gitstore import Commit, Version
-from planctl.load import load_text
+from planctl.format.reader import load_text
+from planctl.history import audit
+from planctl.store.gitstore import Commit, Version
 from test_gitstore import story  # noqa: F401  (a fixture)
 
 

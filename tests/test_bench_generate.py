@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from planctl.evaluate import evaluate
-from planctl.load import load_paths
-from planctl.model import STATUS_VALUES
+from planctl.core.evaluate import evaluate
+from planctl.core.model import STATUS_VALUES
+from planctl.format.reader import load_paths
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 generate = pytest.importorskip("generate").generate

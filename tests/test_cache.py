@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import planctl
-from planctl import cache
-from planctl.load import load_paths, load_text
+from planctl.format.reader import load_paths, load_text
+from planctl.store import cache
 
 # A plan with errors and warnings on known lines (unknown key, bad date, unknown lead, TBC).
 MIXED = """\

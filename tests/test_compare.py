@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from planctl.comparisons import load_comparison_text, similar_names
+from planctl.format.comparisons import load_comparison_text, similar_names
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_COMPARISON = ROOT / "plans" / "comparisons" / "ofsted-slac-2012.yaml"

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from planctl import atomic
-from planctl.edit import Edit, apply_file, edit_bytes
-from planctl.errors import PlanctlError, UsageError
-from planctl.load import load_text
-from planctl.model import Update
+from planctl.core.errors import PlanctlError, UsageError
+from planctl.core.model import Update
+from planctl.format.reader import load_text
+from planctl.store import atomic
+from planctl.store.edits import Edit, apply_file, edit_bytes
 
 DAY = date(2012, 10, 1)
 

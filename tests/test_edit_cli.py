@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from conftest import planctl_exe
-from planctl.load import load_text
-from planctl.model import Update
+from planctl.core.model import Update
+from planctl.format.reader import load_text
 
 TODAY = "2012-10-09"
 

@@ -14,11 +14,11 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planctl.edit import Edit, edit_bytes
-from planctl.errors import PlanctlError, UsageError
-from planctl.load import load_text
-from planctl.model import Update
-from planctl.timescale import parse_date
+from planctl.core.errors import PlanctlError, UsageError
+from planctl.core.model import Update
+from planctl.core.timescale import parse_date
+from planctl.format.reader import load_text
+from planctl.store.edits import Edit, edit_bytes
 
 WORDS = ["Audit", "report", "to", "DMT", "and", "LSCB", "training", "of", "staff", "plan", "SMART", "CPC"]
 LEADS = ["sm-qa", "Service Manager QA", "SM QA", "sm-fst", "Service Manager FST", "Nobody Known"]

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from planctl.evaluate import evaluate, evaluate_action, summarise
-from planctl.load import load_text
+from planctl.core.evaluate import evaluate, evaluate_action, summarise
+from planctl.format.reader import load_text
 
 ORDER = ["on-track", "due-soon", "overdue"]
 
@@ -122,7 +122,7 @@ def test_status_only_gets_worse_as_time_passes_for_an_open_action(start, step):
 
 
 def test_bundled_plan_on_committee_day(bundled):
-    from planctl.load import load_paths
+    from planctl.format.reader import load_paths
 
     result = load_paths([bundled])
     summary = summarise(evaluate(result.plans, date(2012, 10, 9)))

@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 
 from conftest import BUNDLED, planctl_exe
-from planctl import edit
-from planctl.errors import ERROR, PlanctlError
-from planctl.load import load_paths, load_text
+from planctl.core.errors import ERROR, PlanctlError
+from planctl.format.reader import load_paths, load_text
+from planctl.store import edits as edit
 
 
 def big_plan(recs: int) -> str:
@@ -92,7 +92,7 @@ def test_sixteen_processes_editing_one_file_lose_no_acknowledged_edit(tmp_path):
     plans.mkdir()
     target = plans / "slac.yaml"
     shutil.copy(BUNDLED, target)
-    from planctl.load import load_text as read
+    from planctl.format.reader import load_text as read
 
     plan, _, _ = read(target.read_bytes(), str(target))
     ids = [a.id for a in plan.actions][:16]

@@ -12,9 +12,9 @@ from datetime import date
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from planctl.errors import Problem
-from planctl.load import load_text
-from planctl.timescale import TimescaleError, parse_date, parse_timescale
+from planctl.core.errors import Problem
+from planctl.core.timescale import TimescaleError, parse_date, parse_timescale
+from planctl.format.reader import load_text
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from conftest import BUNDLED
-from planctl.gitstore import VersionParser, load_as_of, plan_versions
-from planctl.load import load_text
+from planctl.format.reader import load_text
+from planctl.store.gitstore import VersionParser, load_as_of, plan_versions
 
 PLAN = """\
 plan:
@@ -341,7 +341,7 @@ def test_plan_versions_follows_the_rename(story, tmp_path):
 
 def test_status_without_as_of_imports_no_git_code(bundled, tmp_path):
     code = ("import sys; from planctl.cli import cli; cli(['status'], standalone_mode=False); "
-            "print('GIT' if 'planctl.gitstore' in sys.modules else 'NOGIT', file=sys.stderr)")
+            "print('GIT' if 'planctl.store.gitstore' in sys.modules else 'NOGIT', file=sys.stderr)")
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
     assert out.stderr.strip().endswith("NOGIT"), out.stderr
     assert Path(tmp_path / "plans").is_dir()

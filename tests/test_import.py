@@ -16,9 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import BUNDLED
-from planctl.importer import scalar_lines, yaml_scalar
-from planctl.load import load_paths
-from planctl.progress import progress
+from planctl.commands.progress import progress
+from planctl.format.reader import load_paths
+from planctl.store.importer import scalar_lines, yaml_scalar
 
 TITLE_ROWS = [
     ["OFSTED INSPECTION"],

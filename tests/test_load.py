@@ -3,7 +3,7 @@
 import textwrap
 from datetime import date
 
-from planctl.load import load_paths, load_text
+from planctl.format.reader import load_paths, load_text
 
 
 def load(text: str, path: str = "plans/p.yaml"):

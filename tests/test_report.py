@@ -22,9 +22,9 @@ import pytest
 import yaml
 
 from conftest import BUNDLED
-from planctl.atomic import atomic_write
-from planctl.evaluate import evaluate
-from planctl.load import load_paths
+from planctl.core.evaluate import evaluate
+from planctl.format.reader import load_paths
+from planctl.store.atomic import atomic_write
 
 AS_AT = "2012-10-09"
 DAY = date(2012, 10, 9)

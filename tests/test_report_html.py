@@ -11,10 +11,10 @@ from html.parser import HTMLParser
 import pytest
 
 from conftest import BUNDLED
-from planctl.evaluate import evaluate
-from planctl.load import load_paths
+from planctl.core.evaluate import evaluate
+from planctl.format.reader import load_paths
+from planctl.render.report import build_report
 from planctl.render.report_html import render
-from planctl.report import build_report
 
 AS_AT = "2012-10-09"
 SECTIONS = ["summary", "recommendations", "overdue", "upcoming", "updates", "findings"]

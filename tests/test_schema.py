@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from conftest import BUNDLED, ROOT
-from planctl.schema import schema_text
+from planctl.format.schema import schema_text
 
 jsonschema = pytest.importorskip("jsonschema")
 SCHEMA_FILE = ROOT / "docs" / "plan.schema.json"
@@ -33,7 +33,7 @@ def errors(data) -> list[str]:
 
 def test_committed_schema_is_up_to_date():
     assert SCHEMA_FILE.read_text(encoding="utf-8") == schema_text(), (
-        "regenerate it: python -m planctl.schema > docs/plan.schema.json")
+        "regenerate it: python -m planctl.format.schema > docs/plan.schema.json")
     jsonschema.Draft7Validator.check_schema(json.loads(schema_text()))
 
 

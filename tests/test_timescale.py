@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from planctl.timescale import TimescaleError, parse_date, parse_timescale
+from planctl.core.timescale import TimescaleError, parse_date, parse_timescale
 
 PUBLISHED = date(2012, 7, 27)
 

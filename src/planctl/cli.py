@@ -12,8 +12,8 @@ import sys
 import click
 
 from . import __version__
-from .errors import PlanctlError, safe_text
-from .options import Settings, shared_options
+from .commands.options import Settings, shared_options
+from .core.errors import PlanctlError, safe_text
 
 # name -> "module:attribute" under planctl.commands
 COMMANDS = {

@@ -1,15 +1,16 @@
-"""The audit trail from git: history, slippage, diff (logic in planctl.audit and planctl.gitstore)."""
+"""The audit trail from git: history, slippage, diff (logic in history.audit and store.gitstore)."""
 
 from __future__ import annotations
 
 import click
 
-from .. import audit, gitstore
-from ..completion import complete_ids
-from ..errors import UsageError
-from ..options import output_format, plan_paths, settings, shared_options
+from ..core.errors import UsageError
+from ..history import audit
 from ..render import emit
 from ..render.json import json_out
+from ..store import gitstore
+from .completers import complete_ids
+from .options import output_format, plan_paths, settings, shared_options
 
 _FORMATS = ("table", "json", "csv", "markdown")
 

@@ -6,10 +6,10 @@ import sys
 
 import click
 
-from ..comparisons import load_comparison_files
-from ..errors import ERROR, STRICT, WARNING
-from ..options import load, output_format, shared_options
+from ..core.errors import ERROR, STRICT, WARNING
+from ..format.comparisons import load_comparison_files
 from ..render.json import json_out
+from .options import load, output_format, shared_options
 
 
 @click.command()

@@ -1,13 +1,13 @@
-"""Edit commands: done, start, drop, note, reschedule, assign (the work is in planctl.edit)."""
+"""Edit commands: done, start, drop, note, reschedule, assign (the work is in planctl.store.edits)."""
 
 from __future__ import annotations
 
 import click
 
-from ..completion import complete_action_ids, complete_leads
-from ..errors import PlanLoadError, UsageError, safe_text
-from ..options import load, settings, shared_options, today
-from ..timescale import TimescaleError, parse_date
+from ..core.errors import PlanLoadError, UsageError, safe_text
+from ..core.timescale import TimescaleError, parse_date
+from .completers import complete_action_ids, complete_leads
+from .options import load, settings, shared_options, today
 
 
 def edit_options(f):
@@ -30,8 +30,8 @@ def _date(written: str | None, option: str):
 
 
 def _run(ref: str, edit, dry_run: bool, commit: bool) -> None:
-    from .. import edit as core
-    from ..query import find
+    from ..core.query import find
+    from ..store import edits as core
 
     if settings().as_of:
         raise UsageError("--as-of reads old versions; edits change the working tree, so drop --as-of")
@@ -49,7 +49,7 @@ def _run(ref: str, edit, dry_run: bool, commit: bool) -> None:
     before = after = None
     committed: dict[str, str] = {}
     if commit:
-        from .. import gitstore
+        from ..store import gitstore
 
         def before(result):
             gitstore.check_can_commit(path)
@@ -77,7 +77,7 @@ def _run(ref: str, edit, dry_run: bool, commit: bool) -> None:
 
 
 def _edit(kind: str, **fields):
-    from ..edit import Edit
+    from ..store.edits import Edit
 
     return Edit(kind, **fields)
 

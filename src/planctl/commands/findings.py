@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import click
 
-from .. import judgements as analysis
-from ..comparisons import Comparison, load_comparison_files
-from ..errors import ERROR, PlanLoadError, UsageError, safe_text
-from ..load import nearest
-from ..options import load, output_format, settings, shared_options
+from ..core import judgements as analysis
+from ..core.errors import ERROR, PlanLoadError, UsageError, safe_text
+from ..format.comparisons import Comparison, load_comparison_files
+from ..format.reader import nearest
 from ..render import Column, Section, View, emit
 from ..render.json import json_out
+from .options import load, output_format, settings, shared_options
 
 # Grade bands borrow the status colours of the table renderer: good or better is
 # green, the bottom grade red, anything between amber. The word is always shown.

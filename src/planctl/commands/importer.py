@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from ..atomic import atomic_write
-from ..errors import UsageError, safe_text
-from ..options import date_option, shared_options, today
+from ..core.errors import UsageError, safe_text
+from ..store.atomic import atomic_write
+from .options import date_option, shared_options, today
 
 
 def write_new(path: Path, text: str, replace: bool) -> None:
@@ -52,8 +52,8 @@ def import_plan(source, mappings, output, force, sheet, title, authority, publis
       planctl import plan.xlsx --sheet "Action plan" --published 27.7.12 --today 9.10.12
       planctl import plan.csv > plans/new.yaml && planctl check
     """
-    from .. import importer  # the command's own core; openpyxl loads only for .xlsx
-    from ..progress import progress
+    from ..store import importer
+    from .progress import progress
 
     day = today()
     if output is not None and output.exists() and not force:

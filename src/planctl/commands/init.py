@@ -11,9 +11,9 @@ from string import Template
 
 import click
 
-from ..errors import UsageError
-from ..options import date_option, find_git_root, shared_options, today
-from ..timescale import add_period
+from ..core.errors import UsageError
+from ..core.timescale import add_period
+from .options import date_option, find_git_root, shared_options, today
 
 PRE_COMMIT_CONFIG = """\
 # pre-commit runs `planctl check` before each commit that touches plans/,
@@ -43,7 +43,7 @@ def _short(d: date) -> str:
 
 def plan_text(name: str, title: str, authority: str, published: date, day: date) -> str:
     """The commented template plan with the user's values filled in."""
-    from ..importer import yaml_scalar
+    from ..store.importer import yaml_scalar
 
     template = resources.files("planctl").joinpath("templates/plan.yaml").read_text("utf-8")
     return Template(template).substitute(
@@ -99,7 +99,7 @@ def init(path, name, title, authority, published, no_git):
         if shutil.which("git") is None:
             click.echo("planctl: git is not installed; run 'git init' there yourself", err=True)
         else:
-            from ..gitstore import init_repo
+            from ..store.gitstore import init_repo
 
             init_repo(path)
             click.echo(f"planctl: created a git repository in {path}", err=True)

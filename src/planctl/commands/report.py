@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
-from .. import report as core
-from ..errors import UsageError, safe_text
-from ..load import load_text
-from ..options import load, plan_paths, settings, shared_options, today
+from ..core.errors import UsageError, safe_text
+from ..format.reader import load_text
+from ..render import report as core
+from .options import load, plan_paths, settings, shared_options, today
 
 FORMATS = ("markdown", "html", "csv", "json", "ics")
 ALIASES = {"md": "markdown", "htm": "html", "ical": "ics", "icalendar": "ics"}
@@ -127,7 +127,7 @@ def report(output, since, plan_ids):
         stream.write(data)
         stream.flush()
         return
-    from ..atomic import atomic_write
+    from ..store.atomic import atomic_write
 
     try:
         atomic_write(output, data)

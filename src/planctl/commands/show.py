@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import click
 
-from ..completion import complete_ids
-from ..evaluate import evaluate_action
-from ..options import load, output_format, settings, shared_options, today
-from ..query import find
+from ..core.evaluate import evaluate_action
+from ..core.query import find
 from ..render import Column, Section, View, emit
 from ..render.json import action_dict, iso, json_out
-from ..views import show_date
+from ..render.views import show_date
+from .completers import complete_ids
+from .options import load, output_format, settings, shared_options, today
 
 
 def _action_detail(plan, action, day) -> tuple[dict, list[tuple[str, str]], str]:

@@ -6,13 +6,12 @@ from datetime import timedelta
 
 import click
 
-from .. import views
-from ..completion import complete_leads
-from ..evaluate import by_due_date, evaluate, most_late_first, summarise
-from ..options import load, output_format, settings, shared_options, today
-from ..query import check_lead_names, filter_rows
-from ..render import emit
+from ..core.evaluate import by_due_date, evaluate, most_late_first, summarise
+from ..core.query import check_lead_names, filter_rows
+from ..render import emit, views
 from ..render.json import json_out
+from .completers import complete_leads
+from .options import load, output_format, settings, shared_options, today
 
 
 def filter_options(f):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import sys
 
-from ..errors import safe_text
+from ..core.errors import safe_text
 from . import View
 
 # OWASP's list, plus a newline and the full-width forms some spreadsheet locales

@@ -7,7 +7,7 @@ import re
 import sys
 from datetime import date
 
-from ..evaluate import Row
+from ..core.evaluate import Row
 
 
 def iso(d: date | None) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import sys
 
-from ..errors import safe_text
+from ..core.errors import safe_text
 from . import View
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#!~])")

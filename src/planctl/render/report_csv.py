@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 
-from ..errors import safe_text
+from ..core.errors import safe_text
 from .csv import safe_cell
 
 COLUMNS = ["as_at", "plan", "recommendation", "id", "text", "leads", "report_to", "timescale",

@@ -12,8 +12,8 @@ from __future__ import annotations
 import html
 from datetime import date
 
-from ..errors import safe_text
-from ..views import show_date
+from ..core.errors import safe_text
+from .views import show_date
 
 STATUS_WORDS = {"completed": "completed", "dropped": "dropped", "overdue": "overdue",
                 "due-soon": "due soon", "on-track": "on track", "no-date": "no date"}

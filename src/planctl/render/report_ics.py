@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..errors import safe_text
-from ..views import show_date
+from ..core.errors import safe_text
+from .views import show_date
 
 SUMMARY_CHARS = 90
 PRODID = "-//planctl//progress report//EN"

@@ -7,8 +7,8 @@ terminal and in a converted document.
 
 from __future__ import annotations
 
-from ..views import show_date
 from .markdown import md_escape
+from .views import show_date
 
 BAR_CELLS = 10
 DONE, LATE, REST = "\u2588", "\u2592", "\u2591"  # full block, medium shade, light shade

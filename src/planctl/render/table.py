@@ -7,7 +7,7 @@ status table must feel instant. render/terminal.py decides colour and width.
 
 from __future__ import annotations
 
-from ..errors import safe_text
+from ..core.errors import safe_text
 from . import Column, Section, View
 from .terminal import Terminal, cell_len, terminal
 

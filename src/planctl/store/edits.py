@@ -38,11 +38,11 @@ from pathlib import Path
 
 import yaml
 
+from ..core.errors import ERROR, PlanctlError, UsageError
+from ..core.model import Action, Milestone, Plan, Update
+from ..core.timescale import PATTERNS, Deadline, Timescale, TimescaleError, parse_date, parse_timescale
+from ..format.reader import load_text, normalise_name
 from .atomic import atomic_write
-from .errors import ERROR, PlanctlError, UsageError
-from .load import load_text, normalise_name
-from .model import Action, Milestone, Plan, Update
-from .timescale import PATTERNS, Deadline, Timescale, TimescaleError, parse_date, parse_timescale
 
 BOM = "\ufeff"
 _NULLS = {"", "~", "null", "Null", "NULL"}

@@ -21,9 +21,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from .comparisons import Authority, Comparison, Group
+from ..format.comparisons import Authority, Comparison, Group
+from ..format.reader import nearest
 from .errors import UsageError
-from .load import nearest
 from .model import Findings
 
 

@@ -33,9 +33,9 @@ from pathlib import Path
 
 import yaml
 
-from .errors import ERROR, PlanctlError, UsageError
-from .load import normalise_progress
-from .timescale import TimescaleError, parse_date, parse_timescale
+from ..core.errors import ERROR, PlanctlError, UsageError
+from ..core.timescale import TimescaleError, parse_date, parse_timescale
+from ..format.reader import normalise_progress
 
 FIELDS = {
     "id": "the recommendation number (a numbered row starts a recommendation)",
@@ -768,7 +768,7 @@ def _without_comments(data: dict) -> dict:
 
 def verify(text: str, source: str, plan_id: str | None, data: dict) -> list[str]:
     """The text must read back as the data and pass check; returns check's warnings."""
-    from .load import load_text
+    from ..format.reader import load_text
 
     reread = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     if reread != _without_comments(data):

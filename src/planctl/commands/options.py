@@ -15,9 +15,9 @@ from pathlib import Path
 
 import click
 
-from .errors import PlanLoadError, UsageError
-from .load import LoadResult, load_paths
-from .timescale import TimescaleError, parse_date
+from ..core.errors import PlanLoadError, UsageError
+from ..core.timescale import TimescaleError, parse_date
+from ..format.reader import LoadResult, load_paths
 
 FORMATS = ("table", "json", "csv", "markdown")
 
@@ -127,7 +127,7 @@ def today(s: Settings | None = None) -> date:
         try:
             return parse_date(s.as_of)
         except TimescaleError:
-            from .gitstore import as_of_date  # a revision: judged as at its commit date
+            from ..store.gitstore import as_of_date  # a revision: judged as at its commit date
 
             return as_of_date(s.as_of, plan_paths(s))
     return date.today()
@@ -137,11 +137,11 @@ def load(s: Settings | None = None, *, allow_errors: bool = False) -> LoadResult
     """The plans, as in the working tree or as of a revision; errors stop the command."""
     s = s or settings()
     paths = plan_paths(s)
-    from .cache import use_cache
+    from ..store.cache import use_cache
 
     with use_cache(False if s.no_cache else None):
         if s.as_of:
-            from .gitstore import load_as_of  # only git commands pay for git
+            from ..store.gitstore import load_as_of  # only git commands pay for git
 
             result = load_as_of(paths, s.as_of)
         else:

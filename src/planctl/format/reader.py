@@ -20,8 +20,8 @@ from typing import ClassVar
 
 import yaml
 
-from .errors import ERROR, STRICT, WARNING, Problem
-from .model import (
+from ..core.errors import ERROR, STRICT, WARNING, Problem
+from ..core.model import (
     PROGRESS_VALUES,
     REPEAT_MONTHS,
     Action,
@@ -36,7 +36,7 @@ from .model import (
     Recommendation,
     Update,
 )
-from .timescale import Deadline, Timescale, TimescaleError, parse_date, parse_timescale
+from ..core.timescale import Deadline, Timescale, TimescaleError, parse_date, parse_timescale
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -894,7 +894,7 @@ def load_paths(paths: Sequence[Path], use_cache: bool | None = None) -> LoadResu
 
     use_cache: None follows --no-cache / PLANCTL_NO_CACHE.
     """
-    from .cache import load_cached
+    from ..store.cache import load_cached
 
     files, problems = discover(paths)
     plans: list[Plan] = []

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import yaml
 
-from .errors import ERROR, WARNING, Problem
-from .load import (
+from ..core.errors import ERROR, WARNING, Problem
+from .reader import (
     MAX_FILE_BYTES,
     _Reader,
     _short,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from .evaluate import Row, Summary, by_lead, id_sort_key, summarise
-from .model import Plan
-from .render import Column, Section, View
+from ..core.evaluate import Row, Summary, by_lead, id_sort_key, summarise
+from ..core.model import Plan
+from . import Column, Section, View
 
 
 def show_date(d: date | None) -> str:
@@ -62,7 +62,7 @@ def actions_view(rows: Sequence[Row], plans: Sequence[Plan], today: date, empty:
 
 
 def actions_json(rows: Sequence[Row], today: date, **extra) -> dict:
-    from .render.json import action_dict, iso  # only JSON output needs it
+    from .json import action_dict, iso  # only JSON output needs it
 
     return {"as_of": iso(today), **extra,
             "actions": [action_dict(r, today) for r in rows],
@@ -78,7 +78,7 @@ def by_lead_view(rows: Sequence[Row], plans: Sequence[Plan], today: date) -> Vie
 
 
 def by_lead_json(rows: Sequence[Row], today: date) -> dict:
-    from .render.json import action_dict, iso
+    from .json import action_dict, iso
 
     return {"as_of": iso(today),
             "leads": [{"lead": lead, "count": len(group),

@@ -31,10 +31,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 
-from .errors import GitError, Problem
-from .load import LoadResult, finish, load_paths, load_text
-from .model import Plan
-from .timescale import TimescaleError, parse_date
+from ..core.errors import GitError, Problem
+from ..core.model import Plan
+from ..core.timescale import TimescaleError, parse_date
+from ..format.reader import LoadResult, finish, load_paths, load_text
 
 PLAN_SUFFIXES = (".yaml", ".yml")
 _YAML_PATHSPECS = (":(top,glob)**/*.yaml", ":(top,glob)**/*.yml")

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from .evaluate import (
+from ..core.evaluate import (
     Row,
     by_due_date,
     by_lead,
@@ -26,8 +26,8 @@ from .evaluate import (
     most_late_first,
     summarise,
 )
-from .model import Plan
-from .render.json import action_dict
+from ..core.model import Plan
+from .json import action_dict
 from .views import recommendation_rollup
 
 FORMAT_VERSION = 1
@@ -178,8 +178,8 @@ def changes_since(paths, rev: str, plans: Sequence[Plan], today: date) -> dict:
 
     The other side is `plans` as reported (so --plan and --as-of are respected).
     """
-    from .audit import diff
-    from .gitstore import Version, as_date, load_as_of, pair
+    from ..history.audit import diff
+    from ..store.gitstore import Version, as_date, load_as_of, pair
 
     ids = {p.id for p in plans}
     commit = None
@@ -198,9 +198,9 @@ def changes_since(paths, rev: str, plans: Sequence[Plan], today: date) -> dict:
 def timeline(paths, plans: Sequence[Plan], today: date) -> list[dict] | None:
     """Counts of open / completed / overdue actions at each commit that changed the plans, and
     at `today`; None when the plans are not in git (the chart is then left out)."""
-    from .audit import timeline as counts
-    from .errors import GitError
-    from .gitstore import Version, plan_versions
+    from ..core.errors import GitError
+    from ..history.audit import timeline as counts
+    from ..store.gitstore import Version, plan_versions
 
     try:
         history = plan_versions(paths)

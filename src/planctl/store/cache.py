@@ -33,8 +33,8 @@ from contextvars import ContextVar
 from datetime import date
 from pathlib import Path
 
-from . import __version__
-from .errors import Problem
+from .. import __version__
+from ..core.errors import Problem
 
 try:  # hashlib would also load OpenSSL, a noticeable part of a warm run's start
     from _blake2 import blake2b
@@ -103,7 +103,7 @@ def _usable_dir(folder: Path) -> bool:
 
 
 def _model_classes() -> dict[str, type]:
-    from . import model, timescale
+    from ..core import model, timescale
 
     classes = {}
     for module in (model, timescale):
@@ -180,7 +180,7 @@ def _build_codec():
             items = ", ".join(f"{f.name!r}: {d}" for f, d in zip(fields, dec, strict=True))
             lines.append(f"def _dec_{name}(v):\n    o = _new({name})\n"
                          f"    o.__dict__.update({{{items}}})\n    return o")
-    exec(compile("\n".join(lines), "<planctl.cache codec>", "exec"), namespace)  # noqa: S102 - our own code
+    exec(compile("\n".join(lines), "<planctl.store.cache codec>", "exec"), namespace)  # noqa: S102 - our own code
     fingerprint = blake2b("\n".join(shape).encode(), digest_size=8).hexdigest()
     return namespace["_enc_Plan"], namespace["_dec_Plan"], fingerprint
 
@@ -232,7 +232,8 @@ def loader_stamp() -> str:
     changed without a version bump (a developer's edit, a reinstall) never meets old entries."""
     global _STAMP
     if _STAMP is None:
-        from . import errors, load, model, timescale
+        from ..core import errors, model, timescale
+        from ..format import reader as load
 
         parts = []
         for module in (load, timescale, model, errors):
@@ -312,7 +313,7 @@ def load_cached(data: bytes, path: str, *, content_id: str | None = None, key_ex
     hashing them; key_extra: anything else the result depends on. Returns
     (Plan | None, problems, is_comparison_file), exactly as load_text does.
     """
-    from .load import load_text
+    from ..format.reader import load_text
 
     if not (enabled() if use is None else use):
         return load_text(data, path, plan_id)
@@ -341,5 +342,5 @@ def clear() -> int:
     return removed
 
 
-if __name__ == "__main__":  # pragma: no cover - `python -m planctl.cache` shows where it is
+if __name__ == "__main__":  # pragma: no cover - `python -m planctl.store.cache` shows where it is
     print(cache_dir(), file=sys.stdout)

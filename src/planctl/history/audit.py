@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from .errors import UsageError
-from .evaluate import evaluate, id_sort_key, summarise
-from .model import Action, Plan
-from .render import Column, Section, View
-from .render.json import iso
+from ..core.errors import UsageError
+from ..core.evaluate import evaluate, id_sort_key, summarise
+from ..core.model import Action, Plan
+from ..render import Column, Section, View
+from ..render.json import iso
 
 if TYPE_CHECKING:
-    from .gitstore import Commit, Version
+    from ..store.gitstore import Commit, Version
 
 # The fields compared, in the order shown.
 FIELDS = ("text", "recommendation", "due", "lead", "report_to", "status", "completed",
