@@ -195,7 +195,7 @@ def test_a_broken_comparison_file_stops_compare_with_its_location(run, compariso
     comparison.write_text(comparison.read_text().replace(
         "Kent:             [Inadequate", "Kent:             [Inadequte"), encoding="utf-8")
     result = run("compare")
-    assert result.exit_code == 2
+    assert result.exit_code == 3
     assert "ofsted-slac-2012.yaml:" in result.stderr and "'Inadequte'" in result.stderr
 
 

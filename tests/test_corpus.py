@@ -87,12 +87,12 @@ def test_the_whole_bad_corpus_is_checked_by_one_bounded_process(tmp_path):
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_bad_plan_stops_status_with_exit_2_and_one_line_per_error(name, tmp_path, run):
+def test_bad_plan_stops_status_with_exit_3_and_one_line_per_error(name, tmp_path, run):
     plans = tmp_path / "plans"
     plans.mkdir()
     shutil.copy(CORPUS / "bad" / name, plans / name)
     result = run("status", "--plans", f"plans/{name}")
-    assert result.exit_code == 2
+    assert result.exit_code == 3
     assert result.stdout == ""
     assert_no_traceback(result)
     errors = [w for w in EXPECTED[name] if w["code"].startswith("E")]
@@ -117,7 +117,7 @@ def test_a_50_mb_file_is_refused_without_reading_it_into_yaml(tmp_path):
         out.write(_plan_head() + "  - text: A recommendation\n    actions:\n")
         out.write(action * (50 * 1024 * 1024 // len(action) + 1))
     assert path.stat().st_size > 50 * 1024 * 1024
-    for command, code in (("check", 1), ("status", 2)):
+    for command, code in (("check", 1), ("status", 3)):
         result = bounded(command, "--plans", str(path))
         assert_no_traceback(result)
         assert result.returncode == code
@@ -132,7 +132,7 @@ def test_ten_thousand_flow_levels_are_refused(opener, closer, tmp_path):
     path = tmp_path / "deep.yaml"
     path.write_text("plan:\n  title: T\nrecommendations: " + opener * 10_000 + "x"
                     + closer * 10_000 + "\n", encoding="utf-8")
-    for command, code in (("check", 1), ("status", 2)):
+    for command, code in (("check", 1), ("status", 3)):
         result = bounded(command, "--plans", str(path))
         assert_no_traceback(result)
         assert result.returncode == code
@@ -149,7 +149,7 @@ def test_ten_thousand_block_levels_are_refused(tmp_path):
     path = tmp_path / "deep.yaml"
     path.write_text("plan:\n  title: T\nrecommendations:\n" + "- " * 10_000 + "x\n",
                     encoding="utf-8")
-    for command, code in (("check", 1), ("status", 2)):
+    for command, code in (("check", 1), ("status", 3)):
         result = bounded(command, "--plans", str(path))
         assert_no_traceback(result)
         assert result.returncode == code
@@ -166,7 +166,7 @@ def test_a_ten_level_alias_bomb_is_refused(tmp_path):
     text += "plan:\n  title: T\nrecommendations: *a9\n"
     path = tmp_path / "lol.yaml"
     path.write_text(text, encoding="utf-8")
-    for command, code in (("check", 1), ("status", 2)):
+    for command, code in (("check", 1), ("status", 3)):
         result = bounded(command, "--plans", str(path))
         assert_no_traceback(result)
         assert result.returncode == code
@@ -224,7 +224,7 @@ def test_a_broken_symlink_is_one_located_problem(tmp_path):
     (plans / "moved.yaml").symlink_to("elsewhere/moved.yaml")
     result = bounded("status", "--plans", str(plans))
     assert_no_traceback(result)
-    assert result.returncode == 2
+    assert result.returncode == 3
     assert result.stderr.splitlines() == [
         f"planctl: error: {plans}/moved.yaml:1:1: cannot read the file: it is a broken "
         "symbolic link (its target does not exist)"]

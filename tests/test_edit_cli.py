@@ -142,7 +142,7 @@ def test_bad_date_and_missing_reason_are_usage_errors(run, bundled):
 
 def test_missing_folder_is_one_line(run, tmp_path):
     result = run("--plans", str(tmp_path / "nowhere" / "p.yaml"), "done", "3.1")
-    assert result.exit_code == 2
+    assert result.exit_code == 3
     assert len(result.stderr.splitlines()) == 1
 
 
@@ -150,7 +150,7 @@ def test_read_only_plan_is_one_line_and_untouched(run, bundled):
     old = bundled.read_bytes()
     bundled.chmod(0o444)
     result = run("done", "3.1", "--today", TODAY)
-    assert result.exit_code == 2
+    assert result.exit_code == 5
     assert result.stderr == ("planctl: error: plans/thurrock-2012-slac.yaml is read-only; "
                              "nothing was changed\n")
     assert bundled.read_bytes() == old
@@ -218,7 +218,7 @@ def test_commit_messages_say_what_happened(run, repo):
 def test_commit_outside_git_is_refused_before_writing(run, bundled):
     old = bundled.read_bytes()
     result = run("done", "3.1", "--commit")
-    assert result.exit_code == 2
+    assert result.exit_code == 4
     assert "not in a git repository; nothing was changed" in result.stderr
     assert bundled.read_bytes() == old
 
@@ -227,7 +227,7 @@ def test_commit_refuses_a_plan_with_uncommitted_changes_of_its_own(run, repo, bu
     bundled.write_text(bundled.read_text() + "# a hand edit, not committed\n")
     old = bundled.read_bytes()
     result = run("done", "3.1", "--commit")
-    assert result.exit_code == 2 and "has changes that are not committed" in result.stderr
+    assert result.exit_code == 4 and "has changes that are not committed" in result.stderr
     assert bundled.read_bytes() == old
 
 
@@ -265,5 +265,5 @@ def test_a_broken_plan_elsewhere_does_not_stop_an_edit_but_is_shown_when_the_id_
                       "      - text: A\n        status: finished-ish\n")
     assert run("done", "3.1", "--today", TODAY).exit_code == 0
     result = run("done", "99.1", "--today", TODAY)
-    assert result.exit_code == 2
+    assert result.exit_code == 3
     assert "broken.yaml:7:17: action 1.1 status 'finished-ish'" in result.stderr

@@ -149,7 +149,7 @@ def test_a_read_only_file_is_refused_and_left_alone(bundled, tmp_path):
     old = bundled.read_bytes()
     bundled.chmod(0o444)  # planctl honours the mode even for root, who could write anyway
     result = planctl("done", "1.2", "--on", "9.10.12", cwd=tmp_path)
-    assert result.returncode == 2
+    assert result.returncode == 5
     assert result.stderr.strip() == (f"planctl: error: plans/{bundled.name} is read-only; "
                                      "nothing was changed")
     assert bundled.read_bytes() == old
@@ -163,7 +163,7 @@ def test_a_read_only_file_system_is_refused_and_left_alone(tmpfs, tmp_path):
     old = target.read_bytes()
     subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
     result = planctl("note", "1.2", "Reported to SMT", "--on", "9.10.12", cwd=disk)
-    assert result.returncode == 2
+    assert result.returncode == 5
     assert "read-only" in result.stderr and "nothing was changed" in result.stderr
     assert len(result.stderr.splitlines()) == 1
     assert target.read_bytes() == old
@@ -180,7 +180,7 @@ def test_a_full_disk_fails_cleanly_and_the_edit_works_once_there_is_room(tmpfs):
         while True:  # fill the disk to the last block
             out.write(b"\0" * 1024)
     result = planctl("done", "1.2", "--on", "9.10.12", cwd=disk)
-    assert result.returncode == 2
+    assert result.returncode == 5
     assert result.stderr.strip() == ("planctl: error: cannot write plans/slac.yaml: No space left "
                                      "on device; the file is unchanged")
     assert target.read_bytes() == old

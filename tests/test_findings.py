@@ -112,7 +112,7 @@ def test_a_grade_off_the_plan_scale_is_an_error(run, write_plan):
                 - {name: Overall effectiveness, grade: Adequate}
     """)
     result = run("findings")
-    assert result.exit_code == 2
+    assert result.exit_code == 3
     assert "p.yaml:10:" in result.stderr and "'Adequate' is not on the scale" in result.stderr
 
 

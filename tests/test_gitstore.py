@@ -144,16 +144,16 @@ def test_as_of_show_uses_the_committed_text(story, run):
 
 def test_as_of_before_the_first_commit_is_an_error(story, run):
     result = run("status", "--as-of", "2012-01-01")
-    assert result.exit_code == 2
+    assert result.exit_code == 4
     assert "no commit on or before 2012-01-01" in result.stderr
     assert "2012-08-20" in result.stderr
 
 
-def test_unknown_revision_is_one_line_and_exit_2(story, run):
+def test_unknown_revision_is_one_line_and_exit_4(story, run):
     for args in (["status", "--as-of", "committee-2099"], ["diff", "nope"],
                  ["history", "--since", "nope"]):
         result = run(*args)
-        assert result.exit_code == 2, args
+        assert result.exit_code == 4, args
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and "unknown revision" in lines[0], result.stderr
         assert "Traceback" not in result.stderr
@@ -187,7 +187,7 @@ def test_plan_paths_in_a_subfolder_map_into_the_repository(story, run, tmp_path,
 def test_outside_a_repository_the_git_commands_say_so_and_the_rest_works(run, bundled):
     for args in (["history"], ["slippage"], ["diff", "HEAD"], ["status", "--as-of", "HEAD"]):
         result = run(*args)
-        assert result.exit_code == 2, args
+        assert result.exit_code == 4, args
         assert "not in a git repository" in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
     assert run("status").exit_code == 0
@@ -198,14 +198,14 @@ def test_without_git_installed_the_message_says_so(story, run, tmp_path, monkeyp
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
     result = run("history")
-    assert result.exit_code == 2
+    assert result.exit_code == 4
     assert "git is not installed" in result.stderr
 
 
 def test_a_repository_without_commits(run, git_repo, write_plan):
     write_plan(plan())
     result = run("history")
-    assert result.exit_code == 2
+    assert result.exit_code == 4
     assert "no commits yet" in result.stderr
 
 

@@ -174,7 +174,7 @@ def test_a_file_name_cannot_forge_or_rewrite_lines(tmp_path, run):
     assert len(lines) == 1
     assert lines[0].startswith("plans/evil\\x1b[2J\\x0aok.yaml:1:1: E000 all good\\x0d.yaml:1:7: E010")
     status = run("status")
-    assert status.exit_code == 2
+    assert status.exit_code == 3
     assert len(status.stderr.splitlines()) == 1
     assert_terminal_safe(check.stdout + status.stderr)
 
@@ -182,7 +182,7 @@ def test_a_file_name_cannot_forge_or_rewrite_lines(tmp_path, run):
 def test_a_hostile_value_in_an_error_message_stays_on_its_line(write_plan, run):
     write_plan('plan:\n  title: T\n  "evil\\e[2J\\nplans/p.yaml:9:9: fine": 1\nrecommendations: []\n')
     result = run("status")
-    assert result.exit_code == 2
+    assert result.exit_code == 3
     [line] = result.stderr.splitlines()
     assert line.startswith("planctl: error: plans/p.yaml:3:3: unknown key 'evil\\x1b[2J\\nplans")
     assert_terminal_safe(result.stderr)

@@ -399,7 +399,7 @@ def test_timeline_counts_each_version_from_git_history(run, bundled, git_repo):
 
 def test_since_outside_git_is_a_clear_error(run, bundled):
     result = run("report", "--today", AS_AT, "--since", "HEAD~1")
-    assert result.exit_code == 2
+    assert result.exit_code == 4
     assert result.stderr.startswith("planctl: error: ") and "Traceback" not in result.stderr
 
 

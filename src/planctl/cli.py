@@ -13,7 +13,7 @@ import click
 
 from . import __version__
 from .commands.options import Settings, shared_options
-from .core.errors import PlanctlError, safe_text
+from .core.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, PlanctlError, safe_text
 
 # name -> "module:attribute" under planctl.commands
 COMMANDS = {
@@ -72,7 +72,7 @@ class PlanctlGroup(click.Group):
         return super().resolve_command(ctx, args)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
-        """The one exit point: planctl's errors become one line each and exit 2."""
+        """The one exit point: planctl's errors become one line each, with their kind's exit code."""
         argv = sys.argv[1:] if args is None else list(args)
         debug = "--debug" in argv
         try:
@@ -91,10 +91,10 @@ class PlanctlGroup(click.Group):
             if ctx is not None and ctx.command_path:
                 where = f" (see '{ctx.command_path} --help')"
             click.echo(f"planctl: error: {safe_text(exc.format_message(), one_line=True)}{where}", err=True)
-            code = 2
+            code = EXIT_USAGE
         except click.exceptions.Abort:
             click.echo("planctl: aborted", err=True)
-            code = 130
+            code = EXIT_INTERRUPTED
         except PlanctlError as exc:
             if debug:
                 raise
@@ -106,13 +106,13 @@ class PlanctlGroup(click.Group):
             sys.stderr.close()
             code = 0
         except KeyboardInterrupt:
-            code = 130
+            code = EXIT_INTERRUPTED
         except Exception as exc:
             if debug:
                 raise
             click.echo(f"planctl: error: internal error: {safe_text(repr(exc), one_line=True)}; "
                        "run again with --debug for the traceback and report it", err=True)
-            code = 2
+            code = EXIT_INTERNAL
         if standalone_mode:
             sys.exit(code)
         return code

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..core.errors import UsageError, safe_text
+from ..core.errors import OutputError, UsageError, safe_text
 from ..format.reader import load_text
 from ..render import report as core
 from .options import load, plan_paths, settings, shared_options, today
@@ -132,5 +132,5 @@ def report(output, since, plan_ids):
     try:
         atomic_write(output, data)
     except OSError as exc:
-        raise UsageError(f"cannot write {str(output)!r}: {exc.strerror or exc}") from None
+        raise OutputError(f"cannot write {str(output)!r}: {exc.strerror or exc}") from None
     click.echo(f"wrote {fmt} report to {safe_text(str(output))}", err=True)

@@ -54,10 +54,22 @@ class Problem:
         return f"{self.location}: {safe_text(self.message, one_line=True)}"
 
 
+# Exit codes, one per kind of failure (documented in README and docs/commands.md), so
+# scripts and CI can tell "you typed it wrong" from "the plan is broken" from "git".
+EXIT_OK = 0
+EXIT_FOUND = 1  # check found errors; overdue --exit-code found overdue actions
+EXIT_USAGE = 2  # bad options or arguments, an unknown id, an edit refused
+EXIT_PLAN = 3  # the plans cannot be read
+EXIT_GIT = 4  # git is missing, not a repository, an unknown revision, a commit that failed
+EXIT_OUTPUT = 5  # the output or the edited file cannot be written
+EXIT_INTERNAL = 70  # a bug in planctl (EX_SOFTWARE)
+EXIT_INTERRUPTED = 130
+
+
 class PlanctlError(Exception):
     """Anything planctl reports to the user instead of a traceback."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
     def lines(self) -> list[str]:
         # One line per error: a newline inside a value must not start a line of its own.
@@ -65,10 +77,16 @@ class PlanctlError(Exception):
 
 
 class UsageError(PlanctlError):
-    """Bad options or arguments: an unknown id, a date that cannot be read ..."""
+    """Bad options or arguments: an unknown id, a date that cannot be read, a refused edit ..."""
 
 
-class PlanLoadError(PlanctlError):
+class PlanReadError(PlanctlError):
+    """A plan file that cannot be read or is not valid, in words (no per-line problems)."""
+
+    exit_code = EXIT_PLAN
+
+
+class PlanLoadError(PlanReadError):
     """Plans that cannot be read; carries every problem found in every file."""
 
     def __init__(self, problems: list[Problem]):
@@ -81,3 +99,17 @@ class PlanLoadError(PlanctlError):
 
 class GitError(PlanctlError):
     """git is missing, or the folder is not a repository, or a revision is unknown."""
+
+    exit_code = EXIT_GIT
+
+
+class OutputError(PlanctlError):
+    """The output file, or the plan file being edited, cannot be written."""
+
+    exit_code = EXIT_OUTPUT
+
+
+class InternalError(PlanctlError):
+    """A check of planctl's own work failed: a bug to report, never the user's fault."""
+
+    exit_code = EXIT_INTERNAL

@@ -38,7 +38,7 @@ from pathlib import Path
 
 import yaml
 
-from ..core.errors import ERROR, PlanctlError, UsageError
+from ..core.errors import ERROR, OutputError, PlanctlError, UsageError
 from ..core.model import Action, Milestone, Plan, Update
 from ..core.timescale import PATTERNS, Deadline, Timescale, TimescaleError, parse_date, parse_timescale
 from ..format.reader import load_text, normalise_name
@@ -668,9 +668,9 @@ def edit_bytes(data: bytes, path: str, action_id: str, edit: Edit) -> EditResult
 # -- files: lock, read, write atomically ------------------------------------------
 
 
-def _oserror(path: str, exc: OSError) -> PlanctlError:
+def _oserror(path: str, exc: OSError) -> OutputError:
     reason = exc.strerror or str(exc)
-    return PlanctlError(f"cannot write {path}: {reason}; the file is unchanged")
+    return OutputError(f"cannot write {path}: {reason}; the file is unchanged")
 
 
 def _lock(path: str, wait: float) -> int:
@@ -748,7 +748,7 @@ def apply_file(path: str | os.PathLike, action_id: str, edit: Edit, *, dry_run: 
             if not result.changed:
                 return result
             if not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(real, os.W_OK):
-                raise PlanctlError(f"{shown} is read-only; nothing was changed")
+                raise OutputError(f"{shown} is read-only; nothing was changed")
             if before_write is not None:
                 before_write(result)
 
