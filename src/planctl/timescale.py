@@ -22,6 +22,10 @@ ACCEPTED_FORMS = (
     "'Quarterly' (or repeat:), 'ongoing', 'TBC'"
 )
 
+# What one date may be (--today, completed:, updates): never a timescale form.
+DATE_FORMS = ("accepted forms: 2012-10-27, 27.10.12, 27/10/2012, 27-10-2012, 27 October 2012, "
+              "27th Oct 2012")
+
 # English names whatever the locale: plans are written in English (and calendar's
 # names follow the locale, and cost an import).
 MONTH_NAMES = ("", "January", "February", "March", "April", "May", "June", "July", "August",
@@ -193,7 +197,13 @@ class _Patterns:
 
     @functools.cached_property
     def day_before(self) -> re.Pattern[str]:
-        return re.compile(r"[0-9]+\s*(?:st|nd|rd|th)?\.?\s*[-/,]?\s*(?:of\s+)?$", re.IGNORECASE)
+        return re.compile(r"(?<![0-9./-])[0-9]{1,2}\s*(?:st|nd|rd|th)?\.?\s*[-/,]?\s*(?:of\s+)?$",
+                          re.IGNORECASE)
+
+    @functools.cached_property
+    def range_ahead(self) -> re.Pattern[str]:
+        # "Jan - Mar 2013": a month with no year that starts a range of months.
+        return re.compile(rf"\s*(?:-|–|—|to|until|till|and)\s*(?:{_MONTH_RE})\b", re.IGNORECASE)
 
     @functools.cached_property
     def year_alone(self) -> re.Pattern[str]:
@@ -323,6 +333,13 @@ def _match_span(m: re.Match[str]) -> tuple[date, date]:
 
 def parse_date(text: str) -> date:
     """One date in any accepted form, and nothing else (for --today, completed:, updates)."""
+    try:
+        return _parse_date(text)
+    except TimescaleError as exc:  # one date: list the date forms only
+        raise TimescaleError(str(exc).replace(ACCEPTED_FORMS, DATE_FORMS)) from None
+
+
+def _parse_date(text: str) -> date:
     written = text.strip()
     _refuse_other_digits(written)
     if len(written) == 10 and written[4] == "-" and written[7] == "-" and written[0] in "12":
@@ -336,7 +353,7 @@ def parse_date(text: str) -> date:
     m = PATTERNS.date.fullmatch(written)
     # A month with a two-digit year ("Oct 12") is a timescale, not one date: 12 October?
     if m is None or (m.group("mon_y") and len(m["mon_y"].lstrip("'")) == 2):
-        raise TimescaleError(f"{_quote(text.strip())} is not a date; {ACCEPTED_FORMS}")
+        raise TimescaleError(f"{_quote(text.strip())} is not a date; {DATE_FORMS}")
     return match_to_date(m)
 
 
@@ -588,8 +605,8 @@ def _other_item(m: re.Match[str], year_starts: str | None, stripped: str,
             if season == "winter":  # winter runs December to February: it ends the next year
                 last = _month_end(year + 1, 2)
                 note = (f"read {written!r} as the winter from December {year} to February "
-                        f"{year + 1}, due {last:%d %B %Y}; write '{m['season']} {year}/"
-                        f"{str(year + 1)[2:]}' or a date to say so")
+                        f"{year + 1}, due {last:%d %B %Y}, its last day; write a date to say "
+                        "otherwise")
             else:
                 last = date(year, month, day)
                 note = (f"read {written!r} as the season (ending {last:%d %B %Y}); write "
@@ -615,7 +632,8 @@ def _other_item(m: re.Match[str], year_starts: str | None, stripped: str,
     month = MONTHS[m["ym"].lower()]
     before = stripped[max(0, s - 40): s]  # the words just before; "\0": not the text's start
     before = before if s <= 40 else "\0" + before
-    if m["ym"] == "may" or not (after_item or PATTERNS.bare_month_context.search(before)):
+    if m["ym"] == "may" or not (after_item or PATTERNS.bare_month_context.search(before)
+                                or PATTERNS.range_ahead.match(stripped, e)):
         return None  # an English word, or a month named in passing ("the March LSCB")
     return _Item(s, e, None, None, month, 0)
 
@@ -653,7 +671,7 @@ def _items(stripped: str, year_starts: str | None) -> list[_Item]:
         if m is None and o is None:
             break
         if m is not None and (o is None or m.start() <= o.start()):
-            if m.group("mon_m") and PATTERNS.day_before.search(stripped, max(0, m.start() - 40),
+            if m.group("mon_m") and PATTERNS.day_before.search(stripped, max(pos, m.start() - 40),
                                                                      m.start()):
                 # "3rd-March-2014": a day the month form would drop, silently
                 raise TimescaleError(f"{_quote(stripped)}: the day before {m.group(0)!r} is not "
