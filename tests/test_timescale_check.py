@@ -142,3 +142,11 @@ def test_the_holiday_calendar_is_imported_only_for_working_days(tmp_path, write_
 
     assert holidays_loaded("Q3 2013/14") == "NO-HOLIDAYS"
     assert holidays_loaded("within 40 working days") == "HOLIDAYS"
+
+
+def test_repeat_accepts_the_new_rhythms_written_out(run, write_plan):
+    write_plan(PLAN.format(due="First report by 31.12.12", settings="")
+               + "        repeat: every 6 weeks\n        reported: [2012-12-20]\n")
+    assert run("check").exit_code == 0
+    row = json.loads(run("status", "--today", "2013-01-02", "--format", "json").stdout)["actions"][0]
+    assert row["due"] == "2013-02-11"  # 31.12.12 + 6 weeks: the first report closed 31.12.12

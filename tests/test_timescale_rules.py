@@ -348,6 +348,7 @@ def test_one_date_is_never_guessed(text):
     ("7.9.12", "every-6-weeks", ["7.9.12", "19.10.12", "30.11.12", "11.1.13"]),
     ("27.10.12", "quarterly", ["27.10.12", "27.1.13", "27.4.13", "27.7.13"]),
     ("10.8.12", "fortnightly", ["10.8.12", "24.8.12", "7.9.12"]),
+    ("15.11.12", "termly", ["15.11.12", "31.12.12", "31.3.13", "31.7.13", "31.12.13"]),
 ])
 def test_recurring_occurrences(first, repeat, expected):
     assert [occurrence(d(first), repeat, k) for k in range(len(expected))] == [d(x) for x in expected]

@@ -457,9 +457,13 @@ def occurrence(first: date, repeat: str, count: int) -> date:
     n, unit = repeat_step(repeat)
     if unit == "term":
         day = first
-        for _ in range(count % 3):  # three terms a year: whole years, then the rest
+        if count and (day.month, day.day) not in _TERM_ORDER:  # first off a term end
+            day, count = _next_term_end(day), count - 1
+        years, rest = divmod(count, 3)  # three terms a year: whole years, then the rest
+        day = date(day.year + years, day.month, day.day)
+        for _ in range(rest):
             day = _next_term_end(day)
-        return _add_months(day, 12 * (count // 3)) if count >= 3 else day
+        return day
     return add_period(first, n * count, unit)
 
 
