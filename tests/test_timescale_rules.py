@@ -198,7 +198,9 @@ CASES = [
                warnings=["W120"]),
           Case("Monthly from October 2012", ["1.11.12"], start="1.10.12", repeat="monthly",
                warnings=["W120"]),
-          Case("Monthly, ongoing", ["27.8.12"], repeat="monthly", ongoing=True)),
+          Case("Monthly, ongoing", ["27.8.12"], repeat="monthly", ongoing=True),
+          Case("Within 6 months, then quarterly", ["27.1.13"], repeat="quarterly"),
+          Case("Review within 3 months and then annually", ["27.10.12"], repeat="yearly")),
     # 10. Spelled-out numbers, "end of", "no later than", "w/e", "by close of".
     *rule("wording",
           Case("within six weeks", ["7.9.12"]),
@@ -219,7 +221,9 @@ CASES = [
           Case("by close of play 31.3.13", ["31.3.13"]),
           Case("end of 2013", ["31.12.13"]),
           Case("During 2013", ["31.12.13"]),
-          Case("By the end of calendar year 2014", ["31.12.14"])),
+          Case("By the end of calendar year 2014", ["31.12.14"]),
+          Case("Report to LSCB within 6 weeks of publication", ["7.9.12"]),
+          Case("Initial report within 3 months, final report by 31.3.13", ["27.10.12", "31.3.13"])),
     # The seed's forms keep their meaning.
     *rule("seed forms",
           Case("By 01.11.12 ongoing", ["1.11.12"], ongoing=True),

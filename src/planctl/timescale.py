@@ -138,6 +138,17 @@ class _Patterns:
         )
 
     @functools.cached_property
+    def within_any(self) -> re.Pattern[str]:
+        # "within 6 months" inside longer wording ("Within 6 months, then quarterly").
+        return re.compile(
+            rf"\b(?:within|in)\s+(?P<n>{_NUM_RE})\s+(?P<working>(?:working|business)\s+)?"
+            r"(?P<unit>day|week|fortnight|month|year)s?\b(?:\s+(?:of|from|after|following)\s+"
+            r"(?:the\s+)?(?:date\s+of\s+)?(?:publication(?:\s+of\s+the\s+report)?|"
+            r"(?:the\s+)?(?:inspection\s+)?report|inspection))?",
+            re.IGNORECASE,
+        )
+
+    @functools.cached_property
     def immediate(self) -> re.Pattern[str]:
         return re.compile(r"^\s*(immediate(ly)?|with\s+immediate\s+effect|now)\s*$", re.I)
 
@@ -720,19 +731,7 @@ def _parse(stripped: str, published: date | None, calendar: str, year_starts: st
 
     within = PATTERNS.within.match(stripped)
     if within and (within["of"] or stripped.lower().startswith(("within", "in ", "to be"))):
-        anchor = _needs_published(stripped, published, "relative to publication")
-        count = _number(within["n"])
-        unit = within["unit"].lower()
-        if within["working"]:
-            if unit != "day":
-                raise TimescaleError(f"{_quote(stripped)}: count working days, or weeks; "
-                                     f"write e.g. 'within 40 working days'; {ACCEPTED_FORMS}")
-            if count > _MAX_WORKING_DAYS:
-                raise TimescaleError(f"{_quote(stripped)} is too far in the future")
-            due = add_working_days(anchor, count, calendar)
-        else:
-            due = add_period(anchor, count, unit)
-        return Timescale(stripped, (Deadline(due, ""),))
+        return Timescale(stripped, (Deadline(_within_due(within, stripped, published, calendar), ""),))
 
     year_alone = PATTERNS.year_alone.match(stripped)
     if year_alone:
@@ -761,6 +760,11 @@ def _parse(stripped: str, published: date | None, calendar: str, year_starts: st
         body = stripped[: recurring.start()] + " " * len(recurring.group(0)) + stripped[recurring.end():]
 
     items = _items(body, year_starts)
+    for w in PATTERNS.within_any.finditer(body):  # "Within 6 months, then quarterly"
+        if not any(it.start < w.end() and w.start() < it.end for it in items):
+            due = _within_due(w, stripped, published, calendar)
+            items.append(_Item(w.start(), w.end(), due, due))
+    items.sort(key=lambda it: it.start)
     cuts = [0] + [x for it in items for x in (it.start, it.end)] + [len(body)]
     leftover = " ".join(body[cuts[k]: cuts[k + 1]] for k in range(0, len(cuts), 2))
     near = PATTERNS.near_date.search(leftover)
@@ -826,6 +830,20 @@ def _parse(stripped: str, published: date | None, calendar: str, year_starts: st
                      warnings=tuple(warnings))
 
 
+def _within_due(within: re.Match[str], stripped: str, published: date | None, calendar: str) -> date:
+    anchor = _needs_published(stripped, published, "relative to publication")
+    count = _number(within["n"])
+    unit = within["unit"].lower()
+    if within["working"]:
+        if unit != "day":
+            raise TimescaleError(f"{_quote(stripped)}: count working days, or weeks; "
+                                 f"write e.g. 'within 40 working days'; {ACCEPTED_FORMS}")
+        if count > _MAX_WORKING_DAYS:
+            raise TimescaleError(f"{_quote(stripped)} is too far in the future")
+        return add_working_days(anchor, count, calendar)
+    return add_period(anchor, count, unit)
+
+
 def _recurring_name(m: re.Match[str]) -> str | None:
     word = m["basis"] or m["adv"]
     if word:
@@ -848,7 +866,7 @@ def _recurring(stripped, body, repeat, start, deadlines, ends_until, published, 
     if len(deadlines) > 1:
         raise TimescaleError(f"{_quote(stripped)} recurs but has {len(deadlines)} dates; write "
                              "the first one only ('Quarterly, first by 31.12.12')")
-    label = _label(PATTERNS.date.sub(" ", body))
+    label = deadlines[0].label if deadlines else _label(body)
     if deadlines:
         first = deadlines[0].due
     elif start is not None:
