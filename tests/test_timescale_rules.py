@@ -119,7 +119,9 @@ CASES = [
           Case("Start from January 2013", [], start="1.1.13"),
           Case("From April 2013, ongoing", [], start="1.4.13", ongoing=True),
           Case("From 1.10.12, report to LSCB by 31.12.12", ["31.12.12"], start="1.10.12"),
-          Case("Starting in October", [], start="1.10.12")),
+          Case("Starting in October", [], start="1.10.12"),
+          Case("Sept 2012 onwards", [], start="1.9.12"),
+          Case("1.10.12 and onwards, report to LSCB by 31.3.13", ["31.3.13"], start="1.10.12")),
     # 6. Working days: weekends and the calendar's bank holidays are skipped.
     *rule("working days",
           Case("within 40 working days of publication", ["24.9.12"]),  # 27 Aug is a holiday

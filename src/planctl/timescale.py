@@ -789,7 +789,8 @@ def _parse(stripped: str, published: date | None, calendar: str, year_starts: st
         is_range = nxt is not None and PATTERNS.range_between.match(body[it.end: nxt.start]) and (
             body[it.end: nxt.start].strip().lower() != "and"
             or re.search(r"\bbetween\s*$", before, re.I))
-        is_start = bool(PATTERNS.start_words.search(before))
+        is_start = bool(PATTERNS.start_words.search(before)) or bool(
+            re.match(r"\s*,?\s*(?:and\s+)?on(?:-|\s)?wards?\b", body[it.end: it.end + 20], re.I))
         if is_range:
             _resolve_pair(it, nxt, published, stripped, warnings)
             if start is not None:
