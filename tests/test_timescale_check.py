@@ -150,3 +150,13 @@ def test_repeat_accepts_the_new_rhythms_written_out(run, write_plan):
     assert run("check").exit_code == 0
     row = json.loads(run("status", "--today", "2013-01-02", "--format", "json").stdout)["actions"][0]
     assert row["due"] == "2013-02-11"  # 31.12.12 + 6 weeks: the first report closed 31.12.12
+
+
+def test_reschedule_keeps_the_rhythm_and_the_start(run, write_plan):
+    for due, moved in [("Quarterly report to CPC", "Quarterly report to CPC, first by 30.11.13"),
+                       ("From June 2013 to March 2014", "From June 2013 to 30.11.13"),
+                       ("From June 2013", "From June 2013, by 30.11.13")]:
+        path = _plan(write_plan, due)
+        result = run("reschedule", "1.1", "30.11.13", "--reason", "moved", "--today", "2012-10-09")
+        assert result.exit_code == 0, result.stderr
+        assert f"due: {moved}\n" in path.read_text(encoding="utf-8")
