@@ -155,7 +155,9 @@ def test_broken_plan_one_line_per_problem(run, write_plan):
     assert check.stdout.splitlines() == [
         "plans/p.yaml:5:33: E020 action 1.1 due: '31.9.12' is not a date: September 2012 has 30 days; "
         "accepted forms: 2012-10-27, 27.10.12, 27/10/2012, 27-10-2012, 27 October 2012, "
-        "27th Oct 2012, October 2012, 'By 27.10.12', 'Immediate', 'within 3 months', 'ongoing', 'TBC'",
+        "27th Oct 2012, October 2012, Oct-12, 'By 27.10.12', 'April - June 2013', 'From June 2013', "
+        "'Q3 2013/14', 'Spring term 2014', 'Immediate', 'within 3 months', 'within 40 working days', "
+        "'Quarterly' (or repeat:), 'ongoing', 'TBC'",
         "plans/p.yaml:6:41: E012 unknown key 'stauts' in action 1.2; did you mean 'status'?",
     ]
     status = run("status")

@@ -142,7 +142,8 @@ def test_parse_timescale_returns_deadlines_in_order_or_says_why(text, published)
         return
     dues = [d.due for d in ts.deadlines]
     assert dues == sorted(dues)
-    assert ts.deadlines or ts.ongoing or ts.tbc
+    assert ts.deadlines or ts.ongoing or ts.tbc or ts.start
+    assert ts.start is None or not dues or ts.start <= dues[0]
 
 
 def test_error_messages_do_not_carry_a_whole_hostile_value():

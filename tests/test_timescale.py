@@ -85,7 +85,7 @@ def test_to_be_confirmed_has_no_date(text):
         ("29.2.13", "February 2013 has 28 days"),
         ("10/27/12", "month-first"),
         ("13/13/2012", "no month 13"),
-        ("Quarterly report to CPC", "no date"),
+        ("Report to the next LSCB meeting", "no date"),
         ("By 27.10", "'27.10'"),
         ("By 27.3.13 then 27.10.12", "go backwards"),
         ("", "empty"),

@@ -11,7 +11,9 @@ The rule, as documented in docs/plan-format.md:
   earliest open occurrence, so missed reports pile up and show as overdue from
   the first missed one;
 - when every milestone is done the action is completed, unless its timescale
-  says "ongoing", which then has no deadline (no-date).
+  says "ongoing", which then has no deadline (no-date);
+- before its start (`From June 2013`, `April - June 2013`) an action is not
+  due: never due-soon or overdue, on-track (or no-date without a deadline).
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .model import REPEAT_MONTHS, Action, Plan
-from .timescale import add_period
+from .model import Action, Plan
+from .timescale import occurrence
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ def next_deadline(action: Action, today: date) -> tuple[date | None, str, bool]:
         if first is None:
             return None, "", False
         count = sum(1 for d in action.reported if d <= today)
-        return add_period(first, REPEAT_MONTHS[action.repeat] * count, "month"), "report", False
+        return occurrence(first, action.repeat, count), "report", False
     for ms in action.milestones:
         if not _done_by(ms.done, ms.done_on, today):
             return ms.due, ms.text, False
@@ -90,6 +92,8 @@ def evaluate_action(plan: Plan, action: Action, today: date) -> Row:
         ongoing = action.timescale is not None and action.timescale.ongoing
         status = "completed" if all_met and not ongoing else "no-date"
         return Row(plan, action, status, None, "", 0)
+    if action.start is not None and today < action.start:  # not begun: nothing is due yet
+        return Row(plan, action, "on-track", due, label, 0)
     if due < today:
         return Row(plan, action, "overdue", due, label, (today - due).days)
     if due <= today + timedelta(days=plan.due_soon_days):

@@ -50,6 +50,7 @@ class Action:
     id: str
     text: str
     timescale: Timescale | None = None
+    start: date | None = None  # work begins: before it the action is not due, never overdue
     leads: tuple[str, ...] = ()  # canonical names, or the words as written when unknown
     lead_keys: tuple[str | None, ...] = ()  # key of each lead in plan.leads, None when unknown
     report_to: tuple[str, ...] = ()
@@ -122,6 +123,8 @@ class Plan:
     owner: str | None = None
     classification: str | None = None
     due_soon_days: int = 14
+    calendar: str = "england-and-wales"  # whose bank holidays working days skip
+    year_starts: str | None = None  # april or september: how a bare "2013/14" reads (None: april)
     leads: tuple[Lead, ...] = ()
     bodies: tuple[Body, ...] = ()
     recommendations: tuple[Recommendation, ...] = ()

@@ -23,7 +23,6 @@ import yaml
 from ..core.errors import ERROR, STRICT, WARNING, Problem
 from ..core.model import (
     PROGRESS_VALUES,
-    REPEAT_MONTHS,
     Action,
     Body,
     FindingArea,
@@ -36,7 +35,17 @@ from ..core.model import (
     Recommendation,
     Update,
 )
-from ..core.timescale import Deadline, Timescale, TimescaleError, parse_date, parse_timescale
+from ..core.timescale import (
+    CALENDARS,
+    REPEATS,
+    YEAR_STARTS,
+    Deadline,
+    Timescale,
+    TimescaleError,
+    normalise_repeat,
+    parse_date,
+    parse_timescale,
+)
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -59,7 +68,7 @@ PROGRESS_SYNONYMS = {
 }
 
 PLAN_KEYS = {"id", "title", "authority", "inspection", "version", "updated", "owner",
-             "classification", "due_soon_days"}
+             "classification", "due_soon_days", "calendar", "year_starts"}
 INSPECTION_KEYS = {"by", "kind", "published", "report"}
 TOP_KEYS = {"plan", "leads", "bodies", "recommendations", "findings"}
 REC_KEYS = {"id", "text", "actions"}
@@ -501,6 +510,14 @@ def _read_plan(r: _Reader, root, default_id: str) -> Plan | None:
             days = r.integer(m["due_soon_days"][1], "plan.due_soon_days")
             if days is not None:
                 meta["due_soon_days"] = days
+        for key, choices in (("calendar", CALENDARS), ("year_starts", YEAR_STARTS)):
+            if key in m and (written := r.scalar(m[key][1], f"plan.{key}")) is not None:
+                value = "-".join(written.strip().lower().replace("_", " ").split())
+                if value in choices:
+                    meta[key] = value
+                else:
+                    r.report(m[key][1], "E024", f"plan.{key} {_short(written)} is not one of "
+                             f"{', '.join(choices)}")
         if "inspection" in m:
             i = r.mapping(m["inspection"][1], "plan.inspection", INSPECTION_KEYS) or {}
             if "published" in i:
@@ -513,7 +530,9 @@ def _read_plan(r: _Reader, root, default_id: str) -> Plan | None:
     plan_id = meta.pop("id", None) or default_id
     leads = _read_leads(r, top["leads"][1]) if "leads" in top else ()
     bodies = _read_bodies(r, top["bodies"][1]) if "bodies" in top else ()
-    context = _Context(plan_id, published, leads, {b.key for b in bodies})
+    context = _Context(plan_id, published, leads, {b.key for b in bodies},
+                       calendar=meta.get("calendar", "england-and-wales"),
+                       year_starts=meta.get("year_starts"))
     recs = []
     if "recommendations" in top:
         seen_recs: dict[str, int] = {}
@@ -541,6 +560,8 @@ class _Context:
     body_keys: set[str]
     action_lines: dict[str, int] = field(default_factory=dict)
     lead_index: dict[str, Lead] = field(default_factory=dict)
+    calendar: str = "england-and-wales"  # plan.calendar and plan.year_starts: how timescales read
+    year_starts: str | None = None
 
     def __post_init__(self):
         for lead in self.leads:
@@ -627,10 +648,13 @@ def _read_action(r: _Reader, node, rec_id: str, pos: int, ctx: _Context) -> Acti
         written = r.scalar(due_node, f"{where} due")
         if written is not None:
             try:
-                timescale = parse_timescale(written, ctx.published)
+                timescale = parse_timescale(written, ctx.published, calendar=ctx.calendar,
+                                            year_starts=ctx.year_starts)
             except TimescaleError as exc:
                 r.report(due_node, "E020", f"{where} due: {exc}")
             else:
+                for warning in timescale.warnings:  # how an ambiguous form was read
+                    r.warn(due_node, warning.code, f"{where} due: {warning.message}")
                 if timescale.tbc:
                     r.warn(due_node, "W104", f"{where} has no date yet ({timescale.text!r}); "
                            "committees cannot see slippage until it has one")
@@ -668,16 +692,18 @@ def _read_action(r: _Reader, node, rec_id: str, pos: int, ctx: _Context) -> Acti
     if "repeat" in m:
         written = r.scalar(m["repeat"][1], f"{where} repeat")
         if written is not None:
-            repeat = written.strip().lower().replace(" ", "-").replace("_", "-")
-            repeat = {"bi-annually": "six-monthly", "half-yearly": "six-monthly",
-                      "annually": "yearly", "annual": "yearly"}.get(repeat, repeat)
-            if repeat not in REPEAT_MONTHS:
+            repeat = normalise_repeat(written)
+            if repeat is None:
                 r.report(m["repeat"][1], "E022", f"{where} repeat {written!r} is not one of "
-                         f"{', '.join(REPEAT_MONTHS)}")
-                repeat = None
+                         f"{', '.join(REPEATS)}, every N weeks, every N months")
             elif timescale is None or timescale.first_due is None:
                 r.report(m["repeat"][1], "E022", f"{where} repeats but its due has no first date "
                          "to repeat from; write e.g. 'First report by 31.12.12'")
+            elif timescale.repeat is not None and timescale.repeat != repeat:
+                r.report(m["repeat"][1], "E022", f"{where} repeat {written!r} disagrees with its "
+                         f"due {timescale.text!r} ({timescale.repeat}); write one of them")
+    if repeat is None and timescale is not None and timescale.repeat is not None:
+        repeat = timescale.repeat  # "Quarterly report to CPC": as if `repeat:` were written
     reported = tuple(d for n in r.items(m["reported"][1], f"{where} reported")
                      if (d := r.date(n, f"{where} reported")) is not None) if "reported" in m else ()
 
@@ -702,6 +728,7 @@ def _read_action(r: _Reader, node, rec_id: str, pos: int, ctx: _Context) -> Acti
         return None
     return Action(
         plan=ctx.plan_id, recommendation=rec_id, id=action_id, text=text, timescale=timescale,
+        start=timescale.start if timescale is not None else None,
         leads=leads, lead_keys=lead_keys, report_to=report_to, progress=progress,
         completed=completed, evidence=evidence, updates=updates, repeat=repeat, reported=reported,
         milestones=milestones, line=line, column=node.start_mark.column + 1,
@@ -771,11 +798,14 @@ def _read_milestones(r: _Reader, node, where: str, ctx: _Context) -> tuple[Miles
         if written is None:
             continue
         try:
-            ts = parse_timescale(written, ctx.published)
+            ts = parse_timescale(written, ctx.published, calendar=ctx.calendar,
+                                 year_starts=ctx.year_starts)
         except TimescaleError as exc:
             r.report(m["due"][1], "E020", f"{where} milestone due: {exc}")
             continue
-        if len(ts.deadlines) != 1:
+        for warning in ts.warnings:
+            r.warn(m["due"][1], warning.code, f"{where} milestone due: {warning.message}")
+        if len(ts.deadlines) != 1 or ts.repeat is not None:
             r.report(m["due"][1], "E020", f"{where} milestone due needs exactly one date")
             continue
         label = ts.deadlines[0].label

@@ -17,11 +17,15 @@ import json
 import re
 import sys
 
-from ..core.model import PROGRESS_VALUES, REPEAT_MONTHS
+from ..core.model import PROGRESS_VALUES
+from ..core.timescale import CALENDARS, REPEATS, YEAR_STARTS
 from . import reader as load
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 REPEAT_SYNONYMS = ("bi-annually", "half-yearly", "annually", "annual")
+# "every 6 weeks", "every-2-months", "every three months": as timescale.normalise_repeat reads them
+EVERY_PATTERN = (r"^\s*[eE][vV][eE][rR][yY][-_ ]+([0-9]{1,2}|[a-zA-Z]+)[-_ ]+"
+                 r"([wW][eE][eE][kK]|[mM][oO][nN][tT][hH])[sS]?\s*$")
 
 # What each key means, shown by editors on hover. Every key the loader accepts
 # must be here: build() fails otherwise, so the schema cannot fall behind.
@@ -44,11 +48,16 @@ DESCRIPTIONS = {
         "owner": "Who owns the plan.",
         "classification": "Printed on every export, e.g. public.",
         "due_soon_days": "How many days ahead an open action counts as due-soon (default 14).",
+        "calendar": "Whose bank holidays 'within 40 working days' skips: england-and-wales "
+                    "(default), scotland or northern-ireland.",
+        "year_starts": "How a bare '2013/14' reads: april (financial year, default) or september "
+                       "(academic year).",
     },
     "inspection": {
         "by": "The inspectorate, e.g. Ofsted.",
         "kind": "The kind of inspection.",
-        "published": "When the report was published: anchors 'Immediate' and 'within 3 months'.",
+        "published": "When the report was published: anchors 'Immediate', 'within 3 months', "
+                     "'by 30 November' and 'Quarterly'.",
         "report": "Where the report is (a title, reference or link).",
     },
     "recommendation": {
@@ -60,15 +69,17 @@ DESCRIPTIONS = {
         "id": "The action's id (default: <recommendation>.<position>, e.g. 3.1).",
         "text": "The action as written.",
         "due": "The timescale as written: 27.10.12, 'By 27.10.12', 'Report to SMT 27.10.12', "
-               "'Initial report by 27.10.12, with follow up by 27.3.13', Immediate, "
-               "'within 3 months', Ongoing, TBC. Dates are day-first.",
+               "'Initial report by 27.10.12, with follow up by 27.3.13', 'April - June 2013', "
+               "'From June 2013', 'Q3 2013/14', 'Spring term 2014', Immediate, 'within 3 months', "
+               "'within 40 working days', Quarterly, Ongoing, TBC. Dates are day-first.",
         "lead": "Who leads: a key, name or alias of leads, or a list of them.",
         "report_to": "Keys of bodies the action reports to.",
         "status": "not-started (default), in-progress, completed or dropped.",
         "completed": "The date it was completed.",
         "evidence": "What proves completion (text or a list).",
         "updates": "Dated progress notes, newest last.",
-        "repeat": "monthly, quarterly, six-monthly or yearly, from the first due date.",
+        "repeat": "monthly, quarterly, six-monthly, yearly, weekly, fortnightly, termly or "
+                  "'every N weeks/months', from the first due date.",
         "reported": "The dates each recurring report was made.",
         "milestones": "Explicit milestones: [{due, text, done}].",
     },
@@ -156,6 +167,10 @@ def build() -> dict:
         "plan": _object("plan", {
             "id": text, "title": text, "authority": text, "version": text, "updated": date,
             "owner": text, "classification": text,
+            "calendar": {"anyOf": [{"enum": list(CALENDARS)},
+                                   {"type": "string", "pattern": _words_pattern(CALENDARS)}]},
+            "year_starts": {"anyOf": [{"enum": list(YEAR_STARTS)},
+                                      {"type": "string", "pattern": _words_pattern(YEAR_STARTS)}]},
             "due_soon_days": {"anyOf": [{"type": "integer", "minimum": 0},
                                         {"type": "string", "pattern": r"^\s*\d+\s*$"}]},
             "inspection": _object("inspection", {"by": text, "kind": text, "published": date,
@@ -176,9 +191,10 @@ def build() -> dict:
                                  {"type": "string",
                                   "pattern": _words_pattern(load.PROGRESS_SYNONYMS)}]},
             "updates": {"type": "array", "items": _ref("update")},
-            "repeat": {"anyOf": [{"enum": list(REPEAT_MONTHS)},
+            "repeat": {"anyOf": [{"enum": list(REPEATS)},
                                  {"type": "string",
-                                  "pattern": _words_pattern([*REPEAT_MONTHS, *REPEAT_SYNONYMS])}]},
+                                  "pattern": _words_pattern([*REPEATS, *REPEAT_SYNONYMS])},
+                                 {"type": "string", "pattern": EVERY_PATTERN}]},
             "reported": _one_or_many(date),
             "milestones": {"type": "array", "items": _ref("milestone")},
         }, ("text",)),

@@ -40,7 +40,15 @@ import yaml
 
 from ..core.errors import ERROR, OutputError, PlanctlError, UsageError
 from ..core.model import Action, Milestone, Plan, Update
-from ..core.timescale import PATTERNS, Deadline, Timescale, TimescaleError, parse_date, parse_timescale
+from ..core.timescale import (
+    PATTERNS,
+    Deadline,
+    Timescale,
+    TimescaleError,
+    match_to_date,
+    parse_date,
+    parse_timescale,
+)
 from ..format.reader import load_text, normalise_name
 from .atomic import atomic_write
 
@@ -428,15 +436,21 @@ def _model_update(edit: Edit, text: str) -> Update:
     return Update(edit.on, text.strip(), edit.by.strip() if edit.by else None)
 
 
-def _milestone_maps(doc: _Doc, amap: _Map, published) -> list[_Map]:
+def _read_timescale(written: str, plan: Plan) -> Timescale:
+    """A timescale read as the loader reads it in this plan (its publication, calendar, year)."""
+    return parse_timescale(written, plan.inspection.published, calendar=plan.calendar,
+                           year_starts=plan.year_starts)
+
+
+def _milestone_maps(doc: _Doc, amap: _Map, plan: Plan) -> list[_Map]:
     """The `milestones:` entries as maps, in due order (the order load.py gives them)."""
     node = amap.get("milestones")
     maps = [_Map(doc, n) for n in (node.value if isinstance(node, yaml.SequenceNode) else [])]
-    return sorted(maps, key=lambda m: parse_timescale(m.get("due").value, published).deadlines[0].due)
+    return sorted(maps, key=lambda m: _read_timescale(m.get("due").value, plan).deadlines[0].due)
 
 
 def _next_open_milestone(doc, amap, plan, action, doing: str) -> tuple[int, _Map]:
-    maps = _milestone_maps(doc, amap, plan.inspection.published)
+    maps = _milestone_maps(doc, amap, plan)
     open_ = [i for i, ms in enumerate(action.milestones) if not ms.done]
     if not open_ or len(maps) != len(action.milestones):
         raise UsageError(f"every milestone of {action.id} is already done; {doing}")
@@ -528,10 +542,19 @@ def _restyle(old: re.Match, new: date, typed: str) -> str:
     return typed
 
 
-def _move_date(written: str, index: int, new: date, typed: str) -> str:
-    """The timescale with its index-th date replaced; just the new date when it has none."""
+def _move_date(written: str, index: int, new: date, typed: str, due: date | None = None) -> str:
+    """The timescale with its index-th date replaced (the one giving `due`, when a start
+    such as "From June 2013 to March 2014" comes first); just the new date when it has none."""
     text = " ".join(written.split())
     matches = list(PATTERNS.date.finditer(text))
+    if due is not None:
+        for i, m in enumerate(matches):
+            try:
+                if match_to_date(m) == due:
+                    index = i
+                    break
+            except TimescaleError:
+                continue
     if index >= len(matches):
         return typed
     m = matches[index]
@@ -547,13 +570,12 @@ def _reschedule(doc, amap, plan, action, edit) -> _Plan:
     if action.progress == "completed":
         raise UsageError(f"{action.id} is completed; there is nothing to reschedule")
     reason = check_text(edit.text or "", "the reason").strip()
-    published = plan.inspection.published
     if amap.get("milestones") is not None:
         i, mmap = _next_open_milestone(doc, amap, plan, action, "there is nothing to reschedule")
         old_text = " ".join(mmap.get("due").value.split())
         new_due = _move_date(old_text, 0, new, typed)
         try:
-            label = parse_timescale(new_due, published).deadlines[0].label
+            label = _read_timescale(new_due, plan).deadlines[0].label
         except TimescaleError as exc:
             raise UsageError(f"{action.id} cannot move to {typed}: {exc}") from None
         mmap.set("due", new_due)
@@ -567,19 +589,25 @@ def _reschedule(doc, amap, plan, action, edit) -> _Plan:
         what = f"milestone {ms.text} " if ms.text else "milestone "
     else:
         old_text = action.timescale_text
-        if action.timescale is None or not action.timescale.deadlines:
+        if action.timescale is None or not (action.timescale.deadlines or action.timescale.start):
             new_due = typed
+        elif not action.timescale.deadlines:  # "From June 2013": the start stays, a deadline joins
+            new_due = f"{old_text}, by {typed}"
         else:
             # The next open date moves; a recurring action moves its first (the series start).
             index = 0 if action.repeat else min(len(action.reported), len(action.timescale.deadlines) - 1)
-            new_due = _move_date(old_text, index, new, typed)
+            new_due = _move_date(old_text, index, new, typed, action.timescale.deadlines[index].due)
+            if new_due == typed and action.timescale.repeat:  # "Quarterly": keep the rhythm
+                new_due = f"{old_text}, first by {typed}"
         try:
-            timescale = parse_timescale(new_due, published)
+            timescale = _read_timescale(new_due, plan)
         except TimescaleError as exc:
             raise UsageError(f"{action.id} cannot move to {typed}: {exc}") from None
         amap.set("due", new_due)
-        exp = dataclasses.replace(action, timescale=timescale)
-        if not action.repeat:
+        # The start and a recurring form come from the due as the loader reads it.
+        repeat = action.repeat if amap.get("repeat") is not None else timescale.repeat
+        exp = dataclasses.replace(action, timescale=timescale, start=timescale.start, repeat=repeat)
+        if not repeat:
             exp = dataclasses.replace(exp, milestones=_inline_milestones(timescale, action.reported))
         what = ""
     change = f"Rescheduled {what}from {old_text or 'no date'} to {new_due}"
