@@ -3,15 +3,25 @@
 The one writer every command uses (edits, reports, imports). The temp file lives
 in the target's folder so that os.replace is a rename on one file system; it is
 fsynced first so a crash cannot leave an empty file, and removed on any failure.
+
+`output_target` and `write_output` are `-o FILE` for report and import: atomic
+replace is for regular files only. Standard output (`-`, `/dev/stdout`), character
+devices (`/dev/null`) and pipes are written into, never replaced; a symbolic link
+is refused rather than replaced by a file.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import stat
+import sys
 from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..core.errors import UsageError
 
 
 def umask_mode() -> int:
@@ -88,3 +98,122 @@ def _fsync_dir(folder: str) -> None:
             os.fsync(fd)
     finally:
         os.close(fd)
+
+
+# -- -o FILE: what the path names decides how it is written -------------------------------
+
+
+@dataclass(frozen=True)
+class Output:
+    """Where `-o` writes. kind: "stdout" (`-`), "fd" (a path naming one of our own open
+    descriptors, such as /dev/stdout), "stream" (a character device or a pipe), "file"
+    (a regular file, replaced atomically) or "new" (nothing there yet; folders are made)."""
+
+    path: str
+    kind: str
+    fd: int | None = None
+
+    @property
+    def is_stream(self) -> bool:
+        return self.kind in ("stdout", "fd", "stream")
+
+
+_MAX_LINKS = 40  # as the kernel's own limit on following links
+_OWN_FD = re.compile(r"/proc/(\d+)/fd/(\d+)")
+
+
+def _own_descriptor(path: str) -> int | None:
+    """The descriptor N when `path` leads to /proc/self/fd/N (/dev/stdout, /dev/fd/1 ...).
+
+    Writing to the descriptor itself keeps what the shell set up: `>> summary.md`
+    appends, where reopening the path would write from the start.
+    """
+    current = os.path.abspath(path)
+    for _ in range(_MAX_LINKS):
+        folder, name = os.path.split(current)
+        current = os.path.join(os.path.realpath(folder), name)
+        found = _OWN_FD.fullmatch(current)
+        if found and int(found.group(1)) == os.getpid():
+            return int(found.group(2))
+        try:
+            link = os.readlink(current)
+        except OSError:  # not a link, or nothing there
+            return None
+        current = os.path.join(os.path.dirname(current), link)
+    return None
+
+
+def output_target(written: str) -> Output:
+    """What `-o written` names, or UsageError when planctl will not write there."""
+    if written == "-":
+        return Output(written, "stdout", 1)
+    fd = _own_descriptor(written)
+    if fd is not None:
+        return Output(written, "fd", fd)
+    try:
+        st = os.lstat(written)
+    except FileNotFoundError:
+        return Output(written, "new")
+    except OSError as exc:
+        raise UsageError(f"cannot write {written!r}: {exc.strerror or exc}") from None
+    mode = st.st_mode
+    if stat.S_ISLNK(mode):
+        try:
+            mode = os.stat(written).st_mode
+        except OSError:
+            mode = 0
+        if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):  # nothing is replaced: write through
+            return Output(written, "stream")
+        # Replacing the file would replace the link with a file; writing through it would
+        # write wherever someone pointed it. Neither is what `-o` promises: say so.
+        raise UsageError(f"refusing to write to {written!r}: it is a symbolic link (to "
+                         f"{os.readlink(written)!r}); give the file it points to, or '-o -' "
+                         "for standard output")
+    if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
+        return Output(written, "stream")
+    if stat.S_ISREG(mode):
+        return Output(written, "file")
+    what = "a folder" if stat.S_ISDIR(mode) else "a block device" if stat.S_ISBLK(mode) else \
+        "a socket" if stat.S_ISSOCK(mode) else "not a file"
+    raise UsageError(f"refusing to write to {written!r}: it is {what}; planctl writes to files, "
+                     "standard output ('-o -'), character devices and pipes")
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def write_output(out: Output, data: bytes | str, *, replace: bool = True) -> None:
+    """Write to an `output_target`: streams are written into, files atomically replaced.
+
+    replace=False refuses a regular file that exists (FileExistsError); streams are
+    never "replaced", so they are written whatever `replace` says. OSError on failure.
+    """
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    if out.kind == "stdout":
+        stream = getattr(sys.stdout, "buffer", None)
+        if stream is None:  # a text-only stdout (some embedding); the data is UTF-8
+            sys.stdout.write(payload.decode("utf-8"))
+            return
+        sys.stdout.flush()
+        stream.write(payload)
+        stream.flush()
+    elif out.kind == "fd":
+        for text in (sys.stdout, sys.stderr):  # what Python buffered goes first
+            with contextlib.suppress(Exception):
+                text.flush()
+        _write_all(out.fd, payload)
+    elif out.kind == "stream":
+        # No O_CREAT, no O_TRUNC, no rename: the device or pipe stays what it is.
+        fd = os.open(out.path, os.O_WRONLY | os.O_NOCTTY | os.O_CLOEXEC)
+        try:
+            _write_all(fd, payload)
+        finally:
+            os.close(fd)
+    else:
+        folder = os.path.dirname(out.path)
+        if folder:
+            os.makedirs(folder, exist_ok=True)
+        atomic_write(out.path, payload, replace=replace)
