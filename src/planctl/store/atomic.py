@@ -13,6 +13,7 @@ is refused rather than replaced by a file.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import re
 import secrets
@@ -57,10 +58,13 @@ def atomic_write(
         except FileNotFoundError:
             mode = umask_mode()
     folder, name = os.path.split(target)
-    tmp = os.path.join(folder, f".{name}.{os.getpid()}.{secrets.token_hex(4)}.planctl-tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    tmp = os.path.join(folder, f".{name}.{os.getpid()}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
     try:
         try:
+            # Held until the temp file is renamed or removed: a sweep by another process
+            # (another machine, another PID namespace) sees it is in use.
+            fcntl.flock(fd, fcntl.LOCK_EX)
             view = memoryview(payload)
             while view:
                 view = view[os.write(fd, view):]
@@ -69,22 +73,96 @@ def atomic_write(
                 with contextlib.suppress(OSError):
                     os.fchown(fd, *owner)
             os.fsync(fd)
+            if unchanged is not None and not unchanged():
+                os.unlink(tmp)
+                return False
+            if replace:
+                os.replace(tmp, target)
+            else:
+                os.link(tmp, target)  # fails if the file exists, unlike a rename
+                os.unlink(tmp)
         finally:
             os.close(fd)
-        if unchanged is not None and not unchanged():
-            os.unlink(tmp)
-            return False
-        if replace:
-            os.replace(tmp, target)
-        else:
-            os.link(tmp, target)  # fails if the file exists, unlike a rename
-            os.unlink(tmp)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
     _fsync_dir(folder or ".")
+    remove_stale_temps(folder or ".")
     return True
+
+
+# -- leftovers: temp files of writers that were killed before their rename -----------------
+
+
+TEMP_SUFFIX = ".planctl-tmp"
+GITIGNORE_PATTERN = "*" + TEMP_SUFFIX  # what `planctl init` puts in .gitignore
+_TEMP_NAME = re.compile(r"\..+\.([0-9]{1,10})\.[0-9a-f]{8}" + re.escape(TEMP_SUFFIX))
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process `pid` may exist here (a process we may not signal exists)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True  # someone else's, or not a PID we can judge: keep the file
+    return True
+
+
+def _remove_if_unused(path: str, st: os.stat_result) -> bool:
+    """Unlink the file at path when it is still `st` and no writer holds its lock."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        now = os.fstat(fd)
+        if (now.st_dev, now.st_ino) != (st.st_dev, st.st_ino):
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # a writer still has it (its PID is in another namespace or host)
+            return False
+        os.unlink(path)
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
+def remove_stale_temps(folder: str) -> list[str]:
+    """Remove the temp files that killed planctl writers left in `folder`; their names.
+
+    Only files named as atomic_write names them, regular files (never links) owned by
+    us, whose writer's PID is not alive and whose lock nobody holds. Best effort: a
+    file that cannot be judged is kept.
+    """
+    removed: list[str] = []
+    try:
+        entries = os.scandir(folder)
+    except OSError:
+        return removed
+    with entries:
+        for entry in entries:  # one folder, one pass: bounded by its size
+            found = _TEMP_NAME.fullmatch(entry.name)
+            if found is None:
+                continue
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid():
+                continue
+            if _alive(int(found.group(1))):
+                continue
+            if _remove_if_unused(entry.path, st):
+                removed.append(entry.name)
+    return removed
 
 
 def _fsync_dir(folder: str) -> None:
