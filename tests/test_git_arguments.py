@@ -130,3 +130,13 @@ def test_the_revision_guard_holds_without_the_cli(two_commits):
     for rev in ("--output=x", "-p", "HEAD~1..HEAD", "HEAD\nHEAD", ""):
         with pytest.raises(GitError):
             gitstore.load_at([two_commits], rev)
+
+
+def test_a_bare_path_never_reaches_git_as_a_pathspec(tmp_path, git_repo):
+    """The runner itself refuses a pathspec without explicit magic, so a new git call that
+    forgets literal() fails in its first test instead of reading ':!x' as an exclusion."""
+    (tmp_path / ":!x.yaml").write_text("new\n")
+    with pytest.raises(ValueError, match="bare pathspec"):
+        gitstore._git(["status", "--porcelain", "--", ":!x.yaml"], tmp_path)
+    out = gitstore._git(["status", "--porcelain", "--", gitstore.literal(":!x.yaml")], tmp_path)
+    assert out == b"?? :!x.yaml\n"
