@@ -159,9 +159,18 @@ def test_unknown_revision_is_one_line_and_exit_4(story, run):
         assert "Traceback" not in result.stderr
 
 
-def test_a_revision_that_looks_like_an_option_is_refused(story, run):
-    result = run("diff", "--output=/tmp/x", "HEAD")
-    assert result.exit_code == 2
+def test_a_revision_that_looks_like_an_option_is_refused(story, run, tmp_path):
+    # Each reaches gitstore: Click takes what follows `--` as arguments and `--opt=VALUE`
+    # as a value. Handed on, `git log --output=FILE` would write FILE.
+    leak = tmp_path / "leak"
+    option = f"--output={leak}"
+    for args in (["diff", "--", option], ["diff", "HEAD", "--", option],
+                 ["status", f"--as-of={option}"], ["history", f"--since={option}"],
+                 ["report", f"--since={option}"]):
+        result = run(*args)
+        assert result.exit_code == 4, args
+        assert result.stderr.strip().splitlines() == [f"planctl: error: {option!r} is not a revision"]
+        assert not list(tmp_path.glob("leak*")), args
 
 
 def test_load_as_of_gives_a_load_result_with_paths_at_the_commit(story, tmp_path):

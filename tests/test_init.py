@@ -83,3 +83,26 @@ def test_bad_name_is_refused(run, tmp_path):
     result = run("init", "--name", "../escape", "--no-git")
     assert result.exit_code == 2
     assert not (tmp_path / "escape.yaml").exists()
+
+
+def test_init_where_plans_exist_refuses_a_second_template(run, tmp_path, bundled):
+    before = sorted(p.name for p in tmp_path.iterdir())
+    result = run("init", "--no-git")
+    assert result.exit_code == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert "there are plans in plans already" in line and "thurrock-2012-slac.yaml" in line
+    assert "--name" in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing written, no hook either
+    assert [p.name for p in (tmp_path / "plans").iterdir()] == ["thurrock-2012-slac.yaml"]
+    # Naming the new plan is the way to add one; the two then load together.
+    named = run("init", "--no-git", "--name", "send-2024", "--today", "2012-10-09")
+    assert named.exit_code == 0, named.stderr
+    assert {p.id for p in load_paths([tmp_path / "plans"]).plans} == {"thurrock-2012-slac", "send-2024"}
+
+
+def test_init_names_a_few_existing_plans_and_counts_the_rest(run, tmp_path, write_plan):
+    for n in range(8):
+        write_plan("plan: {title: x}\nrecommendations: []\n", f"p{n}.yaml")
+    result = run("init", "--no-git")
+    assert result.exit_code == 2
+    assert "p0.yaml" in result.stderr and "and 3 more" in result.stderr

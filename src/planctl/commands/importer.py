@@ -6,17 +6,19 @@ from pathlib import Path
 
 import click
 
-from ..core.errors import UsageError, safe_text
-from ..store.atomic import atomic_write
+from ..core.errors import OutputError, UsageError, safe_text
+from ..store.atomic import Output, output_target, write_output
 from .options import date_option, shared_options, today
 
 
-def write_new(path: Path, text: str, replace: bool) -> None:
-    """Write atomically; without `replace` a file that exists (or appears meanwhile) is kept."""
+def write_new(target: Output, text: str, replace: bool) -> None:
+    """Write; without `replace` a file that exists (or appears meanwhile) is kept."""
     try:
-        atomic_write(path, text, replace=replace)
+        write_output(target, text, replace=replace)
     except FileExistsError:
-        raise UsageError(f"{path} exists; choose another name or add --force") from None
+        raise UsageError(f"{target.path} exists; choose another name or add --force") from None
+    except OSError as exc:
+        raise OutputError(f"cannot write {target.path!r}: {exc.strerror or exc}") from None
 
 
 @click.command("import")
@@ -25,8 +27,9 @@ def write_new(path: Path, text: str, replace: bool) -> None:
 @click.option("--map", "mappings", multiple=True, metavar="COLUMN=FIELD",
               help="Read COLUMN (its header, or a letter such as C) as FIELD: id, recommendation, "
                    "action, lead, due, progress, rag, evidence or ignore (repeatable).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the plan to this file (e.g. plans/NAME.yaml) instead of stdout.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Write the plan to this file (e.g. plans/NAME.yaml; missing folders are made) "
+                   "instead of stdout. '-' is stdout; a symbolic link is refused.")
 @click.option("--force", is_flag=True, help="Replace the --output file if it exists.")
 @click.option("--sheet", metavar="NAME", help="The sheet to read (default: the first that has "
               "an action column).")
@@ -56,10 +59,12 @@ def import_plan(source, mappings, output, force, sheet, title, authority, publis
     from .progress import progress
 
     day = today()
-    if output is not None and output.exists() and not force:
+    target = output_target(output) if output is not None else None
+    if target is not None and target.kind == "file" and not force:
         raise UsageError(f"{output} exists; choose another name or add --force to replace it")
     rows, where = importer.read_rows(source, sheet, progress)
-    plan_id = output.stem if output is not None else None
+    # The file's name is the plan id; standard output, a device or a pipe has none.
+    plan_id = Path(output).stem if target is not None and not target.is_stream else None
     result = importer.build_plan(rows, source=where, today=day, mappings=mappings, title=title,
                                  authority=authority, published=published, plan_id=plan_id)
     for note in result.notes:
@@ -68,11 +73,10 @@ def import_plan(source, mappings, output, force, sheet, title, authority, publis
         click.echo(f"planctl: import: check will warn: {line}", err=True)
     counts = (f"{result.recommendations} recommendation(s), {result.actions} action(s), "
               f"{result.leads} lead(s)")
-    if output is None:
+    if target is None or target.kind == "stdout":
         click.echo(result.text, nl=False)
         click.echo(f"planctl: imported {counts} from {safe_text(where)}", err=True)
         return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    write_new(output, result.text, replace=force)
-    click.echo(f"planctl: imported {counts} from {safe_text(where)} into {safe_text(str(output))}",
+    write_new(target, result.text, replace=force)
+    click.echo(f"planctl: imported {counts} from {safe_text(where)} into {safe_text(output)}",
                err=True)

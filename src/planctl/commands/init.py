@@ -10,6 +10,7 @@ from pathlib import Path
 from string import Template
 
 import click
+from click.core import ParameterSource
 
 from ..core.errors import UsageError
 from ..core.timescale import add_period
@@ -35,6 +36,43 @@ repos:
 """
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_IGNORE_COMMENT = "# planctl: temp files an interrupted edit can leave (the next edit removes them)"
+_LISTED = 5  # existing plans named in the refusal
+
+
+def ignore_temp_files(path: Path) -> bool:
+    """Add planctl's temp-file pattern to PATH/.gitignore (made if missing); False if there."""
+    from ..store.atomic import GITIGNORE_PATTERN
+
+    ignore = path / ".gitignore"
+    try:
+        old = ignore.read_bytes() if ignore.exists() else b""
+        if GITIGNORE_PATTERN in (line.strip() for line in old.decode("utf-8", "replace").splitlines()):
+            return False
+        with open(ignore, "ab") as out:
+            lead = b"\n" if old and not old.endswith(b"\n") else b""
+            out.write(lead + f"{_IGNORE_COMMENT}\n{GITIGNORE_PATTERN}\n".encode())
+    except OSError as exc:
+        raise UsageError(f"cannot update {ignore}: {exc.strerror or exc}") from None
+    return True
+
+
+def refuse_second_template(plans: Path) -> None:
+    """A folder with plans gets no second template unless a new --name is given: the
+    template's ids (3, 3.1 ...) would clash with the plans there."""
+    from ..format.reader import discover
+
+    if not plans.is_dir():
+        return
+    files, _ = discover([plans])
+    if not files:
+        return
+    names = ", ".join(str(f) for f in files[:_LISTED])
+    if len(files) > _LISTED:
+        names += f" and {len(files) - _LISTED} more"
+    raise UsageError(f"there are plans in {plans} already ({names}); nothing was written. "
+                     "To add another plan beside them, name it: planctl init --name NEW-NAME; "
+                     "to start a separate plans folder, give another PATH")
 
 
 def _short(d: date) -> str:
@@ -57,7 +95,8 @@ def plan_text(name: str, title: str, authority: str, published: date, day: date)
 @shared_options
 @click.argument("path", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--name", default="action-plan", show_default=True,
-              help="The plan's file name under plans/ (without .yaml); it is also the plan id.")
+              help="The plan's file name under plans/ (without .yaml); it is also the plan id. "
+                   "Needed when plans/ already holds plans.")
 @click.option("--title", default="Inspection action plan", show_default=True, help="The plan's title.")
 @click.option("--authority", default="Your Council", show_default=True, help="The council.")
 @click.option("--published", metavar="DATE", callback=date_option,
@@ -67,14 +106,17 @@ def init(path, name, title, authority, published, no_git):
     """Start a plans folder: a commented plan that passes check, a pre-commit hook, git.
 
     Creates PATH/plans/NAME.yaml from a commented template, PATH/.pre-commit-config.yaml
-    running `planctl check` (left alone if one exists: the hook to add is printed), and a
-    git repository when PATH is not inside one. Existing files are never overwritten.
+    running `planctl check` (left alone if one exists: the hook to add is printed),
+    PATH/.gitignore's line for planctl's temp files, and a git repository when PATH is
+    not inside one. Existing files are never overwritten. Where PATH/plans already
+    holds plans, nothing is written unless --name names the new plan.
 
     \b
     Examples:
       planctl init
       planctl init ofsted-2012 --name thurrock-2012-slac --published 27.7.12
       planctl init . --title "SEND inspection action plan" --authority "Thurrock Council"
+      planctl init --name send-2024            # a second plan beside the first
     """
     if not _NAME.match(name):
         raise UsageError(f"--name {name!r}: use letters, digits, '-', '_' or '.' (it becomes the file name)")
@@ -84,6 +126,8 @@ def init(path, name, title, authority, published, no_git):
     hook_file = path / ".pre-commit-config.yaml"
     if plan_file.exists():
         raise UsageError(f"{plan_file} exists; choose another --name (nothing was written)")
+    if click.get_current_context().get_parameter_source("name") == ParameterSource.DEFAULT:
+        refuse_second_template(plan_file.parent)
     plan_file.parent.mkdir(parents=True, exist_ok=True)
     with open(plan_file, "x", encoding="utf-8") as out:  # "x": never replace a file
         out.write(text)
@@ -95,6 +139,8 @@ def init(path, name, title, authority, published, no_git):
         with open(hook_file, "x", encoding="utf-8") as out:
             out.write(PRE_COMMIT_CONFIG)
         click.echo(f"planctl: created {hook_file}", err=True)
+    if ignore_temp_files(path):
+        click.echo(f"planctl: {path / '.gitignore'} now ignores planctl's temp files", err=True)
     if not no_git and find_git_root(path.resolve()) is None:
         if shutil.which("git") is None:
             click.echo("planctl: git is not installed; run 'git init' there yourself", err=True)

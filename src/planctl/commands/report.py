@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,8 +18,11 @@ EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm
               ".csv": "csv", ".json": "json", ".ics": "ics"}
 
 
-def choose_format(written: str | None, output: Path | None) -> str:
-    """--format when given, else the output file's extension, else Markdown."""
+def choose_format(written: str | None, output: Path | None, stream: bool = False) -> str:
+    """--format when given, else the output file's extension, else Markdown.
+
+    stream: the output is standard output, a device or a pipe, which need no extension.
+    """
     if written:
         fmt = ALIASES.get(written.lower(), written.lower())
         if fmt not in FORMATS:
@@ -29,6 +31,8 @@ def choose_format(written: str | None, output: Path | None) -> str:
         return fmt
     if output is not None:
         fmt = EXTENSIONS.get(output.suffix.lower())
+        if fmt is None and stream:
+            return "markdown"
         if fmt is None:
             raise UsageError(f"cannot tell the format from {str(output)!r}; name the file "
                              f"{', '.join(EXTENSIONS)} or give --format")
@@ -77,9 +81,10 @@ def render(fmt: str, report: dict) -> bytes:
 
 @click.command()
 @shared_options
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-              help="Write to FILE (atomically) instead of stdout; the extension chooses the "
-                   "format: .md .html .csv .json .ics.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), metavar="FILE",
+              help="Write to FILE (atomically; missing folders are made) instead of stdout; the "
+                   "extension chooses the format: .md .html .csv .json .ics. '-' is stdout; "
+                   "devices and pipes are written into; a symbolic link is refused.")
 @click.option("--since", metavar="REV", help="Add what changed since this git revision or date "
                                             "(completed, slipped, added, dropped).")
 @click.option("--plan", "plan_ids", multiple=True, metavar="PLAN",
@@ -100,7 +105,11 @@ def report(output, since, plan_ids):
       planctl report --since committee-2012-07 -o progress.md
       pandoc progress.md -o progress.docx
     """
-    fmt = choose_format(settings().format, output)
+    from ..store.atomic import output_target, write_output
+
+    target = output_target(output) if output is not None else None
+    fmt = choose_format(settings().format, Path(output) if output is not None else None,
+                        stream=target is not None and target.is_stream)
     result = load()
     day = today()
     plans = list(result.plans)
@@ -113,24 +122,16 @@ def report(output, since, plan_ids):
     if not plans:
         raise UsageError("no plans to report on")
     paths = plan_paths()
-    if output is not None:
-        refuse_plan_target(output, paths, [p.path for p in result.plans])
+    if target is not None and target.kind != "stdout":
+        refuse_plan_target(Path(output), paths, [p.path for p in result.plans])
     changes = core.changes_since(paths, since, plans, day) if since else None
     timeline = core.timeline(paths, plans, day) if fmt in ("html", "json") else None
     data = render(fmt, core.build_report(plans, day, changes=changes, timeline=timeline))
-    if output is None:
-        stream = getattr(sys.stdout, "buffer", None)
-        if stream is None:  # a text-only stdout (some embedding); the data is UTF-8
-            sys.stdout.write(data.decode("utf-8"))
-            return
-        sys.stdout.flush()
-        stream.write(data)
-        stream.flush()
+    if target is None or target.kind == "stdout":
+        write_output(output_target("-"), data)
         return
-    from ..store.atomic import atomic_write
-
     try:
-        atomic_write(output, data)
+        write_output(target, data)
     except OSError as exc:
-        raise OutputError(f"cannot write {str(output)!r}: {exc.strerror or exc}") from None
-    click.echo(f"wrote {fmt} report to {safe_text(str(output))}", err=True)
+        raise OutputError(f"cannot write {output!r}: {exc.strerror or exc}") from None
+    click.echo(f"wrote {fmt} report to {safe_text(output)}", err=True)

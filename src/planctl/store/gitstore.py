@@ -38,6 +38,7 @@ from ..format.reader import LoadResult, finish, load_paths, load_text
 
 PLAN_SUFFIXES = (".yaml", ".yml")
 _YAML_PATHSPECS = (":(top,glob)**/*.yaml", ":(top,glob)**/*.yml")
+_WHOLE_TREE = ":(top)"
 _FIELD, _RECORD = "\x1f", "\x1e"
 _LOG_FORMAT = f"--format={_RECORD}%H{_FIELD}%cI{_FIELD}%aN{_FIELD}%aE{_FIELD}%s"
 
@@ -94,16 +95,44 @@ class History:
 # -- running git -------------------------------------------------------------------
 
 
+# Settings that change what every pathspec means: planctl says what it means in each one.
+_PATHSPEC_ENV = ("GIT_LITERAL_PATHSPECS", "GIT_GLOB_PATHSPECS", "GIT_NOGLOB_PATHSPECS",
+                 "GIT_ICASE_PATHSPECS")
+
+
 def _env() -> dict[str, str]:
-    env = dict(os.environ)
+    env = {k: v for k, v in os.environ.items() if k not in _PATHSPEC_ENV}
     # English messages we can recognise; never prompt; never take locks (others may commit).
     env.update(LC_ALL="C", LANGUAGE="C", GIT_TERMINAL_PROMPT="0", GIT_OPTIONAL_LOCKS="0")
     return env
 
 
+def literal(path: str) -> str:
+    """A file name as a pathspec that matches that name only.
+
+    Bare, git reads `:!x` as "everything but x", `*.yaml` as a glob and `:(top)`
+    as magic; `:(literal)` turns all of that off.
+    """
+    return ":(literal)" + path
+
+
+def _argv(args: Sequence[str]) -> list[str]:
+    """The command line for git; every pathspec (after `--`) must say how it is to be read.
+
+    A bare path there is a bug: git would read magic, globs or an exclusion into it.
+    """
+    args = list(args)
+    if "--" in args:
+        for spec in args[args.index("--") + 1:]:
+            if not (spec.startswith((":(literal)", ":(top,literal)")) or spec == _WHOLE_TREE
+                    or spec in _YAML_PATHSPECS):
+                raise ValueError(f"bare pathspec {spec!r} handed to git; wrap it in literal()")
+    return ["git", *args]
+
+
 def _git(args: Sequence[str], cwd: Path, data: bytes | None = None) -> bytes:
     try:
-        proc = subprocess.run(["git", *args], cwd=cwd, input=data, capture_output=True, env=_env())
+        proc = subprocess.run(_argv(args), cwd=cwd, input=data, capture_output=True, env=_env())
     except FileNotFoundError:
         raise GitError("git is not installed (or not on PATH); history, slippage, diff and "
                        "--as-of read the plans' history from git") from None
@@ -150,8 +179,29 @@ def _start_folder(paths: Sequence[Path]) -> Path:
 
 
 def _check_rev(spec: str) -> None:
+    # A leading '-' would be an option to git (`--output=FILE` writes a file).
     if not spec or spec.startswith("-") or any(c in spec for c in "\0\n"):
         raise GitError(f"{spec!r} is not a revision")
+
+
+_OBJECT_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
+
+
+def _one_commit_each(revs: Sequence[str], shas: list[str], cwd: Path) -> None:
+    """Each revision named exactly one commit: a range (`A..B`, `^A`) gives more or other lines."""
+    if len(shas) == len(revs) and all(_OBJECT_ID.fullmatch(s) for s in shas):
+        return
+    for rev in revs:  # find which one, to name it (an error path: one git call each is fine)
+        try:
+            out = _git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], cwd)
+        except GitError:
+            out = b""
+        if not _OBJECT_ID.fullmatch(out.decode("ascii", "replace").strip()):
+            break
+    else:
+        rev = ", ".join(revs)
+    raise GitError(f"{rev!r} is not one commit: give a tag, branch, commit or a date such as "
+                   "2012-10-09 (not a range)")
 
 
 def open_repo(paths: Sequence[Path], revs: Sequence[str] = ()) -> tuple[Repo, list[str]]:
@@ -178,6 +228,7 @@ def open_repo(paths: Sequence[Path], revs: Sequence[str] = ()) -> tuple[Repo, li
     lines = out.decode("utf-8", "surrogateescape").splitlines()
     top = Path(lines[0])
     shas = [line for line in lines[2:] if line != "--"]
+    _one_commit_each(revs, shas, cwd)
     real_top = Path(os.path.realpath(top))
     specs = []
     for p in paths:
@@ -620,7 +671,7 @@ def pair(paths: Sequence[Path], rev1: str, rev2: str | None = None) -> tuple[Ver
 def working_tree_differs(paths: Sequence[Path]) -> bool:
     """Whether a plan file has uncommitted changes (or is new and untracked)."""
     repo, _ = open_repo(paths)
-    specs = [f":(top,literal){s}" if s else ":(top)" for s in repo.specs]
+    specs = [f":(top,literal){s}" if s else _WHOLE_TREE for s in repo.specs]
     out = _git(["status", "--porcelain", "-z", "--untracked-files=all", "--", *specs], repo.cwd)
     names = out.decode("utf-8", "surrogateescape").split("\0")
     return any(n.endswith(PLAN_SUFFIXES) for n in names)
@@ -632,7 +683,7 @@ def working_tree_differs(paths: Sequence[Path]) -> bool:
 def _git_run(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
     """One git call for the write side (commit, init); a missing git is a GitError."""
     try:
-        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
+        return subprocess.run(_argv(args), cwd=cwd, capture_output=True, text=True,
                               encoding="utf-8", errors="replace", check=False, env=_env())
     except FileNotFoundError:
         raise GitError(f"git is not installed; it is needed for git {args[0]}") from None
@@ -655,7 +706,7 @@ def check_can_commit(path: str | os.PathLike) -> Path:
     if ident.returncode != 0:
         raise GitError("--commit: git does not know who you are; set user.name and user.email "
                        "('git config user.name ...'); nothing was changed")
-    state = _git_run(["status", "--porcelain", "--", str(real)], folder)
+    state = _git_run(["status", "--porcelain", "--", literal(real.name)], folder)
     if state.returncode != 0:
         raise GitError(f"--commit: git status failed: {_first_line(state.stderr)}")
     if state.stdout.strip():
@@ -675,7 +726,8 @@ def commit_file(path: str | os.PathLike, subject: str, body: str = "", tries: in
     real = Path(os.path.realpath(path))
     message = subject + ("\n\n" + body if body else "") + "\n"
     for attempt in range(tries):
-        done = _git_run(["commit", "--only", "--quiet", "-m", message, "--", real.name], real.parent)
+        done = _git_run(["commit", "--only", "--quiet", "-m", message, "--", literal(real.name)],
+                        real.parent)
         if done.returncode == 0:
             head = _git_run(["rev-parse", "--short", "HEAD"], real.parent)
             return head.stdout.strip()
