@@ -51,7 +51,7 @@ _TYPED = re.compile(r"""
 _PLAIN_CHAR = re.compile(
     "[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*")
 _INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
-_FLOW_BAD = set(",[]{}:#")
+_FLOW_BAD = set(",[]{}:#?")  # PyYAML ends a plain scalar in a flow collection at any of these
 _ESCAPES = {"\0": "\\0", "\a": "\\a", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\v": "\\v",
             "\f": "\\f", "\r": "\\r", "\x1b": "\\e", '"': '\\"', "\\": "\\\\",
             "\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P"}
@@ -305,8 +305,10 @@ class MapEdit:
         if self.doc.text[line:start].strip() or len(self.node.value) == 1:
             raise PlanctlError(f"cannot remove {key!r}: it shares its line with the list item's "
                                "dash, or is the only key; edit it by hand")
-        stop, nl = self.doc.line_end(end)
-        self.doc.splice(line, stop + len(nl), "")
+        # From the break that ends the line before to the end of the value's last line, so
+        # the splice stays inside the mapping's own lines even when the key comes last.
+        before = line - (2 if self.doc.text[line - 2:line] == "\r\n" else 1)
+        self.doc.splice(before, self.doc.line_end(end)[0], "")
 
     def extend(self, key: str, items: list) -> None:
         """Add items at the end of the list under key (made a list when it was one value)."""
