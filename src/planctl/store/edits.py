@@ -467,7 +467,9 @@ def _add_recommendation(text: str, bom: bool, plan: Plan, problems, data: bytes,
     rec_id = add.id.strip() if add.id else str(_next_number(ids, "", len(recs)))
     if rec_id in ids:
         raise UsageError(f"there is already a recommendation {rec_id!r}; nothing was changed")
-    fields = {"id": rec_id} if rec_id != str(len(recs) + 1) else {}
+    # An `id:` when the position would not give this id, or when the others have theirs written.
+    written_ids = any(writer.written_id(node) for _, node in writer.recommendation_nodes(doc.root))
+    fields = {"id": rec_id} if written_ids or rec_id != str(len(recs) + 1) else {}
     fields["text"] = check_text(add.text, "the recommendation text").strip()
     _insert_item(doc, writer.MapEdit(doc, doc.root), "recommendations", len(recs), fields)
     new_rec = Recommendation(rec_id, fields["text"])
@@ -532,7 +534,8 @@ def add_bytes(data: bytes, path: str, add: Addition) -> EditResult:
     new = Action(plan=plan.id, recommendation=rec.id, id=new_id,
                  text=check_text(add.text, "the action text").strip(), timescale=timescale,
                  leads=leads, lead_keys=keys, report_to=report_to)
-    spelled = {"id": new_id} if new_id != f"{rec.id}.{index + 1}" else {}
+    written_ids = any(writer.written_id(node) for _, node in nodes)
+    spelled = {"id": new_id} if written_ids or new_id != f"{rec.id}.{index + 1}" else {}
     if add.lead is not None:
         spelled["lead"] = add.lead.strip()
     fields = writer.action_fields(new, spelled)
