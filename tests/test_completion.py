@@ -100,3 +100,11 @@ def test_edit_and_history_commands_complete_ids_and_leads(plan):
     assert bash_values(complete("planctl done 13.", 2)) == wanted
     assert bash_values(complete("planctl history 13.", 2)) == wanted
     assert "sm-qa" in bash_values(complete("planctl assign 3.1 sm-", 3))
+
+
+def test_add_completes_recommendation_ids_and_reopen_action_ids(plan):
+    recs = [r.id for r in plan.recommendations if r.id.startswith("1")]
+    assert bash_values(complete("planctl add 1", 2)) == recs  # recommendations only, no 1.1
+    assert bash_values(complete("planctl add 3 text --before 3.", 5)) == ["3.1", "3.2"]
+    assert bash_values(complete("planctl reopen 13.", 2)) == [a.id for a in plan.actions
+                                                             if a.id.startswith("13.")]

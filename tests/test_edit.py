@@ -200,7 +200,7 @@ def test_drop_records_the_reason_as_an_update():
     a = action(result.new, "1.2")
     assert a.progress == "dropped"
     assert a.updates == (Update(DAY, "Dropped: Merged into 1.1", "Head of CATO"),)
-    assert result.body == "Reason: Merged into 1.1"
+    assert result.trailers == (("Reason", "Merged into 1.1"),)
 
 
 def test_note_appends_to_block_flow_empty_and_missing_updates():
@@ -339,7 +339,7 @@ def test_flow_style_action_gets_flow_keys():
     result = do(text, "1.1", "done", evidence=("a, b", "c"))
     line = result.new.decode().splitlines()[15]
     assert line == ('      - {text: "Flow, with comma", due: By 14.9.12, lead: SM QA, status: completed, '
-                    'completed: 2012-10-01, evidence: ["a, b", c]}   # one line')
+                    "completed: 2012-10-01, evidence: ['a, b', c]}   # one line")
 
 
 def test_last_action_of_a_file_without_a_final_newline():

@@ -57,9 +57,9 @@ CASES = [
     (["done", "3.1", "--on", "1.10.12", "--evidence", "Audit report to DMT"],
      "3.1", lambda a: (a.progress, a.completed, a.evidence) ==
      ("completed", date(2012, 10, 1), ("Audit report to DMT",))),
-    (["done", "8.4", "--on", "20.12.12"], "8.4",
-     lambda a: a.reported == (date(2012, 12, 20),) and a.progress == "not-started"),
-    (["done", "13.2", "--on", "26.10.12"], "13.2",
+    (["done", "8.4", "--on", "9.10.12"], "8.4",
+     lambda a: a.reported == (date(2012, 10, 9),) and a.progress == "not-started"),
+    (["done", "13.2", "--on", "8.10.12"], "13.2",
      lambda a: [m.done for m in a.milestones] == [True, False]),
     (["start", "4.1"], "4.1", lambda a: a.progress == "in-progress"),
     (["drop", "16.1", "--reason", "Same as 15.1"], "16.1",

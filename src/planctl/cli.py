@@ -29,6 +29,8 @@ COMMANDS = {
     "note": "edit:note",
     "reschedule": "edit:reschedule",
     "assign": "edit:assign",
+    "reopen": "edit:reopen",
+    "add": "edit:add",
     "history": "audit:history",
     "slippage": "audit:slippage",
     "diff": "audit:diff",

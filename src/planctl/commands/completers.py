@@ -29,13 +29,15 @@ def _plans(ctx: click.Context):
         return ()
 
 
-def _ids(ctx: click.Context, incomplete: str, recommendations: bool) -> list[CompletionItem]:
+def _ids(ctx: click.Context, incomplete: str, recommendations: bool,
+         actions: bool = True) -> list[CompletionItem]:
     plans = _plans(ctx)
     entries = []  # (plan id, id, help)
     for plan in plans:
         if recommendations:
             entries += [(plan.id, r.id, r.text) for r in plan.recommendations]
-        entries += [(plan.id, a.id, a.text) for a in plan.actions]
+        if actions:
+            entries += [(plan.id, a.id, a.text) for a in plan.actions]
     seen: dict[str, int] = {}
     for _, item, _ in entries:
         seen[item] = seen.get(item, 0) + 1
@@ -51,6 +53,11 @@ def _ids(ctx: click.Context, incomplete: str, recommendations: bool) -> list[Com
 def complete_action_ids(ctx: click.Context, param: click.Parameter, incomplete: str):
     """Action ids (3.1, or PLAN:3.1 where several plans share an id) starting with what is typed."""
     return _ids(ctx, incomplete, recommendations=False)
+
+
+def complete_recommendation_ids(ctx: click.Context, param: click.Parameter, incomplete: str):
+    """Recommendation ids (3, or PLAN:3), for `add`."""
+    return _ids(ctx, incomplete, recommendations=True, actions=False)
 
 
 def complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str):

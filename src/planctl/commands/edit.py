@@ -1,4 +1,5 @@
-"""Edit commands: done, start, drop, note, reschedule, assign (the work is in planctl.store.edits)."""
+"""Edit commands: done, start, drop, note, reschedule, assign, reopen, add (the work is in
+planctl.store.edits)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import click
 
 from ..core.errors import PlanLoadError, UsageError, safe_text
 from ..core.timescale import TimescaleError, parse_date
-from .completers import complete_action_ids, complete_leads
+from .completers import complete_action_ids, complete_leads, complete_recommendation_ids
 from .options import load, settings, shared_options, today
 
 
@@ -29,15 +30,19 @@ def _date(written: str | None, option: str):
         raise UsageError(f"{option}: {exc}") from None
 
 
-def _run(ref: str, edit, dry_run: bool, commit: bool) -> None:
-    from ..core.query import find
-    from ..store import edits as core
-
+def _loaded(dry_run: bool, commit: bool):
     if settings().as_of:
         raise UsageError("--as-of reads old versions; edits change the working tree, so drop --as-of")
     if dry_run and commit:
         raise UsageError("--dry-run writes nothing, so there is nothing to --commit")
-    loaded = load(allow_errors=True)  # a broken plan elsewhere must not stop this edit
+    return load(allow_errors=True)  # a broken plan elsewhere must not stop this edit
+
+
+def _run(ref: str, edit, dry_run: bool, commit: bool) -> None:
+    from ..core.query import find
+    from ..store import edits as core
+
+    loaded = _loaded(dry_run, commit)
     try:
         found = find(loaded.plans, ref, actions_only=True)
     except UsageError:
@@ -45,7 +50,12 @@ def _run(ref: str, edit, dry_run: bool, commit: bool) -> None:
             raise PlanLoadError(sorted(loaded.errors)) from None
         raise
     path, action_id = found.plan.path, found.action.id
+    _write(found.plan, lambda **kw: core.apply_file(path, action_id, edit, **kw), dry_run, commit)
 
+
+def _write(plan, apply, dry_run: bool, commit: bool) -> None:
+    """Run the change (under the file's lock), commit it if asked, and say what happened."""
+    path = plan.path
     before = after = None
     committed: dict[str, str] = {}
     if commit:
@@ -55,11 +65,11 @@ def _run(ref: str, edit, dry_run: bool, commit: bool) -> None:
             gitstore.check_can_commit(path)
 
         def after(result):
-            body = "\n".join(filter(None, [result.body, f"Plan: {found.plan.id}, action {action_id}"]))
-            committed["hash"] = gitstore.commit_file(path, f"{action_id}: {result.subject}", body)
+            subject, body = result.message(plan.id)
+            committed["hash"] = gitstore.commit_file(path, subject, body)
 
-    result = core.apply_file(path, action_id, edit, dry_run=dry_run, before_write=before,
-                             after_write=after)
+    result = apply(dry_run=dry_run, before_write=before, after_write=after)
+    action_id = result.action_id
     for warning in result.warnings:
         click.echo(f"planctl: warning: {safe_text(warning)}", err=True)
     if dry_run:
@@ -103,7 +113,11 @@ def done(ref, on, evidence, dry_run, commit):
       planctl done thurrock-2012-slac:3.1 --dry-run
       planctl done 3.1 --commit
     """
-    _run(ref, _edit("done", on=_date(on, "--on"), evidence=tuple(evidence)), dry_run, commit)
+    when = _date(on, "--on")
+    if when > today():
+        raise UsageError(f"--on {on}: {when:%d %B %Y} is after today ({today():%d %B %Y}); "
+                         "a completion cannot be in the future (a typo in the year?)")
+    _run(ref, _edit("done", on=when, evidence=tuple(evidence)), dry_run, commit)
 
 
 @click.command()
@@ -187,15 +201,107 @@ def reschedule(ref, new_date, reason, on, by, dry_run, commit):
 @edit_options
 @click.argument("ref", metavar="ID", shell_complete=complete_action_ids)
 @click.argument("lead", metavar="LEAD", shell_complete=complete_leads)
-def assign(ref, lead, dry_run, commit):
+@click.option("--reason", metavar="TEXT", help="Why the lead changes (kept in its updates).")
+@click.option("--on", "on", metavar="DATE", help="Date of the update (default: today).")
+@click.option("--by", "by", metavar="NAME", help="Who decided.")
+def assign(ref, lead, reason, on, by, dry_run, commit):
     """Give an action a new lead (`lead:`): a key, name or alias from `leads:`.
 
     A lead that is not in the plan's `leads:` is written as given, with a
-    warning naming the nearest known lead.
+    warning naming the nearest known lead. With --reason, an update
+    "Reassigned from <old> to <new>: <reason>" is added too.
 
     \b
     Examples:
       planctl assign 3.1 sm-qa
-      planctl assign 3.1 "Service Manager QA" --commit
+      planctl assign 3.1 "Service Manager QA" --reason "FST restructured" --commit
     """
-    _run(ref, _edit("assign", on=_date(None, "--on"), value=lead), dry_run, commit)
+    _run(ref, _edit("assign", on=_date(on, "--on"), value=lead, text=reason, by=by), dry_run, commit)
+
+
+@click.command()
+@shared_options
+@edit_options
+@click.argument("ref", metavar="ID", shell_complete=complete_action_ids)
+@click.option("--reason", required=True, metavar="TEXT", help="Why it is reopened (kept in its updates).")
+@click.option("--on", "on", metavar="DATE", help="Date of the update (default: today).")
+@click.option("--by", "by", metavar="NAME", help="Who decided.")
+def reopen(ref, reason, on, by, dry_run, commit):
+    """Reopen a completed or dropped action: back to `status: in-progress`.
+
+    `completed:` is removed; an update "Reopened (was completed on <date>):
+    <reason>" keeps the old completion and says why.
+
+    \b
+    Examples:
+      planctl reopen 3.1 --reason "Audit found the sample incomplete"
+      planctl reopen 16.1 --reason "No longer covered by 15.1" --by "Head of CATO" --commit
+    """
+    _run(ref, _edit("reopen", on=_date(on, "--on"), text=reason, by=by), dry_run, commit)
+
+
+@click.command()
+@shared_options
+@edit_options
+@click.argument("rec", metavar="REC", required=False, shell_complete=complete_recommendation_ids)
+@click.argument("text", required=False)
+@click.option("--recommendation", "new_rec", metavar="TEXT", help="Add a recommendation instead.")
+@click.option("--due", metavar="TIMESCALE", help="When it is due, as `due:` is written ('By 31.3.13').")
+@click.option("--lead", metavar="LEAD", shell_complete=complete_leads, help="Who must act.")
+@click.option("--report-to", "report_to", multiple=True, metavar="BODY",
+              help="Body it reports to (repeatable).")
+@click.option("--id", "new_id", metavar="ID", help="Its id (default: the next free number).")
+@click.option("--after", metavar="ID", shell_complete=complete_action_ids,
+              help="Put it after this action.")
+@click.option("--before", metavar="ID", shell_complete=complete_action_ids,
+              help="Put it before this action.")
+@click.option("--plan", "plan_id", metavar="PLAN",
+              help="The plan, when there are several (for --recommendation).")
+def add(rec, text, new_rec, due, lead, report_to, new_id, after, before, plan_id, dry_run, commit):
+    """Add an action to a recommendation, or (--recommendation) a new recommendation.
+
+    The action goes last in its recommendation (or --after/--before an action)
+    with the next free number (3.4 after 3.3); no other action is renumbered:
+    when it goes in before actions numbered by their position, those actions
+    get their ids written out. Only new lines are written.
+
+    \b
+    Examples:
+      planctl add 3 "Re-audit the sample" --due 31.3.13 --lead sm-fst --report-to DMT
+      planctl add 3 "Brief the team first" --due 1.12.12 --lead sm-qa --before 3.1
+      planctl add thurrock-2012-slac:5 "Quarterly report" --due "Quarterly from 31.12.12" --commit
+      planctl add --recommendation "Improve the quality of supervision"
+    """
+    from ..store import edits as core
+
+    if new_rec is not None:
+        if rec is not None or text is not None or due or lead or report_to or after or before:
+            raise UsageError("--recommendation takes its text and, optionally, --id and --plan; "
+                             "add its actions with 'planctl add REC TEXT' afterwards")
+        addition = core.Addition(new_rec, id=new_id)
+        scope = plan_id
+    else:
+        if rec is None or text is None:
+            raise UsageError("say which recommendation and the action's text: planctl add REC TEXT")
+        if after and before:
+            raise UsageError("give --after or --before, not both")
+        scope, _, rec = rec.rpartition(":")
+        scope = scope or plan_id
+        addition = core.Addition(text, rec=rec, due=due, lead=lead, report_to=tuple(report_to),
+                                 id=new_id, after=after and after.rpartition(":")[2],
+                                 before=before and before.rpartition(":")[2])
+    loaded = _loaded(dry_run, commit)
+    plans = [p for p in loaded.plans if scope in (None, "", p.id)]
+    if addition.rec is not None:
+        plans = [p for p in plans if any(r.id == addition.rec for r in p.recommendations)]
+    if len(plans) != 1:
+        if loaded.errors:
+            raise PlanLoadError(sorted(loaded.errors))
+        where = f"recommendation {addition.rec!r}" if addition.rec is not None else "a plan"
+        if not plans:
+            raise UsageError(f"no {where} in the plans{f' (plan {scope!r})' if scope else ''}")
+        raise UsageError(f"{where} is in several plans; say which: "
+                         + ", ".join(f"{p.id}:{addition.rec}" if addition.rec else f"--plan {p.id}"
+                                     for p in plans))
+    plan = plans[0]
+    _write(plan, lambda **kw: core.add_file(plan.path, addition, **kw), dry_run, commit)

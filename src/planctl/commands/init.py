@@ -81,7 +81,7 @@ def _short(d: date) -> str:
 
 def plan_text(name: str, title: str, authority: str, published: date, day: date) -> str:
     """The commented template plan with the user's values filled in."""
-    from ..store.importer import yaml_scalar
+    from ..format.writer import scalar as yaml_scalar
 
     template = resources.files("planctl").joinpath("templates/plan.yaml").read_text("utf-8")
     return Template(template).substitute(

@@ -35,6 +35,7 @@ import yaml
 
 from ..core.errors import ERROR, PlanctlError, UsageError
 from ..core.timescale import TimescaleError, parse_date, parse_timescale
+from ..format import writer
 from ..format.reader import normalise_progress
 
 FIELDS = {
@@ -625,50 +626,10 @@ def _is_date(text: str) -> bool:
 
 # -- YAML text -------------------------------------------------------------------------------
 
-_PLAIN_START = set("-?:,[]{}#&*!|>'\"%@`")
-
-
-def _printable(ch: str) -> bool:
-    code = ord(ch)
-    if ch in "\x85\u2028\u2029\ufeff":  # YAML reads the first three as line breaks
-        return False
-    return (ch == " " or 0x21 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF
-            or 0xE000 <= code <= 0xFFFD or code >= 0x10000)
-
-
-def _quoted(value: str) -> str:
-    out = ['"']
-    for ch in value:
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif _printable(ch):
-            out.append(ch)
-        elif ord(ch) <= 0xFF:
-            out.append(f"\\x{ord(ch):02x}")
-        elif ord(ch) <= 0xFFFF:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(f"\\U{ord(ch):08x}")
-    out.append('"')
-    return "".join(out)
-
-
-def _plain_ok(value: str) -> bool:
-    if not value or value != value.strip() or value[0] in _PLAIN_START:
-        return False
-    if ": " in value or " #" in value or value.endswith(":") or "\t" in value:
-        return False
-    if not all(_printable(ch) for ch in value):
-        return False
-    try:
-        return yaml.load(value, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) == value
-    except yaml.YAMLError:
-        return False
-
-
-def yaml_scalar(value: str) -> str:
-    """A one-line YAML scalar that reads back as exactly `value` (plain where that is safe)."""
-    return value if _plain_ok(value) else _quoted(value)
+# One writer for every value planctl puts in a plan (format/writer.py): the same quoting
+# rules for import, init and the edit commands.
+_printable = writer.printable
+yaml_scalar = writer.scalar
 
 
 def scalar_lines(key: str, value: str, indent: int) -> list[str]:
@@ -686,7 +647,7 @@ def scalar_lines(key: str, value: str, indent: int) -> list[str]:
                 line = f"{line} {word}" if line else word
         lines.append(body_pad + line)
         return [f"{head}>-", *lines]
-    return [head + (value if _plain_ok(value) else _quoted(value))]
+    return [head + writer.scalar(value)]
 
 
 def _comment(text: str) -> str:
