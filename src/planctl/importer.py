@@ -125,7 +125,9 @@ MAX_CSV_BYTES = 10 * 2**20
 MAX_XLSX_BYTES = 20 * 2**20  # a workbook's parts together, uncompressed
 MAX_XLSX_PARTS = 10_000
 MAX_RATIO = 200  # uncompressed/compressed size of a part over 1 MB: a decompression bomb
-MAX_XML_ELEMENTS = 500_000  # in a part that is not a worksheet or the shared strings
+MAX_CELLS = 100_000  # in one sheet, written or formatted: each costs openpyxl ~10 µs
+MAX_XML_ELEMENTS = 600_000  # in all parts of a workbook together
+MAX_XML_DEPTH = 64
 MAX_CELL_ELEMENTS = 1_000  # rich-text runs and the like inside one cell or shared string
 _MB = 2**20
 
@@ -225,7 +227,7 @@ def decode_text(data: bytes, name: str, encoding: str | None = None) -> tuple[st
                 first_bad = exc
             if _has_utf8_sequence(data):
                 raise _bad_bytes(name, data, "utf-8", first_bad,
-                                 "not UTF-8 here, though the rest of the file is")
+                                 "not UTF-8 here, though the file has UTF-8 characters elsewhere")
             codec = "cp1252"
             why = "not Windows-1252 either (nor UTF-8)"
             note = (f"{name} is not UTF-8; read it as Windows-1252 (Excel's CSV on Windows); "
@@ -260,7 +262,7 @@ def _read_csv(path: Path, encoding: str | None, notes: list[str]) -> list[list[s
     del data
     if note:
         notes.append(note)
-    sample = text[:20000]
+    sample = text[:4096]  # the sniffer is quadratic in a line's length: a short sample bounds it
     try:
         delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
     except csv.Error:
@@ -351,9 +353,10 @@ def _check_zip(path: Path) -> None:
 
 def _scan_parts(path: Path) -> None:
     """Read every XML part once with a counting parser: refuse entity declarations, bad XML,
-    too many rows, columns or elements, before openpyxl builds anything from it."""
+    too many rows, columns, cells or elements, before openpyxl builds anything from it."""
     import zipfile
 
+    budget = [MAX_XML_ELEMENTS]  # elements left for the whole workbook
     with zipfile.ZipFile(path) as archive:
         for info in archive.infolist():
             with archive.open(info) as part:
@@ -361,9 +364,10 @@ def _scan_parts(path: Path) -> None:
                 if not start.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
                     continue  # not XML (a picture ...): openpyxl's read-only mode does not open it
                 try:
-                    _scan_xml(part, start)
+                    _scan_xml(part, start, budget)
                 except _TooBig as exc:
-                    raise UsageError(f"{path.name}: {exc} (docs/import.md, Limits)") from None
+                    raise UsageError(f"{path.name}: part {info.filename!r}: {exc} "
+                                     "(docs/import.md, Limits)") from None
                 except _XMLError as exc:
                     raise _cannot_read(path, f"part {info.filename!r}: {exc}") from None
 
@@ -381,7 +385,7 @@ def _column_number(ref: str) -> int:
             number = number * 26 + ord(ch) - 96
         else:
             break
-        if number > 18_278:  # past XFD and more: stop counting, the limit is far below
+        if number > 18_278:  # past XFD already: the limit is far below
             break
     return number
 
@@ -393,78 +397,78 @@ def _row_number(ref: str, default: int) -> int:
     return int(digits) if len(digits) < 10 else MAX_ROWS + 1
 
 
-def _scan_xml(part, start: bytes) -> None:
-    """One streaming pass with constant memory (expat, fed in 64 KB pieces)."""
+def _scan_xml(part, start: bytes, budget: list[int]) -> None:
+    """One streaming pass in constant memory (expat, fed 64 KB at a time).
+
+    Counts what openpyxl would build: rows, cells per row and in all, the elements
+    inside one cell or shared string, every element of the workbook, and nesting.
+    """
     from xml.parsers import expat
 
     parser = expat.ParserCreate(namespace_separator=" ")
-    state = {"depth": 0, "root": None, "elements": 0, "rows": 0, "row": 0, "cells": 0,
-             "column": 0, "in_data": 0, "cell_depth": 0, "cell_elements": 0, "chars": 0,
-             "strings": 0}
-
-    def where() -> str:
-        return f"row {state['row']:,}"
+    s = {"depth": 0, "root": None, "rows": 0, "row": 0, "row_cells": 0, "cells": 0, "column": 0,
+         "in_data": 0, "in_cell": 0, "cell_elements": 0, "chars": 0, "strings": 0}
 
     def start_element(name, attrs):
         local = name.rpartition(" ")[2]
-        s = state
         s["depth"] += 1
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise _TooBig(f"more than {MAX_XML_ELEMENTS:,} XML elements in the workbook, the limit "
+                          "for import")
+        if s["depth"] > MAX_XML_DEPTH:
+            raise _XMLError(f"elements nested more than {MAX_XML_DEPTH} deep")
         if s["root"] is None:
             s["root"] = local
-        if s["cell_depth"]:
+        if s["in_cell"]:
             s["cell_elements"] += 1
             if s["cell_elements"] > MAX_CELL_ELEMENTS:
-                raise _TooBig(f"{where()}: more than {MAX_CELL_ELEMENTS:,} pieces of text in one cell")
-            return
-        if s["root"] == "worksheet" and local == "sheetData":
+                raise _TooBig(f"row {s['row']:,}: more than {MAX_CELL_ELEMENTS:,} pieces of text in "
+                              "one cell")
+        elif s["root"] == "worksheet" and local == "sheetData":
             s["in_data"] = s["depth"]
-            return
-        if s["in_data"] and local == "row":
+        elif s["in_data"] and local == "row":
             s["rows"] += 1
             s["row"] = _row_number(attrs.get("r", ""), s["row"] + 1)
-            s["cells"] = s["column"] = 0
+            s["row_cells"] = s["column"] = 0
             if s["row"] > MAX_ROWS or s["rows"] > MAX_ROWS:
-                raise _TooBig(f"a sheet has a row numbered {max(s['row'], s['rows']):,}, more than "
-                              f"{MAX_ROWS:,} rows, the limit of rows for import")
-            return
-        if s["in_data"] and local == "c":
+                raise _TooBig(f"a row numbered {max(s['row'], s['rows']):,}, more than {MAX_ROWS:,} "
+                              "rows, the limit of rows for import; delete the rows below the table")
+        elif s["in_data"] and local == "c":
             s["cells"] += 1
+            s["row_cells"] += 1
             ref = attrs.get("r")
             s["column"] = _column_number(ref) if ref else s["column"] + 1
-            if s["column"] > MAX_COLUMNS or s["cells"] > MAX_COLUMNS:
-                raise _TooBig(f"a sheet has a cell in column {max(s['column'], s['cells']):,} on "
-                              f"{where()}, more than {MAX_COLUMNS} columns, the limit of columns for "
-                              "import; delete the columns right of the table")
-            s["cell_depth"] = s["depth"]
+            if s["column"] > MAX_COLUMNS or s["row_cells"] > MAX_COLUMNS:
+                column = max(s["column"], s["row_cells"])
+                raise _TooBig(f"row {s['row']:,} has a cell in column {column:,}, more than "
+                              f"{MAX_COLUMNS} columns, the limit of columns for import; delete the "
+                              "columns right of the table")
+            if s["cells"] > MAX_CELLS:
+                raise _TooBig(f"more than {MAX_CELLS:,} cells (written or formatted) in a sheet, the "
+                              "limit of cells for import")
+            s["in_cell"] = s["depth"]
             s["cell_elements"] = s["chars"] = 0
-            return
-        if s["root"] == "sst" and local == "si":
+        elif s["root"] == "sst" and local == "si":
             s["strings"] += 1
-            if s["strings"] > MAX_ROWS * MAX_COLUMNS:
-                raise _TooBig(f"more than {MAX_ROWS * MAX_COLUMNS:,} shared strings, more than the "
-                              "cells a sheet may have within the limits of rows and columns")
-            s["cell_depth"] = s["depth"]
+            if s["strings"] > MAX_CELLS:
+                raise _TooBig(f"more than {MAX_CELLS:,} shared strings, more than the limit of cells "
+                              "for import")
+            s["in_cell"] = s["depth"]
             s["cell_elements"] = s["chars"] = 0
-            return
-        s["elements"] += 1  # anything else, stray elements among the rows too
-        if s["elements"] > MAX_XML_ELEMENTS:
-            raise _TooBig(f"a part has more than {MAX_XML_ELEMENTS:,} XML elements, the limit for "
-                          "import")
 
     def end_element(name):
-        s = state
-        if s["cell_depth"] == s["depth"]:
-            s["cell_depth"] = 0
+        if s["in_cell"] == s["depth"]:
+            s["in_cell"] = 0
         if s["in_data"] == s["depth"]:
             s["in_data"] = 0
         s["depth"] -= 1
 
     def characters(data):
-        s = state
-        if s["cell_depth"]:
+        if s["in_cell"]:
             s["chars"] += len(data)
             if s["chars"] > MAX_CELL_CHARS:
-                raise _TooBig(f"a cell on {where()} or a shared string is longer than "
+                raise _TooBig(f"a cell (row {s['row']:,}) or shared string longer than "
                               f"{MAX_CELL_CHARS:,} characters, the limit of one cell for import")
 
     def no_entities(*args):
