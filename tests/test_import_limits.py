@@ -17,7 +17,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from planctl.importer import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS, MAX_XLSX_BYTES
+from planctl.importer import (
+    MAX_ACTIONS,
+    MAX_CELL_CHARS,
+    MAX_COLUMNS,
+    MAX_CSV_BYTES,
+    MAX_LEADS,
+    MAX_ROWS,
+    MAX_XLSX_BYTES,
+)
 
 MEMORY_CAP = 500 * 2**20
 
@@ -95,10 +103,10 @@ def limited():
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
 
 
-def planctl(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    """planctl in its own process with at most 500 MB of address space."""
+def planctl(*args: str, cwd: Path, timeout: int = 120) -> subprocess.CompletedProcess:
+    """planctl in its own process with at most 500 MB of address space (and a hang guard)."""
     return subprocess.run([sys.executable, "-m", "planctl", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=120, preexec_fn=limited, stdin=subprocess.DEVNULL)
+                          text=True, timeout=timeout, preexec_fn=limited, stdin=subprocess.DEVNULL)
 
 
 def refused(result: subprocess.CompletedProcess, *words: str) -> str:
@@ -169,14 +177,14 @@ def test_an_enormous_cell_in_a_workbook_is_refused(tmp_path):
 
 def test_a_million_row_csv_is_refused_naming_the_row(tmp_path):
     source = tmp_path / "plan.csv"
-    source.write_bytes(b"Action,Lead\n" + b"Audit,HoS\n" * 1_000_000)
+    source.write_bytes(b"Action,Lead\n" + b"a,b\n" * 1_000_000)  # 4 MB: under the size limit
     import_refused(tmp_path, source, "rows", f"{MAX_ROWS:,}", f"plan.csv:{MAX_ROWS + 1}:")
 
 
 def test_a_csv_over_the_size_limit_is_refused_before_it_is_read(tmp_path):
     source = tmp_path / "plan.csv"
     source.write_bytes(b"Action,Lead\n" + b"Audit the case files of last year,Head of Service\n" * 300_000)
-    import_refused(tmp_path, source, "file size", "10 MB")
+    import_refused(tmp_path, source, "file size", f"{MAX_CSV_BYTES // 2**20} MB")
 
 
 def test_a_very_wide_csv_is_refused_naming_the_column(tmp_path):
@@ -245,6 +253,45 @@ def test_a_workbook_within_the_limits_still_imports(tmp_path):
     assert "398 action(s)" in result.stderr
     plan = yaml.safe_load((tmp_path / "plans" / "new.yaml").read_text(encoding="utf-8"))
     assert plan["recommendations"][0]["actions"][-1]["text"] == "Action 399"
+
+
+def write_rows(path: Path, rows) -> Path:
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    return path
+
+
+def test_a_cell_split_into_more_actions_than_the_limit_is_refused(tmp_path):
+    # Word-style cells: one action per line when the timescales line up, 16,000 per row here.
+    lines = MAX_CELL_CHARS // 2
+    rows = [["No", "Action", "Lead"]] + [
+        [str(r), "\n".join(["a"] * lines), "\n".join(["b"] * lines)] for r in (1, 2)]
+    import_refused(tmp_path, write_rows(tmp_path / "plan.csv", rows), "actions", f"{MAX_ACTIONS:,}",
+                   "row 2")
+
+
+def test_a_lead_cell_with_thousands_of_names_is_refused(tmp_path):
+    rows = [["No", "Action", "Lead"], ["1", "Audit", "; ".join(f"L{i}" for i in range(1000))]]
+    import_refused(tmp_path, write_rows(tmp_path / "plan.csv", rows), "leads", f"more than {MAX_LEADS}",
+                   "row 2")
+
+
+def test_a_shared_cell_copied_into_many_actions_is_refused_by_plan_size(tmp_path):
+    # One 30,000-character timescale cell is copied into each of the row's 400 actions.
+    rows = [["No", "Action", "Timescale", "Lead"]] + [
+        [str(r), "\n".join(f"step {i}" for i in range(400)), "By 1.1.13 " + "x" * 30000,
+         "\n".join(["HoS"] * 400)] for r in range(1, 4)]
+    import_refused(tmp_path, write_rows(tmp_path / "plan.csv", rows), "plan size", "million characters")
+
+
+def test_a_long_progress_cell_does_not_backtrack(tmp_path):
+    # The completion pattern used to backtrack for minutes over a long run of separators.
+    rows = [["No", "Action", "Lead", "Progress"], ["1", "Audit", "HoS", "done" + ":" * 32000 + "("]]
+    write_rows(tmp_path / "plan.csv", rows)
+    result = planctl("import", "plan.csv", "--today", "9.10.12", cwd=tmp_path, timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    (action,) = yaml.safe_load(result.stdout)["recommendations"][0]["actions"]
+    assert "status" not in action and action["updates"][0]["text"].startswith("done::")
 
 
 # -- item 5: encodings ------------------------------------------------------------------------

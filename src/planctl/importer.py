@@ -78,7 +78,9 @@ _SUB_NUMBER = re.compile(r"^\(?\s*(\d{1,3})\s*(?:\.\s*(\d{1,2})|\(?\s*([a-z])\s*
 _TEXT_NUMBER = re.compile(r"^(\d{1,3})[.)]\s+(?=\S)")
 _ACTION_PREFIX = re.compile(r"^\(\s*(\d{0,3}[a-z])\s*\)\s*|^(\d{0,3}[a-z])\)\s+", re.I)
 _COMPLETED_ON = re.compile(
-    r"^(?:completed?|done|closed|achieved)\b[\s:,.;\-\u2013(]*(?:on\s+)?(?P<when>[^()]+?)\)?\.?$", re.I)
+    # Possessive (*+, ++): separators are never given back, so a long cell cannot backtrack.
+    r"^(?:completed?|done|closed|achieved)\b[\s:,.;\-\u2013(]*+(?:on\s++)?(?P<when>[^()]+?)\)?\.?$",
+    re.I)
 _COLUMN_LETTERS = re.compile(r"^[A-Z]{1,2}$")
 WIDTH = 88
 
@@ -121,7 +123,10 @@ def cell_text(value) -> str:
 MAX_ROWS = 10_000
 MAX_COLUMNS = 100
 MAX_CELL_CHARS = 32_767  # the most Excel itself keeps in one cell
-MAX_CSV_BYTES = 10 * 2**20
+MAX_CSV_BYTES = 5 * 2**20
+MAX_ACTIONS = 10_000
+MAX_LEADS = 50  # in one cell (or one line of a cell split into actions)
+MAX_PLAN_CHARS = 3_000_000  # the text of all actions together, under load's 4 MB per file
 MAX_XLSX_BYTES = 20 * 2**20  # a workbook's parts together, uncompressed
 MAX_XLSX_PARTS = 10_000
 MAX_RATIO = 200  # uncompressed/compressed size of a part over 1 MB: a decompression bomb
@@ -717,6 +722,7 @@ def build_plan(
         return row[i].strip() if i is not None and i < len(row) else ""
 
     recs: list[_Rec] = []
+    total_actions = total_chars = 0
     header_keys = {header_key(c) for c in header if c.strip()}
     for offset, row in enumerate(rows[header_at + 1:], start=header_at + 2):
         if not any(c.strip() for c in row):
@@ -724,7 +730,19 @@ def build_plan(
         keys = {header_key(c) for c in row if c.strip()}
         if len(keys) >= 2 and keys <= header_keys:
             continue  # the header repeated on each printed page
-        _add_row(recs, offset, {name: cell(row, name) for name in used}, notes)
+        try:
+            added, chars = _add_row(recs, offset, {name: cell(row, name) for name in used}, notes)
+        except ImportProblem as exc:
+            raise ImportProblem(f"{source}: {exc}") from None
+        total_actions, total_chars = total_actions + added, total_chars + chars
+        if total_actions > MAX_ACTIONS:
+            raise ImportProblem(f"{source}: row {offset}: more than {MAX_ACTIONS:,} actions, the limit "
+                                "of actions for import (docs/import.md, Limits); import the table in parts")
+        if total_chars > MAX_PLAN_CHARS:
+            raise ImportProblem(
+                f"{source}: row {offset}: the plan would hold more than {MAX_PLAN_CHARS // 10**6} million "
+                "characters of text, the limit of plan size for import (a cell shared by several "
+                "actions is copied into each; docs/import.md, Limits)")
 
     actions = [a for r in recs for a in r.actions]
     if not actions:
@@ -736,7 +754,8 @@ def build_plan(
     return Imported(text, notes, len(recs), len(actions), lead_count, warnings)
 
 
-def _add_row(recs: list[_Rec], row_no: int, cells: dict[str, str], notes: list[str]) -> None:
+def _add_row(recs: list[_Rec], row_no: int, cells: dict[str, str], notes: list[str]) -> tuple[int, int]:
+    """Add the row's actions; returns (actions added, characters of text they hold)."""
     number = _one_line(cells.get("id", ""))
     rec_text = _one_line(cells.get("recommendation", ""))
     explicit = None
@@ -779,29 +798,37 @@ def _add_row(recs: list[_Rec], row_no: int, cells: dict[str, str], notes: list[s
             else:
                 notes.append(f"row {row_no}: a timescale, lead or progress with no action text; "
                              "the row was skipped")
-                return
+                return 0, 0
         else:
-            return
+            return 0, 0
     # One cell per recommendation holding several paragraphs (copied from Word): split it
     # into actions only when the timescales or leads line up one per paragraph.
     parts = len(texts)
     if parts > 1 and parts not in (len(dues), len(leads)):
         texts, parts = [" ".join(texts)], 1
+    # Cells shared by the row's actions are made once: their copies are one string each.
+    whole_due = _one_line(due_cell)
+    per_line = parts > 1 and len(leads) == parts
+    whole_leads = [] if per_line else _bounded_leads(lead_cell, row_no)
+    rag, evidence = _one_line(cells.get("rag", "")), _one_line(cells.get("evidence", ""))
+    size = 0
     for i, text in enumerate(texts):
         act = _Action(row_no, text)
         if parts > 1:
-            act.due = dues[i] if len(dues) == parts else _one_line(due_cell)
-            if len(leads) == parts:
-                act.leads = _split_leads(leads[i])
+            act.due = dues[i] if len(dues) == parts else whole_due
+            if per_line:
+                act.leads = _bounded_leads(leads[i], row_no)
             else:
-                act.leads = _split_leads(lead_cell)
+                act.leads = list(whole_leads)
             act.progress = progresses[i] if len(progresses) == parts else ""
         else:
-            act.due = _one_line(due_cell)
-            act.leads = _split_leads(lead_cell)
+            act.due = whole_due
+            act.leads = list(whole_leads)
             act.progress = _one_line(progress_cell)
-        act.rag = _one_line(cells.get("rag", ""))
-        act.evidence = _one_line(cells.get("evidence", ""))
+        act.rag = rag
+        act.evidence = evidence
+        size += (len(act.text) + len(act.due) + len(act.progress) + len(rag) + len(evidence)
+                 + sum(map(len, act.leads)))
         if parts > 1 and (act.rag or (progress_cell and len(progresses) != parts)):
             # One progress or RAG cell for several actions: it is not safe to give all of
             # them its status, so the first keeps it as an update.
@@ -825,6 +852,15 @@ def _add_row(recs: list[_Rec], row_no: int, cells: dict[str, str], notes: list[s
             act.leads = list(current.actions[-1].leads)
             act.lead_from_above = True
         current.actions.append(act)
+    return len(texts), size
+
+
+def _bounded_leads(cell: str, row_no: int) -> list[str]:
+    leads = _split_leads(cell)
+    if len(leads) > MAX_LEADS:
+        raise ImportProblem(f"row {row_no}: {len(leads):,} leads in one cell, more than {MAX_LEADS}, "
+                            "the limit of leads for one action in import (docs/import.md, Limits)")
+    return leads
 
 
 # -- leads, statuses, timescales -> data -----------------------------------------------------
@@ -1174,9 +1210,9 @@ def verify(text: str, source: str, plan_id: str | None, data: dict) -> list[str]
     name = f"{plan_id or 'imported'}.yaml"
     plan, problems, _ = load_text(text, name, plan_id)
     errors = [p for p in problems if p.severity == ERROR]
-    if errors and all(p.code == "E009" for p in errors):
-        raise PlanctlError(f"the imported plan has more problems than planctl check reads in one file "
-                           f"({errors[0].message}); import the table in parts (fewer rows per file)")
+    if errors and all(p.code in ("E006", "E009") for p in errors):  # too big or too many
+        raise ImportProblem(f"the imported plan is more than planctl check reads in one file "
+                            f"({errors[0].message}); import the table in parts (fewer rows per file)")
     if plan is None or errors:
         first = errors[0].for_check() if errors else "no plan"
         raise PlanctlError(f"internal error: the imported plan does not pass check ({first}); "
