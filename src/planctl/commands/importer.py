@@ -33,11 +33,15 @@ def write_new(target: Output, text: str, replace: bool) -> None:
 @click.option("--force", is_flag=True, help="Replace the --output file if it exists.")
 @click.option("--sheet", metavar="NAME", help="The sheet to read (default: the first that has "
               "an action column).")
+@click.option("--encoding", type=click.Choice(["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be",
+                                               "cp1252"], case_sensitive=False),
+              help="The CSV file's encoding (default: from its byte order mark, else UTF-8, else "
+                   "Windows-1252 when it has no UTF-8 character at all).")
 @click.option("--title", help="The plan's title (default: the rows above the table).")
 @click.option("--authority", help="The council, e.g. 'Thurrock Council'.")
 @click.option("--published", metavar="DATE", callback=date_option,
               help="When the inspection report was published (anchors 'Immediate').")
-def import_plan(source, mappings, output, force, sheet, title, authority, published):
+def import_plan(source, mappings, output, force, sheet, encoding, title, authority, published):
     """Start a plan from an action plan table in a CSV or Excel (.xlsx) file.
 
     Columns are found by their usual names (No, Recommendation, Action, Lead
@@ -54,6 +58,7 @@ def import_plan(source, mappings, output, force, sheet, title, authority, publis
       planctl import plan.csv --map "Officer responsible=lead" --map "Notes=ignore"
       planctl import plan.xlsx --sheet "Action plan" --published 27.7.12 --today 9.10.12
       planctl import plan.csv > plans/new.yaml && planctl check
+      planctl import "Unicode text.txt" --encoding utf-16
     """
     from ..store import importer
     from .progress import progress
@@ -62,7 +67,11 @@ def import_plan(source, mappings, output, force, sheet, title, authority, publis
     target = output_target(output) if output is not None else None
     if target is not None and target.kind == "file" and not force:
         raise UsageError(f"{output} exists; choose another name or add --force to replace it")
-    rows, where = importer.read_rows(source, sheet, progress)
+    read_notes: list[str] = []
+    rows, where = importer.read_rows(source, sheet, progress,
+                                     encoding=encoding.lower() if encoding else None, notes=read_notes)
+    for note in read_notes:
+        click.echo(f"planctl: import: note: {safe_text(note)}", err=True)
     # The file's name is the plan id; standard output, a device or a pipe has none.
     plan_id = Path(output).stem if target is not None and not target.is_stream else None
     result = importer.build_plan(rows, source=where, today=day, mappings=mappings, title=title,

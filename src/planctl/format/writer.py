@@ -19,7 +19,7 @@ from datetime import date
 
 import yaml
 
-from ..core.errors import PlanctlError, UsageError
+from ..core.errors import InternalError, PlanctlError, UsageError
 from ..core.model import Action, Milestone, Plan, Update
 from ..core.timescale import PATTERNS, TimescaleError, match_to_date, parse_timescale
 
@@ -210,7 +210,7 @@ class Doc:
         out, pos = [], 0
         for start, end, new, _ in sorted(self.splices, key=lambda s: (s[0], s[1], s[3])):
             if start < pos:
-                raise PlanctlError("internal error: overlapping edits; nothing was changed")
+                raise InternalError("internal error: overlapping edits; nothing was changed")
             out += [self.text[pos:start], new]
             pos = end
         out.append(self.text[pos:])
@@ -461,7 +461,7 @@ def update_item(update: Update) -> dict:
 
 def _appended(old: tuple, new: tuple, what: str) -> list:
     if new[:len(old)] != old:
-        raise PlanctlError(f"internal error: planctl only adds to {what}; nothing was changed")
+        raise InternalError(f"internal error: planctl only adds to {what}; nothing was changed")
     return list(new[len(old):])
 
 
@@ -469,7 +469,7 @@ def _pair_milestones(old: tuple[Milestone, ...], new: tuple[Milestone, ...]) -> 
     """(index in old, new milestone) for each milestone that changed, matched by due date,
     then text, then order: edits change milestones, never add or remove them."""
     if len(old) != len(new):
-        raise PlanctlError("internal error: planctl does not add or remove milestones; nothing was changed")
+        raise InternalError("internal error: planctl does not add or remove milestones; nothing was changed")
     gone = [i for i, ms in enumerate(old) if ms not in new or old.count(ms) > new.count(ms)]
     came = [ms for ms in new if ms not in old or new.count(ms) > old.count(ms)]
     pairs = []

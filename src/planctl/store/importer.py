@@ -33,7 +33,7 @@ from pathlib import Path
 
 import yaml
 
-from ..core.errors import ERROR, PlanctlError, UsageError
+from ..core.errors import ERROR, InternalError, PlanctlError, UsageError
 from ..core.timescale import TimescaleError, parse_date, parse_timescale
 from ..format import writer
 from ..format.reader import normalise_progress
@@ -79,7 +79,9 @@ _SUB_NUMBER = re.compile(r"^\(?\s*(\d{1,3})\s*(?:\.\s*(\d{1,2})|\(?\s*([a-z])\s*
 _TEXT_NUMBER = re.compile(r"^(\d{1,3})[.)]\s+(?=\S)")
 _ACTION_PREFIX = re.compile(r"^\(\s*(\d{0,3}[a-z])\s*\)\s*|^(\d{0,3}[a-z])\)\s+", re.I)
 _COMPLETED_ON = re.compile(
-    r"^(?:completed?|done|closed|achieved)\b[\s:,.;\-\u2013(]*(?:on\s+)?(?P<when>[^()]+?)\)?\.?$", re.I)
+    # Possessive (*+, ++): separators are never given back, so a long cell cannot backtrack.
+    r"^(?:completed?|done|closed|achieved)\b[\s:,.;\-\u2013(]*+(?:on\s++)?(?P<when>[^()]+?)\)?\.?$",
+    re.I)
 _COLUMN_LETTERS = re.compile(r"^[A-Z]{1,2}$")
 WIDTH = 88
 
@@ -116,49 +118,401 @@ def cell_text(value) -> str:
     return str(value).replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_rows(path: Path, sheet: str | None = None, progress=None) -> tuple[list[list[str]], str]:
-    """(rows of cell texts, a description of where they came from) for a .csv or .xlsx file."""
+# Limits (docs/import.md, "Limits"): many times what a council plan needs (hundreds of rows,
+# a dozen columns), low enough that a hostile file is refused in a second or two and well
+# under 200 MB, before its cells are read.
+MAX_ROWS = 10_000
+MAX_COLUMNS = 100
+MAX_CELL_CHARS = 32_767  # the most Excel itself keeps in one cell
+MAX_CSV_BYTES = 5 * 2**20
+MAX_ACTIONS = 10_000
+MAX_LEADS = 50  # in one cell (or one line of a cell split into actions)
+MAX_PLAN_CHARS = 3_000_000  # the text of all actions together, under load's 4 MB per file
+MAX_XLSX_BYTES = 20 * 2**20  # a workbook's parts together, uncompressed
+MAX_XLSX_PARTS = 10_000
+MAX_RATIO = 200  # uncompressed/compressed size of a part over 1 MB: a decompression bomb
+MAX_CELLS = 100_000  # in one sheet, written or formatted: each costs openpyxl ~10 µs
+MAX_XML_ELEMENTS = 600_000  # in all parts of a workbook together
+MAX_XML_DEPTH = 64
+MAX_CELL_ELEMENTS = 1_000  # rich-text runs and the like inside one cell or shared string
+_MB = 2**20
+
+ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "cp1252")
+_ENCODING_HINT = "say which with --encoding (" + ", ".join(ENCODINGS) + ") or save it as CSV UTF-8"
+
+
+def read_rows(path: Path, sheet: str | None = None, progress=None, *, encoding: str | None = None,
+              notes: list[str] | None = None) -> tuple[list[list[str]], str]:
+    """(rows of cell texts, a description of where they came from) for a .csv or .xlsx file.
+
+    `encoding` is the CSV file's encoding when the user states it; what the user must know
+    about the reading (the encoding chosen) is appended to `notes`.
+    """
     suffix = path.suffix.lower()
     try:
         with open(path, "rb") as f:
             head = f.read(4) if suffix not in (".csv", ".tsv", ".txt") else b""
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    is_ole = head.startswith(b"\xd0\xcf\x11\xe0")  # a compound file: .xls, or an encrypted .xlsx
+    if suffix in (".xlsx", ".xlsm") and is_ole:
+        raise UsageError(f"cannot read workbook: {path.name} is password-protected (Excel keeps an "
+                         "encrypted workbook in an old-style container) or an .xls file renamed; "
+                         "save it without a password as .xlsx or CSV")
     if suffix in (".xlsx", ".xlsm") or head.startswith(b"PK"):
+        if encoding is not None:
+            raise UsageError("--encoding is for CSV files; a workbook says its own")
         return _read_xlsx(path, sheet, progress)
-    if suffix == ".xls" or head.startswith(b"\xd0\xcf\x11\xe0"):
+    if suffix == ".xls" or is_ole:
         raise UsageError(f"{path.name} is an old Excel 97-2003 file; save it as .xlsx or CSV first")
     if sheet:
         raise UsageError("--sheet is for .xlsx files; a CSV file has one table")
-    return _read_csv(path), path.name
+    return _read_csv(path, encoding, notes if notes is not None else []), path.name
 
 
-def _read_csv(path: Path) -> list[list[str]]:
-    data = path.read_bytes()
+# -- CSV -----------------------------------------------------------------------------------
+
+
+def _read_bytes(path: Path, limit: int) -> bytes:
+    """The file's bytes, refusing more than `limit`; a device or a pipe is read up to it too."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel on Windows saves "CSV" in the Windows code page.
-        text = data.decode("cp1252", errors="replace")
-    sample = text[:20000]
+        with open(path, "rb") as f:
+            data = f.read(limit + 1)
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise UsageError(f"{path.name} is larger than {limit // _MB} MB, the limit of file size for "
+                         "import (docs/import.md, Limits); import the table in parts")
+    return data
+
+
+def _line_col(text: str) -> tuple[int, int]:
+    """(line, column) just after `text`, counting line ends as an editor does."""
+    line = text.count("\n") + text.count("\r") - text.count("\r\n") + 1
+    last = max(text.rfind("\n"), text.rfind("\r"))
+    return line, len(text) - last
+
+
+def _bad_bytes(name: str, data: bytes, codec: str, exc: UnicodeDecodeError, why: str) -> UsageError:
+    prefix = data[:exc.start].decode(codec, errors="replace")
+    line, col = _line_col(prefix)
+    shown = data[exc.start:exc.end][:4].hex(" ")
+    return UsageError(f"{name}:{line}:{col}: {why}: byte(s) {shown} at byte {exc.start + 1} cannot be "
+                      f"read as {codec}; fix that character, or {_ENCODING_HINT}")
+
+
+def decode_text(data: bytes, name: str, encoding: str | None = None) -> tuple[str, str | None]:
+    """(the file's text, a note naming the encoding when it was not UTF-8).
+
+    Decided once for the whole file, never per line: the stated --encoding; else a byte
+    order mark; else UTF-8 when the whole file is UTF-8; else Windows-1252 (Excel's
+    "CSV" on Windows) when the file has no UTF-8 character at all; a file that is UTF-8
+    with stray bytes elsewhere is refused at the first of them.
+    """
+    note = None
+    boms = [(b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+            (b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")]
+    if encoding is not None:
+        codec = "utf-8-sig" if encoding == "utf-8" else encoding  # a UTF-8 BOM is never text
+        if codec == "utf-16" and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise UsageError(f"{name} has no byte order mark to say which UTF-16 it is; "
+                             "give --encoding utf-16-le (Windows) or utf-16-be")
+        why = f"not {encoding} as --encoding says"
+    else:
+        codec = next((c for bom, c in boms if data.startswith(bom)), None)
+        why = f"not {codec} as its byte order mark says"
+        if codec is None:
+            if b"\x00" in data:
+                at = data.index(b"\x00")
+                line, col = _line_col(data[:at].decode("latin-1"))
+                raise UsageError(f"{name}:{line}:{col}: a NUL byte: the file is not text in an encoding "
+                                 f"planctl can tell (UTF-16 without a byte order mark?); {_ENCODING_HINT}")
+            try:
+                return data.decode("utf-8"), None
+            except UnicodeDecodeError as exc:
+                first_bad = exc
+            if _has_utf8_sequence(data):
+                raise _bad_bytes(name, data, "utf-8", first_bad,
+                                 "not UTF-8 here, though the file has UTF-8 characters elsewhere")
+            codec = "cp1252"
+            why = "not Windows-1252 either (nor UTF-8)"
+            note = (f"{name} is not UTF-8; read it as Windows-1252 (Excel's CSV on Windows); "
+                    "if that is wrong, give --encoding")
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise _bad_bytes(name, data, codec, exc, why) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\x00" in text:
+        line, col = _line_col(text[:text.index("\x00")])
+        raise UsageError(f"{name}:{line}:{col}: a NUL character, which is not text; "
+                         f"is the encoding right? {_ENCODING_HINT}")
+    return text, note
+
+
+# A UTF-8 multibyte character: a lead byte and its continuation bytes, shortest forms only.
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}")
+
+
+def _has_utf8_sequence(data: bytes) -> bool:
+    return _UTF8_SEQUENCE.search(data) is not None
+
+
+def _read_csv(path: Path, encoding: str | None, notes: list[str]) -> list[list[str]]:
+    data = _read_bytes(path, MAX_CSV_BYTES)
+    text, note = decode_text(data, path.name, encoding)
+    del data
+    if note:
+        notes.append(note)
+    sample = text[:4096]  # the sniffer is quadratic in a line's length: a short sample bounds it
     try:
         delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
     except csv.Error:
         delimiter = ","
     # Only the delimiter is sniffed: the sniffer misjudges doubled quotes ("" inside a cell).
-    return [[c.replace("\r\n", "\n").replace("\r", "\n") for c in row]
-            for row in csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter)]
+    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter)
+    rows: list[list[str]] = []
+    previous_limit = csv.field_size_limit(MAX_CELL_CHARS)  # process-wide: put back below
+    try:
+        while True:
+            line = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                if "field limit" in str(exc):
+                    raise UsageError(
+                        f"{path.name}:{line}: a cell longer than {MAX_CELL_CHARS:,} characters, the "
+                        "limit of one cell for import (a quote \" left open makes the rest of the "
+                        "file one cell)") from None
+                raise UsageError(f"{path.name}:{line}: cannot read the CSV: {exc}") from None
+            if len(rows) == MAX_ROWS:
+                raise UsageError(f"{path.name}:{line}: more than {MAX_ROWS:,} rows, the limit of rows "
+                                 "for import (docs/import.md, Limits); import the table in parts")
+            if len(row) > MAX_COLUMNS:
+                if row[MAX_COLUMNS:].count("") != len(row) - MAX_COLUMNS:
+                    raise UsageError(
+                        f"{path.name}:{line}: a cell in column {len(row)} ({_letter(len(row) - 1)}), "
+                        f"more than {MAX_COLUMNS} columns, the limit of columns for import "
+                        "(docs/import.md, Limits)")
+                del row[MAX_COLUMNS:]  # empty cells past the limit: a wide range saved as CSV
+            rows.append([c.replace("\r\n", "\n").replace("\r", "\n") for c in row])
+    finally:
+        csv.field_size_limit(previous_limit)
+    return rows
+
+
+# -- XLSX ----------------------------------------------------------------------------------
+
+
+class _TooBig(Exception):
+    """Raised inside the XML scan; becomes a UsageError naming the part and the limit."""
+
+
+def _cannot_read(path: Path, detail: str) -> UsageError:
+    return UsageError(f"cannot read workbook: {path.name}: {detail}")
+
+
+def _check_zip(path: Path) -> None:
+    """Refuse, from the zip's own directory, a workbook too big or too compressed to read."""
+    import zipfile
+
+    if not path.is_file():
+        raise _cannot_read(path, "not a regular file")
+    try:
+        with open(path, "rb") as f:
+            end = zipfile._EndRecData(f)  # the directory's size before zipfile lists every part
+            if end is None:
+                raise _cannot_read(path, "not a zip file (an .xlsx workbook is one)")
+            if end[zipfile._ECD_SIZE] > MAX_XLSX_PARTS * 512:
+                raise UsageError(f"{path.name}: more than {MAX_XLSX_PARTS:,} parts, the limit of parts "
+                                 "in a workbook for import (docs/import.md, Limits)")
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise _cannot_read(path, str(exc) or type(exc).__name__) from None
+    if len(infos) > MAX_XLSX_PARTS:
+        raise UsageError(f"{path.name}: {len(infos):,} parts, more than {MAX_XLSX_PARTS:,}, the limit "
+                         "of parts in a workbook for import (docs/import.md, Limits)")
+    total = 0
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise _cannot_read(path, f"part {info.filename!r} is encrypted; save the workbook without "
+                               "a password")
+        total += info.file_size
+        if total > MAX_XLSX_BYTES:
+            size = sum(i.file_size for i in infos)
+            raise UsageError(f"{path.name}: its parts unpack to {size / _MB:,.1f} MB, more than "
+                             f"{MAX_XLSX_BYTES // _MB} MB, the limit of uncompressed size for import "
+                             "(docs/import.md, Limits)")
+        if info.file_size > _MB and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            ratio = info.file_size // max(info.compress_size, 1)
+            raise UsageError(f"{path.name}: part {info.filename!r} unpacks {ratio:,} "
+                             f"times its packed size, more than {MAX_RATIO} times, the limit of "
+                             "uncompressed size for a compressed part (a decompression bomb?)")
+
+
+def _scan_parts(path: Path) -> None:
+    """Read every XML part once with a counting parser: refuse entity declarations, bad XML,
+    too many rows, columns, cells or elements, before openpyxl builds anything from it."""
+    import zipfile
+
+    budget = [MAX_XML_ELEMENTS]  # elements left for the whole workbook
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            with archive.open(info) as part:
+                start = part.read(64)
+                if not start.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+                    continue  # not XML (a picture ...): openpyxl's read-only mode does not open it
+                try:
+                    _scan_xml(part, start, budget)
+                except _TooBig as exc:
+                    raise UsageError(f"{path.name}: part {info.filename!r}: {exc} "
+                                     "(docs/import.md, Limits)") from None
+                except _XMLError as exc:
+                    raise _cannot_read(path, f"part {info.filename!r}: {exc}") from None
+
+
+class _XMLError(Exception):
+    pass
+
+
+def _column_number(ref: str) -> int:
+    number = 0
+    for ch in ref:
+        if "A" <= ch <= "Z":
+            number = number * 26 + ord(ch) - 64
+        elif "a" <= ch <= "z":
+            number = number * 26 + ord(ch) - 96
+        else:
+            break
+        if number > 18_278:  # past XFD already: the limit is far below
+            break
+    return number
+
+
+def _row_number(ref: str, default: int) -> int:
+    digits = ref.strip()
+    if not (digits.isascii() and digits.isdigit()):
+        return default  # not a row number: openpyxl refuses it, or counts as planctl does
+    return int(digits) if len(digits) < 10 else MAX_ROWS + 1
+
+
+def _scan_xml(part, start: bytes, budget: list[int]) -> None:
+    """One streaming pass in constant memory (expat, fed 64 KB at a time).
+
+    Counts what openpyxl would build: rows, cells per row and in all, the elements
+    inside one cell or shared string, every element of the workbook, and nesting.
+    """
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    s = {"depth": 0, "root": None, "rows": 0, "row": 0, "row_cells": 0, "cells": 0, "column": 0,
+         "in_data": 0, "in_cell": 0, "cell_elements": 0, "chars": 0, "strings": 0}
+
+    def start_element(name, attrs):
+        local = name.rpartition(" ")[2]
+        s["depth"] += 1
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise _TooBig(f"more than {MAX_XML_ELEMENTS:,} XML elements in the workbook, the limit "
+                          "for import")
+        if s["depth"] > MAX_XML_DEPTH:
+            raise _XMLError(f"elements nested more than {MAX_XML_DEPTH} deep")
+        if s["root"] is None:
+            s["root"] = local
+        if s["in_cell"]:
+            s["cell_elements"] += 1
+            if s["cell_elements"] > MAX_CELL_ELEMENTS:
+                raise _TooBig(f"row {s['row']:,}: more than {MAX_CELL_ELEMENTS:,} pieces of text in "
+                              "one cell")
+        elif s["root"] == "worksheet" and local == "sheetData":
+            s["in_data"] = s["depth"]
+        elif s["in_data"] and local == "row":
+            s["rows"] += 1
+            s["row"] = _row_number(attrs.get("r", ""), s["row"] + 1)
+            s["row_cells"] = s["column"] = 0
+            if s["row"] > MAX_ROWS or s["rows"] > MAX_ROWS:
+                raise _TooBig(f"a row numbered {max(s['row'], s['rows']):,}, more than {MAX_ROWS:,} "
+                              "rows, the limit of rows for import; delete the rows below the table")
+        elif s["in_data"] and local == "c":
+            s["cells"] += 1
+            s["row_cells"] += 1
+            ref = attrs.get("r")
+            s["column"] = _column_number(ref) if ref else s["column"] + 1
+            if s["column"] > MAX_COLUMNS or s["row_cells"] > MAX_COLUMNS:
+                column = max(s["column"], s["row_cells"])
+                raise _TooBig(f"row {s['row']:,} has a cell in column {column:,}, more than "
+                              f"{MAX_COLUMNS} columns, the limit of columns for import; delete the "
+                              "columns right of the table")
+            if s["cells"] > MAX_CELLS:
+                raise _TooBig(f"more than {MAX_CELLS:,} cells (written or formatted) in a sheet, the "
+                              "limit of cells for import")
+            s["in_cell"] = s["depth"]
+            s["cell_elements"] = s["chars"] = 0
+        elif s["root"] == "sst" and local == "si":
+            s["strings"] += 1
+            if s["strings"] > MAX_CELLS:
+                raise _TooBig(f"more than {MAX_CELLS:,} shared strings, more than the limit of cells "
+                              "for import")
+            s["in_cell"] = s["depth"]
+            s["cell_elements"] = s["chars"] = 0
+
+    def end_element(name):
+        if s["in_cell"] == s["depth"]:
+            s["in_cell"] = 0
+        if s["in_data"] == s["depth"]:
+            s["in_data"] = 0
+        s["depth"] -= 1
+
+    def characters(data):
+        if s["in_cell"]:
+            s["chars"] += len(data)
+            if s["chars"] > MAX_CELL_CHARS:
+                raise _TooBig(f"a cell (row {s['row']:,}) or shared string longer than "
+                              f"{MAX_CELL_CHARS:,} characters, the limit of one cell for import")
+
+    def no_entities(*args):
+        raise _XMLError("it declares XML entities, which a workbook never needs")
+
+    parser.StartElementHandler = start_element
+    parser.EndElementHandler = end_element
+    parser.CharacterDataHandler = characters
+    parser.EntityDeclHandler = no_entities
+    parser.ExternalEntityRefHandler = no_entities
+    try:
+        chunk = start
+        while chunk:
+            parser.Parse(chunk, False)
+            chunk = part.read(65536)
+        parser.Parse(b"", True)
+    except expat.ExpatError as exc:
+        raise _XMLError(f"bad XML: {exc}") from None
 
 
 def _read_xlsx(path: Path, sheet: str | None, progress) -> tuple[list[list[str]], str]:
     import zipfile
 
+    _check_zip(path)
+    try:
+        _scan_parts(path)
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+        # zipfile's own refusals: a bad CRC, a part shorter than its directory says ...
+        raise _cannot_read(path, str(exc) or type(exc).__name__) from None
+
     import openpyxl  # lazily: only imports of spreadsheets pay for it
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise UsageError(f"cannot read {path.name} as an Excel workbook: {exc}") from None
+    except PlanctlError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any failure to parse a hostile file is "cannot read"
+        raise _cannot_read(path, _exception_text(exc)) from None
     try:
         if sheet is not None:
             if sheet not in book.sheetnames:
@@ -168,12 +522,13 @@ def _read_xlsx(path: Path, sheet: str | None, progress) -> tuple[list[list[str]]
             names = book.sheetnames
         first: tuple[list[list[str]], str] | None = None
         for name in names:
-            ws = book[name]
-            cells = ws.iter_rows(values_only=True)
-            if progress is not None:
-                cells = progress(cells, ws.max_row, f"Reading {name}")
-            rows = [[cell_text(v) for v in row] for row in cells]
             where = f"{path.name}, sheet {name!r}"
+            try:
+                rows = _sheet_rows(book[name], where, progress)
+            except PlanctlError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - as above
+                raise _cannot_read(path, f"sheet {name!r}: {_exception_text(exc)}") from None
             if first is None:
                 first = (rows, where)
             if sheet is not None or _find_header(rows, {}) is not None:
@@ -181,6 +536,48 @@ def _read_xlsx(path: Path, sheet: str | None, progress) -> tuple[list[list[str]]
         return first or ([], path.name)
     finally:
         book.close()
+
+
+def _exception_text(exc: Exception) -> str:
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _sheet_rows(ws, where: str, progress) -> list[list[str]]:
+    """The sheet's cells as text, counting rows and columns as they come."""
+    from openpyxl.utils import get_column_letter
+
+    declared_rows, declared_columns = ws.max_row, ws.max_column
+    if (declared_rows or 0) > MAX_ROWS or (declared_columns or 0) > MAX_COLUMNS:
+        raise UsageError(
+            f"{where} says it spans {declared_rows or 0:,} rows and {declared_columns or 0:,} columns "
+            f"({ws.calculate_dimension()}), more than {MAX_ROWS:,} rows or {MAX_COLUMNS} columns, the "
+            "limit for import (docs/import.md, Limits); delete the empty rows and columns around "
+            "the table in Excel and save it, or save the table as CSV")
+    # Read the cells as written, not padded or cut to the size the sheet declares.
+    ws.reset_dimensions()
+    cells = ws.iter_rows(values_only=True)
+    if progress is not None:
+        cells = progress(cells, declared_rows, f"Reading {ws.title}")
+    rows: list[list[str]] = []
+    width = 0
+    for number, values in enumerate(cells, start=1):
+        if number > MAX_ROWS:
+            raise UsageError(f"{where}: more than {MAX_ROWS:,} rows, the limit of rows for import "
+                             "(docs/import.md, Limits)")
+        if len(values) > MAX_COLUMNS:
+            raise UsageError(f"{where}: row {number} has a cell in column {len(values)}, more than "
+                             f"{MAX_COLUMNS} columns, the limit of columns for import")
+        row = [cell_text(v) for v in values]
+        for column, text in enumerate(row):
+            if len(text) > MAX_CELL_CHARS:
+                raise UsageError(f"{where}: cell {get_column_letter(column + 1)}{number} is longer than "
+                                 f"{MAX_CELL_CHARS:,} characters, the limit of one cell for import")
+        width = max(width, len(row))
+        rows.append(row)
+    for row in rows:  # every row as wide as the widest, as the sheet shows them
+        row.extend([""] * (width - len(row)))
+    return rows
 
 
 # -- columns -------------------------------------------------------------------------------
@@ -326,6 +723,7 @@ def build_plan(
         return row[i].strip() if i is not None and i < len(row) else ""
 
     recs: list[_Rec] = []
+    total_actions = total_chars = 0
     header_keys = {header_key(c) for c in header if c.strip()}
     for offset, row in enumerate(rows[header_at + 1:], start=header_at + 2):
         if not any(c.strip() for c in row):
@@ -333,7 +731,19 @@ def build_plan(
         keys = {header_key(c) for c in row if c.strip()}
         if len(keys) >= 2 and keys <= header_keys:
             continue  # the header repeated on each printed page
-        _add_row(recs, offset, {name: cell(row, name) for name in used}, notes)
+        try:
+            added, chars = _add_row(recs, offset, {name: cell(row, name) for name in used}, notes)
+        except ImportProblem as exc:
+            raise ImportProblem(f"{source}: {exc}") from None
+        total_actions, total_chars = total_actions + added, total_chars + chars
+        if total_actions > MAX_ACTIONS:
+            raise ImportProblem(f"{source}: row {offset}: more than {MAX_ACTIONS:,} actions, the limit "
+                                "of actions for import (docs/import.md, Limits); import the table in parts")
+        if total_chars > MAX_PLAN_CHARS:
+            raise ImportProblem(
+                f"{source}: row {offset}: the plan would hold more than {MAX_PLAN_CHARS // 10**6} million "
+                "characters of text, the limit of plan size for import (a cell shared by several "
+                "actions is copied into each; docs/import.md, Limits)")
 
     actions = [a for r in recs for a in r.actions]
     if not actions:
@@ -345,7 +755,8 @@ def build_plan(
     return Imported(text, notes, len(recs), len(actions), lead_count, warnings)
 
 
-def _add_row(recs: list[_Rec], row_no: int, cells: dict[str, str], notes: list[str]) -> None:
+def _add_row(recs: list[_Rec], row_no: int, cells: dict[str, str], notes: list[str]) -> tuple[int, int]:
+    """Add the row's actions; returns (actions added, characters of text they hold)."""
     number = _one_line(cells.get("id", ""))
     rec_text = _one_line(cells.get("recommendation", ""))
     explicit = None
@@ -388,29 +799,37 @@ def _add_row(recs: list[_Rec], row_no: int, cells: dict[str, str], notes: list[s
             else:
                 notes.append(f"row {row_no}: a timescale, lead or progress with no action text; "
                              "the row was skipped")
-                return
+                return 0, 0
         else:
-            return
+            return 0, 0
     # One cell per recommendation holding several paragraphs (copied from Word): split it
     # into actions only when the timescales or leads line up one per paragraph.
     parts = len(texts)
     if parts > 1 and parts not in (len(dues), len(leads)):
         texts, parts = [" ".join(texts)], 1
+    # Cells shared by the row's actions are made once: their copies are one string each.
+    whole_due = _one_line(due_cell)
+    per_line = parts > 1 and len(leads) == parts
+    whole_leads = [] if per_line else _bounded_leads(lead_cell, row_no)
+    rag, evidence = _one_line(cells.get("rag", "")), _one_line(cells.get("evidence", ""))
+    size = 0
     for i, text in enumerate(texts):
         act = _Action(row_no, text)
         if parts > 1:
-            act.due = dues[i] if len(dues) == parts else _one_line(due_cell)
-            if len(leads) == parts:
-                act.leads = _split_leads(leads[i])
+            act.due = dues[i] if len(dues) == parts else whole_due
+            if per_line:
+                act.leads = _bounded_leads(leads[i], row_no)
             else:
-                act.leads = _split_leads(lead_cell)
+                act.leads = list(whole_leads)
             act.progress = progresses[i] if len(progresses) == parts else ""
         else:
-            act.due = _one_line(due_cell)
-            act.leads = _split_leads(lead_cell)
+            act.due = whole_due
+            act.leads = list(whole_leads)
             act.progress = _one_line(progress_cell)
-        act.rag = _one_line(cells.get("rag", ""))
-        act.evidence = _one_line(cells.get("evidence", ""))
+        act.rag = rag
+        act.evidence = evidence
+        size += (len(act.text) + len(act.due) + len(act.progress) + len(rag) + len(evidence)
+                 + sum(map(len, act.leads)))
         if parts > 1 and (act.rag or (progress_cell and len(progresses) != parts)):
             # One progress or RAG cell for several actions: it is not safe to give all of
             # them its status, so the first keeps it as an update.
@@ -434,6 +853,15 @@ def _add_row(recs: list[_Rec], row_no: int, cells: dict[str, str], notes: list[s
             act.leads = list(current.actions[-1].leads)
             act.lead_from_above = True
         current.actions.append(act)
+    return len(texts), size
+
+
+def _bounded_leads(cell: str, row_no: int) -> list[str]:
+    leads = _split_leads(cell)
+    if len(leads) > MAX_LEADS:
+        raise ImportProblem(f"row {row_no}: {len(leads):,} leads in one cell, more than {MAX_LEADS}, "
+                            "the limit of leads for one action in import (docs/import.md, Limits)")
+    return leads
 
 
 # -- leads, statuses, timescales -> data -----------------------------------------------------
@@ -442,6 +870,9 @@ def _add_row(recs: list[_Rec], row_no: int, cells: dict[str, str], notes: list[s
 def lead_group(name: str) -> str:
     """Names that differ only in case, punctuation or spacing are one lead."""
     return " ".join(re.sub(r"[^\w]+", " ", name.casefold().replace("'s ", "s ")).split())
+
+
+_YAML_RESOLVER = yaml.resolver.Resolver()
 
 
 def slug(name: str) -> str:
@@ -465,6 +896,8 @@ def _canonical_leads(recs: list[_Rec], notes: list[str]) -> tuple[dict[str, str]
     for variants in groups.values():
         best = max(variants, key=lambda v: (counts[v], -variants.index(v)))
         key = slug(best) or "lead"
+        if _YAML_RESOLVER.resolve(yaml.ScalarNode, key, (True, False)) != "tag:yaml.org,2002:str":
+            key = f"lead-{key}"  # a bare 2024, no or 2012-10-27 would read back as no string
         base, n = key, 2
         while key in keys:
             key, n = f"{base}-{n}", n + 1
@@ -733,17 +1166,17 @@ def verify(text: str, source: str, plan_id: str | None, data: dict) -> list[str]
 
     reread = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     if reread != _without_comments(data):
-        raise PlanctlError("internal error: the imported YAML does not read back as written; "
+        raise InternalError("internal error: the imported YAML does not read back as written; "
                            "please report it with the source file")
     name = f"{plan_id or 'imported'}.yaml"
     plan, problems, _ = load_text(text, name, plan_id)
     errors = [p for p in problems if p.severity == ERROR]
-    if errors and all(p.code == "E009" for p in errors):
-        raise PlanctlError(f"the imported plan has more problems than planctl check reads in one file "
-                           f"({errors[0].message}); import the table in parts (fewer rows per file)")
+    if errors and all(p.code in ("E006", "E009") for p in errors):  # too big or too many
+        raise ImportProblem(f"the imported plan is more than planctl check reads in one file "
+                            f"({errors[0].message}); import the table in parts (fewer rows per file)")
     if plan is None or errors:
         first = errors[0].for_check() if errors else "no plan"
-        raise PlanctlError(f"internal error: the imported plan does not pass check ({first}); "
+        raise InternalError(f"internal error: the imported plan does not pass check ({first}); "
                            "please report it with the source file")
     return [p.for_check().split(": ", 1)[1] for p in problems if p.severity != ERROR
             and p.severity != "strict"]
