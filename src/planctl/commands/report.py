@@ -1,4 +1,4 @@
-"""report: the committee progress report in Markdown, HTML, CSV, JSON or iCalendar."""
+"""report: the committee progress report in Markdown, HTML, CSV, JSON, iCalendar, Excel or Word."""
 
 from __future__ import annotations
 
@@ -13,10 +13,12 @@ from ..errors import UsageError, safe_text
 from ..load import load_text
 from ..options import load, plan_paths, settings, shared_options, today
 
-FORMATS = ("markdown", "html", "csv", "json", "ics")
-ALIASES = {"md": "markdown", "htm": "html", "ical": "ics", "icalendar": "ics"}
+FORMATS = ("markdown", "html", "csv", "json", "ics", "xlsx", "docx")
+ALIASES = {"md": "markdown", "htm": "html", "ical": "ics", "icalendar": "ics", "excel": "xlsx",
+           "word": "docx"}
 EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html",
-              ".csv": "csv", ".json": "json", ".ics": "ics"}
+              ".csv": "csv", ".json": "json", ".ics": "ics", ".xlsx": "xlsx", ".docx": "docx"}
+BINARY = ("xlsx", "docx")  # never written to a terminal
 
 
 def choose_format(written: str | None, output: Path | None) -> str:
@@ -55,7 +57,7 @@ def refuse_plan_target(target: Path, plans_paths: list[Path], plan_files: list[s
             raise UsageError(f"refusing to overwrite {str(target)!r}: it is a plan file")
 
 
-def render(fmt: str, report: dict) -> bytes:
+def render(fmt: str, report: dict, ics_tasks: bool = False) -> bytes:
     if fmt == "markdown":
         from ..render.report_md import render as md
 
@@ -71,7 +73,15 @@ def render(fmt: str, report: dict) -> bytes:
     if fmt == "ics":
         from ..render.report_ics import render as ics
 
-        return ics(report, datetime.now(UTC))
+        return ics(report, datetime.now(UTC), as_tasks=ics_tasks)
+    if fmt == "xlsx":
+        from ..render.report_xlsx import render as xlsx
+
+        return xlsx(report)
+    if fmt == "docx":
+        from ..render.report_docx import render as docx
+
+        return docx(report)
     return core.render_json(report).encode("utf-8")
 
 
@@ -79,17 +89,21 @@ def render(fmt: str, report: dict) -> bytes:
 @shared_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Write to FILE (atomically) instead of stdout; the extension chooses the "
-                   "format: .md .html .csv .json .ics.")
+                   "format: .md .html .csv .json .ics .xlsx .docx.")
 @click.option("--since", metavar="REV", help="Add what changed since this git revision or date "
                                             "(completed, slipped, added, dropped).")
 @click.option("--plan", "plan_ids", multiple=True, metavar="PLAN",
               help="Only this plan id (repeatable).")
-def report(output, since, plan_ids):
-    """The committee progress report: Markdown (default), HTML, CSV, JSON or iCalendar.
+@click.option("--ics-tasks", is_flag=True,
+              help="iCalendar as tasks (VTODO) for task apps, instead of calendar events.")
+def report(output, since, plan_ids, ics_tasks):
+    """The committee progress report: Markdown (default), HTML, CSV, JSON, iCalendar, Excel, Word.
 
-    HTML is one self-contained page with charts, ready to print to PDF; the
-    Markdown converts to Word with pandoc; the iCalendar file puts each open
-    deadline into Outlook. See docs/report.md.
+    HTML is one self-contained page with charts, ready to print to PDF; xlsx is
+    a workbook (actions, summary, changes) with ids kept as text; docx is the
+    committee paper for Word; the iCalendar file puts each deadline into
+    Outlook or Google Calendar as an all-day event (--ics-tasks: tasks). See
+    docs/report.md.
 
     \b
     Examples:
@@ -97,10 +111,18 @@ def report(output, since, plan_ids):
       planctl report -o committee.html              # open in a browser, print to PDF
       planctl report --format csv > actions.csv
       planctl report -o deadlines.ics
+      planctl report -o actions.xlsx
+      planctl report --since committee-2012-07 -o paper.docx
       planctl report --since committee-2012-07 -o progress.md
       pandoc progress.md -o progress.docx
     """
     fmt = choose_format(settings().format, output)
+    if ics_tasks and fmt != "ics":
+        raise UsageError("--ics-tasks goes with --format ics")
+    if fmt in BINARY and output is None:
+        from .output import refuse_binary_on_terminal
+
+        refuse_binary_on_terminal(fmt)
     result = load()
     day = today()
     plans = list(result.plans)
@@ -117,7 +139,7 @@ def report(output, since, plan_ids):
         refuse_plan_target(output, paths, [p.path for p in result.plans])
     changes = core.changes_since(paths, since, plans, day) if since else None
     timeline = core.timeline(paths, plans, day) if fmt in ("html", "json") else None
-    data = render(fmt, core.build_report(plans, day, changes=changes, timeline=timeline))
+    data = render(fmt, core.build_report(plans, day, changes=changes, timeline=timeline), ics_tasks)
     if output is None:
         stream = getattr(sys.stdout, "buffer", None)
         if stream is None:  # a text-only stdout (some embedding); the data is UTF-8
