@@ -75,12 +75,12 @@ def _ref(row: Row, many: bool) -> str:
 
 
 def _title(plans: Sequence[Plan]) -> str:
-    return plans[0].title if len(plans) == 1 else "Action plans"
+    return one_line(plans[0].title, 300) if len(plans) == 1 else "Action plans"
 
 
 def text_body(rem: Reminder, plans: Sequence[Plan], today: date, days: int) -> str:
     many = len(plans) > 1
-    lines = [f"Dear {rem.lead},", "",
+    lines = [f"Dear {one_line(rem.lead)},", "",
              f"This is a reminder from the action plan \"{_title(plans)}\", as at "
              f"{show_date(today)}.", ""]
     for title, rows in ((f"OVERDUE ({len(rem.overdue)})", rem.overdue),
@@ -114,7 +114,7 @@ def html_body(rem: Reminder, plans: Sequence[Plan], today: date, days: int) -> s
     parts = ["<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\">",
              f"<title>{e(_title(plans))}</title></head>",
              "<body style=\"font-family:Arial,sans-serif;font-size:14px;color:#1b1f24\">",
-             f"<p>Dear {e(rem.lead)},</p>",
+             f"<p>Dear {e(one_line(rem.lead))},</p>",
              f"<p>This is a reminder from the action plan <strong>{e(_title(plans))}</strong>, "
              f"as at {e(show_date(today))}.</p>"]
     for title, rows, colour in ((f"Overdue ({len(rem.overdue)})", rem.overdue, "#8c0f1d"),
