@@ -31,6 +31,7 @@ FILLS = {"completed": ("DCE9F7", "0E3F75"), "overdue": ("F8D7DB", "8C0F1D"),
          "due-soon": ("FFEDB8", "6B4500"), "on-track": ("DCF0E0", "1C5A2A"),
          "no-date": ("ECEEF1", "3D4450"), "dropped": ("ECEEF1", "3D4450")}
 HEADER_FILL = "1F3B57"
+FONT = "Calibri"  # the workbook's default: a Font without a name falls back to a serif
 
 
 def text(value) -> str:
@@ -75,7 +76,7 @@ class Sheet:
             fill, colour = FILLS[status]
             cell.fill = PatternFill("solid", start_color=fill, end_color=fill)
         if bold or colour:
-            cell.font = Font(bold=bold or status == "overdue", color=colour)
+            cell.font = Font(name=FONT, size=11, bold=bold or status == "overdue", color=colour)
         cell.alignment = Alignment(wrap_text=wrap, vertical="top")
         if wrap and isinstance(cell.value, str):
             self._fit_height(col, cell.value)
@@ -84,7 +85,7 @@ class Sheet:
     def _fit_height(self, col: int, value: str) -> None:
         """Row height for wrapped text: neither LibreOffice nor every Excel sizes rows
         of a generated file on opening, so long text would be cut off or overlap."""
-        per_line = max(1.0, self.chars.get(col, 10) * 1.1 - 1)
+        per_line = max(1.0, self.chars.get(col, 10) * 1.2 - 1)
         lines = sum(max(1, -(-len(part) // int(per_line))) for part in value.split("\n"))
         if lines > 1:
             dims = self.ws.row_dimensions[self.row]
@@ -100,7 +101,7 @@ class Sheet:
 
         self.row += 1
         cell = self.put(1, words, wrap=False)
-        cell.font = Font(bold=True, size=size)
+        cell.font = Font(name=FONT, bold=True, size=size)
 
     def table_header(self, headers: list[str]) -> int:
         from openpyxl.styles import Font, PatternFill
@@ -108,7 +109,7 @@ class Sheet:
         self.row += 1
         for i, h in enumerate(headers, 1):
             cell = self.put(i, h)
-            cell.font = Font(bold=True, color="FFFFFF")
+            cell.font = Font(name=FONT, size=11, bold=True, color="FFFFFF")
             cell.fill = PatternFill("solid", start_color=HEADER_FILL, end_color=HEADER_FILL)
         return self.row
 
