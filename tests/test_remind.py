@@ -184,3 +184,34 @@ def test_an_unusable_email_in_the_plan_is_listed(run, write_plan, tmp_path):
     assert result.exit_code == 1
     assert "NOT reminded: Service Manager FST" in result.stdout
     assert "'fst at example' is not an email address" in result.stdout
+
+
+def test_starttls_checks_the_certificate_and_then_sends(run, write_plan, smtp_server, tmp_path):
+    import shutil
+    import ssl
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a certificate for the test server")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                    str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    write(write_plan, plan())
+    inbox, server = smtp_server(tls_context=context, require_starttls=True)
+    args = ["remind", "--today", AS_AT, "--smtp", server, "--from", "p@example.org", "--lead", "qa"]
+    # The server insists on TLS: without --starttls the message is refused, and said so.
+    plain = run(*args)
+    assert plain.exit_code == 1 and "NOT sent: Service Manager QA" in plain.stdout
+    # With --starttls, a certificate the client does not trust is refused ...
+    untrusted = run(*args, "--starttls", env={"SSL_CERT_FILE": str(tmp_path / "none.pem"),
+                                              "SSL_CERT_DIR": str(tmp_path)})
+    assert untrusted.exit_code == 2 and "CERTIFICATE_VERIFY_FAILED" in untrusted.stderr
+    assert len(untrusted.stderr.strip().splitlines()) == 1
+    assert inbox.received == []
+    # ... and a trusted one carries the reminder.
+    ok = run(*args, "--starttls", env={"SSL_CERT_FILE": str(cert), "SSL_CERT_DIR": str(tmp_path)})
+    assert ok.exit_code == 0, ok.stdout + ok.stderr
+    assert len(inbox.received) == 1

@@ -187,6 +187,9 @@ def _send_all(server, starttls: bool, user, password, ready) -> list:
                 raise
             except smtplib.SMTPException as exc:
                 failed.append((rem, f"the server refused it: {exc}"))
+    except ssl.SSLError as exc:  # before OSError, which it is
+        raise UsageError(f"TLS with the SMTP server {host}:{port} failed ({exc.reason or exc}): "
+                         "is its certificate trusted? Nothing more was sent") from None
     except smtplib.SMTPAuthenticationError:
         raise UsageError(f"the SMTP server {host}:{port} refused the login for {user!r}") from None
     except smtplib.SMTPNotSupportedError as exc:
