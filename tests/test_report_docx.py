@@ -113,3 +113,19 @@ def test_changes_since_appear_in_the_paper(run, bundled, git_repo):
     doc = docx.Document(io.BytesIO(paper(run, "--since", "HEAD~1")))
     names = [p.text for p in doc.paragraphs]
     assert "Changes since HEAD~1" in names and "Completed (1)" in names
+
+
+def test_ids_of_several_plans_get_a_column_wide_enough(run, bundled, write_plan):
+    write_plan(yaml.safe_dump({"plan": {"title": "Second", "id": "second-plan-2013"},
+                               "recommendations": [{"text": "R", "actions": [
+                                   {"id": "10.12", "text": "Audit", "due": "1.9.12"}]}]}),
+               name="second.yaml")
+    doc = docx.Document(io.BytesIO(paper(run)))
+    table = next(t for t in doc.tables if len(t.columns) == 7
+                 and t.rows[0].cells[0].text == "ID")
+    refs = [r.cells[0].text for r in table.rows[1:]]
+    assert "second-plan-2013:10.12" in refs
+    # Word may break after the hyphens, so the widest piece is "2013:10.12" (or
+    # "slac:13.2"): about 2.5 cm of 9 pt text with the padding; the action text keeps the rest.
+    first, second = table.rows[1].cells[0].width, table.rows[1].cells[1].width
+    assert first >= docx.shared.Cm(2.4) and second >= docx.shared.Cm(7.0)

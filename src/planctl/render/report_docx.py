@@ -13,6 +13,7 @@ the rest. python-docx is imported inside `render`: only this output loads it.
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 
 from ..errors import safe_text
@@ -133,6 +134,7 @@ class Paper:
         from docx.oxml import OxmlElement
         from docx.oxml.ns import qn
 
+        widths_cm = fit_first_column(headers, rows, widths_cm)
         table = self.doc.add_table(rows=1, cols=len(headers))
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
@@ -179,6 +181,25 @@ class Paper:
         out = io.BytesIO()
         self.doc.save(out)
         return out.getvalue()
+
+
+CM_PER_CHAR = 0.2  # 9 pt Arial, a little over the average character
+CELL_PADDING_CM = 0.45
+
+
+def fit_first_column(headers: list[str], rows: list[list], widths: list[float]) -> list[float]:
+    """Widen the first (id) column to its longest unbreakable piece, taking the room from
+    the wide second column (which keeps at least half its width), so that no id is split
+    inside a word. Word may break a line after a hyphen or a space, so "thurrock-2012-slac:3.10"
+    (several plans reported) needs room for "slac:3.10", not for all of it."""
+    pieces = (p for v in [headers[0], *(r[0] for r in rows)]
+              for p in re.split(r"(?<=[-\s])", t(v)))
+    longest = max((len(p.strip()) for p in pieces), default=0)
+    need = longest * CM_PER_CHAR + CELL_PADDING_CM
+    if len(widths) < 2 or need <= widths[0]:
+        return widths
+    extra = min(need - widths[0], widths[1] / 2)
+    return [widths[0] + extra, widths[1] - extra, *widths[2:]]
 
 
 def _ref(a: dict, many: bool) -> str:
