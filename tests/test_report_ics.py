@@ -124,3 +124,23 @@ def test_sequence_grows_so_a_newer_file_wins(run, bundled):
 def test_ics_tasks_goes_only_with_ics(run, bundled):
     result = run("report", "--today", AS_AT, "--format", "csv", "--ics-tasks")
     assert result.exit_code == 2 and "--ics-tasks goes with --format ics" in result.stderr
+
+
+def test_ics_tasks_mark_completed_and_dropped_under_the_same_uid(run, bundled):
+    def tasks():
+        result = run("report", "--today", AS_AT, "--format", "ics", "--ics-tasks")
+        assert result.exit_code == 0, result.stderr
+        cal = vobject.readOne(result.stdout_bytes.decode("utf-8"))
+        assert not hasattr(cal, "vevent_list")
+        return {prop(t, "uid"): t for t in cal.vtodo_list}
+
+    before = tasks()
+    uid = "thurrock-2012-slac/3.1@planctl"
+    assert prop(before[uid], "status") == "NEEDS-ACTION"
+    text = bundled.read_text(encoding="utf-8")
+    old = "        due: By 14.9.12\n        lead: Service Manager FST\n"
+    bundled.write_text(text.replace(old, old + "        status: completed\n", 1), encoding="utf-8")
+    after = tasks()
+    assert prop(after[uid], "status") == "COMPLETED"
+    assert prop(after[uid], "percent_complete") == "100"
+    assert set(before) <= set(after)

@@ -187,3 +187,22 @@ def test_binary_formats_are_refused_on_a_terminal(bundled, tmp_path, args):
         os.close(leader)
     assert proc.returncode == 2
     assert b"writes a binary file; give -o FILE" in proc.stderr
+
+
+def test_page_header_and_footer_stay_within_excels_limit(run, write_plan):
+    import re
+
+    title = "Plan & " * 80
+    write_plan(yaml.safe_dump({"plan": {"title": title, "classification": "Official & sensitive"},
+                               "recommendations": [{"text": "R", "actions": [
+                                   {"text": "A", "due": "1.9.12"}]}]}))
+    data = xlsx(run)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        sheets = [z.read(n).decode("utf-8") for n in z.namelist()
+                  if n.startswith("xl/worksheets/sheet")]
+    parts = [re.sub(r"&amp;", "&", m) for x in sheets
+             for m in re.findall(r"<(?:odd|even|first)(?:Header|Footer)>(.*?)</", x)]
+    assert parts and all(len(p) <= 255 for p in parts)  # Excel refuses longer ones
+    assert all("OFFICIAL && SENSITIVE" in p for p in parts)  # '&' doubled: text, not a code
+    ws = workbook(data)["Actions"]
+    assert ws.oddHeader.center.text.replace("&&", "&") == "OFFICIAL & SENSITIVE"

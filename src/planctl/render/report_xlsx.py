@@ -40,9 +40,20 @@ def text(value) -> str:
     return out if len(out) <= MAX_CELL else out[: MAX_CELL - 1] + "\u2026"
 
 
-def header_footer_text(value: str) -> str:
-    """Text for a page header or footer, where '&' starts a code (&P, &D ...)."""
-    return safe_text(value, one_line=True).replace("&", "&&")[:200]
+def header_footer_text(value: str, limit: int) -> str:
+    """Text for a page header or footer, where '&' starts a code (&P, &D ...). Excel refuses
+    a file whose header or footer is over 255 characters, so each part is kept short (cut
+    before '&' is doubled, so that no lone '&' is left to start a code)."""
+    out, used = [], 0
+    words = " ".join(safe_text(value, one_line=True).split())
+    for i, ch in enumerate(words):
+        piece = "&&" if ch == "&" else ch
+        if used + len(piece) > limit - (1 if i < len(words) - 1 else 0):
+            out.append("\u2026")
+            break
+        out.append(piece)
+        used += len(piece)
+    return "".join(out)
 
 
 class Sheet:
@@ -130,13 +141,13 @@ class Sheet:
         ws.print_options.gridLines = False
         for hf in (ws.oddHeader, ws.evenHeader, ws.firstHeader):
             if marking:
-                hf.center.text = header_footer_text(marking)
+                hf.center.text = header_footer_text(marking, 60)
                 hf.center.font = "Arial,Bold"
-            hf.left.text = header_footer_text(title)
+            hf.left.text = header_footer_text(title, 80)
             hf.left.size = 8
         for hf in (ws.oddFooter, ws.evenFooter, ws.firstFooter):
             if marking:
-                hf.center.text = header_footer_text(marking)
+                hf.center.text = header_footer_text(marking, 60)
                 hf.center.font = "Arial,Bold"
             hf.right.text = "Page &P of &N"
             hf.right.size = 8
