@@ -277,12 +277,13 @@ def changes_sheet(wb, report: dict, title: str) -> None:
             detail = ""
             if kind == "dropped":
                 detail = "removed from the plan" if i.get("removed") else "marked dropped"
-            elif kind == "completed" and i.get("completed_on"):
-                detail = "completed"
+            elif kind == "completed":
+                on = i.get("completed_on")
+                detail = f"completed on {on:%d/%m/%Y}" if on else "completed (no date given)"
             elif kind == "added" and i.get("status"):
                 detail = STATUS_WORDS.get(i["status"], i["status"])
             values = [word, _ref(i, many), i["text"], "; ".join(i["leads"]), i.get("was"),
-                      i.get("now") or i.get("due") or i.get("completed_on"), i.get("days"), detail]
+                      i.get("now") or i.get("due"), i.get("days"), detail]
             for col, v in enumerate(values, 1):
                 sheet.put(col, v)
     ws = sheet.ws
