@@ -244,12 +244,16 @@ def test_hostile_json_keeps_the_data_but_escapes_controls(run, hostile):
 def test_hostile_ics_parses_and_carries_no_control_characters(run, hostile):
     from icalendar import Calendar
 
-    raw = run("report", "--today", AS_AT, "--format", "ics").stdout_bytes
+    raw = run("report", "--today", AS_AT, "--format", "ics", "--ics-tasks").stdout_bytes
     todos = {str(t["UID"]): t for t in Calendar.from_ical(raw).walk("VTODO")}
-    assert sorted(todos) == [f"evil-1.{n}@planctl" for n in range(1, 5)]  # every one is open
-    text = "".join(str(t[p]) for t in todos.values() for p in ("SUMMARY", "DESCRIPTION"))
-    assert "Lead: \\x1b[31mRed Lead\\x1b[0m" in text
-    assert not [ch for ch in text if ord(ch) < 0x20 and ch not in "\n\t"]
+    assert sorted(todos) == [f"evil/1.{n}@planctl" for n in range(1, 5)]  # every one is open
+    raw = run("report", "--today", AS_AT, "--format", "ics").stdout_bytes
+    events = {str(t["UID"]): t for t in Calendar.from_ical(raw).walk("VEVENT")}
+    assert sorted(events) == [f"evil/1.{n}/m1@planctl" for n in range(1, 5)]
+    for entries in (todos, events):
+        text = "".join(str(t[p]) for t in entries.values() for p in ("SUMMARY", "DESCRIPTION"))
+        assert "Lead: \\x1b[31mRed Lead\\x1b[0m" in text
+        assert not [ch for ch in text if ord(ch) < 0x20 and ch not in "\n\t"]
 
 
 # -- in a real browser --------------------------------------------------------------------------

@@ -35,6 +35,7 @@ COMMANDS = {
     "slippage": "audit:slippage",
     "diff": "audit:diff",
     "report": "report:report",
+    "remind": "remind:remind",
     "findings": "findings:findings",
     "compare": "findings:compare",
     "init": "init:init",

@@ -20,7 +20,9 @@ PRE_COMMIT_CONFIG = """\
 # pre-commit runs `planctl check` before each commit that touches plans/,
 # so a plan that does not load never reaches the shared branch.
 #   pip install pre-commit && pre-commit install
-# This uses the planctl installed on each machine (language: system). To let
+# This uses the planctl installed on each machine (language: system): the
+# distribution planctl-council from your team's copy of planctl, by tag (see
+# planctl's docs/team-workflow.md), never the unrelated "planctl" of the index. To let
 # pre-commit install planctl itself, point `repo:` at planctl's git repository
 # with a `rev:` tag instead of `local`, and keep `hooks: [{id: planctl-check}]`.
 repos:

@@ -69,7 +69,8 @@ def shared_options(f: Callable) -> Callable:
         click.option("--format", "format", metavar="FMT", expose_value=False,
                      callback=_store("format"),
                      help="Output format: table, json, csv or markdown "
-                          "(report: also html, ics; see each command)."),
+                          "(report: also html, ics, xlsx, docx; status, overdue, upcoming: "
+                          "also xlsx; see each command)."),
         click.option("--color/--no-color", default=None, expose_value=False,
                      callback=_store("color"),
                      help="Colour the table (default: only on a terminal; NO_COLOR turns it off)."),

@@ -1,4 +1,4 @@
-"""report: the committee progress report in Markdown, HTML, CSV, JSON or iCalendar."""
+"""report: the committee progress report in Markdown, HTML, CSV, JSON, iCalendar, Excel or Word."""
 
 from __future__ import annotations
 
@@ -7,15 +7,17 @@ from pathlib import Path
 
 import click
 
-from ..core.errors import OutputError, UsageError, safe_text
+from ..core.errors import UsageError
 from ..format.reader import load_text
 from ..render import report as core
 from .options import load, plan_paths, settings, shared_options, today
 
-FORMATS = ("markdown", "html", "csv", "json", "ics")
-ALIASES = {"md": "markdown", "htm": "html", "ical": "ics", "icalendar": "ics"}
+FORMATS = ("markdown", "html", "csv", "json", "ics", "xlsx", "docx")
+ALIASES = {"md": "markdown", "htm": "html", "ical": "ics", "icalendar": "ics", "excel": "xlsx",
+           "word": "docx"}
 EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html",
-              ".csv": "csv", ".json": "json", ".ics": "ics"}
+              ".csv": "csv", ".json": "json", ".ics": "ics", ".xlsx": "xlsx", ".docx": "docx"}
+BINARY = ("xlsx", "docx")  # never written to a terminal
 
 
 def choose_format(written: str | None, output: Path | None, stream: bool = False) -> str:
@@ -59,7 +61,7 @@ def refuse_plan_target(target: Path, plans_paths: list[Path], plan_files: list[s
             raise UsageError(f"refusing to overwrite {str(target)!r}: it is a plan file")
 
 
-def render(fmt: str, report: dict) -> bytes:
+def render(fmt: str, report: dict, ics_tasks: bool = False) -> bytes:
     if fmt == "markdown":
         from ..render.report_md import render as md
 
@@ -75,7 +77,15 @@ def render(fmt: str, report: dict) -> bytes:
     if fmt == "ics":
         from ..render.report_ics import render as ics
 
-        return ics(report, datetime.now(UTC))
+        return ics(report, datetime.now(UTC), as_tasks=ics_tasks)
+    if fmt == "xlsx":
+        from ..render.report_xlsx import render as xlsx
+
+        return xlsx(report)
+    if fmt == "docx":
+        from ..render.report_docx import render as docx
+
+        return docx(report)
     return core.render_json(report).encode("utf-8")
 
 
@@ -83,18 +93,22 @@ def render(fmt: str, report: dict) -> bytes:
 @shared_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), metavar="FILE",
               help="Write to FILE (atomically; missing folders are made) instead of stdout; the "
-                   "extension chooses the format: .md .html .csv .json .ics. '-' is stdout; "
-                   "devices and pipes are written into; a symbolic link is refused.")
+                   "extension chooses the format: .md .html .csv .json .ics .xlsx .docx. '-' is "
+                   "stdout; devices and pipes are written into; a symbolic link is refused.")
 @click.option("--since", metavar="REV", help="Add what changed since this git revision or date "
                                             "(completed, slipped, added, dropped).")
 @click.option("--plan", "plan_ids", multiple=True, metavar="PLAN",
               help="Only this plan id (repeatable).")
-def report(output, since, plan_ids):
-    """The committee progress report: Markdown (default), HTML, CSV, JSON or iCalendar.
+@click.option("--ics-tasks", is_flag=True,
+              help="iCalendar as tasks (VTODO) for task apps, instead of calendar events.")
+def report(output, since, plan_ids, ics_tasks):
+    """The committee progress report: Markdown (default), HTML, CSV, JSON, iCalendar, Excel, Word.
 
-    HTML is one self-contained page with charts, ready to print to PDF; the
-    Markdown converts to Word with pandoc; the iCalendar file puts each open
-    deadline into Outlook. See docs/report.md.
+    HTML is one self-contained page with charts, ready to print to PDF; xlsx is
+    a workbook (actions, summary, changes) with ids kept as text; docx is the
+    committee paper for Word; the iCalendar file puts each deadline into
+    Outlook or Google Calendar as an all-day event (--ics-tasks: tasks). See
+    docs/report.md.
 
     \b
     Examples:
@@ -102,14 +116,20 @@ def report(output, since, plan_ids):
       planctl report -o committee.html              # open in a browser, print to PDF
       planctl report --format csv > actions.csv
       planctl report -o deadlines.ics
+      planctl report -o actions.xlsx
+      planctl report --since committee-2012-07 -o paper.docx
       planctl report --since committee-2012-07 -o progress.md
       pandoc progress.md -o progress.docx
     """
-    from ..store.atomic import output_target, write_output
+    from .output import refuse_binary_on_terminal, target_of, write
 
-    target = output_target(output) if output is not None else None
+    target = target_of(output)
     fmt = choose_format(settings().format, Path(output) if output is not None else None,
-                        stream=target is not None and target.is_stream)
+                        stream=target.is_stream)
+    if ics_tasks and fmt != "ics":
+        raise UsageError("--ics-tasks goes with --format ics")
+    if fmt in BINARY:
+        refuse_binary_on_terminal(fmt, target)
     result = load()
     day = today()
     plans = list(result.plans)
@@ -122,16 +142,9 @@ def report(output, since, plan_ids):
     if not plans:
         raise UsageError("no plans to report on")
     paths = plan_paths()
-    if target is not None and target.kind != "stdout":
+    if not target.is_stream:
         refuse_plan_target(Path(output), paths, [p.path for p in result.plans])
     changes = core.changes_since(paths, since, plans, day) if since else None
     timeline = core.timeline(paths, plans, day) if fmt in ("html", "json") else None
-    data = render(fmt, core.build_report(plans, day, changes=changes, timeline=timeline))
-    if target is None or target.kind == "stdout":
-        write_output(output_target("-"), data)
-        return
-    try:
-        write_output(target, data)
-    except OSError as exc:
-        raise OutputError(f"cannot write {output!r}: {exc.strerror or exc}") from None
-    click.echo(f"wrote {fmt} report to {safe_text(output)}", err=True)
+    data = render(fmt, core.build_report(plans, day, changes=changes, timeline=timeline), ics_tasks)
+    write(target, data, f"{fmt} report")

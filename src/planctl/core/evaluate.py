@@ -82,6 +82,45 @@ def next_deadline(action: Action, today: date) -> tuple[date | None, str, bool]:
     return None, "", bool(action.milestones)
 
 
+MAX_OPEN_OCCURRENCES = 500  # of one repeating action, listed by `deadlines` (a bound, not a rule)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One deadline of an action: a milestone (kind "m") or a repeat's occurrence ("r").
+    `number` counts from 1 in the action's own order, so it names the same deadline when
+    its date moves."""
+
+    kind: str
+    number: int
+    due: date
+    label: str
+    done: bool
+
+
+def deadlines(action: Action, today: date, until: date) -> list[Deadline]:
+    """Every deadline of `action` as at `today`, done or open, the way next_deadline counts
+    them: each milestone; for a repeat, each occurrence reported (done), then the open ones
+    up to `until` (at least the next one, at most MAX_OPEN_OCCURRENCES of them)."""
+    if not action.repeat:
+        return [Deadline("m", i, ms.due, ms.text, _done_by(ms.done, ms.done_on, today))
+                for i, ms in enumerate(action.milestones, 1)]
+    first = action.timescale.first_due if action.timescale else None
+    if first is None:
+        return []
+    count = sum(1 for d in action.reported if d <= today)
+    out = []
+    for n in range(count + MAX_OPEN_OCCURRENCES):
+        try:
+            due = occurrence(first, action.repeat, n)
+        except (ValueError, OverflowError):  # past the year 9999: no later dates exist
+            break
+        if n > count and due > until:
+            break
+        out.append(Deadline("r", n + 1, due, "report", n < count))
+    return out
+
+
 def evaluate_action(plan: Plan, action: Action, today: date) -> Row:
     if action.progress == "completed" and (action.completed is None or action.completed <= today):
         return Row(plan, action, "completed", None, "", 0)

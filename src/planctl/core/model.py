@@ -19,6 +19,7 @@ class Lead:
     name: str
     aliases: tuple[str, ...] = ()
     line: int = 0
+    email: str | None = None  # as written; `remind` checks it before sending
 
 
 @dataclass(frozen=True)
@@ -140,3 +141,13 @@ class Plan:
             if body.key == key:
                 return body.name
         return key
+
+
+def identity_key(action: Action) -> tuple[str, str]:
+    """What names one action across versions of the plan: (plan id, action id).
+
+    The action id is the plan's explicit `id:` when it writes one, else the positional
+    one (`<rec>.<n>`). Everything that must recognise an action again later (calendar
+    UIDs, ...) goes through here, so that a better notion of identity changes one place.
+    """
+    return (action.plan, action.id)

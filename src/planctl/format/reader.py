@@ -580,12 +580,13 @@ def _read_leads(r: _Reader, node) -> tuple[Lead, ...]:
             lm = r.mapping(value_node, f"leads.{key}", LEAD_KEYS, ("name",)) or {}
             name = r.text(lm["name"][1], f"leads.{key}.name") if "name" in lm else None
             aliases = r.texts(lm["aliases"][1], f"leads.{key}.aliases") if "aliases" in lm else ()
+            email = r.text(lm["email"][1], f"leads.{key}.email") if "email" in lm else None
         else:
             name = r.text(value_node, f"leads.{key}")
-            aliases = ()
+            aliases, email = (), None
         if name is None:
             continue
-        lead = Lead(key, name, aliases, key_node.start_mark.line + 1)
+        lead = Lead(key, name, aliases, key_node.start_mark.line + 1, email)
         for written in {normalise_name(n) for n in (key, name, *aliases)}:
             if written in seen and seen[written] != key:
                 r.report(key_node, "E033", f"lead {key!r} and lead {seen[written]!r} are both "

@@ -20,18 +20,20 @@ from ..core.evaluate import (
     Row,
     by_due_date,
     by_lead,
+    deadlines,
     evaluate,
     evaluate_action,
     id_sort_key,
     most_late_first,
     summarise,
 )
-from ..core.model import Plan
+from ..core.model import Plan, identity_key
 from .json import action_dict
 from .views import recommendation_rollup
 
 FORMAT_VERSION = 1
 UPCOMING_DAYS = 30
+CALENDAR_DAYS = 366  # how far ahead a repeating action's occurrences are listed
 CHANGE_KINDS = ("completed", "slipped", "added", "dropped")
 
 
@@ -50,6 +52,10 @@ def action_entry(row: Row, today: date) -> dict:
         updates=[{"date": u.date, "text": u.text, "by": u.by} for u in a.updates],
         file=row.plan.path,
         line=a.line,
+        identity=list(identity_key(a)),
+        deadlines=[{"kind": d.kind, "number": d.number, "due": d.due, "label": d.label,
+                    "done": d.done}
+                   for d in deadlines(a, today, today + timedelta(days=CALENDAR_DAYS))],
     )
     # action_dict gives ISO strings; keep dates as dates here, like everything else.
     entry["due"] = row.due

@@ -1,0 +1,205 @@
+"""remind: email each lead their overdue and due-soon actions (SMTP, or .eml files)."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from ..core.errors import PlanctlError, UsageError, safe_text
+from .completers import complete_leads
+from .options import load, shared_options, today
+
+TIMEOUT = 30  # seconds for each step with the SMTP server: a dead server never hangs CI
+PASSWORD_ENV = "PLANCTL_SMTP_PASSWORD"
+
+
+class RemindFailed(PlanctlError):
+    """Some lead with something due was not reminded (exit 1, after the summary)."""
+
+    exit_code = 1
+
+
+def _address(name: str, addr: str, what: str):
+    from email.errors import HeaderParseError
+    from email.headerregistry import Address
+
+    from ..render.reminders import one_line
+
+    try:
+        return Address(display_name=one_line(name, 120), addr_spec=addr.strip())
+    except (ValueError, HeaderParseError):
+        raise ValueError(f"{what} {safe_text(addr, one_line=True)!r} is not an email "
+                         "address") from None
+
+
+def _server(value: str) -> tuple[str, int]:
+    host, sep, port = value.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise UsageError(f"--smtp {value!r}: give HOST:PORT, e.g. smtp.example.org:587")
+    return host.strip("[]"), int(port)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:60] or "lead"
+
+
+@click.command()
+@shared_options
+@click.option("--smtp", "smtp", metavar="HOST:PORT", envvar="PLANCTL_SMTP",
+              help="The SMTP server. Env: PLANCTL_SMTP.")
+@click.option("--starttls", is_flag=True, help="Switch to TLS (STARTTLS) before sending.")
+@click.option("--user", metavar="USER", help=f"Log in as USER; the password is read from "
+                                             f"{PASSWORD_ENV}, never from a flag.")
+@click.option("--from", "sender", metavar="ADDRESS", required=True,
+              help="The From address, e.g. plans@council.example.")
+@click.option("--dry-run", "dry_run", type=click.Path(file_okay=False, path_type=Path),
+              metavar="DIR", help="Write each email to DIR as a .eml file instead of sending.")
+@click.option("--lead", "leads", multiple=True, metavar="LEAD", shell_complete=complete_leads,
+              help="Only this lead (key, name or alias; repeatable).")
+@click.option("--days", default=14, show_default=True, type=click.IntRange(min=0),
+              help="Open actions due within this many days are 'due soon'.")
+@click.option("--plan", "plan_ids", multiple=True, metavar="PLAN",
+              help="Only this plan id (repeatable).")
+def remind(smtp, starttls, user, sender, dry_run, leads, days, plan_ids):
+    """Email each lead one reminder of their overdue and due-soon actions.
+
+    Each email (text and HTML) lists the lead's actions with id, text, due date
+    and days late, and how to record progress. The addresses come from the
+    plan's leads: (`email:`). Leads with something due but no usable address
+    are listed, and make the exit code 1. Run it weekly from CI: see
+    docs/remind.md. Exit codes: 0 every reminder sent (or written); 1 some lead
+    could not be reminded; 2 bad usage, plans or server.
+
+    \b
+    Examples:
+      planctl remind --from plans@council.example --dry-run outbox/
+      planctl remind --from plans@council.example --smtp smtp.council.example:587 \\
+          --starttls --user plans        # password in PLANCTL_SMTP_PASSWORD
+      PLANCTL_SMTP=localhost:25 planctl remind --from plans@council.example --lead "SM QA"
+    """
+    from ..core.query import check_lead_names
+    from ..render.reminders import message, plan_reminders
+
+    if dry_run is None and not smtp:
+        raise UsageError("give --smtp HOST:PORT (or PLANCTL_SMTP), or --dry-run DIR to write "
+                         "the emails to files")
+    server = _server(smtp) if dry_run is None else None
+    password = os.environ.get(PASSWORD_ENV)
+    if server and user and not password:
+        raise UsageError(f"--user {user!r} needs the password in the environment variable "
+                         f"{PASSWORD_ENV}")
+    try:
+        from_addr = _address("", sender, "--from")
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    result = load()
+    plans = list(result.plans)
+    if plan_ids:
+        known = {p.id for p in plans}
+        for pid in plan_ids:
+            if pid not in known:
+                raise UsageError(f"no plan {pid!r}; the plans are {', '.join(sorted(known))}")
+        plans = [p for p in plans if p.id in plan_ids]
+    day = today()
+    check_lead_names(plans, leads)
+    reminders = plan_reminders(plans, day, days, leads)
+    now = datetime.now(UTC)
+
+    ready, unreachable = [], []
+    for rem in reminders:
+        if rem.lead == "(no lead)":
+            unreachable.append((rem, "actions with no lead: give them a lead in the plan"))
+            continue
+        if not rem.emails:
+            unreachable.append((rem, "no email: add one under leads: in the plan"))
+            continue
+        try:
+            to = [_address(rem.lead, e, "email") for e in rem.emails]
+        except ValueError as exc:
+            unreachable.append((rem, f"{exc}; correct it under leads: in the plan"))
+            continue
+        ready.append((rem, message(rem, to, from_addr, plans, day, days, now)))
+
+    failed = []
+    if dry_run is not None:
+        _write_all(dry_run, ready)
+    elif ready:
+        failed = _send_all(server, starttls, user, password, ready)
+    verb = "written" if dry_run is not None else "sent"
+    not_sent = {id(rem) for rem, _ in failed}
+    for rem, _ in ready:
+        if id(rem) in not_sent:
+            continue
+        click.echo(f"{verb}: {safe_text(rem.lead, one_line=True)} <{', '.join(rem.emails)}>: "
+                   f"{rem.count}")
+    for rem, why in failed:
+        click.echo(f"NOT sent: {safe_text(rem.lead, one_line=True)}: {rem.count}; {why}")
+    for rem, why in unreachable:
+        click.echo(f"NOT reminded: {safe_text(rem.lead, one_line=True)}: {rem.count}; "
+                   f"{safe_text(why, one_line=True)}")
+    done = len(ready) - len(failed)
+    where = f" to {safe_text(str(dry_run))}" if dry_run is not None else ""
+    click.echo(f"{done} reminder{'s' if done != 1 else ''} {verb}{where}; "
+               f"{len(failed) + len(unreachable)} lead(s) not reminded; as at {day:%d/%m/%Y}")
+    if failed or unreachable:
+        raise RemindFailed(f"{len(failed) + len(unreachable)} lead(s) with overdue or due-soon "
+                           "actions were not reminded (listed above)")
+
+
+def _write_all(folder: Path, ready) -> None:
+    from ..store.atomic import atomic_write
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for n, (rem, msg) in enumerate(ready, 1):
+            atomic_write(folder / f"{n:02d}-{_slug(rem.lead)}.eml", msg.as_bytes())
+    except OSError as exc:
+        raise UsageError(f"cannot write to {str(folder)!r}: {exc.strerror or exc}") from None
+
+
+def _send_all(server, starttls: bool, user, password, ready) -> list:
+    """Send each message on one connection; a message the server refuses is recorded and
+    the rest still go. Returns [(reminder, why)] for those not sent."""
+    import smtplib
+    import ssl
+
+    host, port = server
+    failed = []
+    try:
+        smtp = smtplib.SMTP(host, port, timeout=TIMEOUT)
+    except (OSError, smtplib.SMTPException) as exc:
+        raise UsageError(f"cannot reach the SMTP server {host}:{port}: {exc}") from None
+    try:
+        smtp.ehlo()
+        if starttls:
+            smtp.starttls(context=ssl.create_default_context())
+            smtp.ehlo()
+        if user:
+            smtp.login(user, password)
+        for rem, msg in ready:
+            try:
+                smtp.send_message(msg)
+            except smtplib.SMTPServerDisconnected:
+                raise
+            except smtplib.SMTPException as exc:
+                failed.append((rem, f"the server refused it: {exc}"))
+    except ssl.SSLError as exc:  # before OSError, which it is
+        raise UsageError(f"TLS with the SMTP server {host}:{port} failed ({exc.reason or exc}): "
+                         "is its certificate trusted? Nothing more was sent") from None
+    except smtplib.SMTPAuthenticationError:
+        raise UsageError(f"the SMTP server {host}:{port} refused the login for {user!r}") from None
+    except smtplib.SMTPNotSupportedError as exc:
+        raise UsageError(f"the SMTP server {host}:{port}: {exc}") from None
+    except (OSError, smtplib.SMTPException) as exc:
+        raise UsageError(f"the SMTP server {host}:{port} failed: {exc}; some reminders may "
+                         "not have been sent") from None
+    finally:
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            smtp.close()
+    return failed

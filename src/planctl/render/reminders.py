@@ -1,0 +1,161 @@
+"""Who must be reminded of what: each lead's overdue and due-soon actions, as emails.
+
+`plan_reminders` is pure (plans + date -> one Reminder per lead with something
+due); `message` builds the email with the standard library's EmailMessage and
+policy SMTP, so every header is folded and encoded by the email package and a
+newline in plan text can never start a header of its own. Sending is the
+command's business (commands/remind.py).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from ..core.errors import safe_text
+from ..core.evaluate import Row, evaluate, id_sort_key
+from ..core.model import Plan
+from ..format.reader import normalise_name
+from .views import show_date
+
+
+@dataclass
+class Reminder:
+    lead: str
+    emails: list[str] = field(default_factory=list)  # as written in the plans' leads:
+    overdue: list[Row] = field(default_factory=list)
+    due_soon: list[Row] = field(default_factory=list)
+
+    @property
+    def count(self) -> str:
+        return f"{len(self.overdue)} overdue, {len(self.due_soon)} due soon"
+
+
+def plan_reminders(plans: Sequence[Plan], today: date, days: int,
+                   wanted: Sequence[str] = ()) -> list[Reminder]:
+    """One Reminder per lead with an overdue action or one due within `days`, leads A-Z.
+    `wanted`: only these leads (key, name or alias, any case)."""
+    until = today + timedelta(days=days)
+    out: dict[str, Reminder] = {}
+    wanted_n = {normalise_name(w) for w in wanted}
+    for row in evaluate(plans, today):
+        late = row.status == "overdue"
+        soon = row.open and not late and row.due is not None and today <= row.due <= until
+        if not (late or soon):
+            continue
+        for name, key in zip(row.action.leads or ("(no lead)",),
+                             row.action.lead_keys or (None,), strict=False):
+            lead = next((x for x in row.plan.leads if key is not None and x.key == key), None)
+            if wanted_n:
+                names = {normalise_name(name)}
+                if lead:
+                    names |= {normalise_name(n) for n in (lead.key, *lead.aliases)}
+                if not names & wanted_n:
+                    continue
+            rem = out.setdefault(name, Reminder(name))
+            if lead and lead.email and lead.email not in rem.emails:
+                rem.emails.append(lead.email)
+            (rem.overdue if late else rem.due_soon).append(row)
+    for rem in out.values():
+        rem.overdue.sort(key=lambda r: (-r.days_overdue, r.plan.id, id_sort_key(r.action.id)))
+        rem.due_soon.sort(key=lambda r: (r.due, r.plan.id, id_sort_key(r.action.id)))
+    return sorted(out.values(), key=lambda r: r.lead.casefold())
+
+
+def one_line(text: str, limit: int = 200) -> str:
+    """Header text: one line of visible characters, of a sane length."""
+    words = " ".join(safe_text(text, one_line=True).split())
+    return words if len(words) <= limit else words[: limit - 1] + "\u2026"
+
+
+def _ref(row: Row, many: bool) -> str:
+    return row.action.ref if many else row.action.id
+
+
+def _title(plans: Sequence[Plan]) -> str:
+    return one_line(plans[0].title, 300) if len(plans) == 1 else "Action plans"
+
+
+def text_body(rem: Reminder, plans: Sequence[Plan], today: date, days: int) -> str:
+    many = len(plans) > 1
+    lines = [f"Dear {one_line(rem.lead)},", "",
+             f"This is a reminder from the action plan \"{_title(plans)}\", as at "
+             f"{show_date(today)}.", ""]
+    for title, rows in ((f"OVERDUE ({len(rem.overdue)})", rem.overdue),
+                        (f"DUE IN THE NEXT {days} DAYS ({len(rem.due_soon)})", rem.due_soon)):
+        if not rows:
+            continue
+        lines += [title, ""]
+        for r in rows:
+            when = f"due {show_date(r.due)}"
+            if r.status == "overdue":
+                when += f", {r.days_overdue} days late"
+            lines.append(f"  {_ref(r, many)}  {' '.join(r.action.text.split())}")
+            lines.append(f"        {when}" + (f" ({r.action.timescale_text})"
+                                               if r.action.timescale_text else ""))
+            lines.append("")
+    example = _ref((rem.overdue or rem.due_soon)[0], many)
+    lines += ["How to record progress", "",
+              "Update the plan in its git repository (or ask the plan owner to):",
+              f"  planctl note {example} \"what has been done, and what is next\"",
+              f"  planctl done {example} --on {today.isoformat()} --evidence \"where the proof is\"",
+              f"  planctl reschedule {example} NEW-DATE --reason \"why\"   (if the committee agreed)",
+              "", "Sent by planctl."]
+    return safe_text("\n".join(lines)) + "\n"
+
+
+def html_body(rem: Reminder, plans: Sequence[Plan], today: date, days: int) -> str:
+    def e(value) -> str:
+        return html.escape(safe_text(str(value)), quote=True)
+
+    many = len(plans) > 1
+    parts = ["<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\">",
+             f"<title>{e(_title(plans))}</title></head>",
+             "<body style=\"font-family:Arial,sans-serif;font-size:14px;color:#1b1f24\">",
+             f"<p>Dear {e(one_line(rem.lead))},</p>",
+             f"<p>This is a reminder from the action plan <strong>{e(_title(plans))}</strong>, "
+             f"as at {e(show_date(today))}.</p>"]
+    for title, rows, colour in ((f"Overdue ({len(rem.overdue)})", rem.overdue, "#8c0f1d"),
+                                (f"Due in the next {days} days ({len(rem.due_soon)})",
+                                 rem.due_soon, "#6b4500")):
+        if not rows:
+            continue
+        parts.append(f"<h2 style=\"font-size:16px;color:{colour}\">{e(title)}</h2>")
+        parts.append("<table style=\"border-collapse:collapse\" cellpadding=\"6\" border=\"1\">"
+                     "<tr><th align=\"left\">ID</th><th align=\"left\">Action</th>"
+                     "<th align=\"left\">Due</th><th align=\"right\">Days late</th></tr>")
+        for r in rows:
+            late = str(r.days_overdue) if r.status == "overdue" else ""
+            parts.append(f"<tr><td>{e(_ref(r, many))}</td><td>{e(r.action.text)}</td>"
+                         f"<td style=\"white-space:nowrap\">{e(show_date(r.due))}</td>"
+                         f"<td align=\"right\">{e(late)}</td></tr>")
+        parts.append("</table>")
+    example = e(_ref((rem.overdue or rem.due_soon)[0], many))
+    parts.append("<h2 style=\"font-size:16px\">How to record progress</h2>"
+                 "<p>Update the plan in its git repository (or ask the plan owner to):</p><pre>"
+                 f"planctl note {example} \"what has been done, and what is next\"\n"
+                 f"planctl done {example} --on {today.isoformat()} --evidence \"where the proof is\"</pre>"
+                 "<p style=\"color:#5b6470\">Sent by planctl.</p></body></html>")
+    return "".join(parts) + "\n"
+
+
+def message(rem: Reminder, to, sender, plans: Sequence[Plan], today: date, days: int,
+            now: datetime):
+    """The reminder as an EmailMessage (policy SMTP: CRLF, folded, encoded headers).
+    `to` and `sender`: email.headerregistry.Address objects, already checked."""
+    from email import policy
+    from email.message import EmailMessage
+    from email.utils import format_datetime, make_msgid
+
+    msg = EmailMessage(policy=policy.SMTP)
+    msg["Subject"] = one_line(f"{_title(plans)}: {rem.count} as at {show_date(today)}")
+    msg["From"] = sender
+    msg["To"] = to
+    msg["Date"] = format_datetime(now)
+    msg["Message-ID"] = make_msgid("planctl", domain=sender.domain or None)
+    msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies, please
+    msg.set_content(text_body(rem, plans, today, days))
+    msg.add_alternative(html_body(rem, plans, today, days), subtype="html")
+    return msg

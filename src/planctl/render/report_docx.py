@@ -1,0 +1,374 @@
+"""The report as a Word document (python-docx): the committee paper, ready for a template.
+
+Portrait pages for the narrative (summary, progress by recommendation as a
+table, overdue by lead, coming up, changes, findings), then a landscape
+section for the full action table, whose columns are sized for their content
+(ID narrow, action text wide) so that no word is broken across lines. The
+classification is in every page's header and footer, with "Page N of M"
+fields that Word fills in. Plan text goes through safe_text (control
+characters made visible: Word's XML cannot hold them); python-docx escapes
+the rest. python-docx is imported inside `render`: only this output loads it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+
+from ..core.errors import safe_text
+from .views import show_date
+
+STATUS_WORDS = {"completed": "Completed", "dropped": "Dropped", "overdue": "Overdue",
+                "due-soon": "Due soon", "on-track": "On track", "no-date": "No date"}
+# Cell shading per status (pale, so black text stays readable in print).
+SHADES = {"completed": "DCE9F7", "overdue": "F8D7DB", "due-soon": "FFEDB8",
+          "on-track": "DCF0E0", "no-date": "ECEEF1", "dropped": "ECEEF1"}
+BAR_CELLS = 10
+
+
+def t(value) -> str:
+    return safe_text("" if value is None else str(value))
+
+
+def long_date(d: date | None) -> str:
+    return f"{d.day} {d:%B %Y}" if d else ""
+
+
+class Paper:
+    """A python-docx Document with the few building blocks the paper needs."""
+
+    def __init__(self, marking: str | None):
+        from docx import Document
+        from docx.shared import Cm, Pt
+
+        self.doc = Document()
+        self.Cm, self.Pt = Cm, Pt
+        style = self.doc.styles["Normal"]
+        style.font.name = "Arial"
+        style.font.size = Pt(10.5)
+        section = self.doc.sections[0]
+        section.page_width, section.page_height = Cm(21.0), Cm(29.7)  # A4, not US Letter
+        for side in ("left_margin", "right_margin"):
+            setattr(section, side, Cm(2.0))
+        section.top_margin = section.bottom_margin = Cm(2.0)
+        self.marking = marking
+        self._header_footer(section)
+
+    # -- page furniture ----------------------------------------------------------------
+
+    def _field(self, paragraph, instruction: str) -> None:
+        """A Word field (PAGE, NUMPAGES): Word computes its value when it lays out pages."""
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+
+        run = paragraph.add_run()
+        for kind, text in (("begin", None), (None, instruction), ("separate", None),
+                           (None, "1"), ("end", None)):
+            if kind:
+                el = OxmlElement("w:fldChar")
+                el.set(qn("w:fldCharType"), kind)
+            elif text == "1":
+                el = OxmlElement("w:t")
+                el.text = "1"
+            else:
+                el = OxmlElement("w:instrText")
+                el.set(qn("xml:space"), "preserve")
+                el.text = f" {text} "
+            run._r.append(el)
+
+    def _header_footer(self, section) -> None:
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+        if self.marking:
+            p = section.header.paragraphs[0]
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            run = p.add_run(t(self.marking))
+            run.bold = True
+        footer = section.footer.paragraphs[0]
+        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if self.marking:
+            footer.add_run(t(self.marking)).bold = True
+            footer = section.footer.add_paragraph()
+            footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        footer.add_run("Page ")
+        self._field(footer, "PAGE")
+        footer.add_run(" of ")
+        self._field(footer, "NUMPAGES")
+
+    def landscape(self) -> float:
+        """A new landscape section; returns its text width in cm. Header and footer are
+        linked to the previous section's, so the marking carries on."""
+        from docx.enum.section import WD_ORIENT, WD_SECTION
+
+        section = self.doc.add_section(WD_SECTION.NEW_PAGE)
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = self.Cm(29.7), self.Cm(21.0)
+        return 29.7 - 4.0
+
+    def portrait(self) -> float:
+        from docx.enum.section import WD_ORIENT, WD_SECTION
+
+        section = self.doc.add_section(WD_SECTION.NEW_PAGE)
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = self.Cm(21.0), self.Cm(29.7)
+        return 21.0 - 4.0
+
+    # -- content -----------------------------------------------------------------------
+
+    def heading(self, words: str, level: int = 1):
+        return self.doc.add_heading(t(words), level)
+
+    def para(self, words: str = "", bold: bool = False, italic: bool = False):
+        p = self.doc.add_paragraph()
+        run = p.add_run(t(words))
+        run.bold, run.italic = bold, italic
+        return p
+
+    def table(self, headers: list[str], rows: list[list], widths_cm: list[float],
+              statuses: list[str | None] | None = None, status_col: int | None = None,
+              right: set[int] = frozenset()):
+        """A table whose column widths Word honours: fixed layout, width on every cell."""
+        from docx.enum.table import WD_TABLE_ALIGNMENT
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+
+        widths_cm = fit_first_column(headers, rows, widths_cm)
+        table = self.doc.add_table(rows=1, cols=len(headers))
+        table.style = "Table Grid"
+        table.alignment = WD_TABLE_ALIGNMENT.LEFT
+        table.autofit = False
+        layout = OxmlElement("w:tblLayout")
+        layout.set(qn("w:type"), "fixed")
+        table._tbl.tblPr.append(layout)
+        widths = [self.Cm(w) for w in widths_cm]
+        for i, col in enumerate(table.columns):
+            col.width = widths[i]
+
+        def fill(cells, values, bold=False, shade=None, shade_col=None):
+            for i, (cell, value) in enumerate(zip(cells, values, strict=True)):
+                cell.width = widths[i]
+                p = cell.paragraphs[0]
+                run = p.add_run(t(value))
+                run.bold = bold
+                run.font.size = self.Pt(9)
+                if i in right:
+                    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                colour = shade if shade_col is None or i == shade_col else None
+                if colour:
+                    shd = OxmlElement("w:shd")
+                    shd.set(qn("w:val"), "clear")
+                    shd.set(qn("w:color"), "auto")
+                    shd.set(qn("w:fill"), colour)
+                    cell._tc.get_or_add_tcPr().append(shd)
+
+        head = table.rows[0]
+        fill(head.cells, headers, bold=True, shade="D9DEE4")
+        # The header row repeats on each page the table runs onto.
+        tr_pr = head._tr.get_or_add_trPr()
+        repeat = OxmlElement("w:tblHeader")
+        repeat.set(qn("w:val"), "true")
+        tr_pr.append(repeat)
+        for n, values in enumerate(rows):
+            status = statuses[n] if statuses else None
+            fill(table.add_row().cells, values, shade=SHADES.get(status or ""),
+                 shade_col=status_col)
+        self.doc.add_paragraph()
+        return table
+
+    def save(self) -> bytes:
+        out = io.BytesIO()
+        self.doc.save(out)
+        return out.getvalue()
+
+
+CM_PER_CHAR = 0.2  # 9 pt Arial, a little over the average character
+CELL_PADDING_CM = 0.45
+
+
+def fit_first_column(headers: list[str], rows: list[list], widths: list[float]) -> list[float]:
+    """Widen the first (id) column to its longest unbreakable piece, taking the room from
+    the wide second column (which keeps at least half its width), so that no id is split
+    inside a word. Word may break a line after a hyphen or a space, so "thurrock-2012-slac:3.10"
+    (several plans reported) needs room for "slac:3.10", not for all of it."""
+    pieces = (p for v in [headers[0], *(r[0] for r in rows)]
+              for p in re.split(r"(?<=[-\s])", t(v)))
+    longest = max((len(p.strip()) for p in pieces), default=0)
+    need = longest * CM_PER_CHAR + CELL_PADDING_CM
+    if len(widths) < 2 or need <= widths[0]:
+        return widths
+    extra = min(need - widths[0], widths[1] / 2)
+    return [widths[0] + extra, widths[1] - extra, *widths[2:]]
+
+
+def _ref(a: dict, many: bool) -> str:
+    return f"{a['plan']}:{a['id']}" if many else a["id"]
+
+
+def text_bar(done: int, late: int, total: int) -> str:
+    if total <= 0:
+        return "\u2591" * BAR_CELLS
+    a = round(BAR_CELLS * done / total)
+    b = round(BAR_CELLS * (done + late) / total) - a
+    if late and not b and a < BAR_CELLS:
+        b = 1
+    return "\u2588" * a + "\u2592" * b + "\u2591" * (BAR_CELLS - a - b)
+
+
+def front(paper: Paper, report: dict) -> None:
+    for plan in report["plans"]:
+        paper.heading(plan["title"], 0)
+        lead = f"Progress report as at {long_date(report['as_at'])}"
+        paper.para(f"{plan['authority']}: {lead}" if plan["authority"] else lead, bold=True)
+        ins = plan["inspection"]
+        facts = [("Inspection", ": ".join(x for x in (ins["by"], ins["kind"]) if x)
+                  + (f" (report published {show_date(ins['published'])})"
+                     if ins["published"] else "")),
+                 ("Plan version", (plan["version"] or "")
+                  + (f" (updated {show_date(plan['updated'])})" if plan["updated"] else "")),
+                 ("Plan owner", plan["owner"] or ""),
+                 ("Status as at", show_date(report["as_at"]))]
+        paper.table(["Item", "Detail"], [[k, v] for k, v in facts if v.strip()], [4.0, 13.0])
+
+
+def summary(paper: Paper, report: dict) -> None:
+    s = report["summary"]
+    paper.heading("Summary", 1)
+    paper.para(f"{s['total']} actions: {s['completed']} completed ({s['percent_complete']}% "
+               f"complete), {s['overdue']} overdue, {s['open']} still open.")
+    rows, statuses = [], []
+    for key, status in (("completed", "completed"), ("overdue", "overdue"),
+                        ("due_soon", "due-soon"), ("on_track", "on-track"),
+                        ("no_date", "no-date"), ("dropped", "dropped")):
+        rows.append([STATUS_WORDS[status], str(s[key])])
+        statuses.append(status)
+    rows.append(["Total", str(s["total"])])
+    statuses.append(None)
+    paper.table(["Status", "Actions"], rows, [5.0, 3.0], statuses, status_col=0, right={1})
+
+
+def recommendations(paper: Paper, report: dict, many: bool) -> None:
+    paper.heading("Progress by recommendation", 1)
+    paper.para("Bar: \u2588 completed, \u2592 overdue, \u2591 other open or dropped.", italic=True)
+    rows = [[f"{r['plan']}:{r['id']}" if many else r["id"], r["text"],
+             f"{r['completed']} of {r['total']}", str(r["overdue"]),
+             f"{text_bar(r['completed'], r['overdue'], r['total'])} {r['percent_complete']}%"]
+            for r in report["recommendations"]]
+    statuses = ["overdue" if r["overdue"] else None for r in report["recommendations"]]
+    paper.table(["Rec", "Recommendation", "Done", "Overdue", "Progress"], rows,
+                [1.3, 8.0, 2.0, 2.1, 3.6], statuses, status_col=3, right={2, 3})
+
+
+def overdue(paper: Paper, report: dict, many: bool) -> None:
+    paper.heading("Overdue actions by lead", 1)
+    groups = report["overdue_by_lead"]
+    if not groups:
+        paper.para(f"Nothing is overdue as at {show_date(report['as_at'])}.")
+        return
+    paper.para("Most late first under each lead; an action with two leads is under both.",
+               italic=True)
+    for g in groups:
+        paper.heading(f"{g['lead']} ({g['count']} overdue)", 2)
+        rows = [[_ref(a, many), a["text"], a["timescale"] or "", show_date(a["due"]),
+                 str(a["days_overdue"])] for a in g["actions"]]
+        paper.table(["ID", "Action", "Timescale", "Due", "Days late"], rows,
+                    [1.3, 8.6, 2.6, 2.5, 2.0], right={4})
+
+
+def upcoming(paper: Paper, report: dict, many: bool) -> None:
+    up = report["upcoming"]
+    paper.heading(f"Due in the next {up['days']} days", 1)
+    if not up["actions"]:
+        paper.para(f"Nothing falls due between {show_date(up['from'])} and "
+                   f"{show_date(up['until'])}.")
+        return
+    rows = [[_ref(a, many), a["text"], "; ".join(a["leads"]) or "(no lead)", show_date(a["due"]),
+             STATUS_WORDS.get(a["status"], a["status"])] for a in up["actions"]]
+    paper.table(["ID", "Action", "Lead", "Due", "Status"], rows, [1.3, 6.9, 3.8, 2.5, 2.5],
+                [a["status"] for a in up["actions"]], status_col=4)
+
+
+def changes(paper: Paper, report: dict, many: bool) -> None:
+    ch = report["changes"]
+    if ch is None:
+        return
+    paper.heading(f"Changes since {ch['since']}", 1)
+    if ch.get("commit"):
+        paper.para(f"Compared with commit {ch['commit']} of {show_date(ch['commit_date'])}.",
+                   italic=True)
+    titles = {"completed": "Completed", "slipped": "Deadline moved later", "added": "Added",
+              "dropped": "Dropped"}
+    for kind, title in titles.items():
+        items = ch.get(kind) or []
+        paper.heading(f"{title} ({len(items)})", 2)
+        if not items:
+            paper.para("None.")
+            continue
+        rows = []
+        for i in items:
+            detail = ""
+            if kind == "slipped":
+                detail = f"{show_date(i['was'])} to {show_date(i['now'])} ({i['days']} days later)"
+            elif kind == "dropped":
+                detail = "removed from the plan" if i.get("removed") else "marked dropped"
+            elif kind == "completed" and i.get("completed_on"):
+                detail = f"completed {show_date(i['completed_on'])}"
+            rows.append([_ref(i, many), i["text"], "; ".join(i["leads"]), detail])
+        paper.table(["ID", "Action", "Lead", "Detail"], rows, [1.3, 8.2, 3.5, 4.0])
+
+
+def findings(paper: Paper, report: dict) -> None:
+    if not report["findings"]:
+        return
+    paper.heading("The inspection's findings", 1)
+    for f in report["findings"]:
+        paper.para(f"Grades, best first: {', '.join(f['scale'])}.", italic=True)
+        for area in f["areas"]:
+            paper.heading(area["area"], 2)
+            paper.table(["Judgement", "Grade"],
+                        [[j["name"], j["grade"]] for j in area["judgements"]], [12.0, 5.0])
+
+
+# The full action table, landscape (25.7 cm of text width): text wide, ids narrow.
+ACTION_WIDTHS = [1.3, 8.4, 3.6, 2.8, 2.5, 2.6, 4.5]
+
+
+def action_table(paper: Paper, report: dict, many: bool) -> None:
+    paper.heading("All actions", 1)
+    paper.para(f"Every action with its status as at {show_date(report['as_at'])} and its "
+               "latest update.", italic=True)
+    rows, statuses = [], []
+    for a in report["actions"]:
+        u = a["latest_update"]
+        latest = (f"{show_date(u['date'])}" + (f" ({u['by']})" if u["by"] else "")
+                  + f": {u['text']}") if u else ""
+        status = STATUS_WORDS.get(a["status"], a["status"])
+        if a["status"] == "overdue":
+            status += f", {a['days_overdue']} days late"
+        rows.append([_ref(a, many), a["text"], "; ".join(a["leads"]) or "(no lead)",
+                     a["timescale"] or "", show_date(a["due"]), status, latest])
+        statuses.append(a["status"])
+    paper.table(["ID", "Action", "Lead", "Timescale", "Due", "Status", "Latest update"], rows,
+                ACTION_WIDTHS, statuses, status_col=5)
+
+
+def render(report: dict) -> bytes:
+    many = len(report["plans"]) > 1
+    paper = Paper(report["classification"])
+    title = report["plans"][0]["title"] if not many else "Action plans"
+    paper.doc.core_properties.title = t(title)[:250]
+    paper.doc.core_properties.author = "planctl"
+    front(paper, report)
+    summary(paper, report)
+    recommendations(paper, report, many)
+    overdue(paper, report, many)
+    upcoming(paper, report, many)
+    changes(paper, report, many)
+    findings(paper, report)
+    paper.landscape()
+    action_table(paper, report, many)
+    paper.para(f"Produced by planctl from {', '.join(p['file'] for p in report['plans'])}, as "
+               f"at {show_date(report['as_at'])}. Statuses are computed from each action's "
+               "timescale and progress on that date.", italic=True)
+    return paper.save()
