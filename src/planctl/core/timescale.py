@@ -379,10 +379,10 @@ def _refuse_other_digits(text: str) -> None:
 
 
 def _add_months(start: date, months: int) -> date:
-    year, month0 = divmod(start.month - 1 + months, 12)
-    year += start.year
-    day = min(start.day, days_in_month(year, month0 + 1))
-    return date(year, month0 + 1, day)
+    # relativedelta clamps to the month's last day, as councils count "within a month".
+    from dateutil.relativedelta import relativedelta  # only when a period is added
+
+    return start + relativedelta(months=months)
 
 
 def add_period(start: date, n: int, unit: str) -> date:
