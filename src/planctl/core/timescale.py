@@ -16,6 +16,11 @@ ACCEPTED_FORMS = (
     "27th Oct 2012, October 2012, 'By 27.10.12', 'Immediate', 'within 3 months', "
     "'ongoing', 'TBC'"
 )
+# Where only a date will do (--today, --on, --as-of, completed:): no timescale words.
+DATE_FORMS = (
+    "accepted date forms: 2012-10-27, 27.10.12, 27/10/2012, 27-10-2012, 27 October 2012, "
+    "27th Oct 2012, October 2012 (its last day)"
+)
 
 # English names whatever the locale: plans are written in English (and calendar's
 # names follow the locale, and cost an import).
@@ -115,37 +120,40 @@ def days_in_month(year: int, month: int) -> int:
     return 30 if month in (4, 6, 9, 11) else 31
 
 
-def _make_date(year: int, month: int, day: int, written: str) -> date:
+def _make_date(year: int, month: int, day: int, written: str, forms: str = ACCEPTED_FORMS,
+               swappable: bool = True) -> date:
+    """`swappable`: the form could be month-first (27/10/2012 can; ISO 2012-10-27 cannot)."""
     if year < 100:
         year += 2000
     if not 1 <= month <= 12:
-        if 1 <= day <= 12 and 1 <= month <= 31:
+        if swappable and 1 <= day <= 12 and 1 <= month <= days_in_month(year, day):
+            # The one valid reading is month-first: name the date it would be, never pick it.
             raise TimescaleError(
-                f"{written!r} looks month-first; planctl reads dates day-first (UK), "
-                f"so write {month}.{day}.{str(year)[2:]} for {MONTH_NAMES[day]} {month}; "
-                + ACCEPTED_FORMS
+                f"{written!r} is not a date: there is no month {month}; planctl reads dates "
+                f"day-first (UK), so if {MONTH_NAMES[day]} {month} is meant, write "
+                f"{month}.{day}.{year} ({month} {MONTH_NAMES[day]} {year}); {forms}"
             )
-        raise TimescaleError(f"{written!r} is not a date: there is no month {month}; {ACCEPTED_FORMS}")
+        raise TimescaleError(f"{written!r} is not a date: there is no month {month}; {forms}")
     if 1 <= day <= 28:  # every month has these days
         return date(year, month, day)
     last = days_in_month(year, month)
     if not 1 <= day <= last:
         raise TimescaleError(
-            f"{written!r} is not a date: {MONTH_NAMES[month]} {year} has {last} days; "
-            + ACCEPTED_FORMS
+            f"{written!r} is not a date: {MONTH_NAMES[month]} {year} has {last} days; " + forms
         )
     return date(year, month, day)
 
 
-def _match_to_date(m: re.Match[str]) -> date:
+def _match_to_date(m: re.Match[str], forms: str = ACCEPTED_FORMS) -> date:
     written = m.group(0)
     if m.group("iso_y"):
-        return _make_date(int(m["iso_y"]), int(m["iso_m"]), int(m["iso_d"]), written)
+        return _make_date(int(m["iso_y"]), int(m["iso_m"]), int(m["iso_d"]), written, forms,
+                          swappable=False)
     if m.group("num_d"):
-        return _make_date(int(m["num_y"]), int(m["num_m"]), int(m["num_d"]), written)
+        return _make_date(int(m["num_y"]), int(m["num_m"]), int(m["num_d"]), written, forms)
     if m.group("name_d"):
         month = MONTHS[m["name_m"].lower()]
-        return _make_date(int(m["name_y"]), month, int(m["name_d"]), written)
+        return _make_date(int(m["name_y"]), month, int(m["name_d"]), written, forms)
     month = MONTHS[m["mon_m"].lower()]
     year = int(m["mon_y"])
     year += 2000 if year < 100 else 0  # as _make_date: "Oct 0012" must not be year 12 AD
@@ -162,8 +170,8 @@ def parse_date(text: str) -> date:
             pass  # the patterns say precisely what is wrong
     m = PATTERNS.date.fullmatch(written)
     if m is None:
-        raise TimescaleError(f"{_quote(text.strip())} is not a date; {ACCEPTED_FORMS}")
-    return _match_to_date(m)
+        raise TimescaleError(f"{_quote(text.strip())} is not a date; {DATE_FORMS}")
+    return _match_to_date(m, DATE_FORMS)
 
 
 def _add_months(start: date, months: int) -> date:
