@@ -250,3 +250,29 @@ def test_json_output_does_not_import_rich(bundled):
             "print('RICH' if any(m.startswith('rich') for m in sys.modules) else 'NO-RICH', file=sys.stderr)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.stderr.strip().endswith("NO-RICH")
+
+
+def test_show_lists_the_milestones_of_a_completed_action_as_done(run, write_plan):
+    write_plan("""\
+        plan: {title: T}
+        recommendations:
+          - text: R
+            actions:
+              - {text: a, lead: x, due: 27.7.12, status: completed}
+              - text: b
+                lead: x
+                due: 1.10.12
+                milestones:
+                  - {due: 1.9.12, text: draft, done: 3.9.12}
+                  - {due: 1.10.12, text: final, done: 20.10.12}
+        """)
+    out = run("show", "1.1", "--today", "2012-10-09").stdout
+    assert "[done]" in out and "[open]" not in out
+    data = json.loads(run("show", "1.1", "--today", "2012-10-09", "--format", "json").stdout)
+    assert [m["done"] for m in data["action"]["milestones"]] == [True]
+    # A milestone done after the as-at date is still open then, as its status says.
+    out = run("show", "1.2", "--today", "2012-10-09").stdout
+    assert "draft [done]" in out and "final [open]" in out and "overdue" in out
+    data = json.loads(run("show", "1.2", "--today", "2012-10-21", "--format", "json").stdout)
+    assert [(m["done"], m["done_on"]) for m in data["action"]["milestones"]] == [
+        (True, "2012-09-03"), (True, "2012-10-20")]

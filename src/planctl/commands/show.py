@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..core.evaluate import evaluate_action
+from ..core.evaluate import evaluate_action, milestones_done
 from ..core.query import find
 from ..render import Column, Section, View, emit
 from ..render.json import action_dict, iso, json_out
@@ -15,14 +15,15 @@ from .options import load, output_format, settings, shared_options, today
 
 def _action_detail(plan, action, day) -> tuple[dict, list[tuple[str, str]], str]:
     row = evaluate_action(plan, action, day)
+    milestones = milestones_done(row, day)
     data = action_dict(row, day)
     data.update(
         completed=iso(action.completed),
         evidence=list(action.evidence),
         repeat=action.repeat,
         reported=[iso(d) for d in action.reported],
-        milestones=[{"due": iso(m.due), "text": m.text, "done": m.done, "done_on": iso(m.done_on)}
-                    for m in action.milestones],
+        milestones=[{"due": iso(m.due), "text": m.text, "done": done, "done_on": iso(on)}
+                    for m, done, on in milestones],
         updates=[{"date": iso(u.date), "text": u.text, "by": u.by} for u in action.updates],
         file=plan.path, line=action.line,
     )
@@ -43,8 +44,8 @@ def _action_detail(plan, action, day) -> tuple[dict, list[tuple[str, str]], str]
         pairs.append(("Repeats", action.repeat))
     for d in action.reported:
         pairs.append(("Reported", show_date(d)))
-    for m in action.milestones:
-        mark = "done" if m.done else "open"
+    for m, done, _ in milestones:
+        mark = "done" if done else "open"
         pairs.append(("Milestone", f"{show_date(m.due)} {m.text} [{mark}]".replace("  ", " ")))
     if action.completed:
         pairs.append(("Completed", show_date(action.completed)))

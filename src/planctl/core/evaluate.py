@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .model import REPEAT_MONTHS, Action, Plan
+from .model import REPEAT_MONTHS, Action, Milestone, Plan
 from .timescale import add_period
 
 
@@ -78,6 +78,16 @@ def next_deadline(action: Action, today: date) -> tuple[date | None, str, bool]:
         if not _done_by(ms.done, ms.done_on, today):
             return ms.due, ms.text, False
     return None, "", bool(action.milestones)
+
+
+def milestones_done(row: Row, today: date) -> list[tuple[Milestone, bool, date | None]]:
+    """Each milestone of the row's action, whether it is done as at `today`, and when. A
+    completed action has every milestone done (on its own `done:` date, else the action's)."""
+    action = row.action
+    if row.status == "completed":
+        return [(ms, True, ms.done_on or action.completed) for ms in action.milestones]
+    return [(ms, _done_by(ms.done, ms.done_on, today), ms.done_on if _done_by(ms.done, ms.done_on, today)
+             else None) for ms in action.milestones]
 
 
 def evaluate_action(plan: Plan, action: Action, today: date) -> Row:
