@@ -276,3 +276,29 @@ def test_show_lists_the_milestones_of_a_completed_action_as_done(run, write_plan
     data = json.loads(run("show", "1.2", "--today", "2012-10-21", "--format", "json").stdout)
     assert [(m["done"], m["done_on"]) for m in data["action"]["milestones"]] == [
         (True, "2012-09-03"), (True, "2012-10-20")]
+
+
+def test_a_misspelt_status_gets_a_did_you_mean(run, write_plan, tmp_path):
+    write_plan("""\
+        plan: {title: T}
+        recommendations:
+          - text: R
+            actions:
+              - {text: a, lead: x, due: 27.7.12, status: in progres}
+        """)
+    check = run("check")
+    assert check.exit_code == 1
+    assert check.stdout.rstrip().endswith("status 'in progres' is not one of not-started, in-progress, "
+                                          "completed, dropped (or complete, done, started, cancelled); "
+                                          "did you mean 'in-progress'?")
+    (tmp_path / "plans" / "p.yaml").write_text(
+        "plan: {title: T}\nrecommendations:\n  - text: R\n    actions:\n"
+        "      - {text: a, lead: x, due: 27.7.12}\n", encoding="utf-8")
+    for written, hint in [("overdu", "; did you mean 'overdue'?"),
+                          ("complted", "; did you mean 'completed'?"),
+                          ("in progres", "; 'in-progress' is a progress word, not a status: an open "
+                                         "action is overdue, due-soon, on-track or no-date")]:
+        result = run("status", "--status", written, "--today", "2012-10-09")
+        assert result.exit_code == 2
+        assert result.stderr == (f"planctl: error: --status {written!r} is not one of completed, "
+                                 f"dropped, overdue, due-soon, on-track, no-date{hint}\n")
