@@ -302,3 +302,27 @@ def test_a_misspelt_status_gets_a_did_you_mean(run, write_plan, tmp_path):
         assert result.exit_code == 2
         assert result.stderr == (f"planctl: error: --status {written!r} is not one of completed, "
                                  f"dropped, overdue, due-soon, on-track, no-date{hint}\n")
+
+
+def test_counts_of_one_are_singular(run, write_plan):
+    write_plan("""\
+        plan: {title: T, inspection: {published: 2012-07-27}}
+        recommendations:
+          - text: R
+            actions:
+              - {text: a, lead: x, due: 8.10.12}
+        """)
+    day = ("--today", "2012-10-09")
+    assert run("status", *day).stdout.splitlines()[-1].startswith("1 action: ")
+    assert run("overdue", *day).stdout.splitlines()[-1] == "1 overdue action as at 9 Oct 2012"
+    assert run("upcoming", "--today", "2012-10-07", "--days", "1").stdout.splitlines()[-1] == (
+        "1 action due from 7 Oct 2012 to 8 Oct 2012")
+    assert "overdue (1 day late)" in run("show", "1.1", *day).stdout
+    html = run("report", *day, "--format", "html").stdout
+    assert "Of 1 action, 0 are completed and 1 is still open; <strong>1 is overdue</strong>" in html
+    assert "1 overdue action, most late first" in html and ">1 day<" in html
+    assert "1 open action falls due" not in html and "1 days" not in html and "1 actions" not in html
+    md = run("report", *day, "--format", "md").stdout
+    assert "1 action: 0 completed" in md and "for 1 open action: 1.1." in md
+    check = run("check")
+    assert "1 action:" in check.stderr and "1 actions" not in check.stderr

@@ -6,6 +6,7 @@ import click
 
 from ..core.evaluate import evaluate_action, milestones_done
 from ..core.query import find
+from ..core.words import count
 from ..render import Column, Section, View, emit
 from ..render.json import action_dict, iso, json_out
 from ..render.views import show_date
@@ -27,7 +28,7 @@ def _action_detail(plan, action, day) -> tuple[dict, list[tuple[str, str]], str]
         updates=[{"date": iso(u.date), "text": u.text, "by": u.by} for u in action.updates],
         file=plan.path, line=action.line,
     )
-    late = f" ({row.days_overdue} days late)" if row.status == "overdue" else ""
+    late = f" ({count(row.days_overdue, 'day')} late)" if row.status == "overdue" else ""
     pairs = [
         ("Action", f"{plan.id}:{action.id}"),
         ("Text", action.text),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..core.errors import safe_text
+from ..core.words import count
 from .views import show_date
 
 SUMMARY_CHARS = 90
@@ -39,7 +40,7 @@ def description(a: dict, plan_title: str, as_at) -> str:
     lines.append(f"Plan: {plan_title} ({a['plan']}), recommendation {a['recommendation']}")
     if a["timescale"]:
         lines.append(f"Timescale: {a['timescale']}")
-    late = f", {a['days_overdue']} days late" if a["status"] == "overdue" else ""
+    late = f", {count(a['days_overdue'], 'day')} late" if a["status"] == "overdue" else ""
     lines.append(f"Status as at {show_date(as_at)}: {a['status']}{late}")
     if a["report_to_names"]:
         lines.append("Report to: " + "; ".join(a["report_to_names"]))
