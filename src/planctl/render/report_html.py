@@ -415,6 +415,7 @@ html { -webkit-text-size-adjust: 100%; }
 body { margin: 0; color: var(--ink); background: #fff;
   font: 16px/1.5 "Helvetica Neue", Arial, "Liberation Sans", "DejaVu Sans", sans-serif; }
 main { max-width: 1060px; margin: 0 auto; padding: 8px 32px 24px; }
+.page-marking { margin: 0; color: var(--ink); }
 .marking { text-align: center; font-weight: 700; letter-spacing: .12em; font-size: 14px;
   padding: 4px; border: 2px solid var(--ink); margin: 12px auto; max-width: 1060px; }
 .kicker { margin: 16px 0 0; color: var(--muted); text-transform: uppercase; letter-spacing: .08em;
@@ -503,7 +504,11 @@ def render(report: dict) -> str:
     mark = report["classification"]
     title = report["plans"][0]["title"] if len(report["plans"]) == 1 else "Action plans"
     style = STYLE.replace("MARKING", css_string(mark) if mark else '""')
-    banner = f'<div class="marking" role="note">{esc(mark)}</div>' if mark else ""
+    # The marking sits in the page's banner and contentinfo landmarks, so that everything on
+    # the page is in a landmark (axe's `region` rule) and screen readers find it there.
+    marking = f'<div class="marking" role="note">{esc(mark)}</div>' if mark else ""
+    top = f'<header class="page-marking">{marking}</header>' if mark else ""
+    bottom = f'<footer class="page-marking">{marking}</footer>' if mark else ""
     files = ", ".join(esc(p["file"]) for p in report["plans"])
     body = "".join([
         header(report), summary(report), recommendations(report, many), timeline(report),
@@ -518,8 +523,8 @@ def render(report: dict) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta name="generator" content="planctl">'
         f"<title>{esc(title)} - progress as at {esc(show_date(as_at))}</title>"
-        f"<style>{style}</style></head>\n<body>{banner}<main>{body}"
+        f"<style>{style}</style></head>\n<body>{top}<main>{body}"
         f"<footer>Produced by planctl from {files}, as at {esc(show_date(as_at))}. Statuses are "
         "computed from each action's timescale and progress on that date.</footer>"
-        f"</main>{banner}</body></html>\n"
+        f"</main>{bottom}</body></html>\n"
     )
