@@ -247,3 +247,79 @@ def test_json_output_does_not_import_rich(bundled):
             "print('RICH' if any(m.startswith('rich') for m in sys.modules) else 'NO-RICH', file=sys.stderr)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.stderr.strip().endswith("NO-RICH")
+
+
+def test_show_lists_the_milestones_of_a_completed_action_as_done(run, write_plan):
+    write_plan("""\
+        plan: {title: T}
+        recommendations:
+          - text: R
+            actions:
+              - {text: a, lead: x, due: 27.7.12, status: completed}
+              - text: b
+                lead: x
+                due: 1.10.12
+                milestones:
+                  - {due: 1.9.12, text: draft, done: 3.9.12}
+                  - {due: 1.10.12, text: final, done: 20.10.12}
+        """)
+    out = run("show", "1.1", "--today", "2012-10-09").stdout
+    assert "[done]" in out and "[open]" not in out
+    data = json.loads(run("show", "1.1", "--today", "2012-10-09", "--format", "json").stdout)
+    assert [m["done"] for m in data["action"]["milestones"]] == [True]
+    # A milestone done after the as-at date is still open then, as its status says.
+    out = run("show", "1.2", "--today", "2012-10-09").stdout
+    assert "draft [done]" in out and "final [open]" in out and "overdue" in out
+    data = json.loads(run("show", "1.2", "--today", "2012-10-21", "--format", "json").stdout)
+    assert [(m["done"], m["done_on"]) for m in data["action"]["milestones"]] == [
+        (True, "2012-09-03"), (True, "2012-10-20")]
+
+
+def test_a_misspelt_status_gets_a_did_you_mean(run, write_plan, tmp_path):
+    write_plan("""\
+        plan: {title: T}
+        recommendations:
+          - text: R
+            actions:
+              - {text: a, lead: x, due: 27.7.12, status: in progres}
+        """)
+    check = run("check")
+    assert check.exit_code == 1
+    assert check.stdout.rstrip().endswith("status 'in progres' is not one of not-started, in-progress, "
+                                          "completed, dropped (or complete, done, started, cancelled); "
+                                          "did you mean 'in-progress'?")
+    (tmp_path / "plans" / "p.yaml").write_text(
+        "plan: {title: T}\nrecommendations:\n  - text: R\n    actions:\n"
+        "      - {text: a, lead: x, due: 27.7.12}\n", encoding="utf-8")
+    for written, hint in [("overdu", "; did you mean 'overdue'?"),
+                          ("complted", "; did you mean 'completed'?"),
+                          ("in progres", "; 'in-progress' is a progress word, not a status: an open "
+                                         "action is overdue, due-soon, on-track or no-date")]:
+        result = run("status", "--status", written, "--today", "2012-10-09")
+        assert result.exit_code == 2
+        assert result.stderr == (f"planctl: error: --status {written!r} is not one of completed, "
+                                 f"dropped, overdue, due-soon, on-track, no-date{hint}\n")
+
+
+def test_counts_of_one_are_singular(run, write_plan):
+    write_plan("""\
+        plan: {title: T, inspection: {published: 2012-07-27}}
+        recommendations:
+          - text: R
+            actions:
+              - {text: a, lead: x, due: 8.10.12}
+        """)
+    day = ("--today", "2012-10-09")
+    assert run("status", *day).stdout.splitlines()[-1].startswith("1 action: ")
+    assert run("overdue", *day).stdout.splitlines()[-1] == "1 overdue action as at 9 Oct 2012"
+    assert run("upcoming", "--today", "2012-10-07", "--days", "1").stdout.splitlines()[-1] == (
+        "1 action due from 7 Oct 2012 to 8 Oct 2012")
+    assert "overdue (1 day late)" in run("show", "1.1", *day).stdout
+    html = run("report", *day, "--format", "html").stdout
+    assert "Of 1 action, 0 are completed and 1 is still open; <strong>1 is overdue</strong>" in html
+    assert "1 overdue action, most late first" in html and ">1 day<" in html
+    assert "1 open action falls due" not in html and "1 days" not in html and "1 actions" not in html
+    md = run("report", *day, "--format", "md").stdout
+    assert "1 action: 0 completed" in md and "for 1 open action: 1.1." in md
+    check = run("check")
+    assert "1 action:" in check.stderr and "1 actions" not in check.stderr

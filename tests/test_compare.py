@@ -413,3 +413,13 @@ def test_yaml_typing_never_changes_a_name_or_grade():
 ])
 def test_similar_names(a, b, similar):
     assert similar_names(a, b) is similar
+
+
+@pytest.mark.parametrize("columns", ["0", "1", "20", "-3"])
+def test_compare_table_is_drawn_at_any_width(run, comparison, columns):
+    result = run("compare", env={"COLUMNS": columns})
+    assert result.exit_code == 0, result.stderr
+    assert "Thurrock" in result.stdout or columns == "1"
+    assert result.stdout.count("\n") > 10
+    if int(columns) <= 0:  # no width given: the usual 80 columns, as for tables
+        assert result.stdout == run("compare", env={"COLUMNS": "80"}).stdout

@@ -108,3 +108,47 @@ def test_add_completes_recommendation_ids_and_reopen_action_ids(plan):
     assert bash_values(complete("planctl add 3 text --before 3.", 5)) == ["3.1", "3.2"]
     assert bash_values(complete("planctl reopen 13.", 2)) == [a.id for a in plan.actions
                                                              if a.id.startswith("13.")]
+
+
+def _fish_split(script: str, reply: str) -> list[str]:
+    """Split one reply line as the fish script's `string split` call does (fish's own rules:
+    every separator, unless --max/-m N limits it)."""
+    import re
+    import shlex
+
+    line = next(line for line in script.splitlines() if "string split" in line)
+    args = shlex.split(line.split("(string split", 1)[1].split(")", 1)[0])
+    limit = -1
+    for flag in ("--max", "-m"):
+        if flag in args:
+            limit = int(args[args.index(flag) + 1])
+    sep = next(a for a in args if not a.startswith("-") and not re.fullmatch(r"\d+|\$\w+", a))
+    return reply.split(sep, limit)
+
+
+def test_fish_keeps_commas_in_descriptions(run, plan):
+    action = next(a for a in plan.actions if "," in " ".join(a.text.split())[:60])
+    reply = complete(f"planctl show {action.id}", action.id, shell="fish").splitlines()[0]
+    parts = _fish_split(run("completion", "fish").stdout, reply)
+    assert parts[0] == "plain" and parts[1].split("\t")[1] == " ".join(action.text.split())[:60]
+    source = subprocess.run(planctl_exe(), env=dict(os.environ, _PLANCTL_COMPLETE="fish_source"),
+                            capture_output=True, text=True, timeout=60).stdout
+    assert _fish_split(source, reply) == parts  # Click's own route prints the same script
+
+
+def test_fish_script_completes_in_a_real_fish(bundled, tmp_path, run, plan):
+    import shutil
+
+    if shutil.which("fish") is None:
+        pytest.skip("fish is not installed (apt-get install fish)")
+    exe = planctl_exe()
+    if len(exe) != 1:
+        pytest.skip("needs the installed console script")
+    script = tmp_path / "planctl.fish"
+    script.write_text(run("completion", "fish").stdout, encoding="utf-8")
+    action = next(a for a in plan.actions if "," in " ".join(a.text.split())[:60])
+    env = dict(os.environ, HOME=str(tmp_path), PATH=f"{os.path.dirname(exe[0])}:{os.environ['PATH']}")
+    done = subprocess.run(["fish", "--no-config", "-c",
+                           f"source {script}; complete -C'planctl show {action.id}'"],
+                          cwd=bundled.parent.parent, env=env, capture_output=True, text=True, timeout=60)
+    assert done.stdout.splitlines()[0] == f"{action.id}\t{' '.join(action.text.split())[:60]}"

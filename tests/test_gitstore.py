@@ -354,3 +354,13 @@ def test_status_without_as_of_imports_no_git_code(bundled, tmp_path):
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
     assert out.stderr.strip().endswith("NOGIT"), out.stderr
     assert Path(tmp_path / "plans").is_dir()
+
+
+def test_a_mistyped_tag_gets_the_nearest_tag(story, run):
+    for args, tag in ((["diff", "committee-2012-9"], "committee-2012-09"),
+                      (["status", "--as-of", "comittee-2012-10"], "committee-2012-10")):
+        result = run(*args)
+        assert result.exit_code == 4, args
+        assert result.stderr.rstrip().endswith(f"; did you mean {tag!r}?"), result.stderr
+    nothing_close = run("diff", "zzzz")
+    assert nothing_close.exit_code == 4 and "did you mean" not in nothing_close.stderr

@@ -116,7 +116,7 @@ def test_markdown_overdue_by_lead_and_upcoming_match_the_rows(run, bundled, rows
     assert "Open actions due from 9 Oct 2012 to 8 Nov 2012." in upcoming
     # No update is recorded in the bundled plan: every open action is named as lacking one.
     updates = out.split("## Latest update on each open action")[1].split("\n## ")[0]
-    assert f"No update recorded for {sum(r.open for r in rows)} open action(s)" in updates
+    assert f"No update recorded for {sum(r.open for r in rows)} open actions" in updates
 
 
 def test_markdown_findings_carry_every_judgement(run, bundled, source):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import json
+import os
 import re
 import shutil
 import subprocess
@@ -64,11 +67,54 @@ def test_every_section_is_there_in_order_with_the_marking_top_and_bottom(page_ht
     assert ids == SECTIONS
     markings = [i for i, (tag, a) in enumerate(page.elements) if a.get("class") == "marking"]
     assert len(markings) == 2 and page.text("marking") == "PUBLICPUBLIC"
-    body = [tag for tag, _ in page.elements].index("body")
-    assert markings == [body + 1, len(page.elements) - 1]  # first and last thing on the page
+    tags = [tag for tag, _ in page.elements]
+    body = tags.index("body")
+    # First and last thing on the page, each in a landmark: the banner and the contentinfo.
+    assert markings == [body + 2, len(page.elements) - 1]
+    assert tags[body + 1] == "header" and tags[-2] == "footer"
     assert "Progress report as at 9 October 2012" in page.text("kicker")
     assert "Thurrock Council" in page.text("facts") and "1.1 (updated 20 Aug 2012)" in page.text("facts")
     assert "10% complete." in page.text("headline") and "19 are overdue" in page.text("headline")
+
+
+class _Landmarks(HTMLParser):
+    """Text outside every landmark, as axe's `region` rule finds it: a header or footer is a
+    landmark (banner, contentinfo) only when it is not inside main or a sectioning element."""
+
+    VOID = {"br", "meta", "col", "rect", "line", "circle", "path", "img", "input", "hr", "link"}
+    ROLES = {"banner", "main", "contentinfo", "navigation", "complementary", "search", "region"}
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, bool]] = []  # (tag, is a landmark)
+        self.outside: list[str] = []
+        self.in_body = False
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "body":
+            self.in_body = True
+        if tag in self.VOID:
+            return
+        nested = any(t in ("main", "article", "aside", "nav", "section") for t, _ in self.stack)
+        landmark = (tag in ("main", "nav", "aside") or a.get("role") in self.ROLES
+                    or (tag in ("header", "footer") and not nested))
+        self.stack.append((tag, landmark))
+
+    def handle_endtag(self, tag):
+        while tag in (t for t, _ in self.stack):  # an end tag with no start closes nothing
+            if self.stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data):
+        if self.in_body and data.strip() and not any(mark for _, mark in self.stack):
+            self.outside.append(data.strip())
+
+
+def test_everything_on_the_page_is_in_a_landmark(page_html):
+    assert "PUBLIC" in page_html
+    assert _Landmarks(page_html).outside == []
 
 
 def test_the_figures_per_recommendation_match_the_plan(page_html):
@@ -309,3 +355,29 @@ def test_chromium_runs_no_script_from_a_hostile_plan(run, hostile, tmp_path):
     assert "<section" in dom
     assert "<script" not in dom and "<img" not in dom and "<iframe" not in dom
     assert "&lt;script&gt;alert(4)&lt;/script&gt;" in dom
+
+
+AXE = os.environ.get("AXE_CORE_JS")  # axe.min.js from the axe-core package (npm pack axe-core)
+
+
+@needs_chromium
+@pytest.mark.skipif(not AXE or not os.path.isfile(AXE),
+                    reason="AXE_CORE_JS does not name axe-core's axe.min.js")
+def test_axe_core_finds_no_violation(run, bundled, tmp_path):
+    page = run("report", "--today", AS_AT, "--format", "html").stdout
+    # The page forbids scripts (its CSP); this copy lets axe in, and nothing else changes.
+    page = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", page)
+    shutil.copy(AXE, tmp_path / "axe.min.js")
+    page = page.replace("</body>", (
+        '<script src="axe.min.js"></script><script>window.addEventListener("load", function () {'
+        'axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", '
+        '"wcag21aa", "best-practice"]}}).then(function (r) { var out = document.createElement("pre");'
+        'out.id = "axe"; out.textContent = JSON.stringify(r.violations.map(function (v) {'
+        'return [v.id, v.nodes.map(function (n) { return n.target.join(" "); })]; }));'
+        'document.body.appendChild(out); }); });</script></body>'))
+    (tmp_path / "axe.html").write_text(page, encoding="utf-8")
+    dom = chromium(tmp_path, "--virtual-time-budget=20000", "--dump-dom",
+                   (tmp_path / "axe.html").as_uri()).stdout
+    found = re.search(r'<pre id="axe">(.*?)</pre>', dom, re.S)
+    assert found, "axe did not run"
+    assert json.loads(html.unescape(found.group(1))) == []

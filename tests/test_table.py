@@ -1,11 +1,21 @@
-"""The terminal table's word wrap: the standard library's result, at a fraction of the cost."""
+"""The terminal table: word wrap (the standard library's result, at a fraction of the cost) and
+layout at any width and with any cell content."""
 
+import io
+import os
+import subprocess
+import sys
 import textwrap
+from collections import Counter
+from pathlib import Path
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planctl.render.table import _wrap_words
+from planctl.core.errors import safe_text
+from planctl.render import Column, Section
+from planctl.render.table import GAP, _floor, _render_section, _wrap_words
+from planctl.render.terminal import Terminal, cell_len
 
 words = st.sampled_from(["a", "bb", "ccc", "coaching/support", "IRT/DCT/AT", "x" * 30, "27.10.12"])
 
@@ -21,16 +31,12 @@ def test_wrap_matches_textwrap(chosen, width):
 @given(st.lists(st.sampled_from(["漢字", "日本語テキスト", "é", "a", "naïve"]), max_size=20),
        st.integers(min_value=2, max_value=30))
 def test_wide_characters_wrap_by_terminal_columns(chosen, width):
-    from planctl.render.terminal import cell_len
-
     lines = _wrap_words(" ".join(chosen), width)
     assert all(cell_len(line) <= width for line in lines)
     assert "".join(lines).replace(" ", "") == "".join(chosen)
 
 
 def test_colour_rules(monkeypatch):
-    import os
-
     from planctl.render.terminal import terminal
 
     master, slave = os.openpty()
@@ -44,8 +50,6 @@ def test_colour_rules(monkeypatch):
     finally:
         tty.close()
         os.close(master)
-    import io
-
     pipe = io.StringIO()
     assert not terminal(None, pipe).styled
     monkeypatch.setenv("FORCE_COLOR", "1")
@@ -54,3 +58,89 @@ def test_colour_rules(monkeypatch):
     assert terminal(None, pipe).no_color and not terminal(True, pipe).no_color
     monkeypatch.setenv("COLUMNS", "132")
     assert terminal(None, pipe).width == 132
+
+
+# --- Layout at any width: issue 12 item 1 ----------------------------------------------------
+
+
+# Letters, spaces, wide (CJK, emoji), combining marks, tabs, newlines and control characters.
+pieces = st.sampled_from(["a", "Zz", " ", "漢", "字", "😀", "e\u0301", "\u0301", "\t", "\n", "\x1b[31m",
+                          "-", "/", "2012-10-09", "Service Manager FST"])
+long_words = st.builds(lambda ch, n: ch * n, st.sampled_from(["x", "漢", "e\u0301"]),
+                       st.integers(min_value=0, max_value=800))
+cell_text = st.lists(st.one_of(pieces, long_words), max_size=12).map("".join)
+columns = st.lists(st.builds(Column, header=cell_text, wrap=st.sampled_from([0, 0, 1, 2, 3]),
+                             justify=st.sampled_from(["left", "right"])), min_size=1, max_size=7)
+
+
+def _ink(text: str) -> Counter:
+    """The visible characters of a text, whatever the line breaks and padding."""
+    return Counter(ch for ch in text if not ch.isspace())
+
+
+@settings(max_examples=100, deadline=None)
+@given(columns, st.data(), st.integers(min_value=1, max_value=300))
+def test_any_table_fits_any_width_without_losing_text(cols, data, width):
+    rows = data.draw(st.lists(st.lists(cell_text, min_size=len(cols), max_size=len(cols)), max_size=5))
+    section = Section(None, cols)
+    for row in rows:
+        section.add(row)
+    term = Terminal(io.StringIO(), False, False, width, True)
+    lines = _render_section(section, width, term, "─")  # finishing at all is the first assertion
+    assert all(cell_len(line) <= width for line in lines), width
+    cells = [[safe_text(c).replace("\t", " ") for c in row] for row in rows]
+    floors = [_floor([col.header] + [row[i] for row in cells]) for i, col in enumerate(cols)]
+    body = "\n".join(line for line in lines if not line or set(line) != {"─"})  # not the rule
+    wanted = _ink("".join(col.header for col in cols) + "".join("".join(row) for row in cells))
+    if width >= sum(floors) + len(GAP) * (len(cols) - 1):
+        # Wide enough for every column's widest character: nothing is clipped or lost.
+        assert _ink(body) == wanted
+        assert "…" not in body
+    else:
+        # Narrower: lines are cut, and every cut line ends in the visible mark.
+        assert _ink(body) == wanted or any(line.endswith("…") for line in lines)
+
+
+def test_a_column_wider_than_the_terminal_wraps_instead_of_looping():
+    section = Section(None, [Column("Action"), Column("Author"), Column("Text", wrap=1)])
+    section.add(["1.1", "Alexandra Montgomery-Smithson-Featherstonehaugh", "Audit of plans " * 5])
+    term = Terminal(io.StringIO(), False, False, 40, True)
+    lines = _render_section(section, 40, term, "─")
+    assert all(cell_len(line) <= 40 for line in lines)
+    body = "\n".join(line for line in lines if "─" not in line)
+    assert _ink(body) == _ink("ActionAuthorText1.1Alexandra Montgomery-Smithson-Featherstonehaugh"
+                              + "Auditofplans" * 5)
+
+
+def test_a_long_word_wraps_in_pieces_of_the_width():
+    word = "x" * 100_003 + "漢" * 1001
+    lines = _wrap_words("see " + word, 9)
+    assert "".join(lines) == "see " + word  # the word starts on the line it would begin
+    assert all(cell_len(line) <= 9 for line in lines)
+    assert lines[1] == "x" * 9 and lines[-1] == "漢" * (1001 % 4)  # four wide ones fill 8 of 9
+
+
+def test_slippage_with_a_long_author_name_finishes_at_any_width(tmp_path):
+    root = Path(__file__).resolve().parents[1]
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    plan = plans / "plan.yaml"
+    plan.write_text((root / "plans" / "thurrock-2012-slac.yaml").read_text(encoding="utf-8"),
+                    encoding="utf-8")
+    env = dict(os.environ, HOME=str(tmp_path), GIT_CONFIG_NOSYSTEM="1",
+               GIT_AUTHOR_NAME="Alexandra Montgomery-Smithson", GIT_AUTHOR_EMAIL="a@example.invalid",
+               GIT_COMMITTER_NAME="Alexandra Montgomery-Smithson",
+               GIT_COMMITTER_EMAIL="a@example.invalid", XDG_CACHE_HOME=str(tmp_path / "cache"))
+    for args in (["init", "-q", "-b", "main"], ["add", "plans"], ["commit", "-qm", "Agreed"]):
+        subprocess.run(["git", *args], cwd=tmp_path, env=env, check=True, capture_output=True)
+    plan.write_text(plan.read_text(encoding="utf-8").replace("By 31.12.12", "By 31.3.13"),
+                    encoding="utf-8")
+    subprocess.run(["git", "commit", "-qam", "Moved"], cwd=tmp_path, env=env, check=True,
+                   capture_output=True)
+    exe = Path(sys.executable).parent / "planctl"
+    for columns in ("20", "40", "80"):
+        proc = subprocess.run([str(exe), "slippage", "--today", "2012-10-09"], cwd=tmp_path,
+                              env=dict(env, COLUMNS=columns), capture_output=True, text=True,
+                              timeout=60)
+        assert proc.returncode == 0, proc.stderr
+        assert "Alexandra" in proc.stdout or columns != "80"  # not clipped where there is room

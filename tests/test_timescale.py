@@ -83,7 +83,7 @@ def test_to_be_confirmed_has_no_date(text):
     [
         ("31.9.12", "September 2012 has 30 days"),
         ("29.2.13", "February 2013 has 28 days"),
-        ("10/27/12", "month-first"),
+        ("10/27/12", "if October 27 is meant, write 27.10.2012 (27 October 2012)"),
         ("13/13/2012", "no month 13"),
         ("Report to the next LSCB meeting", "no date"),
         ("By 27.10", "'27.10'"),
@@ -100,7 +100,7 @@ def test_unreadable_timescales_say_why_and_what_is_accepted(text, says):
 
 
 def test_month_first_error_suggests_the_day_first_spelling():
-    with pytest.raises(TimescaleError, match=r"write 27\.10\.12"):
+    with pytest.raises(TimescaleError, match=r"write 27\.10\.2012 \(27 October 2012\)"):
         parse_timescale("10/27/12", PUBLISHED)
 
 
@@ -122,3 +122,30 @@ def test_parse_date_accepts_one_date_in_any_form(text, expected):
 def test_parse_date_refuses_anything_else(text):
     with pytest.raises(TimescaleError):
         parse_date(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("2012-13-01", "'2012-13-01' is not a date: there is no month 13;"),  # ISO is never swapped
+        ("13.13.12", "there is no month 13;"),
+        ("2.31.2013", "there is no month 31;"),  # month-first it is no date either
+        ("Immediate", "'Immediate' is not a date;"),
+        ("within 3 months", "is not a date;"),
+    ],
+)
+def test_a_date_option_says_what_is_wrong_and_lists_only_date_forms(text, says):
+    with pytest.raises(TimescaleError) as exc:
+        parse_date(text)
+    message = str(exc.value)
+    assert says in message and "write" not in message
+    assert message.endswith("accepted date forms: 2012-10-27, 27.10.12, 27/10/2012, 27-10-2012, "
+                            "27 October 2012, 27th Oct 2012, October 2012 (its last day)")
+    forms = message.split("; ")[-1]
+    assert "Immediate" not in forms and "TBC" not in forms and "within" not in forms
+
+
+def test_a_month_first_date_names_the_one_date_it_could_be():
+    with pytest.raises(TimescaleError) as exc:
+        parse_date("10/27/2012")
+    assert "if October 27 is meant, write 27.10.2012 (27 October 2012)" in str(exc.value)

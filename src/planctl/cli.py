@@ -7,6 +7,7 @@ Each command lives in planctl.commands.*, imported only when it runs, so that
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 import click
@@ -73,6 +74,14 @@ class PlanctlGroup(click.Group):
             hint = f"; did you mean {close[0]!r}?" if close else "; see 'planctl --help'"
             raise click.UsageError(f"no command {name!r}{hint}", ctx)
         return super().resolve_command(ctx, args)
+
+    def _main_shell_completion(self, ctx_args, prog_name, complete_var=None):
+        # _PLANCTL_COMPLETE=fish_source prints the same fixed script as 'planctl completion fish'.
+        if os.environ.get(complete_var or "_PLANCTL_COMPLETE", "").startswith("fish"):
+            from .commands.completion import register_fish
+
+            register_fish()
+        super()._main_shell_completion(ctx_args, prog_name, complete_var)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         """The one exit point: planctl's errors become one line each, with their kind's exit code."""

@@ -116,8 +116,10 @@ def run_case(folder: Path, argv: list[str]) -> str:
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "planctl"]
     proc = subprocess.run([*cmd, "--no-cache", *argv], cwd=folder, env=env, capture_output=True,
                           stdin=subprocess.DEVNULL, timeout=60)
-    # An iCalendar DTSTAMP is the moment of writing: the one field that may differ.
+    # An iCalendar DTSTAMP and SEQUENCE come from the moment of writing (a newer file must
+    # win on re-import): the only fields that may differ between runs.
     stdout = re.sub(r"DTSTAMP:\d{8}T\d{6}Z", "DTSTAMP:<now>", proc.stdout.decode("utf-8", "replace"))
+    stdout = re.sub(r"SEQUENCE:\d+", "SEQUENCE:<now>", stdout)
     return (f"exit: {proc.returncode}\n--- stdout\n{stdout}"
             f"--- stderr\n{proc.stderr.decode('utf-8', 'replace')}")
 

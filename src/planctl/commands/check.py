@@ -7,6 +7,7 @@ import sys
 import click
 
 from ..core.errors import ERROR, STRICT, WARNING
+from ..core.words import count
 from ..format.comparisons import load_comparison_files
 from ..render.json import json_out
 from .options import load, output_format, shared_options
@@ -51,7 +52,7 @@ def check(strict):
         actions = sum(1 for p in result.plans for _ in p.actions)
         comparisons = (f", {len(result.comparison_files)} comparison file(s)"
                        if result.comparison_files else "")
-        click.echo(f"{len(result.plans)} plan(s), {actions} actions{comparisons}: "
+        click.echo(f"{len(result.plans)} plan(s), {count(actions, 'action')}{comparisons}: "
                    f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
     failed = errors or (strict and any(p.severity in (WARNING, STRICT) for p in shown))
     if failed:

@@ -7,6 +7,21 @@ import click
 SHELLS = ("bash", "zsh", "fish")
 
 
+def register_fish() -> None:
+    """Use a fish script that keeps commas in descriptions (and values).
+
+    Click's fish script splits each reply "type,value<TAB>description" at every comma,
+    so "Service Manager, Through Care" showed as "Service Manager". Splitting at the
+    first comma only keeps the rest whole; the replies themselves are unchanged."""
+    from click.shell_completion import FishComplete, add_completion_class
+
+    class _Fish(FishComplete):
+        source_template = FishComplete.source_template.replace(
+            'string split "," $completion', 'string split --max 1 "," $completion')
+
+    add_completion_class(_Fish, "fish")
+
+
 @click.command()
 @click.argument("shell", type=click.Choice(SHELLS))
 def completion(shell):
@@ -25,5 +40,6 @@ def completion(shell):
 
     from ..cli import cli
 
+    register_fish()
     cls = get_completion_class(shell)
     click.echo(cls(cli, {}, "planctl", "_PLANCTL_COMPLETE").source())

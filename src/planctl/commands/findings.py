@@ -6,6 +6,7 @@ import click
 
 from ..core import judgements as analysis
 from ..core.errors import ERROR, PlanLoadError, UsageError, safe_text
+from ..core.words import count
 from ..format.comparisons import Comparison, load_comparison_files
 from ..format.reader import nearest
 from ..render import Column, Section, View, emit
@@ -51,7 +52,7 @@ def findings(plan_ids):
                 section.add([j["name"], j["grade"]], BAND_STATUS[band])
             sections.append(section)
         counts = ", ".join(f"{n} {g}" for g, n in s["counts"].items())
-        lines.append(f"{plan.authority or plan.id}: {s['total']} judgements: {counts}; "
+        lines.append(f"{plan.authority or plan.id}: {count(s['total'], 'judgement')}: {counts}; "
                      f"{s['good_or_better']} good or better")
     emit(View(sections, summary="\n".join(lines) or None,
               empty="No plan has findings; see docs/findings.md.", group_header="area"),

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
-from ..core.evaluate import evaluate_action
+from ..core.evaluate import evaluate_action, milestones_done
 from ..core.query import find
+from ..core.words import count
 from ..render import Column, Section, View, emit
 from ..render.json import action_dict, iso, json_out
 from ..render.views import show_date
@@ -15,18 +16,19 @@ from .options import load, output_format, settings, shared_options, today
 
 def _action_detail(plan, action, day) -> tuple[dict, list[tuple[str, str]], str]:
     row = evaluate_action(plan, action, day)
+    milestones = milestones_done(row, day)
     data = action_dict(row, day)
     data.update(
         completed=iso(action.completed),
         evidence=list(action.evidence),
         repeat=action.repeat,
         reported=[iso(d) for d in action.reported],
-        milestones=[{"due": iso(m.due), "text": m.text, "done": m.done, "done_on": iso(m.done_on)}
-                    for m in action.milestones],
+        milestones=[{"due": iso(m.due), "text": m.text, "done": done, "done_on": iso(on)}
+                    for m, done, on in milestones],
         updates=[{"date": iso(u.date), "text": u.text, "by": u.by} for u in action.updates],
         file=plan.path, line=action.line,
     )
-    late = f" ({row.days_overdue} days late)" if row.status == "overdue" else ""
+    late = f" ({count(row.days_overdue, 'day')} late)" if row.status == "overdue" else ""
     pairs = [
         ("Action", f"{plan.id}:{action.id}"),
         ("Text", action.text),
@@ -43,8 +45,8 @@ def _action_detail(plan, action, day) -> tuple[dict, list[tuple[str, str]], str]
         pairs.append(("Repeats", action.repeat))
     for d in action.reported:
         pairs.append(("Reported", show_date(d)))
-    for m in action.milestones:
-        mark = "done" if m.done else "open"
+    for m, done, _ in milestones:
+        mark = "done" if done else "open"
         pairs.append(("Milestone", f"{show_date(m.due)} {m.text} [{mark}]".replace("  ", " ")))
     if action.completed:
         pairs.append(("Completed", show_date(action.completed)))

@@ -10,6 +10,7 @@ import click
 from ..core.errors import UsageError
 from ..core.evaluate import by_due_date, evaluate, most_late_first, summarise
 from ..core.query import check_lead_names, filter_rows
+from ..core.words import count
 from ..render import emit, views
 from ..render.json import json_out
 from .completers import complete_leads
@@ -144,7 +145,7 @@ def overdue(leads, recs, statuses, bodies, plan_ids, by_lead, exit_code, output)
         else:
             view = views.actions_view(rows, plans, day,
                                       f"Nothing overdue as at {views.show_date(day)}.")
-            view.summary = f"{len(rows)} overdue actions as at {views.show_date(day)}"
+            view.summary = f"{count(len(rows), 'overdue action')} as at {views.show_date(day)}"
             emit(view, fmt, settings().color)
 
     _finish(draw, fmt, output, rows, plans, day, "Overdue")
@@ -179,7 +180,7 @@ def upcoming(leads, recs, statuses, bodies, plan_ids, days, output):
             return
         until = views.show_date(end)
         view = views.actions_view(rows, plans, day, f"Nothing due between now and {until}.")
-        view.summary = f"{len(rows)} actions due from {views.show_date(day)} to {until}"
+        view.summary = f"{count(len(rows), 'action')} due from {views.show_date(day)} to {until}"
         emit(view, fmt, settings().color)
 
     _finish(draw, fmt, output, rows, plans, day, "Upcoming")

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .model import Action, Plan
+from .model import Action, Milestone, Plan
 from .timescale import occurrence
 
 
@@ -119,6 +119,16 @@ def deadlines(action: Action, today: date, until: date) -> list[Deadline]:
             break
         out.append(Deadline("r", n + 1, due, "report", n < count))
     return out
+
+
+def milestones_done(row: Row, today: date) -> list[tuple[Milestone, bool, date | None]]:
+    """Each milestone of the row's action, whether it is done as at `today`, and when. A
+    completed action has every milestone done (on its own `done:` date, else the action's)."""
+    action = row.action
+    if row.status == "completed":
+        return [(ms, True, ms.done_on or action.completed) for ms in action.milestones]
+    return [(ms, _done_by(ms.done, ms.done_on, today), ms.done_on if _done_by(ms.done, ms.done_on, today)
+             else None) for ms in action.milestones]
 
 
 def evaluate_action(plan: Plan, action: Action, today: date) -> Row:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ..format.reader import close_matches, normalise_name, normalise_progress
+from ..format.reader import close_matches, nearest_progress, normalise_name, normalise_progress
 from .errors import UsageError
 from .evaluate import Row
 from .model import STATUS_VALUES, Action, Plan, Recommendation
@@ -70,7 +70,8 @@ def filter_rows(
         elif normalise_progress(s) in ("completed", "dropped"):
             wanted_status.add(normalise_progress(s))
         else:
-            raise UsageError(f"--status {s!r} is not one of {', '.join(STATUS_VALUES)}")
+            raise UsageError(f"--status {s!r} is not one of {', '.join(STATUS_VALUES)}"
+                             + _status_hint(s))
     bodies_n = {b.casefold() for b in bodies}
     out = []
     for row in rows:
@@ -86,6 +87,22 @@ def filter_rows(
             continue
         out.append(row)
     return out
+
+
+def _status_hint(written: str) -> str:
+    """Did you mean: the nearest status, else the progress word it resembles, whose status
+    is one of those an open action can have."""
+    norm = "-".join(written.strip().lower().replace("_", " ").replace("-", " ").split())
+    close = close_matches(norm, STATUS_VALUES, cutoff=0.6)
+    if close:
+        return f"; did you mean {close[0]!r}?"
+    progress = normalise_progress(written) or nearest_progress(written)
+    if progress in ("completed", "dropped"):
+        return f"; did you mean {progress!r}?"
+    if progress:
+        return (f"; {progress!r} is a progress word, not a status: an open action is overdue, "
+                "due-soon, on-track or no-date")
+    return ""
 
 
 def check_lead_names(plans: Sequence[Plan], wanted: Sequence[str]) -> None:

@@ -21,10 +21,11 @@ ACCEPTED_FORMS = (
     "'Q3 2013/14', 'Spring term 2014', 'Immediate', 'within 3 months', 'within 40 working days', "
     "'Quarterly' (or repeat:), 'ongoing', 'TBC'"
 )
-
-# What one date may be (--today, completed:, updates): never a timescale form.
-DATE_FORMS = ("accepted forms: 2012-10-27, 27.10.12, 27/10/2012, 27-10-2012, 27 October 2012, "
-              "27th Oct 2012")
+# Where only a date will do (--today, --on, --as-of, completed:): no timescale words.
+DATE_FORMS = (
+    "accepted date forms: 2012-10-27, 27.10.12, 27/10/2012, 27-10-2012, 27 October 2012, "
+    "27th Oct 2012, October 2012 (its last day)"
+)
 
 # English names whatever the locale: plans are written in English (and calendar's
 # names follow the locale, and cost an import).
@@ -295,22 +296,24 @@ def _year(written_year: str, written: str) -> int:
     return year
 
 
-def _make_date(year: int, month: int, day: int, written: str) -> date:
+def _make_date(year: int, month: int, day: int, written: str, forms: str = ACCEPTED_FORMS,
+               swappable: bool = True) -> date:
+    """`swappable`: the form could be month-first (27/10/2012 can; ISO 2012-10-27 cannot)."""
     if not 1 <= month <= 12:
-        if 1 <= day <= 12 and 1 <= month <= 31:
+        if swappable and 1 <= day <= 12 and 1 <= month <= days_in_month(year, day):
+            # The one valid reading is month-first: name the date it would be, never pick it.
             raise TimescaleError(
-                f"{written!r} looks month-first; planctl reads dates day-first (UK), "
-                f"so write {month}.{day}.{str(year)[2:]} for {MONTH_NAMES[day]} {month}; "
-                + ACCEPTED_FORMS
+                f"{written!r} is not a date: there is no month {month}; planctl reads dates "
+                f"day-first (UK), so if {MONTH_NAMES[day]} {month} is meant, write "
+                f"{month}.{day}.{year} ({month} {MONTH_NAMES[day]} {year}); {forms}"
             )
-        raise TimescaleError(f"{written!r} is not a date: there is no month {month}; {ACCEPTED_FORMS}")
+        raise TimescaleError(f"{written!r} is not a date: there is no month {month}; {forms}")
     if 1 <= day <= 28:  # every month has these days
         return date(year, month, day)
     last = days_in_month(year, month)
     if not 1 <= day <= last:
         raise TimescaleError(
-            f"{written!r} is not a date: {MONTH_NAMES[month]} {year} has {last} days; "
-            + ACCEPTED_FORMS
+            f"{written!r} is not a date: {MONTH_NAMES[month]} {year} has {last} days; " + forms
         )
     return date(year, month, day)
 
@@ -328,7 +331,8 @@ def _match_span(m: re.Match[str]) -> tuple[date, date]:
     """(first day, last day) of a PATTERNS.date match: equal for a day, a month's span else."""
     written = m.group(0)
     if m.group("iso_y"):
-        day = _make_date(_year(m["iso_y"], written), int(m["iso_m"]), int(m["iso_d"]), written)
+        day = _make_date(_year(m["iso_y"], written), int(m["iso_m"]), int(m["iso_d"]), written,
+                         swappable=False)
         return day, day
     if m.group("num_d"):
         day = _make_date(_year(m["num_y"], written), int(m["num_m"]), int(m["num_d"]), written)

@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from ..core.errors import ERROR, WARNING, Problem
+from ..core.words import count
 from .reader import (
     MAX_FILE_BYTES,
     _Reader,
@@ -242,8 +243,9 @@ def _read_grades(r: _Reader, node, what: str, scale: _Scale,
     if isinstance(node, yaml.SequenceNode):
         items = r.sequence(node, what)
         if judgements and len(items) != len(judgements):
-            r.report(node, "E065", f"{what} has {len(items)} grades for {len(judgements)} "
-                     f"judgements ({', '.join(judgements)}); give one per judgement, in that order")
+            r.report(node, "E065", f"{what} has {count(len(items), 'grade')} for "
+                     f"{count(len(judgements), 'judgement')} ({', '.join(judgements)}); "
+                     "give one per judgement, in that order")
             return None
         for key, n in zip(judgements, items, strict=False):
             grade = scale.grade(r, n, f"{what} ({key})")

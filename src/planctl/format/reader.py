@@ -102,6 +102,13 @@ def normalise_progress(value: str) -> str | None:
     return PROGRESS_SYNONYMS.get(key) or PROGRESS_SYNONYMS.get(key.replace("-", ""))
 
 
+def nearest_progress(value: str) -> str | None:
+    """The progress value a misspelt status most likely means ('in progres' -> in-progress)."""
+    key = "-".join(value.strip().lower().replace("_", " ").replace("-", " ").split())
+    close = close_matches(key, PROGRESS_SYNONYMS, cutoff=0.75)
+    return PROGRESS_SYNONYMS[close[0]] if close else None
+
+
 def close_matches(word: str, choices: Iterable[str], n: int = 1, cutoff: float = 0.6) -> list[str]:
     import difflib  # only when something is misspelt
 
@@ -678,8 +685,10 @@ def _read_action(r: _Reader, node, rec_id: str, pos: int, ctx: _Context) -> Acti
         if written is not None:
             found = normalise_progress(written)
             if found is None:
+                hint = nearest_progress(written)
                 r.report(m["status"][1], "E021", f"{where} status {written!r} is not one of "
-                         f"{', '.join(PROGRESS_VALUES)} (or complete, done, started, cancelled)")
+                         f"{', '.join(PROGRESS_VALUES)} (or complete, done, started, cancelled)"
+                         + (f"; did you mean {hint!r}?" if hint else ""))
             else:
                 progress = found
 

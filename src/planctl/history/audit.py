@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from ..core.errors import UsageError
 from ..core.evaluate import evaluate, id_sort_key, summarise
 from ..core.model import Action, Plan
+from ..core.words import agree, count
 from ..render import Column, Section, View
 from ..render.json import iso
 
@@ -241,7 +242,7 @@ def history_view(entries: list[dict]) -> View:
     for e in entries:
         s = Section(f"{e['date']} {e['commit']} {e['author']}: {e['subject']}", cols)
         for p in e["plans"]:
-            what = {"added": f"{p['actions']} actions", "removed": f"{p['actions']} actions"}
+            what = {"added": count(p['actions'], "action"), "removed": count(p['actions'], "action")}
             s.add([f"plan {p['plan']}", p["change"], p["from_path"] or "",
                    p["path"] if p["change"] == "renamed" else what.get(p["change"], "")])
         added_plans = {p["plan"] for p in e["plans"] if p["change"] in ("added", "removed")}
@@ -332,14 +333,14 @@ def slippage_view(actions: list[dict], since: str | None) -> View:
     for a in actions:
         name = f"{a['plan']}:{a['id']}" if many else a["id"]
         main.add([name, a["text"], a["first_due"] or "", a["current_due"] or "",
-                  f"{a['days_slipped']} days", str(a["moves"])],
+                  count(a['days_slipped'], "day"), str(a["moves"])],
                  "overdue" if a["days_slipped"] > 0 else None)
         for c in a["changes"]:
             moves.add([name, c["date"], c["author"], c["from"], c["to"], f"{c['days']:+d}",
                        c["commit"], c["message"]])
     where = f" since {since}" if since else ""
-    summary = (f"{len(actions)} actions slipped{where}, "
-               f"{sum(a['days_slipped'] for a in actions)} days in all") if actions else None
+    summary = (f"{count(len(actions), 'action')} slipped{where}, "
+               f"{count(sum(a['days_slipped'] for a in actions), 'day')} in all") if actions else None
     return View([main, moves] if actions else [], summary=summary,
                 empty=f"No deadline moved later{where}.", group_header="table")
 
@@ -415,7 +416,7 @@ def diff_view(result: dict) -> View:
             else:
                 frm, to = show_change(a["from"], a["to"])
                 if cat == "rescheduled" and a["days"]:
-                    to += f" ({a['days']:+d} days)"
+                    to += f" ({a['days']:+d} {agree(abs(a['days']), 'day', 'days')})"
                 s.add([name, a["text"], frm, to])
         sections.append(s)
     f, t = result["from"], result["to"]

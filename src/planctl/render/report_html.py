@@ -13,6 +13,7 @@ import html
 from datetime import date
 
 from ..core.errors import safe_text
+from ..core.words import agree, count
 from .views import show_date
 
 STATUS_WORDS = {"completed": "completed", "dropped": "dropped", "overdue": "overdue",
@@ -228,8 +229,9 @@ def summary(report: dict) -> str:
         f'<div class="tile t-{status}"><span class="n">{s[key]}</span>{badge(status)}</div>'
         for key, status in SUMMARY_KEYS if s[key] or status not in ("no-date", "dropped"))
     lead = (f'<p class="headline"><strong>{s["percent_complete"]}% complete.</strong> '
-            f'Of {s["total"]} actions, {s["completed"]} are completed and {s["open"]} are still '
-            f'open; <strong>{s["overdue"]} are overdue</strong>.</p>')
+            f'Of {count(s["total"], "action")}, {s["completed"]} {agree(s["completed"], "is", "are")} '
+            f'completed and {s["open"]} {agree(s["open"], "is", "are")} still open; '
+            f'<strong>{s["overdue"]} {agree(s["overdue"], "is", "are")} overdue</strong>.</p>')
     meter = (f'<div class="meter" role="img" aria-label="{s["percent_complete"]}% complete">'
              f'<span style="width:{s["percent_complete"]}%"></span></div>')
     return (f'<section id="summary"><h2>Summary</h2>{lead}{meter}'
@@ -241,19 +243,20 @@ def at_a_glance(report: dict) -> str:
     groups = sorted(report["overdue_by_lead"], key=lambda g: (-g["count"], g["lead"].casefold()))
     up = report["upcoming"]
     rows = [tr([esc(g["lead"]), str(g["count"]),
-                f'{max(a["days_overdue"] for a in g["actions"])} days'], num={1, 2})
+                count(max(a["days_overdue"] for a in g["actions"]), "day")], num={1, 2})
             for g in groups]
     late = (table(["Lead", ">Overdue", ">Most late"], rows, "leadcounts", (60, 18, 22)) if rows
             else f"<p>Nothing is overdue as at {esc(show_date(report['as_at']))}.</p>")
     soon = len(up["actions"])
     first = up["actions"][0]["due"] if soon else None
-    nxt = (f"{soon} open action{'s' if soon != 1 else ''} fall{'s' if soon == 1 else ''} due "
+    nxt = (f"{soon} open {agree(soon, 'action falls', 'actions fall')} due "
            f"by {esc(show_date(up['until']))}, the first on {esc(show_date(first))}."
            if soon else f"Nothing falls due by {esc(show_date(up['until']))}.")
     missing = sum(1 for a in report["latest_updates"] if not a["latest_update"])
     notes = [nxt]
     if missing:
-        notes.append(f"{missing} of {len(report['latest_updates'])} open actions have no "
+        notes.append(f"{missing} of {count(len(report['latest_updates']), 'open action')} "
+                     f"{agree(missing, 'has', 'have')} no "
                      "progress update recorded.")
     items = "".join(f"<li>{n}</li>" for n in notes)
     return (f'<div class="glance"><div><h3>Overdue actions per lead</h3>{late}</div>'
@@ -283,11 +286,11 @@ def overdue(report: dict, many: bool) -> str:
     if not groups:
         out.append(f"<p>Nothing is overdue as at {esc(show_date(report['as_at']))}.</p>")
     else:
-        out.append(f'<p class="note">{total} overdue actions, most late first under each lead '
+        out.append(f'<p class="note">{count(total, "overdue action")}, most late first under each lead '
                    "(an action with two leads is listed under both).</p>")
     for g in groups:
         rows = [tr([ref(a, many), esc(a["text"]), esc(a["timescale"] or ""),
-                    esc(show_date(a["due"])), f'{a["days_overdue"]} days'], num={0, 4}, keep={3})
+                    esc(show_date(a["due"])), count(a["days_overdue"], "day")], num={0, 4}, keep={3})
                 for a in g["actions"]]
         out.append(f'<div class="group"><h3>{esc(g["lead"])} '
                    f'<span class="count">{g["count"]} overdue</span></h3>'
@@ -300,7 +303,7 @@ def overdue(report: dict, many: bool) -> str:
 
 def upcoming(report: dict, many: bool) -> str:
     up = report["upcoming"]
-    out = [f'<section id="upcoming"><h2>Due in the next {up["days"]} days</h2>'
+    out = [f'<section id="upcoming"><h2>Due in the next {count(up["days"], "day")}</h2>'
            f'<p class="note">Open actions due from {esc(show_date(up["from"]))} to '
            f'{esc(show_date(up["until"]))}, by date.</p>']
     if not up["actions"]:
@@ -332,7 +335,7 @@ def latest_updates(report: dict, many: bool) -> str:
     if without:
         ids = ", ".join(ref(a, many) for a in without)
         out.append(f'<p class="noupdate"><strong>No update recorded</strong> for '
-                   f"{len(without)} open action{'s' if len(without) != 1 else ''}: {ids}.</p>")
+                   f"{count(len(without), 'open action')}: {ids}.</p>")
     if not items:
         out.append("<p>No action is open.</p>")
     out.append("</section>")
@@ -361,7 +364,7 @@ def changes(report: dict, many: bool) -> str:
             detail = ""
             if kind == "slipped":
                 detail = (f"{esc(show_date(i['was']))} &rarr; {esc(show_date(i['now']))} "
-                          f"({i['days']} days later)")
+                          f"({count(i['days'], 'day')} later)")
             elif kind == "dropped":
                 detail = "removed from the plan" if i.get("removed") else "marked dropped"
             elif kind == "completed" and i.get("completed_on"):
@@ -412,6 +415,7 @@ html { -webkit-text-size-adjust: 100%; }
 body { margin: 0; color: var(--ink); background: #fff;
   font: 16px/1.5 "Helvetica Neue", Arial, "Liberation Sans", "DejaVu Sans", sans-serif; }
 main { max-width: 1060px; margin: 0 auto; padding: 8px 32px 24px; }
+.page-marking { margin: 0; color: var(--ink); }
 .marking { text-align: center; font-weight: 700; letter-spacing: .12em; font-size: 14px;
   padding: 4px; border: 2px solid var(--ink); margin: 12px auto; max-width: 1060px; }
 .kicker { margin: 16px 0 0; color: var(--muted); text-transform: uppercase; letter-spacing: .08em;
@@ -500,7 +504,11 @@ def render(report: dict) -> str:
     mark = report["classification"]
     title = report["plans"][0]["title"] if len(report["plans"]) == 1 else "Action plans"
     style = STYLE.replace("MARKING", css_string(mark) if mark else '""')
-    banner = f'<div class="marking" role="note">{esc(mark)}</div>' if mark else ""
+    # The marking sits in the page's banner and contentinfo landmarks, so that everything on
+    # the page is in a landmark (axe's `region` rule) and screen readers find it there.
+    marking = f'<div class="marking" role="note">{esc(mark)}</div>' if mark else ""
+    top = f'<header class="page-marking">{marking}</header>' if mark else ""
+    bottom = f'<footer class="page-marking">{marking}</footer>' if mark else ""
     files = ", ".join(esc(p["file"]) for p in report["plans"])
     body = "".join([
         header(report), summary(report), recommendations(report, many), timeline(report),
@@ -515,8 +523,8 @@ def render(report: dict) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta name="generator" content="planctl">'
         f"<title>{esc(title)} - progress as at {esc(show_date(as_at))}</title>"
-        f"<style>{style}</style></head>\n<body>{banner}<main>{body}"
+        f"<style>{style}</style></head>\n<body>{top}<main>{body}"
         f"<footer>Produced by planctl from {files}, as at {esc(show_date(as_at))}. Statuses are "
         "computed from each action's timescale and progress on that date.</footer>"
-        f"</main>{banner}</body></html>\n"
+        f"</main>{bottom}</body></html>\n"
     )

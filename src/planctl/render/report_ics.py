@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 from ..core.errors import safe_text
+from ..core.words import count
 from .views import show_date
 
 SUMMARY_CHARS = 90
@@ -63,7 +64,7 @@ def description(a: dict, plan_title: str, as_at, deadline: dict | None = None) -
         lines.append(f"Timescale: {a['timescale']}")
     if deadline is not None and deadline["label"]:
         lines.append(f"This deadline: {deadline['label']}")
-    late = f", {a['days_overdue']} days late" if a["status"] == "overdue" else ""
+    late = f", {count(a['days_overdue'], 'day')} late" if a["status"] == "overdue" else ""
     lines.append(f"Status as at {show_date(as_at)}: {a['status']}{late}")
     if a["report_to_names"]:
         lines.append("Report to: " + "; ".join(a["report_to_names"]))

@@ -7,6 +7,7 @@ terminal and in a converted document.
 
 from __future__ import annotations
 
+from ..core.words import count
 from .markdown import md_escape
 from .views import show_date
 
@@ -71,7 +72,7 @@ def header(report: dict) -> list[str]:
 def summary(report: dict) -> list[str]:
     s = report["summary"]
     out = ["## Summary", "",
-           f"{s['total']} actions: {s['completed']} completed ({s['percent_complete']}% complete), "
+           f"{count(s['total'], 'action')}: {s['completed']} completed ({s['percent_complete']}% complete), "
            f"{s['overdue']} overdue, {s['open']} still open.", ""]
     rows = [[label, str(s[key])] for key, label in STATUS_LABELS.items()]
     rows.append(["**Total**", f"**{s['total']}**"])
@@ -106,7 +107,7 @@ def overdue(report: dict, many: bool) -> list[str]:
 
 def upcoming(report: dict, many: bool) -> list[str]:
     up = report["upcoming"]
-    out = [f"## Due in the next {up['days']} days", "",
+    out = [f"## Due in the next {count(up['days'], 'day')}", "",
            f"Open actions due from {show_date(up['from'])} to {show_date(up['until'])}.", ""]
     if not up["actions"]:
         return out + ["Nothing falls due in this period.", ""]
@@ -129,7 +130,7 @@ def latest_updates(report: dict, many: bool) -> list[str]:
         out += _table(["ID", "Action", "Status", "Latest update"], rows)
     if without:
         ids = ", ".join(md_escape(action_ref(a, many)) for a in without)
-        out += [f"No update recorded for {len(without)} open action(s): {ids}.", ""]
+        out += [f"No update recorded for {count(len(without), 'open action')}: {ids}.", ""]
     if not report["latest_updates"]:
         out += ["No action is open.", ""]
     return out
@@ -154,7 +155,7 @@ def changes(report: dict, many: bool) -> list[str]:
         for i in items:
             extra = ""
             if kind == "slipped":
-                extra = f" (from {show_date(i['was'])} to {show_date(i['now'])}, {i['days']} days)"
+                extra = f" (from {show_date(i['was'])} to {show_date(i['now'])}, {count(i['days'], 'day')})"
             elif kind == "dropped" and i.get("removed"):
                 extra = " (removed from the plan)"
             out.append(f"- {md_escape(action_ref(i, many))}: {md_escape(i['text'])}{extra}")

@@ -65,7 +65,10 @@ def make_console(color: bool | None, file=None):
     """A Rich Console for the few views that draw with Rich (compare); Rich is imported here."""
     from rich.console import Console
 
-    kwargs = {"file": file or sys.stdout, "highlight": False, "emoji": False, "markup": False}
+    out = file or sys.stdout
+    # The width by planctl's rules: Rich reads COLUMNS=0 as no room and prints nothing at all.
+    kwargs = {"file": out, "highlight": False, "emoji": False, "markup": False,
+              "width": terminal(color, out).width}
     if color is True:
         kwargs["force_terminal"] = True
     elif color is False:

@@ -7,6 +7,7 @@ from datetime import date
 
 from ..core.evaluate import Row, Summary, by_lead, id_sort_key, summarise
 from ..core.model import Plan
+from ..core.words import count
 from . import Column, Section, View
 
 
@@ -21,7 +22,7 @@ def summary_line(summary: Summary, today: date) -> str:
     # Rare statuses only when present, so the line stays short enough to read.
     parts += [f"{n} {word}" for n, word in ((summary.no_date, "no date"),
                                              (summary.dropped, "dropped")) if n]
-    return f"{summary.total} actions: {', '.join(parts)} - as at {show_date(today)}"
+    return f"{count(summary.total, 'action')}: {', '.join(parts)} - as at {show_date(today)}"
 
 
 def action_columns(many_plans: bool, show_lead: bool = True) -> list[Column]:
@@ -73,7 +74,7 @@ def by_lead_view(rows: Sequence[Row], plans: Sequence[Plan], today: date) -> Vie
     # The section title names the lead, so the rows need no lead column.
     sections = [actions_section(f"{lead} ({len(group)})", group, many(plans), show_lead=False)
                 for lead, group in by_lead(rows)]
-    return View(sections, summary=f"{len(rows)} overdue actions as at {show_date(today)}",
+    return View(sections, summary=f"{count(len(rows), 'overdue action')} as at {show_date(today)}",
                 empty=f"Nothing overdue as at {show_date(today)}.", group_header="lead")
 
 
@@ -146,5 +147,5 @@ def leads_view(entries: list[dict], today: date) -> View:
         section.add([e["lead"], str(e["open"]), str(e["overdue"]), str(e["due_soon"]),
                      str(e["completed"]), str(e["total"])], status)
     section.columns[2] = Column("Overdue", justify="right", status=True)
-    return View([section], summary=f"{len(entries)} leads - as at {show_date(today)}",
+    return View([section], summary=f"{count(len(entries), 'lead')} - as at {show_date(today)}",
                 empty="No leads.")

@@ -204,6 +204,20 @@ def _one_commit_each(revs: Sequence[str], shas: list[str], cwd: Path) -> None:
                    "2012-10-09 (not a range)")
 
 
+def _ref_hint(name: str, cwd: Path, limit: int = 5000) -> str:
+    """'; did you mean TAG?' for the tag or branch nearest a mistyped revision, if one is close."""
+    try:
+        out = _git(["for-each-ref", f"--count={limit}", "--format=%(refname:short)",
+                    "refs/tags", "refs/heads"], cwd)
+    except GitError:
+        return ""
+    import difflib  # only when a revision is mistyped
+
+    refs = out.decode("utf-8", "surrogateescape").splitlines()
+    close = difflib.get_close_matches(name, refs, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
 def open_repo(paths: Sequence[Path], revs: Sequence[str] = ()) -> tuple[Repo, list[str]]:
     """The repository holding the plans, and each revision as a full commit id."""
     for rev in revs:
@@ -223,7 +237,7 @@ def open_repo(paths: Sequence[Path], revs: Sequence[str] = ()) -> tuple[Repo, li
             if name == "HEAD":
                 raise GitError("the repository has no commits yet; commit the plans first") from None
             raise GitError(f"unknown revision {name!r}: give a tag, branch, commit or a date "
-                           "such as 2012-10-09") from None
+                           "such as 2012-10-09" + _ref_hint(name, cwd)) from None
         raise
     lines = out.decode("utf-8", "surrogateescape").splitlines()
     top = Path(lines[0])
