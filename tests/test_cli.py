@@ -136,7 +136,7 @@ def test_check_clean_plan_exits_zero_with_its_warning(run, bundled):
     result = run("check")
     assert result.exit_code == 0
     assert result.stdout.count("\n") == 1 and ":173:14: W103 action 6.1 is due 27 March 2012" in result.stdout
-    assert "0 error(s), 1 warning(s)" in result.stderr
+    assert "0 errors, 1 warning" in result.stderr
     strict = run("check", "--strict")
     assert strict.exit_code == 1 and "S201 action 1.1 is completed" in strict.stdout
 

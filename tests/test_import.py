@@ -268,7 +268,7 @@ def test_xlsx_with_the_bundled_plan_and_a_sheet_option(run, tmp_path):
     path = write_xlsx(tmp_path / "plan.xlsx", rows)
     result = run("import", str(path), "--sheet", "Action plan", "--published", "27.7.12")
     assert result.exit_code == 0, result.stderr
-    assert "62 action(s)" in result.stderr
+    assert "62 actions" in result.stderr
     wrong = run("import", str(path), "--sheet", "Plan")
     assert wrong.exit_code == 2
     assert "Action plan" in wrong.stderr

@@ -2,23 +2,63 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import ClassVar
+
 import click
 
 from ..core.errors import UsageError
 from ..history import audit
-from ..render import emit
-from ..render.json import json_out
+from ..render import View
 from ..store import gitstore
 from .completers import complete_ids
-from .options import output_format, plan_paths, settings, shared_options
-
-_FORMATS = ("table", "json", "csv", "markdown")
+from .options import Settings, output, output_format, pass_settings, plan_paths, shared_options
 
 
-def _history(with_tree_note: bool = True) -> gitstore.History:
+@dataclass
+class HistoryResult:
+    commits: list[dict]  # audit.history's entries, newest first
+    since: str | None
+    shallow: bool
+    shape: ClassVar[str] = "view"
+
+    def data(self) -> dict:
+        return {"since": self.since, "shallow": self.shallow, "commits": self.commits}
+
+    def view(self) -> View:
+        return audit.history_view(self.commits)
+
+
+@dataclass
+class SlippageResult:
+    actions: list[dict]  # audit.slippage's entries, most days slipped first
+    since: str | None
+    shallow: bool
+    shape: ClassVar[str] = "view"
+
+    def data(self) -> dict:
+        return {"since": self.since, "shallow": self.shallow, "actions": self.actions}
+
+    def view(self) -> View:
+        return audit.slippage_view(self.actions, self.since)
+
+
+@dataclass
+class DiffResult:
+    diff: dict  # audit.diff's categories
+    shape: ClassVar[str] = "view"
+
+    def data(self) -> dict:
+        return self.diff
+
+    def view(self) -> View:
+        return audit.diff_view(self.diff)
+
+
+def _history(s: Settings, with_tree_note: bool = True) -> gitstore.History:
     """The plans' history to HEAD (or to --as-of REV), with its notes written to stderr."""
-    paths = plan_paths()
-    rev = settings().as_of
+    paths = plan_paths(s)
+    rev = s.as_of
     if rev and gitstore.as_date(rev) is not None:
         raise UsageError("--as-of takes a revision here (a tag, branch or commit), not a date; "
                          "use --since for dates")
@@ -40,7 +80,8 @@ _SINCE = click.option("--since", metavar="DATE|REV",
 @shared_options
 @click.argument("ref", metavar="[ID]", required=False, shell_complete=complete_ids)
 @_SINCE
-def history(ref, since):
+@pass_settings
+def history(s, ref, since):
     """Each commit's changes to the plans: who changed which field of which action.
 
     Newest first: date, short hash, author and subject, then for each action
@@ -55,20 +96,18 @@ def history(ref, since):
       planctl history --since committee-2012-09 --format markdown
       planctl history --format json | jq '.commits[0]'
     """
-    fmt = output_format(_FORMATS)
-    found = _history()
+    fmt = output_format(s)
+    found = _history(s)
     start = gitstore.since_position(found, since)
     entries = audit.history(found.versions, start, ref)
-    if fmt == "json":
-        json_out({"since": since, "shallow": found.shallow, "commits": entries})
-    else:
-        emit(audit.history_view(entries), fmt, settings().color)
+    output(HistoryResult(entries, since, found.shallow), fmt, s)
 
 
 @click.command()
 @shared_options
 @_SINCE
-def slippage(since):
+@pass_settings
+def slippage(s, since):
     """Actions whose deadline moved later, most days slipped first.
 
     For each: the first committed due date (or the one at --since), the
@@ -81,20 +120,18 @@ def slippage(since):
       planctl slippage --since committee-2012-09
       planctl slippage --format json | jq '.actions[] | {id, days_slipped}'
     """
-    fmt = output_format(_FORMATS)
-    found = _history()
+    fmt = output_format(s)
+    found = _history(s)
     actions = audit.slippage(found.versions, gitstore.since_position(found, since))
-    if fmt == "json":
-        json_out({"since": since, "shallow": found.shallow, "actions": actions})
-    else:
-        emit(audit.slippage_view(actions, since), fmt, settings().color)
+    output(SlippageResult(actions, since, found.shallow), fmt, s)
 
 
 @click.command()
 @shared_options
 @click.argument("rev", metavar="REV")
 @click.argument("rev2", metavar="[REV2]", required=False)
-def diff(rev, rev2):
+@pass_settings
+def diff(s, rev, rev2):
     """What changed in the plans between two revisions (REV2 default: the working tree).
 
     Actions added, removed, completed, dropped, reopened, with other progress,
@@ -108,10 +145,6 @@ def diff(rev, rev2):
       planctl diff HEAD~5 HEAD --format markdown > changes.md
       planctl diff committee-2012-09 --format json | jq '.rescheduled'
     """
-    fmt = output_format(_FORMATS)
-    old, new = gitstore.pair(plan_paths(), rev, rev2)
-    result = audit.diff(old, new, rev, rev2 or "working tree")
-    if fmt == "json":
-        json_out(result)
-    else:
-        emit(audit.diff_view(result), fmt, settings().color)
+    fmt = output_format(s)
+    old, new = gitstore.pair(plan_paths(s), rev, rev2)
+    output(DiffResult(audit.diff(old, new, rev, rev2 or "working tree")), fmt, s)

@@ -3,21 +3,58 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
+from typing import ClassVar
 
 import click
 
-from ..core.errors import ERROR, STRICT, WARNING
+from ..core.errors import ERROR, STRICT, WARNING, Problem
 from ..core.words import count
 from ..format.comparisons import load_comparison_files
-from ..render.json import json_out
-from .options import load, output_format, shared_options
+from .options import load, output, output_format, pass_settings, shared_options
+
+
+@dataclass
+class CheckResult:
+    """The problems shown, and what was checked."""
+
+    shown: list[Problem]
+    plans: int
+    comparisons: int
+    actions: int
+    shape: ClassVar[str] = "own"
+
+    @property
+    def errors(self) -> int:
+        return sum(p.severity == ERROR for p in self.shown)
+
+    def data(self) -> dict:
+        return {
+            "problems": [{"file": p.path, "line": p.line, "column": p.column, "code": p.code,
+                          "severity": p.severity, "message": p.message} for p in self.shown],
+            "errors": self.errors, "warnings": len(self.shown) - self.errors,
+            "plans": self.plans,
+            "comparisons": self.comparisons,
+            "actions": self.actions,
+        }
+
+    def table(self, settings) -> None:
+        """One line per problem on stdout; the counts on stderr."""
+        errors = self.errors
+        warnings = len(self.shown) - errors
+        for p in self.shown:
+            click.echo(p.for_check())
+        comparisons = f", {count(self.comparisons, 'comparison file')}" if self.comparisons else ""
+        click.echo(f"{count(self.plans, 'plan')}, {count(self.actions, 'action')}{comparisons}: "
+                   f"{count(errors, 'error')}, {count(warnings, 'warning')}", file=sys.stderr)
 
 
 @click.command()
 @shared_options
 @click.option("--strict", is_flag=True,
               help="Also ask for completed dates, and fail (exit 1) on warnings too.")
-def check(strict):
+@pass_settings
+def check(s, strict):
     """Validate every plan: one line per problem, FILE:LINE:COL: CODE message.
 
     Exit 0 when clean, 1 when there are errors (with --strict: warnings too).
@@ -29,31 +66,15 @@ def check(strict):
       planctl check --strict --plans plans/thurrock-2012-slac.yaml
       planctl check --format json | jq '.problems[] | .message'
     """
-    fmt = output_format(("table", "json"))
-    result = load(allow_errors=True)
+    fmt = output_format(s, CheckResult.shape)
+    result = load(s, allow_errors=True)
     # Comparison files (docs/findings.md) are checked with the plans.
     _, comparison_problems = load_comparison_files(result.comparison_files)
     problems = [*result.problems, *comparison_problems]
     shown = sorted(p for p in problems if strict or p.severity != STRICT)
-    errors = sum(p.severity == ERROR for p in shown)
-    warnings = len(shown) - errors
-    if fmt == "json":
-        json_out({
-            "problems": [{"file": p.path, "line": p.line, "column": p.column, "code": p.code,
-                          "severity": p.severity, "message": p.message} for p in shown],
-            "errors": errors, "warnings": warnings,
-            "plans": len(result.plans),
-            "comparisons": len(result.comparison_files),
-            "actions": sum(1 for p in result.plans for _ in p.actions),
-        })
-    else:
-        for p in shown:
-            click.echo(p.for_check())
-        actions = sum(1 for p in result.plans for _ in p.actions)
-        comparisons = (f", {len(result.comparison_files)} comparison file(s)"
-                       if result.comparison_files else "")
-        click.echo(f"{len(result.plans)} plan(s), {count(actions, 'action')}{comparisons}: "
-                   f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
-    failed = errors or (strict and any(p.severity in (WARNING, STRICT) for p in shown))
+    output(CheckResult(shown, len(result.plans), len(result.comparison_files),
+                       sum(1 for p in result.plans for _ in p.actions)), fmt, s)
+    failed = any(p.severity == ERROR for p in shown) or (
+        strict and any(p.severity in (WARNING, STRICT) for p in shown))
     if failed:
         click.get_current_context().exit(1)

@@ -8,7 +8,7 @@ import click
 from ..core.errors import PlanLoadError, UsageError, safe_text
 from ..core.timescale import TimescaleError, parse_date
 from .completers import complete_action_ids, complete_leads, complete_recommendation_ids
-from .options import load, settings, shared_options, today
+from .options import Settings, load, pass_settings, shared_options, today
 
 
 def edit_options(f):
@@ -21,28 +21,28 @@ def edit_options(f):
     return f
 
 
-def _date(written: str | None, option: str):
+def _date(s: Settings, written: str | None, option: str):
     if written is None:
-        return today()
+        return today(s)
     try:
         return parse_date(written)
     except TimescaleError as exc:
         raise UsageError(f"{option}: {exc}") from None
 
 
-def _loaded(dry_run: bool, commit: bool):
-    if settings().as_of:
+def _loaded(s: Settings, dry_run: bool, commit: bool):
+    if s.as_of:
         raise UsageError("--as-of reads old versions; edits change the working tree, so drop --as-of")
     if dry_run and commit:
         raise UsageError("--dry-run writes nothing, so there is nothing to --commit")
-    return load(allow_errors=True)  # a broken plan elsewhere must not stop this edit
+    return load(s, allow_errors=True)  # a broken plan elsewhere must not stop this edit
 
 
-def _run(ref: str, edit, dry_run: bool, commit: bool) -> None:
+def _run(s: Settings, ref: str, edit, dry_run: bool, commit: bool) -> None:
     from ..core.query import find
     from ..store import edits as core
 
-    loaded = _loaded(dry_run, commit)
+    loaded = _loaded(s, dry_run, commit)
     try:
         found = find(loaded.plans, ref, actions_only=True)
     except UsageError:
@@ -99,7 +99,8 @@ def _edit(kind: str, **fields):
 @click.option("--on", "on", metavar="DATE", help="When it was done (default: today).")
 @click.option("--evidence", multiple=True, metavar="TEXT",
               help="What proves it: minutes, an audit report (repeatable).")
-def done(ref, on, evidence, dry_run, commit):
+@pass_settings
+def done(s, ref, on, evidence, dry_run, commit):
     """Record that an action (or its next milestone or report) is done.
 
     An ordinary action becomes `status: completed` with `completed: DATE`. A
@@ -113,18 +114,19 @@ def done(ref, on, evidence, dry_run, commit):
       planctl done thurrock-2012-slac:3.1 --dry-run
       planctl done 3.1 --commit
     """
-    when = _date(on, "--on")
-    if when > today():
-        raise UsageError(f"--on {on}: {when:%d %B %Y} is after today ({today():%d %B %Y}); "
+    when = _date(s, on, "--on")
+    if when > today(s):
+        raise UsageError(f"--on {on}: {when:%d %B %Y} is after today ({today(s):%d %B %Y}); "
                          "a completion cannot be in the future (a typo in the year?)")
-    _run(ref, _edit("done", on=when, evidence=tuple(evidence)), dry_run, commit)
+    _run(s, ref, _edit("done", on=when, evidence=tuple(evidence)), dry_run, commit)
 
 
 @click.command()
 @shared_options
 @edit_options
 @click.argument("ref", metavar="ID", shell_complete=complete_action_ids)
-def start(ref, dry_run, commit):
+@pass_settings
+def start(s, ref, dry_run, commit):
     """Mark an action as in progress (`status: in-progress`).
 
     \b
@@ -132,7 +134,7 @@ def start(ref, dry_run, commit):
       planctl start 4.1
       planctl start 4.1 --commit
     """
-    _run(ref, _edit("start", on=_date(None, "--on")), dry_run, commit)
+    _run(s, ref, _edit("start", on=_date(s, None, "--on")), dry_run, commit)
 
 
 @click.command()
@@ -142,7 +144,8 @@ def start(ref, dry_run, commit):
 @click.option("--reason", required=True, metavar="TEXT", help="Why it is dropped (kept in its updates).")
 @click.option("--on", "on", metavar="DATE", help="Date of the update (default: today).")
 @click.option("--by", "by", metavar="NAME", help="Who decided.")
-def drop(ref, reason, on, by, dry_run, commit):
+@pass_settings
+def drop(s, ref, reason, on, by, dry_run, commit):
     """Drop an action (`status: dropped`), recording the reason as an update.
 
     \b
@@ -150,7 +153,7 @@ def drop(ref, reason, on, by, dry_run, commit):
       planctl drop 16.1 --reason "Same action as 15.1; tracked there"
       planctl drop 16.1 --reason "Superseded" --by "Head of CATO" --commit
     """
-    _run(ref, _edit("drop", on=_date(on, "--on"), text=reason, by=by), dry_run, commit)
+    _run(s, ref, _edit("drop", on=_date(s, on, "--on"), text=reason, by=by), dry_run, commit)
 
 
 @click.command()
@@ -160,7 +163,8 @@ def drop(ref, reason, on, by, dry_run, commit):
 @click.argument("text")
 @click.option("--on", "on", metavar="DATE", help="Date of the update (default: today).")
 @click.option("--by", "by", metavar="NAME", help="Who reports it.")
-def note(ref, text, on, by, dry_run, commit):
+@pass_settings
+def note(s, ref, text, on, by, dry_run, commit):
     """Add a dated progress update to an action (`updates:`).
 
     \b
@@ -169,7 +173,7 @@ def note(ref, text, on, by, dry_run, commit):
       planctl note 3.1 "Chased IRT for the sample" --on 20.9.12 --by "SM QA"
       planctl note 3.1 "Report to DMT on 1 Oct" --commit
     """
-    _run(ref, _edit("note", on=_date(on, "--on"), text=text, by=by), dry_run, commit)
+    _run(s, ref, _edit("note", on=_date(s, on, "--on"), text=text, by=by), dry_run, commit)
 
 
 @click.command()
@@ -180,7 +184,8 @@ def note(ref, text, on, by, dry_run, commit):
 @click.option("--reason", required=True, metavar="TEXT", help="Why it moves (kept in its updates).")
 @click.option("--on", "on", metavar="DATE", help="Date of the update (default: today).")
 @click.option("--by", "by", metavar="NAME", help="Who agreed the new date.")
-def reschedule(ref, new_date, reason, on, by, dry_run, commit):
+@pass_settings
+def reschedule(s, ref, new_date, reason, on, by, dry_run, commit):
     """Move an action's next deadline, keeping the old one and the reason in its updates.
 
     The date inside the timescale is replaced ("By 14.9.12" -> "By 30.11.12"),
@@ -192,7 +197,7 @@ def reschedule(ref, new_date, reason, on, by, dry_run, commit):
       planctl reschedule 3.1 30.11.12 --reason "Sample delayed by ICS upgrade"
       planctl reschedule 13.2 2012-12-01 --reason "LSCB meeting moved" --commit
     """
-    _run(ref, _edit("reschedule", on=_date(on, "--on"), text=reason, by=by, value=new_date),
+    _run(s, ref, _edit("reschedule", on=_date(s, on, "--on"), text=reason, by=by, value=new_date),
          dry_run, commit)
 
 
@@ -204,7 +209,8 @@ def reschedule(ref, new_date, reason, on, by, dry_run, commit):
 @click.option("--reason", metavar="TEXT", help="Why the lead changes (kept in its updates).")
 @click.option("--on", "on", metavar="DATE", help="Date of the update (default: today).")
 @click.option("--by", "by", metavar="NAME", help="Who decided.")
-def assign(ref, lead, reason, on, by, dry_run, commit):
+@pass_settings
+def assign(s, ref, lead, reason, on, by, dry_run, commit):
     """Give an action a new lead (`lead:`): a key, name or alias from `leads:`.
 
     A lead that is not in the plan's `leads:` is written as given, with a
@@ -216,7 +222,7 @@ def assign(ref, lead, reason, on, by, dry_run, commit):
       planctl assign 3.1 sm-qa
       planctl assign 3.1 "Service Manager QA" --reason "FST restructured" --commit
     """
-    _run(ref, _edit("assign", on=_date(on, "--on"), value=lead, text=reason, by=by), dry_run, commit)
+    _run(s, ref, _edit("assign", on=_date(s, on, "--on"), value=lead, text=reason, by=by), dry_run, commit)
 
 
 @click.command()
@@ -226,7 +232,8 @@ def assign(ref, lead, reason, on, by, dry_run, commit):
 @click.option("--reason", required=True, metavar="TEXT", help="Why it is reopened (kept in its updates).")
 @click.option("--on", "on", metavar="DATE", help="Date of the update (default: today).")
 @click.option("--by", "by", metavar="NAME", help="Who decided.")
-def reopen(ref, reason, on, by, dry_run, commit):
+@pass_settings
+def reopen(s, ref, reason, on, by, dry_run, commit):
     """Reopen a completed or dropped action: back to `status: in-progress`.
 
     `completed:` is removed; an update "Reopened (was completed on <date>):
@@ -237,7 +244,7 @@ def reopen(ref, reason, on, by, dry_run, commit):
       planctl reopen 3.1 --reason "Audit found the sample incomplete"
       planctl reopen 16.1 --reason "No longer covered by 15.1" --by "Head of CATO" --commit
     """
-    _run(ref, _edit("reopen", on=_date(on, "--on"), text=reason, by=by), dry_run, commit)
+    _run(s, ref, _edit("reopen", on=_date(s, on, "--on"), text=reason, by=by), dry_run, commit)
 
 
 @click.command()
@@ -257,7 +264,8 @@ def reopen(ref, reason, on, by, dry_run, commit):
               help="Put it before this action.")
 @click.option("--plan", "plan_id", metavar="PLAN",
               help="The plan, when there are several (for --recommendation).")
-def add(rec, text, new_rec, due, lead, report_to, new_id, after, before, plan_id, dry_run, commit):
+@pass_settings
+def add(s, rec, text, new_rec, due, lead, report_to, new_id, after, before, plan_id, dry_run, commit):
     """Add an action to a recommendation, or (--recommendation) a new recommendation.
 
     The action goes last in its recommendation (or --after/--before an action)
@@ -290,7 +298,7 @@ def add(rec, text, new_rec, due, lead, report_to, new_id, after, before, plan_id
         addition = core.Addition(text, rec=rec, due=due, lead=lead, report_to=tuple(report_to),
                                  id=new_id, after=after and after.rpartition(":")[2],
                                  before=before and before.rpartition(":")[2])
-    loaded = _loaded(dry_run, commit)
+    loaded = _loaded(s, dry_run, commit)
     plans = [p for p in loaded.plans if scope in (None, "", p.id)]
     if addition.rec is not None:
         plans = [p for p in plans if any(r.id == addition.rec for r in p.recommendations)]

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import ClassVar
+
 import click
 
 from ..core import judgements as analysis
 from ..core.errors import ERROR, PlanLoadError, UsageError, safe_text
+from ..core.model import Plan
 from ..core.words import count
 from ..format.comparisons import Comparison, load_comparison_files
 from ..format.reader import nearest
-from ..render import Column, Section, View, emit
-from ..render.json import json_out
-from .options import load, output_format, settings, shared_options
+from ..render import Column, Section, View
+from .options import Settings, load, output, output_format, pass_settings, shared_options
 
 # Grade bands borrow the status colours of the table renderer: good or better is
 # green, the bottom grade red, anything between amber. The word is always shown.
@@ -22,7 +25,8 @@ BAND_STYLE = {"good": "green", "middle": "yellow", "poor": "bold red"}
 @click.command()
 @shared_options
 @click.option("--plan", "plan_ids", multiple=True, metavar="PLAN", help="Only this plan id.")
-def findings(plan_ids):
+@pass_settings
+def findings(s, plan_ids):
     """The inspection's judgements, by area, with counts per grade.
 
     Grades are coloured (good or better green, the bottom grade red, others
@@ -34,29 +38,40 @@ def findings(plan_ids):
       planctl findings --format json | jq '.plans[0].counts'
       planctl findings --format markdown > findings.md
     """
-    fmt = output_format()
-    plans = [p for p in load().plans
+    fmt = output_format(s)
+    plans = [p for p in load(s).plans
              if p.findings is not None and (not plan_ids or p.id in plan_ids)]
-    summaries = [(p, analysis.findings_summary(p.findings)) for p in plans]
-    if fmt == "json":
-        json_out({"plans": [{"plan": p.id, "authority": p.authority, **s} for p, s in summaries]})
-        return
-    sections, lines = [], []
-    for plan, s in summaries:
-        good = s["good_or_better_grades"]
-        for area in s["areas"]:
-            title = f"{plan.id}: {area['area']}" if len(summaries) > 1 else area["area"]
-            section = Section(title, [Column("Judgement", wrap=1), Column("Grade", status=True)])
-            for j in area["judgements"]:
-                band = analysis.grade_band(j["grade"], s["scale"], good)
-                section.add([j["name"], j["grade"]], BAND_STATUS[band])
-            sections.append(section)
-        counts = ", ".join(f"{n} {g}" for g, n in s["counts"].items())
-        lines.append(f"{plan.authority or plan.id}: {count(s['total'], 'judgement')}: {counts}; "
-                     f"{s['good_or_better']} good or better")
-    emit(View(sections, summary="\n".join(lines) or None,
-              empty="No plan has findings; see docs/findings.md.", group_header="area"),
-         fmt, settings().color)
+    output(FindingsResult([(p, analysis.findings_summary(p.findings)) for p in plans]), fmt, s)
+
+
+@dataclass
+class FindingsResult:
+    """Each plan with findings, and its judgements counted (core.judgements)."""
+
+    summaries: list[tuple[Plan, dict]]
+    shape: ClassVar[str] = "view"
+
+    def data(self) -> dict:
+        return {"plans": [{"plan": p.id, "authority": p.authority, **s}
+                          for p, s in self.summaries]}
+
+    def view(self) -> View:
+        summaries = self.summaries
+        sections, lines = [], []
+        for plan, s in summaries:
+            good = s["good_or_better_grades"]
+            for area in s["areas"]:
+                title = f"{plan.id}: {area['area']}" if len(summaries) > 1 else area["area"]
+                section = Section(title, [Column("Judgement", wrap=1), Column("Grade", status=True)])
+                for j in area["judgements"]:
+                    band = analysis.grade_band(j["grade"], s["scale"], good)
+                    section.add([j["name"], j["grade"]], BAND_STATUS[band])
+                sections.append(section)
+            counts = ", ".join(f"{n} {g}" for g, n in s["counts"].items())
+            lines.append(f"{plan.authority or plan.id}: {count(s['total'], 'judgement')}: {counts}; "
+                         f"{s['good_or_better']} good or better")
+        return View(sections, summary="\n".join(lines) or None,
+                    empty="No plan has findings; see docs/findings.md.", group_header="area")
 
 
 @click.command()
@@ -68,7 +83,8 @@ def findings(plan_ids):
                    "every judgement' then means every one chosen.")
 @click.option("--comparison", "comparison_id", metavar="NAME",
               help="Which comparison file (its name without .yaml) when there are several.")
-def compare(groups, judgements, comparison_id):
+@pass_settings
+def compare(s, groups, judgements, comparison_id):
     """The authority's grades beside other authorities', and national figures.
 
     Per group: each authority's grades, how many are good or better, the
@@ -85,19 +101,30 @@ def compare(groups, judgements, comparison_id):
       planctl compare --group "Eastern Region" --format json | jq '.groups[0].good_or_better_all'
       planctl compare --format json | jq '.national[] | {judgement, good_or_better_pct}'
     """
-    fmt = output_format(("table", "json"))
-    data = analysis.compare(_comparison(comparison_id), groups, judgements)
-    if fmt == "json":
-        json_out(data)
-    else:
-        _compare_table(data, settings().color)
+    fmt = output_format(s, CompareResult.shape)
+    data = analysis.compare(_comparison(s, comparison_id), groups, judgements)
+    output(CompareResult(data), fmt, s)
 
 
-def _comparison(wanted: str | None) -> Comparison:
-    if settings().as_of:
+@dataclass
+class CompareResult:
+    """core.judgements.compare's answer; its table is laid out here, not as a View."""
+
+    comparison: dict
+    shape: ClassVar[str] = "own"
+
+    def data(self) -> dict:
+        return self.comparison
+
+    def table(self, settings: Settings) -> None:
+        _compare_table(self.comparison, settings.color)
+
+
+def _comparison(s: Settings, wanted: str | None) -> Comparison:
+    if s.as_of:
         raise UsageError("compare reads comparison files as they are now; --as-of is not "
                          "supported here")
-    files = load(allow_errors=True).comparison_files
+    files = load(s, allow_errors=True).comparison_files
     comparisons, problems = load_comparison_files(files)
     errors = sorted(p for p in problems if p.severity == ERROR)
     if errors:

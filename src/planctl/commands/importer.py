@@ -7,8 +7,9 @@ from pathlib import Path
 import click
 
 from ..core.errors import OutputError, UsageError, safe_text
+from ..core.words import count
 from ..store.atomic import Output, output_target, write_output
-from .options import date_option, shared_options, today
+from .options import date_option, pass_settings, shared_options, today
 
 
 def write_new(target: Output, text: str, replace: bool) -> None:
@@ -41,7 +42,8 @@ def write_new(target: Output, text: str, replace: bool) -> None:
 @click.option("--authority", help="The council, e.g. 'Thurrock Council'.")
 @click.option("--published", metavar="DATE", callback=date_option,
               help="When the inspection report was published (anchors 'Immediate').")
-def import_plan(source, mappings, output, force, sheet, encoding, title, authority, published):
+@pass_settings
+def import_plan(s, source, mappings, output, force, sheet, encoding, title, authority, published):
     """Start a plan from an action plan table in a CSV or Excel (.xlsx) file.
 
     Columns are found by their usual names (No, Recommendation, Action, Lead
@@ -63,7 +65,7 @@ def import_plan(source, mappings, output, force, sheet, encoding, title, authori
     from ..store import importer
     from .progress import progress
 
-    day = today()
+    day = today(s)
     target = output_target(output) if output is not None else None
     if target is not None and target.kind == "file" and not force:
         raise UsageError(f"{output} exists; choose another name or add --force to replace it")
@@ -80,8 +82,8 @@ def import_plan(source, mappings, output, force, sheet, encoding, title, authori
         click.echo(f"planctl: import: {safe_text(note)}", err=True)
     for line in importer.summarise_warnings(result.warnings):
         click.echo(f"planctl: import: check will warn: {line}", err=True)
-    counts = (f"{result.recommendations} recommendation(s), {result.actions} action(s), "
-              f"{result.leads} lead(s)")
+    counts = (f"{count(result.recommendations, 'recommendation')}, {count(result.actions, 'action')}, "
+              f"{count(result.leads, 'lead')}")
     if target is None or target.kind == "stdout":
         click.echo(result.text, nl=False)
         click.echo(f"planctl: imported {counts} from {safe_text(where)}", err=True)

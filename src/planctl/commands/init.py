@@ -14,7 +14,7 @@ from click.core import ParameterSource
 
 from ..core.errors import UsageError
 from ..core.timescale import add_period
-from .options import date_option, find_git_root, shared_options, today
+from .options import date_option, find_git_root, pass_settings, shared_options, today
 
 PRE_COMMIT_CONFIG = """\
 # pre-commit runs `planctl check` before each commit that touches plans/,
@@ -104,7 +104,8 @@ def plan_text(name: str, title: str, authority: str, published: date, day: date)
 @click.option("--published", metavar="DATE", callback=date_option,
               help="When the inspection report was published (default: --today).")
 @click.option("--no-git", is_flag=True, help="Do not run git init.")
-def init(path, name, title, authority, published, no_git):
+@pass_settings
+def init(s, path, name, title, authority, published, no_git):
     """Start a plans folder: a commented plan that passes check, a pre-commit hook, git.
 
     Creates PATH/plans/NAME.yaml from a commented template, PATH/.pre-commit-config.yaml
@@ -122,7 +123,7 @@ def init(path, name, title, authority, published, no_git):
     """
     if not _NAME.match(name):
         raise UsageError(f"--name {name!r}: use letters, digits, '-', '_' or '.' (it becomes the file name)")
-    day = today()
+    day = today(s)
     text = plan_text(name, title, authority, published or day, day)
     plan_file = path / "plans" / f"{name}.yaml"
     hook_file = path / ".pre-commit-config.yaml"

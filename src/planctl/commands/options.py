@@ -7,6 +7,7 @@ Environment variables are read only when neither was given.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,8 +19,6 @@ import click
 from ..core.errors import PlanLoadError, UsageError
 from ..core.timescale import TimescaleError, parse_date
 from ..format.reader import LoadResult, load_paths
-
-FORMATS = ("table", "json", "csv", "markdown")
 
 
 @dataclass
@@ -33,9 +32,15 @@ class Settings:
     no_cache: bool = False
 
 
-def settings() -> Settings:
-    ctx = click.get_current_context()
-    return ctx.find_root().ensure_object(Settings)
+def pass_settings(f: Callable) -> Callable:
+    """Give the command its Settings as the first argument (as todoman's pass_ctx): every
+    step below the command takes them as an argument, never from Click's context."""
+    @functools.wraps(f)
+    def command(*args, **kwargs):
+        s = click.get_current_context().find_root().ensure_object(Settings)
+        return f(s, *args, **kwargs)
+
+    return command
 
 
 def _store(name: str):
@@ -83,11 +88,40 @@ def shared_options(f: Callable) -> Callable:
     return f
 
 
-def output_format(allowed: tuple[str, ...] = FORMATS) -> str:
-    fmt = (settings().format or "table").lower()
-    if fmt not in allowed:
-        raise UsageError(f"--format {fmt!r} is not available here; choose from {', '.join(allowed)}")
-    return fmt
+def output_format(s: Settings, shape: str = "view") -> str:
+    """--format, refused unless the registry has a formatter for this shape of result."""
+    from ..render.formats import choose
+
+    return choose(shape, s.format)
+
+
+def output(result, fmt: str, s: Settings, target=None, what: str = "") -> None:
+    """Hand a command's result to the formatter registered for `fmt` (render/formats.py).
+
+    target: an `-o` Output (commands/output.py), or None for stdout. Text formatters
+    write to stdout (captured for a file); binary ones return bytes.
+    """
+    from ..render.formats import FORMATS, formatter
+
+    draw = formatter(result.shape, fmt)
+    binary = FORMATS[fmt].binary
+    data = None
+    if target is None and not binary:
+        data = draw(result, s)  # text straight to stdout; no file machinery loaded
+        if data is None:
+            return
+    from .output import captured_text, refuse_binary_on_terminal, target_of, write
+
+    if target is None:
+        target = target_of(None)
+    if binary:
+        refuse_binary_on_terminal(fmt, target)
+    if data is None:
+        with captured_text() as buffer:
+            data = draw(result, s)
+        if data is None:
+            data = buffer.getvalue().encode("utf-8")
+    write(target, data, what)
 
 
 def find_git_root(start: Path) -> Path | None:
@@ -97,8 +131,7 @@ def find_git_root(start: Path) -> Path | None:
     return None
 
 
-def plan_paths(s: Settings | None = None) -> list[Path]:
-    s = s or settings()
+def plan_paths(s: Settings) -> list[Path]:
     if s.plans:
         return [Path(p) for p in s.plans]
     env = os.environ.get("PLANCTL_PLANS")
@@ -114,9 +147,8 @@ def plan_paths(s: Settings | None = None) -> list[Path]:
                      "(or start one with 'planctl init')")
 
 
-def today(s: Settings | None = None) -> date:
+def today(s: Settings) -> date:
     """The date statuses are judged against: --today, PLANCTL_TODAY, --as-of's date, the clock."""
-    s = s or settings()
     written = s.today or os.environ.get("PLANCTL_TODAY")
     source = "--today" if s.today else "PLANCTL_TODAY"
     if written:
@@ -134,9 +166,8 @@ def today(s: Settings | None = None) -> date:
     return date.today()
 
 
-def load(s: Settings | None = None, *, allow_errors: bool = False) -> LoadResult:
+def load(s: Settings, *, allow_errors: bool = False) -> LoadResult:
     """The plans, as in the working tree or as of a revision; errors stop the command."""
-    s = s or settings()
     paths = plan_paths(s)
     from ..store.cache import use_cache
 

@@ -11,7 +11,7 @@ import click
 
 from ..core.errors import PlanctlError, UsageError, safe_text
 from .completers import complete_leads
-from .options import load, shared_options, today
+from .options import load, pass_settings, shared_options, today
 
 TIMEOUT = 30  # seconds for each step with the SMTP server: a dead server never hangs CI
 PASSWORD_ENV = "PLANCTL_SMTP_PASSWORD"
@@ -64,7 +64,8 @@ def _slug(text: str) -> str:
               help="Open actions due within this many days are 'due soon'.")
 @click.option("--plan", "plan_ids", multiple=True, metavar="PLAN",
               help="Only this plan id (repeatable).")
-def remind(smtp, starttls, user, sender, dry_run, leads, days, plan_ids):
+@pass_settings
+def remind(s, smtp, starttls, user, sender, dry_run, leads, days, plan_ids):
     """Email each lead one reminder of their overdue and due-soon actions.
 
     Each email (text and HTML) lists the lead's actions with id, text, due date
@@ -96,7 +97,7 @@ def remind(smtp, starttls, user, sender, dry_run, leads, days, plan_ids):
         from_addr = _address("", sender, "--from")
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    result = load()
+    result = load(s)
     plans = list(result.plans)
     if plan_ids:
         known = {p.id for p in plans}
@@ -104,7 +105,7 @@ def remind(smtp, starttls, user, sender, dry_run, leads, days, plan_ids):
             if pid not in known:
                 raise UsageError(f"no plan {pid!r}; the plans are {', '.join(sorted(known))}")
         plans = [p for p in plans if p.id in plan_ids]
-    day = today()
+    day = today(s)
     check_lead_names(plans, leads)
     reminders = plan_reminders(plans, day, days, leads)
     now = datetime.now(UTC)

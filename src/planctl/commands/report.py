@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import ClassVar
 
 import click
 
 from ..core.errors import UsageError
 from ..format.reader import load_text
 from ..render import report as core
-from .options import load, plan_paths, settings, shared_options, today
+from ..render.formats import FORMATS, names
+from .options import load, output, pass_settings, plan_paths, shared_options, today
 
-FORMATS = ("markdown", "html", "csv", "json", "ics", "xlsx", "docx")
-ALIASES = {"md": "markdown", "htm": "html", "ical": "ics", "icalendar": "ics", "excel": "xlsx",
-           "word": "docx"}
-EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html",
-              ".csv": "csv", ".json": "json", ".ics": "ics", ".xlsx": "xlsx", ".docx": "docx"}
-BINARY = ("xlsx", "docx")  # never written to a terminal
+
+@dataclass
+class ReportResult:
+    """The report (render.report.build_report) and how the calendar form is wanted."""
+
+    report: dict
+    stamp: datetime  # when it was made: iCalendar's DTSTAMP and SEQUENCE
+    ics_tasks: bool = False
+    shape: ClassVar[str] = "report"
 
 
 def choose_format(written: str | None, output: Path | None, stream: bool = False) -> str:
@@ -25,19 +31,22 @@ def choose_format(written: str | None, output: Path | None, stream: bool = False
 
     stream: the output is standard output, a device or a pipe, which need no extension.
     """
+    formats = [FORMATS[name] for name in names(ReportResult.shape)]
     if written:
-        fmt = ALIASES.get(written.lower(), written.lower())
-        if fmt not in FORMATS:
+        aliases = {alias: f.name for f in formats for alias in f.aliases}
+        fmt = aliases.get(written.lower(), written.lower())
+        if fmt not in names(ReportResult.shape):
             raise UsageError(f"--format {written!r} is not available for report; "
-                             f"choose from {', '.join(FORMATS)}")
+                             f"choose from {', '.join(names(ReportResult.shape))}")
         return fmt
     if output is not None:
-        fmt = EXTENSIONS.get(output.suffix.lower())
+        extensions = {ext: f.name for f in formats for ext in f.extensions}
+        fmt = extensions.get(output.suffix.lower())
         if fmt is None and stream:
             return "markdown"
         if fmt is None:
             raise UsageError(f"cannot tell the format from {str(output)!r}; name the file "
-                             f"{', '.join(EXTENSIONS)} or give --format")
+                             f"{', '.join(extensions)} or give --format")
         return fmt
     return "markdown"
 
@@ -61,37 +70,10 @@ def refuse_plan_target(target: Path, plans_paths: list[Path], plan_files: list[s
             raise UsageError(f"refusing to overwrite {str(target)!r}: it is a plan file")
 
 
-def render(fmt: str, report: dict, ics_tasks: bool = False) -> bytes:
-    if fmt == "markdown":
-        from ..render.report_md import render as md
-
-        return md(report).encode("utf-8")
-    if fmt == "html":
-        from ..render.report_html import render as html
-
-        return html(report).encode("utf-8")
-    if fmt == "csv":
-        from ..render.report_csv import render as csv
-
-        return csv(report)
-    if fmt == "ics":
-        from ..render.report_ics import render as ics
-
-        return ics(report, datetime.now(UTC), as_tasks=ics_tasks)
-    if fmt == "xlsx":
-        from ..render.report_xlsx import render as xlsx
-
-        return xlsx(report)
-    if fmt == "docx":
-        from ..render.report_docx import render as docx
-
-        return docx(report)
-    return core.render_json(report).encode("utf-8")
-
-
 @click.command()
 @shared_options
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), metavar="FILE",
+@click.option("-o", "--output", "output_path", type=click.Path(dir_okay=False, allow_dash=True),
+              metavar="FILE",
               help="Write to FILE (atomically; missing folders are made) instead of stdout; the "
                    "extension chooses the format: .md .html .csv .json .ics .xlsx .docx. '-' is "
                    "stdout; devices and pipes are written into; a symbolic link is refused.")
@@ -101,7 +83,8 @@ def render(fmt: str, report: dict, ics_tasks: bool = False) -> bytes:
               help="Only this plan id (repeatable).")
 @click.option("--ics-tasks", is_flag=True,
               help="iCalendar as tasks (VTODO) for task apps, instead of calendar events.")
-def report(output, since, plan_ids, ics_tasks):
+@pass_settings
+def report(s, output_path, since, plan_ids, ics_tasks):
     """The committee progress report: Markdown (default), HTML, CSV, JSON, iCalendar, Excel, Word.
 
     HTML is one self-contained page with charts, ready to print to PDF; xlsx is
@@ -121,17 +104,17 @@ def report(output, since, plan_ids, ics_tasks):
       planctl report --since committee-2012-07 -o progress.md
       pandoc progress.md -o progress.docx
     """
-    from .output import refuse_binary_on_terminal, target_of, write
+    from .output import refuse_binary_on_terminal, target_of
 
-    target = target_of(output)
-    fmt = choose_format(settings().format, Path(output) if output is not None else None,
+    target = target_of(output_path)
+    fmt = choose_format(s.format, Path(output_path) if output_path is not None else None,
                         stream=target.is_stream)
     if ics_tasks and fmt != "ics":
         raise UsageError("--ics-tasks goes with --format ics")
-    if fmt in BINARY:
+    if FORMATS[fmt].binary:
         refuse_binary_on_terminal(fmt, target)
-    result = load()
-    day = today()
+    result = load(s)
+    day = today(s)
     plans = list(result.plans)
     if plan_ids:
         known = {p.id for p in plans}
@@ -141,10 +124,10 @@ def report(output, since, plan_ids, ics_tasks):
         plans = [p for p in plans if p.id in plan_ids]
     if not plans:
         raise UsageError("no plans to report on")
-    paths = plan_paths()
+    paths = plan_paths(s)
     if not target.is_stream:
-        refuse_plan_target(Path(output), paths, [p.path for p in result.plans])
+        refuse_plan_target(Path(output_path), paths, [p.path for p in result.plans])
     changes = core.changes_since(paths, since, plans, day) if since else None
     timeline = core.timeline(paths, plans, day) if fmt in ("html", "json") else None
-    data = render(fmt, core.build_report(plans, day, changes=changes, timeline=timeline), ics_tasks)
-    write(target, data, f"{fmt} report")
+    report = core.build_report(plans, day, changes=changes, timeline=timeline)
+    output(ReportResult(report, datetime.now(UTC), ics_tasks), fmt, s, target, f"{fmt} report")

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+from typing import ClassVar
+
 import click
 
 from ..core.evaluate import evaluate_action, milestones_done
-from ..core.query import find
+from ..core.query import Found, find
 from ..core.words import count
-from ..render import Column, Section, View, emit
-from ..render.json import action_dict, iso, json_out
+from ..render import Column, Section, View
+from ..render.json import action_dict, iso
 from ..render.views import show_date
 from .completers import complete_ids
-from .options import load, output_format, settings, shared_options, today
+from .options import load, output, output_format, pass_settings, shared_options, today
 
 
 def _action_detail(plan, action, day) -> tuple[dict, list[tuple[str, str]], str]:
@@ -63,7 +67,8 @@ def _action_detail(plan, action, day) -> tuple[dict, list[tuple[str, str]], str]
 @click.command()
 @shared_options
 @click.argument("ref", metavar="ID", shell_complete=complete_ids)
-def show(ref):
+@pass_settings
+def show(s, ref):
     """Everything about one action (3.1) or recommendation (3); PLAN:ID when ids repeat.
 
     \b
@@ -72,33 +77,46 @@ def show(ref):
       planctl show thurrock-2012-slac:13.2 --format json
       planctl show 8           # recommendation 8 and its actions
     """
-    fmt = output_format()
-    result = load()
-    day = today()
-    found = find(result.plans, ref)
-    cols = [Column("Field"), Column("Value", wrap=1)]
-    if found.action is not None:
-        data, pairs, status = _action_detail(found.plan, found.action, day)
-        if fmt == "json":
-            json_out({"as_of": iso(day), "action": data})
-            return
-        section = Section(None, cols)
-        for k, v in pairs:
-            section.add([k, v], status if k == "Status" else None)
-        section.columns = [Column("Field"), Column("Value", wrap=1, status=True)]
-        emit(View([section]), fmt, settings().color)
-        return
-    rec = found.recommendation
-    details = [_action_detail(found.plan, a, day) for a in rec.actions]
-    if fmt == "json":
-        json_out({"as_of": iso(day), "recommendation": {
+    fmt = output_format(s)
+    plans = load(s).plans
+    day = today(s)
+    output(ShowResult(find(plans, ref), day), fmt, s)
+
+
+@dataclass
+class ShowResult:
+    """One action, or one recommendation and its actions, as at `day`."""
+
+    found: Found
+    day: date
+    shape: ClassVar[str] = "view"
+
+    def data(self) -> dict:
+        found, day = self.found, self.day
+        if found.action is not None:
+            return {"as_of": iso(day), "action": _action_detail(found.plan, found.action, day)[0]}
+        rec = found.recommendation
+        return {"as_of": iso(day), "recommendation": {
             "plan": found.plan.id, "id": rec.id, "text": rec.text,
-            "actions": [d[0] for d in details]}})
-        return
-    head = Section(f"Recommendation {found.plan.id}:{rec.id}", cols)
-    head.add(["Text", rec.text])
-    actions = Section("Actions", [Column("ID"), Column("Action", wrap=3), Column("Lead", wrap=1),
-                                  Column("Due"), Column("Status", status=True)])
-    for a, (data, _, status) in zip(rec.actions, details, strict=True):
-        actions.add([a.id, a.text, "; ".join(a.leads), data["due"] or "", status], status)
-    emit(View([head, actions]), fmt, settings().color)
+            "actions": [_action_detail(found.plan, a, day)[0] for a in rec.actions]}}
+
+    def view(self) -> View:
+        found, day = self.found, self.day
+        cols = [Column("Field"), Column("Value", wrap=1)]
+        if found.action is not None:
+            _, pairs, status = _action_detail(found.plan, found.action, day)
+            section = Section(None, cols)
+            for k, v in pairs:
+                section.add([k, v], status if k == "Status" else None)
+            section.columns = [Column("Field"), Column("Value", wrap=1, status=True)]
+            return View([section])
+        rec = found.recommendation
+        details = [_action_detail(found.plan, a, day) for a in rec.actions]
+        head = Section(f"Recommendation {found.plan.id}:{rec.id}", cols)
+        head.add(["Text", rec.text])
+        actions = Section("Actions", [Column("ID"), Column("Action", wrap=3),
+                                      Column("Lead", wrap=1), Column("Due"),
+                                      Column("Status", status=True)])
+        for a, (data, _, status) in zip(rec.actions, details, strict=True):
+            actions.add([a.id, a.text, "; ".join(a.leads), data["due"] or "", status], status)
+        return View([head, actions])

@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
+from typing import ClassVar
 
 import click
 
 from ..core.errors import UsageError
-from ..core.evaluate import by_due_date, evaluate, most_late_first, summarise
+from ..core.evaluate import Row, by_due_date, evaluate, most_late_first, summarise
+from ..core.model import Plan
 from ..core.query import check_lead_names, filter_rows
 from ..core.words import count
-from ..render import emit, views
-from ..render.json import json_out
+from ..render import View, views
+from ..render.formats import names
 from .completers import complete_leads
-from .options import FORMATS, load, output_format, plan_paths, settings, shared_options, today
+from .options import (
+    Settings,
+    load,
+    output,
+    output_format,
+    pass_settings,
+    plan_paths,
+    shared_options,
+    today,
+)
 
 
 def filter_options(f):
@@ -35,41 +48,116 @@ def filter_options(f):
     return f
 
 
-ACTION_FORMATS = (*FORMATS, "xlsx")
-
 output_option = click.option(
     "-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), metavar="FILE",
     help="Write to FILE (atomically; as for report -o) instead of stdout; for --format xlsx.")
 
 
-def _finish(draw, fmt: str, output: str | None, rows, plans, day, sheet: str) -> None:
-    """Draw the text formats to stdout or -o FILE; xlsx as the report's Actions sheet."""
-    if output is None and fmt != "xlsx":
-        draw()
-        return
-    from .output import captured_text, refuse_binary_on_terminal, target_of, write
-    from .report import refuse_plan_target
+@dataclass
+class Actions:
+    """Actions as at `day`: what status, overdue and upcoming return (shape "actions")."""
 
-    target = target_of(output)
-    if not target.is_stream:
-        refuse_plan_target(Path(output), plan_paths(), [p.path for p in plans])
-    if fmt == "xlsx":
-        refuse_binary_on_terminal(fmt, target)
+    rows: Sequence[Row]
+    plans: Sequence[Plan]
+    day: date
+    shape: ClassVar[str] = "actions"
+    sheet_name: ClassVar[str] = "Actions"
+
+    def sheet(self) -> tuple:
+        """The xlsx form: the report's Actions sheet with these rows."""
         from ..render.report import action_entry, marking
-        from ..render.report_xlsx import render_rows
 
-        title = plans[0].title if len(plans) == 1 else "Action plans"
-        data = render_rows([action_entry(r, day) for r in rows], marking(plans), title, sheet)
-    else:
-        with captured_text() as buffer:
-            draw()
-        data = buffer.getvalue().encode("utf-8")
-    write(target, data, f"{sheet.lower()} ({fmt})")
+        title = self.plans[0].title if len(self.plans) == 1 else "Action plans"
+        return ([action_entry(r, self.day) for r in self.rows], marking(self.plans), title,
+                self.sheet_name)
 
 
-def _rows(leads=(), recs=(), statuses=(), bodies=(), plan_ids=()):
-    result = load()
-    day = today()
+@dataclass
+class StatusResult(Actions):
+    by_rec: bool = False
+
+    def view(self) -> View:
+        if self.by_rec:
+            return views.rollup_view(self.rows, self.plans, self.day)
+        return views.actions_view(self.rows, self.plans, self.day, "No actions match.")
+
+    def data(self) -> dict:
+        if self.by_rec:
+            return {"as_of": self.day.isoformat(),
+                    "recommendations": views.recommendation_rollup(self.rows),
+                    "summary": summarise(self.rows).as_dict()}
+        return views.actions_json(self.rows, self.day)
+
+
+@dataclass
+class OverdueResult(Actions):
+    by_lead: bool = False
+    sheet_name: ClassVar[str] = "Overdue"
+
+    def view(self) -> View:
+        if self.by_lead:
+            return views.by_lead_view(self.rows, self.plans, self.day)
+        day = views.show_date(self.day)
+        view = views.actions_view(self.rows, self.plans, self.day, f"Nothing overdue as at {day}.")
+        view.summary = f"{count(len(self.rows), 'overdue action')} as at {day}"
+        return view
+
+    def data(self) -> dict:
+        if self.by_lead:
+            return views.by_lead_json(self.rows, self.day)
+        return views.actions_json(self.rows, self.day)
+
+
+@dataclass
+class UpcomingResult(Actions):
+    days: int = 30
+    sheet_name: ClassVar[str] = "Upcoming"
+
+    @property
+    def end(self) -> date:
+        return self.day + timedelta(days=self.days)
+
+    def view(self) -> View:
+        until = views.show_date(self.end)
+        view = views.actions_view(self.rows, self.plans, self.day,
+                                  f"Nothing due between now and {until}.")
+        view.summary = f"{count(len(self.rows), 'action')} due from {views.show_date(self.day)} to {until}"
+        return view
+
+    def data(self) -> dict:
+        return views.actions_json(self.rows, self.day, days=self.days,
+                                  until=self.end.isoformat())
+
+
+@dataclass
+class LeadsResult:
+    entries: list[dict]
+    day: date
+    shape: ClassVar[str] = "view"
+
+    def view(self) -> View:
+        return views.leads_view(self.entries, self.day)
+
+    def data(self) -> dict:
+        return {"as_of": self.day.isoformat(), "leads": self.entries}
+
+
+def _finish(s: Settings, result: Actions, fmt: str, out: str | None) -> None:
+    """To stdout, or to -o FILE (never a plan file)."""
+    target = None
+    if out is not None:
+        from .output import target_of
+        from .report import refuse_plan_target
+
+        target = target_of(out)
+        if not target.is_stream:
+            refuse_plan_target(Path(out), plan_paths(s), [p.path for p in result.plans])
+    output(result, fmt, s, target, f"{result.sheet_name.lower()} ({fmt})")
+
+
+def _rows(s: Settings, leads=(), recs=(), statuses=(), bodies=(), plan_ids=()):
+    result = load(s)
+    day = today(s)
     check_lead_names(result.plans, leads)
     rows = filter_rows(evaluate(result.plans, day), leads, recs, statuses, bodies, plan_ids)
     return result.plans, rows, day
@@ -80,7 +168,8 @@ def _rows(leads=(), recs=(), statuses=(), bodies=(), plan_ids=()):
 @filter_options
 @click.option("--by-rec", is_flag=True, help="One row per recommendation, with counts.")
 @output_option
-def status(leads, recs, statuses, bodies, plan_ids, by_rec, output):
+@pass_settings
+def status(s, leads, recs, statuses, bodies, plan_ids, by_rec, output):
     """Every action and its status as at today.
 
     \b
@@ -91,26 +180,12 @@ def status(leads, recs, statuses, bodies, plan_ids, by_rec, output):
       planctl status --format json | jq '.summary'
       planctl status --format xlsx -o actions.xlsx
     """
-    fmt = output_format(ACTION_FORMATS)
-    if by_rec and fmt == "xlsx":
+    fmt = output_format(s, StatusResult.shape)
+    if by_rec and fmt not in names("view"):
         raise UsageError("--by-rec has no xlsx form; 'planctl report -o FILE.xlsx' has a "
                          "Summary sheet with progress by recommendation")
-    plans, rows, day = _rows(leads, recs, statuses, bodies, plan_ids)
-
-    def draw():
-        if by_rec:
-            if fmt == "json":
-                json_out({"as_of": day.isoformat(),
-                          "recommendations": views.recommendation_rollup(rows),
-                          "summary": summarise(rows).as_dict()})
-            else:
-                emit(views.rollup_view(rows, plans, day), fmt, settings().color)
-        elif fmt == "json":
-            json_out(views.actions_json(rows, day))
-        else:
-            emit(views.actions_view(rows, plans, day, "No actions match."), fmt, settings().color)
-
-    _finish(draw, fmt, output, rows, plans, day, "Actions")
+    plans, rows, day = _rows(s, leads, recs, statuses, bodies, plan_ids)
+    _finish(s, StatusResult(rows, plans, day, by_rec), fmt, output)
 
 
 @click.command()
@@ -119,7 +194,8 @@ def status(leads, recs, statuses, bodies, plan_ids, by_rec, output):
 @click.option("--by-lead", is_flag=True, help="Group under each lead, with a count.")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when anything is overdue (CI, cron).")
 @output_option
-def overdue(leads, recs, statuses, bodies, plan_ids, by_lead, exit_code, output):
+@pass_settings
+def overdue(s, leads, recs, statuses, bodies, plan_ids, by_lead, exit_code, output):
     """What is late, most late first.
 
     \b
@@ -130,25 +206,10 @@ def overdue(leads, recs, statuses, bodies, plan_ids, by_lead, exit_code, output)
       planctl overdue --exit-code || echo "something is late"
       planctl overdue --format xlsx -o overdue.xlsx
     """
-    fmt = output_format(ACTION_FORMATS)
-    plans, rows, day = _rows(leads, recs, statuses, bodies, plan_ids)
+    fmt = output_format(s, OverdueResult.shape)
+    plans, rows, day = _rows(s, leads, recs, statuses, bodies, plan_ids)
     rows = most_late_first(r for r in rows if r.status == "overdue")
-
-    def draw():
-        if by_lead:
-            if fmt == "json":
-                json_out(views.by_lead_json(rows, day))
-            else:
-                emit(views.by_lead_view(rows, plans, day), fmt, settings().color)
-        elif fmt == "json":
-            json_out(views.actions_json(rows, day))
-        else:
-            view = views.actions_view(rows, plans, day,
-                                      f"Nothing overdue as at {views.show_date(day)}.")
-            view.summary = f"{count(len(rows), 'overdue action')} as at {views.show_date(day)}"
-            emit(view, fmt, settings().color)
-
-    _finish(draw, fmt, output, rows, plans, day, "Overdue")
+    _finish(s, OverdueResult(rows, plans, day, by_lead), fmt, output)
     if exit_code and rows:
         click.get_current_context().exit(1)
 
@@ -159,7 +220,8 @@ def overdue(leads, recs, statuses, bodies, plan_ids, by_lead, exit_code, output)
 @click.option("--days", default=30, show_default=True, type=click.IntRange(min=0),
               help="How many days ahead to look.")
 @output_option
-def upcoming(leads, recs, statuses, bodies, plan_ids, days, output):
+@pass_settings
+def upcoming(s, leads, recs, statuses, bodies, plan_ids, days, output):
     """Open actions due in the next N days, by date.
 
     \b
@@ -169,27 +231,18 @@ def upcoming(leads, recs, statuses, bodies, plan_ids, days, output):
       planctl upcoming --today 2012-10-09 --format json
       planctl upcoming --days 60 --format xlsx -o upcoming.xlsx
     """
-    fmt = output_format(ACTION_FORMATS)
-    plans, rows, day = _rows(leads, recs, statuses, bodies, plan_ids)
+    fmt = output_format(s, UpcomingResult.shape)
+    plans, rows, day = _rows(s, leads, recs, statuses, bodies, plan_ids)
     end = day + timedelta(days=days)
     rows = by_due_date(r for r in rows if r.open and r.due and day <= r.due <= end)
-
-    def draw():
-        if fmt == "json":
-            json_out(views.actions_json(rows, day, days=days, until=end.isoformat()))
-            return
-        until = views.show_date(end)
-        view = views.actions_view(rows, plans, day, f"Nothing due between now and {until}.")
-        view.summary = f"{count(len(rows), 'action')} due from {views.show_date(day)} to {until}"
-        emit(view, fmt, settings().color)
-
-    _finish(draw, fmt, output, rows, plans, day, "Upcoming")
+    _finish(s, UpcomingResult(rows, plans, day, days), fmt, output)
 
 
 @click.command()
 @shared_options
 @click.option("--plan", "plan_ids", multiple=True, metavar="PLAN", help="Only this plan id.")
-def leads(plan_ids):
+@pass_settings
+def leads(s, plan_ids):
     """Each lead with counts of open, overdue, due-soon and completed actions.
 
     \b
@@ -197,11 +250,7 @@ def leads(plan_ids):
       planctl leads
       planctl leads --today 2012-10-09 --format csv
     """
-    fmt = output_format()
-    plans, rows, day = _rows(plan_ids=plan_ids)
+    fmt = output_format(s)
+    plans, rows, day = _rows(s, plan_ids=plan_ids)
     plans = [p for p in plans if not plan_ids or p.id in plan_ids]
-    entries = views.leads_table(rows, plans)
-    if fmt == "json":
-        json_out({"as_of": day.isoformat(), "leads": entries})
-    else:
-        emit(views.leads_view(entries, day), fmt, settings().color)
+    output(LeadsResult(views.leads_table(rows, plans), day), fmt, s)

@@ -1,7 +1,7 @@
 """Renderers: one View (sections of rows) drawn as a table, CSV or Markdown.
 
-JSON is built per command (its shape is a contract, see docs/json.md) and
-written by `json_out`.
+Which renderer draws a command's result is looked up by format name in
+render/formats.py; JSON is one formatter among the others (docs/json.md).
 """
 
 from __future__ import annotations
@@ -36,20 +36,3 @@ class View:
     empty: str = "Nothing to show."
     group_header: str = "group"  # CSV column that carries each section's title
 
-
-def emit(view: View, fmt: str, color: bool | None = None) -> None:
-    """Write the view to stdout in a text format (table, csv, markdown)."""
-    if fmt == "table":
-        from .table import render_table
-
-        render_table(view, color)
-    elif fmt == "csv":
-        from .csv import render_csv
-
-        render_csv(view)
-    elif fmt == "markdown":
-        from .markdown import render_markdown
-
-        render_markdown(view)
-    else:  # pragma: no cover - options.output_format refuses other formats
-        raise ValueError(fmt)

@@ -14,8 +14,11 @@ def iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-def action_dict(row: Row, today: date | None = None) -> dict:
-    """The action object of status, overdue and upcoming (docs/json.md)."""
+def action_dict(row: Row, today: date | None = None, day=iso) -> dict:
+    """The action object of status, overdue and upcoming (docs/json.md).
+
+    day: how dates are written; the report passes one that keeps them `date`s.
+    """
     a = row.action
     latest = a.latest_update(today)
     return {
@@ -24,14 +27,14 @@ def action_dict(row: Row, today: date | None = None) -> dict:
         "id": a.id,
         "text": a.text,
         "leads": list(a.leads),
-        "due": iso(row.due),
+        "due": day(row.due),
         "timescale": a.timescale_text or None,
         "status": row.status,
         "days_overdue": row.days_overdue,
         "progress": a.progress,
         "report_to": list(a.report_to),
         "latest_update": (
-            {"date": iso(latest.date), "text": latest.text, "by": latest.by} if latest else None
+            {"date": day(latest.date), "text": latest.text, "by": latest.by} if latest else None
         ),
     }
 

@@ -37,10 +37,15 @@ CALENDAR_DAYS = 366  # how far ahead a repeating action's occurrences are listed
 CHANGE_KINDS = ("completed", "slipped", "added", "dropped")
 
 
+def _as_is(d: date | None) -> date | None:
+    """Dates stay `date`s in the report; only its JSON form writes them as ISO strings."""
+    return d
+
+
 def action_entry(row: Row, today: date) -> dict:
     """Every field of one action as at `today`: the CSV row and the JSON `actions` item."""
     a = row.action
-    entry = action_dict(row, today)
+    entry = action_dict(row, today, day=_as_is)
     entry.update(
         report_to_names=[row.plan.body_name(b) for b in a.report_to],
         completed=a.completed,
@@ -57,22 +62,12 @@ def action_entry(row: Row, today: date) -> dict:
                     "done": d.done}
                    for d in deadlines(a, today, today + timedelta(days=CALENDAR_DAYS))],
     )
-    # action_dict gives ISO strings; keep dates as dates here, like everything else.
-    entry["due"] = row.due
-    latest = a.latest_update(today)
-    entry["latest_update"] = (
-        {"date": latest.date, "text": latest.text, "by": latest.by} if latest else None)
     return entry
 
 
 def brief_entry(row: Row, today: date) -> dict:
     """The action as the sections show it (the same keys as `status --format json`)."""
-    entry = action_dict(row, today)
-    entry["due"] = row.due
-    latest = row.action.latest_update(today)
-    entry["latest_update"] = (
-        {"date": latest.date, "text": latest.text, "by": latest.by} if latest else None)
-    return entry
+    return action_dict(row, today, day=_as_is)
 
 
 def plan_header(plan: Plan) -> dict:

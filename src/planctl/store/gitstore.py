@@ -130,16 +130,28 @@ def _argv(args: Sequence[str]) -> list[str]:
     return ["git", *args]
 
 
-def _git(args: Sequence[str], cwd: Path, data: bytes | None = None) -> bytes:
+_READS = "history, slippage, diff and --as-of read the plans' history from git"
+
+
+class _GitMissing(GitError):
+    """git itself cannot be found: no other reason for a failure applies."""
+
+
+def _git(args: Sequence[str], cwd: Path, data: bytes | None = None, *, needs: str = _READS) -> bytes:
+    """The one git runner: git's stdout, or GitError with git's first line of complaint.
+
+    needs: what git is for, said when git is missing.
+    """
     try:
         proc = subprocess.run(_argv(args), cwd=cwd, input=data, capture_output=True, env=_env())
     except FileNotFoundError:
-        raise GitError("git is not installed (or not on PATH); history, slippage, diff and "
-                       "--as-of read the plans' history from git") from None
+        raise _GitMissing(f"git is not installed (or not on PATH); {needs}") from None
     except OSError as exc:
         raise GitError(f"cannot run git: {exc.strerror or exc}") from None
     if proc.returncode != 0:
-        raise GitError(_first_line(proc.stderr) or f"git {args[0]} failed")
+        # `git commit` says "nothing to commit" on stdout, with nothing on stderr
+        raise GitError(_first_line(proc.stderr) or _first_line(proc.stdout)
+                       or f"git {args[0]} failed")
     return proc.stdout
 
 
@@ -694,13 +706,9 @@ def working_tree_differs(paths: Sequence[Path]) -> bool:
 # -- writing: commit one edited plan file, start a repository ----------------------
 
 
-def _git_run(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
-    """One git call for the write side (commit, init); a missing git is a GitError."""
-    try:
-        return subprocess.run(_argv(args), cwd=cwd, capture_output=True, text=True,
-                              encoding="utf-8", errors="replace", check=False, env=_env())
-    except FileNotFoundError:
-        raise GitError(f"git is not installed; it is needed for git {args[0]}") from None
+def _write_git(args: list[str], cwd: Path) -> str:
+    """_git for the write side (commit, init): its output as text."""
+    return _git(args, cwd, needs=f"it is needed for git {args[0]}").decode("utf-8", "replace")
 
 
 def check_can_commit(path: str | os.PathLike) -> Path:
@@ -711,20 +719,26 @@ def check_can_commit(path: str | os.PathLike) -> Path:
     """
     real = Path(os.path.realpath(path))
     folder = real.parent
-    top = _git_run(["rev-parse", "--show-toplevel"], folder)
-    if top.returncode != 0:
+    try:
+        root = Path(_write_git(["rev-parse", "--show-toplevel"], folder).strip())
+    except _GitMissing:
+        raise
+    except GitError:
         raise GitError(f"--commit: {path} is not in a git repository; nothing was changed "
-                       "(run without --commit, or 'git init' first)")
-    root = Path(top.stdout.strip())
-    ident = _git_run(["var", "GIT_AUTHOR_IDENT"], folder)
-    if ident.returncode != 0:
+                       "(run without --commit, or 'git init' first)") from None
+    try:
+        _write_git(["var", "GIT_AUTHOR_IDENT"], folder)
+    except _GitMissing:
+        raise
+    except GitError:
         raise GitError("--commit: git does not know who you are; set user.name and user.email "
-                       "('git config user.name ...'); nothing was changed")
-    state = _git_run(["status", "--porcelain", "--", literal(real.name)], folder)
-    if state.returncode != 0:
-        raise GitError(f"--commit: git status failed: {_first_line(state.stderr)}")
-    if state.stdout.strip():
-        what = "is not committed in git yet" if state.stdout.startswith("??") else \
+                       "('git config user.name ...'); nothing was changed") from None
+    try:
+        state = _write_git(["status", "--porcelain", "--", literal(real.name)], folder)
+    except GitError as exc:
+        raise GitError(f"--commit: git status failed: {exc}") from None
+    if state.strip():
+        what = "is not committed in git yet" if state.startswith("??") else \
             "has changes that are not committed"
         raise GitError(f"--commit: {path} {what}; commit that first so the commit holds only "
                        "this edit, or run without --commit; nothing was changed")
@@ -740,21 +754,22 @@ def commit_file(path: str | os.PathLike, subject: str, body: str = "", tries: in
     real = Path(os.path.realpath(path))
     message = subject + ("\n\n" + body if body else "") + "\n"
     for attempt in range(tries):
-        done = _git_run(["commit", "--only", "--quiet", "-m", message, "--", literal(real.name)],
-                        real.parent)
-        if done.returncode == 0:
-            head = _git_run(["rev-parse", "--short", "HEAD"], real.parent)
-            return head.stdout.strip()
-        if "index.lock" in done.stderr and attempt + 1 < tries:
-            time.sleep(0.1 * (attempt + 1))
-            continue
-        raise GitError(f"the edit is saved in {path} but git commit failed: "
-                       f"{_first_line(done.stderr or done.stdout) or 'unknown error'}")
+        try:
+            _write_git(["commit", "--only", "--quiet", "-m", message, "--", literal(real.name)],
+                       real.parent)
+        except GitError as exc:
+            if "index.lock" in str(exc) and attempt + 1 < tries:
+                time.sleep(0.1 * (attempt + 1))
+                continue
+            raise GitError(f"the edit is saved in {path} but git commit failed: "
+                           f"{exc}") from None
+        return _write_git(["rev-parse", "--short", "HEAD"], real.parent).strip()
     raise GitError(f"the edit is saved in {path} but git stayed busy; commit it by hand")
 
 
 def init_repo(path: Path) -> None:
     """`git init` in path (for `planctl init`)."""
-    done = _git_run(["init", "-q"], path)
-    if done.returncode != 0:
-        raise GitError(f"git init failed: {_first_line(done.stderr)}")
+    try:
+        _write_git(["init", "-q"], path)
+    except GitError as exc:
+        raise GitError(f"git init failed: {exc}") from None
