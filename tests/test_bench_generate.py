@@ -9,7 +9,7 @@ import pytest
 
 from planctl.core.evaluate import evaluate
 from planctl.core.model import STATUS_VALUES
-from planctl.format.reader import load_paths
+from planctl.store.files import load_paths
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 generate = pytest.importorskip("generate").generate

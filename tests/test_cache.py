@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 import planctl
-from planctl.format.reader import load_paths, load_text
+from planctl.format.reader import load_text
 from planctl.store import cache
+from planctl.store.files import load_paths
 
 # A plan with errors and warnings on known lines (unknown key, bad date, unknown lead, TBC).
 MIXED = """\

@@ -3,7 +3,8 @@
 import textwrap
 from datetime import date
 
-from planctl.format.reader import load_paths, load_text
+from planctl.format.reader import load_text
+from planctl.store.files import load_paths
 
 
 def load(text: str, path: str = "plans/p.yaml"):

@@ -7,8 +7,9 @@ import sys
 import click
 
 from ..core.errors import ERROR, STRICT, WARNING
-from ..format.comparisons import load_comparison_files
+from ..core.validations import STRICT_VALIDATIONS, validate
 from ..render.json import json_out
+from ..store.files import load_comparison_files
 from .options import load, output_format, shared_options
 
 
@@ -33,7 +34,9 @@ def check(strict):
     # Comparison files (docs/findings.md) are checked with the plans.
     _, comparison_problems = load_comparison_files(result.comparison_files)
     problems = [*result.problems, *comparison_problems]
-    shown = sorted(p for p in problems if strict or p.severity != STRICT)
+    if strict:  # the strict list: checks that many plans would fail, asked for here only
+        problems += [p for plan in result.plans for p in validate(plan, validations=STRICT_VALIDATIONS)]
+    shown = sorted(problems)
     errors = sum(p.severity == ERROR for p in shown)
     warnings = len(shown) - errors
     if fmt == "json":

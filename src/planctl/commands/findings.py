@@ -5,11 +5,12 @@ from __future__ import annotations
 import click
 
 from ..core import judgements as analysis
+from ..core.comparison import Comparison
 from ..core.errors import ERROR, PlanLoadError, UsageError, safe_text
-from ..format.comparisons import Comparison, load_comparison_files
-from ..format.reader import nearest
+from ..core.names import nearest
 from ..render import Column, Section, View, emit
 from ..render.json import json_out
+from ..store.files import load_comparison_files
 from .options import load, output_format, settings, shared_options
 
 # Grade bands borrow the status colours of the table renderer: good or better is
