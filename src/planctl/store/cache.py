@@ -1,13 +1,13 @@
 """The parse cache: each plan file is read once per content.
 
 An entry maps (the file's bytes, its path, planctl's version, the cache format
-and the model's shape) to what `load.load_text` returned for them: the plan,
+and the model's shape) to what `format.reader.load_text` returned for them: the plan,
 its problems (with their lines) and whether it is a comparison file. Entries
 live in `$XDG_CACHE_HOME/planctl` (default `~/.cache/planctl`).
 
 Threat model and format. An entry is plain data (tuples, strings, numbers)
 written with `marshal` and rebuilt into the model's frozen dataclasses by
-code generated here from the model's own field types; nothing in an entry can
+a codec derived here from the model's own field types; nothing in an entry can
 name a class or a function, so a forged entry cannot run code, unlike a
 pickle. marshal is also the fastest format we measured (see
 docs/benchmarks.md): faster to write and read than pickle or JSON. An entry is
@@ -27,21 +27,22 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import marshal
+import operator
 import os
 import sys
+import types
+import typing
 from contextvars import ContextVar
 from datetime import date
+from hashlib import blake2b
 from pathlib import Path
 
 from .. import __version__
 from ..core.errors import Problem
 
-try:  # hashlib would also load OpenSSL, a noticeable part of a warm run's start
-    from _blake2 import blake2b
-except ImportError:  # pragma: no cover - other Pythons
-    from hashlib import blake2b
-
-FORMAT_VERSION = 1
+# The entry format: header, digest, marshal of the tuples _build_codec's functions
+# make. Bump it when that encoding changes (the model's shape is keyed separately).
+FORMAT_VERSION = 2
 MAGIC = b"planctl-cache\n"
 _DIGEST = 32  # bytes of BLAKE2b over the payload
 
@@ -100,89 +101,109 @@ def _usable_dir(folder: Path) -> bool:
 
 
 # -- the codec: model dataclasses <-> plain tuples ------------------------------
+#
+# Generic over dataclasses.fields, from each field's type: a dataclass becomes the
+# tuple of its fields in order (rebuilt through its constructor), a date its
+# ordinal, a tuple of such things a tuple, text and numbers themselves. A field
+# added to the model is encoded with no change here; a field of a type this does
+# not know stops the cache (loading stays correct) and fails tests/test_cache.py.
+# The shape (every class, field and type) is part of each entry's key, so entries
+# written for another shape are never decoded; FORMAT_VERSION changes with the
+# encoding itself.
+
+_ATOMS = (str, int, bool, float, type(None))
 
 
-def _model_classes() -> dict[str, type]:
-    from ..core import model, timescale
-
-    classes = {}
-    for module in (model, timescale):
-        for name, obj in vars(module).items():
-            if isinstance(obj, type) and dataclasses.is_dataclass(obj) and obj.__module__ == module.__name__:
-                classes[name] = obj
-    return classes
+def _is_atom(tp) -> bool:
+    return tp in _ATOMS
 
 
-_ATOMS = {"str", "int", "bool", "float", "None"}
+def _union_parts(tp) -> tuple:
+    return typing.get_args(tp) if isinstance(tp, types.UnionType) or typing.get_origin(tp) is typing.Union \
+        else (tp,)
 
 
-def _top_level_union(annotation: str) -> list[str]:
-    """'tuple[str | None, ...] | None' -> ['tuple[str | None, ...]', 'None']."""
-    parts, depth, start = [], 0, 0
-    for i, ch in enumerate(annotation):
-        depth += (ch == "[") - (ch == "]")
-        if ch == "|" and depth == 0:
-            parts.append(annotation[start:i].strip())
-            start = i + 1
-    return parts + [annotation[start:].strip()]
-
-
-def _field_code(annotation: str, expr: str, classes: dict[str, type], encode: bool) -> str | None:
-    """Python source that encodes (or decodes) the value `expr` of this annotation; None: unknown."""
-    parts = _top_level_union(annotation)
-    optional = "None" in parts and len(parts) > 1
-    core = [p for p in parts if p != "None"] if optional else parts
-    if all(p in _ATOMS for p in core):
-        return expr
-    if len(core) != 1:
+def _converters(tp, classes: dict, shape: list):
+    """(encode, decode) for values of type tp; None for a value kept as it is."""
+    parts = [t for t in _union_parts(tp) if t is not type(None)]
+    if all(_is_atom(t) for t in parts):
         return None
-    kind = core[0]
-    if kind == "date":
-        code = f"{expr}.toordinal()" if encode else f"_fromordinal({expr})"
-    elif kind in classes:
-        code = f"_{'enc' if encode else 'dec'}_{kind}({expr})"
-    elif kind.startswith("tuple[") and kind.endswith(", ...]"):
-        inner = kind[len("tuple["):-len(", ...]")]
-        if all(p in _ATOMS for p in _top_level_union(inner)):
-            return expr
-        item = _field_code(inner, "x", classes, encode)
+    if len(parts) != 1:
+        raise TypeError(f"cache: cannot encode a union of {tp}")
+    tp = parts[0]  # None passes through both ways (see _class_codec)
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if tp is date:
+        return date.toordinal, date.fromordinal
+    if dataclasses.is_dataclass(tp):
+        return _class_codec(tp, classes, shape)
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        item = _converters(args[0], classes, shape)
         if item is None:
             return None
-        code = f"(tuple([{item} for x in {expr}]) if {expr} else ())"
-    else:
+        enc_item, dec_item = item
+        return (lambda v: tuple([None if x is None else enc_item(x) for x in v]),
+                lambda v: tuple([None if x is None else dec_item(x) for x in v]))
+    if origin is tuple and args:
+        items = [_converters(a, classes, shape) for a in args]
+        if all(i is None for i in items):
+            return None
+        raise TypeError(f"cache: cannot encode {tp}")
+    if origin is dict and all(_is_atom(a) for a in args):
         return None
-    return f"(None if {expr} is None else {code})" if optional else code
+    raise TypeError(f"cache: cannot encode {tp}")
+
+
+def _class_codec(cls: type, classes: dict, shape: list):
+    """(encode, decode) of one dataclass, made once per class (the model's classes nest)."""
+    if cls in classes:
+        return classes[cls]
+    # Filled in below; a class that contains itself would find these first.
+    slot: list = [None, None]
+    classes[cls] = (lambda o: slot[0](o), lambda v: slot[1](v))
+    hints = typing.get_type_hints(cls)
+    fields = [f for f in dataclasses.fields(cls)]
+    converted = []
+    for i, f in enumerate(fields):
+        if not f.init:
+            raise TypeError(f"cache: {cls.__name__}.{f.name} is not set by the constructor")
+        shape.append(f"{cls.__module__}.{cls.__qualname__}.{f.name}: {hints[f.name]}")
+        conv = _converters(hints[f.name], classes, shape)
+        if conv is not None:
+            converted.append((i, *conv))
+    get_all = operator.attrgetter(*(f.name for f in fields))
+    single = len(fields) == 1
+
+    def encode_obj(o):
+        values = (get_all(o),) if single else get_all(o)
+        if not converted:
+            return values
+        values = list(values)
+        for i, enc, _ in converted:
+            if values[i] is not None:
+                values[i] = enc(values[i])
+        return tuple(values)
+
+    def decode_obj(v):
+        if converted:
+            v = list(v)
+            for i, _, dec in converted:
+                if v[i] is not None:
+                    v[i] = dec(v[i])
+        return cls(*v)
+
+    slot[:] = [encode_obj, decode_obj]
+    classes[cls] = (encode_obj, decode_obj)
+    return encode_obj, decode_obj
 
 
 def _build_codec():
-    """Encoders and decoders generated from the model's field types (fast, and never stale)."""
-    classes = _model_classes()
-    namespace: dict = {"_fromordinal": date.fromordinal, "_new": object.__new__, **classes}
-    lines = []
-    shape = []
-    for name, cls in sorted(classes.items()):
-        enc, dec = [], []
-        fields = dataclasses.fields(cls)
-        for i, f in enumerate(fields):
-            ann = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", repr(f.type))
-            shape.append(f"{name}.{f.name}:{ann}")
-            e = _field_code(ann, f"o.{f.name}", classes, True)
-            d = _field_code(ann, f"v[{i}]", classes, False)
-            if e is None or d is None or not f.init:
-                raise TypeError(f"cache: cannot encode {name}.{f.name}: {ann}")
-            enc.append(e)
-            dec.append(d)
-        lines.append(f"def _enc_{name}(o):\n    return ({', '.join(enc)},)")
-        if hasattr(cls, "__post_init__") or not hasattr(cls, "__dict__") or "__slots__" in vars(cls):
-            lines.append(f"def _dec_{name}(v):\n    return {name}({', '.join(dec)})")
-        else:
-            # What __init__ would store, without its per-field object.__setattr__ (2x faster).
-            items = ", ".join(f"{f.name!r}: {d}" for f, d in zip(fields, dec, strict=True))
-            lines.append(f"def _dec_{name}(v):\n    o = _new({name})\n"
-                         f"    o.__dict__.update({{{items}}})\n    return o")
-    exec(compile("\n".join(lines), "<planctl.store.cache codec>", "exec"), namespace)  # noqa: S102 - our own code
+    """(encode a Plan, decode a Plan, fingerprint of the model's shape)."""
+    from ..core.model import Plan
+
+    shape: list[str] = []
+    encode_plan, decode_plan = _class_codec(Plan, {}, shape)
     fingerprint = blake2b("\n".join(shape).encode(), digest_size=8).hexdigest()
-    return namespace["_enc_Plan"], namespace["_dec_Plan"], fingerprint
+    return encode_plan, decode_plan, fingerprint
 
 
 _codec = None
@@ -232,11 +253,11 @@ def loader_stamp() -> str:
     changed without a version bump (a developer's edit, a reinstall) never meets old entries."""
     global _STAMP
     if _STAMP is None:
-        from ..core import errors, model, timescale
-        from ..format import reader as load
+        from ..core import errors, model, names, timescale, validations
+        from ..format import reader, yamlsafe
 
         parts = []
-        for module in (load, timescale, model, errors):
+        for module in (reader, yamlsafe, validations, names, timescale, model, errors):
             try:
                 st = os.stat(module.__file__)
                 parts.append(f"{st.st_size}:{st.st_mtime_ns}")
