@@ -27,10 +27,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import marshal
-import operator
 import os
 import sys
-import types
 import typing
 from contextvars import ContextVar
 from datetime import date
@@ -102,108 +100,180 @@ def _usable_dir(folder: Path) -> bool:
 
 # -- the codec: model dataclasses <-> plain tuples ------------------------------
 #
-# Generic over dataclasses.fields, from each field's type: a dataclass becomes the
-# tuple of its fields in order (rebuilt through its constructor), a date its
-# ordinal, a tuple of such things a tuple, text and numbers themselves. A field
-# added to the model is encoded with no change here; a field of a type this does
-# not know stops the cache (loading stays correct) and fails tests/test_cache.py.
-# The shape (every class, field and type) is part of each entry's key, so entries
-# written for another shape are never decoded; FORMAT_VERSION changes with the
-# encoding itself.
-
-_ATOMS = (str, int, bool, float, type(None))
+# Written out per class: a dataclass is the tuple of its fields in order, rebuilt
+# through its constructor; a date is its ordinal; a tuple of such things a tuple;
+# text and numbers themselves. Each codec names the fields it covers: when the
+# model gains or loses a field, _build_codec refuses it (the cache is off, loading
+# stays correct) and tests/test_cache.py fails naming the field, until the codec
+# below is taught it. The model's shape (classes, fields, types) is part of each
+# entry's key, and FORMAT_VERSION changes with the encoding, so an entry is never
+# decoded into a shape it was not written for.
 
 
-def _is_atom(tp) -> bool:
-    return tp in _ATOMS
+def _codecs() -> dict[type, tuple[tuple[str, ...], object, object]]:
+    """{class: (its fields in order, encode, decode)}."""
+    from ..core.model import (
+        Action,
+        Body,
+        FindingArea,
+        Findings,
+        Inspection,
+        Judgement,
+        Lead,
+        Milestone,
+        Plan,
+        Recommendation,
+        Update,
+    )
+    from ..core.timescale import Deadline, Timescale
+
+    day, ordinal = date.fromordinal, date.toordinal
+
+    def enc_deadline(o):
+        return o.due.toordinal(), o.label
+
+    def dec_deadline(v):
+        return Deadline(day(v[0]), v[1])
+
+    def enc_timescale(o):
+        return o.text, tuple(map(enc_deadline, o.deadlines)), o.ongoing, o.tbc
+
+    def dec_timescale(v):
+        return Timescale(v[0], tuple(map(dec_deadline, v[1])), v[2], v[3])
+
+    def enc_update(o):
+        return o.date.toordinal(), o.text, o.by
+
+    def dec_update(v):
+        return Update(day(v[0]), v[1], v[2])
+
+    def enc_milestone(o):
+        return o.due.toordinal(), o.text, o.done, o.done_on and o.done_on.toordinal()
+
+    def dec_milestone(v):
+        return Milestone(day(v[0]), v[1], v[2], v[3] and day(v[3]))
+
+    def enc_action(o):
+        return (o.plan, o.recommendation, o.id, o.text, o.timescale and enc_timescale(o.timescale),
+                o.leads, o.lead_keys, o.report_to, o.progress, o.completed and o.completed.toordinal(),
+                o.evidence, tuple(map(enc_update, o.updates)), o.repeat,
+                tuple(map(ordinal, o.reported)), tuple(map(enc_milestone, o.milestones)),
+                o.line, o.column)
+
+    def dec_action(v):
+        return Action(v[0], v[1], v[2], v[3], v[4] and dec_timescale(v[4]), v[5], v[6], v[7], v[8],
+                      v[9] and day(v[9]), v[10],
+                      tuple(map(dec_update, v[11])) if v[11] else (), v[12],
+                      tuple(map(day, v[13])) if v[13] else (),
+                      tuple(map(dec_milestone, v[14])) if v[14] else (), v[15], v[16])
+
+    def enc_recommendation(o):
+        return o.id, o.text, tuple(map(enc_action, o.actions)), o.line
+
+    def dec_recommendation(v):
+        return Recommendation(v[0], v[1], tuple(map(dec_action, v[2])), v[3])
+
+    def enc_lead(o):
+        return o.key, o.name, o.aliases, o.line
+
+    def dec_lead(v):
+        return Lead(*v)
+
+    def enc_body(o):
+        return o.key, o.name, o.line
+
+    def dec_body(v):
+        return Body(*v)
+
+    def enc_inspection(o):
+        return o.by, o.kind, o.published and o.published.toordinal()
+
+    def dec_inspection(v):
+        return Inspection(v[0], v[1], v[2] and day(v[2]))
+
+    def enc_judgement(o):
+        return o.name, o.grade, o.line
+
+    def dec_judgement(v):
+        return Judgement(*v)
+
+    def enc_area(o):
+        return o.area, tuple(map(enc_judgement, o.judgements))
+
+    def dec_area(v):
+        return FindingArea(v[0], tuple(map(dec_judgement, v[1])))
+
+    def enc_findings(o):
+        return o.scale, tuple(map(enc_area, o.areas))
+
+    def dec_findings(v):
+        return Findings(v[0], tuple(map(dec_area, v[1])))
+
+    def enc_plan(o):
+        return (o.id, o.path, o.title, o.authority, enc_inspection(o.inspection), o.version,
+                o.updated and o.updated.toordinal(), o.owner, o.classification, o.due_soon_days,
+                tuple(map(enc_lead, o.leads)), tuple(map(enc_body, o.bodies)),
+                tuple(map(enc_recommendation, o.recommendations)),
+                o.findings and enc_findings(o.findings))
+
+    def dec_plan(v):
+        return Plan(v[0], v[1], v[2], v[3], dec_inspection(v[4]), v[5], v[6] and day(v[6]), v[7],
+                    v[8], v[9], tuple(map(dec_lead, v[10])), tuple(map(dec_body, v[11])),
+                    tuple(map(dec_recommendation, v[12])), v[13] and dec_findings(v[13]))
+
+    return {
+        Deadline: (("due", "label"), enc_deadline, dec_deadline),
+        Timescale: (("text", "deadlines", "ongoing", "tbc"), enc_timescale, dec_timescale),
+        Update: (("date", "text", "by"), enc_update, dec_update),
+        Milestone: (("due", "text", "done", "done_on"), enc_milestone, dec_milestone),
+        Action: (("plan", "recommendation", "id", "text", "timescale", "leads", "lead_keys",
+                  "report_to", "progress", "completed", "evidence", "updates", "repeat",
+                  "reported", "milestones", "line", "column"), enc_action, dec_action),
+        Recommendation: (("id", "text", "actions", "line"), enc_recommendation, dec_recommendation),
+        Lead: (("key", "name", "aliases", "line"), enc_lead, dec_lead),
+        Body: (("key", "name", "line"), enc_body, dec_body),
+        Inspection: (("by", "kind", "published"), enc_inspection, dec_inspection),
+        Judgement: (("name", "grade", "line"), enc_judgement, dec_judgement),
+        FindingArea: (("area", "judgements"), enc_area, dec_area),
+        Findings: (("scale", "areas"), enc_findings, dec_findings),
+        Plan: (("id", "path", "title", "authority", "inspection", "version", "updated", "owner",
+                "classification", "due_soon_days", "leads", "bodies", "recommendations",
+                "findings"), enc_plan, dec_plan),
+    }
 
 
-def _union_parts(tp) -> tuple:
-    return typing.get_args(tp) if isinstance(tp, types.UnionType) or typing.get_origin(tp) is typing.Union \
-        else (tp,)
-
-
-def _converters(tp, classes: dict, shape: list):
-    """(encode, decode) for values of type tp; None for a value kept as it is."""
-    parts = [t for t in _union_parts(tp) if t is not type(None)]
-    if all(_is_atom(t) for t in parts):
-        return None
-    if len(parts) != 1:
-        raise TypeError(f"cache: cannot encode a union of {tp}")
-    tp = parts[0]  # None passes through both ways (see _class_codec)
-    origin, args = typing.get_origin(tp), typing.get_args(tp)
-    if tp is date:
-        return date.toordinal, date.fromordinal
-    if dataclasses.is_dataclass(tp):
-        return _class_codec(tp, classes, shape)
-    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
-        item = _converters(args[0], classes, shape)
-        if item is None:
-            return None
-        enc_item, dec_item = item
-        return (lambda v: tuple([None if x is None else enc_item(x) for x in v]),
-                lambda v: tuple([None if x is None else dec_item(x) for x in v]))
-    if origin is tuple and args:
-        items = [_converters(a, classes, shape) for a in args]
-        if all(i is None for i in items):
-            return None
-        raise TypeError(f"cache: cannot encode {tp}")
-    if origin is dict and all(_is_atom(a) for a in args):
-        return None
-    raise TypeError(f"cache: cannot encode {tp}")
-
-
-def _class_codec(cls: type, classes: dict, shape: list):
-    """(encode, decode) of one dataclass, made once per class (the model's classes nest)."""
-    if cls in classes:
-        return classes[cls]
-    # Filled in below; a class that contains itself would find these first.
-    slot: list = [None, None]
-    classes[cls] = (lambda o: slot[0](o), lambda v: slot[1](v))
-    hints = typing.get_type_hints(cls)
-    fields = [f for f in dataclasses.fields(cls)]
-    converted = []
-    for i, f in enumerate(fields):
-        if not f.init:
-            raise TypeError(f"cache: {cls.__name__}.{f.name} is not set by the constructor")
-        shape.append(f"{cls.__module__}.{cls.__qualname__}.{f.name}: {hints[f.name]}")
-        conv = _converters(hints[f.name], classes, shape)
-        if conv is not None:
-            converted.append((i, *conv))
-    get_all = operator.attrgetter(*(f.name for f in fields))
-    single = len(fields) == 1
-
-    def encode_obj(o):
-        values = (get_all(o),) if single else get_all(o)
-        if not converted:
-            return values
-        values = list(values)
-        for i, enc, _ in converted:
-            if values[i] is not None:
-                values[i] = enc(values[i])
-        return tuple(values)
-
-    def decode_obj(v):
-        if converted:
-            v = list(v)
-            for i, _, dec in converted:
-                if v[i] is not None:
-                    v[i] = dec(v[i])
-        return cls(*v)
-
-    slot[:] = [encode_obj, decode_obj]
-    classes[cls] = (encode_obj, decode_obj)
-    return encode_obj, decode_obj
+def _model_classes(cls: type, found: dict[type, None]) -> dict[type, None]:
+    """Every dataclass a Plan holds, by walking the field types (so none is forgotten)."""
+    if cls in found:
+        return found
+    found[cls] = None
+    for hint in typing.get_type_hints(cls).values():
+        stack = [hint]
+        while stack:
+            tp = stack.pop()
+            if dataclasses.is_dataclass(tp):
+                _model_classes(tp, found)
+            stack += [a for a in typing.get_args(tp) if a is not Ellipsis]
+    return found
 
 
 def _build_codec():
-    """(encode a Plan, decode a Plan, fingerprint of the model's shape)."""
+    """(encode a Plan, decode a Plan, fingerprint of the model's shape), or TypeError when
+    the model has a class or field the codec does not cover."""
     from ..core.model import Plan
 
-    shape: list[str] = []
-    encode_plan, decode_plan = _class_codec(Plan, {}, shape)
+    codecs = _codecs()
+    shape = []
+    for cls in _model_classes(Plan, {}):
+        fields = dataclasses.fields(cls)
+        names = tuple(f.name for f in fields)
+        if cls not in codecs or codecs[cls][0] != names:
+            covered = codecs[cls][0] if cls in codecs else ()
+            raise TypeError(f"cache: the codec does not cover {cls.__name__} "
+                            f"{[n for n in names if n not in covered] or list(names)}")
+        shape += [f"{cls.__module__}.{cls.__qualname__}.{f.name}: {f.type}" for f in fields]
     fingerprint = blake2b("\n".join(shape).encode(), digest_size=8).hexdigest()
-    return encode_plan, decode_plan, fingerprint
+    return codecs[Plan][1], codecs[Plan][2], fingerprint
 
 
 _codec = None
