@@ -435,7 +435,7 @@ def _read_recommendation(r: NodeReader, node, pos: int, ctx: _Context) -> Recomm
             if action is not None:
                 actions.append(action)
     rec = Recommendation(rec_id, text or "", tuple(actions), node.start_mark.line + 1)
-    r.located.add(rec, {"self": r.at(node), **{k: r.at(v) for k, (_, v) in m.items()}})
+    r.located.add(rec, {"self": r.at(node), **({"actions": r.at(m["actions"][1])} if "actions" in m else {})})
     return rec
 
 
@@ -447,7 +447,8 @@ def _read_action(r: NodeReader, node, rec_id: str, pos: int, ctx: _Context) -> A
     action_id = (r.text(m["id"][1], "action id") if "id" in m else None) or default_id
     where = f"action {action_id}"
     line = node.start_mark.line + 1
-    located = {k: r.at(v) for k, (_, v) in m.items()}  # where each key's value was written
+    # Where the values core/validations.py points at were written (only those: it is per action).
+    located = {k: r.at(m[k][1]) for k in ("due", "milestones", "report_to") if k in m}
     if action_id in ctx.action_lines:
         r.report(m["id"][1] if "id" in m else node, "E030",
                  f"duplicate action id {action_id!r} (first on line {ctx.action_lines[action_id]}); "

@@ -8,6 +8,7 @@ composer sees it, and report every position as an editor counts lines.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 
 import yaml
@@ -169,8 +170,15 @@ class _OverLimits(Exception):
     """The composer passed MAX_DEPTH or MAX_NODES: prescan says where, exactly."""
 
 
+@functools.lru_cache(maxsize=50_000)
+def _implicit_tag(value: str, implicit: bool) -> str:
+    """The tag YAML's rules give a plain (implicit) or quoted scalar: a pure function of
+    its text, memoised (bounded) because keys and short values repeat across files."""
+    return _RESOLVER.resolve(yaml.ScalarNode, value, (implicit, False))
+
+
 class _BoundedLoader(Loader):  # type: ignore[misc, valid-type]
-    """The composer, counting depth and nodes as it goes, with implicit tags memoised.
+    """The composer, counting depth and nodes as it goes, short scalars' tags memoised.
 
     Used when the text has no anchors, aliases or tags, so that composing is the
     only pass over a plan file; past a limit, compose() falls back to prescan.
@@ -180,8 +188,6 @@ class _BoundedLoader(Loader):  # type: ignore[misc, valid-type]
         super().__init__(stream)
         self._depth = 0
         self._nodes = 0
-        # Keys and short values repeat through a file; this loader (one file) owns the memo.
-        self._tags: dict[tuple[str, bool], str] = {}
 
     def descend_resolver(self, current_node, current_index):
         self._nodes += 1
@@ -194,12 +200,11 @@ class _BoundedLoader(Loader):  # type: ignore[misc, valid-type]
 
     def resolve(self, kind, value, implicit):
         if kind is yaml.ScalarNode and len(value) < 32:
-            memo = (value, implicit[0])
-            tag = self._tags.get(memo)
-            if tag is None:
-                tag = self._tags[memo] = super().resolve(kind, value, implicit)
-            return tag
+            return _implicit_tag(value, implicit[0])
         return super().resolve(kind, value, implicit)
+
+
+_RESOLVER = yaml.resolver.Resolver()  # the rules SafeLoader resolves with; no path resolvers
 
 
 def compose(text: str, path: str) -> tuple[object | None, list[Problem]]:
