@@ -260,7 +260,28 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str,
         return Problem(path, key_line, key_col, "E001", f"YAML syntax: missing ':' after {quoted(word)}?")
     if mark and text[mark.index:mark.index + 1] == "\t":
         what += " (a tab: YAML indents with spaces only)"
+    if lines is not None:
+        what += _odd_break_hint(text, exc, lines)
     return Problem(path, line, col, "E001", f"YAML syntax: {what}")
+
+
+_BREAK_NAMES = {"\x85": "U+0085 NEXT LINE", "\u2028": "U+2028 LINE SEPARATOR",
+                "\u2029": "U+2029 PARAGRAPH SEPARATOR"}
+
+
+def _odd_break_hint(text: str, exc: yaml.MarkedYAMLError, lines: EditorLines) -> str:
+    """Name a YAML-only line break on the failing line(s): the likely cause, invisible
+    in an editor (text pasted from Word); quoting the value keeps it as text."""
+    rows = _EDITOR_BREAK.split(text)
+    for mark in (exc.context_mark, exc.problem_mark):
+        if mark is None:
+            continue
+        line = lines.position(mark.line, mark.column)[0]
+        found = _YAML_ONLY_BREAK.search(rows[line - 1]) if line <= len(rows) else None
+        if found:
+            return (f" (line {line} column {found.start() + 1} has a {_BREAK_NAMES[found.group()]}, "
+                    "which YAML reads as a line break; put the value in quotes)")
+    return ""
 
 
 # -- a key written without its colon -----------------------------------------------
