@@ -7,13 +7,16 @@ import os
 import stat
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core.errors import Problem
 from ..core.model import Plan
-from ..format.comparisons import Comparison, load_comparison_text
 from ..format.reader import LoadResult, finish
 from ..format.yamlsafe import MAX_FILE_BYTES, too_big
 from .cache import load_cached
+
+if TYPE_CHECKING:
+    from ..core.comparison import Comparison
 
 
 def _not_a_plan_file(path: Path) -> Problem | None:
@@ -110,6 +113,8 @@ def load_paths(paths: Sequence[Path], use_cache: bool | None = None) -> LoadResu
 
 
 def load_comparison_files(paths: Sequence[str]) -> tuple[list[Comparison], list[Problem]]:
+    from ..format.comparisons import load_comparison_text  # check and findings only
+
     comparisons: list[Comparison] = []
     problems: list[Problem] = []
     for path in paths:
