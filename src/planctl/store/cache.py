@@ -30,6 +30,7 @@ import marshal
 import os
 import sys
 import typing
+from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import date
 from hashlib import blake2b
@@ -37,6 +38,20 @@ from pathlib import Path
 
 from .. import __version__
 from ..core.errors import Problem
+from ..core.model import (
+    Action,
+    Body,
+    FindingArea,
+    Findings,
+    Inspection,
+    Judgement,
+    Lead,
+    Milestone,
+    Plan,
+    Recommendation,
+    Update,
+)
+from ..core.timescale import Deadline, Timescale
 
 # The entry format: header, digest, marshal of the tuples _build_codec's functions
 # make. Bump it when that encoding changes (the model's shape is keyed separately).
@@ -110,136 +125,147 @@ def _usable_dir(folder: Path) -> bool:
 # decoded into a shape it was not written for.
 
 
-def _codecs() -> dict[type, tuple[tuple[str, ...], object, object]]:
-    """{class: (its fields in order, encode, decode)}."""
-    from ..core.model import (
-        Action,
-        Body,
-        FindingArea,
-        Findings,
-        Inspection,
-        Judgement,
-        Lead,
-        Milestone,
-        Plan,
-        Recommendation,
-        Update,
-    )
-    from ..core.timescale import Deadline, Timescale
+_day, _ordinal = date.fromordinal, date.toordinal
 
-    day, ordinal = date.fromordinal, date.toordinal
 
-    def enc_deadline(o):
-        return o.due.toordinal(), o.label
+def _enc_deadline(o):
+    return o.due.toordinal(), o.label
 
-    def dec_deadline(v):
-        return Deadline(day(v[0]), v[1])
 
-    def enc_timescale(o):
-        return o.text, tuple(map(enc_deadline, o.deadlines)), o.ongoing, o.tbc
+def _dec_deadline(v):
+    return Deadline(_day(v[0]), v[1])
 
-    def dec_timescale(v):
-        return Timescale(v[0], tuple(map(dec_deadline, v[1])), v[2], v[3])
 
-    def enc_update(o):
-        return o.date.toordinal(), o.text, o.by
+def _enc_timescale(o):
+    return o.text, tuple(map(_enc_deadline, o.deadlines)), o.ongoing, o.tbc
 
-    def dec_update(v):
-        return Update(day(v[0]), v[1], v[2])
 
-    def enc_milestone(o):
-        return o.due.toordinal(), o.text, o.done, o.done_on and o.done_on.toordinal()
+def _dec_timescale(v):
+    return Timescale(v[0], tuple(map(_dec_deadline, v[1])), v[2], v[3])
 
-    def dec_milestone(v):
-        return Milestone(day(v[0]), v[1], v[2], v[3] and day(v[3]))
 
-    def enc_action(o):
-        return (o.plan, o.recommendation, o.id, o.text, o.timescale and enc_timescale(o.timescale),
-                o.leads, o.lead_keys, o.report_to, o.progress, o.completed and o.completed.toordinal(),
-                o.evidence, tuple(map(enc_update, o.updates)), o.repeat,
-                tuple(map(ordinal, o.reported)), tuple(map(enc_milestone, o.milestones)),
-                o.line, o.column)
+def _enc_update(o):
+    return o.date.toordinal(), o.text, o.by
 
-    def dec_action(v):
-        return Action(v[0], v[1], v[2], v[3], v[4] and dec_timescale(v[4]), v[5], v[6], v[7], v[8],
-                      v[9] and day(v[9]), v[10],
-                      tuple(map(dec_update, v[11])) if v[11] else (), v[12],
-                      tuple(map(day, v[13])) if v[13] else (),
-                      tuple(map(dec_milestone, v[14])) if v[14] else (), v[15], v[16])
 
-    def enc_recommendation(o):
-        return o.id, o.text, tuple(map(enc_action, o.actions)), o.line
+def _dec_update(v):
+    return Update(_day(v[0]), v[1], v[2])
 
-    def dec_recommendation(v):
-        return Recommendation(v[0], v[1], tuple(map(dec_action, v[2])), v[3])
 
-    def enc_lead(o):
-        return o.key, o.name, o.aliases, o.line
+def _enc_milestone(o):
+    return o.due.toordinal(), o.text, o.done, o.done_on and o.done_on.toordinal()
 
-    def dec_lead(v):
-        return Lead(*v)
 
-    def enc_body(o):
-        return o.key, o.name, o.line
+def _dec_milestone(v):
+    return Milestone(_day(v[0]), v[1], v[2], v[3] and _day(v[3]))
 
-    def dec_body(v):
-        return Body(*v)
 
-    def enc_inspection(o):
-        return o.by, o.kind, o.published and o.published.toordinal()
+def _enc_action(o):
+    return (o.plan, o.recommendation, o.id, o.text, o.timescale and _enc_timescale(o.timescale),
+            o.leads, o.lead_keys, o.report_to, o.progress, o.completed and o.completed.toordinal(),
+            o.evidence, tuple(map(_enc_update, o.updates)), o.repeat,
+            tuple(map(_ordinal, o.reported)), tuple(map(_enc_milestone, o.milestones)),
+            o.line, o.column)
 
-    def dec_inspection(v):
-        return Inspection(v[0], v[1], v[2] and day(v[2]))
 
-    def enc_judgement(o):
-        return o.name, o.grade, o.line
+def _dec_action(v):
+    return Action(v[0], v[1], v[2], v[3], v[4] and _dec_timescale(v[4]), v[5], v[6], v[7], v[8],
+                  v[9] and _day(v[9]), v[10],
+                  tuple(map(_dec_update, v[11])) if v[11] else (), v[12],
+                  tuple(map(_day, v[13])) if v[13] else (),
+                  tuple(map(_dec_milestone, v[14])) if v[14] else (), v[15], v[16])
 
-    def dec_judgement(v):
-        return Judgement(*v)
 
-    def enc_area(o):
-        return o.area, tuple(map(enc_judgement, o.judgements))
+def _enc_recommendation(o):
+    return o.id, o.text, tuple(map(_enc_action, o.actions)), o.line
 
-    def dec_area(v):
-        return FindingArea(v[0], tuple(map(dec_judgement, v[1])))
 
-    def enc_findings(o):
-        return o.scale, tuple(map(enc_area, o.areas))
+def _dec_recommendation(v):
+    return Recommendation(v[0], v[1], tuple(map(_dec_action, v[2])), v[3])
 
-    def dec_findings(v):
-        return Findings(v[0], tuple(map(dec_area, v[1])))
 
-    def enc_plan(o):
-        return (o.id, o.path, o.title, o.authority, enc_inspection(o.inspection), o.version,
-                o.updated and o.updated.toordinal(), o.owner, o.classification, o.due_soon_days,
-                tuple(map(enc_lead, o.leads)), tuple(map(enc_body, o.bodies)),
-                tuple(map(enc_recommendation, o.recommendations)),
-                o.findings and enc_findings(o.findings))
+def _enc_lead(o):
+    return o.key, o.name, o.aliases, o.line
 
-    def dec_plan(v):
-        return Plan(v[0], v[1], v[2], v[3], dec_inspection(v[4]), v[5], v[6] and day(v[6]), v[7],
-                    v[8], v[9], tuple(map(dec_lead, v[10])), tuple(map(dec_body, v[11])),
-                    tuple(map(dec_recommendation, v[12])), v[13] and dec_findings(v[13]))
 
-    return {
-        Deadline: (("due", "label"), enc_deadline, dec_deadline),
-        Timescale: (("text", "deadlines", "ongoing", "tbc"), enc_timescale, dec_timescale),
-        Update: (("date", "text", "by"), enc_update, dec_update),
-        Milestone: (("due", "text", "done", "done_on"), enc_milestone, dec_milestone),
-        Action: (("plan", "recommendation", "id", "text", "timescale", "leads", "lead_keys",
-                  "report_to", "progress", "completed", "evidence", "updates", "repeat",
-                  "reported", "milestones", "line", "column"), enc_action, dec_action),
-        Recommendation: (("id", "text", "actions", "line"), enc_recommendation, dec_recommendation),
-        Lead: (("key", "name", "aliases", "line"), enc_lead, dec_lead),
-        Body: (("key", "name", "line"), enc_body, dec_body),
-        Inspection: (("by", "kind", "published"), enc_inspection, dec_inspection),
-        Judgement: (("name", "grade", "line"), enc_judgement, dec_judgement),
-        FindingArea: (("area", "judgements"), enc_area, dec_area),
-        Findings: (("scale", "areas"), enc_findings, dec_findings),
-        Plan: (("id", "path", "title", "authority", "inspection", "version", "updated", "owner",
-                "classification", "due_soon_days", "leads", "bodies", "recommendations",
-                "findings"), enc_plan, dec_plan),
-    }
+def _dec_lead(v):
+    return Lead(*v)
+
+
+def _enc_body(o):
+    return o.key, o.name, o.line
+
+
+def _dec_body(v):
+    return Body(*v)
+
+
+def _enc_inspection(o):
+    return o.by, o.kind, o.published and o.published.toordinal()
+
+
+def _dec_inspection(v):
+    return Inspection(v[0], v[1], v[2] and _day(v[2]))
+
+
+def _enc_judgement(o):
+    return o.name, o.grade, o.line
+
+
+def _dec_judgement(v):
+    return Judgement(*v)
+
+
+def _enc_area(o):
+    return o.area, tuple(map(_enc_judgement, o.judgements))
+
+
+def _dec_area(v):
+    return FindingArea(v[0], tuple(map(_dec_judgement, v[1])))
+
+
+def _enc_findings(o):
+    return o.scale, tuple(map(_enc_area, o.areas))
+
+
+def _dec_findings(v):
+    return Findings(v[0], tuple(map(_dec_area, v[1])))
+
+
+def _enc_plan(o):
+    return (o.id, o.path, o.title, o.authority, _enc_inspection(o.inspection), o.version,
+            o.updated and o.updated.toordinal(), o.owner, o.classification, o.due_soon_days,
+            tuple(map(_enc_lead, o.leads)), tuple(map(_enc_body, o.bodies)),
+            tuple(map(_enc_recommendation, o.recommendations)),
+            o.findings and _enc_findings(o.findings))
+
+
+def _dec_plan(v):
+    return Plan(v[0], v[1], v[2], v[3], _dec_inspection(v[4]), v[5], v[6] and _day(v[6]), v[7],
+                v[8], v[9], tuple(map(_dec_lead, v[10])), tuple(map(_dec_body, v[11])),
+                tuple(map(_dec_recommendation, v[12])), v[13] and _dec_findings(v[13]))
+
+
+# {class: (its fields in order, encode, decode)}
+_CODECS: dict[type, tuple[tuple[str, ...], Callable, Callable]] = {
+    Deadline: (("due", "label"), _enc_deadline, _dec_deadline),
+    Timescale: (("text", "deadlines", "ongoing", "tbc"), _enc_timescale, _dec_timescale),
+    Update: (("date", "text", "by"), _enc_update, _dec_update),
+    Milestone: (("due", "text", "done", "done_on"), _enc_milestone, _dec_milestone),
+    Action: (("plan", "recommendation", "id", "text", "timescale", "leads", "lead_keys",
+              "report_to", "progress", "completed", "evidence", "updates", "repeat",
+              "reported", "milestones", "line", "column"), _enc_action, _dec_action),
+    Recommendation: (("id", "text", "actions", "line"), _enc_recommendation, _dec_recommendation),
+    Lead: (("key", "name", "aliases", "line"), _enc_lead, _dec_lead),
+    Body: (("key", "name", "line"), _enc_body, _dec_body),
+    Inspection: (("by", "kind", "published"), _enc_inspection, _dec_inspection),
+    Judgement: (("name", "grade", "line"), _enc_judgement, _dec_judgement),
+    FindingArea: (("area", "judgements"), _enc_area, _dec_area),
+    Findings: (("scale", "areas"), _enc_findings, _dec_findings),
+    Plan: (("id", "path", "title", "authority", "inspection", "version", "updated", "owner",
+            "classification", "due_soon_days", "leads", "bodies", "recommendations",
+            "findings"), _enc_plan, _dec_plan),
+}
 
 
 def _model_classes(cls: type, found: dict[type, None]) -> dict[type, None]:
@@ -260,9 +286,7 @@ def _model_classes(cls: type, found: dict[type, None]) -> dict[type, None]:
 def _build_codec():
     """(encode a Plan, decode a Plan, fingerprint of the model's shape), or TypeError when
     the model has a class or field the codec does not cover."""
-    from ..core.model import Plan
-
-    codecs = _codecs()
+    codecs = _CODECS
     shape = []
     for cls in _model_classes(Plan, {}):
         fields = dataclasses.fields(cls)
