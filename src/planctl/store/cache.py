@@ -126,6 +126,31 @@ def _usable_dir(folder: Path) -> bool:
 
 
 _day, _ordinal = date.fromordinal, date.toordinal
+_new = object.__new__
+
+# The classes a plan holds by the thousand; their field names in order.
+_DEADLINE = ("due", "label")
+_TIMESCALE = ("text", "deadlines", "ongoing", "tbc")
+_UPDATE = ("date", "text", "by")
+_MILESTONE = ("due", "text", "done", "done_on")
+_ACTION = ("plan", "recommendation", "id", "text", "timescale", "leads", "lead_keys", "report_to",
+           "progress", "completed", "evidence", "updates", "repeat", "reported", "milestones",
+           "line", "column")
+_REBUILT = (Deadline, Timescale, Update, Milestone, Action)
+
+
+def _rebuild(cls, names, values):
+    """An instance of cls with these field values, stored as its constructor would store them.
+
+    Unpickling builds frozen dataclasses the same way (pickle's BUILD updates
+    __dict__). Their constructors set each field through object.__setattr__, which
+    made a warm run at 20,000 actions about 60 ms slower (docs/benchmarks.md).
+    _build_codec checks that each of _REBUILT has exactly these fields, a __dict__
+    and no __post_init__, so nothing a constructor would do is skipped.
+    """
+    o = _new(cls)
+    o.__dict__.update(zip(names, values, strict=True))
+    return o
 
 
 def _enc_deadline(o):
@@ -133,7 +158,7 @@ def _enc_deadline(o):
 
 
 def _dec_deadline(v):
-    return Deadline(_day(v[0]), v[1])
+    return _rebuild(Deadline, _DEADLINE, (_day(v[0]), v[1]))
 
 
 def _enc_timescale(o):
@@ -141,7 +166,7 @@ def _enc_timescale(o):
 
 
 def _dec_timescale(v):
-    return Timescale(v[0], tuple(map(_dec_deadline, v[1])), v[2], v[3])
+    return _rebuild(Timescale, _TIMESCALE, (v[0], tuple(map(_dec_deadline, v[1])), v[2], v[3]))
 
 
 def _enc_update(o):
@@ -149,7 +174,7 @@ def _enc_update(o):
 
 
 def _dec_update(v):
-    return Update(_day(v[0]), v[1], v[2])
+    return _rebuild(Update, _UPDATE, (_day(v[0]), v[1], v[2]))
 
 
 def _enc_milestone(o):
@@ -157,7 +182,7 @@ def _enc_milestone(o):
 
 
 def _dec_milestone(v):
-    return Milestone(_day(v[0]), v[1], v[2], v[3] and _day(v[3]))
+    return _rebuild(Milestone, _MILESTONE, (_day(v[0]), v[1], v[2], v[3] and _day(v[3])))
 
 
 def _enc_action(o):
@@ -169,11 +194,11 @@ def _enc_action(o):
 
 
 def _dec_action(v):
-    return Action(v[0], v[1], v[2], v[3], v[4] and _dec_timescale(v[4]), v[5], v[6], v[7], v[8],
-                  v[9] and _day(v[9]), v[10],
-                  tuple(map(_dec_update, v[11])) if v[11] else (), v[12],
-                  tuple(map(_day, v[13])) if v[13] else (),
-                  tuple(map(_dec_milestone, v[14])) if v[14] else (), v[15], v[16])
+    return _rebuild(Action, _ACTION, (
+        v[0], v[1], v[2], v[3], v[4] and _dec_timescale(v[4]), v[5], v[6], v[7], v[8],
+        v[9] and _day(v[9]), v[10], tuple(map(_dec_update, v[11])) if v[11] else (), v[12],
+        tuple(map(_day, v[13])) if v[13] else (),
+        tuple(map(_dec_milestone, v[14])) if v[14] else (), v[15], v[16]))
 
 
 def _enc_recommendation(o):
@@ -248,13 +273,11 @@ def _dec_plan(v):
 
 # {class: (its fields in order, encode, decode)}
 _CODECS: dict[type, tuple[tuple[str, ...], Callable, Callable]] = {
-    Deadline: (("due", "label"), _enc_deadline, _dec_deadline),
-    Timescale: (("text", "deadlines", "ongoing", "tbc"), _enc_timescale, _dec_timescale),
-    Update: (("date", "text", "by"), _enc_update, _dec_update),
-    Milestone: (("due", "text", "done", "done_on"), _enc_milestone, _dec_milestone),
-    Action: (("plan", "recommendation", "id", "text", "timescale", "leads", "lead_keys",
-              "report_to", "progress", "completed", "evidence", "updates", "repeat",
-              "reported", "milestones", "line", "column"), _enc_action, _dec_action),
+    Deadline: (_DEADLINE, _enc_deadline, _dec_deadline),
+    Timescale: (_TIMESCALE, _enc_timescale, _dec_timescale),
+    Update: (_UPDATE, _enc_update, _dec_update),
+    Milestone: (_MILESTONE, _enc_milestone, _dec_milestone),
+    Action: (_ACTION, _enc_action, _dec_action),
     Recommendation: (("id", "text", "actions", "line"), _enc_recommendation, _dec_recommendation),
     Lead: (("key", "name", "aliases", "line"), _enc_lead, _dec_lead),
     Body: (("key", "name", "line"), _enc_body, _dec_body),
@@ -295,6 +318,8 @@ def _build_codec():
             covered = codecs[cls][0] if cls in codecs else ()
             raise TypeError(f"cache: the codec does not cover {cls.__name__} "
                             f"{[n for n in names if n not in covered] or list(names)}")
+        if cls in _REBUILT and (hasattr(cls, "__post_init__") or "__slots__" in vars(cls)):
+            raise TypeError(f"cache: {cls.__name__} needs its constructor now; decode it with it")
         shape += [f"{cls.__module__}.{cls.__qualname__}.{f.name}: {f.type}" for f in fields]
     fingerprint = blake2b("\n".join(shape).encode(), digest_size=8).hexdigest()
     return codecs[Plan][1], codecs[Plan][2], fingerprint
