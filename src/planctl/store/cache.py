@@ -139,17 +139,18 @@ _ACTION = ("plan", "recommendation", "id", "text", "timescale", "leads", "lead_k
 _REBUILT = (Deadline, Timescale, Update, Milestone, Action)
 
 
-def _rebuild(cls, names, values):
+def _rebuild(cls, fields: dict):
     """An instance of cls with these field values, stored as its constructor would store them.
 
     Unpickling builds frozen dataclasses the same way (pickle's BUILD updates
     __dict__). Their constructors set each field through object.__setattr__, which
     made a warm run at 20,000 actions about 60 ms slower (docs/benchmarks.md).
-    _build_codec checks that each of _REBUILT has exactly these fields, a __dict__
-    and no __post_init__, so nothing a constructor would do is skipped.
+    _build_codec checks that each of _REBUILT has a __dict__ and no __post_init__,
+    and the round-trip test that every field arrives, so nothing a constructor
+    would do is skipped.
     """
     o = _new(cls)
-    o.__dict__.update(zip(names, values, strict=True))
+    o.__dict__.update(fields)
     return o
 
 
@@ -158,7 +159,7 @@ def _enc_deadline(o):
 
 
 def _dec_deadline(v):
-    return _rebuild(Deadline, _DEADLINE, (_day(v[0]), v[1]))
+    return _rebuild(Deadline, {"due": _day(v[0]), "label": v[1]})
 
 
 def _enc_timescale(o):
@@ -166,7 +167,8 @@ def _enc_timescale(o):
 
 
 def _dec_timescale(v):
-    return _rebuild(Timescale, _TIMESCALE, (v[0], tuple(map(_dec_deadline, v[1])), v[2], v[3]))
+    return _rebuild(Timescale, {"text": v[0], "deadlines": tuple(map(_dec_deadline, v[1])),
+                                "ongoing": v[2], "tbc": v[3]})
 
 
 def _enc_update(o):
@@ -174,7 +176,7 @@ def _enc_update(o):
 
 
 def _dec_update(v):
-    return _rebuild(Update, _UPDATE, (_day(v[0]), v[1], v[2]))
+    return _rebuild(Update, {"date": _day(v[0]), "text": v[1], "by": v[2]})
 
 
 def _enc_milestone(o):
@@ -182,7 +184,8 @@ def _enc_milestone(o):
 
 
 def _dec_milestone(v):
-    return _rebuild(Milestone, _MILESTONE, (_day(v[0]), v[1], v[2], v[3] and _day(v[3])))
+    return _rebuild(Milestone, {"due": _day(v[0]), "text": v[1], "done": v[2],
+                                "done_on": v[3] and _day(v[3])})
 
 
 def _enc_action(o):
@@ -194,11 +197,14 @@ def _enc_action(o):
 
 
 def _dec_action(v):
-    return _rebuild(Action, _ACTION, (
-        v[0], v[1], v[2], v[3], v[4] and _dec_timescale(v[4]), v[5], v[6], v[7], v[8],
-        v[9] and _day(v[9]), v[10], tuple(map(_dec_update, v[11])) if v[11] else (), v[12],
-        tuple(map(_day, v[13])) if v[13] else (),
-        tuple(map(_dec_milestone, v[14])) if v[14] else (), v[15], v[16]))
+    return _rebuild(Action, {
+        "plan": v[0], "recommendation": v[1], "id": v[2], "text": v[3],
+        "timescale": v[4] and _dec_timescale(v[4]), "leads": v[5], "lead_keys": v[6],
+        "report_to": v[7], "progress": v[8], "completed": v[9] and _day(v[9]), "evidence": v[10],
+        "updates": tuple(map(_dec_update, v[11])) if v[11] else (), "repeat": v[12],
+        "reported": tuple(map(_day, v[13])) if v[13] else (),
+        "milestones": tuple(map(_dec_milestone, v[14])) if v[14] else (),
+        "line": v[15], "column": v[16]})
 
 
 def _enc_recommendation(o):
