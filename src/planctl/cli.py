@@ -145,5 +145,5 @@ def main(args=None) -> None:
     import gc
 
     gc.freeze()
-    gc.set_threshold(100_000, 50, 100)
+    gc.set_threshold(1_000_000, 50, 100)  # bounded: collections still run, rarely
     cli.main(args)
