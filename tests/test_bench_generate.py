@@ -73,6 +73,7 @@ def test_actions_are_spread_over_the_files(tmp_path):
     assert len(paths) == 10 and counts[0] == 10 and counts[-1] == 11 and sum(counts) == 103
 
 
+@pytest.mark.slow  # 2,100 actions: a few seconds
 def test_loading_leaves_the_processs_garbage_collector_as_it_was(tmp_path):
     """Library code never retunes the collector for the whole process (only `planctl`'s
     entry point does, for its own short run): a program that loads plans keeps its gc."""
