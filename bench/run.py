@@ -114,7 +114,7 @@ def taskwarrior_import(plans_dir: Path, out: Path, today: date, now: date) -> in
     finds overdue exactly the actions planctl finds overdue at `today`.
     """
     from planctl.core.evaluate import evaluate
-    from planctl.format.reader import load_paths
+    from planctl.store.files import load_paths
 
     result = load_paths([plans_dir], use_cache=False)
     shift = now - today + timedelta(days=1)

@@ -9,7 +9,7 @@ import pytest
 
 from planctl.core.evaluate import evaluate
 from planctl.core.model import STATUS_VALUES
-from planctl.format.reader import load_paths
+from planctl.store.files import load_paths
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 generate = pytest.importorskip("generate").generate
@@ -71,3 +71,21 @@ def test_actions_are_spread_over_the_files(tmp_path):
     result = load_paths([tmp_path], use_cache=False)
     counts = sorted(sum(1 for _ in p.actions) for p in result.plans)
     assert len(paths) == 10 and counts[0] == 10 and counts[-1] == 11 and sum(counts) == 103
+
+
+@pytest.mark.slow  # 2,100 actions: a few seconds
+def test_loading_leaves_the_processs_garbage_collector_as_it_was(tmp_path):
+    """Library code never retunes the collector for the whole process (only `planctl`'s
+    entry point does, for its own short run): a program that loads plans keeps its gc."""
+    import gc
+
+    generate(tmp_path, 2100, 3)  # above any "large load" threshold
+    before = (gc.isenabled(), gc.get_threshold(), gc.get_freeze_count())
+    try:
+        result = load_paths([tmp_path], use_cache=False)
+        after = (gc.isenabled(), gc.get_threshold(), gc.get_freeze_count())
+    finally:
+        gc.unfreeze()
+        gc.enable()
+    assert sum(1 for p in result.plans for _ in p.actions) == 2100
+    assert after == before

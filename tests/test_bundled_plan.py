@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from conftest import BUNDLED, ROOT
-from planctl.format.reader import load_paths
+from planctl.store.files import load_paths
 
 SEED = ROOT.parent / "shared" / "seed" / "ofsted-slac-2012-committee-report.txt"
 

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 import planctl
-from planctl.format.reader import load_paths, load_text
+from planctl.format.reader import load_text
 from planctl.store import cache
+from planctl.store.files import load_paths
 
 # A plan with errors and warnings on known lines (unknown key, bad date, unknown lead, TBC).
 MIXED = """\
@@ -260,3 +261,77 @@ def test_a_changed_loader_does_not_meet_old_entries(write_plan, monkeypatch):
     result = load_paths([path])
     assert result.plans[0].title == "Good plan"
     assert len(entries()) == 2  # parsed again, not served from the old loader's entry
+
+
+# -- the codec covers every field of the model, whoever adds one ---------------------------
+
+def _sample(tp, where: str, depth: int = 0):
+    """A value of type tp, unlike any default, built from the type alone."""
+    import dataclasses
+    import types
+    import typing
+    from datetime import date
+
+    args = typing.get_args(tp)
+    if isinstance(tp, types.UnionType) or typing.get_origin(tp) is typing.Union:
+        return _sample(next(a for a in args if a is not type(None)), where, depth)
+    if tp is str:
+        return f"{where} \u2028 value"
+    if tp is bool:
+        return True
+    if tp is int:
+        return 1000 + len(where)
+    if tp is float:
+        return 0.5
+    if tp is date:
+        return date(2013, 2, 3 + depth)
+    if dataclasses.is_dataclass(tp):
+        hints = typing.get_type_hints(tp)
+        return tp(**{f.name: _sample(hints[f.name], f"{tp.__name__}.{f.name}", depth + 1)
+                     for f in dataclasses.fields(tp)})
+    if typing.get_origin(tp) is tuple and len(args) == 2 and args[1] is Ellipsis:
+        return (_sample(args[0], where + "[0]", depth), _sample(args[0], where + "[1]", depth + 1))
+    if typing.get_origin(tp) is tuple:
+        return tuple(_sample(a, f"{where}[{i}]", depth) for i, a in enumerate(args))
+    if typing.get_origin(tp) is dict:
+        return {_sample(args[0], where + ".key"): _sample(args[1], where + ".value")}
+    raise AssertionError(f"{where}: no sample for {tp}; teach this test and store/cache.py the type")
+
+
+def _fields_of(obj, where="plan"):
+    """Every (path, value) of every field, recursively: so compare=False fields count too."""
+    import dataclasses
+
+    if dataclasses.is_dataclass(obj):
+        for f in dataclasses.fields(obj):
+            yield from _fields_of(getattr(obj, f.name), f"{where}.{f.name}")
+    elif isinstance(obj, tuple):
+        for i, x in enumerate(obj):
+            yield from _fields_of(x, f"{where}[{i}]")
+    else:
+        yield where, type(obj), obj
+
+
+def test_every_field_of_every_model_class_round_trips_through_the_cache():
+    """A field added to the model (by anyone) is cached, or this fails naming it."""
+    from planctl.core.errors import Problem
+    from planctl.core.model import Plan
+
+    plan = _sample(Plan, "Plan")
+    problems = [Problem("p.yaml", 3, 5, "W101", "a \u2028 message", "warning")]
+    payload = cache.encode((plan, problems, False))
+    assert payload is not None, "the cache cannot encode the model (store/cache.py's codec)"
+    back, back_problems, is_comparison = cache.decode(payload)
+    assert list(_fields_of(back)) == list(_fields_of(plan))
+    assert back == plan and back_problems == problems and is_comparison is False
+
+
+def test_the_models_shape_is_part_of_the_key(write_plan, monkeypatch):
+    """An entry written for another shape of the model is never decoded into this one."""
+    path = write_plan(GOOD)
+    load_paths([path])
+    encode_plan, decode_plan, _ = cache._get_codec()
+    monkeypatch.setattr(cache, "_codec", (encode_plan, decode_plan, "another shape"))
+    result = load_paths([path])
+    assert result.plans[0].title == "Good plan"
+    assert len(entries()) == 2

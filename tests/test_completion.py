@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from conftest import planctl_exe
-from planctl.format.reader import load_paths
+from planctl.store.files import load_paths
 
 
 def complete(words: str, cword: int | str, shell: str = "bash", cwd=None, env=None) -> str:

@@ -122,7 +122,7 @@ def test_status_only_gets_worse_as_time_passes_for_an_open_action(start, step):
 
 
 def test_bundled_plan_on_committee_day(bundled):
-    from planctl.format.reader import load_paths
+    from planctl.store.files import load_paths
 
     result = load_paths([bundled])
     summary = summarise(evaluate(result.plans, date(2012, 10, 9)))

@@ -22,8 +22,9 @@ import pytest
 
 from conftest import BUNDLED, planctl_exe
 from planctl.core.errors import ERROR, PlanctlError
-from planctl.format.reader import load_paths, load_text
+from planctl.format.reader import load_text
 from planctl.store import edits as edit
+from planctl.store.files import load_paths
 
 
 def big_plan(recs: int) -> str:

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from conftest import BUNDLED
 from planctl.commands.progress import progress
-from planctl.format.reader import load_paths
+from planctl.store.files import load_paths
 from planctl.store.importer import scalar_lines, yaml_scalar
 
 TITLE_ROWS = [

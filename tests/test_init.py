@@ -7,7 +7,7 @@ import subprocess
 
 import yaml
 
-from planctl.format.reader import load_paths
+from planctl.store.files import load_paths
 
 
 def test_init_creates_a_commented_plan_that_passes_strict_check(run, tmp_path):

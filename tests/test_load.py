@@ -3,7 +3,10 @@
 import textwrap
 from datetime import date
 
-from planctl.format.reader import load_paths, load_text
+import pytest
+
+from planctl.format.reader import load_text
+from planctl.store.files import load_paths
 
 
 def load(text: str, path: str = "plans/p.yaml"):
@@ -207,3 +210,100 @@ def test_many_warnings_do_not_stop_a_valid_plan_but_many_errors_do():
     bad = "".join(f"      - {{text: a{i}, due: 31.9.12}}\n" for i in range(300))
     _, problems = load("plan: {title: T}\nrecommendations:\n  - text: R\n    actions:\n" + bad)
     assert problems[-1].code == "E009" and sum(p.code == "E020" for p in problems) == 200
+
+
+# -- positions are editor lines; YAML syntax errors say what is wrong where -----------
+
+LINE_BREAKS_IN_A_VALUE = """\
+plan:
+  title: T
+leads:
+  pcf: Paul
+recommendations:
+  - id: "1"
+    text: R
+    actions:
+      - text: "Pasted{brk}from Word{brk}and more{brk}text"
+        lead: Nobody
+        due: By 31.9.12
+"""
+
+
+@pytest.mark.parametrize("brk", ["\u2028", "\u2029", "\u0085"])
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_problems_after_a_unicode_line_break_are_on_the_editors_line(brk, newline):
+    """YAML counts U+2028, U+2029 and U+0085 as line breaks; editors, grep and git do not."""
+    text = LINE_BREAKS_IN_A_VALUE.format(brk=brk).replace("\n", newline)
+    plan, problems = load(text)
+    assert sorted((p.line, p.column, p.code) for p in problems) == [(10, 15, "W101"), (11, 14, "E020")]
+    action = next(plan.actions)
+    assert (action.line, action.column) == (9, 9)
+
+
+def test_a_syntax_error_after_an_unquoted_line_separator_names_it():
+    text = LINE_BREAKS_IN_A_VALUE.format(brk="\u2028").replace('"Pasted', "Pasted").replace('text"', "text")
+    _, problems = load(text)
+    assert [(p.code, p.line) for p in problems] == [("E001", 9)]
+    assert problems[0].message.endswith(
+        "(line 9 column 21 has a U+2028 LINE SEPARATOR, which YAML reads as a line break; "
+        "put the value in quotes)")
+
+
+MISSING_COLON = {
+    "between keys": ("""\
+        plan:
+          title: T
+        recommendations:
+          - text: R
+            actions:
+              - text: A
+                lead pcf
+                due: 1.1.13
+        """, 7, 9, "lead"),
+    "last key": ("""\
+        plan:
+          title: T
+        recommendations:
+          - text: R
+            actions:
+              - text: A
+                lead pcf
+        """, 7, 9, "lead"),
+    "key alone": ("""\
+        plan:
+          title: T
+          owner
+          version: 2
+        recommendations: []
+        """, 3, 3, "owner"),
+    "top level": ("""\
+        plan:
+          title: T
+        recommendations
+        """, 3, 1, "recommendations"),
+    "before a key": ("""\
+        plan:
+          title The plan
+          owner: Jo
+        recommendations: []
+        """, 2, 3, "title"),
+}
+
+
+@pytest.mark.parametrize("case", MISSING_COLON, ids=list(MISSING_COLON))
+def test_a_key_without_its_colon_is_reported_on_its_own_line(case):
+    text, line, column, key = MISSING_COLON[case]
+    _, problems = load(text)
+    assert [(p.code, p.line, p.column, p.message) for p in problems] == [
+        ("E001", line, column, f"YAML syntax: missing ':' after {key!r}?")]
+
+
+def test_other_syntax_errors_keep_the_parsers_words():
+    _, problems = load("""\
+        plan:
+          title: T
+        recommendations:
+          - text: [R
+        """)
+    assert [p.code for p in problems] == ["E001"]
+    assert "missing ':'" not in problems[0].message

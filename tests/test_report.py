@@ -23,8 +23,8 @@ import yaml
 
 from conftest import BUNDLED
 from planctl.core.evaluate import evaluate
-from planctl.format.reader import load_paths
 from planctl.store.atomic import atomic_write
+from planctl.store.files import load_paths
 
 AS_AT = "2012-10-09"
 DAY = date(2012, 10, 9)

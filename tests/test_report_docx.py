@@ -14,7 +14,7 @@ import yaml
 
 from conftest import BUNDLED
 from planctl.core.evaluate import evaluate
-from planctl.format.reader import load_paths
+from planctl.store.files import load_paths
 
 docx = pytest.importorskip("docx")
 

@@ -15,9 +15,9 @@ import pytest
 
 from conftest import BUNDLED
 from planctl.core.evaluate import evaluate
-from planctl.format.reader import load_paths
 from planctl.render.report import build_report
 from planctl.render.report_html import render
+from planctl.store.files import load_paths
 
 AS_AT = "2012-10-09"
 SECTIONS = ["summary", "recommendations", "overdue", "upcoming", "updates", "findings"]

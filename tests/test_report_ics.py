@@ -11,7 +11,7 @@ from dateutil.relativedelta import relativedelta
 
 from conftest import BUNDLED
 from planctl.core.evaluate import evaluate
-from planctl.format.reader import load_paths
+from planctl.store.files import load_paths
 
 vobject = pytest.importorskip("vobject")
 

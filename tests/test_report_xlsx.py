@@ -16,7 +16,7 @@ import yaml
 
 from conftest import BUNDLED, planctl_exe
 from planctl.core.evaluate import evaluate, summarise
-from planctl.format.reader import load_paths
+from planctl.store.files import load_paths
 
 openpyxl = pytest.importorskip("openpyxl")
 

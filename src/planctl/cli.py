@@ -145,4 +145,17 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.ensure_object(Settings).debug = debug
 
 
-main = cli
+def main(args=None) -> None:
+    """The console script (and `python -m planctl`): one command in a fresh process.
+
+    The collector is tuned here, for this process only, never in library code: a
+    command builds a large, long-lived and acyclic model (2 million objects at
+    20,000 actions) that default thresholds rescan again and again (a warm run
+    1.5x slower). Collections stay on, only rarer; what the imports made is frozen
+    out of them. See docs/benchmarks.md.
+    """
+    import gc
+
+    gc.freeze()
+    gc.set_threshold(1_000_000, 50, 100)  # bounded: collections still run, rarely
+    cli.main(args)

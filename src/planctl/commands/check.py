@@ -9,8 +9,9 @@ from typing import ClassVar
 import click
 
 from ..core.errors import ERROR, STRICT, WARNING, Problem
+from ..core.validations import STRICT_VALIDATIONS, validate
 from ..core.words import count
-from ..format.comparisons import load_comparison_files
+from ..store.files import load_comparison_files
 from .options import load, output, output_format, pass_settings, shared_options
 
 
@@ -71,6 +72,8 @@ def check(s, strict):
     # Comparison files (docs/findings.md) are checked with the plans.
     _, comparison_problems = load_comparison_files(result.comparison_files)
     problems = [*result.problems, *comparison_problems]
+    if strict:  # the strict list: checks that many plans would fail, asked for here only
+        problems += [p for plan in result.plans for p in validate(plan, validations=STRICT_VALIDATIONS)]
     shown = sorted(p for p in problems if strict or p.severity != STRICT)
     output(CheckResult(shown, len(result.plans), len(result.comparison_files),
                        sum(1 for p in result.plans for _ in p.actions)), fmt, s)

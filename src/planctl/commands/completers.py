@@ -13,12 +13,12 @@ from __future__ import annotations
 import click
 from click.shell_completion import CompletionItem
 
-from ..format.reader import normalise_name
+from ..core.names import normalise_name
 
 
 def _plans(ctx: click.Context):
     """The plans the command would read (honouring --plans and PLANCTL_PLANS), errors ignored."""
-    from ..format.reader import load_paths
+    from ..store.files import load_paths
     from .options import Settings, plan_paths
 
     root = ctx.find_root()

@@ -8,12 +8,13 @@ from typing import ClassVar
 import click
 
 from ..core import judgements as analysis
+from ..core.comparison import Comparison
 from ..core.errors import ERROR, PlanLoadError, UsageError, safe_text
 from ..core.model import Plan
+from ..core.names import nearest
 from ..core.words import count
-from ..format.comparisons import Comparison, load_comparison_files
-from ..format.reader import nearest
 from ..render import Column, Section, View
+from ..store.files import load_comparison_files
 from .options import Settings, load, output, output_format, pass_settings, shared_options
 
 # Grade bands borrow the status colours of the table renderer: good or better is

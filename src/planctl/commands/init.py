@@ -62,7 +62,7 @@ def ignore_temp_files(path: Path) -> bool:
 def refuse_second_template(plans: Path) -> None:
     """A folder with plans gets no second template unless a new --name is given: the
     template's ids (3, 3.1 ...) would clash with the plans there."""
-    from ..format.reader import discover
+    from ..store.files import discover
 
     if not plans.is_dir():
         return

@@ -18,7 +18,8 @@ import click
 
 from ..core.errors import PlanLoadError, UsageError
 from ..core.timescale import TimescaleError, parse_date
-from ..format.reader import LoadResult, load_paths
+from ..format.reader import LoadResult
+from ..store.files import load_paths
 
 
 @dataclass

@@ -21,10 +21,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from ..format.comparisons import Authority, Comparison, Group
-from ..format.reader import nearest
+from .comparison import Authority, Comparison, Group
 from .errors import UsageError
 from .model import Findings
+from .names import nearest
 
 
 def default_good_or_better(scale: Sequence[str]) -> tuple[str, ...]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ..format.reader import close_matches, nearest_progress, normalise_name, normalise_progress
 from .errors import UsageError
 from .evaluate import Row
 from .model import STATUS_VALUES, Action, Plan, Recommendation
+from .names import close_matches, nearest_progress, normalise_name, normalise_progress
 
 
 @dataclass(frozen=True)

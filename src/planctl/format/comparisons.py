@@ -2,7 +2,7 @@
 
 A comparison file is a YAML file under the plans folder whose top level is
 `comparison:` (docs/findings.md describes the format). It is read node by node
-with load.py's reader, so every problem carries file:line:col and YAML's
+with format/reader.py's NodeReader, so every problem carries file:line:col and YAML's
 implicit typing never changes a grade or a name.
 """
 
@@ -16,20 +16,12 @@ from pathlib import Path
 
 import yaml
 
+from ..core.comparison import Authority, Comparison, Group, NationalCounts
 from ..core.errors import ERROR, WARNING, Problem
+from ..core.names import nearest
 from ..core.words import count
-from .reader import (
-    MAX_FILE_BYTES,
-    _Reader,
-    _short,
-    _too_big,
-    _TooManyProblems,
-    compose,
-    decode,
-    kind,
-    nearest,
-    read_file,
-)
+from .reader import NodeReader, TooManyProblems, kind
+from .yamlsafe import MAX_FILE_BYTES, compose, decode, quoted, too_big
 
 COMPARISON_KEYS = {"title", "source", "authority", "scale", "good_or_better", "judgements",
                    "authority_grades", "groups", "national"}
@@ -41,53 +33,10 @@ _COUNT = re.compile(r"^\s*(?:(?P<none>-)|(?P<n>\d+)\s*(?:\(\s*(?P<pct>\d+(?:\.\d
 NEAR_DUPLICATE_RATIO = 0.85
 
 
-@dataclass(frozen=True)
-class Authority:
-    name: str
-    grades: dict[str, str]  # judgement key -> grade on the scale
-    line: int = 0
-    column: int = 0
-
-
-@dataclass(frozen=True)
-class Group:
-    name: str
-    authorities: tuple[Authority, ...]
-    line: int = 0
-
-
-@dataclass(frozen=True)
-class NationalCounts:
-    judgement: str  # judgement key
-    counts: dict[str, int]  # grade -> number of inspections, every grade on the scale
-    total: int
-    printed_pct: dict[str, float]  # grade -> percentage as printed in the source, when given
-
-
-@dataclass(frozen=True)
-class Comparison:
-    path: str
-    title: str
-    source: str | None
-    authority: str
-    scale: tuple[str, ...]  # best first
-    good_or_better: tuple[str, ...]  # the grades that count as good or better
-    judgements: dict[str, str]  # key -> name, in file order
-    authority_grades: dict[str, str]
-    groups: tuple[Group, ...]
-    national: tuple[NationalCounts, ...] = ()
-    national_title: str | None = None
-    national_period: str | None = None
-
-    @property
-    def id(self) -> str:
-        return Path(self.path).stem
-
-
 def load_comparison_text(data: bytes | str, path: str) -> tuple[Comparison | None, list[Problem]]:
     """(Comparison or None, problems) for one file's contents."""
     if len(data) > MAX_FILE_BYTES:
-        return None, [_too_big(path, len(data))]
+        return None, [too_big(path, len(data))]
     if isinstance(data, bytes):
         text, problems = decode(data, path)
         if text is None:
@@ -97,30 +46,15 @@ def load_comparison_text(data: bytes | str, path: str) -> tuple[Comparison | Non
     root, problems = compose(text, path)
     if problems:
         return None, problems
-    r = _Reader(path)
+    r = NodeReader(path)
     top = r.mapping(root, "the top level of a comparison file", {"comparison"}, ("comparison",))
     try:
         comparison = _read(r, top["comparison"][1], path) if top and "comparison" in top else None
-    except _TooManyProblems:  # the reader has said where it stopped
+    except TooManyProblems:  # the reader has said where it stopped
         comparison = None
     if any(p.severity == ERROR for p in r.problems):
         comparison = None
     return comparison, r.problems
-
-
-def load_comparison_files(paths: Sequence[str]) -> tuple[list[Comparison], list[Problem]]:
-    comparisons: list[Comparison] = []
-    problems: list[Problem] = []
-    for path in paths:
-        data, read_problems = read_file(Path(path))
-        problems += read_problems
-        if data is None:
-            continue
-        comparison, file_problems = load_comparison_text(data, path)
-        problems += file_problems
-        if comparison is not None:
-            comparisons.append(comparison)
-    return comparisons, problems
 
 
 # -- reading -------------------------------------------------------------------
@@ -130,7 +64,7 @@ def load_comparison_files(paths: Sequence[str]) -> tuple[list[Comparison], list[
 class _Scale:
     grades: tuple[str, ...]
 
-    def grade(self, r: _Reader, node, what: str) -> str | None:
+    def grade(self, r: NodeReader, node, what: str) -> str | None:
         """The grade as declared on the scale (any case), or None with an error."""
         written = r.text(node, what)
         if written is None:
@@ -139,12 +73,12 @@ class _Scale:
             if grade.casefold() == written.casefold():
                 return grade
         hint = nearest(written, self.grades)
-        r.report(node, "E061", f"{what}: {_short(written)} is not on the scale ({', '.join(self.grades)})"
+        r.report(node, "E061", f"{what}: {quoted(written)} is not on the scale ({', '.join(self.grades)})"
                  + (f"; did you mean {hint!r}?" if hint else ""))
         return None
 
 
-def _read(r: _Reader, node, path: str) -> Comparison | None:
+def _read(r: NodeReader, node, path: str) -> Comparison | None:
     m = r.mapping(node, "comparison", COMPARISON_KEYS,
                   ("authority", "scale", "judgements", "authority_grades"))
     if m is None:
@@ -170,7 +104,7 @@ def _read(r: _Reader, node, path: str) -> Comparison | None:
                       national=national, national_title=national_title, national_period=period)
 
 
-def _read_scale(r: _Reader, node) -> tuple[str, ...]:
+def _read_scale(r: NodeReader, node) -> tuple[str, ...]:
     if not isinstance(node, yaml.SequenceNode):
         r.report(node, "E010", f"comparison.scale must be a list of grades, best first, "
                  f"found {kind(node)}")
@@ -189,7 +123,7 @@ def _read_scale(r: _Reader, node) -> tuple[str, ...]:
     return tuple(grades)
 
 
-def _read_good_or_better(r: _Reader, entry, scale: _Scale, where) -> tuple[str, ...]:
+def _read_good_or_better(r: NodeReader, entry, scale: _Scale, where) -> tuple[str, ...]:
     """A list of grades, or one grade meaning 'this grade and every better one'.
     Default: down to 'Good' when the scale has it."""
     if not scale.grades:
@@ -210,7 +144,7 @@ def _read_good_or_better(r: _Reader, entry, scale: _Scale, where) -> tuple[str, 
     return scale.grades[: scale.grades.index(grade) + 1] if grade else ()
 
 
-def _read_judgements(r: _Reader, node) -> dict[str, str]:
+def _read_judgements(r: NodeReader, node) -> dict[str, str]:
     """key: name, in order; the key is what grades, options and JSON use."""
     if not isinstance(node, yaml.MappingNode):
         r.report(node, "E010", "comparison.judgements must be a mapping of key: name "
@@ -234,7 +168,7 @@ def _read_judgements(r: _Reader, node) -> dict[str, str]:
     return out
 
 
-def _read_grades(r: _Reader, node, what: str, scale: _Scale,
+def _read_grades(r: NodeReader, node, what: str, scale: _Scale,
                  judgements: dict[str, str]) -> dict[str, str] | None:
     """Grades per judgement: a list in the order of `judgements`, or a mapping key: grade.
     Every judgement needs a grade."""
@@ -280,7 +214,7 @@ def _read_grades(r: _Reader, node, what: str, scale: _Scale,
     return grades if complete else None
 
 
-def _read_groups(r: _Reader, node, scale: _Scale, judgements: dict[str, str]) -> tuple[Group, ...]:
+def _read_groups(r: NodeReader, node, scale: _Scale, judgements: dict[str, str]) -> tuple[Group, ...]:
     groups: list[Group] = []
     seen: dict[str, int] = {}
     for gn in r.sequence(node, "comparison.groups"):
@@ -320,7 +254,7 @@ def _read_groups(r: _Reader, node, scale: _Scale, judgements: dict[str, str]) ->
     return tuple(groups)
 
 
-def _read_national(r: _Reader, node, scale: _Scale, judgements: dict[str, str]):
+def _read_national(r: NodeReader, node, scale: _Scale, judgements: dict[str, str]):
     m = r.mapping(node, "comparison.national", NATIONAL_KEYS, ("judgements",))
     if m is None:
         return (), None, None
@@ -346,7 +280,7 @@ def _read_national(r: _Reader, node, scale: _Scale, judgements: dict[str, str]):
     return tuple(rows), title, period
 
 
-def _read_counts(r: _Reader, node, what: str, key: str, scale: _Scale) -> NationalCounts | None:
+def _read_counts(r: NodeReader, node, what: str, key: str, scale: _Scale) -> NationalCounts | None:
     if not isinstance(node, yaml.MappingNode):
         r.report(node, "E010", f"{what} must be a mapping of grade: count and total, "
                  f"found {kind(node)}")
@@ -404,7 +338,7 @@ def _read_counts(r: _Reader, node, what: str, key: str, scale: _Scale) -> Nation
     return NationalCounts(key, counts, total, printed)
 
 
-def _count(r: _Reader, node, what: str, allow_pct: bool = True):
+def _count(r: NodeReader, node, what: str, allow_pct: bool = True):
     """(count, printed percentage or None), or None with an error."""
     written = r.scalar(node, what)
     if written is None:
@@ -413,7 +347,7 @@ def _count(r: _Reader, node, what: str, allow_pct: bool = True):
     match = _COUNT.match(written)
     if match is None or (match["pct"] is not None and not allow_pct):
         form = "a whole number" + (", '-' for none, or '4 (3%)' as printed" if allow_pct else "")
-        r.report(node, "E068", f"{what}: {_short(written)} is not {form}")
+        r.report(node, "E068", f"{what}: {quoted(written)} is not {form}")
         return None
     if match["none"]:
         return 0, None
@@ -450,7 +384,7 @@ def similar_names(a: str, b: str) -> bool:
     return difflib.SequenceMatcher(None, pa, pb).ratio() >= NEAR_DUPLICATE_RATIO
 
 
-def _check_names(r: _Reader, authority: str, own: dict[str, str], groups: Sequence[Group]) -> None:
+def _check_names(r: NodeReader, authority: str, own: dict[str, str], groups: Sequence[Group]) -> None:
     """Warn where one authority seems written two ways, or listed twice with other grades."""
     first: dict[str, tuple[Authority, str]] = {}
     for group in groups:
@@ -478,7 +412,7 @@ def _check_names(r: _Reader, authority: str, own: dict[str, str], groups: Sequen
                          "write one authority's name the same way everywhere")
 
 
-def _warn_at(r: _Reader, at: Authority | None, code: str, message: str) -> None:
+def _warn_at(r: NodeReader, at: Authority | None, code: str, message: str) -> None:
     line, column = (at.line, at.column) if at else (1, 1)
     if len(message) > 1000:  # as the reader does: a hostile name stays readable
         message = message[:1000] + "..."

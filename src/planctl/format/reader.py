@@ -1,26 +1,22 @@
-"""YAML -> model, with every problem located at file:line:col.
+"""YAML nodes -> model, with every shape problem located at file:line:col.
 
-We compose YAML to nodes (safe: nothing is constructed, no tag runs code) and
-read each scalar's characters ourselves, so YAML's implicit typing never changes
-what a person typed: `id: 3.10` stays "3.10" and `lead: NO` stays "NO".
+format/yamlsafe.py composes YAML to nodes (safe: nothing is constructed, no tag
+runs code); this reads each scalar's characters itself, so YAML's implicit
+typing never changes what a person typed: `id: 3.10` stays "3.10" and `lead: NO`
+stays "NO". The warnings (W1xx) and strict checks (S2xx) over the model are
+core/validations.py's, run by load_text on what this builds.
 """
 
 from __future__ import annotations
 
-import errno
-import gc
-import os
-import re
-import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import ClassVar
 
 import yaml
 
-from ..core.errors import ERROR, STRICT, WARNING, Problem
+from ..core.errors import ERROR, WARNING, Problem
 from ..core.model import (
     PROGRESS_VALUES,
     Action,
@@ -35,6 +31,16 @@ from ..core.model import (
     Recommendation,
     Update,
 )
+
+# Re-exported: callers outside the core have always found these here.
+from ..core.names import (  # noqa: F401
+    PROGRESS_SYNONYMS,
+    close_matches,
+    nearest,
+    nearest_progress,
+    normalise_name,
+    normalise_progress,
+)
 from ..core.timescale import (
     CALENDARS,
     REPEATS,
@@ -46,26 +52,23 @@ from ..core.timescale import (
     parse_date,
     parse_timescale,
 )
+from ..core.validations import Located, validate
+from .yamlsafe import (
+    ALLOWED_TAGS,
+    MAX_FILE_BYTES,
+    MAX_PROBLEMS,
+    YAML_TAG,
+    compose,
+    decode,
+    quoted,
+    too_big,
+)
 
-Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-_YAML = "tag:yaml.org,2002:"
-_ALLOWED_TAGS = {_YAML + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
-_STR = _YAML + "str"
+_STR = YAML_TAG + "str"
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "yes", "on", "y"}
 _FALSE = {"false", "no", "off", "n"}
-
-PROGRESS_SYNONYMS = {
-    "not-started": "not-started", "notstarted": "not-started", "open": "not-started",
-    "todo": "not-started", "to-do": "not-started", "new": "not-started", "pending": "not-started",
-    "in-progress": "in-progress", "inprogress": "in-progress", "started": "in-progress",
-    "underway": "in-progress", "under-way": "in-progress", "progressing": "in-progress",
-    "completed": "completed", "complete": "completed", "done": "completed",
-    "finished": "completed", "closed": "completed",
-    "dropped": "dropped", "cancelled": "dropped", "canceled": "dropped",
-    "withdrawn": "dropped", "abandoned": "dropped",
-}
+MAX_WARNINGS = 20_000  # all problems per file: bounds memory on hostile input
 
 PLAN_KEYS = {"id", "title", "authority", "inspection", "version", "updated", "owner",
              "classification", "due_soon_days", "calendar", "year_starts"}
@@ -93,44 +96,23 @@ class LoadResult:
         return [p for p in self.problems if p.severity == ERROR]
 
 
-def normalise_name(name: str) -> str:
-    return " ".join(name.casefold().split())
-
-
-def normalise_progress(value: str) -> str | None:
-    key = "-".join(value.strip().lower().replace("_", " ").replace("-", " ").split())
-    return PROGRESS_SYNONYMS.get(key) or PROGRESS_SYNONYMS.get(key.replace("-", ""))
-
-
-def nearest_progress(value: str) -> str | None:
-    """The progress value a misspelt status most likely means ('in progres' -> in-progress)."""
-    key = "-".join(value.strip().lower().replace("_", " ").replace("-", " ").split())
-    close = close_matches(key, PROGRESS_SYNONYMS, cutoff=0.75)
-    return PROGRESS_SYNONYMS[close[0]] if close else None
-
-
-def close_matches(word: str, choices: Iterable[str], n: int = 1, cutoff: float = 0.6) -> list[str]:
-    import difflib  # only when something is misspelt
-
-    return difflib.get_close_matches(word, list(choices), n=n, cutoff=cutoff)
-
-
-def nearest(word: str, choices: Iterable[str]) -> str | None:
-    found = close_matches(word, choices)
-    return found[0] if found else None
-
-
-class _TooManyProblems(Exception):
+class TooManyProblems(Exception):
     """Stops reading a file that is mostly problems (the reader has said so)."""
 
 
 @dataclass
-class _Reader:
+class NodeReader:
     """Walks one file's node tree; collects problems instead of stopping at the first."""
 
     path: str
     problems: list[Problem] = field(default_factory=list)
     errors: int = 0
+    located: Located = field(default_factory=Located)  # for core/validations.py
+
+    @staticmethod
+    def at(node) -> tuple[int, int]:
+        mark = node.start_mark
+        return mark.line + 1, mark.column + 1
 
     def report(self, node, code: str, message: str, severity: str = ERROR) -> None:
         mark = node.start_mark if node is not None else None
@@ -147,7 +129,7 @@ class _Reader:
                                          if self.errors > MAX_PROBLEMS else
                                          f"more than {MAX_WARNINGS} problems in this file; "
                                          "stopped reading it here"))
-            raise _TooManyProblems
+            raise TooManyProblems
         self.problems.append(Problem(self.path, line, col, code, message, severity))
 
     def warn(self, node, code: str, message: str) -> None:
@@ -155,12 +137,12 @@ class _Reader:
 
     # -- shapes -------------------------------------------------------------
     def check_tag(self, node) -> bool:
-        if node.tag in _ALLOWED_TAGS or node.tag in ("!", "?"):
+        if node.tag in ALLOWED_TAGS or node.tag in ("!", "?"):
             return True
-        if node.tag == _YAML + "merge":
+        if node.tag == YAML_TAG + "merge":
             self.report(node, "E003", "merge keys (<<) are not supported; write the keys out")
             return False
-        self.report(node, "E002", f"the tag {_short(node.tag)} is not allowed in a plan; remove it")
+        self.report(node, "E002", f"the tag {quoted(node.tag)} is not allowed in a plan; remove it")
         return False
 
     def is_null(self, node) -> bool:
@@ -168,7 +150,7 @@ class _Reader:
             isinstance(node, yaml.ScalarNode)
             and not node.style
             and node.value in _NULLS
-            and node.tag != _YAML + "str"
+            and node.tag != YAML_TAG + "str"
         )
 
     def mapping(self, node, what: str, allowed: set[str], required: Sequence[str] = ()):
@@ -184,20 +166,20 @@ class _Reader:
                 self.report(key_node, "E010", f"a key in {what} must be text, found {kind(key_node)}")
                 continue
             key = key_node.value
-            if key_node.tag == _YAML + "merge":
+            if key_node.tag == YAML_TAG + "merge":
                 self.report(key_node, "E003", "merge keys (<<) are not supported; write the keys out")
                 continue
             if key in result:
                 first = result[key][0].start_mark.line + 1
                 self.report(key_node, "E013",
-                            f"duplicate key {_short(key)} in {what} (first on line {first})")
+                            f"duplicate key {quoted(key)} in {what} (first on line {first})")
                 continue
             if key.startswith("x-"):
                 continue
             if key not in allowed:
                 hint = nearest(key, allowed)
                 more = f"; did you mean {hint!r}?" if hint else f"; allowed: {', '.join(sorted(allowed))}"
-                self.report(key_node, "E012", f"unknown key {_short(key)} in {what}{more}")
+                self.report(key_node, "E012", f"unknown key {quoted(key)} in {what}{more}")
                 continue
             result[key] = (key_node, value_node)
         for key in required:
@@ -252,7 +234,7 @@ class _Reader:
             if key is None:
                 continue
             if key in seen:
-                self.report(key_node, "E013", f"duplicate key {_short(key)} in {what}")
+                self.report(key_node, "E013", f"duplicate key {quoted(key)} in {what}")
                 continue
             seen.add(key)
             yield key, key_node, value_node
@@ -275,7 +257,7 @@ class _Reader:
         if value is None:
             return None
         if not (value.strip().isascii() and value.strip().isdigit()) or len(value.strip()) > 6:
-            self.report(node, "E023", f"{what} must be a whole number of days, found {_short(value)}")
+            self.report(node, "E023", f"{what} must be a whole number of days, found {quoted(value)}")
             return None
         return int(value)
 
@@ -298,173 +280,10 @@ def kind(node) -> str:
         return "a list"
     if node is None:
         return "nothing"
-    return _short(node.value)
+    return quoted(node.value)
 
 
 # -- one file ------------------------------------------------------------------
-
-
-# Bounds for hostile files. A real plan is tens of KB, a handful of levels deep
-# and uses no aliases; these leave ample room (docs/security.md).
-MAX_FILE_BYTES = 4 * 1024 * 1024
-MAX_DEPTH = 64
-MAX_NODES = 500_000  # counted as if every alias were written out (billion laughs)
-MAX_PROBLEMS = 200  # errors per file; a broken file is not listed line by line forever
-MAX_WARNINGS = 20_000  # all problems per file: bounds memory on hostile input
-
-
-def prescan(text: str, path: str) -> list[Problem]:
-    """Refuse what the composer must never see: deep nesting, alias bombs, foreign tags.
-
-    Walks libyaml's event stream (iterative, holds nothing), so it is cheap and
-    cannot itself recurse or blow up; composing (C, recursive) comes after.
-    """
-    problems: list[Problem] = []
-    depth = 0
-    nodes = 0
-    open_nodes: list[tuple[str | None, int]] = []  # (anchor, node count at its start)
-    anchor_size: dict[str, int] = {}
-
-    def at(event, code: str, message: str) -> Problem:
-        return Problem(path, event.start_mark.line + 1, event.start_mark.column + 1, code, message)
-
-    for event in yaml.parse(text, Loader=Loader):
-        if isinstance(event, yaml.AliasEvent):
-            nodes += anchor_size.get(event.anchor, 1)
-        elif isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
-            nodes += 1
-            tag = event.tag
-            if tag and tag not in _ALLOWED_TAGS and tag != "!" and len(problems) < MAX_PROBLEMS:
-                shown = "!!" + tag[len(_YAML):] if tag.startswith(_YAML) else tag
-                problems.append(at(event, "E002", f"the tag {_short(shown)} is not allowed in a "
-                                   "plan (planctl never runs or builds tagged objects); remove it"))
-            if isinstance(event, yaml.ScalarEvent):
-                if event.anchor:
-                    anchor_size[event.anchor] = 1
-            else:
-                depth += 1
-                if depth > MAX_DEPTH:
-                    return [at(event, "E006", f"the YAML is nested more than {MAX_DEPTH} levels "
-                               "deep; a plan needs fewer than 10")]
-                open_nodes.append((event.anchor, nodes))
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
-            anchor, start = open_nodes.pop()
-            if anchor:
-                anchor_size[anchor] = nodes - start + 1
-        if nodes > MAX_NODES:
-            return [at(event, "E006", f"the YAML has more than {MAX_NODES:,} values "
-                       "(counting each alias as a copy of its anchor: an alias bomb?); "
-                       "planctl refuses it")]
-    return problems
-
-
-def _too_big(path: str, size: int) -> Problem:
-    return Problem(path, 1, 1, "E006", f"the file is {size / 1024 / 1024:.1f} MB; planctl reads "
-                   f"plan files up to {MAX_FILE_BYTES // 1024 // 1024} MB (a plan is usually "
-                   "under 100 KB)")
-
-
-def _line_col(text: str, position: int) -> tuple[int, int]:
-    before = text[:position]
-    return before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1
-
-
-def _short(value: str, limit: int = 60) -> str:
-    """A value quoted for a message, cut short: messages never carry a whole hostile value."""
-    return repr(value if len(value) <= limit else value[:limit] + "...")
-
-
-# An anchor, alias or tag starts with one of &*! and a non-blank: text without
-# any ("DMT & LSCB" has none) has nothing for prescan's alias and tag checks.
-_MAYBE_ANCHOR_ALIAS_TAG = re.compile(r"[&*!][^\s,\[\]{}]")
-
-
-class _OverLimits(Exception):
-    """The composer passed MAX_DEPTH or MAX_NODES: prescan says where, exactly."""
-
-
-class _BoundedLoader(Loader):  # type: ignore[misc, valid-type]
-    """The composer, counting depth and nodes as it goes, with implicit tags memoised.
-
-    Used when the text has no anchors, aliases or tags, so that composing is the
-    only pass over a plan file; past a limit, compose() falls back to prescan.
-    """
-
-    _tags: ClassVar[dict] = {}
-
-    def __init__(self, stream):
-        super().__init__(stream)
-        self._depth = 0
-        self._nodes = 0
-
-    def descend_resolver(self, current_node, current_index):
-        self._nodes += 1
-        self._depth += 1
-        if self._depth > MAX_DEPTH or self._nodes > MAX_NODES:
-            raise _OverLimits
-
-    def ascend_resolver(self):
-        self._depth -= 1
-
-    def resolve(self, kind, value, implicit):
-        if kind is yaml.ScalarNode and len(value) < 32:  # keys and short values repeat
-            memo = (value, implicit[0])
-            tag = self._tags.get(memo)
-            if tag is None:
-                if len(self._tags) > 100_000:
-                    self._tags.clear()
-                tag = self._tags[memo] = super().resolve(kind, value, implicit)
-            return tag
-        return super().resolve(kind, value, implicit)
-
-
-def compose(text: str, path: str) -> tuple[object | None, list[Problem]]:
-    try:
-        if not _MAYBE_ANCHOR_ALIAS_TAG.search(text) and hasattr(Loader, "descend_resolver"):
-            try:
-                return yaml.compose(text, Loader=_BoundedLoader), []
-            except _OverLimits:
-                pass
-        problems = prescan(text, path)
-        if problems:
-            return None, problems
-        return yaml.compose(text, Loader=Loader), []
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = " ".join(filter(None, [exc.context, exc.problem]))
-        if "maximum nesting depth" in what:  # libyaml's own limit (1000) on [[[[...
-            return None, [Problem(path, line, col, "E006", f"the YAML is nested more than "
-                                  f"{MAX_DEPTH} levels deep; a plan needs fewer than 10")]
-        if mark and text[mark.index:mark.index + 1] == "\t":
-            what += " (a tab: YAML indents with spaces only)"
-        return None, [Problem(path, line, col, "E001", f"YAML syntax: {what}")]
-    except yaml.reader.ReaderError as exc:
-        # A character YAML does not allow (NUL, most control characters).
-        line, col = _line_col(text, exc.position)
-        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
-        return None, [Problem(path, line, col, "E004", f"the character {char!r} is not allowed "
-                              "in a YAML file; remove it")]
-    except yaml.YAMLError as exc:
-        return None, [Problem(path, 1, 1, "E001", f"YAML syntax: {exc}")]
-    except UnicodeEncodeError as exc:  # text given as str with lone surrogates
-        line, col = _line_col(text, exc.start)
-        return None, [Problem(path, line, col, "E004", "the text is not valid Unicode; "
-                              "save it as UTF-8")]
-    except RecursionError:
-        return None, [Problem(path, 1, 1, "E001", "YAML nesting is too deep to be a plan")]
-
-
-def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
-    try:
-        return data.decode("utf-8-sig"), []
-    except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
-        msg = f"the file is not UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8"
-        return None, [Problem(path, line, col, "E004", msg)]
 
 
 def is_comparison(root) -> bool:
@@ -476,7 +295,7 @@ def is_comparison(root) -> bool:
 def load_text(data: bytes | str, path: str, plan_id: str | None = None):
     """(Plan or None, problems, is_comparison_file) for one file's contents."""
     if len(data) > MAX_FILE_BYTES:
-        return None, [_too_big(path, len(data))], False
+        return None, [too_big(path, len(data))], False
     if isinstance(data, bytes):
         text, problems = decode(data, path)
         if text is None:
@@ -491,15 +310,24 @@ def load_text(data: bytes | str, path: str, plan_id: str | None = None):
         return None, [Problem(path, 1, 1, "E011", msg)], False
     if is_comparison(root):
         return None, [], True
-    reader = _Reader(path)
+    reader = NodeReader(path)
     try:
         plan = _read_plan(reader, root, plan_id or Path(path).stem)
-    except _TooManyProblems:
-        plan = None
-    return plan, reader.problems, False
+    except TooManyProblems:
+        return None, reader.problems, False
+    if plan is None:
+        return None, reader.problems, False
+    problems = reader.problems + validate(plan, reader.located)
+    if len(problems) > MAX_WARNINGS:  # as the reader caps its own: memory stays bounded
+        last = problems[MAX_WARNINGS]
+        problems = problems[:MAX_WARNINGS] + [Problem(
+            path, last.line, last.column, "E009",
+            f"more than {MAX_WARNINGS} problems in this file; stopped reading it here")]
+    # A plan without a title is checked (above) but not loaded.
+    return (plan if plan.title else None), problems, False
 
 
-def _read_plan(r: _Reader, root, default_id: str) -> Plan | None:
+def _read_plan(r: NodeReader, root, default_id: str) -> Plan | None:
     top = r.mapping(root, "the top level of a plan", TOP_KEYS, ("plan", "recommendations"))
     if top is None:
         return None
@@ -523,7 +351,7 @@ def _read_plan(r: _Reader, root, default_id: str) -> Plan | None:
                 if value in choices:
                     meta[key] = value
                 else:
-                    r.report(m[key][1], "E024", f"plan.{key} {_short(written)} is not one of "
+                    r.report(m[key][1], "E024", f"plan.{key} {quoted(written)} is not one of "
                              f"{', '.join(choices)}")
         if "inspection" in m:
             i = r.mapping(m["inspection"][1], "plan.inspection", INSPECTION_KEYS) or {}
@@ -553,8 +381,7 @@ def _read_plan(r: _Reader, root, default_id: str) -> Plan | None:
             seen_recs.setdefault(rec.id, rec.line)
             recs.append(rec)
     findings = _read_findings(r, top["findings"][1]) if "findings" in top else None
-    if meta.get("title") is None:
-        return None
+    meta["title"] = meta.get("title") or ""  # "": no title, an error already reported
     return Plan(id=plan_id, path=r.path, leads=leads, bodies=bodies,
                 recommendations=tuple(recs), findings=findings, **meta)
 
@@ -576,7 +403,7 @@ class _Context:
                 self.lead_index.setdefault(normalise_name(name), lead)
 
 
-def _read_leads(r: _Reader, node) -> tuple[Lead, ...]:
+def _read_leads(r: NodeReader, node) -> tuple[Lead, ...]:
     if not isinstance(node, yaml.MappingNode):
         r.report(node, "E010", f"leads must be a mapping of key: name, found {kind(node)}")
         return ()
@@ -603,7 +430,7 @@ def _read_leads(r: _Reader, node) -> tuple[Lead, ...]:
     return tuple(leads)
 
 
-def _read_bodies(r: _Reader, node) -> tuple[Body, ...]:
+def _read_bodies(r: NodeReader, node) -> tuple[Body, ...]:
     if not isinstance(node, yaml.MappingNode):
         r.report(node, "E010", f"bodies must be a mapping of key: full name, found {kind(node)}")
         return ()
@@ -618,7 +445,7 @@ def _read_bodies(r: _Reader, node) -> tuple[Body, ...]:
     return tuple(bodies)
 
 
-def _read_recommendation(r: _Reader, node, pos: int, ctx: _Context) -> Recommendation | None:
+def _read_recommendation(r: NodeReader, node, pos: int, ctx: _Context) -> Recommendation | None:
     m = r.mapping(node, f"recommendation {pos}", REC_KEYS, ("text",))
     if m is None:
         return None
@@ -630,12 +457,12 @@ def _read_recommendation(r: _Reader, node, pos: int, ctx: _Context) -> Recommend
             action = _read_action(r, anode, rec_id, apos, ctx)
             if action is not None:
                 actions.append(action)
-    else:
-        r.warn(node, "W105", f"recommendation {rec_id} has no actions")
-    return Recommendation(rec_id, text or "", tuple(actions), node.start_mark.line + 1)
+    rec = Recommendation(rec_id, text or "", tuple(actions), node.start_mark.line + 1)
+    r.located.add(rec, {"self": r.at(node), **({"actions": r.at(m["actions"][1])} if "actions" in m else {})})
+    return rec
 
 
-def _read_action(r: _Reader, node, rec_id: str, pos: int, ctx: _Context) -> Action | None:
+def _read_action(r: NodeReader, node, rec_id: str, pos: int, ctx: _Context) -> Action | None:
     default_id = f"{rec_id}.{pos}"
     m = r.mapping(node, f"action {default_id}", ACTION_KEYS, ("text",))
     if m is None:
@@ -643,6 +470,8 @@ def _read_action(r: _Reader, node, rec_id: str, pos: int, ctx: _Context) -> Acti
     action_id = (r.text(m["id"][1], "action id") if "id" in m else None) or default_id
     where = f"action {action_id}"
     line = node.start_mark.line + 1
+    # Where the values core/validations.py points at were written (only those: it is per action).
+    located = {k: r.at(m[k][1]) for k in ("due", "milestones", "report_to") if k in m}
     if action_id in ctx.action_lines:
         r.report(m["id"][1] if "id" in m else node, "E030",
                  f"duplicate action id {action_id!r} (first on line {ctx.action_lines[action_id]}); "
@@ -661,23 +490,13 @@ def _read_action(r: _Reader, node, rec_id: str, pos: int, ctx: _Context) -> Acti
             except TimescaleError as exc:
                 r.report(due_node, "E020", f"{where} due: {exc}")
             else:
-                for warning in timescale.warnings:  # how an ambiguous form was read
+                for warning in timescale.warnings:  # how an ambiguous form was read: the parser says
                     r.warn(due_node, warning.code, f"{where} due: {warning.message}")
-                if timescale.tbc:
-                    r.warn(due_node, "W104", f"{where} has no date yet ({timescale.text!r}); "
-                           "committees cannot see slippage until it has one")
-                _warn_before_publication(r, due_node, where, timescale, ctx.published)
+                located["timescale"] = r.at(due_node)
 
-    leads, lead_keys = _resolve_leads(r, m["lead"][1], where, ctx) if "lead" in m else ((), ())
-    if not leads and progress_is_open(m, r):
-        r.warn(node, "W107", f"{where} has no lead; who must act?")
-
+    leads, lead_keys = (_resolve_leads(r, m["lead"][1], where, ctx, located) if "lead" in m
+                        else ((), ()))
     report_to = r.texts(m["report_to"][1], f"{where} report_to") if "report_to" in m else ()
-    for body in report_to:
-        if ctx.body_keys and body not in ctx.body_keys:
-            hint = nearest(body, ctx.body_keys)
-            r.warn(m["report_to"][1], "W102", f"{where} reports to unknown body {body!r}"
-                   + (f"; did you mean {hint!r}?" if hint else "; add it under bodies:"))
 
     progress = "not-started"
     if "status" in m:
@@ -693,8 +512,6 @@ def _read_action(r: _Reader, node, rec_id: str, pos: int, ctx: _Context) -> Acti
                 progress = found
 
     completed = r.date(m["completed"][1], f"{where} completed") if "completed" in m else None
-    if progress == "completed" and completed is None:
-        r.report(node, "S201", f"{where} is completed but has no 'completed:' date", STRICT)
     evidence = r.texts(m["evidence"][1], f"{where} evidence") if "evidence" in m else ()
     updates = _read_updates(r, m["updates"][1], where) if "updates" in m else ()
 
@@ -731,49 +548,29 @@ def _read_action(r: _Reader, node, rec_id: str, pos: int, ctx: _Context) -> Acti
         )
     else:
         milestones = ()
-    if "due" not in m and "milestones" not in m and progress not in ("completed", "dropped"):
-        r.warn(node, "W106", f"{where} has no 'due:'; write a date, 'ongoing' or 'TBC'")
 
     if text is None:
         return None
-    return Action(
+    action = Action(
         plan=ctx.plan_id, recommendation=rec_id, id=action_id, text=text, timescale=timescale,
         start=timescale.start if timescale is not None else None,
         leads=leads, lead_keys=lead_keys, report_to=report_to, progress=progress,
         completed=completed, evidence=evidence, updates=updates, repeat=repeat, reported=reported,
         milestones=milestones, line=line, column=node.start_mark.column + 1,
     )
+    r.located.add(action, located)
+    return action
 
 
-def _warn_before_publication(r, node, where, timescale: Timescale, published):
-    if published is None:
-        return
-    for d in timescale.deadlines:
-        if d.due < published:
-            r.warn(node, "W103", f"{where} is due {d.due:%d %B %Y}, before the inspection "
-                   f"report was published ({published:%d %B %Y}); is the year right?")
-            return
-
-
-def progress_is_open(m: dict, r: _Reader) -> bool:
-    if "status" not in m or not isinstance(m["status"][1], yaml.ScalarNode):
-        return True
-    return normalise_progress(m["status"][1].value) not in ("completed", "dropped")
-
-
-def _resolve_leads(r: _Reader, node, where: str, ctx: _Context):
+def _resolve_leads(r: NodeReader, node, where: str, ctx: _Context, located: dict):
     names, keys = [], []
     for n in r.items(node, f"{where} lead"):
         written = r.text(n, f"{where} lead")
         if written is None:
             continue
+        located[f"lead.{len(names)}"] = r.at(n)
         lead = ctx.lead_index.get(normalise_name(written))
         if lead is None:
-            if ctx.leads:
-                choices = [x for lead in ctx.leads for x in (lead.name, *lead.aliases)]
-                hint = nearest(written, choices)
-                r.warn(n, "W101", f"{where} lead {written!r} is not in leads:"
-                       + (f"; did you mean {hint!r}?" if hint else "; add it there"))
             names.append(written)
             keys.append(None)
         else:
@@ -782,7 +579,7 @@ def _resolve_leads(r: _Reader, node, where: str, ctx: _Context):
     return tuple(names), tuple(keys)
 
 
-def _read_updates(r: _Reader, node, where: str) -> tuple[Update, ...]:
+def _read_updates(r: NodeReader, node, where: str) -> tuple[Update, ...]:
     updates = []
     for n in r.sequence(node, f"{where} updates"):
         m = r.mapping(n, f"an update of {where}", UPDATE_KEYS, ("date", "text"))
@@ -792,13 +589,12 @@ def _read_updates(r: _Reader, node, where: str) -> tuple[Update, ...]:
         text = r.text(m["text"][1], f"{where} update text")
         by = r.text(m["by"][1], f"{where} update by") if "by" in m else None
         if when is not None and text is not None:
-            if updates and when < updates[-1].date:
-                r.warn(n, "W108", f"{where} updates are not in date order; newest goes last")
             updates.append(Update(when, text, by))
+            r.located.add(updates[-1], {"self": r.at(n)})
     return tuple(updates)
 
 
-def _read_milestones(r: _Reader, node, where: str, ctx: _Context) -> tuple[Milestone, ...]:
+def _read_milestones(r: NodeReader, node, where: str, ctx: _Context) -> tuple[Milestone, ...]:
     milestones = []
     for n in r.sequence(node, f"{where} milestones"):
         m = r.mapping(n, f"a milestone of {where}", MILESTONE_KEYS, ("due",))
@@ -827,7 +623,7 @@ def _read_milestones(r: _Reader, node, where: str, ctx: _Context) -> tuple[Miles
     return tuple(milestones)
 
 
-def _read_findings(r: _Reader, node) -> Findings | None:
+def _read_findings(r: NodeReader, node) -> Findings | None:
     m = r.mapping(node, "findings", FINDINGS_KEYS, ("scale",))
     if not m or "scale" not in m:
         return None
@@ -853,116 +649,6 @@ def _read_findings(r: _Reader, node) -> Findings | None:
                 judgements.append(Judgement(name, by_name[grade.casefold()], jn.start_mark.line + 1))
         areas.append(FindingArea(r.text(am["area"][1], "area") or "", tuple(judgements)))
     return Findings(scale, tuple(areas))
-
-
-# -- files and folders ---------------------------------------------------------
-
-
-def _not_a_plan_file(path: Path) -> Problem | None:
-    """Why a found name cannot be read as a plan (broken link, loop, pipe, huge), or None.
-
-    Checked before reading: a FIFO would block the read and /dev/zero never end it."""
-    try:
-        info = path.stat()
-    except OSError as exc:
-        if path.is_symlink():
-            why = ("it is a symbolic link loop" if exc.errno == errno.ELOOP
-                   else "it is a broken symbolic link (its target does not exist)")
-        else:
-            why = exc.strerror or str(exc)
-        return Problem(str(path), 1, 1, "E005", f"cannot read the file: {why}")
-    if not stat.S_ISREG(info.st_mode):
-        return Problem(str(path), 1, 1, "E005", "cannot read the file: it is not a regular file "
-                       "(a pipe, socket or device); plans are plain files")
-    if info.st_size > MAX_FILE_BYTES:
-        return _too_big(str(path), info.st_size)
-    return None
-
-
-def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
-    """Plan files under the given files and folders, sorted, each once."""
-    files: list[Path] = []
-    problems: list[Problem] = []
-    seen: set[Path] = set()
-    def unreadable_folder(exc: OSError) -> None:
-        problems.append(Problem(str(exc.filename), 1, 1, "E005",
-                                f"cannot read the folder: {exc.strerror or exc}"))
-
-    for base in paths:
-        if base.is_dir():
-            candidates = []
-            # followlinks=False: a symlink loop in the plans folder cannot trap us.
-            for root, dirs, names in os.walk(base, onerror=unreadable_folder):
-                dirs.sort()
-                candidates += [Path(root, n) for n in sorted(names)
-                               if n.endswith((".yaml", ".yml")) and not n.startswith(".")]
-        elif os.path.lexists(base):
-            candidates = [base]
-        else:
-            problems.append(Problem(str(base), 1, 1, "E005", "no such file or folder; "
-                                    "give plan files or folders with --plans or PLANCTL_PLANS"))
-            continue
-        for c in candidates:
-            refused = _not_a_plan_file(c)
-            if refused is not None:
-                problems.append(refused)
-                continue
-            key = c.resolve()
-            if c != base and not key.is_relative_to(base.resolve()):
-                # A link committed into a plans folder must not make planctl read (and quote
-                # in its messages) a file elsewhere: ~/.ssh/..., a CI runner's secrets.
-                problems.append(Problem(str(c), 1, 1, "E005", "cannot read the file: it is a "
-                                        "symbolic link to a file outside the plans folder; "
-                                        "name that file with --plans to read it"))
-                continue
-            if key not in seen:
-                seen.add(key)
-                files.append(c)
-    return files, problems
-
-
-def read_file(path: Path) -> tuple[bytes | None, list[Problem]]:
-    try:
-        return path.read_bytes(), []
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        return None, [Problem(str(path), 1, 1, "E005", f"cannot read the file: {reason}")]
-
-
-def load_paths(paths: Sequence[Path], use_cache: bool | None = None) -> LoadResult:
-    """Every plan under `paths`; each file is parsed once per content (see cache.py).
-
-    use_cache: None follows --no-cache / PLANCTL_NO_CACHE.
-    """
-    from ..store.cache import load_cached
-
-    files, problems = discover(paths)
-    plans: list[Plan] = []
-    comparisons: list[str] = []
-    # The loaded model is large, long-lived and free of cycles: collecting while
-    # it is built only rescans it again and again (2x slower at 20,000 actions).
-    gc_was_on = gc.isenabled()
-    gc.disable()
-    try:
-        for f in files:
-            data, read_problems = read_file(f)
-            problems += read_problems
-            if data is None:
-                continue
-            plan, file_problems, is_comp = load_cached(data, str(f), use=use_cache)
-            problems += file_problems
-            if is_comp:
-                comparisons.append(str(f))
-            elif plan is not None:
-                plans.append(plan)
-    finally:
-        if gc_was_on:
-            # Thousands of actions: keep them out of every later collection too
-            # (a short-lived command's objects; small loads, as in tests, are left alone).
-            if sum(len(r.actions) for p in plans for r in p.recommendations) > 2000:
-                gc.freeze()
-            gc.enable()
-    return finish(plans, problems, comparisons)
 
 
 def finish(plans: list[Plan], problems: list[Problem], comparisons: Sequence[str] = ()) -> LoadResult:

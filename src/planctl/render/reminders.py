@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from ..core.errors import safe_text
 from ..core.evaluate import Row, evaluate, id_sort_key
 from ..core.model import Plan
-from ..format.reader import normalise_name
+from ..core.names import normalise_name
 from .views import show_date
 
 

@@ -1,13 +1,13 @@
 """The parse cache: each plan file is read once per content.
 
 An entry maps (the file's bytes, its path, planctl's version, the cache format
-and the model's shape) to what `load.load_text` returned for them: the plan,
+and the model's shape) to what `format.reader.load_text` returned for them: the plan,
 its problems (with their lines) and whether it is a comparison file. Entries
 live in `$XDG_CACHE_HOME/planctl` (default `~/.cache/planctl`).
 
 Threat model and format. An entry is plain data (tuples, strings, numbers)
 written with `marshal` and rebuilt into the model's frozen dataclasses by
-code generated here from the model's own field types; nothing in an entry can
+a codec derived here from the model's own field types; nothing in an entry can
 name a class or a function, so a forged entry cannot run code, unlike a
 pickle. marshal is also the fastest format we measured (see
 docs/benchmarks.md): faster to write and read than pickle or JSON. An entry is
@@ -29,19 +29,21 @@ import dataclasses
 import marshal
 import os
 import sys
+import types
+import typing
+from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import date
+from hashlib import blake2b
 from pathlib import Path
 
 from .. import __version__
 from ..core.errors import Problem
+from ..core.model import Plan
 
-try:  # hashlib would also load OpenSSL, a noticeable part of a warm run's start
-    from _blake2 import blake2b
-except ImportError:  # pragma: no cover - other Pythons
-    from hashlib import blake2b
-
-FORMAT_VERSION = 1
+# The entry format: header, digest, marshal of the tuples _build_codec's functions
+# make. Bump it when that encoding changes (the model's shape is keyed separately).
+FORMAT_VERSION = 3
 MAGIC = b"planctl-cache\n"
 _DIGEST = 32  # bytes of BLAKE2b over the payload
 
@@ -100,89 +102,125 @@ def _usable_dir(folder: Path) -> bool:
 
 
 # -- the codec: model dataclasses <-> plain tuples ------------------------------
+#
+# Written out per class: a dataclass is the tuple of its fields in order, rebuilt
+# through its constructor; a date is its ordinal; a tuple of such things a tuple;
+# text and numbers themselves. Each codec names the fields it covers: when the
+# model gains or loses a field, _build_codec refuses it (the cache is off, loading
+# stays correct) and tests/test_cache.py fails naming the field, until the codec
+# below is taught it. The model's shape (classes, fields, types) is part of each
+# entry's key, and FORMAT_VERSION changes with the encoding, so an entry is never
+# decoded into a shape it was not written for.
 
 
-def _model_classes() -> dict[str, type]:
-    from ..core import model, timescale
-
-    classes = {}
-    for module in (model, timescale):
-        for name, obj in vars(module).items():
-            if isinstance(obj, type) and dataclasses.is_dataclass(obj) and obj.__module__ == module.__name__:
-                classes[name] = obj
-    return classes
+_day = date.fromordinal
+_new = object.__new__
+_PLAIN = (str, int, bool, float, type(None))
 
 
-_ATOMS = {"str", "int", "bool", "float", "None"}
+def _rebuild(cls, fields: dict):
+    """An instance of cls with these field values, stored as its constructor would store them.
+
+    Unpickling builds frozen dataclasses the same way (pickle's BUILD updates
+    __dict__). Their constructors set each field through object.__setattr__, which
+    made a warm run at 20,000 actions about 60 ms slower (docs/benchmarks.md).
+    _build_codec refuses a class with __post_init__ or __slots__, and the round-trip
+    test checks that every field arrives, so nothing a constructor would do is skipped.
+    """
+    o = _new(cls)
+    o.__dict__.update(fields)
+    return o
 
 
-def _top_level_union(annotation: str) -> list[str]:
-    """'tuple[str | None, ...] | None' -> ['tuple[str | None, ...]', 'None']."""
-    parts, depth, start = [], 0, 0
-    for i, ch in enumerate(annotation):
-        depth += (ch == "[") - (ch == "]")
-        if ch == "|" and depth == 0:
-            parts.append(annotation[start:i].strip())
-            start = i + 1
-    return parts + [annotation[start:].strip()]
-
-
-def _field_code(annotation: str, expr: str, classes: dict[str, type], encode: bool) -> str | None:
-    """Python source that encodes (or decodes) the value `expr` of this annotation; None: unknown."""
-    parts = _top_level_union(annotation)
-    optional = "None" in parts and len(parts) > 1
-    core = [p for p in parts if p != "None"] if optional else parts
-    if all(p in _ATOMS for p in core):
-        return expr
-    if len(core) != 1:
+def _value_codec(tp, classes: dict) -> tuple[Callable, Callable] | None:
+    """(encode, decode) for one field type; None where the value is stored as it is
+    (text, numbers, booleans, None and tuples of those). TypeError for a type the
+    cache cannot store, which turns the cache off (loading stays correct)."""
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if tp in _PLAIN:
         return None
-    kind = core[0]
-    if kind == "date":
-        code = f"{expr}.toordinal()" if encode else f"_fromordinal({expr})"
-    elif kind in classes:
-        code = f"_{'enc' if encode else 'dec'}_{kind}({expr})"
-    elif kind.startswith("tuple[") and kind.endswith(", ...]"):
-        inner = kind[len("tuple["):-len(", ...]")]
-        if all(p in _ATOMS for p in _top_level_union(inner)):
-            return expr
-        item = _field_code(inner, "x", classes, encode)
-        if item is None:
+    if tp is date:
+        return date.toordinal, _day
+    if dataclasses.is_dataclass(tp):
+        return classes[tp]
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in args if a is not type(None)]
+        if len(inner) == 1 and len(args) == 2:
+            codec = _value_codec(inner[0], classes)
+            if codec is None:
+                return None
+            enc, dec = codec
+            return (lambda v: None if v is None else enc(v)), (lambda v: None if v is None else dec(v))
+        if all(a in _PLAIN for a in args):
             return None
-        code = f"(tuple([{item} for x in {expr}]) if {expr} else ())"
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        codec = _value_codec(args[0], classes)
+        if codec is None:
+            return None
+        enc, dec = codec
+        return (lambda v: tuple(map(enc, v))), (lambda v: tuple(map(dec, v)) if v else ())
+    raise TypeError(f"cache: cannot store a field of type {tp!r}")
+
+
+def _class_codec(cls, classes: dict) -> None:
+    """Fill classes[cls] with (encode, decode): a dataclass is the tuple of its fields in
+    order. Classes are set up leaves first; a class refers to others through `classes`,
+    so the closures below look them up once, when built."""
+    hints = typing.get_type_hints(cls)
+    fields = [f.name for f in dataclasses.fields(cls)]
+    codecs = [_value_codec(hints[name], classes) for name in fields]
+    plain = all(c is None for c in codecs)
+    if "__post_init__" in vars(cls) or "__slots__" in vars(cls):
+        raise TypeError(f"cache: {cls.__name__} needs its constructor; decode it with it")
+    getters = [(name, c[0] if c else None) for name, c in zip(fields, codecs, strict=True)]
+    setters = [(name, c[1] if c else None) for name, c in zip(fields, codecs, strict=True)]
+
+    if plain:
+        def enc(o, names=tuple(fields)):
+            d = o.__dict__
+            return tuple(d[n] for n in names)
+
+        def dec(v, names=tuple(fields)):
+            return _rebuild(cls, dict(zip(names, v, strict=True)))
     else:
-        return None
-    return f"(None if {expr} is None else {code})" if optional else code
+        def enc(o):
+            d = o.__dict__
+            return tuple(d[n] if f is None else f(d[n]) for n, f in getters)
+
+        def dec(v):
+            return _rebuild(cls, {n: x if f is None else f(x)
+                                  for (n, f), x in zip(setters, v, strict=True)})
+    classes[cls] = (enc, dec)
+
+
+def _model_classes(cls: type, found: dict[type, None]) -> dict[type, None]:
+    """Every dataclass a Plan holds, leaves first, by walking the field types."""
+    if cls in found:
+        return found
+    for hint in typing.get_type_hints(cls).values():
+        stack = [hint]
+        while stack:
+            tp = stack.pop()
+            if dataclasses.is_dataclass(tp) and tp is not cls:
+                _model_classes(tp, found)
+            stack += [a for a in typing.get_args(tp) if a is not Ellipsis]
+    found[cls] = None
+    return found
 
 
 def _build_codec():
-    """Encoders and decoders generated from the model's field types (fast, and never stale)."""
-    classes = _model_classes()
-    namespace: dict = {"_fromordinal": date.fromordinal, "_new": object.__new__, **classes}
-    lines = []
+    """(encode a Plan, decode a Plan, fingerprint of the model's shape), or TypeError when
+    the model has a field the cache cannot store. The codec is derived from the model's
+    own field types, so a field added to the model is stored without touching this file;
+    the shape is part of every entry's key, so no entry meets a shape it was not written for."""
+    classes: dict = {}
     shape = []
-    for name, cls in sorted(classes.items()):
-        enc, dec = [], []
-        fields = dataclasses.fields(cls)
-        for i, f in enumerate(fields):
-            ann = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", repr(f.type))
-            shape.append(f"{name}.{f.name}:{ann}")
-            e = _field_code(ann, f"o.{f.name}", classes, True)
-            d = _field_code(ann, f"v[{i}]", classes, False)
-            if e is None or d is None or not f.init:
-                raise TypeError(f"cache: cannot encode {name}.{f.name}: {ann}")
-            enc.append(e)
-            dec.append(d)
-        lines.append(f"def _enc_{name}(o):\n    return ({', '.join(enc)},)")
-        if hasattr(cls, "__post_init__") or not hasattr(cls, "__dict__") or "__slots__" in vars(cls):
-            lines.append(f"def _dec_{name}(v):\n    return {name}({', '.join(dec)})")
-        else:
-            # What __init__ would store, without its per-field object.__setattr__ (2x faster).
-            items = ", ".join(f"{f.name!r}: {d}" for f, d in zip(fields, dec, strict=True))
-            lines.append(f"def _dec_{name}(v):\n    o = _new({name})\n"
-                         f"    o.__dict__.update({{{items}}})\n    return o")
-    exec(compile("\n".join(lines), "<planctl.store.cache codec>", "exec"), namespace)  # noqa: S102 - our own code
+    for cls in _model_classes(Plan, {}):
+        _class_codec(cls, classes)
+        shape += [f"{cls.__module__}.{cls.__qualname__}.{f.name}: {f.type}"
+                  for f in dataclasses.fields(cls)]
     fingerprint = blake2b("\n".join(shape).encode(), digest_size=8).hexdigest()
-    return namespace["_enc_Plan"], namespace["_dec_Plan"], fingerprint
+    return classes[Plan][0], classes[Plan][1], fingerprint
 
 
 _codec = None
@@ -232,11 +270,11 @@ def loader_stamp() -> str:
     changed without a version bump (a developer's edit, a reinstall) never meets old entries."""
     global _STAMP
     if _STAMP is None:
-        from ..core import errors, model, timescale
-        from ..format import reader as load
+        from ..core import errors, model, names, timescale, validations
+        from ..format import reader, yamlsafe
 
         parts = []
-        for module in (load, timescale, model, errors):
+        for module in (reader, yamlsafe, validations, names, timescale, model, errors):
             try:
                 st = os.stat(module.__file__)
                 parts.append(f"{st.st_size}:{st.st_mtime_ns}")

@@ -34,7 +34,8 @@ from pathlib import Path, PurePosixPath
 from ..core.errors import GitError, Problem
 from ..core.model import Plan
 from ..core.timescale import TimescaleError, parse_date
-from ..format.reader import LoadResult, finish, load_paths, load_text
+from ..format.reader import LoadResult, finish, load_text
+from .files import load_paths
 
 PLAN_SUFFIXES = (".yaml", ".yml")
 _YAML_PATHSPECS = (":(top,glob)**/*.yaml", ":(top,glob)**/*.yml")

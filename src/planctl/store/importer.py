@@ -34,9 +34,9 @@ from pathlib import Path
 import yaml
 
 from ..core.errors import ERROR, InternalError, PlanctlError, UsageError
+from ..core.names import normalise_progress
 from ..core.timescale import TimescaleError, parse_date, parse_timescale
 from ..format import writer
-from ..format.reader import normalise_progress
 
 FIELDS = {
     "id": "the recommendation number (a numbered row starts a recommendation)",

@@ -1,0 +1,129 @@
+"""Plan files on disk: which files are plans, reading them, loading them through the cache."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..core.errors import Problem
+from ..core.model import Plan
+from ..format.reader import LoadResult, finish
+from ..format.yamlsafe import MAX_FILE_BYTES, too_big
+from .cache import load_cached
+
+if TYPE_CHECKING:
+    from ..core.comparison import Comparison
+
+
+def _not_a_plan_file(path: Path) -> Problem | None:
+    """Why a found name cannot be read as a plan (broken link, loop, pipe, huge), or None.
+
+    Checked before reading: a FIFO would block the read and /dev/zero never end it."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        if path.is_symlink():
+            why = ("it is a symbolic link loop" if exc.errno == errno.ELOOP
+                   else "it is a broken symbolic link (its target does not exist)")
+        else:
+            why = exc.strerror or str(exc)
+        return Problem(str(path), 1, 1, "E005", f"cannot read the file: {why}")
+    if not stat.S_ISREG(info.st_mode):
+        return Problem(str(path), 1, 1, "E005", "cannot read the file: it is not a regular file "
+                       "(a pipe, socket or device); plans are plain files")
+    if info.st_size > MAX_FILE_BYTES:
+        return too_big(str(path), info.st_size)
+    return None
+
+
+def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
+    """Plan files under the given files and folders, sorted, each once."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    seen: set[Path] = set()
+    def unreadable_folder(exc: OSError) -> None:
+        problems.append(Problem(str(exc.filename), 1, 1, "E005",
+                                f"cannot read the folder: {exc.strerror or exc}"))
+
+    for base in paths:
+        if base.is_dir():
+            candidates = []
+            # followlinks=False: a symlink loop in the plans folder cannot trap us.
+            for root, dirs, names in os.walk(base, onerror=unreadable_folder):
+                dirs.sort()
+                candidates += [Path(root, n) for n in sorted(names)
+                               if n.endswith((".yaml", ".yml")) and not n.startswith(".")]
+        elif os.path.lexists(base):
+            candidates = [base]
+        else:
+            problems.append(Problem(str(base), 1, 1, "E005", "no such file or folder; "
+                                    "give plan files or folders with --plans or PLANCTL_PLANS"))
+            continue
+        for c in candidates:
+            refused = _not_a_plan_file(c)
+            if refused is not None:
+                problems.append(refused)
+                continue
+            key = c.resolve()
+            if c != base and not key.is_relative_to(base.resolve()):
+                # A link committed into a plans folder must not make planctl read (and quote
+                # in its messages) a file elsewhere: ~/.ssh/..., a CI runner's secrets.
+                problems.append(Problem(str(c), 1, 1, "E005", "cannot read the file: it is a "
+                                        "symbolic link to a file outside the plans folder; "
+                                        "name that file with --plans to read it"))
+                continue
+            if key not in seen:
+                seen.add(key)
+                files.append(c)
+    return files, problems
+
+
+def read_file(path: Path) -> tuple[bytes | None, list[Problem]]:
+    try:
+        return path.read_bytes(), []
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        return None, [Problem(str(path), 1, 1, "E005", f"cannot read the file: {reason}")]
+
+
+def load_paths(paths: Sequence[Path], use_cache: bool | None = None) -> LoadResult:
+    """Every plan under `paths`; each file is parsed once per content (see store/cache.py).
+
+    use_cache: None follows --no-cache / PLANCTL_NO_CACHE.
+    """
+    files, problems = discover(paths)
+    plans: list[Plan] = []
+    comparisons: list[str] = []
+    for f in files:
+        data, read_problems = read_file(f)
+        problems += read_problems
+        if data is None:
+            continue
+        plan, file_problems, is_comp = load_cached(data, str(f), use=use_cache)
+        problems += file_problems
+        if is_comp:
+            comparisons.append(str(f))
+        elif plan is not None:
+            plans.append(plan)
+    return finish(plans, problems, comparisons)
+
+
+def load_comparison_files(paths: Sequence[str]) -> tuple[list[Comparison], list[Problem]]:
+    from ..format.comparisons import load_comparison_text  # check and findings only
+
+    comparisons: list[Comparison] = []
+    problems: list[Problem] = []
+    for path in paths:
+        data, read_problems = read_file(Path(path))
+        problems += read_problems
+        if data is None:
+            continue
+        comparison, file_problems = load_comparison_text(data, path)
+        problems += file_problems
+        if comparison is not None:
+            comparisons.append(comparison)
+    return comparisons, problems
