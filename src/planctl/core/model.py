@@ -8,6 +8,7 @@ from datetime import date
 
 from .timescale import Timescale
 
+RAG_VALUES = ("red", "amber", "green", "blue")
 PROGRESS_VALUES = ("not-started", "in-progress", "completed", "dropped")
 STATUS_VALUES = ("completed", "dropped", "overdue", "due-soon", "on-track", "no-date")
 REPEAT_MONTHS = {"monthly": 1, "quarterly": 3, "six-monthly": 6, "yearly": 12}
@@ -20,6 +21,7 @@ class Lead:
     aliases: tuple[str, ...] = ()
     line: int = 0
     email: str | None = None  # as written; `remind` checks it before sending
+    organisation: str | None = None  # multi-agency plans: the lead's agency
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,16 @@ class Update:
     date: date
     text: str
     by: str | None = None
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A success measure; values are kept as written ("62%", "within 45 working days")."""
+
+    text: str
+    baseline: str | None = None
+    target: str | None = None
+    actual: str | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +74,9 @@ class Action:
     repeat: str | None = None
     reported: tuple[date, ...] = ()
     milestones: tuple[Milestone, ...] = ()  # explicit, or one per date of the timescale
+    progress_note: str | None = None  # `progress:`, the latest narrative position (undated)
+    rag: str | None = None  # the council's own rating (red/amber/green/blue), beside the status
+    measures: tuple[Measure, ...] = ()
     line: int = 0
     column: int = 0
 
@@ -84,6 +99,7 @@ class Recommendation:
     text: str
     actions: tuple[Action, ...] = ()
     line: int = 0
+    theme: str | None = None  # a key of plan.themes
 
 
 @dataclass(frozen=True)
@@ -130,11 +146,20 @@ class Plan:
     bodies: tuple[Body, ...] = ()
     recommendations: tuple[Recommendation, ...] = ()
     findings: Findings | None = None
+    themes: tuple[tuple[str, str], ...] = ()  # (key, title) in the order written
+    rag_key: tuple[tuple[str, str], ...] = ()  # (colour, the council's meaning)
 
     @property
     def actions(self) -> Iterator[Action]:
         for rec in self.recommendations:
             yield from rec.actions
+
+    def theme_title(self, key: str | None) -> str | None:
+        return next((title for k, title in self.themes if k == key), key)
+
+    def theme_of(self, action: Action) -> str | None:
+        rec = next((r for r in self.recommendations if r.id == action.recommendation), None)
+        return rec.theme if rec else None
 
     def body_name(self, key: str) -> str:
         for body in self.bodies:
