@@ -9,7 +9,7 @@ import click
 from ..core.errors import ERROR, STRICT, WARNING
 from ..format.comparisons import load_comparison_files
 from ..render.json import json_out
-from .options import load, output_format, shared_options
+from .options import load, output_format, shared_options, today
 
 
 @click.command()
@@ -20,19 +20,25 @@ def check(strict):
     """Validate every plan: one line per problem, FILE:LINE:COL: CODE message.
 
     Exit 0 when clean, 1 when there are errors (with --strict: warnings too).
-    Codes starting with E are errors, W warnings, S strict-only checks.
+    Codes starting with E are errors, W warnings, S strict-only checks. Where an
+    action's own rating (rag:) disagrees with its status as at --today, W130/W131.
 
     \b
     Examples:
       planctl check
       planctl check --strict --plans plans/thurrock-2012-slac.yaml
       planctl check --format json | jq '.problems[] | .message'
+      planctl check --today 2013-05-01     # ratings judged as at that date
     """
     fmt = output_format(("table", "json"))
     result = load(allow_errors=True)
     # Comparison files (docs/findings.md) are checked with the plans.
     _, comparison_problems = load_comparison_files(result.comparison_files)
     problems = [*result.problems, *comparison_problems]
+    if any(a.rag for p in result.plans for a in p.actions):  # the rating against the status
+        from ..core.evaluate import rag_disagreements
+
+        problems += rag_disagreements(result.plans, today())
     shown = sorted(p for p in problems if strict or p.severity != STRICT)
     errors = sum(p.severity == ERROR for p in shown)
     warnings = len(shown) - errors

@@ -173,3 +173,29 @@ def by_due_date(rows: Iterable[Row]) -> list[Row]:
 def id_sort_key(action_id: str) -> tuple:
     """'3.10' after '3.9': compare the numeric parts as numbers."""
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in action_id.split("."))
+
+
+def rag_disagreements(plans: Iterable[Plan], today: date) -> list:
+    """Warnings where the council's own rating (`rag:`) and the computed status disagree
+    as at `today` (W130: rated green or blue but overdue; W131: blue but not completed).
+    The rating is shown beside the status, never instead of it; these say where to look."""
+    from .errors import WARNING, Problem
+
+    out = []
+    for plan in plans:
+        for action in plan.actions:
+            if action.rag not in ("green", "blue"):
+                continue
+            row = evaluate_action(plan, action, today)
+            where = (plan.path, action.line, action.column)
+            if row.status == "overdue":
+                out.append(Problem(*where, "W130", f"action {action.id} is rated "
+                                   f"{action.rag} but is overdue ({row.days_overdue} "
+                                   f"{'day' if row.days_overdue == 1 else 'days'}, due "
+                                   f"{row.due:%d %B %Y}) as at {today:%d %B %Y}", WARNING))
+            elif action.rag == "blue" and row.status != "completed":
+                out.append(Problem(*where, "W131", f"action {action.id} is rated blue "
+                                   f"(complete) but its status is {row.status} as at "
+                                   f"{today:%d %B %Y}; set 'status: completed' or change the "
+                                   "rating", WARNING))
+    return out
