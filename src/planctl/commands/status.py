@@ -78,8 +78,10 @@ def _rows(leads=(), recs=(), statuses=(), bodies=(), plan_ids=()):
 @shared_options
 @filter_options
 @click.option("--by-rec", is_flag=True, help="One row per recommendation, with counts.")
+@click.option("--by-theme", is_flag=True,
+              help="Group under each theme (themes: and a recommendation's theme:).")
 @output_option
-def status(leads, recs, statuses, bodies, plan_ids, by_rec, output):
+def status(leads, recs, statuses, bodies, plan_ids, by_rec, by_theme, output):
     """Every action and its status as at today.
 
     \b
@@ -87,6 +89,7 @@ def status(leads, recs, statuses, bodies, plan_ids, by_rec, output):
       planctl status
       planctl status --today 2012-10-09 --lead "Service Manager QA"
       planctl status --by-rec --format markdown > progress.md
+      planctl status --by-theme
       planctl status --format json | jq '.summary'
       planctl status --format xlsx -o actions.xlsx
     """
@@ -94,10 +97,20 @@ def status(leads, recs, statuses, bodies, plan_ids, by_rec, output):
     if by_rec and fmt == "xlsx":
         raise UsageError("--by-rec has no xlsx form; 'planctl report -o FILE.xlsx' has a "
                          "Summary sheet with progress by recommendation")
+    if by_rec and by_theme:
+        raise UsageError("--by-rec and --by-theme are two different groupings; give one")
+    if by_theme and fmt == "xlsx":
+        raise UsageError("--by-theme has no xlsx form; the xlsx has a Theme column when "
+                         "the plan has themes")
     plans, rows, day = _rows(leads, recs, statuses, bodies, plan_ids)
 
     def draw():
-        if by_rec:
+        if by_theme:
+            if fmt == "json":
+                json_out(views.by_theme_json(rows, day))
+            else:
+                emit(views.by_theme_view(rows, plans, day), fmt, settings().color)
+        elif by_rec:
             if fmt == "json":
                 json_out({"as_of": day.isoformat(),
                           "recommendations": views.recommendation_rollup(rows),

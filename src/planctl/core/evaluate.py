@@ -199,3 +199,30 @@ def rag_disagreements(plans: Iterable[Plan], today: date) -> list:
                                    f"{today:%d %B %Y}; set 'status: completed' or change the "
                                    "rating", WARNING))
     return out
+
+
+NO_THEME = "(no theme)"
+
+
+def by_theme(rows: Iterable[Row]) -> list[tuple[str | None, str, list[Row]]]:
+    """(theme key, title, rows) for each theme, in the order `themes:` lists them (plan by
+    plan); rows whose recommendation names no theme come last, under key None."""
+    groups: dict[tuple[str, str | None], list[Row]] = {}
+    order: dict[tuple[str, str | None], tuple[int, int, str]] = {}
+    titles: dict[tuple[str, str | None], str] = {}
+    plan_rank: dict[str, int] = {}
+    for row in rows:
+        plan = row.plan
+        rank = plan_rank.setdefault(plan.id, len(plan_rank))
+        keys = [k for k, _ in plan.themes]
+        theme = row.plan.theme_of(row.action) if keys else None
+        group = (plan.id, theme)
+        if group not in groups:
+            groups[group] = []
+            titles[group] = plan.theme_title(theme) if theme is not None else NO_THEME
+            order[group] = ((1, 0, "") if theme is None else (0, rank, f"{keys.index(theme):09d}"))
+        groups[group].append(row)
+    merged: dict[tuple[str | None, str], list[Row]] = {}
+    for group in sorted(groups, key=lambda g: order[g]):
+        merged.setdefault((group[1], titles[group]), []).extend(groups[group])
+    return [(key, title, group) for (key, title), group in merged.items()]

@@ -276,6 +276,18 @@ def recommendations(report: dict, many: bool) -> str:
             + "</section>")
 
 
+def themes(report: dict) -> str:
+    if not report.get("themes"):  # only plans with themes: have this section
+        return ""
+    rows = [tr([esc(t["title"]), str(t["total"]), str(t["completed"]), str(t["overdue"]),
+                f"{t['percent_complete']}%"], num={1, 2, 3, 4}, cls="late" if t["overdue"] else "")
+            for t in report["themes"]]
+    return ('<section id="themes"><h2>Progress by theme</h2>'
+            + table(["Theme", ">Actions", ">Done", ">Overdue", ">% done"], rows, "recs",
+                    (60, 10, 10, 10, 10))
+            + "</section>")
+
+
 def overdue(report: dict, many: bool) -> str:
     groups = report["overdue_by_lead"]
     total = sum(1 for _ in {(a["plan"], a["id"]) for g in groups for a in g["actions"]})
@@ -503,7 +515,8 @@ def render(report: dict) -> str:
     banner = f'<div class="marking" role="note">{esc(mark)}</div>' if mark else ""
     files = ", ".join(esc(p["file"]) for p in report["plans"])
     body = "".join([
-        header(report), summary(report), recommendations(report, many), timeline(report),
+        header(report), summary(report), recommendations(report, many), themes(report),
+        timeline(report),
         overdue(report, many), upcoming(report, many), latest_updates(report, many),
         changes(report, many), findings(report),
     ])

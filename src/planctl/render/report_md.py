@@ -91,6 +91,16 @@ def recommendations(report: dict, many: bool) -> list[str]:
                         right={3})
 
 
+def themes(report: dict) -> list[str]:
+    if not report.get("themes"):  # only plans with themes: have this section
+        return []
+    rows = [[md_escape(t["title"]), f"{t['completed']} of {t['total']}", str(t["overdue"]),
+             f"{text_bar(t['completed'], t['overdue'], t['total'])} {t['percent_complete']}%"]
+            for t in report["themes"]]
+    return ["## Progress by theme", ""] + _table(["Theme", "Completed", "Overdue", "Progress"],
+                                                 rows, right={2})
+
+
 def overdue(report: dict, many: bool) -> list[str]:
     out = ["## Overdue actions by lead", ""]
     if not report["overdue_by_lead"]:
@@ -180,6 +190,6 @@ def render(report: dict) -> str:
     mark = report["classification"]
     banner = [f"**{md_escape(mark)}**", ""] if mark else []
     parts = (banner + header(report) + summary(report) + recommendations(report, many)
-             + overdue(report, many) + upcoming(report, many) + latest_updates(report, many)
+             + themes(report) + overdue(report, many) + upcoming(report, many) + latest_updates(report, many)
              + changes(report, many) + findings(report) + banner)
     return "\n".join(parts).rstrip("\n") + "\n"
