@@ -757,26 +757,29 @@ def _read_action(r: _Reader, node, rec_id: str, pos: int, ctx: _Context) -> Acti
     )
 
 
-def _read_start(r: _Reader, node, where: str, ctx: _Context, timescale) -> date | None:
-    """`start:` as a date or a timescale ("June 2013", "From June 2013": its first day)."""
-    written = r.scalar(node, f"{where} start")
-    if written is None:
-        return None
-    start = None
-    # "From June 2013", "w/c 14.1.13" as written; "1.6.13", "June 2013" as "From ...":
-    # a month starts on its first day (as a deadline it would be its last).
+def parse_start(written: str, published, calendar="england-and-wales", year_starts=None) -> date:
+    """`start:` as written: "From June 2013" or "w/c 14.1.13" as a timescale reads it, and
+    "1.6.13" or "June 2013" as "From ..." (a month starts on its first day; as a deadline it
+    would be its last). Raises TimescaleError when it is not one start date."""
     for form in (written, f"From {written}"):
         try:
-            ts = parse_timescale(form, ctx.published, calendar=ctx.calendar,
-                                 year_starts=ctx.year_starts)
+            ts = parse_timescale(form, published, calendar=calendar, year_starts=year_starts)
         except TimescaleError:
             continue
         if ts.start is not None and not ts.deadlines and ts.repeat is None:
-            start = ts.start
-            break
-    if start is None:
-        r.report(node, "E020", f"{where} start {_short(written)} is not one start date; "
-                 "write a date (1.6.13) or a month (June 2013)")
+            return ts.start
+    raise TimescaleError(f"start {_short(written)} is not one start date; write a date (1.6.13) "
+                         "or a month (June 2013)")
+
+
+def _read_start(r: _Reader, node, where: str, ctx: _Context, timescale) -> date | None:
+    written = r.scalar(node, f"{where} start")
+    if written is None:
+        return None
+    try:
+        start = parse_start(written, ctx.published, ctx.calendar, ctx.year_starts)
+    except TimescaleError as exc:
+        r.report(node, "E020", f"{where} {exc}")
         return None
     if timescale is not None and timescale.start is not None and timescale.start != start:
         r.report(node, "E025", f"{where} start {_short(written)} ({start:%d %B %Y}) disagrees "
