@@ -68,9 +68,11 @@ def test_each_field_is_read():
         ("Audits rated good", "62%", "85%", "70%")]
     assert later.rag == "blue" and later.start == date(2013, 6, 1)  # a month starts on day 1
     assert mash.rag is None and mash.measures == () and mash.progress_note is None
-    assert plan.themes == (("lead", "Leadership and governance"), ("front", "Front door"))
+    assert [(t.key, t.title) for t in plan.themes] == [("lead", "Leadership and governance"),
+                                                       ("front", "Front door")]
     assert [r.theme for r in plan.recommendations] == ["lead", "front", None]
-    assert plan.rag_key == (("red", "off track"), ("blue", "complete and evidence checked"))
+    assert [(m.colour, m.meaning) for m in plan.rag_key] == [
+        ("red", "off track"), ("blue", "complete and evidence checked")]
     assert [lead.organisation for lead in plan.leads] == ["Council", "Clinical Commissioning Group"]
 
 
@@ -184,8 +186,11 @@ def test_report_groups_by_theme_and_carries_the_fields(run, write_plan):
     assert report["actions"][0]["rag"] == "green"
     md = run("report", "--today", "2013-05-01", "--format", "markdown").stdout
     assert "## Progress by theme" in md and "| Front door | 0 of 1 | 1 |" in md
+    assert ("| 1.1 | Board reviews performance | overdue | green | Terms of reference drafted | "
+            "Audits rated good (baseline 62%, target 85%, actual 70%) |") in md
     html = run("report", "--today", "2013-05-01", "--format", "html").stdout
     assert '<section id="themes"><h2>Progress by theme</h2>' in html
+    assert "<section id=\"positions\">" in html and "Terms of reference drafted" in html
     csv_text = run("report", "--today", "2013-05-01", "--format", "csv").stdout
     header = csv_text.splitlines()[0]
     assert header.endswith(",line,start,theme,rag,progress_note,measures")
@@ -194,6 +199,8 @@ def test_report_groups_by_theme_and_carries_the_fields(run, write_plan):
 def test_plans_without_the_fields_have_no_theme_section(run, bundled):
     report = json.loads(run("report", "--today", "2012-10-09", "--format", "json").stdout)
     assert "themes" not in report
+    md = run("report", "--today", "2012-10-09", "--format", "markdown").stdout
+    assert "by theme" not in md and "rating and position" not in md
     assert "themes" not in run("report", "--today", "2012-10-09", "--format", "html").stdout.split(
         "<style>")[0]
 
@@ -276,3 +283,14 @@ def test_import_outcome_alone_is_the_measure(run, tmp_path):
     (action,) = data["recommendations"][0]["actions"]
     assert action["measures"] == [{"text": "Files meet standard"}]
     assert data["themes"] == {"quality": "Quality"}
+
+
+def test_the_fields_come_back_from_the_cache(write_plan):
+    from planctl.format.reader import load_paths
+    from planctl.store import cache
+
+    path = write_plan(PLAN)
+    fresh = load_paths([path], use_cache=False).plans
+    load_paths([path])  # fills the cache
+    assert list(cache.cache_dir().glob("v*/*"))
+    assert load_paths([path]).plans == fresh  # read from it

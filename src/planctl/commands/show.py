@@ -68,7 +68,7 @@ def _carried(plan, action) -> list[tuple[str, str]]:
     if theme is not None:
         pairs.append(("Theme", f"{plan.theme_title(theme)} ({theme})"))
     if action.rag is not None:
-        meaning = dict(plan.rag_key).get(action.rag)
+        meaning = plan.rag_meaning(action.rag)
         pairs.append(("Council RAG", action.rag + (f" - {meaning}" if meaning else "")))
     if action.progress_note is not None:
         pairs.append(("Position", action.progress_note))

@@ -214,7 +214,7 @@ def by_theme(rows: Iterable[Row]) -> list[tuple[str | None, str, list[Row]]]:
     for row in rows:
         plan = row.plan
         rank = plan_rank.setdefault(plan.id, len(plan_rank))
-        keys = [k for k, _ in plan.themes]
+        keys = [t.key for t in plan.themes]
         theme = row.plan.theme_of(row.action) if keys else None
         group = (plan.id, theme)
         if group not in groups:

@@ -39,6 +39,18 @@ class Update:
 
 
 @dataclass(frozen=True)
+class Theme:
+    key: str
+    title: str
+
+
+@dataclass(frozen=True)
+class RagMeaning:
+    colour: str  # red, amber, green or blue
+    meaning: str
+
+
+@dataclass(frozen=True)
 class Measure:
     """A success measure; values are kept as written ("62%", "within 45 working days")."""
 
@@ -146,8 +158,8 @@ class Plan:
     bodies: tuple[Body, ...] = ()
     recommendations: tuple[Recommendation, ...] = ()
     findings: Findings | None = None
-    themes: tuple[tuple[str, str], ...] = ()  # (key, title) in the order written
-    rag_key: tuple[tuple[str, str], ...] = ()  # (colour, the council's meaning)
+    themes: tuple[Theme, ...] = ()  # in the order written
+    rag_key: tuple[RagMeaning, ...] = ()
 
     @property
     def actions(self) -> Iterator[Action]:
@@ -155,7 +167,10 @@ class Plan:
             yield from rec.actions
 
     def theme_title(self, key: str | None) -> str | None:
-        return next((title for k, title in self.themes if k == key), key)
+        return next((t.title for t in self.themes if t.key == key), key)
+
+    def rag_meaning(self, colour: str | None) -> str | None:
+        return next((r.meaning for r in self.rag_key if r.colour == colour), None)
 
     def theme_of(self, action: Action) -> str | None:
         rec = next((r for r in self.recommendations if r.id == action.recommendation), None)

@@ -34,7 +34,9 @@ from ..core.model import (
     Measure,
     Milestone,
     Plan,
+    RagMeaning,
     Recommendation,
+    Theme,
     Update,
 )
 from ..core.timescale import (
@@ -571,7 +573,7 @@ class _Context:
     lead_index: dict[str, Lead] = field(default_factory=dict)
     calendar: str = "england-and-wales"  # plan.calendar and plan.year_starts: how timescales read
     year_starts: str | None = None
-    themes: tuple[tuple[str, str], ...] = ()
+    themes: tuple[Theme, ...] = ()
 
     def __post_init__(self):
         for lead in self.leads:
@@ -800,7 +802,7 @@ def _read_rag(r: _Reader, node, where: str) -> str | None:
     return rag
 
 
-def _read_rag_key(r: _Reader, node) -> tuple[tuple[str, str], ...]:
+def _read_rag_key(r: _Reader, node) -> tuple[RagMeaning, ...]:
     if not isinstance(node, yaml.MappingNode):
         r.report(node, "E010", f"plan.rag_key must be a mapping of colour: meaning, found {kind(node)}")
         return ()
@@ -811,12 +813,12 @@ def _read_rag_key(r: _Reader, node) -> tuple[tuple[str, str], ...]:
             r.report(key_node, "E026", f"plan.rag_key {_short(key)} is not one of "
                      f"{', '.join(RAG_VALUES)}")
             continue
-        if colour in dict(out):
+        if any(m.colour == colour for m in out):
             r.report(key_node, "E013", f"plan.rag_key gives {colour} twice")
             continue
         meaning = r.text(value_node, f"plan.rag_key.{key}")
         if meaning is not None:
-            out.append((colour, meaning))
+            out.append(RagMeaning(colour, meaning))
     return tuple(out)
 
 
@@ -834,14 +836,14 @@ def _read_measures(r: _Reader, node, where: str) -> tuple[Measure, ...]:
     return tuple(measures)
 
 
-def _read_themes(r: _Reader, node) -> tuple[tuple[str, str], ...]:
+def _read_themes(r: _Reader, node) -> tuple[Theme, ...]:
     if not isinstance(node, yaml.MappingNode):
         r.report(node, "E010", f"themes must be a mapping of key: title, found {kind(node)}")
         return ()
     themes = []
     for key, _, value_node in r.entries(node, "themes"):
         title = r.text(value_node, f"themes.{key}")
-        themes.append((key, title or key))
+        themes.append(Theme(key, title or key))
     return tuple(themes)
 
 
@@ -849,7 +851,7 @@ def _read_theme(r: _Reader, node, rec_id: str, ctx: _Context) -> str | None:
     theme = r.text(node, f"recommendation {rec_id} theme")
     if theme is None:
         return None
-    keys = [k for k, _ in ctx.themes]
+    keys = [t.key for t in ctx.themes]
     if theme not in keys:
         hint = nearest(theme, keys)
         r.report(node, "E027", f"recommendation {rec_id} theme {_short(theme)} is not a key of "

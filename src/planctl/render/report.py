@@ -89,8 +89,9 @@ def plan_header(plan: Plan) -> dict:
         "classification": plan.classification,
         "file": plan.path,
         # Only when the plan gives them, so reports of other plans are unchanged.
-        **({"themes": [{"theme": k, "title": t} for k, t in plan.themes]} if plan.themes else {}),
-        **({"rag_key": dict(plan.rag_key)} if plan.rag_key else {}),
+        **({"themes": [{"theme": t.key, "title": t.title} for t in plan.themes]}
+           if plan.themes else {}),
+        **({"rag_key": {m.colour: m.meaning for m in plan.rag_key}} if plan.rag_key else {}),
     }
 
 

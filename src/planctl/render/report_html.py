@@ -326,6 +326,28 @@ def upcoming(report: dict, many: bool) -> str:
     return "".join(out)
 
 
+def positions(report: dict, many: bool) -> str:
+    """The council's own rating, position and measures of each open action that has them;
+    no section at all for plans without them."""
+    items = [a for a in report["latest_updates"]
+             if a.get("rag") or a.get("progress_note") or a.get("measures")]
+    if not items:
+        return ""
+
+    def measures(a: dict) -> str:
+        return "<br>".join(esc(m["text"]) + "".join(
+            f' <span class="muted">{k} {esc(m[k])}</span>' for k in ("baseline", "target", "actual")
+            if m.get(k) is not None) for m in a.get("measures", ()))
+
+    rows = [tr([ref(a, many), esc(a["text"]), badge(a["status"]), esc(a.get("rag") or ""),
+                esc(a.get("progress_note") or ""), measures(a)], num={0}) for a in items]
+    return ('<section id="positions"><h2>The council\'s rating and position</h2>'
+            '<p class="note">Beside the status planctl computes from the dates.</p>'
+            + table([">ID", "Action", "Status", "RAG", "Position", "Measures"], rows, "actions",
+                    (7, 30, 14, 9, 20, 20))
+            + "</section>")
+
+
 def latest_updates(report: dict, many: bool) -> str:
     items = report["latest_updates"]
     with_update = [a for a in items if a["latest_update"]]
@@ -518,7 +540,7 @@ def render(report: dict) -> str:
         header(report), summary(report), recommendations(report, many), themes(report),
         timeline(report),
         overdue(report, many), upcoming(report, many), latest_updates(report, many),
-        changes(report, many), findings(report),
+        positions(report, many), changes(report, many), findings(report),
     ])
     as_at: date = report["as_at"]
     return (

@@ -145,6 +145,27 @@ def latest_updates(report: dict, many: bool) -> list[str]:
     return out
 
 
+def _measure_text(m: dict) -> str:
+    values = [f"{k} {m[k]}" for k in ("baseline", "target", "actual") if m.get(k) is not None]
+    return m["text"] + (f" ({', '.join(values)})" if values else "")
+
+
+def positions(report: dict, many: bool) -> list[str]:
+    """The council's own rating, position and measures of each open action that has them;
+    no section at all for plans without them."""
+    items = [a for a in report["latest_updates"]
+             if a.get("rag") or a.get("progress_note") or a.get("measures")]
+    if not items:
+        return []
+    rows = [[md_escape(action_ref(a, many)), md_escape(a["text"]), a["status"], a.get("rag") or "",
+             md_escape(a.get("progress_note") or ""),
+             md_escape("; ".join(_measure_text(m) for m in a.get("measures", ())))]
+            for a in items]
+    return (["## The council's rating and position", "",
+             "Beside the status planctl computes from the dates.", ""]
+            + _table(["ID", "Action", "Status", "RAG", "Position", "Measures"], rows))
+
+
 def changes(report: dict, many: bool) -> list[str]:
     ch = report["changes"]
     if ch is None:
@@ -191,5 +212,6 @@ def render(report: dict) -> str:
     banner = [f"**{md_escape(mark)}**", ""] if mark else []
     parts = (banner + header(report) + summary(report) + recommendations(report, many)
              + themes(report) + overdue(report, many) + upcoming(report, many) + latest_updates(report, many)
+             + positions(report, many)
              + changes(report, many) + findings(report) + banner)
     return "\n".join(parts).rstrip("\n") + "\n"
