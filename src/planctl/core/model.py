@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from .timescale import Timescale
 
@@ -173,8 +174,12 @@ class Plan:
         return next((r.meaning for r in self.rag_key if r.colour == colour), None)
 
     def theme_of(self, action: Action) -> str | None:
-        rec = next((r for r in self.recommendations if r.id == action.recommendation), None)
-        return rec.theme if rec else None
+        return self._theme_by_rec.get(action.recommendation)
+
+    @cached_property
+    def _theme_by_rec(self) -> dict[str, str | None]:
+        # Looked up once per action by JSON and --by-theme: a dict, not a scan per action.
+        return {r.id: r.theme for r in self.recommendations}
 
     def body_name(self, key: str) -> str:
         for body in self.bodies:
