@@ -101,6 +101,23 @@ def action_source(draw, base: int):
     elif updates in ("block", "indentless"):
         pad = " " * (step if updates == "block" else 0)
         entries.append(("updates", [f"{pad}- date: 2012-09-01", f"{pad}  text: {words(draw)}"]))
+    # The fields real plans carry: edits that do not change them keep them byte for byte.
+    if draw(st.booleans()):
+        entries.append(("progress", styled(draw, words(draw), flow_action)))
+    rag = draw(st.sampled_from([None, "Green", "amber", "R", "blue"]))
+    if rag is not None:
+        entries.append(("rag", rag))
+    start = draw(st.sampled_from([None, "June 2012", "1.8.12", "From 1.9.12"]))
+    if start is not None:
+        entries.append(("start", styled(draw, start, flow_action)))
+    measures = draw(st.sampled_from(["none", "flow", "block"]))
+    if flow_action and measures == "block":
+        measures = "flow"
+    if measures == "flow":
+        entries.append(("measures", '[{text: Audits good, baseline: "62%", target: "85%"}]'))
+    elif measures == "block":
+        pad = " " * step
+        entries.append(("measures", [f"{pad}- text: {words(draw)}", f"{pad}  actual: 70%"]))
     evidence = draw(st.sampled_from(["none", "scalar", "list"]))
     if evidence == "scalar":
         entries.append(("evidence", styled(draw, words(draw), flow_action)))
@@ -158,7 +175,7 @@ days = st.dates(date(2012, 8, 1), date(2014, 12, 31))
 
 @st.composite
 def edits(draw):
-    kind = draw(st.sampled_from(["done", "start", "drop", "note", "reschedule", "assign"]))
+    kind = draw(st.sampled_from(["done", "start", "drop", "note", "reschedule", "assign", "rate"]))
     on = draw(days)
     by = draw(st.one_of(st.none(), texts))
     if kind == "done":
@@ -173,6 +190,9 @@ def edits(draw):
             [new.isoformat(), f"{new.day}.{new.month}.{new.year % 100}"])))
     if kind == "assign":
         return Edit(kind, on, value=draw(st.sampled_from(LEADS)))
+    if kind == "rate":
+        return Edit(kind, on, value=draw(st.sampled_from(["red", "Amber", "G", "blue"])),
+                    text=draw(st.one_of(st.none(), texts)), by=by)
     return Edit(kind, on)
 
 
@@ -197,6 +217,13 @@ def expected_change(old, new, edit: Edit, explicit: bool) -> None:
     elif edit.kind == "drop":
         same["progress"] = "dropped"
         same["updates"] = old.updates + (Update(edit.on, f"Dropped: {edit.text.strip()}", by),)
+    elif edit.kind == "rate":
+        colour = {"g": "green"}.get(edit.value.lower(), edit.value.lower())
+        same["rag"] = colour
+        if edit.text is not None and old.rag != colour:
+            was = f" (was {old.rag})" if old.rag else ""
+            same["updates"] = old.updates + (
+                Update(edit.on, f"Rated {colour}{was}: {edit.text.strip()}", by),)
     elif edit.kind == "assign":
         assert len(new.leads) == 1 and new.lead_keys[0] in ("sm-qa", "sm-fst", None)
         same["leads"], same["lead_keys"] = new.leads, new.lead_keys

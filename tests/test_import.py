@@ -103,14 +103,15 @@ def test_xlsx_council_plan_becomes_a_plan_that_passes_check(run, council_xlsx, t
     assert actions["2.1"].timescale.ongoing
     assert actions["2.2"].timescale.deadlines[0].due == date(2012, 10, 27)  # a date-typed cell
     assert actions["3.1"].timescale.deadlines[0].due == date(2012, 7, 27)  # Immediate
-    # Statuses only where safe; the rest are updates dated --today.
+    # Statuses only where safe; progress text is the latest position, a colour the rating.
     assert actions["1.1"].progress == "completed"
     assert actions["2.1"].progress == "in-progress"
     assert (actions["3.1"].progress, actions["3.1"].completed) == ("completed", date(2012, 9, 14))
     assert actions["1a"].progress == "not-started"
-    assert [(u.date, u.text) for u in actions["1a"].updates] == [
-        (date(2012, 10, 9), "RAG rating in the imported plan: Amber")]
-    assert "Audit tool agreed; sample drawn" in actions["1b"].updates[0].text
+    assert (actions["1a"].rag, actions["1a"].updates) == ("amber", ())
+    assert (actions["1b"].progress_note, actions["1b"].rag) == ("Audit tool agreed; sample drawn",
+                                                               "green")
+    assert actions["1.1"].rag == "blue" and actions["2.2"].rag == "red"
     # One lead for case/punctuation variants; an empty lead cell under a lead is a merged cell.
     assert actions["1b"].leads == actions["2.1"].leads
     assert actions["1a"].leads == ("Service Manager FST",)

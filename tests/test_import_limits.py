@@ -291,7 +291,7 @@ def test_a_long_progress_cell_does_not_backtrack(tmp_path):
     result = planctl("import", "plan.csv", "--today", "9.10.12", cwd=tmp_path, timeout=60)
     assert result.returncode == 0, result.stderr[-2000:]
     (action,) = yaml.safe_load(result.stdout)["recommendations"][0]["actions"]
-    assert "status" not in action and action["updates"][0]["text"].startswith("done::")
+    assert "status" not in action and action["progress"].startswith("done::")
 
 
 # -- item 5: encodings ------------------------------------------------------------------------

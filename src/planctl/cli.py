@@ -30,6 +30,7 @@ COMMANDS = {
     "note": "edit:note",
     "reschedule": "edit:reschedule",
     "assign": "edit:assign",
+    "rate": "edit:rate",
     "reopen": "edit:reopen",
     "add": "edit:add",
     "history": "audit:history",

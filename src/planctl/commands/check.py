@@ -12,7 +12,7 @@ from ..core.errors import ERROR, STRICT, WARNING, Problem
 from ..core.validations import STRICT_VALIDATIONS, validate
 from ..core.words import count
 from ..store.files import load_comparison_files
-from .options import load, output, output_format, pass_settings, shared_options
+from .options import load, output, output_format, pass_settings, shared_options, today
 
 
 @dataclass
@@ -59,13 +59,15 @@ def check(s, strict):
     """Validate every plan: one line per problem, FILE:LINE:COL: CODE message.
 
     Exit 0 when clean, 1 when there are errors (with --strict: warnings too).
-    Codes starting with E are errors, W warnings, S strict-only checks.
+    Codes starting with E are errors, W warnings, S strict-only checks. Where an
+    action's own rating (rag:) disagrees with its status as at --today, W130/W131.
 
     \b
     Examples:
       planctl check
       planctl check --strict --plans plans/thurrock-2012-slac.yaml
       planctl check --format json | jq '.problems[] | .message'
+      planctl check --today 2013-05-01     # ratings judged as at that date
     """
     fmt = output_format(s, CheckResult.shape)
     result = load(s, allow_errors=True)
@@ -74,6 +76,10 @@ def check(s, strict):
     problems = [*result.problems, *comparison_problems]
     if strict:  # the strict list: checks that many plans would fail, asked for here only
         problems += [p for plan in result.plans for p in validate(plan, validations=STRICT_VALIDATIONS)]
+    if any(a.rag for p in result.plans for a in p.actions):  # the rating against the status
+        from ..core.evaluate import rag_disagreements
+
+        problems += rag_disagreements(result.plans, today(s))
     shown = sorted(p for p in problems if strict or p.severity != STRICT)
     output(CheckResult(shown, len(result.plans), len(result.comparison_files),
                        sum(1 for p in result.plans for _ in p.actions)), fmt, s)

@@ -1,4 +1,4 @@
-"""Edit commands: done, start, drop, note, reschedule, assign, reopen, add (the work is in
+"""Edit commands: done, start, drop, note, reschedule, assign, rate, reopen, add (the work is in
 planctl.store.edits)."""
 
 from __future__ import annotations
@@ -223,6 +223,35 @@ def assign(s, ref, lead, reason, on, by, dry_run, commit):
       planctl assign 3.1 "Service Manager QA" --reason "FST restructured" --commit
     """
     _run(s, ref, _edit("assign", on=_date(s, on, "--on"), value=lead, text=reason, by=by), dry_run, commit)
+
+
+@click.command()
+@shared_options
+@edit_options
+@click.argument("ref", metavar="ID", shell_complete=complete_action_ids)
+@click.argument("colour", metavar="COLOUR",
+                type=click.Choice(["red", "amber", "green", "blue", "r", "a", "g", "b"],
+                                  case_sensitive=False))
+@click.option("--reason", metavar="TEXT", help="Why the rating changes (kept in its updates).")
+@click.option("--on", "on", metavar="DATE", help="Date of the update (default: today).")
+@click.option("--by", "by", metavar="NAME", help="Who decided.")
+@pass_settings
+def rate(s, ref, colour, reason, on, by, dry_run, commit):
+    """Set the council's own rating of an action (`rag:`): red, amber, green or blue.
+
+    The rating is shown beside planctl's computed status, never instead of it;
+    `planctl check` warns where they disagree (W130, W131). R, A, G and B are
+    read as the colours; case does not matter. With --reason, an update
+    "Rated <colour> (was <old>): <reason>" is added too.
+
+    \b
+    Examples:
+      planctl rate 3.1 amber
+      planctl rate 3.1 green --reason "Audit found 85% compliant" --commit
+      planctl rate 3.1 B --dry-run
+    """
+    _run(s, ref, _edit("rate", on=_date(s, on, "--on"), value=colour, text=reason, by=by), dry_run,
+         commit)
 
 
 @click.command()

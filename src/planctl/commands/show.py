@@ -42,6 +42,7 @@ def _action_detail(plan, action, day) -> tuple[dict, list[tuple[str, str]], str]
         ("Status", row.status + late),
         ("Progress", action.progress),
     ]
+    pairs += _carried(plan, action)
     if action.report_to:
         pairs.append(("Reports to", "; ".join(f"{plan.body_name(b)} ({b})"
                                                for b in action.report_to)))
@@ -62,6 +63,30 @@ def _action_detail(plan, action, day) -> tuple[dict, list[tuple[str, str]], str]
         pairs.append(("Latest update", f"{show_date(latest.date)}{by}: {latest.text}"))
     pairs.append(("Source", f"{plan.path}:{action.line}"))
     return data, pairs, row.status
+
+
+def _carried(plan, action) -> list[tuple[str, str]]:
+    """The fields real plans carry, each only when the plan gives it."""
+    pairs = []
+    if action.start is not None:
+        pairs.append(("Starts", show_date(action.start)))
+    theme = plan.theme_of(action) if plan.themes else None
+    if theme is not None:
+        pairs.append(("Theme", f"{plan.theme_title(theme)} ({theme})"))
+    if action.rag is not None:
+        meaning = plan.rag_meaning(action.rag)
+        pairs.append(("Council RAG", action.rag + (f" - {meaning}" if meaning else "")))
+    if action.progress_note is not None:
+        pairs.append(("Position", action.progress_note))
+    for m in action.measures:
+        values = [f"{k} {v}" for k, v in (("baseline", m.baseline), ("target", m.target),
+                                          ("actual", m.actual)) if v is not None]
+        pairs.append(("Measure", m.text + (f" ({', '.join(values)})" if values else "")))
+    organisations = [lead.organisation for key in action.lead_keys for lead in plan.leads
+                     if key is not None and lead.key == key and lead.organisation]
+    if organisations:
+        pairs.append(("Organisation", "; ".join(dict.fromkeys(organisations))))
+    return pairs
 
 
 @click.command()

@@ -75,13 +75,18 @@ class Actions:
 @dataclass
 class StatusResult(Actions):
     by_rec: bool = False
+    by_theme: bool = False
 
     def view(self) -> View:
+        if self.by_theme:
+            return views.by_theme_view(self.rows, self.plans, self.day)
         if self.by_rec:
             return views.rollup_view(self.rows, self.plans, self.day)
         return views.actions_view(self.rows, self.plans, self.day, "No actions match.")
 
     def data(self) -> dict:
+        if self.by_theme:
+            return views.by_theme_json(self.rows, self.day)
         if self.by_rec:
             return {"as_of": self.day.isoformat(),
                     "recommendations": views.recommendation_rollup(self.rows),
@@ -167,9 +172,11 @@ def _rows(s: Settings, leads=(), recs=(), statuses=(), bodies=(), plan_ids=()):
 @shared_options
 @filter_options
 @click.option("--by-rec", is_flag=True, help="One row per recommendation, with counts.")
+@click.option("--by-theme", is_flag=True,
+              help="Group under each theme (themes: and a recommendation's theme:).")
 @output_option
 @pass_settings
-def status(s, leads, recs, statuses, bodies, plan_ids, by_rec, output):
+def status(s, leads, recs, statuses, bodies, plan_ids, by_rec, by_theme, output):
     """Every action and its status as at today.
 
     \b
@@ -177,6 +184,7 @@ def status(s, leads, recs, statuses, bodies, plan_ids, by_rec, output):
       planctl status
       planctl status --today 2012-10-09 --lead "Service Manager QA"
       planctl status --by-rec --format markdown > progress.md
+      planctl status --by-theme
       planctl status --format json | jq '.summary'
       planctl status --format xlsx -o actions.xlsx
     """
@@ -184,8 +192,12 @@ def status(s, leads, recs, statuses, bodies, plan_ids, by_rec, output):
     if by_rec and fmt not in names("view"):
         raise UsageError("--by-rec has no xlsx form; 'planctl report -o FILE.xlsx' has a "
                          "Summary sheet with progress by recommendation")
+    if by_rec and by_theme:
+        raise UsageError("--by-rec and --by-theme are two different groupings; give one")
+    if by_theme and fmt not in names("view"):
+        raise UsageError("--by-theme has no xlsx form; 'planctl report' groups by theme")
     plans, rows, day = _rows(s, leads, recs, statuses, bodies, plan_ids)
-    _finish(s, StatusResult(rows, plans, day, by_rec), fmt, output)
+    _finish(s, StatusResult(rows, plans, day, by_rec, by_theme), fmt, output)
 
 
 @click.command()

@@ -183,3 +183,56 @@ def by_due_date(rows: Iterable[Row]) -> list[Row]:
 def id_sort_key(action_id: str) -> tuple:
     """'3.10' after '3.9': compare the numeric parts as numbers."""
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in action_id.split("."))
+
+
+def rag_disagreements(plans: Iterable[Plan], today: date) -> list:
+    """Warnings where the council's own rating (`rag:`) and the computed status disagree
+    as at `today` (W130: rated green or blue but overdue; W131: blue but not completed).
+    The rating is shown beside the status, never instead of it; these say where to look."""
+    from .errors import WARNING, Problem
+
+    out = []
+    for plan in plans:
+        for action in plan.actions:
+            if action.rag not in ("green", "blue"):
+                continue
+            row = evaluate_action(plan, action, today)
+            where = (plan.path, action.line, action.column)
+            if row.status == "overdue":
+                out.append(Problem(*where, "W130", f"action {action.id} is rated "
+                                   f"{action.rag} but is overdue ({row.days_overdue} "
+                                   f"{'day' if row.days_overdue == 1 else 'days'}, due "
+                                   f"{row.due:%d %B %Y}) as at {today:%d %B %Y}", WARNING))
+            elif action.rag == "blue" and row.status != "completed":
+                out.append(Problem(*where, "W131", f"action {action.id} is rated blue "
+                                   f"(complete) but its status is {row.status} as at "
+                                   f"{today:%d %B %Y}; set 'status: completed' or change the "
+                                   "rating", WARNING))
+    return out
+
+
+NO_THEME = "(no theme)"
+
+
+def by_theme(rows: Iterable[Row]) -> list[tuple[str | None, str, list[Row]]]:
+    """(theme key, title, rows) for each theme, in the order `themes:` lists them (plan by
+    plan); rows whose recommendation names no theme come last, under key None."""
+    groups: dict[tuple[str, str | None], list[Row]] = {}
+    order: dict[tuple[str, str | None], tuple[int, int, str]] = {}
+    titles: dict[tuple[str, str | None], str] = {}
+    plan_rank: dict[str, int] = {}
+    for row in rows:
+        plan = row.plan
+        rank = plan_rank.setdefault(plan.id, len(plan_rank))
+        keys = [t.key for t in plan.themes]
+        theme = row.plan.theme_of(row.action) if keys else None
+        group = (plan.id, theme)
+        if group not in groups:
+            groups[group] = []
+            titles[group] = plan.theme_title(theme) if theme is not None else NO_THEME
+            order[group] = ((1, 0, "") if theme is None else (0, rank, f"{keys.index(theme):09d}"))
+        groups[group].append(row)
+    merged: dict[tuple[str | None, str], list[Row]] = {}
+    for group in sorted(groups, key=lambda g: order[g]):
+        merged.setdefault((group[1], titles[group]), []).extend(groups[group])
+    return [(key, title, group) for (key, title), group in merged.items()]

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from .timescale import Timescale
 
+RAG_VALUES = ("red", "amber", "green", "blue")
 PROGRESS_VALUES = ("not-started", "in-progress", "completed", "dropped")
 STATUS_VALUES = ("completed", "dropped", "overdue", "due-soon", "on-track", "no-date")
 REPEAT_MONTHS = {"monthly": 1, "quarterly": 3, "six-monthly": 6, "yearly": 12}
@@ -20,6 +22,7 @@ class Lead:
     aliases: tuple[str, ...] = ()
     line: int = 0
     email: str | None = None  # as written; `remind` checks it before sending
+    organisation: str | None = None  # multi-agency plans: the lead's agency
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,28 @@ class Update:
     date: date
     text: str
     by: str | None = None
+
+
+@dataclass(frozen=True)
+class Theme:
+    key: str
+    title: str
+
+
+@dataclass(frozen=True)
+class RagMeaning:
+    colour: str  # red, amber, green or blue
+    meaning: str
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A success measure; values are kept as written ("62%", "within 45 working days")."""
+
+    text: str
+    baseline: str | None = None
+    target: str | None = None
+    actual: str | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +87,9 @@ class Action:
     repeat: str | None = None
     reported: tuple[date, ...] = ()
     milestones: tuple[Milestone, ...] = ()  # explicit, or one per date of the timescale
+    progress_note: str | None = None  # `progress:`, the latest narrative position (undated)
+    rag: str | None = None  # the council's own rating (red/amber/green/blue), beside the status
+    measures: tuple[Measure, ...] = ()
     line: int = 0
     column: int = 0
 
@@ -84,6 +112,7 @@ class Recommendation:
     text: str
     actions: tuple[Action, ...] = ()
     line: int = 0
+    theme: str | None = None  # a key of plan.themes
 
 
 @dataclass(frozen=True)
@@ -130,11 +159,27 @@ class Plan:
     bodies: tuple[Body, ...] = ()
     recommendations: tuple[Recommendation, ...] = ()
     findings: Findings | None = None
+    themes: tuple[Theme, ...] = ()  # in the order written
+    rag_key: tuple[RagMeaning, ...] = ()
 
     @property
     def actions(self) -> Iterator[Action]:
         for rec in self.recommendations:
             yield from rec.actions
+
+    def theme_title(self, key: str | None) -> str | None:
+        return next((t.title for t in self.themes if t.key == key), key)
+
+    def rag_meaning(self, colour: str | None) -> str | None:
+        return next((r.meaning for r in self.rag_key if r.colour == colour), None)
+
+    def theme_of(self, action: Action) -> str | None:
+        return self._theme_by_rec.get(action.recommendation)
+
+    @cached_property
+    def _theme_by_rec(self) -> dict[str, str | None]:
+        # Looked up once per action by JSON and --by-theme: a dict, not a scan per action.
+        return {r.id: r.theme for r in self.recommendations}
 
     def body_name(self, key: str) -> str:
         for body in self.bodies:

@@ -19,6 +19,7 @@ import yaml
 from ..core.errors import ERROR, WARNING, Problem
 from ..core.model import (
     PROGRESS_VALUES,
+    RAG_VALUES,
     Action,
     Body,
     FindingArea,
@@ -26,9 +27,12 @@ from ..core.model import (
     Inspection,
     Judgement,
     Lead,
+    Measure,
     Milestone,
     Plan,
+    RagMeaning,
     Recommendation,
+    Theme,
     Update,
 )
 
@@ -71,13 +75,17 @@ _FALSE = {"false", "no", "off", "n"}
 MAX_WARNINGS = 20_000  # all problems per file: bounds memory on hostile input
 
 PLAN_KEYS = {"id", "title", "authority", "inspection", "version", "updated", "owner",
-             "classification", "due_soon_days", "calendar", "year_starts"}
+             "classification", "due_soon_days", "calendar", "year_starts", "rag_key"}
 INSPECTION_KEYS = {"by", "kind", "published", "report"}
-TOP_KEYS = {"plan", "leads", "bodies", "recommendations", "findings"}
-REC_KEYS = {"id", "text", "actions"}
+TOP_KEYS = {"plan", "leads", "bodies", "recommendations", "findings", "themes"}
+REC_KEYS = {"id", "text", "actions", "theme"}
 ACTION_KEYS = {"id", "text", "due", "lead", "report_to", "status", "completed", "evidence",
-               "updates", "repeat", "reported", "milestones"}
-LEAD_KEYS = {"name", "aliases", "email"}
+               "updates", "repeat", "reported", "milestones", "start", "progress", "rag",
+               "measures"}
+LEAD_KEYS = {"name", "aliases", "email", "organisation"}
+MEASURE_KEYS = {"text", "baseline", "target", "actual"}
+# The council's own rating: the colour, or its initial as spreadsheets write it (R/A/G/B).
+RAG_WORDS = {**{c: c for c in RAG_VALUES}, **{c[0]: c for c in RAG_VALUES}}
 UPDATE_KEYS = {"date", "text", "by"}
 MILESTONE_KEYS = {"due", "text", "done"}
 FINDINGS_KEYS = {"scale", "areas"}
@@ -353,6 +361,8 @@ def _read_plan(r: NodeReader, root, default_id: str) -> Plan | None:
                 else:
                     r.report(m[key][1], "E024", f"plan.{key} {quoted(written)} is not one of "
                              f"{', '.join(choices)}")
+        if "rag_key" in m:
+            meta["rag_key"] = _read_rag_key(r, m["rag_key"][1])
         if "inspection" in m:
             i = r.mapping(m["inspection"][1], "plan.inspection", INSPECTION_KEYS) or {}
             if "published" in i:
@@ -365,9 +375,10 @@ def _read_plan(r: NodeReader, root, default_id: str) -> Plan | None:
     plan_id = meta.pop("id", None) or default_id
     leads = _read_leads(r, top["leads"][1]) if "leads" in top else ()
     bodies = _read_bodies(r, top["bodies"][1]) if "bodies" in top else ()
+    themes = _read_themes(r, top["themes"][1]) if "themes" in top else ()
     context = _Context(plan_id, published, leads, {b.key for b in bodies},
                        calendar=meta.get("calendar", "england-and-wales"),
-                       year_starts=meta.get("year_starts"))
+                       year_starts=meta.get("year_starts"), themes=themes)
     recs = []
     if "recommendations" in top:
         seen_recs: dict[str, int] = {}
@@ -383,7 +394,7 @@ def _read_plan(r: NodeReader, root, default_id: str) -> Plan | None:
     findings = _read_findings(r, top["findings"][1]) if "findings" in top else None
     meta["title"] = meta.get("title") or ""  # "": no title, an error already reported
     return Plan(id=plan_id, path=r.path, leads=leads, bodies=bodies,
-                recommendations=tuple(recs), findings=findings, **meta)
+                recommendations=tuple(recs), findings=findings, themes=themes, **meta)
 
 
 @dataclass
@@ -396,6 +407,7 @@ class _Context:
     lead_index: dict[str, Lead] = field(default_factory=dict)
     calendar: str = "england-and-wales"  # plan.calendar and plan.year_starts: how timescales read
     year_starts: str | None = None
+    themes: tuple[Theme, ...] = ()
 
     def __post_init__(self):
         for lead in self.leads:
@@ -415,12 +427,14 @@ def _read_leads(r: NodeReader, node) -> tuple[Lead, ...]:
             name = r.text(lm["name"][1], f"leads.{key}.name") if "name" in lm else None
             aliases = r.texts(lm["aliases"][1], f"leads.{key}.aliases") if "aliases" in lm else ()
             email = r.text(lm["email"][1], f"leads.{key}.email") if "email" in lm else None
+            organisation = (r.text(lm["organisation"][1], f"leads.{key}.organisation")
+                            if "organisation" in lm else None)
         else:
             name = r.text(value_node, f"leads.{key}")
-            aliases, email = (), None
+            aliases, email, organisation = (), None, None
         if name is None:
             continue
-        lead = Lead(key, name, aliases, key_node.start_mark.line + 1, email)
+        lead = Lead(key, name, aliases, key_node.start_mark.line + 1, email, organisation)
         for written in {normalise_name(n) for n in (key, name, *aliases)}:
             if written in seen and seen[written] != key:
                 r.report(key_node, "E033", f"lead {key!r} and lead {seen[written]!r} are both "
@@ -457,7 +471,8 @@ def _read_recommendation(r: NodeReader, node, pos: int, ctx: _Context) -> Recomm
             action = _read_action(r, anode, rec_id, apos, ctx)
             if action is not None:
                 actions.append(action)
-    rec = Recommendation(rec_id, text or "", tuple(actions), node.start_mark.line + 1)
+    theme = _read_theme(r, m["theme"][1], rec_id, ctx) if "theme" in m else None
+    rec = Recommendation(rec_id, text or "", tuple(actions), node.start_mark.line + 1, theme)
     r.located.add(rec, {"self": r.at(node), **({"actions": r.at(m["actions"][1])} if "actions" in m else {})})
     return rec
 
@@ -549,17 +564,127 @@ def _read_action(r: NodeReader, node, rec_id: str, pos: int, ctx: _Context) -> A
     else:
         milestones = ()
 
+    start = timescale.start if timescale is not None else None
+    if "start" in m:
+        start = _read_start(r, m["start"][1], where, ctx, timescale) or start
+    progress_note = r.text(m["progress"][1], f"{where} progress") if "progress" in m else None
+    rag = _read_rag(r, m["rag"][1], where) if "rag" in m else None
+    measures = _read_measures(r, m["measures"][1], where) if "measures" in m else ()
+
     if text is None:
         return None
     action = Action(
         plan=ctx.plan_id, recommendation=rec_id, id=action_id, text=text, timescale=timescale,
-        start=timescale.start if timescale is not None else None,
+        start=start,
         leads=leads, lead_keys=lead_keys, report_to=report_to, progress=progress,
         completed=completed, evidence=evidence, updates=updates, repeat=repeat, reported=reported,
-        milestones=milestones, line=line, column=node.start_mark.column + 1,
+        milestones=milestones, progress_note=progress_note, rag=rag, measures=measures,
+        line=line, column=node.start_mark.column + 1,
     )
     r.located.add(action, located)
     return action
+
+
+def parse_start(written: str, published, calendar="england-and-wales", year_starts=None) -> date:
+    """`start:` as written: "From June 2013" or "w/c 14.1.13" as a timescale reads it, and
+    "1.6.13" or "June 2013" as "From ..." (a month starts on its first day; as a deadline it
+    would be its last). Raises TimescaleError when it is not one start date."""
+    for form in (written, f"From {written}"):
+        try:
+            ts = parse_timescale(form, published, calendar=calendar, year_starts=year_starts)
+        except TimescaleError:
+            continue
+        if ts.start is not None and not ts.deadlines and ts.repeat is None:
+            return ts.start
+    raise TimescaleError(f"start {quoted(written)} is not one start date; write a date (1.6.13) "
+                         "or a month (June 2013)")
+
+
+def _read_start(r: NodeReader, node, where: str, ctx: _Context, timescale) -> date | None:
+    written = r.scalar(node, f"{where} start")
+    if written is None:
+        return None
+    try:
+        start = parse_start(written, ctx.published, ctx.calendar, ctx.year_starts)
+    except TimescaleError as exc:
+        r.report(node, "E020", f"{where} {exc}")
+        return None
+    if timescale is not None and timescale.start is not None and timescale.start != start:
+        r.report(node, "E025", f"{where} start {quoted(written)} ({start:%d %B %Y}) disagrees "
+                 f"with the start in its due {quoted(timescale.text)} "
+                 f"({timescale.start:%d %B %Y}); write the start in one of them")
+        return None
+    return start
+
+
+def _read_rag(r: NodeReader, node, where: str) -> str | None:
+    written = r.scalar(node, f"{where} rag")
+    if written is None:
+        return None
+    rag = RAG_WORDS.get(written.strip().casefold())
+    if rag is None:
+        r.report(node, "E026", f"{where} rag {quoted(written)} is not one of "
+                 f"{', '.join(RAG_VALUES)} (or R, A, G, B)")
+    return rag
+
+
+def _read_rag_key(r: NodeReader, node) -> tuple[RagMeaning, ...]:
+    if not isinstance(node, yaml.MappingNode):
+        r.report(node, "E010", f"plan.rag_key must be a mapping of colour: meaning, found {kind(node)}")
+        return ()
+    out = []
+    for key, key_node, value_node in r.entries(node, "plan.rag_key"):
+        colour = RAG_WORDS.get(key.strip().casefold())
+        if colour is None:
+            r.report(key_node, "E026", f"plan.rag_key {quoted(key)} is not one of "
+                     f"{', '.join(RAG_VALUES)}")
+            continue
+        if any(m.colour == colour for m in out):
+            r.report(key_node, "E013", f"plan.rag_key gives {colour} twice")
+            continue
+        meaning = r.text(value_node, f"plan.rag_key.{key}")
+        if meaning is not None:
+            out.append(RagMeaning(colour, meaning))
+    return tuple(out)
+
+
+def _read_measures(r: NodeReader, node, where: str) -> tuple[Measure, ...]:
+    measures = []
+    for n in r.sequence(node, f"{where} measures"):
+        m = r.mapping(n, f"a measure of {where}", MEASURE_KEYS, ("text",))
+        if not m or "text" not in m:
+            continue
+        text = r.text(m["text"][1], f"{where} measure text")
+        values = {k: r.text(m[k][1], f"{where} measure {k}") if k in m else None
+                  for k in ("baseline", "target", "actual")}
+        if text is not None:
+            measures.append(Measure(text, **values))
+    return tuple(measures)
+
+
+def _read_themes(r: NodeReader, node) -> tuple[Theme, ...]:
+    if not isinstance(node, yaml.MappingNode):
+        r.report(node, "E010", f"themes must be a mapping of key: title, found {kind(node)}")
+        return ()
+    themes = []
+    for key, _, value_node in r.entries(node, "themes"):
+        title = r.text(value_node, f"themes.{key}")
+        themes.append(Theme(key, title or key))
+    return tuple(themes)
+
+
+def _read_theme(r: NodeReader, node, rec_id: str, ctx: _Context) -> str | None:
+    theme = r.text(node, f"recommendation {rec_id} theme")
+    if theme is None:
+        return None
+    keys = [t.key for t in ctx.themes]
+    if theme not in keys:
+        hint = nearest(theme, keys)
+        r.report(node, "E027", f"recommendation {rec_id} theme {quoted(theme)} is not a key of "
+                 "themes:" + (f"; did you mean {hint!r}?" if hint else
+                              (f" ({', '.join(keys)})" if keys else "; add it there")))
+        return None
+    return theme
 
 
 def _resolve_leads(r: NodeReader, node, where: str, ctx: _Context, located: dict):

@@ -23,6 +23,7 @@ from . import reader as load
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 REPEAT_SYNONYMS = ("bi-annually", "half-yearly", "annually", "annual")
+RAG_WORDS = ("red", "amber", "green", "blue", "r", "a", "g", "b")
 # "every 6 weeks", "every-2-months", "every three months": as timescale.normalise_repeat reads them
 EVERY_PATTERN = (r"^\s*[eE][vV][eE][rR][yY][-_ ]+([0-9]{1,2}|[a-zA-Z]+)[-_ ]+"
                  r"([wW][eE][eE][kK]|[mM][oO][nN][tT][hH])[sS]?\s*$")
@@ -37,6 +38,8 @@ DESCRIPTIONS = {
         "bodies": "Boards and committees actions report to: KEY: full name.",
         "recommendations": "The inspection's recommendations, each with its actions.",
         "findings": "The inspection's judgements: a scale (best first) and graded areas.",
+        "themes": "Themes, workstreams or priority areas: key: title. Recommendations name "
+                  "them with theme:.",
     },
     "plan": {
         "id": "The plan id (default: the file name without .yaml); unique across plans.",
@@ -52,6 +55,8 @@ DESCRIPTIONS = {
                     "(default), scotland or northern-ireland.",
         "year_starts": "How a bare '2013/14' reads: april (financial year, default) or september "
                        "(academic year).",
+        "rag_key": "What each of the council's own ratings means: red, amber, green, blue: "
+                   "meaning.",
     },
     "inspection": {
         "by": "The inspectorate, e.g. Ofsted.",
@@ -64,6 +69,7 @@ DESCRIPTIONS = {
         "id": "The recommendation's number as written (default: its position).",
         "text": "The recommendation as written in the report.",
         "actions": "What will be done about it.",
+        "theme": "A key of the top-level themes: (a workstream or priority area).",
     },
     "action": {
         "id": "The action's id (default: <recommendation>.<position>, e.g. 3.1).",
@@ -82,11 +88,24 @@ DESCRIPTIONS = {
                   "'every N weeks/months', from the first due date.",
         "reported": "The dates each recurring report was made.",
         "milestones": "Explicit milestones: [{due, text, done}].",
+        "start": "When work begins: a date or a month (1.6.13, June 2013, From June 2013). "
+                 "Before it the action is never due or overdue.",
+        "progress": "The latest narrative position, undated (dated notes go in updates).",
+        "rag": "The council's own rating: red, amber, green or blue (or R, A, G, B), shown beside "
+               "the computed status.",
+        "measures": "Success measures: [{text, baseline, target, actual}], values as written.",
+    },
+    "measure": {
+        "text": "What is measured.",
+        "baseline": "Where it started, as written (\"62%\").",
+        "target": "What success is, as written (\"85%\").",
+        "actual": "The latest figure, as written.",
     },
     "lead": {
         "name": "The lead's full name, as shown in reports.",
         "aliases": "Other ways the plan writes this lead.",
         "email": "An email address for the lead.",
+        "organisation": "The lead's organisation or agency (multi-agency plans).",
     },
     "update": {
         "date": "When the note was written.",
@@ -113,7 +132,7 @@ KEY_SETS = {
     "top": load.TOP_KEYS, "plan": load.PLAN_KEYS, "inspection": load.INSPECTION_KEYS,
     "recommendation": load.REC_KEYS, "action": load.ACTION_KEYS, "lead": load.LEAD_KEYS,
     "update": load.UPDATE_KEYS, "milestone": load.MILESTONE_KEYS, "findings": load.FINDINGS_KEYS,
-    "area": load.AREA_KEYS, "judgement": load.JUDGEMENT_KEYS,
+    "area": load.AREA_KEYS, "judgement": load.JUDGEMENT_KEYS, "measure": load.MEASURE_KEYS,
 }
 
 
@@ -175,9 +194,12 @@ def build() -> dict:
                                         {"type": "string", "pattern": r"^\s*\d+\s*$"}]},
             "inspection": _object("inspection", {"by": text, "kind": text, "published": date,
                                                  "report": text}),
+            "rag_key": {"type": "object",
+                        "propertyNames": {"pattern": _words_pattern(RAG_WORDS)},
+                        "additionalProperties": text},
         }, ("title",)),
-        "lead": {"anyOf": [text, _object("lead", {"name": text, "aliases": texts, "email": text},
-                                         ("name",))]},
+        "lead": {"anyOf": [text, _object("lead", {"name": text, "aliases": texts, "email": text,
+                                                  "organisation": text}, ("name",))]},
         "body": {"anyOf": [text, {"type": "object", "properties": {"name": text},
                                   "required": ["name"], "additionalProperties": False}]},
         "update": _object("update", {"date": date, "text": text, "by": text}, ("date", "text")),
@@ -197,9 +219,14 @@ def build() -> dict:
                                  {"type": "string", "pattern": EVERY_PATTERN}]},
             "reported": _one_or_many(date),
             "milestones": {"type": "array", "items": _ref("milestone")},
+            "start": {"type": ["string", "number"]}, "progress": text,
+            "rag": {"type": "string", "pattern": _words_pattern(RAG_WORDS)},
+            "measures": {"type": "array", "items": _object("measure", {
+                "text": text, "baseline": text, "target": text, "actual": text}, ("text",))},
         }, ("text",)),
         "recommendation": _object("recommendation", {
-            "id": id_, "text": text, "actions": {"type": "array", "items": _ref("action")}},
+            "id": id_, "text": text, "actions": {"type": "array", "items": _ref("action")},
+            "theme": text},
             ("text",)),
         "findings": _object("findings", {
             "scale": {"type": "array", "items": text},
@@ -216,6 +243,7 @@ def build() -> dict:
         "bodies": {"type": "object", "additionalProperties": _ref("body")},
         "recommendations": {"type": "array", "items": _ref("recommendation")},
         "findings": _ref("findings"),
+        "themes": {"type": "object", "additionalProperties": text},
     }, ("plan", "recommendations"))
     definitions["plan_file"] = plan_file
     return {

@@ -507,6 +507,8 @@ def splice_action(doc: Doc, node, old: Action, new: Action, plan: Plan, spelled:
         amap.set("lead", names[0] if isinstance(names, list) and len(names) == 1 else names)
     if new.report_to != old.report_to:
         amap.set("report_to", list(new.report_to))
+    if new.rag != old.rag:  # the other carried fields (start, progress, measures) are never edited
+        amap.set("rag", new.rag)
     if new.timescale != old.timescale and ("due" in amap.entries or "milestones" not in amap.entries):
         amap.set("due", new.timescale.text if new.timescale else "TBC")
     if "milestones" in amap.entries and new.milestones != old.milestones:

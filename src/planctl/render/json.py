@@ -21,7 +21,7 @@ def action_dict(row: Row, today: date | None = None, day=iso) -> dict:
     """
     a = row.action
     latest = a.latest_update(today)
-    return {
+    out = {
         "plan": a.plan,
         "recommendation": a.recommendation,
         "id": a.id,
@@ -37,6 +37,28 @@ def action_dict(row: Row, today: date | None = None, day=iso) -> dict:
             {"date": day(latest.date), "text": latest.text, "by": latest.by} if latest else None
         ),
     }
+    out.update(optional_fields(row))
+    return out
+
+
+def optional_fields(row: Row) -> dict:
+    """The fields real plans carry, each only when the plan gives it (docs/json.md), so the
+    output of plans without them is unchanged."""
+    a = row.action
+    out: dict = {}
+    if a.start is not None:
+        out["start"] = iso(a.start)
+    theme = row.plan.theme_of(a) if row.plan.themes else None
+    if theme is not None:
+        out["theme"] = theme
+    if a.rag is not None:
+        out["rag"] = a.rag
+    if a.progress_note is not None:
+        out["progress_note"] = a.progress_note
+    if a.measures:
+        out["measures"] = [{"text": m.text, "baseline": m.baseline, "target": m.target,
+                            "actual": m.actual} for m in a.measures]
+    return out
 
 
 # Bidi controls and line separators, written as \u escapes: the same JSON value, but a

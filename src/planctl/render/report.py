@@ -20,6 +20,7 @@ from ..core.evaluate import (
     Row,
     by_due_date,
     by_lead,
+    by_theme,
     deadlines,
     evaluate,
     evaluate_action,
@@ -82,6 +83,10 @@ def plan_header(plan: Plan) -> dict:
         "owner": plan.owner,
         "classification": plan.classification,
         "file": plan.path,
+        # Only when the plan gives them, so reports of other plans are unchanged.
+        **({"themes": [{"theme": t.key, "title": t.title} for t in plan.themes]}
+           if plan.themes else {}),
+        **({"rag_key": {m.colour: m.meaning for m in plan.rag_key}} if plan.rag_key else {}),
     }
 
 
@@ -105,6 +110,17 @@ def findings_of(plans: Sequence[Plan]) -> list[dict]:
     ]
 
 
+def theme_rollup(rows: Sequence[Row]) -> list[dict]:
+    """Per theme, in the order `themes:` lists them: counts by status and % complete."""
+    out = []
+    for key, title, group in by_theme(rows):
+        s = summarise(group)
+        out.append({"theme": key, "title": title, **s.as_dict(),
+                    "open": s.total - s.completed - s.dropped,
+                    "percent_complete": s.percent_complete})
+    return out
+
+
 def build_report(plans: Sequence[Plan], today: date, *, changes: dict | None = None,
                  timeline: list[dict] | None = None, upcoming_days: int = UPCOMING_DAYS) -> dict:
     """The whole report as at `today`; `changes` and `timeline` come from the adapters below."""
@@ -118,6 +134,7 @@ def build_report(plans: Sequence[Plan], today: date, *, changes: dict | None = N
     for rec in recommendation_rollup(rows):
         rec["open"] = rec["total"] - rec["completed"] - rec["dropped"]
         recommendations.append(rec)
+    themed = {"themes": theme_rollup(rows)} if any(p.themes for p in plans) else {}
     return {
         "report": "planctl progress report",
         "format_version": FORMAT_VERSION,
@@ -127,6 +144,7 @@ def build_report(plans: Sequence[Plan], today: date, *, changes: dict | None = N
         "summary": {**summary.as_dict(), "open": len(open_rows),
                     "percent_complete": summary.percent_complete},
         "recommendations": recommendations,
+        **themed,
         "overdue_by_lead": [
             {"lead": lead, "count": len(group), "actions": [brief_entry(r, today) for r in group]}
             for lead, group in by_lead(overdue)

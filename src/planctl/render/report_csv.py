@@ -19,6 +19,28 @@ COLUMNS = ["as_at", "plan", "recommendation", "id", "text", "leads", "report_to"
            "updates", "file", "line"]
 
 
+# Only when some action carries them (so reports of other plans are unchanged).
+CARRIED = ["start", "theme", "rag", "progress_note", "measures"]
+
+
+def _measures(items) -> str:
+    return "\n".join(m["text"] + "".join(f"; {k} {m[k]}" for k in ("baseline", "target", "actual")
+                                         if m[k] is not None) for m in items)
+
+
+def carried_columns(actions: list[dict]) -> list[str]:
+    return [c for c in CARRIED if any(c in a for a in actions)]
+
+
+def carried_cells(a: dict, columns: list[str]) -> list[str]:
+    cells = []
+    for c in columns:
+        value = a.get(c)
+        cells.append("" if value is None else _measures(value) if c == "measures"
+                     else str(value))
+    return cells
+
+
 def _d(value) -> str:
     return value.isoformat() if value else ""
 
@@ -44,7 +66,9 @@ def row_cells(a: dict, as_at) -> list[str]:
 def render(report: dict) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    extra = carried_columns(report["actions"])
+    writer.writerow(COLUMNS + extra)
     for a in report["actions"]:
-        writer.writerow([safe_cell(safe_text(c)) for c in row_cells(a, report["as_at"])])
+        writer.writerow([safe_cell(safe_text(c)) for c in row_cells(a, report["as_at"])
+                         + carried_cells(a, extra)])
     return out.getvalue().encode("utf-8-sig")

@@ -279,6 +279,18 @@ def recommendations(report: dict, many: bool) -> str:
             + "</section>")
 
 
+def themes(report: dict) -> str:
+    if not report.get("themes"):  # only plans with themes: have this section
+        return ""
+    rows = [tr([esc(t["title"]), str(t["total"]), str(t["completed"]), str(t["overdue"]),
+                f"{t['percent_complete']}%"], num={1, 2, 3, 4}, cls="late" if t["overdue"] else "")
+            for t in report["themes"]]
+    return ('<section id="themes"><h2>Progress by theme</h2>'
+            + table(["Theme", ">Actions", ">Done", ">Overdue", ">% done"], rows, "recs",
+                    (60, 10, 10, 10, 10))
+            + "</section>")
+
+
 def overdue(report: dict, many: bool) -> str:
     groups = report["overdue_by_lead"]
     total = sum(1 for _ in {(a["plan"], a["id"]) for g in groups for a in g["actions"]})
@@ -315,6 +327,28 @@ def upcoming(report: dict, many: bool) -> str:
                          (7, 45, 19, 13, 16)))
     out.append("</section>")
     return "".join(out)
+
+
+def positions(report: dict, many: bool) -> str:
+    """The council's own rating, position and measures of each open action that has them;
+    no section at all for plans without them."""
+    items = [a for a in report["latest_updates"]
+             if a.get("rag") or a.get("progress_note") or a.get("measures")]
+    if not items:
+        return ""
+
+    def measures(a: dict) -> str:
+        return "<br>".join(esc(m["text"]) + "".join(
+            f' <span class="muted">{k} {esc(m[k])}</span>' for k in ("baseline", "target", "actual")
+            if m.get(k) is not None) for m in a.get("measures", ()))
+
+    rows = [tr([ref(a, many), esc(a["text"]), badge(a["status"]), esc(a.get("rag") or ""),
+                esc(a.get("progress_note") or ""), measures(a)], num={0}) for a in items]
+    return ('<section id="positions"><h2>The council\'s rating and position</h2>'
+            '<p class="note">Beside the status planctl computes from the dates.</p>'
+            + table([">ID", "Action", "Status", "RAG", "Position", "Measures"], rows, "actions",
+                    (7, 30, 14, 9, 20, 20))
+            + "</section>")
 
 
 def latest_updates(report: dict, many: bool) -> str:
@@ -511,9 +545,10 @@ def render(report: dict) -> str:
     bottom = f'<footer class="page-marking">{marking}</footer>' if mark else ""
     files = ", ".join(esc(p["file"]) for p in report["plans"])
     body = "".join([
-        header(report), summary(report), recommendations(report, many), timeline(report),
+        header(report), summary(report), recommendations(report, many), themes(report),
+        timeline(report),
         overdue(report, many), upcoming(report, many), latest_updates(report, many),
-        changes(report, many), findings(report),
+        positions(report, many), changes(report, many), findings(report),
     ])
     as_at: date = report["as_at"]
     return (

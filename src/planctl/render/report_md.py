@@ -92,6 +92,16 @@ def recommendations(report: dict, many: bool) -> list[str]:
                         right={3})
 
 
+def themes(report: dict) -> list[str]:
+    if not report.get("themes"):  # only plans with themes: have this section
+        return []
+    rows = [[md_escape(t["title"]), f"{t['completed']} of {t['total']}", str(t["overdue"]),
+             f"{text_bar(t['completed'], t['overdue'], t['total'])} {t['percent_complete']}%"]
+            for t in report["themes"]]
+    return ["## Progress by theme", ""] + _table(["Theme", "Completed", "Overdue", "Progress"],
+                                                 rows, right={2})
+
+
 def overdue(report: dict, many: bool) -> list[str]:
     out = ["## Overdue actions by lead", ""]
     if not report["overdue_by_lead"]:
@@ -134,6 +144,27 @@ def latest_updates(report: dict, many: bool) -> list[str]:
     if not report["latest_updates"]:
         out += ["No action is open.", ""]
     return out
+
+
+def _measure_text(m: dict) -> str:
+    values = [f"{k} {m[k]}" for k in ("baseline", "target", "actual") if m.get(k) is not None]
+    return m["text"] + (f" ({', '.join(values)})" if values else "")
+
+
+def positions(report: dict, many: bool) -> list[str]:
+    """The council's own rating, position and measures of each open action that has them;
+    no section at all for plans without them."""
+    items = [a for a in report["latest_updates"]
+             if a.get("rag") or a.get("progress_note") or a.get("measures")]
+    if not items:
+        return []
+    rows = [[md_escape(action_ref(a, many)), md_escape(a["text"]), a["status"], a.get("rag") or "",
+             md_escape(a.get("progress_note") or ""),
+             md_escape("; ".join(_measure_text(m) for m in a.get("measures", ())))]
+            for a in items]
+    return (["## The council's rating and position", "",
+             "Beside the status planctl computes from the dates.", ""]
+            + _table(["ID", "Action", "Status", "RAG", "Position", "Measures"], rows))
 
 
 def changes(report: dict, many: bool) -> list[str]:
@@ -181,6 +212,7 @@ def render(report: dict) -> str:
     mark = report["classification"]
     banner = [f"**{md_escape(mark)}**", ""] if mark else []
     parts = (banner + header(report) + summary(report) + recommendations(report, many)
-             + overdue(report, many) + upcoming(report, many) + latest_updates(report, many)
+             + themes(report) + overdue(report, many) + upcoming(report, many) + latest_updates(report, many)
+             + positions(report, many)
              + changes(report, many) + findings(report) + banner)
     return "\n".join(parts).rstrip("\n") + "\n"

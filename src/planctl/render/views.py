@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from ..core.evaluate import Row, Summary, by_lead, id_sort_key, summarise
+from ..core.evaluate import Row, Summary, by_lead, by_theme, id_sort_key, summarise
 from ..core.model import Plan
 from ..core.words import count
 from . import Column, Section, View
@@ -25,7 +25,12 @@ def summary_line(summary: Summary, today: date) -> str:
     return f"{count(summary.total, 'action')}: {', '.join(parts)} - as at {show_date(today)}"
 
 
-def action_columns(many_plans: bool, show_lead: bool = True) -> list[Column]:
+def rated(rows: Sequence[Row]) -> bool:
+    """Whether any action carries the council's own rating: only then is there a RAG column."""
+    return any(r.action.rag for r in rows)
+
+
+def action_columns(many_plans: bool, show_lead: bool = True, rag: bool = False) -> list[Column]:
     cols = [Column("Plan")] if many_plans else []
     cols += [Column("ID"), Column("Action", wrap=4)]
     cols += [Column("Lead", wrap=2)] if show_lead else []
@@ -34,22 +39,23 @@ def action_columns(many_plans: bool, show_lead: bool = True) -> list[Column]:
         Column("Due"),
         Column("Status", status=True),
         Column("Late", justify="right"),
-    ]
+    ] + ([Column("RAG")] if rag else [])
 
 
-def action_cells(row: Row, many_plans: bool, show_lead: bool = True) -> list[str]:
+def action_cells(row: Row, many_plans: bool, show_lead: bool = True, rag: bool = False) -> list[str]:
     a = row.action
     cells = [row.plan.id] if many_plans else []
     cells += [a.id, a.text] + (["; ".join(a.leads)] if show_lead else [])
     late = f"{row.days_overdue}d" if row.status == "overdue" else ""
-    return cells + [a.timescale_text, show_date(row.due), row.status, late]
+    return cells + [a.timescale_text, show_date(row.due), row.status, late] + (
+        [a.rag or ""] if rag else [])
 
 
 def actions_section(title: str | None, rows: Sequence[Row], many_plans: bool,
-                    show_lead: bool = True) -> Section:
-    section = Section(title, action_columns(many_plans, show_lead))
+                    show_lead: bool = True, rag: bool = False) -> Section:
+    section = Section(title, action_columns(many_plans, show_lead, rag))
     for row in rows:
-        section.add(action_cells(row, many_plans, show_lead), row.status)
+        section.add(action_cells(row, many_plans, show_lead, rag), row.status)
     return section
 
 
@@ -58,7 +64,7 @@ def many(plans: Sequence[Plan]) -> bool:
 
 
 def actions_view(rows: Sequence[Row], plans: Sequence[Plan], today: date, empty: str) -> View:
-    return View([actions_section(None, rows, many(plans))],
+    return View([actions_section(None, rows, many(plans), rag=rated(rows))],
                 summary=summary_line(summarise(rows), today), empty=empty)
 
 
@@ -72,7 +78,8 @@ def actions_json(rows: Sequence[Row], today: date, **extra) -> dict:
 
 def by_lead_view(rows: Sequence[Row], plans: Sequence[Plan], today: date) -> View:
     # The section title names the lead, so the rows need no lead column.
-    sections = [actions_section(f"{lead} ({len(group)})", group, many(plans), show_lead=False)
+    sections = [actions_section(f"{lead} ({len(group)})", group, many(plans), show_lead=False,
+                                rag=rated(rows))
                 for lead, group in by_lead(rows)]
     return View(sections, summary=f"{count(len(rows), 'overdue action')} as at {show_date(today)}",
                 empty=f"Nothing overdue as at {show_date(today)}.", group_header="lead")
@@ -85,6 +92,23 @@ def by_lead_json(rows: Sequence[Row], today: date) -> dict:
             "leads": [{"lead": lead, "count": len(group),
                        "actions": [action_dict(r, today) for r in group]}
                       for lead, group in by_lead(rows)]}
+
+
+def by_theme_view(rows: Sequence[Row], plans: Sequence[Plan], today: date) -> View:
+    sections = [actions_section(f"{title} ({len(group)})", group, many(plans), rag=rated(rows))
+                for _, title, group in by_theme(rows)]
+    return View(sections, summary=summary_line(summarise(rows), today),
+                empty="No actions match.", group_header="theme")
+
+
+def by_theme_json(rows: Sequence[Row], today: date) -> dict:
+    from .json import action_dict, iso
+
+    return {"as_of": iso(today),
+            "themes": [{"theme": key, "title": title, "count": len(group),
+                        "actions": [action_dict(r, today) for r in group]}
+                       for key, title, group in by_theme(rows)],
+            "summary": summarise(rows).as_dict()}
 
 
 def recommendation_rollup(rows: Sequence[Row]) -> list[dict]:
@@ -126,7 +150,9 @@ def leads_table(rows: Sequence[Row], plans: Sequence[Plan]) -> list[dict]:
     counts: dict[str, dict] = {}
     for plan in plans:
         for lead in plan.leads:
-            counts.setdefault(lead.name, {"lead": lead.name, "key": lead.key})
+            entry = counts.setdefault(lead.name, {"lead": lead.name, "key": lead.key})
+            if lead.organisation:  # only when the plan gives one (docs/json.md)
+                entry["organisation"] = lead.organisation
     for lead, group in by_lead(rows):
         entry = counts.setdefault(lead, {"lead": lead, "key": None})
         s = summarise(group)

@@ -319,7 +319,9 @@ def _reschedule(plan: Plan, action: Action, shape: writer.Written, edit: Edit) -
             raise UsageError(f"{action.id} cannot move to {typed}: {exc}") from None
         # The start and a recurring form come from the due as the loader reads it.
         repeat = action.repeat if "repeat" in shape.keys else timescale.repeat
-        new = dataclasses.replace(action, timescale=timescale, start=timescale.start, repeat=repeat)
+        # An explicit `start:` stays; otherwise the start is the new due's (if it has one).
+        start = action.start if "start" in shape.keys else timescale.start
+        new = dataclasses.replace(action, timescale=timescale, start=start, repeat=repeat)
         what = ""
     change = f"Rescheduled {what}from {old_text or 'no date'} to {new_due}"
     new = dataclasses.replace(new, updates=new.updates + (_update(edit, f"{change}: {reason}"),))
@@ -343,8 +345,30 @@ def _assign(plan: Plan, action: Action, shape: writer.Written, edit: Edit) -> Ch
                   notes=_unknown_lead_note(plan, written, key), spelled={"lead": written})
 
 
+def _rate(plan: Plan, action: Action, shape: writer.Written, edit: Edit) -> Change:
+    from ..core.model import RAG_VALUES
+    from ..format.reader import RAG_WORDS
+
+    written = (edit.value or "").strip()
+    colour = RAG_WORDS.get(written.casefold())
+    if colour is None:
+        raise UsageError(f"{written!r} is not a rating; use one of {', '.join(RAG_VALUES)} "
+                         "(or R, A, G, B)")
+    if action.rag == colour:
+        return Change(action, f"rated {colour}")
+    new = dataclasses.replace(action, rag=colour)
+    trailers: tuple = ()
+    if edit.text is not None:
+        reason = _reason(edit)
+        was = f" (was {action.rag})" if action.rag else ""
+        new = dataclasses.replace(new, updates=action.updates + (
+            _update(edit, f"Rated {colour}{was}: {reason}"),))
+        trailers = (("Reason", reason),)
+    return Change(new, f"rated {colour}", trailers=trailers)
+
+
 _CHANGES = {"done": _done, "start": _start, "drop": _drop, "note": _note,
-            "reschedule": _reschedule, "assign": _assign, "reopen": _reopen}
+            "reschedule": _reschedule, "assign": _assign, "reopen": _reopen, "rate": _rate}
 
 
 # -- from a change of the model to new bytes, validated -----------------------------------

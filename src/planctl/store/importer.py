@@ -11,8 +11,10 @@ Decisions (documented in docs/import.md):
   `due: "To be confirmed (as written: ...)"`, so it is still shown, `check`
   warns about it (W104) and the plan has no error;
 - a progress word (Completed, In progress, Done, ...) or a Blue RAG becomes a
-  status; anything else (progress notes, Red/Amber/Green) is kept as an update
-  dated the import date (--today), because planctl computes R/A/G from dates;
+  status; other progress text becomes `progress:` (the latest position) and a
+  Red/Amber/Green/Blue rating becomes `rag:`, beside the status planctl computes
+  from dates; what fits neither is kept as an update dated the import date;
+- a cell with one line per action of a split row gives each action its line;
 - a lead cell left empty under a lead in the same recommendation takes that
   lead (a merged cell); a timescale is never copied down, since a wrong date
   is worse than a missing one.
@@ -44,9 +46,15 @@ FIELDS = {
     "action": "the action's text",
     "lead": "who leads the action (several: one per line or separated by ';')",
     "due": "the timescale, kept as written",
-    "progress": "a progress word (becomes the status) or progress notes (kept as an update)",
-    "rag": "a RAG rating: Blue/B becomes completed; Red/Amber/Green are kept as an update",
+    "progress": "a progress word (becomes the status) or the latest position (progress:)",
+    "rag": "the council's RAG rating (rag:); Blue/B also makes the action completed",
     "evidence": "what proves completion",
+    "start": "when work begins (start:), a date or a month",
+    "theme": "the recommendation's theme, workstream or priority area (theme:)",
+    "measure": "a success measure's text (measures:)",
+    "baseline": "a success measure's baseline, as written",
+    "target": "a success measure's target, as written",
+    "actual": "a success measure's latest figure or outcome achieved, as written",
     "ignore": "skip this column",
 }
 
@@ -67,8 +75,22 @@ _KNOWN = {
             "timeframe"],
     "progress": ["progress", "status", "progressupdate", "update", "currentposition",
                  "progresstodate", "comments", "commentary"],
-    "rag": ["rag", "ragstatus", "ragrating", "brag", "bragstatus"],
+    "rag": ["rag", "ragstatus", "ragrating", "brag", "bragstatus", "ragassessment", "rating"],
     "evidence": ["evidence", "evidenceofcompletion", "evidenceofimpact"],
+    "start": ["start", "startdate", "datestarted", "commencing", "from",
+              "plannedstartdate", "begin"],
+    "theme": ["theme", "themes", "workstream", "workstreams", "priorityarea", "priorityareas",
+              "keytheme", "strategictheme", "area", "keyarea"],
+    "measure": ["successmeasure", "successmeasures", "measureofsuccess", "measuresofsuccess",
+                "successcriteria", "successindicator", "successindicators", "measure",
+                "measures", "performancemeasure", "kpi", "indicator", "howwillweknow"],
+    "baseline": ["baseline", "baselinedata", "baselineposition", "startingpoint"],
+    "target": ["target", "targets", "targetposition", "targetoutcome"],
+    "actual": ["actual", "actuals", "actualposition", "latestposition", "currentperformance",
+               "achieved", "outcomeachieved"],
+    # "Outcome" beside measure, baseline or target columns is what was achieved (actual);
+    # on its own it is the outcome sought (the measure): resolved in build_plan.
+    "outcome": ["outcome", "outcomes", "expectedoutcome", "expectedoutcomes", "desiredoutcome"],
 }
 HEADER_FIELDS = {name: f for f, names in _KNOWN.items() for name in names}
 
@@ -629,7 +651,7 @@ def _columns(row: Sequence[str], overrides: dict[str, str]) -> dict[int, str]:
 def _find_header(rows: list[list[str]], overrides: dict[str, str]) -> int | None:
     for i, row in enumerate(rows[:60]):
         fields = set(_columns(row, overrides).values())
-        if "action" in fields and len(fields - {"ignore"}) >= 2:
+        if "action" in fields and len(fields - {"ignore", "outcome"}) >= 2:
             return i
     return None
 
@@ -649,6 +671,8 @@ class _Action:
     rag: str = ""
     evidence: str = ""
     status_safe: bool = True  # False: progress and RAG may only become an update
+    start: str = ""
+    measures: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -657,6 +681,7 @@ class _Rec:
     text: str
     row: int
     actions: list[_Action] = field(default_factory=list)
+    theme: str = ""
 
 
 def _one_line(text: str) -> str:
@@ -692,6 +717,9 @@ def build_plan(
             "Name yours with --map 'COLUMN=FIELD' (fields: " + ", ".join(FIELDS) + ")")
     header = rows[header_at]
     columns = _columns(header, overrides)
+    measured = {"measure", "baseline", "target"} & set(columns.values())
+    columns = {i: ("actual" if measured else "measure") if f == "outcome" else f
+               for i, f in columns.items()}
     present = {header_key(c) for c in header} | {_letter(i) for i in range(len(header))}
     unknown = [c for c in overrides if c not in present]
     if unknown:
@@ -786,6 +814,13 @@ def _add_row(recs: list[_Rec], row_no: int, cells: dict[str, str], notes: list[s
                      "it starts a recommendation of its own")
     if rec_text and not current.text:
         current.text = rec_text
+    theme = _one_line(cells.get("theme", ""))
+    if theme and not current.theme:
+        current.theme = theme
+    elif theme and lead_group(theme) != lead_group(current.theme):
+        notes.append(f"row {row_no}: theme {theme!r} differs from {current.theme!r} given "
+                     "above for the same recommendation; a theme belongs to a recommendation, "
+                     "so the first was kept")
 
     action_cell = cells.get("action", "")
     due_cell, lead_cell, progress_cell = (cells.get(k, "") for k in ("due", "lead", "progress"))
@@ -812,6 +847,11 @@ def _add_row(recs: list[_Rec], row_no: int, cells: dict[str, str], notes: list[s
     per_line = parts > 1 and len(leads) == parts
     whole_leads = [] if per_line else _bounded_leads(lead_cell, row_no)
     rag, evidence = _one_line(cells.get("rag", "")), _one_line(cells.get("evidence", ""))
+    # Other cells shared by the row's actions: one line each when their lines line up with
+    # the actions, instead of every action getting every line.
+    split = {k: _lines(cells.get(k, "")) for k in ("rag", "evidence", "start")}
+    measure_cells = {k: cells.get(k, "") for k in ("measure", "baseline", "target", "actual")}
+    measure_lines = {k: _lines(v) for k, v in measure_cells.items()}
     size = 0
     for i, text in enumerate(texts):
         act = _Action(row_no, text)
@@ -826,11 +866,19 @@ def _add_row(recs: list[_Rec], row_no: int, cells: dict[str, str], notes: list[s
             act.due = whole_due
             act.leads = list(whole_leads)
             act.progress = _one_line(progress_cell)
-        act.rag = rag
-        act.evidence = evidence
-        size += (len(act.text) + len(act.due) + len(act.progress) + len(rag) + len(evidence)
-                 + sum(map(len, act.leads)))
-        if parts > 1 and (act.rag or (progress_cell and len(progresses) != parts)):
+        act.rag, act.evidence = rag, evidence
+        act.start = _one_line(cells.get("start", ""))
+        if parts > 1:
+            own = {k: v[i] for k, v in split.items() if len(v) == parts}
+            act.rag = own.get("rag", act.rag)
+            act.evidence = own.get("evidence", act.evidence)
+            act.start = own.get("start", act.start)
+        act.measures = _measures(measure_cells, measure_lines, parts, i)
+        size += (len(act.text) + len(act.due) + len(act.progress) + len(act.rag)
+                 + len(act.evidence) + sum(map(len, act.leads))
+                 + sum(len(v or "") for m in act.measures for v in m.values()))
+        shared_rag = act.rag and len(split["rag"]) != parts
+        if parts > 1 and (shared_rag or (progress_cell and len(progresses) != parts)):
             # One progress or RAG cell for several actions: it is not safe to give all of
             # them its status, so the first keeps it as an update.
             act.status_safe = False
@@ -854,6 +902,42 @@ def _add_row(recs: list[_Rec], row_no: int, cells: dict[str, str], notes: list[s
             act.lead_from_above = True
         current.actions.append(act)
     return len(texts), size
+
+
+def _measures(cells: dict[str, str], lines: dict[str, list[str]], parts: int, i: int) -> list[dict]:
+    """The success measures of the i-th of `parts` actions of a row.
+
+    A split row (parts > 1) whose measure cells have one line per action gives each action
+    its line; cells that do not line up go to the first action only (a measure is not
+    copied to actions it may not belong to). In one action, a measure cell of several lines
+    is several measures, with baseline, target and actual lines matched to them when their
+    counts agree (otherwise each is kept whole on the first measure)."""
+    if not any(lines.values()):
+        return []
+    if parts > 1:
+        if all(len(v) in (0, parts) for v in lines.values()):
+            texts = {k: [v[i]] if v else [] for k, v in lines.items()}
+        elif i == 0:
+            texts = {k: [_one_line(c)] if c.strip() else [] for k, c in cells.items()}
+        else:
+            return []
+    else:
+        texts = lines
+    names = texts["measure"] or ["(measure)"]
+    out = []
+    for n, name in enumerate(names):
+        m: dict = {"text": name}
+        for k in ("baseline", "target", "actual"):
+            values = texts[k]
+            if len(values) == len(names):
+                value = values[n]
+            elif n == 0 and values:
+                value = " / ".join(values)
+            else:
+                continue
+            m[k] = value
+        out.append(m)
+    return out
 
 
 def _bounded_leads(cell: str, row_no: int) -> list[str]:
@@ -918,7 +1002,10 @@ def _canonical_leads(recs: list[_Rec], notes: list[str]) -> tuple[dict[str, str]
 
 
 def _status(act: _Action, today: date, notes: list[str]) -> tuple[dict, list[str]]:
-    """({status, completed} fields, update texts) from the progress and RAG cells."""
+    """({status, completed, progress, rag} fields, update texts) from the progress and RAG
+    cells: a progress word is a status; other progress text is the latest position
+    (`progress:`); a colour is the council's rating (`rag:`). A cell shared by several
+    actions (not status_safe) stays an update of the first."""
     fields: dict = {}
     updates: list[str] = []
     written = act.progress
@@ -937,15 +1024,17 @@ def _status(act: _Action, today: date, notes: list[str]) -> tuple[dict, list[str
                 if when <= today:
                     fields["status"], fields["completed"] = "completed", when.isoformat()
                 else:
-                    updates.append(written)
+                    fields["progress"] = written
         else:
-            updates.append(written)
+            fields["progress"] = written
     elif written:
         updates.append(written)
     if act.rag:
         colour = _RAG.get(act.rag.casefold().strip(" ."))
         if colour == "Blue" and "status" not in fields and act.status_safe:
             fields["status"] = "completed"
+        if colour in ("Red", "Amber", "Green", "Blue") and act.status_safe:
+            fields["rag"] = colour.lower()
         elif colour != "Blue" or fields.get("status") != "completed":
             label = colour or act.rag
             updates.append(f"RAG rating in the imported plan: {label}")
@@ -953,6 +1042,39 @@ def _status(act: _Action, today: date, notes: list[str]) -> tuple[dict, list[str
                 notes.append(f"row {act.row}: RAG {act.rag!r} is not Red, Amber, Green or Blue; "
                              "kept as an update")
     return fields, updates
+
+
+def _theme_key(title: str, keys: dict[str, str], data: dict) -> str:
+    key = slug(title) or "theme"
+    if _YAML_RESOLVER.resolve(yaml.ScalarNode, key, (True, False)) != "tag:yaml.org,2002:str":
+        key = f"theme-{key}"
+    base, n = key, 2
+    while key in keys.values():
+        key, n = f"{base}-{n}", n + 1
+    data.setdefault("themes", {})[key] = title
+    return key
+
+
+def _start(act: _Action, due: str | None, published: date | None, notes: list[str]) -> str | None:
+    """The start as written when planctl reads it as one start date agreeing with the due."""
+    if not act.start:
+        return None
+    from ..format.reader import parse_start
+
+    try:
+        start = parse_start(act.start, published)
+    except TimescaleError as exc:
+        notes.append(f"row {act.row}: the start {act.start!r} was not imported ({exc})")
+        return None
+    try:
+        in_due = parse_timescale(due, published).start if due else None
+    except TimescaleError:
+        in_due = None
+    if in_due is not None and in_due != start:
+        notes.append(f"row {act.row}: the start {act.start!r} disagrees with the start in the "
+                     f"timescale {due!r}; the timescale's was kept")
+        return None
+    return act.start
 
 
 def _timescale(act: _Action, published: date | None, notes: list[str]) -> tuple[str | None, str | None]:
@@ -988,6 +1110,7 @@ def _plan_data(recs, notes, source, today, title, authority, published, title_li
         data["leads"] = {e["key"]: ({"name": e["name"], "aliases": e["aliases"]} if e["aliases"]
                                     else e["name"]) for e in lead_entries}
     data["recommendations"] = []
+    theme_keys: dict[str, str] = {}  # lead_group(title) -> key: "Front door", "front door" one theme
     used_rec_ids: set[str] = set()
     for pos, rec in enumerate(recs, 1):
         rec_id = rec.id or str(pos)
@@ -1001,6 +1124,11 @@ def _plan_data(recs, notes, source, today, title, authority, published, title_li
         used_rec_ids.add(rec_id)
         fallback = rec.actions[0].text if rec.actions else f"Recommendation {rec_id}"
         out_rec: dict = {"id": rec_id, "text": rec.text or fallback}
+        if rec.theme:
+            group = lead_group(rec.theme)
+            if group not in theme_keys:
+                theme_keys[group] = _theme_key(rec.theme, theme_keys, data)
+            out_rec["theme"] = theme_keys[group]
         out_actions = []
         for apos, act in enumerate(rec.actions, 1):
             out: dict = {}
@@ -1017,12 +1145,17 @@ def _plan_data(recs, notes, source, today, title, authority, published, title_li
             leads = list(dict.fromkeys(leads))
             if leads:
                 out["lead"] = leads[0] if len(leads) == 1 else leads
+            start = _start(act, due, published, notes)
+            if start:
+                out["start"] = start
             status, updates = _status(act, today, notes)
             out.update(status)
+            if act.measures:
+                out["measures"] = act.measures
             if act.evidence:
                 out["evidence"] = act.evidence
-            if updates:
-                out["updates"] = [{"date": today.isoformat(), "text": " ".join(updates)}]
+            if updates:  # one update each: a progress note and a rating are not run together
+                out["updates"] = [{"date": today.isoformat(), "text": u} for u in updates]
             out_actions.append(out)
         if out_actions:  # none: check warns that the recommendation has no actions
             out_rec["actions"] = out_actions
@@ -1105,10 +1238,16 @@ def render_yaml(data: dict, preamble: Sequence[str]) -> str:
                 out += [f"  {key}:", *scalar_lines("name", lead["name"], 4), "    aliases:"]
                 for alias in lead["aliases"]:
                     out += scalar_lines("", alias, 6)
+    if data.get("themes"):
+        out += ["", "themes:"]
+        for key, title in data["themes"].items():
+            out += scalar_lines(key, title, 2)
     out += ["", "recommendations:"]
     for rec in data["recommendations"]:
         first = scalar_lines("id", rec["id"], 4)
         out += ["  - " + first[0].lstrip(), *first[1:], *scalar_lines("text", rec["text"], 4)]
+        if "theme" in rec:
+            out += scalar_lines("theme", rec["theme"], 4)
         if rec.get("actions"):
             out.append("    actions:")
         for act in rec.get("actions", ()):
@@ -1128,6 +1267,11 @@ def _action_lines(act: dict) -> list[str]:
             for u in value:
                 lines += ["          - " + scalar_lines("date", u["date"], 12)[0].lstrip(),
                           *scalar_lines("text", u["text"], 12)]
+        elif key == "measures":
+            lines.append("        measures:")
+            for m in value:
+                items = [line for k, v in m.items() for line in scalar_lines(k, v, 12)]
+                lines += ["          - " + items[0].lstrip(), *items[1:]]
         elif isinstance(value, list):
             lines.append(f"        {key}:")
             for item in value:
@@ -1143,10 +1287,10 @@ def _preamble(source: str, header_row: int, today: date) -> list[str]:
     return [
         f"Imported by `planctl import` from {source} (header on row {header_row}) on "
         f"{today.day} {calendar.month_name[today.month]} {today.year}.",
-        "Timescales are as written in the source. Progress notes and RAG ratings that",
-        f"could not become a status are kept as updates dated {today.isoformat()}.",
-        "Check it with `planctl check`; planctl computes overdue, due-soon and on-track",
-        "from the dates, so a RAG column is not needed any more.",
+        "Timescales are as written in the source. Progress notes are kept as progress:",
+        "and RAG ratings as rag:; what could not be placed is kept as updates dated",
+        f"{today.isoformat()}. Check it with `planctl check`; planctl computes overdue,",
+        "due-soon and on-track from the dates, beside the plan's own rating.",
         "",
     ]
 
