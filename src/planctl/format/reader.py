@@ -611,7 +611,8 @@ def _read_action(r: _Reader, node, rec_id: str, pos: int, ctx: _Context) -> Acti
     m = r.mapping(node, f"action {default_id}", ACTION_KEYS, ("text",))
     if m is None:
         return None
-    action_id = (r.text(m["id"][1], "action id") if "id" in m else None) or default_id
+    written_id = r.text(m["id"][1], "action id") if "id" in m else None
+    action_id = written_id or default_id
     where = f"action {action_id}"
     line = node.start_mark.line + 1
     if action_id in ctx.action_lines:
@@ -705,6 +706,7 @@ def _read_action(r: _Reader, node, rec_id: str, pos: int, ctx: _Context) -> Acti
         leads=leads, lead_keys=lead_keys, report_to=report_to, progress=progress,
         completed=completed, evidence=evidence, updates=updates, repeat=repeat, reported=reported,
         milestones=milestones, line=line, column=node.start_mark.column + 1,
+        id_written=bool(written_id),
     )
 
 

@@ -39,7 +39,9 @@ from ..format.reader import LoadResult, finish, load_paths, load_text
 PLAN_SUFFIXES = (".yaml", ".yml")
 _YAML_PATHSPECS = (":(top,glob)**/*.yaml", ":(top,glob)**/*.yml")
 _FIELD, _RECORD = "\x1f", "\x1e"
-_LOG_FORMAT = f"--format={_RECORD}%H{_FIELD}%cI{_FIELD}%aN{_FIELD}%aE{_FIELD}%s"
+# The subject, then each `Reason:` trailer's value (joined by "; "): why the change was made.
+_LOG_FORMAT = (f"--format={_RECORD}%H{_FIELD}%cI{_FIELD}%aN{_FIELD}%aE{_FIELD}%s{_FIELD}"
+               "%(trailers:key=Reason,valueonly,unfold,separator=; )")
 
 
 # -- data ------------------------------------------------------------------------
@@ -52,6 +54,7 @@ class Commit:
     author: str
     email: str
     subject: str
+    reason: str | None = None  # the message's `Reason:` trailer(s), as the edit commands write
 
     @property
     def short(self) -> str:
@@ -217,8 +220,10 @@ def _parse_log(out: bytes) -> list[tuple[Commit, list[tuple[str, str, list[str]]
         token = tokens[i].lstrip("\n")
         i += 1
         if token.startswith(_RECORD):
-            sha, when, author, email, subject = token[1:].split(_FIELD, 4)
-            commit = Commit(sha, datetime.fromisoformat(when), author, email, subject)
+            sha, when, author, email, rest = token[1:].split(_FIELD, 4)
+            subject, _, reason = rest.rpartition(_FIELD)
+            commit = Commit(sha, datetime.fromisoformat(when), author, email, subject,
+                            " ".join(reason.split()) or None)
             commits.append((commit, []))
         elif token.startswith(":") and commits:
             meta = token[1:].split()
