@@ -161,7 +161,8 @@ def _change_items(diff: dict, plans: Sequence[Plan], old_plans: Sequence[Plan], 
     for e in diff["rescheduled"]:
         if e["days"] and e["days"] > 0:  # brought forward is not slippage
             out["slipped"].append(item(e, was=date.fromisoformat(e["from_date"]),
-                                       now=date.fromisoformat(e["to_date"]), days=e["days"]))
+                                       now=date.fromisoformat(e["to_date"]), days=e["days"],
+                                       reason=e["reason"]))
     for e in diff["added"]:
         plan, action = new_actions[(e["plan"], e["id"])]
         row = evaluate_action(plan, action, today)
