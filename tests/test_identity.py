@@ -231,3 +231,26 @@ def test_diff_reports_exactly_the_edits_made(seed, sizes, ops):
             found.add((cat, entry["id"]))
     want = {(cat, (old_ids if cat == "removed" else new_ids)[token]) for cat, token in expected}
     assert found == want
+
+
+# -- the report's timeline ends on the summary (item 6) ----------------------------------------
+
+SUMMARY_KEYS = ("total", "open", "completed", "overdue", "due_soon", "on_track", "no_date", "dropped")
+
+
+@pytest.mark.parametrize("when", [["--today", "2012-10-09"], ["--as-of", "2012-09-15"],
+                                  ["--as-of", "2012-09-15", "--today", "2012-12-01"],
+                                  ["--today", "2012-09-13"]])
+def test_timeline_ends_at_the_as_at_date_with_the_summary_figures(committed, git_repo, run, when):
+    text = committed.read_text(encoding="utf-8")
+    committed.write_text(text.replace(REC3_FIRST, INSERTED + REC3_FIRST), encoding="utf-8")
+    _commit(git_repo, "An extra check", "2012-09-12")
+    text = committed.read_text(encoding="utf-8")  # a later, uncommitted completion
+    committed.write_text(text.replace("lead: Service Manager QA\n", "lead: Service Manager QA\n"
+                                      "        status: completed\n        completed: 2012-09-14\n", 1),
+                         encoding="utf-8")
+    report = as_json(run("report", *when, "--format", "json"))
+    last = report["timeline"][-1]
+    assert last["date"] == report["as_at"]
+    assert {k: last[k] for k in SUMMARY_KEYS} == {k: report["summary"][k] for k in SUMMARY_KEYS}
+    assert [p["date"] for p in report["timeline"]] == sorted({p["date"] for p in report["timeline"]})

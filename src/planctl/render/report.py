@@ -198,7 +198,11 @@ def changes_since(paths, rev: str, plans: Sequence[Plan], today: date) -> dict:
 
 def timeline(paths, plans: Sequence[Plan], today: date) -> list[dict] | None:
     """Counts of open / completed / overdue actions at each commit that changed the plans, and
-    at `today`; None when the plans are not in git (the chart is then left out)."""
+    at `today`; None when the plans are not in git (the chart is then left out).
+
+    The last point is always `today` with the report's own plans (the working tree, or the
+    revision --as-of read), so the chart ends on the summary's figures.
+    """
     from ..core.errors import GitError
     from ..history.audit import timeline as counts
     from ..store.gitstore import Version, plan_versions
@@ -208,13 +212,16 @@ def timeline(paths, plans: Sequence[Plan], today: date) -> list[dict] | None:
     except GitError:
         return None
     ids = {p.id for p in plans}
-    versions = [Version(v.commit, tuple(p for p in v.plans if p.id in ids))
-                for v in history.versions]
+    versions = (Version(v.commit, tuple(p for p in v.plans if p.id in ids))
+                for v in history.versions)
     points = []
-    for point in counts(versions, end=today):
+    for point in counts(versions):
         day = date.fromisoformat(point["date"])
-        if day <= today:  # --today or --as-of in the past: the future is not known yet
+        if day < today:  # --today or --as-of in the past: the future is not known yet
             points.append({**point, "date": day})
+    rows = evaluate(plans, today)
+    points.append({"date": today, "commit": None, **summarise(rows).as_dict(),
+                   "open": sum(1 for r in rows if r.open)})
     return points
 
 
