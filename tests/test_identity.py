@@ -254,3 +254,26 @@ def test_timeline_ends_at_the_as_at_date_with_the_summary_figures(committed, git
     assert last["date"] == report["as_at"]
     assert {k: last[k] for k in SUMMARY_KEYS} == {k: report["summary"][k] for k in SUMMARY_KEYS}
     assert [p["date"] for p in report["timeline"]] == sorted({p["date"] for p in report["timeline"]})
+
+
+# -- --today with later commits (item 4) -------------------------------------------------------
+
+NOTE = "--as-of 2012-09-01 shows the plans as they stood then"
+
+
+def test_today_before_later_commits_says_that_as_of_exists(committed, git_repo, run):
+    text = committed.read_text(encoding="utf-8")
+    committed.write_text(text.replace("due: By 27.1.13", "due: By 28.2.13", 1), encoding="utf-8")
+    _commit(git_repo, "4.2 a month later", "2012-10-01")
+    result = run("status", "--today", "2012-09-01")
+    assert result.exit_code == 0
+    assert result.stderr.count(NOTE) == 1
+    assert "changed in git after 2012-09-01" in result.stderr
+    # After the last commit, or with --as-of, or before the first commit: no note.
+    assert run("status", "--today", "2012-10-09").stderr == ""
+    assert run("status", "--today", "2012-07-01").stderr == ""
+    assert "--as-of" not in run("status", "--today", "2012-09-01", "--as-of", "2012-09-01").stderr
+
+
+def test_today_outside_git_says_nothing(bundled, run):
+    assert run("status", "--today", "2012-09-01").stderr == ""

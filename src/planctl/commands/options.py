@@ -31,6 +31,7 @@ class Settings:
     color: bool | None = None
     debug: bool = False
     no_cache: bool = False
+    today_noted: bool = False
 
 
 def settings() -> Settings:
@@ -120,9 +121,13 @@ def today(s: Settings | None = None) -> date:
     source = "--today" if s.today else "PLANCTL_TODAY"
     if written:
         try:
-            return parse_date(written)
+            day = parse_date(written)
         except TimescaleError as exc:
             raise UsageError(f"{source}: {exc}") from None
+        if s.today and not s.as_of and not s.today_noted:
+            s.today_noted = True
+            _note_later_commits(s, day)
+        return day
     if s.as_of:
         try:
             return parse_date(s.as_of)
@@ -131,6 +136,22 @@ def today(s: Settings | None = None) -> date:
 
             return as_of_date(s.as_of, plan_paths(s))
     return date.today()
+
+
+def _note_later_commits(s: Settings, day: date) -> None:
+    """--today judges the plans as they are now; say so when git holds changes made after it."""
+    try:
+        paths = plan_paths(s)
+    except UsageError:
+        return
+    if not any(find_git_root(Path(p).absolute()) for p in paths):
+        return  # not in git: no git call at all
+    from ..store.gitstore import commits_on_both_sides
+
+    if commits_on_both_sides(paths, day):
+        click.echo(f"note: the plans were changed in git after {day.isoformat()}; those later "
+                   "changes are included (--today only sets the date statuses are judged at); "
+                   f"--as-of {day.isoformat()} shows the plans as they stood then", err=True)
 
 
 def load(s: Settings | None = None, *, allow_errors: bool = False) -> LoadResult:

@@ -622,6 +622,26 @@ def pair(paths: Sequence[Path], rev1: str, rev2: str | None = None) -> tuple[Ver
     return old, new
 
 
+def commits_on_both_sides(paths: Sequence[Path], day: date) -> bool:
+    """Whether the plans have commits on or before `day` and after it (for the --today note).
+
+    One git call; False when anything goes wrong (no commits, git missing): it is only a note.
+    """
+    folder = _start_folder(paths)
+    specs = [f":(literal){os.path.realpath(Path(p).absolute())}" for p in paths]
+    try:
+        out = _git(["log", "--first-parent", "--no-show-signature", "--format=%cI", "HEAD", "--",
+                    *specs], folder)
+    except GitError:
+        return False
+    dates = out.decode("utf-8", "replace").split()
+    try:  # newest first
+        return (datetime.fromisoformat(dates[0]).date() > day
+                and datetime.fromisoformat(dates[-1]).date() <= day)
+    except (IndexError, ValueError):
+        return False
+
+
 def working_tree_differs(paths: Sequence[Path]) -> bool:
     """Whether a plan file has uncommitted changes (or is new and untracked)."""
     repo, _ = open_repo(paths)
