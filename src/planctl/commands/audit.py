@@ -16,19 +16,23 @@ _FORMATS = ("table", "json", "csv", "markdown")
 
 
 def _history(with_tree_note: bool = True) -> gitstore.History:
-    """The plans' history to HEAD (or to --as-of REV), with its notes written to stderr."""
+    """The plans' history to HEAD (or to --as-of REV); `_notes` writes its notes to stderr
+    once its versions have been read."""
     paths = plan_paths()
     rev = settings().as_of
     if rev and gitstore.as_date(rev) is not None:
         raise UsageError("--as-of takes a revision here (a tag, branch or commit), not a date; "
                          "use --since for dates")
     found = gitstore.plan_versions(paths, rev or "HEAD")
-    for note in found.notes:
-        click.echo(note, err=True)
     if with_tree_note and not rev and gitstore.working_tree_differs(paths):
         click.echo("note: the working tree differs from HEAD (uncommitted changes to the plans); "
                    "only commits are shown: commit them to include them", err=True)
     return found
+
+
+def _notes(found: gitstore.History) -> None:
+    for note in found.notes:
+        click.echo(note, err=True)
 
 
 _SINCE = click.option("--since", metavar="DATE|REV",
@@ -59,6 +63,7 @@ def history(ref, since):
     found = _history()
     start = gitstore.since_position(found, since)
     entries = audit.history(found.versions, start, ref)
+    _notes(found)
     if fmt == "json":
         json_out({"since": since, "shallow": found.shallow, "commits": entries})
     else:
@@ -84,6 +89,7 @@ def slippage(since):
     fmt = output_format(_FORMATS)
     found = _history()
     actions = audit.slippage(found.versions, gitstore.since_position(found, since))
+    _notes(found)
     if fmt == "json":
         json_out({"since": since, "shallow": found.shallow, "actions": actions})
     else:
