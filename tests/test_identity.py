@@ -277,3 +277,31 @@ def test_today_before_later_commits_says_that_as_of_exists(committed, git_repo, 
 
 def test_today_outside_git_says_nothing(bundled, run):
     assert run("status", "--today", "2012-09-01").stderr == ""
+
+
+# -- completion dates from git (item 5) ---------------------------------------------------------
+
+
+def test_completed_by_hand_without_a_date_takes_the_commit_date(committed, git_repo, run):
+    text = committed.read_text(encoding="utf-8")
+    committed.write_text(text.replace(REC3_FIRST, INSERTED + REC3_FIRST), encoding="utf-8")
+    _commit(git_repo, "An extra check", "2012-09-12")
+    text = committed.read_text(encoding="utf-8")  # 4.2 done, marked by hand with no date
+    marked = text.replace("      - text: Audit of compliance\n        due: By 27.1.13\n",
+                          "      - text: Audit of compliance\n        due: By 27.1.13\n"
+                          "        status: completed\n", 1)
+    assert marked != text
+    committed.write_text(marked, encoding="utf-8")
+    _commit(git_repo, "4.2 done", "2012-10-03")
+
+    shown = as_json(run("show", "4.2", "--today", "2012-10-09", "--format", "json"))["action"]
+    assert (shown["completed"], shown["completed_source"], shown["status"]) == (
+        "2012-10-03", "git", "completed")
+    assert "commit that completed it" in run("show", "4.2", "--today", "2012-10-09").stdout
+    # Judged before that date it is not completed yet.
+    early = as_json(run("show", "4.2", "--today", "2012-10-01", "--format", "json"))["action"]
+    assert early["status"] != "completed"
+    # An action completed when the plan was first committed has no date to take from git.
+    first = as_json(run("show", "1.1", "--today", "2012-10-09", "--format", "json"))["action"]
+    assert (first["completed"], first["completed_source"], first["status"]) == (
+        None, None, "completed")

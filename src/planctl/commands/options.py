@@ -169,7 +169,52 @@ def load(s: Settings | None = None, *, allow_errors: bool = False) -> LoadResult
             result = load_paths(paths)
     if result.errors and not allow_errors:
         raise PlanLoadError(sorted(result.errors))
-    return result
+    return _completion_dates_from_git(result, paths, s)
+
+
+def _completion_dates_from_git(result: LoadResult, paths: list[Path], s: Settings) -> LoadResult:
+    """Actions marked completed without a date: the date of the commit that completed them,
+    when the plans are in git (so --today before it does not count them completed)."""
+    wanted = {(p.id, a.id) for p in result.plans for a in p.actions
+              if a.progress == "completed" and a.completed is None}
+    if not wanted or not any(find_git_root(Path(p).absolute()) for p in paths):
+        return result
+    import dataclasses
+
+    from ..core.errors import GitError
+    from ..history.audit import completion_dates
+    from ..store.gitstore import plan_versions
+
+    try:
+        history = plan_versions(paths, s.as_of if s.as_of and not _is_date(s.as_of) else "HEAD")
+        versions = history.versions
+        if s.as_of and _is_date(s.as_of):
+            day = parse_date(s.as_of)
+            versions = (v for v in versions if v.commit.date <= day)
+        dates = completion_dates(versions, wanted)
+    except GitError:
+        return result
+    if not dates:
+        return result
+
+    def fill(action):
+        when = dates.get((action.plan, action.id))
+        if when is None or action.completed is not None or action.progress != "completed":
+            return action
+        return dataclasses.replace(action, completed=when, completed_source="git")
+
+    plans = tuple(dataclasses.replace(p, recommendations=tuple(
+        dataclasses.replace(r, actions=tuple(fill(a) for a in r.actions)) for r in p.recommendations))
+        for p in result.plans)
+    return dataclasses.replace(result, plans=plans)
+
+
+def _is_date(spec: str) -> bool:
+    try:
+        parse_date(spec)
+    except TimescaleError:
+        return False
+    return True
 
 
 def date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:

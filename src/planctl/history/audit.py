@@ -610,6 +610,40 @@ def diff_view(result: dict) -> View:
                 empty=f"No changes to the actions from {what(f)} to {what(t)}.", group_header="change")
 
 
+# -- completion dates from git ---------------------------------------------------------------
+
+
+def completion_dates(versions: Iterable[Version], wanted: set[tuple[str, str]]) -> dict:
+    """{(plan, id as in the newest version): date of the commit that marked it completed}
+    for the `wanted` actions (completed, no `completed:` date), followed by identity.
+
+    Only a change seen in git counts: an action already completed when it first appears
+    (the plan's first commit, or added as completed) has no known date and is left out.
+    """
+    done: dict[tuple[str, str], date | None] = {}  # by (plan, id) in the version just read
+    before: dict[str, Plan] = {}
+    for v in versions:
+        now: dict[tuple[str, str], date | None] = {}
+        for plan in v.plans:
+            old = before.get(plan.id)
+            if old is not None and old.recommendations == plan.recommendations:
+                pairs = [(a, a) for a in plan.actions]
+            else:
+                pairs = match_actions(tuple(old.actions) if old else (), tuple(plan.actions))
+            for a, b in pairs:
+                if b is None or b.progress != "completed":
+                    continue
+                if a is None or (plan.id, a.id) not in done and a.progress == "completed":
+                    now[(plan.id, b.id)] = None  # completed when first seen: when is not known
+                elif a.progress == "completed":
+                    now[(plan.id, b.id)] = done[(plan.id, a.id)]
+                else:
+                    now[(plan.id, b.id)] = v.commit.date
+        done = now
+        before = {p.id: p for p in v.plans}
+    return {k: d for k, d in done.items() if k in wanted and d is not None}
+
+
 # -- timeline (for charts) ----------------------------------------------------------------
 
 
