@@ -166,14 +166,21 @@ def match_actions(before: Sequence[Action],
     recommendations (a move). What is left is an addition or a removal.
     """
     pairs: dict[int, Action] = {}  # index in after -> old action
-    old_left = list(range(len(before)))
-    new_left = list(range(len(after)))
+    old_left = dict.fromkeys(range(len(before)))  # ordered sets
+    new_left = dict.fromkeys(range(len(after)))
 
     def take(i_old: int, i_new: int) -> None:
         pairs[i_new] = before[i_old]
-        old_left.remove(i_old)
-        new_left.remove(i_new)
+        del old_left[i_old]
+        del new_left[i_new]
 
+    # 0. the same id and the same content: most actions of most commits, cheaply
+    at = {a.id: i for i, a in enumerate(before)}
+    for j, b in enumerate(after):
+        i = at.get(b.id)
+        if i is not None and i in old_left and before[i].id_written == b.id_written \
+                and _key(before[i]) == _key(b):
+            take(i, j)
     # 1. explicit ids
     written = {a.id: i for i, a in enumerate(before) if a.id_written}
     for j in list(new_left):
@@ -210,9 +217,9 @@ def match_actions(before: Sequence[Action],
         else:
             candidates = None
         if candidates is None:  # too many to compare: by position
-            at = {before[i].id: i for i in olds}
+            by_id = {before[i].id: i for i in olds}
             for j in news:
-                i = at.get(after[j].id)
+                i = by_id.get(after[j].id)
                 if i is not None and i in old_left:
                     take(i, j)
         else:
