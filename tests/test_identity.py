@@ -305,3 +305,19 @@ def test_completed_by_hand_without_a_date_takes_the_commit_date(committed, git_r
     first = as_json(run("show", "1.1", "--today", "2012-10-09", "--format", "json"))["action"]
     assert (first["completed"], first["completed_source"], first["status"]) == (
         None, None, "completed")
+
+
+def test_beyond_the_comparison_limit_actions_are_paired_by_position():
+    # Every action of a large plan rewritten at once: too many pairs to compare, so by id.
+    def plan(texts):
+        body = "".join(f"      - text: {t}\n        due: 1.1.13\n" for t in texts)
+        return _load(f"plan:\n  title: Big\nrecommendations:\n  - text: R\n    actions:\n{body}")
+
+    n = int(audit.MAX_PAIRS ** 0.5) + 2
+    old = plan([f"first wording {k:05d}" for k in range(n)])
+    new = plan([f"first wording {k:05d} revised" for k in range(n)])
+    pairs = audit.match_actions(tuple(old.actions), tuple(new.actions))
+    assert [(a.id, b.id) for a, b in pairs] == [(a.id, a.id) for a in old.actions]
+    # Under the limit the same rewrite is matched by similar text, with the same result.
+    small = audit.match_actions(tuple(old.actions)[:5], tuple(new.actions)[:5])
+    assert [(a.id, b.id) for a, b in small] == [(a.id, a.id) for a in tuple(old.actions)[:5]]

@@ -4,7 +4,8 @@ Pure: works on `gitstore.Version`s (a commit and the plans at it) and never
 runs git, prints or reads the clock. The JSON shapes are documented in
 docs/audit-trail.md.
 
-An action is identified by its plan id and action id. Its deadline, for
+An action is followed across versions by identity (see `match_actions`):
+its explicit id, else its content or text, so renumbering is not a change. Its deadline, for
 slippage, is the latest date of its timescale or milestones: the date by
 which the whole action is due to be done (for a repeating action, its first
 date).
@@ -208,12 +209,13 @@ def match_actions(before: Sequence[Action],
     olds = [i for i in old_left if not before[i].id_written]
     news = [j for j in new_left if not after[j].id_written]
     if olds and news:
-        same = [(i, j) for i in olds for j in news
-                if before[i].recommendation == after[j].recommendation]
+        by_rec: dict[str, list[int]] = {}
+        for j in news:
+            by_rec.setdefault(after[j].recommendation, []).append(j)
         if len(olds) * len(news) <= MAX_PAIRS:
             candidates = [(i, j) for i in olds for j in news]
-        elif len(same) <= MAX_PAIRS:
-            candidates = same
+        elif sum(len(by_rec.get(before[i].recommendation, ())) for i in olds) <= MAX_PAIRS:
+            candidates = [(i, j) for i in olds for j in by_rec.get(before[i].recommendation, ())]
         else:
             candidates = None
         if candidates is None:  # too many to compare: by position

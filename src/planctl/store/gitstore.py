@@ -5,13 +5,17 @@ costs a constant number of git processes: one `rev-parse` (repository, shallow,
 revisions), one `git log --first-parent --raw -z` over every YAML file (renames
 are followed here, from the raw diff), one `git cat-file --batch` for all the
 blobs, and for history/slippage one `git status` (to say the working tree
-differs). Each distinct blob is parsed once.
+differs). History versions are streamed: each is read from cat-file and parsed
+by the real loader through the parse cache keyed by the blob id (a version seen
+by an earlier run is not parsed again), and only the versions being compared
+are held in memory.
 
 History follows the first-parent line of HEAD: a merge counts as one change,
 made by whoever merged it. That is the line a committee sees on main.
 
 Public interface (also used by the report command):
-- `plan_versions(paths, rev="HEAD") -> History`: every version of the plans.
+- `plan_versions(paths, rev="HEAD") -> History`: every version of the plans (streamed).
+- `commits_on_both_sides(paths, day)`: for the --today note.
 - `load_at(paths, rev)`, `load_as_of(paths, spec) -> LoadResult`.
 - `as_of_date(spec, paths) -> date`: the date --as-of judges statuses at.
 - `pair(paths, rev1, rev2=None) -> (Version, Version)`: for diff (None: working tree).
