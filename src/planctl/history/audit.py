@@ -312,8 +312,11 @@ def history(versions: Iterable[Version], start: int = 0, ref: str | None = None)
             found_ref = any(match(p.id, a) for p in v.plans for a in p.actions)
         if i >= start and not (i == 0 and not v.known_parent):  # a shallow clone's first commit:
             plans, actions = compare(before, v.plans)              # what it changed is not known
-            if plans or actions:
-                raw.append((v.commit, plans, actions))
+            if plans or actions:  # kept as ids and dicts: no model objects held per commit
+                raw.append((v.commit, [p.as_dict() for p in plans],
+                            [(c.plan, c.new.id if c.new else None, c.old.id if c.old else None,
+                              c.change, c.old if c.new is None else None, c.as_dict())
+                             for c in actions]))
         before = latest = v.plans
     if not found_ref:
         raise UsageError(f"no action or recommendation {ref!r} in the history of the plans")
@@ -323,26 +326,26 @@ def history(versions: Iterable[Version], start: int = 0, ref: str | None = None)
         shown = []
         renamed: dict[tuple[str, str], tuple[str, str] | None] = {}
         removed = set()  # ids in the older version
-        for c in actions:
-            now = (c.plan, c.new.id) if c.new else None
-            followed = now in names if now else match(c.plan, c.old)
+        for plan_id, new_id, old_id, change, gone, data in actions:
+            now = (plan_id, new_id) if new_id else None
+            followed = now in names if now else match(plan_id, gone)
             if ref and not followed:
                 continue
-            if c.change != "renumbered":
-                shown.append(c)
-            if c.new is None:
-                removed.add((c.plan, c.old.id))
-            elif c.old is None:
+            if change != "renumbered":
+                shown.append(data)
+            if new_id is None:
+                removed.add((plan_id, old_id))
+            elif old_id is None:
                 renamed[now] = None  # new in this commit: nothing to follow before it
-            elif c.old.id != c.new.id:
-                renamed[now] = (c.plan, c.old.id)
+            elif old_id != new_id:
+                renamed[now] = (plan_id, old_id)
         if ref:
             names = ({renamed.get(n, n) for n in names} - {None}) | removed
             plans = []
         if plans or shown:
             entry = _commit_dict(commit)
-            entry["plans"] = [p.as_dict() for p in plans]
-            entry["actions"] = [c.as_dict() for c in shown]
+            entry["plans"] = plans
+            entry["actions"] = shown
             entries.append(entry)
     return entries
 
