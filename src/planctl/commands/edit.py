@@ -37,7 +37,7 @@ def _run(ref: str, edit, dry_run: bool, commit: bool) -> None:
         raise UsageError("--as-of reads old versions; edits change the working tree, so drop --as-of")
     if dry_run and commit:
         raise UsageError("--dry-run writes nothing, so there is nothing to --commit")
-    loaded = load(allow_errors=True)  # a broken plan elsewhere must not stop this edit
+    loaded = load(allow_errors=True, dates_from_git=False)  # a broken plan elsewhere must not stop this edit
     try:
         found = find(loaded.plans, ref, actions_only=True)
     except UsageError:

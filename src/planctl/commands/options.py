@@ -154,8 +154,12 @@ def _note_later_commits(s: Settings, day: date) -> None:
                    f"--as-of {day.isoformat()} shows the plans as they stood then", err=True)
 
 
-def load(s: Settings | None = None, *, allow_errors: bool = False) -> LoadResult:
-    """The plans, as in the working tree or as of a revision; errors stop the command."""
+def load(s: Settings | None = None, *, allow_errors: bool = False,
+         dates_from_git: bool = True) -> LoadResult:
+    """The plans, as in the working tree or as of a revision; errors stop the command.
+
+    dates_from_git: fill in completion dates from git (off for edits and check, which
+    need the file as written)."""
     s = s or settings()
     paths = plan_paths(s)
     from ..store.cache import use_cache
@@ -169,7 +173,7 @@ def load(s: Settings | None = None, *, allow_errors: bool = False) -> LoadResult
             result = load_paths(paths)
     if result.errors and not allow_errors:
         raise PlanLoadError(sorted(result.errors))
-    return _completion_dates_from_git(result, paths, s)
+    return _completion_dates_from_git(result, paths, s) if dates_from_git else result
 
 
 def _completion_dates_from_git(result: LoadResult, paths: list[Path], s: Settings) -> LoadResult:
