@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUNDLED
 from planctl.format.reader import load_text
-from planctl.store.gitstore import VersionParser, load_as_of, plan_versions
+from planctl.store.gitstore import load_as_of, plan_versions
 
 PLAN = """\
 plan:
@@ -308,37 +307,39 @@ def test_git_processes_do_not_grow_with_the_history(story, run, tmp_path, monkey
     assert long.count("log") == 1 and long.count("cat-file") == 1
 
 
-# -- the parser used for many versions equals the loader ------------------------------------
+# -- many versions: the real loader, through the parse cache keyed by blob id -------------
 
 
-@pytest.mark.parametrize("edit", [
-    lambda t: t,
-    lambda t: t.replace("recommendations:\n", "recommendations:   # the list\n"),
-    lambda t: t.replace("  - id: \"3\"", "  # a comment\n  - id: \"3\""),
-    lambda t: t.replace("status: completed", "status: done", 1),
-    lambda t: t + "findings:\n  scale: [good, poor]\n",
-    lambda t: t.replace("plan:\n", "plan:\n  id: renamed\n", 1),
-    lambda t: t.replace("\n", "\r\n"),
-    lambda t: t.replace("recommendations:\n", "recommendations:\n\n# section\n"),
-    lambda t: t.rstrip("\n"),
-    lambda t: t.replace("\n  - id:", "\n- id:").replace("\n    ", "\n  "),  # items at column 0
-    lambda t: t[: t.index("recommendations:")] + "recommendations:\n",  # no items
-])
-def test_version_parser_equals_load_text(edit):
-    text = edit(BUNDLED.read_text(encoding="utf-8"))
-    expected = load_text(text.encode(), "x.yaml", "pid")[0]
-    assert VersionParser().plan("blob", text.encode(), "x.yaml", "pid") == expected
+def test_versions_equal_load_text_of_each_commit(story, tmp_path):
+    found = plan_versions([tmp_path / "plans"])
+    for v in found.versions:
+        for path, blob, plan_id in v.files:
+            data = subprocess.run(["git", "cat-file", "blob", blob], cwd=tmp_path, check=True,
+                                  capture_output=True).stdout
+            expected = load_text(data, f"{v.commit.short}:{path}", plan_id)[0]
+            assert [p for p in v.plans if p.id == plan_id] == [expected]
 
 
-def test_version_parser_reuses_unchanged_recommendations():
-    text = BUNDLED.read_text(encoding="utf-8")
-    parser = VersionParser()
-    one = parser.plan("a", text.encode(), "x.yaml", "p")
-    two = parser.plan("b", text.replace("SM QA to audit", "SM QA to audit twice").encode(), "x.yaml", "p")
-    same = [x is y for x, y in zip(one.recommendations, two.recommendations, strict=True)]
-    assert same.count(False) == 1
-    assert two == load_text(text.replace("SM QA to audit", "SM QA to audit twice").encode(),
-                            "x.yaml", "p")[0]
+def test_history_parses_a_version_seen_before_from_the_cache(story, run, tmp_path):
+    entries = tmp_path / "cache" / "planctl"
+    first = run("history", "--format", "json")
+    assert first.exit_code == 0
+    count = len(list(entries.glob("v*/*")))
+    assert count > 0
+    # Back to an earlier content: the same blob, already in the cache, so no new entry.
+    path = tmp_path / "plans" / "slac-2012.yaml"
+    before = path.read_text()
+    path.write_text(before + "# a comment\n")
+    story("commit", "-q", "-am", "A comment", date=stamp("2012-11-01"))
+    assert len(list(entries.glob("v*/*"))) == count
+    run("history", "--format", "json")
+    assert len(list(entries.glob("v*/*"))) == count + 1
+    path.write_text(before)
+    story("commit", "-q", "-am", "Comment taken out", date=stamp("2012-11-02"))
+    again = run("history", "--format", "json")
+    assert len(list(entries.glob("v*/*"))) == count + 1
+    assert [c["subject"] for c in json.loads(again.stdout)["commits"]] == \
+        [c["subject"] for c in json.loads(first.stdout)["commits"]]  # comments change no action
 
 
 def test_plan_versions_follows_the_rename(story, tmp_path):

@@ -392,9 +392,10 @@ def test_timeline_counts_each_version_from_git_history(run, bundled, git_repo):
     html = report(run, "--format", "html").stdout
     chart = html.split('<section id="timeline">')[1].split("</section>")[0]
     assert f">overdue {points[-1]['overdue']}</text>" in chart and chart.count("<path ") == 3
-    # As at a date before the history begins, there is nothing to draw.
+    # As at a date before the history begins: only the as-at point, and nothing to draw.
     early = json.loads(run("report", "--today", "2012-08-01", "--format", "json").stdout)
-    assert early["timeline"] == []
+    assert [(p["date"], p["completed"]) for p in early["timeline"]] == [
+        ("2012-08-01", early["summary"]["completed"])]
     assert '<section id="timeline">' not in run("report", "--today", "2012-08-01",
                                                 "--format", "html").stdout
 

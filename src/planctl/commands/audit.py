@@ -56,19 +56,23 @@ class DiffResult:
 
 
 def _history(s: Settings, with_tree_note: bool = True) -> gitstore.History:
-    """The plans' history to HEAD (or to --as-of REV), with its notes written to stderr."""
+    """The plans' history to HEAD (or to --as-of REV); `_notes` writes its notes to stderr
+    once its versions have been read."""
     paths = plan_paths(s)
     rev = s.as_of
     if rev and gitstore.as_date(rev) is not None:
         raise UsageError("--as-of takes a revision here (a tag, branch or commit), not a date; "
                          "use --since for dates")
     found = gitstore.plan_versions(paths, rev or "HEAD")
-    for note in found.notes:
-        click.echo(note, err=True)
     if with_tree_note and not rev and gitstore.working_tree_differs(paths):
         click.echo("note: the working tree differs from HEAD (uncommitted changes to the plans); "
                    "only commits are shown: commit them to include them", err=True)
     return found
+
+
+def _notes(found: gitstore.History) -> None:
+    for note in found.notes:
+        click.echo(note, err=True)
 
 
 _SINCE = click.option("--since", metavar="DATE|REV",
@@ -100,6 +104,7 @@ def history(s, ref, since):
     found = _history(s)
     start = gitstore.since_position(found, since)
     entries = audit.history(found.versions, start, ref)
+    _notes(found)
     output(HistoryResult(entries, since, found.shallow), fmt, s)
 
 
@@ -123,6 +128,7 @@ def slippage(s, since):
     fmt = output_format(s)
     found = _history(s)
     actions = audit.slippage(found.versions, gitstore.since_position(found, since))
+    _notes(found)
     output(SlippageResult(actions, since, found.shallow), fmt, s)
 
 

@@ -35,7 +35,7 @@ def _loaded(s: Settings, dry_run: bool, commit: bool):
         raise UsageError("--as-of reads old versions; edits change the working tree, so drop --as-of")
     if dry_run and commit:
         raise UsageError("--dry-run writes nothing, so there is nothing to --commit")
-    return load(s, allow_errors=True)  # a broken plan elsewhere must not stop this edit
+    return load(s, allow_errors=True, dates_from_git=False)  # a broken plan elsewhere must not stop this edit
 
 
 def _run(s: Settings, ref: str, edit, dry_run: bool, commit: bool) -> None:

@@ -31,6 +31,7 @@ class Settings:
     color: bool | None = None
     debug: bool = False
     no_cache: bool = False
+    today_noted: bool = False
 
 
 def pass_settings(f: Callable) -> Callable:
@@ -154,9 +155,13 @@ def today(s: Settings) -> date:
     source = "--today" if s.today else "PLANCTL_TODAY"
     if written:
         try:
-            return parse_date(written)
+            day = parse_date(written)
         except TimescaleError as exc:
             raise UsageError(f"{source}: {exc}") from None
+        if s.today and not s.as_of and not s.today_noted:
+            s.today_noted = True
+            _note_later_commits(s, day)
+        return day
     if s.as_of:
         try:
             return parse_date(s.as_of)
@@ -167,8 +172,27 @@ def today(s: Settings) -> date:
     return date.today()
 
 
-def load(s: Settings, *, allow_errors: bool = False) -> LoadResult:
-    """The plans, as in the working tree or as of a revision; errors stop the command."""
+def _note_later_commits(s: Settings, day: date) -> None:
+    """--today judges the plans as they are now; say so when git holds changes made after it."""
+    try:
+        paths = plan_paths(s)
+    except UsageError:
+        return
+    if not any(find_git_root(Path(p).absolute()) for p in paths):
+        return  # not in git: no git call at all
+    from ..store.gitstore import commits_on_both_sides
+
+    if commits_on_both_sides(paths, day):
+        click.echo(f"note: the plans were changed in git after {day.isoformat()}; those later "
+                   "changes are included (--today only sets the date statuses are judged at); "
+                   f"--as-of {day.isoformat()} shows the plans as they stood then", err=True)
+
+
+def load(s: Settings, *, allow_errors: bool = False, dates_from_git: bool = True) -> LoadResult:
+    """The plans, as in the working tree or as of a revision; errors stop the command.
+
+    dates_from_git: fill in completion dates from git (off for edits and check, which
+    need the file as written)."""
     paths = plan_paths(s)
     from ..store.cache import use_cache
 
@@ -181,7 +205,52 @@ def load(s: Settings, *, allow_errors: bool = False) -> LoadResult:
             result = load_paths(paths)
     if result.errors and not allow_errors:
         raise PlanLoadError(sorted(result.errors))
-    return result
+    return _completion_dates_from_git(result, paths, s) if dates_from_git else result
+
+
+def _completion_dates_from_git(result: LoadResult, paths: list[Path], s: Settings) -> LoadResult:
+    """Actions marked completed without a date: the date of the commit that completed them,
+    when the plans are in git (so --today before it does not count them completed)."""
+    wanted = {(p.id, a.id) for p in result.plans for a in p.actions
+              if a.progress == "completed" and a.completed is None}
+    if not wanted or not any(find_git_root(Path(p).absolute()) for p in paths):
+        return result
+    import dataclasses
+
+    from ..core.errors import GitError
+    from ..history.audit import completion_dates
+    from ..store.gitstore import plan_versions
+
+    try:
+        history = plan_versions(paths, s.as_of if s.as_of and not _is_date(s.as_of) else "HEAD")
+        versions = history.versions
+        if s.as_of and _is_date(s.as_of):
+            day = parse_date(s.as_of)
+            versions = (v for v in versions if v.commit.date <= day)
+        dates = completion_dates(versions, wanted)
+    except GitError:
+        return result
+    if not dates:
+        return result
+
+    def fill(action):
+        when = dates.get((action.plan, action.id))
+        if when is None or action.completed is not None or action.progress != "completed":
+            return action
+        return dataclasses.replace(action, completed=when, completed_source="git")
+
+    plans = tuple(dataclasses.replace(p, recommendations=tuple(
+        dataclasses.replace(r, actions=tuple(fill(a) for a in r.actions)) for r in p.recommendations))
+        for p in result.plans)
+    return dataclasses.replace(result, plans=plans)
+
+
+def _is_date(spec: str) -> bool:
+    try:
+        parse_date(spec)
+    except TimescaleError:
+        return False
+    return True
 
 
 def date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:

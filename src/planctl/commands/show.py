@@ -24,6 +24,7 @@ def _action_detail(plan, action, day) -> tuple[dict, list[tuple[str, str]], str]
     data = action_dict(row, day)
     data.update(
         completed=iso(action.completed),
+        completed_source=action.completed_source or ("plan" if action.completed else None),
         evidence=list(action.evidence),
         repeat=action.repeat,
         reported=[iso(d) for d in action.reported],
@@ -54,7 +55,9 @@ def _action_detail(plan, action, day) -> tuple[dict, list[tuple[str, str]], str]
         mark = "done" if done else "open"
         pairs.append(("Milestone", f"{show_date(m.due)} {m.text} [{mark}]".replace("  ", " ")))
     if action.completed:
-        pairs.append(("Completed", show_date(action.completed)))
+        pairs.append(("Completed", show_date(action.completed) + (
+            " (the date of the commit that completed it: the plan gives no date)"
+            if action.completed_source == "git" else "")))
     for e in action.evidence:
         pairs.append(("Evidence", e))
     latest = action.latest_update(day)

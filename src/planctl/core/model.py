@@ -92,6 +92,8 @@ class Action:
     measures: tuple[Measure, ...] = ()
     line: int = 0
     column: int = 0
+    id_written: bool = False  # `id:` given in the file (else the id is its position)
+    completed_source: str | None = None  # "git" when `completed` is the completing commit's date
 
     @property
     def ref(self) -> str:

@@ -482,7 +482,8 @@ def _read_action(r: NodeReader, node, rec_id: str, pos: int, ctx: _Context) -> A
     m = r.mapping(node, f"action {default_id}", ACTION_KEYS, ("text",))
     if m is None:
         return None
-    action_id = (r.text(m["id"][1], "action id") if "id" in m else None) or default_id
+    written_id = r.text(m["id"][1], "action id") if "id" in m else None
+    action_id = written_id or default_id
     where = f"action {action_id}"
     line = node.start_mark.line + 1
     # Where the values core/validations.py points at were written (only those: it is per action).
@@ -579,7 +580,7 @@ def _read_action(r: NodeReader, node, rec_id: str, pos: int, ctx: _Context) -> A
         leads=leads, lead_keys=lead_keys, report_to=report_to, progress=progress,
         completed=completed, evidence=evidence, updates=updates, repeat=repeat, reported=reported,
         milestones=milestones, progress_note=progress_note, rag=rag, measures=measures,
-        line=line, column=node.start_mark.column + 1,
+        line=line, column=node.start_mark.column + 1, id_written=bool(written_id),
     )
     r.located.add(action, located)
     return action

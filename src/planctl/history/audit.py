@@ -4,7 +4,8 @@ Pure: works on `gitstore.Version`s (a commit and the plans at it) and never
 runs git, prints or reads the clock. The JSON shapes are documented in
 docs/audit-trail.md.
 
-An action is identified by its plan id and action id. Its deadline, for
+An action is followed across versions by identity (see `match_actions`):
+its explicit id, else its content or text, so renumbering is not a change. Its deadline, for
 slippage, is the latest date of its timescale or milestones: the date by
 which the whole action is due to be done (for a repeating action, its first
 date).
@@ -15,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from ..core.errors import UsageError
@@ -79,15 +81,21 @@ class FieldChange:
 class ActionChange:
     plan: str
     id: str
-    change: str  # added | removed | changed
+    change: str  # added | removed | changed | moved (to another recommendation) | renumbered
     text: str
     fields: tuple[FieldChange, ...] = ()
     old: Action | None = None
     new: Action | None = None
 
+    @property
+    def from_id(self) -> str | None:
+        """The id in the older version, when the action's id changed (renumbered, moved)."""
+        return self.old.id if self.old and self.new and self.old.id != self.new.id else None
+
     def as_dict(self) -> dict:
-        return {"plan": self.plan, "id": self.id, "change": self.change, "text": self.text,
-                "fields": [f.as_dict() for f in self.fields]}
+        return {"plan": self.plan, "id": self.id, "from_id": self.from_id, "change": self.change,
+                "text": self.text, "fields": [f.as_dict() for f in self.fields],
+                "reason": change_reason(self)}
 
 
 @dataclass(frozen=True)
@@ -136,26 +144,127 @@ def compare(old: Sequence[Plan], new: Sequence[Plan]) -> tuple[list[PlanChange],
     return plans, actions
 
 
+# -- identity: which action of one version is which action of the other --------------------
+
+# Two actions with positional ids are the same action when their texts are at least this
+# similar (difflib's ratio: 2 * matching characters / total characters). 0.6 keeps a reworded
+# action ("Audit of compliance" -> "Audit of compliance with the policy", 0.70) and tells
+# apart two different actions of one recommendation; see docs/audit-trail.md.
+SIMILARITY = 0.6
+# At most this many text comparisons per plan and pair of versions; beyond it the actions
+# left over are matched by position (their ids), as before identity was tracked.
+MAX_PAIRS = 20_000
+
+
+def match_actions(before: Sequence[Action],
+                  after: Sequence[Action]) -> list[tuple[Action | None, Action | None]]:
+    """Pairs (old, new) of one plan's actions: the same action in both versions, or an
+    action only in one (None on the other side). Order: as in `after`, then removals.
+
+    Identity, in this order: (1) an explicit `id:` written in both versions; (2) the same
+    content (text and every other field) - the same id first, then the same recommendation,
+    then the nearest position, so a reordered or renumbered action is found; (3) the most
+    similar text, at least SIMILARITY, within the same recommendation first, then across
+    recommendations (a move). What is left is an addition or a removal.
+    """
+    pairs: dict[int, Action] = {}  # index in after -> old action
+    old_left = dict.fromkeys(range(len(before)))  # ordered sets
+    new_left = dict.fromkeys(range(len(after)))
+
+    def take(i_old: int, i_new: int) -> None:
+        pairs[i_new] = before[i_old]
+        del old_left[i_old]
+        del new_left[i_new]
+
+    # 0. the same id and the same content: most actions of most commits, cheaply
+    at = {a.id: i for i, a in enumerate(before)}
+    for j, b in enumerate(after):
+        i = at.get(b.id)
+        if i is not None and i in old_left and before[i].id_written == b.id_written \
+                and _key(before[i]) == _key(b):
+            take(i, j)
+    # 1. explicit ids
+    written = {a.id: i for i, a in enumerate(before) if a.id_written}
+    for j in list(new_left):
+        i = written.get(after[j].id)
+        if after[j].id_written and i is not None and i in old_left:
+            take(i, j)
+    # 2. unchanged content: the common case, found by hashing, nothing compared pairwise
+    if old_left and new_left:
+        by_key: dict[tuple, list[int]] = {}
+        for i in old_left:
+            if not before[i].id_written:
+                by_key.setdefault(_key(before[i]), []).append(i)
+        for j in list(new_left):
+            if after[j].id_written:
+                continue
+            found = by_key.get(_key(after[j]))
+            if found:
+                b = after[j]
+                i = min(found, key=lambda i: (before[i].id != b.id,
+                                              before[i].recommendation != b.recommendation,
+                                              abs(i - j)))
+                found.remove(i)
+                take(i, j)
+    # 3. similar text
+    olds = [i for i in old_left if not before[i].id_written]
+    news = [j for j in new_left if not after[j].id_written]
+    if olds and news:
+        by_rec: dict[str, list[int]] = {}
+        for j in news:
+            by_rec.setdefault(after[j].recommendation, []).append(j)
+        if len(olds) * len(news) <= MAX_PAIRS:
+            candidates = [(i, j) for i in olds for j in news]
+        elif sum(len(by_rec.get(before[i].recommendation, ())) for i in olds) <= MAX_PAIRS:
+            candidates = [(i, j) for i in olds for j in by_rec.get(before[i].recommendation, ())]
+        else:
+            candidates = None
+        if candidates is None:  # too many to compare: by position
+            by_id = {before[i].id: i for i in olds}
+            for j in news:
+                i = by_id.get(after[j].id)
+                if i is not None and i in old_left:
+                    take(i, j)
+        else:
+            scored = []
+            for i, j in candidates:
+                a, b = before[i], after[j]
+                sm = SequenceMatcher(None, a.text, b.text, autojunk=False)
+                if sm.real_quick_ratio() < SIMILARITY or sm.quick_ratio() < SIMILARITY:
+                    continue
+                ratio = sm.ratio()
+                if ratio >= SIMILARITY:
+                    scored.append((a.recommendation != b.recommendation, -ratio, a.id != b.id,
+                                   abs(i - j), i, j))
+            scored.sort()
+            for *_, i, j in scored:
+                if i in old_left and j in new_left:
+                    take(i, j)
+    out: list[tuple[Action | None, Action | None]] = [(pairs.get(j), b) for j, b in enumerate(after)]
+    out += [(before[i], None) for i in old_left]
+    return out
+
+
 def _compare_actions(pid: str, before: Plan | None, after: Plan | None) -> list[ActionChange]:
     old_recs = before.recommendations if before else ()
     new_recs = after.recommendations if after else ()
-    if old_recs == new_recs and all(x is y for x, y in zip(old_recs, new_recs, strict=True)):
+    if old_recs == new_recs:
         return []
-    # A recommendation object shared by both versions is unchanged (the parser reuses them).
-    shared = {id(r) for r in old_recs} & {id(r) for r in new_recs}
-    old_actions = {a.id: a for r in old_recs if id(r) not in shared for a in r.actions}
-    new_actions = {a.id: a for r in new_recs if id(r) not in shared for a in r.actions}
     out = []
-    for aid in sorted(old_actions.keys() | new_actions.keys(), key=id_sort_key):
-        a, b = old_actions.get(aid), new_actions.get(aid)
+    for a, b in match_actions(tuple(a for r in old_recs for a in r.actions),
+                              tuple(a for r in new_recs for a in r.actions)):
         if a is None:
             fields = tuple(FieldChange(f, None, v) for f, v in action_fields(b).items()
                            if v not in (None, [], "not-started") and f != "milestones")
-            out.append(ActionChange(pid, aid, "added", b.text, fields, None, b))
+            out.append(ActionChange(pid, b.id, "added", b.text, fields, None, b))
         elif b is None:
-            out.append(ActionChange(pid, aid, "removed", a.text, (), a, None))
+            out.append(ActionChange(pid, a.id, "removed", a.text, (), a, None))
         elif _key(a) != _key(b):
-            out.append(ActionChange(pid, aid, "changed", b.text, field_changes(a, b), a, b))
+            kind = "moved" if a.recommendation != b.recommendation else "changed"
+            out.append(ActionChange(pid, b.id, kind, b.text, field_changes(a, b), a, b))
+        elif a.id != b.id:  # renumbered only: kept for following the action, never shown
+            out.append(ActionChange(pid, b.id, "renumbered", b.text, (), a, b))
+    out.sort(key=lambda c: id_sort_key(c.id))
     return out
 
 
@@ -179,38 +288,66 @@ def ref_matcher(ref: str | None) -> Callable[[str, Action], bool]:
 def _commit_dict(c: Commit | None) -> dict:
     if c is None:
         return {"commit": None, "sha": None, "date": None, "author": None, "email": None,
-                "subject": None}
+                "subject": None, "reason": None}
     return {"commit": c.short, "sha": c.sha, "date": iso(c.date), "author": c.author,
-            "email": c.email, "subject": c.subject}
+            "email": c.email, "subject": c.subject, "reason": c.reason}
 
 
 # -- history ---------------------------------------------------------------------------
 
 
-def history(versions: Sequence[Version], start: int = 0, ref: str | None = None) -> list[dict]:
+def history(versions: Iterable[Version], start: int = 0, ref: str | None = None) -> list[dict]:
     """Each commit's changes to the plans, newest first (JSON-ready dicts).
 
     `start`: the first version whose changes count (see gitstore.since_position).
+    With `ref`, the actions it names in the newest version are followed back through
+    renumbering (and removed actions it named when removed are shown too).
     """
     match = ref_matcher(ref)
-    if ref and not any(match(p.id, a) for v in versions for p in v.plans for a in p.actions):
+    found_ref = not ref
+    raw = []  # (version's commit, plan changes, action changes), oldest first
+    before: Sequence[Plan] = ()
+    latest: Sequence[Plan] = ()
+    for i, v in enumerate(versions):
+        if ref and not found_ref:
+            found_ref = any(match(p.id, a) for p in v.plans for a in p.actions)
+        if i >= start and not (i == 0 and not v.known_parent):  # a shallow clone's first commit:
+            plans, actions = compare(before, v.plans)              # what it changed is not known
+            if plans or actions:  # kept as ids and dicts: no model objects held per commit
+                raw.append((v.commit, [p.as_dict() for p in plans],
+                            [(c.plan, c.new.id if c.new else None, c.old.id if c.old else None,
+                              c.change, c.old if c.new is None else None, c.as_dict())
+                             for c in actions]))
+        before = latest = v.plans
+    if not found_ref:
         raise UsageError(f"no action or recommendation {ref!r} in the history of the plans")
+    names = {(p.id, a.id) for p in latest for a in p.actions if match(p.id, a)}
     entries = []
-    for i in range(start, len(versions)):
-        v = versions[i]
-        if i == 0 and not v.known_parent:
-            continue  # a shallow clone's first commit: what it changed is not known
-        before = versions[i - 1].plans if i > 0 else ()
-        plans, actions = compare(before, v.plans)
+    for commit, plans, actions in reversed(raw):
+        shown = []
+        renamed: dict[tuple[str, str], tuple[str, str] | None] = {}
+        removed = set()  # ids in the older version
+        for plan_id, new_id, old_id, change, gone, data in actions:
+            now = (plan_id, new_id) if new_id else None
+            followed = now in names if now else match(plan_id, gone)
+            if ref and not followed:
+                continue
+            if change != "renumbered":
+                shown.append(data)
+            if new_id is None:
+                removed.add((plan_id, old_id))
+            elif old_id is None:
+                renamed[now] = None  # new in this commit: nothing to follow before it
+            elif old_id != new_id:
+                renamed[now] = (plan_id, old_id)
         if ref:
+            names = ({renamed.get(n, n) for n in names} - {None}) | removed
             plans = []
-            actions = [c for c in actions if match(c.plan, c.new or c.old)]
-        if plans or actions:
-            entry = _commit_dict(v.commit)
-            entry["plans"] = [p.as_dict() for p in plans]
-            entry["actions"] = [c.as_dict() for c in actions]
+        if plans or shown:
+            entry = _commit_dict(commit)
+            entry["plans"] = plans
+            entry["actions"] = shown
             entries.append(entry)
-    entries.reverse()
     return entries
 
 
@@ -240,7 +377,8 @@ def history_view(entries: list[dict]) -> View:
     many = len({a["plan"] for e in entries for a in e["actions"]}) > 1
     sections = []
     for e in entries:
-        s = Section(f"{e['date']} {e['commit']} {e['author']}: {e['subject']}", cols)
+        why = f" (reason: {e['reason']})" if e["reason"] else ""
+        s = Section(f"{e['date']} {e['commit']} {e['author']}: {e['subject']}{why}", cols)
         for p in e["plans"]:
             what = {"added": count(p['actions'], "action"), "removed": count(p['actions'], "action")}
             s.add([f"plan {p['plan']}", p["change"], p["from_path"] or "",
@@ -255,13 +393,40 @@ def history_view(entries: list[dict]) -> View:
             elif a["change"] == "removed":
                 s.add([name, "removed", a["text"], ""])
             else:
+                if a["from_id"]:
+                    s.add([name, "id", a["from_id"], a["id"]])
                 for f in a["fields"]:
                     s.add([name, f["field"], *show_change(f["from"], f["to"])])
+                if a["reason"]:
+                    s.add([name, "reason", "", a["reason"]])
         sections.append(s)
     return View(sections, empty="No changes to the plans in this history.", group_header="commit")
 
 
 # -- slippage --------------------------------------------------------------------------
+
+
+# The update notes the edit commands write, "Rescheduled from X to Y: REASON",
+# "Dropped: REASON" (docs/editing.md): the words before the first ": " say what was done.
+_NOTE_VERBS = ("rescheduled", "dropped", "reassigned", "assigned", "reopened", "lead")
+
+
+def note_reason(old: Action | None, new: Action | None) -> str | None:
+    """The reason in an update note that `new` has and `old` had not, written by an edit."""
+    if new is None:
+        return None
+    had = set(old.updates) if old else set()
+    for u in reversed(new.updates):
+        if u in had:
+            continue
+        head, sep, reason = u.text.partition(": ")
+        if sep and reason.strip() and head.split(" ", 1)[0].lower() in _NOTE_VERBS:
+            return reason.strip()
+    return None
+
+
+def change_reason(c: ActionChange) -> str | None:
+    return note_reason(c.old, c.new)
 
 
 @dataclass
@@ -276,48 +441,70 @@ class _Track:
     present: bool = True
 
 
-def slippage(versions: Sequence[Version], start: int = 0) -> list[dict]:
-    """Every action whose deadline moved later (from `start` on), most days slipped first."""
-    tracks: dict[tuple[str, str], _Track] = {}
-    due_cache: dict[int, date | None] = {}  # by object: the parser shares unchanged actions
+def _move_reason(commit: Commit, old: Action, new: Action) -> tuple[str, str]:
+    """(reason, where it came from): the commit's Reason: trailer, the edit's update note,
+    else the commit's subject (a move made by hand)."""
+    if commit.reason:
+        return commit.reason, "commit"
+    noted = note_reason(old, new)
+    if noted:
+        return noted, "update"
+    return commit.subject, "subject"
 
-    def due(a: Action) -> date | None:
-        if id(a) not in due_cache:
-            due_cache[id(a)] = due_date(a)
-        return due_cache[id(a)]
 
+def slippage(versions: Iterable[Version], start: int = 0) -> list[dict]:
+    """Every action whose deadline moved later (from `start` on), most days slipped first.
+
+    An action is followed by identity (see match_actions): renumbering is not a move.
+    """
+    tracks: dict[tuple[str, str], _Track] = {}  # by (plan, id) in the latest version
+    gone: list[_Track] = []
     seed = max(start - 1, 0)  # the version the deadlines are measured from
-    for i in range(seed, len(versions)):
-        v = versions[i]
-        seen = set()
+    before: dict[str, Plan] = {}
+    for i, v in enumerate(versions):
+        if i < seed:
+            continue
+        now: dict[tuple[str, str], _Track] = {}
         for plan in v.plans:
-            for a in plan.actions:
-                key = (plan.id, a.id)
-                seen.add(key)
-                d = due(a)
-                t = tracks.get(key)
-                if t is None:
-                    tracks[key] = _Track(plan.id, a.id, a.text, d, d)
+            old_plan = before.get(plan.id)
+            if old_plan is not None and old_plan.recommendations == plan.recommendations:
+                pairs = [(a, a) for a in plan.actions]
+            else:
+                pairs = match_actions(tuple(old_plan.actions) if old_plan else (), tuple(plan.actions))
+            for a, b in pairs:
+                if b is None:
                     continue
-                t.text, t.present = a.text, True
+                d = due_date(b)
+                t = tracks.get((plan.id, a.id)) if a is not None else None
+                if t is None:
+                    now[(plan.id, b.id)] = _Track(plan.id, b.id, b.text, d, d)
+                    continue
+                now[(plan.id, b.id)] = t
+                t.id, t.text = b.id, b.text
                 if d is None or d == t.current:
                     continue  # TBC or ongoing for now: the last date still stands
                 if t.current is None:  # a first date, not a move
                     t.first = t.first or d
                 elif i > seed:
                     c = v.commit
+                    reason, source = _move_reason(c, a, b)
                     t.changes.append({"date": iso(c.date), "author": c.author, "commit": c.short,
-                                      "message": c.subject, "from": iso(t.current), "to": iso(d),
-                                      "days": (d - t.current).days})
+                                      "message": c.subject, "reason": reason,
+                                      "reason_source": source, "from": iso(t.current),
+                                      "to": iso(d), "days": (d - t.current).days})
                     t.later = t.later or d > t.current
                 t.current = d
-        for key, t in tracks.items():
-            if key not in seen:
+        kept = {id(t) for t in now.values()}
+        for t in tracks.values():
+            if id(t) not in kept:
                 t.present = False
+                gone.append(t)
+        tracks = now
+        before = {p.id: p for p in v.plans}
     out = [{"plan": t.plan, "id": t.id, "text": t.text, "first_due": iso(t.first),
             "current_due": iso(t.current), "days_slipped": (t.current - t.first).days,
             "moves": len(t.changes), "removed": not t.present, "changes": t.changes}
-           for t in tracks.values() if t.later]
+           for t in [*tracks.values(), *gone] if t.later]
     out.sort(key=lambda x: (-x["days_slipped"], x["plan"], id_sort_key(x["id"])))
     return out
 
@@ -337,7 +524,7 @@ def slippage_view(actions: list[dict], since: str | None) -> View:
                  "overdue" if a["days_slipped"] > 0 else None)
         for c in a["changes"]:
             moves.add([name, c["date"], c["author"], c["from"], c["to"], f"{c['days']:+d}",
-                       c["commit"], c["message"]])
+                       c["commit"], c["reason"]])
     where = f" since {since}" if since else ""
     summary = (f"{count(len(actions), 'action')} slipped{where}, "
                f"{count(sum(a['days_slipped'] for a in actions), 'day')} in all") if actions else None
@@ -348,7 +535,7 @@ def slippage_view(actions: list[dict], since: str | None) -> View:
 # -- diff between two versions ---------------------------------------------------------------
 
 
-DIFF_CATEGORIES = ("added", "removed", "completed", "dropped", "reopened", "progress",
+DIFF_CATEGORIES = ("added", "removed", "moved", "completed", "dropped", "reopened", "progress",
                    "rescheduled", "reassigned", "changed")
 
 
@@ -368,21 +555,26 @@ def diff(old: Version, new: Version, old_name: str, new_name: str) -> dict:
         if c.change in ("added", "removed"):
             out[c.change].append(_brief(c.new or c.old))
             continue
+        if c.change == "renumbered":
+            continue  # the same action, only its position changed: not a change to report
         base = {"plan": c.plan, "id": c.id, "text": c.text}
+        reason = change_reason(c)
         rest = []
         for f in c.fields:
-            if f.field == "status":
+            if f.field == "recommendation":
+                out["moved"].append({**base, "from_id": c.old.id, "from": f.old, "to": f.new})
+            elif f.field == "status":
                 cat = {"completed": "completed", "dropped": "dropped"}.get(f.new)
                 if cat is None:
                     cat = "reopened" if f.old in ("completed", "dropped") else "progress"
-                out[cat].append({**base, "from": f.old, "to": f.new})
+                out[cat].append({**base, "from": f.old, "to": f.new, "reason": reason})
             elif f.field == "due":
                 before, after = due_date(c.old), due_date(c.new)
                 days = (after - before).days if before and after else None
                 out["rescheduled"].append({**base, "from": f.old, "to": f.new, "from_date": iso(before),
-                                           "to_date": iso(after), "days": days})
+                                           "to_date": iso(after), "days": days, "reason": reason})
             elif f.field == "lead":
-                out["reassigned"].append({**base, "from": f.old, "to": f.new})
+                out["reassigned"].append({**base, "from": f.old, "to": f.new, "reason": reason})
             else:
                 rest.append(f.as_dict())
         if rest:
@@ -390,7 +582,8 @@ def diff(old: Version, new: Version, old_name: str, new_name: str) -> dict:
     return out
 
 
-_TITLES = {"added": "Added", "removed": "Removed", "completed": "Completed", "dropped": "Dropped",
+_TITLES = {"added": "Added", "removed": "Removed", "moved": "Moved to another recommendation",
+           "completed": "Completed", "dropped": "Dropped",
            "reopened": "Reopened", "progress": "Progress changed", "rescheduled": "Rescheduled",
            "reassigned": "Reassigned", "changed": "Other changes"}
 
@@ -415,8 +608,12 @@ def diff_view(result: dict) -> View:
                     s.add([name, f"{a['text']} [{f['field']}]", *show_change(f["from"], f["to"])])
             else:
                 frm, to = show_change(a["from"], a["to"])
+                if cat == "moved":
+                    frm, to = f"recommendation {frm} ({a['from_id']})", f"recommendation {to}"
                 if cat == "rescheduled" and a["days"]:
                     to += f" ({a['days']:+d} {agree(abs(a['days']), 'day', 'days')})"
+                if a.get("reason"):
+                    to += f"; reason: {a['reason']}"
                 s.add([name, a["text"], frm, to])
         sections.append(s)
     f, t = result["from"], result["to"]
@@ -424,6 +621,40 @@ def diff_view(result: dict) -> View:
     counts = ", ".join(f"{len(result[c])} {c}" for c in DIFF_CATEGORIES if result[c])
     return View(sections, summary=f"From {what(f)} to {what(t)}: {counts}" if counts else None,
                 empty=f"No changes to the actions from {what(f)} to {what(t)}.", group_header="change")
+
+
+# -- completion dates from git ---------------------------------------------------------------
+
+
+def completion_dates(versions: Iterable[Version], wanted: set[tuple[str, str]]) -> dict:
+    """{(plan, id as in the newest version): date of the commit that marked it completed}
+    for the `wanted` actions (completed, no `completed:` date), followed by identity.
+
+    Only a change seen in git counts: an action already completed when it first appears
+    (the plan's first commit, or added as completed) has no known date and is left out.
+    """
+    done: dict[tuple[str, str], date | None] = {}  # by (plan, id) in the version just read
+    before: dict[str, Plan] = {}
+    for v in versions:
+        now: dict[tuple[str, str], date | None] = {}
+        for plan in v.plans:
+            old = before.get(plan.id)
+            if old is not None and old.recommendations == plan.recommendations:
+                pairs = [(a, a) for a in plan.actions]
+            else:
+                pairs = match_actions(tuple(old.actions) if old else (), tuple(plan.actions))
+            for a, b in pairs:
+                if b is None or b.progress != "completed":
+                    continue
+                if a is None or (plan.id, a.id) not in done and a.progress == "completed":
+                    now[(plan.id, b.id)] = None  # completed when first seen: when is not known
+                elif a.progress == "completed":
+                    now[(plan.id, b.id)] = done[(plan.id, a.id)]
+                else:
+                    now[(plan.id, b.id)] = v.commit.date
+        done = now
+        before = {p.id: p for p in v.plans}
+    return {k: d for k, d in done.items() if k in wanted and d is not None}
 
 
 # -- timeline (for charts) ----------------------------------------------------------------

@@ -180,7 +180,8 @@ def _change_items(diff: dict, plans: Sequence[Plan], old_plans: Sequence[Plan], 
     for e in diff["rescheduled"]:
         if e["days"] and e["days"] > 0:  # brought forward is not slippage
             out["slipped"].append(item(e, was=date.fromisoformat(e["from_date"]),
-                                       now=date.fromisoformat(e["to_date"]), days=e["days"]))
+                                       now=date.fromisoformat(e["to_date"]), days=e["days"],
+                                       reason=e["reason"]))
     for e in diff["added"]:
         plan, action = new_actions[(e["plan"], e["id"])]
         row = evaluate_action(plan, action, today)
@@ -216,7 +217,11 @@ def changes_since(paths, rev: str, plans: Sequence[Plan], today: date) -> dict:
 
 def timeline(paths, plans: Sequence[Plan], today: date) -> list[dict] | None:
     """Counts of open / completed / overdue actions at each commit that changed the plans, and
-    at `today`; None when the plans are not in git (the chart is then left out)."""
+    at `today`; None when the plans are not in git (the chart is then left out).
+
+    The last point is always `today` with the report's own plans (the working tree, or the
+    revision --as-of read), so the chart ends on the summary's figures.
+    """
     from ..core.errors import GitError
     from ..history.audit import timeline as counts
     from ..store.gitstore import Version, plan_versions
@@ -226,13 +231,16 @@ def timeline(paths, plans: Sequence[Plan], today: date) -> list[dict] | None:
     except GitError:
         return None
     ids = {p.id for p in plans}
-    versions = [Version(v.commit, tuple(p for p in v.plans if p.id in ids))
-                for v in history.versions]
+    versions = (Version(v.commit, tuple(p for p in v.plans if p.id in ids))
+                for v in history.versions)
     points = []
-    for point in counts(versions, end=today):
+    for point in counts(versions):
         day = date.fromisoformat(point["date"])
-        if day <= today:  # --today or --as-of in the past: the future is not known yet
+        if day < today:  # --today or --as-of in the past: the future is not known yet
             points.append({**point, "date": day})
+    rows = evaluate(plans, today)
+    points.append({"date": today, "commit": None, **summarise(rows).as_dict(),
+                   "open": sum(1 for r in rows if r.open)})
     return points
 
 

@@ -399,6 +399,8 @@ def changes(report: dict, many: bool) -> str:
             if kind == "slipped":
                 detail = (f"{esc(show_date(i['was']))} &rarr; {esc(show_date(i['now']))} "
                           f"({count(i['days'], 'day')} later)")
+                if i.get("reason"):
+                    detail += f"; reason: {esc(i['reason'])}"
             elif kind == "dropped":
                 detail = "removed from the plan" if i.get("removed") else "marked dropped"
             elif kind == "completed" and i.get("completed_on"):

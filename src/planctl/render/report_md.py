@@ -187,6 +187,8 @@ def changes(report: dict, many: bool) -> list[str]:
             extra = ""
             if kind == "slipped":
                 extra = f" (from {show_date(i['was'])} to {show_date(i['now'])}, {count(i['days'], 'day')})"
+                if i.get("reason"):
+                    extra += f"; reason: {md_escape(i['reason'])}"
             elif kind == "dropped" and i.get("removed"):
                 extra = " (removed from the plan)"
             out.append(f"- {md_escape(action_ref(i, many))}: {md_escape(i['text'])}{extra}")

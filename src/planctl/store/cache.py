@@ -348,22 +348,29 @@ def load_cached(data: bytes, path: str, *, content_id: str | None = None, key_ex
     """`load.load_text(data, path, plan_id)`, from the cache when this content was read before.
 
     content_id: an id that already names the bytes (a git blob id), which saves
-    hashing them; key_extra: anything else the result depends on. Returns
+    hashing them - with it, `data` may be a function returning the bytes, called
+    only on a miss; key_extra: anything else the result depends on. Returns
     (Plan | None, problems, is_comparison_file), exactly as load_text does.
     """
     from ..format.reader import load_text
 
+    if callable(data) and content_id is None:
+        data = data()
+
+    def parse():
+        return load_text(data() if callable(data) else data, path, plan_id)
+
     if not (enabled() if use is None else use):
-        return load_text(data, path, plan_id)
+        return parse()
     key = entry_key(data, path, content_id, f"{key_extra}\0{plan_id or ''}")
     target = entry_path(key)
     folder = target.parent
     if not _usable_dir(folder.parent) or not _usable_dir(folder):
-        return load_text(data, path, plan_id)
+        return parse()
     found = read_entry(target, key)
     if found is not None:
         return found
-    result = load_text(data, path, plan_id)
+    result = parse()
     payload = encode(result)
     if payload is not None:
         write_entry(target, key, payload)

@@ -37,7 +37,7 @@ from pathlib import Path
 
 import yaml
 
-from ..core.errors import ERROR, OutputError, PlanctlError, UsageError
+from ..core.errors import ERROR, InternalError, OutputError, PlanctlError, UsageError
 from ..core.model import Action, Plan, Recommendation, Update
 from ..core.timescale import Timescale, TimescaleError, parse_date, parse_timescale
 from ..format import writer
@@ -411,7 +411,7 @@ def _validated(result: EditResult, problems, expected: Plan, shapes: dict, what:
         detail = new_errors[0].message if new_errors else "not a plan"
         raise PlanctlError(f"the edit would make {path} invalid ({detail}); nothing was changed")
     if _without_lines(new_plan) != _without_lines(_with_derived(expected, new_plan, shapes)):
-        raise PlanctlError(f"the edit of {what} did not read back as intended; nothing was "
+        raise InternalError(f"the edit of {what} did not read back as intended; nothing was "
                            "changed (please report this with the plan file)")
     old_warnings = {(p.code, p.message) for p in problems if p.severity != ERROR}
     new_warnings = [p.message for p in new_problems
@@ -577,11 +577,14 @@ def add_bytes(data: bytes, path: str, add: Addition) -> EditResult:
     fields = writer.action_fields(new, spelled)
 
     # Actions after the new one whose ids are their positions would shift: write them out.
+    pinned = set()
     for aid, node in nodes[index:]:
         if writer.written_id(node) is None:
             writer.MapEdit(doc, node).set("id", aid)
+            pinned.add(aid)
     _insert_item(doc, writer.MapEdit(doc, rec_node), "actions", index, fields)
-    actions.insert(index, new)
+    actions = [dataclasses.replace(a, id_written=True) if a.id in pinned else a for a in actions]
+    actions.insert(index, dataclasses.replace(new, id_written="id" in spelled))
     expected = _swap_rec(plan, dataclasses.replace(rec, actions=tuple(actions)))
     result = EditResult(path, new_id, data, _encode(doc.result(), bom), "added", new.text)
     shapes = {new_id: writer.Written(frozenset(fields))}

@@ -5,13 +5,17 @@ costs a constant number of git processes: one `rev-parse` (repository, shallow,
 revisions), one `git log --first-parent --raw -z` over every YAML file (renames
 are followed here, from the raw diff), one `git cat-file --batch` for all the
 blobs, and for history/slippage one `git status` (to say the working tree
-differs). Each distinct blob is parsed once.
+differs). History versions are streamed: each is read from cat-file and parsed
+by the real loader through the parse cache keyed by the blob id (a version seen
+by an earlier run is not parsed again), and only the versions being compared
+are held in memory.
 
 History follows the first-parent line of HEAD: a merge counts as one change,
 made by whoever merged it. That is the line a committee sees on main.
 
 Public interface (also used by the report command):
-- `plan_versions(paths, rev="HEAD") -> History`: every version of the plans.
+- `plan_versions(paths, rev="HEAD") -> History`: every version of the plans (streamed).
+- `commits_on_both_sides(paths, day)`: for the --today note.
 - `load_at(paths, rev)`, `load_as_of(paths, spec) -> LoadResult`.
 - `as_of_date(spec, paths) -> date`: the date --as-of judges statuses at.
 - `pair(paths, rev1, rev2=None) -> (Version, Version)`: for diff (None: working tree).
@@ -41,7 +45,9 @@ PLAN_SUFFIXES = (".yaml", ".yml")
 _YAML_PATHSPECS = (":(top,glob)**/*.yaml", ":(top,glob)**/*.yml")
 _WHOLE_TREE = ":(top)"
 _FIELD, _RECORD = "\x1f", "\x1e"
-_LOG_FORMAT = f"--format={_RECORD}%H{_FIELD}%cI{_FIELD}%aN{_FIELD}%aE{_FIELD}%s"
+# The subject, then each `Reason:` trailer's value (joined by "; "): why the change was made.
+_LOG_FORMAT = (f"--format={_RECORD}%H{_FIELD}%cI{_FIELD}%aN{_FIELD}%aE{_FIELD}%s{_FIELD}"
+               "%(trailers:key=Reason,valueonly,unfold,separator=; )")
 
 
 # -- data ------------------------------------------------------------------------
@@ -54,6 +60,7 @@ class Commit:
     author: str
     email: str
     subject: str
+    reason: str | None = None  # the message's `Reason:` trailer(s), as the edit commands write
 
     @property
     def short(self) -> str:
@@ -86,10 +93,10 @@ class History:
     the plans; `chain` every commit (for --since and dates).
     """
 
-    versions: tuple[Version, ...]
+    versions: Versions
     chain: tuple[Commit, ...]
     shallow: bool
-    notes: tuple[str, ...] = ()
+    notes: list[str] = field(default_factory=list)  # grows as `versions` is read
     repo: Repo | None = None
 
 
@@ -295,8 +302,10 @@ def _parse_log(out: bytes) -> list[tuple[Commit, list[tuple[str, str, list[str]]
         token = tokens[i].lstrip("\n")
         i += 1
         if token.startswith(_RECORD):
-            sha, when, author, email, subject = token[1:].split(_FIELD, 4)
-            commit = Commit(sha, datetime.fromisoformat(when), author, email, subject)
+            sha, when, author, email, rest = token[1:].split(_FIELD, 4)
+            subject, _, reason = rest.rpartition(_FIELD)
+            commit = Commit(sha, datetime.fromisoformat(when), author, email, subject,
+                            " ".join(reason.split()) or None)
             commits.append((commit, []))
         elif token.startswith(":") and commits:
             meta = token[1:].split()
@@ -380,169 +389,140 @@ def _cat_blobs(repo: Repo, blobs: set[str]) -> dict[str, bytes]:
     return found
 
 
-# -- parsing many versions fast --------------------------------------------------------
+# -- reading many versions: streamed, each blob parsed once -----------------------------
 
 
-# Each pattern starts with a newline: a literal first character lets re skip ahead fast.
-_UNUSUAL = re.compile(r"\n[-%{\[.\t]")  # top-level lists, directives, flow style, tabs
-_REC_LINE = re.compile(r"\nrecommendations:[ \t]*(?:#[^\n]*)?\r?(?=\n|$)")
-_TOP_LINE = re.compile(r"\n[^ #\r\n]")
-_CONTENT = re.compile(r"\n( *)[^ #\r\n]")
-_ITEM_PATTERNS: dict[int, tuple[re.Pattern, re.Pattern]] = {}
+class _BlobReader:
+    """One `git cat-file --batch` process, asked for one blob at a time (it answers each
+    request before the next, so only one blob is held in memory)."""
+
+    def __init__(self, repo: Repo) -> None:
+        self._repo = repo
+        self._proc: subprocess.Popen | None = None
+
+    def get(self, blob: str) -> bytes:
+        if self._proc is None:
+            try:
+                self._proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=self._repo.cwd,
+                                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                              stderr=subprocess.DEVNULL, env=_env())
+            except OSError as exc:
+                raise GitError(f"cannot run git: {exc.strerror or exc}") from None
+        proc = self._proc
+        proc.stdin.write(blob.encode() + b"\n")
+        proc.stdin.flush()
+        head = proc.stdout.readline().split()
+        if len(head) != 3:
+            raise GitError(f"git cat-file could not read blob {blob}")
+        data = proc.stdout.read(int(head[2]) + 1)
+        return data[:-1]
+
+    def close(self) -> None:
+        if self._proc is not None:
+            self._proc.stdin.close()
+            self._proc.stdout.close()
+            self._proc.wait()
+            self._proc = None
 
 
-def _item_patterns(indent: int) -> tuple[re.Pattern, re.Pattern]:
-    """(a recommendation's first line, a line that breaks the one-item-per-dash layout)."""
-    if indent not in _ITEM_PATTERNS:
-        item = re.compile(rf"\n {{{indent}}}-(?=[ \r\n]|$)")
-        bad = re.compile(rf"\n(?: {{0,{indent}}}[^ #\r\n-]| {{0,{indent - 1}}}-| {{{indent}}}-[^ \r\n])")
-        _ITEM_PATTERNS[indent] = (item, bad)
-    return _ITEM_PATTERNS[indent]
+class _Parsed:
+    """Plans by (blob, plan id), through the parse cache keyed by the blob id (so a version
+    seen by an earlier run is not parsed again), with a few kept in memory for reverts."""
 
+    KEEP = 16
 
-class VersionParser:
-    """Plans from blobs, each distinct blob parsed once.
+    def __init__(self, reader: _BlobReader) -> None:
+        self._reader = reader
+        self._recent: dict[tuple[str, str], tuple[Plan | None, bool]] = {}
 
-    A history holds hundreds of versions of one plan that differ in a line or
-    two, so a version is read one recommendation at a time: each recommendation's
-    text is parsed once (with the plan's leads, bodies and dates around it) and
-    reused, moved to its new line, in every version where it is unchanged.
-    Anything unusual (anchors across recommendations, flow style, directives)
-    falls back to reading the whole file; the result equals `load_text` for
-    every plan that loads without errors.
-    """
-
-    def __init__(self) -> None:
-        self._by_blob: dict[tuple[str, str], Plan | None] = {}
-        self._frames: dict[tuple[str, str, str], Plan | None] = {}
-        self._recs: dict[tuple, tuple] = {}
-        self._shifted: dict[tuple, object] = {}
-        self.comparison_blobs: set[str] = set()
-
-    def plan(self, blob: str, data: bytes, path: str, plan_id: str) -> Plan | None:
+    def get(self, blob: str, repo_path: str, plan_id: str) -> tuple[Plan | None, bool]:
+        """(plan or None when unreadable, whether it is a comparison file)."""
         key = (blob, plan_id)
-        if key not in self._by_blob:
-            self._by_blob[key] = self._parse(blob, data, path, plan_id)
-        plan = self._by_blob[key]
-        return replace(plan, path=path) if plan is not None and plan.path != path else plan
+        found = self._recent.pop(key, None)
+        if found is None:
+            from .cache import load_cached
 
-    def _parse(self, blob: str, data: bytes, path: str, plan_id: str) -> Plan | None:
+            plan, _, is_comparison = load_cached(lambda: self._reader.get(blob), repo_path,
+                                                 content_id=blob, plan_id=plan_id)
+            found = (plan, is_comparison)
+        self._recent[key] = found
+        if len(self._recent) > self.KEEP:
+            del self._recent[next(iter(self._recent))]
+        return found
+
+
+class Versions:
+    """The versions of a History, read from git as they are iterated (never all at once)."""
+
+    def __init__(self, repo: Repo, walk: _Walk, picks: Sequence[int], notes: list[str]) -> None:
+        self._repo, self._walk, self._picks, self._notes = repo, walk, tuple(picks), notes
+        self.commits = tuple(walk.chain[i] for i in self._picks)
+
+    def __len__(self) -> int:
+        return len(self._picks)
+
+    def __getitem__(self, n: int) -> Version:
+        for k, v in enumerate(self):
+            if k == n % len(self):
+                return v
+        raise IndexError(n)
+
+    def __iter__(self):
+        repo, walk = self._repo, self._walk
+        reader = _BlobReader(repo)
+        parsed = _Parsed(reader)
+        last_good: dict[str, Plan] = {}
         try:
-            plan = self._fast(data.decode("utf-8-sig"), path, plan_id)
-        except (UnicodeDecodeError, _Unusual):
-            plan = None
-        if plan is None:
-            plan, _, is_comparison = load_text(data, path, plan_id)
-            if is_comparison:
-                self.comparison_blobs.add(blob)
-        return plan
-
-    def _fast(self, text: str, path: str, plan_id: str) -> Plan | None:
-        # Whole-text regexes, not a Python loop over lines: this runs once per version.
-        text = "\n" + text  # every line, the first too, starts after a newline; offsets shift by 1
-        if _UNUSUAL.search(text):
-            raise _Unusual
-        found = list(_REC_LINE.finditer(text))
-        if len(found) != 1:
-            raise _Unusual
-        rec_line = found[0]
-        start = min(rec_line.end() + 1, len(text))  # the line after it
-        top = _TOP_LINE.search(text, start - 1)
-        end = top.start() + 1 if top else len(text)
-        first = _CONTENT.search(text, start - 1, end)
-        items: list[int] = []  # offset of each recommendation
-        indent = 0
-        if first is not None:
-            indent = len(first.group(1))
-            item_re, bad_re = _item_patterns(indent)
-            if bad_re.search(text, start - 1, end):
-                raise _Unusual
-            items = [m.start() + 1 for m in item_re.finditer(text, start - 1, end)]
-            if not items or items[0] != first.start() + 1:
-                raise _Unusual
-        frame_text = text[1:start] + "\n" * text.count("\n", start, end) + text[end:]
-        frame_key = (frame_text, plan_id)
-        if frame_key not in self._frames:
-            self._frames[frame_key] = load_text(frame_text, path, plan_id)[0]
-        frame = self._frames[frame_key]
-        if frame is None:
-            return None
-        context = text[1:rec_line.start() + 1] + text[end:]
-        if context and not context.endswith("\n"):
-            context += "\n"
-        context_lines = context.count("\n")
-        recs = []
-        bounds = [*items, end]
-        line, offset = 0, 0  # the added newline counts as one
-        for k, first_at in enumerate(items):
-            line += text.count("\n", offset, first_at)
-            offset = first_at
-            chunk = text[first_at:bounds[k + 1]]
-            rec, line_in_mini = self._rec(context, context_lines, plan_id, path, k, indent, chunk)
-            delta = line - line_in_mini
-            shift_key = (id(rec), delta)
-            if shift_key not in self._shifted:
-                self._shifted[shift_key] = rec if not delta else replace(
-                    rec, line=rec.line + delta,
-                    actions=tuple(replace(a, line=a.line + delta) for a in rec.actions))
-            recs.append(self._shifted[shift_key])
-        return replace(frame, recommendations=tuple(recs))
-
-    def _rec(self, context, context_lines, plan_id, path, k, indent, chunk):
-        key = (context, plan_id, k, chunk)
-        if key not in self._recs:
-            pad = " " * indent
-            # Placeholders keep the position, so default ids (3, 3.1) come out the same.
-            placeholders = "".join(f'{pad}- {{id: "~{j}", text: x, actions: []}}\n' for j in range(k))
-            mini = context + "recommendations:\n" + placeholders + chunk
-            plan = load_text(mini, path, plan_id)[0]
-            if plan is None or len(plan.recommendations) != k + 1:
-                raise _Unusual
-            self._recs[key] = (plan.recommendations[-1], context_lines + 2 + k)
-        return self._recs[key]
-
-
-class _Unusual(Exception):
-    """A file layout the recommendation-at-a-time reader does not handle."""
+            for i in self._picks:
+                commit = walk.chain[i]
+                files = _plan_files(repo, walk.states[i])
+                plans = []
+                for path, blob, plan_id in files:
+                    where = f"{commit.short}:{path}"
+                    plan, is_comparison = parsed.get(blob, path, plan_id)
+                    if is_comparison:
+                        continue
+                    if plan is None:  # unreadable here: keep the last version that could be read
+                        plan = last_good.get(plan_id)
+                        note = (f"note: {where} could not be read as a plan ('planctl check' says "
+                                "why); its changes show at the next version that can be read")
+                        if note not in self._notes:
+                            self._notes.append(note)
+                    else:
+                        plan = replace(plan, path=where)
+                        last_good[plan_id] = plan
+                    if plan is not None:
+                        plans.append(plan)
+                yield Version(commit, tuple(plans), files, i > 0 or not repo.shallow)
+        finally:
+            reader.close()
 
 
 # -- building versions ----------------------------------------------------------------
 
 
-def _versions(repo: Repo, walk: _Walk, picks: Sequence[int], parser: VersionParser | None = None,
-              exact: bool = False, unreadable: list[str] | None = None) -> list[Version]:
-    """Versions at the chain positions `picks`, blobs fetched in one cat-file."""
-    unreadable = [] if unreadable is None else unreadable
+def _versions(repo: Repo, walk: _Walk, picks: Sequence[int]) -> list[Version]:
+    """A few versions at the chain positions `picks`, read exactly (diff's two ends)."""
     files_at = {i: _plan_files(repo, walk.states[i]) for i in picks}
     blobs = _cat_blobs(repo, {blob for files in files_at.values() for _, blob, _ in files})
-    parser = parser or VersionParser()
     out = []
-    last_good: dict[str, Plan] = {}
     for i in picks:
         commit = walk.chain[i]
         plans = []
         for path, blob, plan_id in files_at[i]:
-            where = f"{commit.short}:{path}"
-            if exact:
-                plan = load_text(blobs[blob], where, plan_id)[0]
-            else:
-                plan = parser.plan(blob, blobs[blob], where, plan_id)
-                if blob in parser.comparison_blobs:
-                    continue
-                if plan is None:  # unreadable here: keep the last version that could be read
-                    plan = last_good.get(plan_id)
-                    unreadable.append(where)
-                else:
-                    last_good[plan_id] = plan
+            plan = load_text(blobs[blob], f"{commit.short}:{path}", plan_id)[0]
             if plan is not None:
                 plans.append(plan)
-        known = i > 0 or not repo.shallow
-        out.append(Version(commit, tuple(plans), files_at[i], known))
+        out.append(Version(commit, tuple(plans), files_at[i], i > 0 or not repo.shallow))
     return out
 
 
 def plan_versions(paths: Sequence[Path], rev: str = "HEAD") -> History:
-    """Every version of the plans along the first-parent history of `rev`, oldest first."""
+    """Every version of the plans along the first-parent history of `rev`, oldest first.
+
+    `versions` is read from git as it is iterated; notes about versions that could not be
+    read are added to `notes` as they are met.
+    """
     repo, (tip,) = open_repo(paths, [rev])
     walk = _walk(repo, tip)
     picks, last = [], None
@@ -551,17 +531,12 @@ def plan_versions(paths: Sequence[Path], rev: str = "HEAD") -> History:
         if i == 0 or files != last:
             picks.append(i)
         last = files
-    unreadable: list[str] = []
-    versions = _versions(repo, walk, picks, unreadable=unreadable)
-    notes = []
+    notes: list[str] = []
     if repo.shallow and walk.chain:
         first = walk.chain[0]
         notes.append(f"note: this is a shallow clone; history stops at {first.short} "
                      f"({first.date.isoformat()}); run 'git fetch --unshallow' for all of it")
-    for where in unreadable:
-        notes.append(f"note: {where} could not be read as a plan ('planctl check' says why); "
-                     "its changes show at the next version that can be read")
-    return History(tuple(versions), tuple(walk.chain), repo.shallow, tuple(notes), repo)
+    return History(Versions(repo, walk, picks, notes), tuple(walk.chain), repo.shallow, notes, repo)
 
 
 def _position(walk: _Walk, sha: str) -> int | None:
@@ -659,19 +634,19 @@ def since_position(history: History, spec: str | None) -> int:
         return 0
     day = as_date(spec)
     if day is not None:
-        cutoff = lambda v: v.commit.date >= day  # noqa: E731
+        cutoff = lambda c: c.date >= day  # noqa: E731
     else:
         repo, (sha,) = open_repo([history.repo.top], [spec])
         chain_pos = {c.sha: n for n, c in enumerate(history.chain)}
         if sha in chain_pos:
             limit = chain_pos[sha]
-            cutoff = lambda v: chain_pos[v.commit.sha] > limit  # noqa: E731
+            cutoff = lambda c: chain_pos[c.sha] > limit  # noqa: E731
         else:
             out = _git(["show", "-s", "--no-show-signature", "--format=%cI", sha], repo.cwd)
             moment = datetime.fromisoformat(out.decode().strip())
-            cutoff = lambda v: v.commit.when > moment  # noqa: E731
-    for n, v in enumerate(history.versions):
-        if cutoff(v):
+            cutoff = lambda c: c.when > moment  # noqa: E731
+    for n, commit in enumerate(history.versions.commits):
+        if cutoff(commit):
             return n
     return len(history.versions)
 
@@ -684,15 +659,35 @@ def pair(paths: Sequence[Path], rev1: str, rev2: str | None = None) -> tuple[Ver
     i = _position(walk, shas[1])
     if i is None:  # rev1 is off rev2's first-parent line
         other = _walk(repo, shas[1])
-        old = _versions(repo, other, [len(other.chain) - 1], exact=True)[0]
+        old = _versions(repo, other, [len(other.chain) - 1])[0]
     else:
-        old = _versions(repo, walk, [i], exact=True)[0]
+        old = _versions(repo, walk, [i])[0]
     if rev2:
-        new = _versions(repo, walk, [len(walk.chain) - 1], exact=True)[0]
+        new = _versions(repo, walk, [len(walk.chain) - 1])[0]
     else:
         loaded = load_paths(paths)
         new = Version(None, loaded.plans)
     return old, new
+
+
+def commits_on_both_sides(paths: Sequence[Path], day: date) -> bool:
+    """Whether the plans have commits on or before `day` and after it (for the --today note).
+
+    One git call; False when anything goes wrong (no commits, git missing): it is only a note.
+    """
+    folder = _start_folder(paths)
+    specs = [f":(literal){os.path.realpath(Path(p).absolute())}" for p in paths]
+    try:
+        out = _git(["log", "--first-parent", "--no-show-signature", "--format=%cI", "HEAD", "--",
+                    *specs], folder)
+    except GitError:
+        return False
+    dates = out.decode("utf-8", "replace").split()
+    try:  # newest first
+        return (datetime.fromisoformat(dates[0]).date() > day
+                and datetime.fromisoformat(dates[-1]).date() <= day)
+    except (IndexError, ValueError):
+        return False
 
 
 def working_tree_differs(paths: Sequence[Path]) -> bool:
