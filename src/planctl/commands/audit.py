@@ -9,7 +9,7 @@ import click
 
 from ..core.errors import UsageError
 from ..history import audit
-from ..render import View
+from ..render import View, history_views
 from ..store import gitstore
 from .completers import complete_ids
 from .options import Settings, output, output_format, pass_settings, plan_paths, shared_options
@@ -26,7 +26,7 @@ class HistoryResult:
         return {"since": self.since, "shallow": self.shallow, "commits": self.commits}
 
     def view(self) -> View:
-        return audit.history_view(self.commits)
+        return history_views.history_view(self.commits)
 
 
 @dataclass
@@ -40,7 +40,7 @@ class SlippageResult:
         return {"since": self.since, "shallow": self.shallow, "actions": self.actions}
 
     def view(self) -> View:
-        return audit.slippage_view(self.actions, self.since)
+        return history_views.slippage_view(self.actions, self.since)
 
 
 @dataclass
@@ -52,7 +52,7 @@ class DiffResult:
         return self.diff
 
     def view(self) -> View:
-        return audit.diff_view(self.diff)
+        return history_views.diff_view(self.diff)
 
 
 def _history(s: Settings, with_tree_note: bool = True) -> gitstore.History:

@@ -127,7 +127,11 @@ def report(s, output_path, since, plan_ids, ics_tasks):
     paths = plan_paths(s)
     if not target.is_stream:
         refuse_plan_target(Path(output_path), paths, [p.path for p in result.plans])
-    changes = core.changes_since(paths, since, plans, day) if since else None
-    timeline = core.timeline(paths, plans, day) if fmt in ("html", "json") else None
+    changes = timeline = None
+    if since or fmt in ("html", "json"):
+        from ..history import trail  # only reports that show the trail pay for git
+
+        changes = core.changes_section(trail.since(paths, since, plans), plans, day) if since else None
+        timeline = trail.timeline(paths, plans, day) if fmt in ("html", "json") else None
     report = core.build_report(plans, day, changes=changes, timeline=timeline)
     output(ReportResult(report, datetime.now(UTC), ics_tasks), fmt, s, target, f"{fmt} report")

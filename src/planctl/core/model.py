@@ -198,3 +198,8 @@ def identity_key(action: Action) -> tuple[str, str]:
     UIDs, ...) goes through here, so that a better notion of identity changes one place.
     """
     return (action.plan, action.id)
+
+
+def iso(d: date | None) -> str | None:
+    """A date as JSON writes it (YYYY-MM-DD), None as None."""
+    return d.isoformat() if d else None

@@ -8,10 +8,7 @@ import sys
 from datetime import date
 
 from ..core.evaluate import Row
-
-
-def iso(d: date | None) -> str | None:
-    return d.isoformat() if d else None
+from ..core.model import iso  # noqa: F401 - re-exported: the renderers write dates with it
 
 
 def action_dict(row: Row, today: date | None = None, day=iso) -> dict:

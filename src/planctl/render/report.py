@@ -5,10 +5,8 @@ revision and a timeline of counts) -> a dict of plain values (dates stay
 `date` objects; render/report_json turns them into ISO strings). The JSON
 output is this dict, so its shape is documented in docs/report.md.
 
-Changes and the timeline come from git; the two small adapters at the end
-(`changes_since`, `timeline`) are the only code here that reaches for git,
-through gitstore (versions of the plans) and audit (diff, timeline), both
-imported lazily so that a report without them never loads git code.
+Changes and the timeline come from git through history/trail.py, which the
+report command calls only when they are shown; nothing here runs git.
 """
 
 from __future__ import annotations
@@ -159,7 +157,7 @@ def build_report(plans: Sequence[Plan], today: date, *, changes: dict | None = N
     }
 
 
-# -- adapters to the git side (gitstore for versions, audit for diff and timeline) ------------
+# -- what changed since --since (history.trail reads it from git) ------------------------------
 
 
 def _change_items(diff: dict, plans: Sequence[Plan], old_plans: Sequence[Plan], today: date):
@@ -193,55 +191,12 @@ def _change_items(diff: dict, plans: Sequence[Plan], old_plans: Sequence[Plan], 
     return out
 
 
-def changes_since(paths, rev: str, plans: Sequence[Plan], today: date) -> dict:
-    """What changed in the plans since `rev` (a revision, or a date: its last commit), for --since.
-
-    The other side is `plans` as reported (so --plan and --as-of are respected).
-    """
-    from ..history.audit import diff
-    from ..store.gitstore import Version, as_date, load_as_of, pair
-
-    ids = {p.id for p in plans}
-    commit = None
-    if as_date(rev) is None:
-        old, _ = pair(paths, rev)
-        commit, old_plans = old.commit, old.plans
-    else:
-        old_plans = load_as_of(paths, rev).plans
-    old_plans = tuple(p for p in old_plans if p.id in ids)
-    result = diff(Version(commit, old_plans), Version(None, tuple(plans)), rev, "now")
-    return {"since": rev, "commit": commit.short if commit else None,
+def changes_section(since, plans: Sequence[Plan], today: date) -> dict:
+    """The report's "changes since" from a history.trail.Since: the four kinds, with dates."""
+    commit = since.commit
+    return {"since": since.rev, "commit": commit.short if commit else None,
             "commit_date": commit.date if commit else None,
-            **_change_items(result, plans, old_plans, today)}
-
-
-def timeline(paths, plans: Sequence[Plan], today: date) -> list[dict] | None:
-    """Counts of open / completed / overdue actions at each commit that changed the plans, and
-    at `today`; None when the plans are not in git (the chart is then left out).
-
-    The last point is always `today` with the report's own plans (the working tree, or the
-    revision --as-of read), so the chart ends on the summary's figures.
-    """
-    from ..core.errors import GitError
-    from ..history.audit import timeline as counts
-    from ..store.gitstore import Version, plan_versions
-
-    try:
-        history = plan_versions(paths)
-    except GitError:
-        return None
-    ids = {p.id for p in plans}
-    versions = (Version(v.commit, tuple(p for p in v.plans if p.id in ids))
-                for v in history.versions)
-    points = []
-    for point in counts(versions):
-        day = date.fromisoformat(point["date"])
-        if day < today:  # --today or --as-of in the past: the future is not known yet
-            points.append({**point, "date": day})
-    rows = evaluate(plans, today)
-    points.append({"date": today, "commit": None, **summarise(rows).as_dict(),
-                   "open": sum(1 for r in rows if r.open)})
-    return points
+            **_change_items(since.diff, plans, since.old_plans, today)}
 
 
 # -- JSON ---------------------------------------------------------------------------

@@ -1,0 +1,71 @@
+"""The audit trail read from git for the committee report: what changed since a
+revision, and the plans' figures over time.
+
+The git side of the report: store.gitstore reads the versions, history.audit
+compares and counts them, and render.report lays the result out (it never runs git).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from ..core.errors import GitError
+from ..core.evaluate import evaluate, summarise
+from ..core.model import Plan
+from ..store.gitstore import Commit, Version, as_date, load_as_of, pair, plan_versions
+from .audit import diff
+from .audit import timeline as counts
+
+
+@dataclass(frozen=True)
+class Since:
+    """The plans at --since REV, and audit.diff of them against the plans reported."""
+
+    rev: str
+    commit: Commit | None  # None when REV is a date read through load_as_of
+    old_plans: tuple[Plan, ...]
+    diff: dict
+
+
+def since(paths, rev: str, plans: Sequence[Plan]) -> Since:
+    """What changed in the plans since `rev` (a revision, or a date: its last commit).
+
+    The other side is `plans` as reported (so --plan and --as-of are respected).
+    """
+    ids = {p.id for p in plans}
+    commit = None
+    if as_date(rev) is None:
+        old, _ = pair(paths, rev)
+        commit, old_plans = old.commit, old.plans
+    else:
+        old_plans = load_as_of(paths, rev).plans
+    old_plans = tuple(p for p in old_plans if p.id in ids)
+    result = diff(Version(commit, old_plans), Version(None, tuple(plans)), rev, "now")
+    return Since(rev, commit, old_plans, result)
+
+
+def timeline(paths, plans: Sequence[Plan], today: date) -> list[dict] | None:
+    """Counts of open / completed / overdue actions at each commit that changed the plans, and
+    at `today`; None when the plans are not in git (the chart is then left out).
+
+    The last point is always `today` with the report's own plans (the working tree, or the
+    revision --as-of read), so the chart ends on the summary's figures.
+    """
+    try:
+        history = plan_versions(paths)
+    except GitError:
+        return None
+    ids = {p.id for p in plans}
+    versions = (Version(v.commit, tuple(p for p in v.plans if p.id in ids))
+                for v in history.versions)
+    points = []
+    for point in counts(versions):
+        day = date.fromisoformat(point["date"])
+        if day < today:  # --today or --as-of in the past: the future is not known yet
+            points.append({**point, "date": day})
+    rows = evaluate(plans, today)
+    points.append({"date": today, "commit": None, **summarise(rows).as_dict(),
+                   "open": sum(1 for r in rows if r.open)})
+    return points
