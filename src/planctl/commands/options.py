@@ -188,11 +188,11 @@ def _note_later_commits(s: Settings, day: date) -> None:
                    f"--as-of {day.isoformat()} shows the plans as they stood then", err=True)
 
 
-def load(s: Settings, *, allow_errors: bool = False, dates_from_git: bool = True) -> LoadResult:
+def load(s: Settings, *, allow_errors: bool = False, dates_from_git: bool | None = None) -> LoadResult:
     """The plans, as in the working tree or as of a revision; errors stop the command.
 
-    dates_from_git: fill in completion dates from git (off for edits and check, which
-    need the file as written)."""
+    dates_from_git: fill in completion dates from git (False for edits and check, which
+    need the file as written; None: when a past date is judged or JSON is written)."""
     paths = plan_paths(s)
     from ..store.cache import use_cache
 
@@ -205,6 +205,11 @@ def load(s: Settings, *, allow_errors: bool = False, dates_from_git: bool = True
             result = load_paths(paths)
     if result.errors and not allow_errors:
         raise PlanLoadError(sorted(result.errors))
+    if dates_from_git is None:
+        # The walk through git costs a history read: do it when a date in the past is judged
+        # (a completion later than it must not count) or when dates are written out (JSON).
+        dates_from_git = bool(s.today or s.as_of or os.environ.get("PLANCTL_TODAY")
+                              or (s.format or "").lower() == "json")
     return _completion_dates_from_git(result, paths, s) if dates_from_git else result
 
 

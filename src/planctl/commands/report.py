@@ -113,7 +113,7 @@ def report(s, output_path, since, plan_ids, ics_tasks):
         raise UsageError("--ics-tasks goes with --format ics")
     if FORMATS[fmt].binary:
         refuse_binary_on_terminal(fmt, target)
-    result = load(s)
+    result = load(s, dates_from_git=True)  # the report prints completion dates
     day = today(s)
     plans = list(result.plans)
     if plan_ids:

@@ -106,7 +106,7 @@ def show(s, ref):
       planctl show 8           # recommendation 8 and its actions
     """
     fmt = output_format(s)
-    plans = load(s).plans
+    plans = load(s, dates_from_git=True).plans  # show prints the completion date
     day = today(s)
     output(ShowResult(find(plans, ref), day), fmt, s)
 
