@@ -172,24 +172,32 @@ def _class_codec(cls, classes: dict) -> None:
     plain = all(c is None for c in codecs)
     if "__post_init__" in vars(cls) or "__slots__" in vars(cls):
         raise TypeError(f"cache: {cls.__name__} needs its constructor; decode it with it")
-    getters = [(name, c[0] if c else None) for name, c in zip(fields, codecs, strict=True)]
-    setters = [(name, c[1] if c else None) for name, c in zip(fields, codecs, strict=True)]
+    names = tuple(fields)
+    # Only the fields that need converting are touched one by one; the rest go through
+    # dict(zip()) at C speed (a warm run decodes ~100,000 objects at 20,000 actions).
+    convert = tuple((i, name, c[0], c[1]) for i, (name, c) in enumerate(zip(fields, codecs, strict=True))
+                    if c is not None)
 
     if plain:
-        def enc(o, names=tuple(fields)):
+        def enc(o):
             d = o.__dict__
-            return tuple(d[n] for n in names)
+            return tuple([d[n] for n in names])
 
-        def dec(v, names=tuple(fields)):
+        def dec(v):
             return _rebuild(cls, dict(zip(names, v, strict=True)))
     else:
         def enc(o):
             d = o.__dict__
-            return tuple(d[n] if f is None else f(d[n]) for n, f in getters)
+            out = [d[n] for n in names]
+            for i, _, to_plain, _ in convert:
+                out[i] = to_plain(out[i])
+            return tuple(out)
 
         def dec(v):
-            return _rebuild(cls, {n: x if f is None else f(x)
-                                  for (n, f), x in zip(setters, v, strict=True)})
+            d = dict(zip(names, v, strict=True))
+            for i, name, _, from_plain in convert:
+                d[name] = from_plain(v[i])
+            return _rebuild(cls, d)
     classes[cls] = (enc, dec)
 
 
