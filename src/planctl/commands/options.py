@@ -266,3 +266,15 @@ def date_option(ctx: click.Context, param: click.Parameter, value: str | None) -
         return parse_date(value)
     except TimescaleError as exc:
         raise click.BadParameter(str(exc)) from None
+
+
+def select_plans(plans, plan_ids) -> list:
+    """The plans named by --plan (all when none is named); an unknown id is a usage error."""
+    plans = list(plans)
+    if plan_ids:
+        known = {p.id for p in plans}
+        for pid in plan_ids:
+            if pid not in known:
+                raise UsageError(f"no plan {pid!r}; the plans are {', '.join(sorted(known))}")
+        plans = [p for p in plans if p.id in plan_ids]
+    return plans

@@ -11,7 +11,7 @@ import click
 
 from ..core.errors import PlanctlError, UsageError, safe_text
 from .completers import complete_leads
-from .options import load, pass_settings, shared_options, today
+from .options import load, pass_settings, select_plans, shared_options, today
 
 TIMEOUT = 30  # seconds for each step with the SMTP server: a dead server never hangs CI
 PASSWORD_ENV = "PLANCTL_SMTP_PASSWORD"
@@ -98,13 +98,7 @@ def remind(s, smtp, starttls, user, sender, dry_run, leads, days, plan_ids):
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     result = load(s)
-    plans = list(result.plans)
-    if plan_ids:
-        known = {p.id for p in plans}
-        for pid in plan_ids:
-            if pid not in known:
-                raise UsageError(f"no plan {pid!r}; the plans are {', '.join(sorted(known))}")
-        plans = [p for p in plans if p.id in plan_ids]
+    plans = select_plans(result.plans, plan_ids)
     day = today(s)
     check_lead_names(plans, leads)
     reminders = plan_reminders(plans, day, days, leads)

@@ -13,7 +13,7 @@ from ..core.errors import UsageError
 from ..format.reader import load_text
 from ..render import report as core
 from ..render.formats import FORMATS, names
-from .options import load, output, pass_settings, plan_paths, shared_options, today
+from .options import load, output, pass_settings, plan_paths, select_plans, shared_options, today
 
 
 @dataclass
@@ -115,13 +115,7 @@ def report(s, output_path, since, plan_ids, ics_tasks):
         refuse_binary_on_terminal(fmt, target)
     result = load(s, dates_from_git=True)  # the report prints completion dates
     day = today(s)
-    plans = list(result.plans)
-    if plan_ids:
-        known = {p.id for p in plans}
-        for pid in plan_ids:
-            if pid not in known:
-                raise UsageError(f"no plan {pid!r}; the plans are {', '.join(sorted(known))}")
-        plans = [p for p in plans if p.id in plan_ids]
+    plans = select_plans(result.plans, plan_ids)
     if not plans:
         raise UsageError("no plans to report on")
     paths = plan_paths(s)
