@@ -153,6 +153,14 @@ SIMILARITY = 0.6
 MAX_PAIRS = 20_000
 
 
+def _pairs(old: Plan | None, new: Plan) -> list[tuple[Action | None, Action | None]]:
+    """The actions of two versions of a plan paired by identity; an unchanged plan pairs
+    each action with itself without comparing texts (most plans in most commits)."""
+    if old is not None and old.recommendations == new.recommendations:
+        return [(a, a) for a in new.actions]
+    return match_actions(tuple(old.actions) if old else (), tuple(new.actions))
+
+
 def match_actions(before: Sequence[Action],
                   after: Sequence[Action]) -> list[tuple[Action | None, Action | None]]:
     """Pairs (old, new) of one plan's actions: the same action in both versions, or an
@@ -411,12 +419,7 @@ def slippage(versions: Iterable[Version], start: int = 0) -> list[dict]:
             continue
         now: dict[tuple[str, str], _Track] = {}
         for plan in v.plans:
-            old_plan = before.get(plan.id)
-            if old_plan is not None and old_plan.recommendations == plan.recommendations:
-                pairs = [(a, a) for a in plan.actions]
-            else:
-                pairs = match_actions(tuple(old_plan.actions) if old_plan else (), tuple(plan.actions))
-            for a, b in pairs:
+            for a, b in _pairs(before.get(plan.id), plan):
                 if b is None:
                     continue
                 d = due_date(b)
@@ -519,12 +522,7 @@ def completion_dates(versions: Iterable[Version], wanted: set[tuple[str, str]]) 
     for v in versions:
         now: dict[tuple[str, str], date | None] = {}
         for plan in v.plans:
-            old = before.get(plan.id)
-            if old is not None and old.recommendations == plan.recommendations:
-                pairs = [(a, a) for a in plan.actions]
-            else:
-                pairs = match_actions(tuple(old.actions) if old else (), tuple(plan.actions))
-            for a, b in pairs:
+            for a, b in _pairs(before.get(plan.id), plan):
                 if b is None or b.progress != "completed":
                     continue
                 if a is None or (plan.id, a.id) not in done and a.progress == "completed":
