@@ -107,14 +107,49 @@ def test_no_cache_option_and_environment_leave_the_cache_folder_empty(run, bundl
     assert entries()
 
 
-def test_an_entry_is_used_for_the_same_bytes_at_the_same_path(write_plan):
+def _settled(path: Path) -> Path:
+    """The file as if written an hour ago: its stat is then trusted (see cache.Index)."""
+    hour_ago = path.stat().st_mtime_ns - 3600 * 10**9
+    os.utime(path, ns=(hour_ago, hour_ago))
+    return path
+
+
+def test_a_file_whose_stat_is_unchanged_is_served_from_the_index(write_plan):
+    path = _settled(write_plan(GOOD))
+    load_paths([path])
+    (index,) = entries()
+    assert index.name.startswith("index-")
+    before = index.stat().st_mtime_ns, index.read_bytes()
+    again = load_paths([path])
+    assert (index.stat().st_mtime_ns, index.read_bytes()) == before  # read, not rewritten
+    assert [a.text for a in again.plans[0].actions] == ["Audit files"]
+
+
+def test_a_file_changed_at_the_same_size_and_mtime_is_read_again(write_plan):
+    """Same size, mtime put back: the stat still differs (ctime), so the bytes are hashed."""
+    path = _settled(write_plan(GOOD))
+    assert load_paths([path]).plans[0].title == "Good plan"
+    mtime = path.stat().st_mtime_ns
+    path.write_text(GOOD.replace("Good plan", "Nice plan"), encoding="utf-8")
+    os.utime(path, ns=(mtime, mtime))
+    assert path.stat().st_size == len(GOOD.encode())
+    assert load_paths([path]).plans[0].title == "Nice plan"
+
+
+def test_a_file_just_written_is_hashed_until_its_stat_can_be_trusted(write_plan):
+    """A file changed within the timestamp granularity is not trusted on its stat: the
+    index is written again (with the same entry) until the file has settled."""
     path = write_plan(GOOD)
     load_paths([path])
-    (entry,) = entries()
-    before = entry.stat().st_mtime_ns, entry.read_bytes()
-    again = load_paths([path])
-    assert (entry.stat().st_mtime_ns, entry.read_bytes()) == before  # read, not rewritten
-    assert [a.text for a in again.plans[0].actions] == ["Audit files"]
+    (index,) = entries()
+    first = index.read_bytes()
+    assert load_paths([path]).plans[0].title == "Good plan"
+    assert index.read_bytes() != first  # hashed and noted again (a new time), not trusted
+    _settled(path)
+    load_paths([path])
+    settled = index.read_bytes()
+    load_paths([path])
+    assert index.read_bytes() == settled
 
 
 def test_a_changed_file_is_read_again(write_plan):
@@ -123,7 +158,17 @@ def test_a_changed_file_is_read_again(write_plan):
     write_plan(GOOD.replace("Good plan", "Better plan"))
     result = load_paths([path])
     assert result.plans[0].title == "Better plan"
-    assert len(entries()) == 2
+    assert len(entries()) == 1  # the one index, rewritten
+
+
+def test_a_file_that_went_away_leaves_the_index(write_plan):
+    north, south = write_plan(GOOD, "north.yaml"), write_plan(GOOD, "south.yaml")
+    folder = north.parent
+    assert [p.id for p in load_paths([folder]).plans] == ["north", "south"]
+    south.unlink()
+    assert [p.id for p in load_paths([folder]).plans] == ["north"]
+    (index,) = entries()
+    assert b"south.yaml" not in index.read_bytes()
 
 
 def test_the_same_content_at_another_path_carries_that_path_and_id(tmp_path, write_plan):
@@ -141,64 +186,83 @@ def test_the_same_content_at_another_path_carries_that_path_and_id(tmp_path, wri
     assert {a2.plan for a2 in b.plans[0].actions} == {"south"}
 
 
-@pytest.mark.parametrize("damage", ["flip a byte", "truncate", "empty", "garbage", "bad header"])
-def test_a_damaged_or_truncated_entry_is_ignored_and_rebuilt(write_plan, damage):
-    path = write_plan(MIXED)
+def _damage(good: bytes, damage: str) -> bytes:
+    if damage == "flip a byte":
+        return good[:-20] + bytes([good[-20] ^ 0x55]) + good[-19:]
+    if damage == "truncate":
+        return good[: len(good) // 2]
+    if damage == "empty":
+        return b""
+    if damage == "garbage":
+        return os.urandom(len(good))
+    return good.replace(b"planctl-", b"planctl_", 1)
+
+
+DAMAGE = ["flip a byte", "truncate", "empty", "garbage", "bad header"]
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_a_damaged_or_truncated_index_is_ignored_and_rebuilt(write_plan, damage):
+    path = _settled(write_plan(MIXED))
     expected = load_paths([path], use_cache=False)
     load_paths([path])
-    (entry,) = entries()
-    good = entry.read_bytes()
-    if damage == "flip a byte":
-        bad = good[:-20] + bytes([good[-20] ^ 0x55]) + good[-19:]
-    elif damage == "truncate":
-        bad = good[: len(good) // 2]
-    elif damage == "empty":
-        bad = b""
-    elif damage == "garbage":
-        bad = os.urandom(len(good))
-    else:
-        bad = good.replace(b"planctl-cache", b"planctl-cachx", 1)
-    entry.write_bytes(bad)
+    (index,) = entries()
+    good = index.read_bytes()
+    index.write_bytes(_damage(good, damage))
     result = load_paths([path])
     assert located(result) == located(expected)
     assert result.plans == expected.plans
+    rebuilt = index.read_bytes()
+    load_paths([path])
+    assert index.read_bytes() == rebuilt  # whole again: now it serves without a rewrite
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_a_damaged_or_truncated_entry_is_ignored_and_rebuilt(damage):
+    data = MIXED.encode()
+    expected = load_text(data, "plans/p.yaml")
+    cache.load_cached(data, "plans/p.yaml", content_id="0123abcd")
+    (entry,) = entries()
+    good = entry.read_bytes()
+    entry.write_bytes(_damage(good, damage))
+    result = cache.load_cached(data, "plans/p.yaml", content_id="0123abcd")
+    assert result[0] == expected[0] and sorted(result[1]) == sorted(expected[1])
     assert entry.read_bytes() == good  # rebuilt
 
 
-def test_an_entry_with_a_valid_digest_but_undecodable_payload_is_rebuilt(write_plan):
-    path = write_plan(GOOD)
-    load_paths([path])
-    (entry,) = entries()
-    good = entry.read_bytes()
-    header = good.split(b"\n", 2)
-    header_len = len(header[0]) + len(header[1]) + 2
+def test_an_index_with_a_valid_digest_but_undecodable_entries_is_rebuilt(write_plan):
     import hashlib
     import marshal
 
-    payload = marshal.dumps((("not", "a", "plan"), (), False))
-    forged = good[:header_len] + hashlib.blake2b(payload, digest_size=32).digest() + payload
-    entry.write_bytes(forged)
-    result = load_paths([path])
-    assert result.plans[0].title == "Good plan"
-    assert entry.read_bytes() == good
+    path = _settled(write_plan(GOOD))
+    load_paths([path])
+    (index,) = entries()
+    good = index.read_bytes()
+    header_len = good.index(b"\n", len(cache.INDEX_MAGIC)) + 1
+    stat_key = cache._stat_key(path.stat())
+    digest = hashlib.blake2b(path.read_bytes(), digest_size=32).digest()
+    for forged_files in ({str(path): (stat_key, digest, ("not", "a", "plan"))}, ["not a dict"]):
+        payload = marshal.dumps((0, forged_files))
+        index.write_bytes(good[:header_len] + hashlib.blake2b(payload, digest_size=32).digest()
+                          + payload)
+        assert load_paths([path]).plans[0].title == "Good plan"
 
 
-def test_a_stale_entry_from_another_planctl_version_is_not_used(write_plan, monkeypatch):
-    path = write_plan(GOOD)
+def test_a_stale_index_from_another_planctl_version_is_not_used(write_plan, monkeypatch):
+    path = _settled(write_plan(GOOD))
     monkeypatch.setattr(cache, "__version__", "0.0.1")
     load_paths([path])
-    (old_entry,) = entries()
-    old_name, old_bytes = old_entry.name, old_entry.read_bytes()
+    (old_index,) = entries()
+    old_name, old_bytes = old_index.name, old_index.read_bytes()
     monkeypatch.setattr(cache, "__version__", planctl.__version__)
-    # Make the stale entry sit exactly where the current version looks, too.
-    current_key = cache.entry_key(path.read_bytes(), str(path), key_extra="\0")
-    assert current_key != old_name
-    (cache.entry_path(current_key)).write_bytes(old_bytes)
-    write_plan(GOOD)  # same content
-    result = load_paths([path])
-    assert result.plans[0].title == "Good plan"
-    rebuilt = cache.entry_path(current_key).read_bytes()
-    assert rebuilt != old_bytes and planctl.__version__.encode() in rebuilt.split(b"\n")[1]
+    load_paths([path])
+    current = [e for e in entries() if e.name != old_name]
+    assert len(current) == 1
+    # Make the stale index sit exactly where the current version looks, too.
+    current[0].write_bytes(old_bytes)
+    write_plan(GOOD.replace("Good plan", "Newer plan"))
+    assert load_paths([path]).plans[0].title == "Newer plan"
+    assert planctl.__version__.encode() in current[0].read_bytes().split(b"\n")[1]
 
 
 def test_the_cache_folder_is_private(write_plan):
@@ -260,7 +324,7 @@ def test_a_changed_loader_does_not_meet_old_entries(write_plan, monkeypatch):
     monkeypatch.setattr(cache, "_STAMP", "the loader after an edit")
     result = load_paths([path])
     assert result.plans[0].title == "Good plan"
-    assert len(entries()) == 2  # parsed again, not served from the old loader's entry
+    assert len(entries()) == 2  # parsed again, not served from the old loader's index
 
 
 # -- the codec covers every field of the model, whoever adds one ---------------------------

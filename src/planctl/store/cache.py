@@ -43,7 +43,7 @@ from ..core.model import Plan
 
 # The entry format: header, digest, marshal of the tuples _build_codec's functions
 # make. Bump it when that encoding changes (the model's shape is keyed separately).
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 MAGIC = b"planctl-cache\n"
 _DIGEST = 32  # bytes of BLAKE2b over the payload
 
@@ -103,102 +103,75 @@ def _usable_dir(folder: Path) -> bool:
 
 # -- the codec: model dataclasses <-> plain tuples ------------------------------
 #
-# Written out per class: a dataclass is the tuple of its fields in order, rebuilt
-# through its constructor; a date is its ordinal; a tuple of such things a tuple;
-# text and numbers themselves. Each codec names the fields it covers: when the
-# model gains or loses a field, _build_codec refuses it (the cache is off, loading
-# stays correct) and tests/test_cache.py fails naming the field, until the codec
-# below is taught it. The model's shape (classes, fields, types) is part of each
+# A dataclass is the tuple of its fields in order; a date is its ordinal; a tuple of
+# such things a tuple; text and numbers themselves. The codec is derived from the
+# model's own field types, so a field added to the model is stored without touching
+# this file; a type it cannot store raises TypeError (the cache is then off and
+# loading stays correct). The model's shape (classes, fields, types) is part of each
 # entry's key, and FORMAT_VERSION changes with the encoding, so an entry is never
 # decoded into a shape it was not written for.
+#
+# Each class's encoder and decoder is one generated function (as dataclasses and
+# namedtuple generate theirs), from the field names and types only, never from an
+# entry: a warm run at 20,000 actions rebuilds ~100,000 objects, and a dict display
+# with constant keys builds each one about twice as fast as dict(zip()) plus a
+# conversion loop (docs/benchmarks.md). Objects are rebuilt as unpickling rebuilds
+# them (__dict__ filled, no constructor): the constructors of frozen dataclasses set
+# each field through object.__setattr__. _build_codec refuses a class with
+# __post_init__ or __slots__, and the round-trip test checks that every field
+# arrives, so nothing a constructor would do is skipped.
 
-
-_day = date.fromordinal
-_new = object.__new__
 _PLAIN = (str, int, bool, float, type(None))
 
 
-def _rebuild(cls, fields: dict):
-    """An instance of cls with these field values, stored as its constructor would store them.
-
-    Unpickling builds frozen dataclasses the same way (pickle's BUILD updates
-    __dict__). Their constructors set each field through object.__setattr__, which
-    made a warm run at 20,000 actions about 60 ms slower (docs/benchmarks.md).
-    _build_codec refuses a class with __post_init__ or __slots__, and the round-trip
-    test checks that every field arrives, so nothing a constructor would do is skipped.
-    """
-    o = _new(cls)
-    o.__dict__.update(fields)
-    return o
-
-
-def _value_codec(tp, classes: dict) -> tuple[Callable, Callable] | None:
-    """(encode, decode) for one field type; None where the value is stored as it is
-    (text, numbers, booleans, None and tuples of those). TypeError for a type the
-    cache cannot store, which turns the cache off (loading stays correct)."""
+def _conversions(tp, src: str, names: dict, depth: int) -> tuple[str, str] | None:
+    """(encode, decode) expressions turning `src` into plain data and back, or None where
+    the value is stored as it is (text, numbers, booleans, None and tuples of those)."""
     origin, args = typing.get_origin(tp), typing.get_args(tp)
     if tp in _PLAIN:
         return None
     if tp is date:
-        return date.toordinal, _day
+        return f"{src}.toordinal()", f"_day({src})"
     if dataclasses.is_dataclass(tp):
-        return classes[tp]
+        n = names[tp]
+        return f"_enc_{n}({src})", f"_dec_{n}({src})"
     if origin in (typing.Union, types.UnionType):
         inner = [a for a in args if a is not type(None)]
         if len(inner) == 1 and len(args) == 2:
-            codec = _value_codec(inner[0], classes)
-            if codec is None:
+            conv = _conversions(inner[0], src, names, depth)
+            if conv is None:
                 return None
-            enc, dec = codec
-            return (lambda v: None if v is None else enc(v)), (lambda v: None if v is None else dec(v))
+            return tuple(f"(None if {src} is None else {c})" for c in conv)
         if all(a in _PLAIN for a in args):
             return None
     if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
-        codec = _value_codec(args[0], classes)
-        if codec is None:
+        item = f"_x{depth}"
+        conv = _conversions(args[0], item, names, depth + 1)
+        if conv is None:
             return None
-        enc, dec = codec
-        return (lambda v: tuple(map(enc, v))), (lambda v: tuple(map(dec, v)) if v else ())
+        enc, dec = conv
+        return (f"tuple([{enc} for {item} in {src}])",
+                f"(tuple([{dec} for {item} in {src}]) if {src} else ())")
     raise TypeError(f"cache: cannot store a field of type {tp!r}")
 
 
-def _class_codec(cls, classes: dict) -> None:
-    """Fill classes[cls] with (encode, decode): a dataclass is the tuple of its fields in
-    order. Classes are set up leaves first; a class refers to others through `classes`,
-    so the closures below look them up once, when built."""
-    hints = typing.get_type_hints(cls)
-    fields = [f.name for f in dataclasses.fields(cls)]
-    codecs = [_value_codec(hints[name], classes) for name in fields]
-    plain = all(c is None for c in codecs)
+def _class_source(cls, names: dict) -> str:
+    """The source of _enc_N and _dec_N for one dataclass (N: its number in `names`)."""
     if "__post_init__" in vars(cls) or "__slots__" in vars(cls):
         raise TypeError(f"cache: {cls.__name__} needs its constructor; decode it with it")
-    names = tuple(fields)
-    # Only the fields that need converting are touched one by one; the rest go through
-    # dict(zip()) at C speed (a warm run decodes ~100,000 objects at 20,000 actions).
-    convert = tuple((i, name, c[0], c[1]) for i, (name, c) in enumerate(zip(fields, codecs, strict=True))
-                    if c is not None)
-
-    if plain:
-        def enc(o):
-            d = o.__dict__
-            return tuple([d[n] for n in names])
-
-        def dec(v):
-            return _rebuild(cls, dict(zip(names, v, strict=True)))
-    else:
-        def enc(o):
-            d = o.__dict__
-            out = [d[n] for n in names]
-            for i, _, to_plain, _ in convert:
-                out[i] = to_plain(out[i])
-            return tuple(out)
-
-        def dec(v):
-            d = dict(zip(names, v, strict=True))
-            for i, name, _, from_plain in convert:
-                d[name] = from_plain(v[i])
-            return _rebuild(cls, d)
-    classes[cls] = (enc, dec)
+    hints = typing.get_type_hints(cls)
+    n = names[cls]
+    enc_items, dec_items = [], []
+    for i, f in enumerate(dataclasses.fields(cls)):
+        conv = _conversions(hints[f.name], f"d[{f.name!r}]", names, 0)
+        enc_items.append(conv[0] if conv else f"d[{f.name!r}]")
+        conv = _conversions(hints[f.name], f"v[{i}]", names, 0)
+        dec_items.append(f"{f.name!r}: {conv[1] if conv else f'v[{i}]'}")
+    count = len(dec_items)
+    return (f"def _enc_{n}(o):\n    d = o.__dict__\n    return ({', '.join(enc_items)},)\n"
+            f"def _dec_{n}(v):\n    if len(v) != {count}:\n        raise ValueError('entry shape')\n"
+            f"    o = _new(_cls_{n})\n    o.__dict__.update({{{', '.join(dec_items)}}})\n"
+            f"    return o\n")
 
 
 def _model_classes(cls: type, found: dict[type, None]) -> dict[type, None]:
@@ -218,17 +191,18 @@ def _model_classes(cls: type, found: dict[type, None]) -> dict[type, None]:
 
 def _build_codec():
     """(encode a Plan, decode a Plan, fingerprint of the model's shape), or TypeError when
-    the model has a field the cache cannot store. The codec is derived from the model's
-    own field types, so a field added to the model is stored without touching this file;
-    the shape is part of every entry's key, so no entry meets a shape it was not written for."""
-    classes: dict = {}
-    shape = []
-    for cls in _model_classes(Plan, {}):
-        _class_codec(cls, classes)
-        shape += [f"{cls.__module__}.{cls.__qualname__}.{f.name}: {f.type}"
-                  for f in dataclasses.fields(cls)]
+    the model has a field the cache cannot store."""
+    classes = list(_model_classes(Plan, {}))
+    names = {cls: i for i, cls in enumerate(classes)}
+    namespace = {"_new": object.__new__, "_day": date.fromordinal,
+                 **{f"_cls_{i}": cls for cls, i in names.items()}}
+    source = "".join(_class_source(cls, names) for cls in classes)
+    exec(compile(source, "<planctl cache codec>", "exec"), namespace)  # noqa: S102 - see above
+    shape = [f"{cls.__module__}.{cls.__qualname__}.{f.name}: {f.type}"
+             for cls in classes for f in dataclasses.fields(cls)]
     fingerprint = blake2b("\n".join(shape).encode(), digest_size=8).hexdigest()
-    return classes[Plan][0], classes[Plan][1], fingerprint
+    n = names[Plan]
+    return namespace[f"_enc_{n}"], namespace[f"_dec_{n}"], fingerprint
 
 
 _codec = None
@@ -244,27 +218,36 @@ def _get_codec():
     return _codec
 
 
-def encode(result) -> bytes | None:
-    """marshal bytes of load_text's (plan, problems, is_comparison); None if it cannot be encoded."""
+def _plain(result):
+    """load_text's (plan, problems, is_comparison) as plain tuples; None if it cannot be."""
     enc_plan, _, _ = _get_codec()
     if enc_plan is None:
         return None
     plan, problems, is_comparison = result
     try:
-        data = (None if plan is None else enc_plan(plan),
+        return (None if plan is None else enc_plan(plan),
                 tuple((p.path, p.line, p.column, p.code, p.message, p.severity) for p in problems),
                 bool(is_comparison))
-        return marshal.dumps(data)
     except (ValueError, TypeError, AttributeError):
         return None
 
 
-def decode(payload: bytes):
+def _from_plain(data):
     _, dec_plan, _ = _get_codec()
-    plan, problems, is_comparison = marshal.loads(payload)
+    plan, problems, is_comparison = data
     return (None if plan is None else dec_plan(plan),
             [Problem(*p) for p in problems],
             bool(is_comparison))
+
+
+def encode(result) -> bytes | None:
+    """marshal bytes of load_text's (plan, problems, is_comparison); None if it cannot be encoded."""
+    data = _plain(result)
+    return None if data is None else marshal.dumps(data)
+
+
+def decode(payload: bytes):
+    return _from_plain(marshal.loads(payload))
 
 
 # -- entries ---------------------------------------------------------------------
@@ -278,16 +261,17 @@ def loader_stamp() -> str:
     changed without a version bump (a developer's edit, a reinstall) never meets old entries."""
     global _STAMP
     if _STAMP is None:
-        from ..core import errors, model, names, timescale, validations
-        from ..format import reader, yamlsafe
-
+        # Every module of the format and the core, by path (a warm run never imports the
+        # YAML reader); a module added there is covered without a change here.
+        package = Path(__file__).resolve().parent.parent
         parts = []
-        for module in (reader, yamlsafe, validations, names, timescale, model, errors):
+        for folder in ("format", "core"):
             try:
-                st = os.stat(module.__file__)
-                parts.append(f"{st.st_size}:{st.st_mtime_ns}")
-            except (OSError, TypeError):
-                parts.append("?")
+                found = sorted((e.name, e.stat()) for e in os.scandir(package / folder)
+                               if e.name.endswith(".py"))
+            except OSError:
+                found = []
+            parts += [f"{name}:{st.st_size}:{st.st_mtime_ns}" for name, st in found]
         _STAMP = ",".join(parts)
     return _STAMP
 
@@ -333,9 +317,9 @@ def read_entry(path: Path, key: str):
         return None
 
 
-def write_entry(path: Path, key: str, payload: bytes) -> None:
+def write_entry(path: Path, key: str, payload: bytes, header: bytes | None = None) -> None:
     """Write atomically (temporary file + rename); a cache that cannot be written is skipped."""
-    blob = _header(key) + blake2b(payload, digest_size=_DIGEST).digest() + payload
+    blob = (header or _header(key)) + blake2b(payload, digest_size=_DIGEST).digest() + payload
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
@@ -383,6 +367,122 @@ def load_cached(data: bytes, path: str, *, content_id: str | None = None, key_ex
     if payload is not None:
         write_entry(target, key, payload)
     return result
+
+
+# -- the folder index: one file per set of plan paths ----------------------------
+#
+# A warm run over 200 (or 2,000) plan files read as many entries and hashed every
+# file's bytes to find them. The index holds, for each file of one `--plans` set, its
+# stat, the digest of its bytes and its entry, in one file: a file whose stat is
+# unchanged is served without being read. A stat is trusted only when the file was
+# last changed well before the index was written (as git does for its index): a file
+# rewritten within the filesystem's timestamp granularity, at the same size, is
+# hashed again. When the stat differs the bytes are hashed and, if they are the same,
+# the entry still serves.
+
+INDEX_MAGIC = b"planctl-index\n"
+_RACY_NS = 2_000_000_000  # coarse filesystems stamp to 1-2 s
+
+
+def _stat_key(st: os.stat_result) -> tuple:
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+
+
+class Index:
+    """The index for one set of plan paths; `load` serves a file, `save` writes what changed."""
+
+    def __init__(self, roots: list[str], use: bool | None = None) -> None:
+        self.on = enabled() if use is None else use
+        self.old: dict = {}
+        self.new: dict = {}
+        self.changed = False
+        self.written_ns = 0
+        if not self.on:
+            return
+        h = blake2b(digest_size=20)
+        _, _, fingerprint = _get_codec()
+        for part in (str(FORMAT_VERSION), __version__, fingerprint, loader_stamp(), *roots):
+            h.update(part.encode("utf-8", "surrogateescape") + b"\0")
+        self.key = h.hexdigest()
+        self.path = cache_dir() / f"v{FORMAT_VERSION}" / f"index-{self.key}"
+        if not _usable_dir(self.path.parent.parent) or not _usable_dir(self.path.parent):
+            self.on = False
+            return
+        found = self._read()
+        if found is not None:
+            self.written_ns, self.old = found
+
+    def _header(self) -> bytes:
+        return INDEX_MAGIC + f"{FORMAT_VERSION} {__version__} {self.key}\n".encode()
+
+    def _read(self):
+        try:
+            with open(self.path, "rb") as fh:
+                blob = fh.read()
+        except OSError:
+            return None
+        header = self._header()
+        start = len(header) + _DIGEST
+        if not blob.startswith(header) or len(blob) < start:
+            return None
+        payload = blob[start:]
+        if blake2b(payload, digest_size=_DIGEST).digest() != blob[len(header):start]:
+            return None
+        try:
+            written_ns, files = marshal.loads(payload)
+            if type(written_ns) is not int or type(files) is not dict:
+                return None
+        except Exception:  # noqa: BLE001 - a damaged index is a miss, never an error
+            return None
+        return written_ns, files
+
+    def load(self, path: str, st: os.stat_result, read: Callable[[], bytes | None]):
+        """load_text's (plan, problems, is_comparison) for the file at `path` with stat `st`;
+        `read` gives its bytes (None when they cannot be read: then None is returned)."""
+        from ..format.reader import load_text
+
+        if not self.on:
+            data = read()
+            return None if data is None else load_text(data, path)
+        stat_key = _stat_key(st)
+        old = self.old.get(path)
+        if old is not None and old[0] == stat_key and st.st_mtime_ns < self.written_ns - _RACY_NS:
+            found = self._decode(old[2])
+            if found is not None:
+                self.new[path] = old
+                return found
+        data = read()
+        if data is None:
+            return None
+        digest = blake2b(data, digest_size=_DIGEST).digest()
+        if old is not None and old[1] == digest:
+            found = self._decode(old[2])
+            if found is not None:
+                self.new[path] = (stat_key, digest, old[2])
+                self.changed = True  # the stat changed (or is racy): write it down again
+                return found
+        result = load_text(data, path)
+        plain = _plain(result)
+        if plain is not None:
+            self.new[path] = (stat_key, digest, plain)
+            self.changed = True
+        return result
+
+    @staticmethod
+    def _decode(plain):
+        try:
+            return _from_plain(plain)
+        except Exception:  # noqa: BLE001 - an undecodable entry is parsed again
+            return None
+
+    def save(self) -> None:
+        """Write the index if a file was parsed, changed or went away (atomically)."""
+        if not self.on or not (self.changed or self.new.keys() != self.old.keys()):
+            return
+        import time
+
+        payload = marshal.dumps((time.time_ns(), self.new))
+        write_entry(self.path, "", payload, header=self._header())
 
 
 def clear() -> int:

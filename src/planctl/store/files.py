@@ -13,14 +13,14 @@ from ..core.errors import Problem
 from ..core.model import Plan
 from ..format.reader import LoadResult, finish
 from ..format.yamlsafe import MAX_FILE_BYTES, too_big
-from .cache import load_cached
+from .cache import Index
 
 if TYPE_CHECKING:
     from ..core.comparison import Comparison
 
 
-def _not_a_plan_file(path: Path) -> Problem | None:
-    """Why a found name cannot be read as a plan (broken link, loop, pipe, huge), or None.
+def _not_a_plan_file(path: Path) -> Problem | os.stat_result:
+    """Why a found name cannot be read as a plan (broken link, loop, pipe, huge), or its stat.
 
     Checked before reading: a FIFO would block the read and /dev/zero never end it."""
     try:
@@ -37,12 +37,18 @@ def _not_a_plan_file(path: Path) -> Problem | None:
                        "(a pipe, socket or device); plans are plain files")
     if info.st_size > MAX_FILE_BYTES:
         return too_big(str(path), info.st_size)
-    return None
+    return info
 
 
 def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
     """Plan files under the given files and folders, sorted, each once."""
-    files: list[Path] = []
+    found, problems = _discover(paths)
+    return [f for f, _ in found], problems
+
+
+def _discover(paths: Sequence[Path]) -> tuple[list[tuple[Path, os.stat_result]], list[Problem]]:
+    """discover(), with each file's stat (taken before it is read)."""
+    files: list[tuple[Path, os.stat_result]] = []
     problems: list[Problem] = []
     seen: set[Path] = set()
     def unreadable_folder(exc: OSError) -> None:
@@ -64,9 +70,9 @@ def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
                                     "give plan files or folders with --plans or PLANCTL_PLANS"))
             continue
         for c in candidates:
-            refused = _not_a_plan_file(c)
-            if refused is not None:
-                problems.append(refused)
+            info = _not_a_plan_file(c)
+            if isinstance(info, Problem):
+                problems.append(info)
                 continue
             key = c.resolve()
             if c != base and not key.is_relative_to(base.resolve()):
@@ -78,7 +84,7 @@ def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
                 continue
             if key not in seen:
                 seen.add(key)
-                files.append(c)
+                files.append((c, info))
     return files, problems
 
 
@@ -91,24 +97,34 @@ def read_file(path: Path) -> tuple[bytes | None, list[Problem]]:
 
 
 def load_paths(paths: Sequence[Path], use_cache: bool | None = None) -> LoadResult:
-    """Every plan under `paths`; each file is parsed once per content (see store/cache.py).
+    """Every plan under `paths`; each file is parsed once per content, and a file whose stat
+    is unchanged is not even read again (see store/cache.py's Index).
 
     use_cache: None follows --no-cache / PLANCTL_NO_CACHE.
     """
-    files, problems = discover(paths)
+    found, problems = _discover(paths)
+    index = Index([f"{p}\0{os.path.abspath(p)}" for p in paths], use=use_cache)
     plans: list[Plan] = []
     comparisons: list[str] = []
-    for f in files:
-        data, read_problems = read_file(f)
+    for f, info in found:
+        read_problems: list[Problem] = []
+
+        def read(f=f, read_problems=read_problems):
+            data, problems_ = read_file(f)
+            read_problems += problems_
+            return data
+
+        loaded = index.load(str(f), info, read)
         problems += read_problems
-        if data is None:
+        if loaded is None:
             continue
-        plan, file_problems, is_comp = load_cached(data, str(f), use=use_cache)
+        plan, file_problems, is_comp = loaded
         problems += file_problems
         if is_comp:
             comparisons.append(str(f))
         elif plan is not None:
             plans.append(plan)
+    index.save()
     return finish(plans, problems, comparisons)
 
 
