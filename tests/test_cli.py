@@ -238,15 +238,31 @@ def test_python_m_and_version():
     assert proc.returncode == 0 and __version__ in proc.stdout
 
 
-def test_json_output_does_not_import_rich(bundled):
+def _modules_after(args: list[str], env: dict | None = None) -> set[str]:
+    """The modules a fresh process has imported once planctl has run `args`."""
     import sys
 
-    code = ("import sys; from planctl.cli import main\n"
-            "try:\n    main(['status', '--format', 'json'])\n"
-            "except SystemExit:\n    pass\n"
-            "print('RICH' if any(m.startswith('rich') for m in sys.modules) else 'NO-RICH', file=sys.stderr)")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert proc.stderr.strip().endswith("NO-RICH")
+    code = ("import sys; from planctl.cli import cli\n"
+            f"cli.main({args!r}, standalone_mode=False)\n"
+            "print(' '.join(sorted(sys.modules)), file=sys.stderr)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=env)
+    return set(proc.stderr.split())
+
+
+def test_json_output_does_not_import_rich(bundled):
+    modules = _modules_after(["status", "--format", "json"])
+    assert "planctl.cli" in modules
+    assert not any(m.startswith("rich") for m in modules)
+
+
+def test_a_run_served_by_the_cache_does_not_import_the_yaml_parser(bundled, tmp_path):
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    cold = _modules_after(["status"], env)
+    assert "yaml" in cold and "planctl.format.reader" in cold
+    warm = _modules_after(["status"], env)
+    assert "planctl.cli" in warm
+    assert "yaml" not in warm and "planctl.format.reader" not in warm
 
 
 def test_show_lists_the_milestones_of_a_completed_action_as_done(run, write_plan):

@@ -6,6 +6,7 @@ Each command lives in planctl.commands.*, imported only when it runs, so that
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import sys
@@ -14,7 +15,14 @@ import click
 
 from . import __version__
 from .commands.options import Settings, shared_options
-from .core.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, PlanctlError, safe_text
+from .core.errors import (
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OUTPUT,
+    EXIT_USAGE,
+    PlanctlError,
+    safe_text,
+)
 
 # name -> "module:attribute" under planctl.commands
 COMMANDS = {
@@ -115,8 +123,10 @@ class PlanctlGroup(click.Group):
                 click.echo(f"planctl: error: {line}", err=True)
             code = exc.exit_code
         except BrokenPipeError:
-            # The reader went away (| head): stop quietly, as other Unix tools do.
-            sys.stderr.close()
+            # The reader went away (| head): stop quietly, as other Unix tools do. What is
+            # still buffered for stdout goes nowhere instead of failing again at exit.
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             code = 0
         except KeyboardInterrupt:
             code = EXIT_INTERRUPTED
@@ -159,4 +169,18 @@ def main(args=None) -> None:
 
     gc.freeze()
     gc.set_threshold(1_000_000, 50, 100)  # bounded: collections still run, rarely
-    cli.main(args)
+    code = cli.main(args, standalone_mode=False)
+    # The process ends here: flush what was written, then leave without tearing down the
+    # model object by object (about 8% of a warm run at 20,000 actions). Every file planctl
+    # writes is closed (and renamed into place) before the command returns.
+    try:
+        sys.stdout.flush()
+    except (BrokenPipeError, ValueError):  # the reader went away (| head): as the command does
+        pass
+    except OSError as exc:  # a full disc: said, never lost silently
+        code = code or EXIT_OUTPUT
+        with contextlib.suppress(OSError):
+            sys.stderr.write(f"planctl: error: cannot write the output: {exc.strerror or exc}\n")
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.flush()
+    os._exit(code)

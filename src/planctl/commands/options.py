@@ -18,7 +18,7 @@ import click
 
 from ..core.errors import PlanLoadError, UsageError
 from ..core.timescale import TimescaleError, parse_date
-from ..format.reader import LoadResult
+from ..format.loaded import LoadResult
 from ..store.files import load_paths
 
 

@@ -57,6 +57,7 @@ from ..core.timescale import (
     parse_timescale,
 )
 from ..core.validations import Located, validate
+from .loaded import LoadResult, finish  # noqa: F401 - re-exported
 from .yamlsafe import (
     ALLOWED_TAGS,
     MAX_FILE_BYTES,
@@ -91,17 +92,6 @@ MILESTONE_KEYS = {"due", "text", "done"}
 FINDINGS_KEYS = {"scale", "areas"}
 AREA_KEYS = {"area", "judgements"}
 JUDGEMENT_KEYS = {"name", "grade"}
-
-
-@dataclass(frozen=True)
-class LoadResult:
-    plans: tuple[Plan, ...] = ()
-    problems: tuple[Problem, ...] = ()
-    comparison_files: tuple[str, ...] = ()  # files with a top-level `comparison:` (see compare)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == ERROR]
 
 
 class TooManyProblems(Exception):
@@ -775,14 +765,3 @@ def _read_findings(r: NodeReader, node) -> Findings | None:
                 judgements.append(Judgement(name, by_name[grade.casefold()], jn.start_mark.line + 1))
         areas.append(FindingArea(r.text(am["area"][1], "area") or "", tuple(judgements)))
     return Findings(scale, tuple(areas))
-
-
-def finish(plans: list[Plan], problems: list[Problem], comparisons: Sequence[str] = ()) -> LoadResult:
-    """Checks across files (unique plan ids), then the result."""
-    seen: dict[str, str] = {}
-    for plan in plans:
-        if plan.id in seen:
-            problems.append(Problem(plan.path, 1, 1, "E032", f"plan id {plan.id!r} is also the id "
-                                    f"of {seen[plan.id]}; set plan.id to tell them apart"))
-        seen.setdefault(plan.id, plan.path)
-    return LoadResult(tuple(plans), tuple(problems), tuple(comparisons))

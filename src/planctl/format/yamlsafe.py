@@ -14,6 +14,7 @@ import re
 import yaml
 
 from ..core.errors import Problem
+from .loaded import MAX_FILE_BYTES, too_big  # noqa: F401 - re-exported: checked before reading
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -22,7 +23,6 @@ ALLOWED_TAGS = {YAML_TAG + t for t in ("str", "int", "float", "bool", "null", "t
 
 # Bounds for hostile files. A real plan is tens of KB, a handful of levels deep
 # and uses no aliases; these leave ample room (docs/security.md).
-MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES = 500_000  # counted as if every alias were written out (billion laughs)
 MAX_PROBLEMS = 200  # errors per file; a broken file is not listed line by line forever
@@ -31,12 +31,6 @@ MAX_PROBLEMS = 200  # errors per file; a broken file is not listed line by line 
 def quoted(value: str, limit: int = 60) -> str:
     """A value quoted for a message, cut short: messages never carry a whole hostile value."""
     return repr(value if len(value) <= limit else value[:limit] + "...")
-
-
-def too_big(path: str, size: int) -> Problem:
-    return Problem(path, 1, 1, "E006", f"the file is {size / 1024 / 1024:.1f} MB; planctl reads "
-                   f"plan files up to {MAX_FILE_BYTES // 1024 // 1024} MB (a plan is usually "
-                   "under 100 KB)")
 
 
 def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:

@@ -388,6 +388,12 @@ def _stat_key(st: os.stat_result) -> tuple:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
 
 
+def _parse(data: bytes, path: str):
+    from ..format.reader import load_text  # on a miss only: a warm run never imports the parser
+
+    return load_text(data, path)
+
+
 class Index:
     """The index for one set of plan paths; `load` serves a file, `save` writes what changed."""
 
@@ -439,11 +445,9 @@ class Index:
     def load(self, path: str, st: os.stat_result, read: Callable[[], bytes | None]):
         """load_text's (plan, problems, is_comparison) for the file at `path` with stat `st`;
         `read` gives its bytes (None when they cannot be read: then None is returned)."""
-        from ..format.reader import load_text
-
         if not self.on:
             data = read()
-            return None if data is None else load_text(data, path)
+            return None if data is None else _parse(data, path)
         stat_key = _stat_key(st)
         old = self.old.get(path)
         if old is not None and old[0] == stat_key and st.st_mtime_ns < self.written_ns - _RACY_NS:
@@ -461,7 +465,7 @@ class Index:
                 self.new[path] = (stat_key, digest, old[2])
                 self.changed = True  # the stat changed (or is racy): write it down again
                 return found
-        result = load_text(data, path)
+        result = _parse(data, path)
         plain = _plain(result)
         if plain is not None:
             self.new[path] = (stat_key, digest, plain)

@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..core.errors import Problem
 from ..core.model import Plan
-from ..format.reader import LoadResult, finish
-from ..format.yamlsafe import MAX_FILE_BYTES, too_big
+from ..format.loaded import MAX_FILE_BYTES, LoadResult, finish, too_big
 from .cache import Index
 
 if TYPE_CHECKING:
