@@ -34,12 +34,16 @@ import typing
 from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import date
-from hashlib import blake2b
 from pathlib import Path
 
 from .. import __version__
 from ..core.errors import Problem
 from ..core.model import Plan
+
+try:  # hashlib's own BLAKE2b, without hashlib loading OpenSSL (5-12 ms of every warm run)
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - a Python built without it
+    from hashlib import blake2b
 
 # The entry format: header, digest, marshal of the tuples _build_codec's functions
 # make. Bump it when that encoding changes (the model's shape is keyed separately).
