@@ -241,7 +241,8 @@ def test_an_index_with_a_valid_digest_but_undecodable_entries_is_rebuilt(write_p
     header_len = good.index(b"\n", len(cache.INDEX_MAGIC)) + 1
     stat_key = cache._stat_key(path.stat())
     digest = hashlib.blake2b(path.read_bytes(), digest_size=32).digest()
-    for forged_files in ({str(path): (stat_key, digest, ("not", "a", "plan"))}, ["not a dict"]):
+    for forged_files in ({str(path): (stat_key, digest, marshal.dumps(("not", "a", "plan")))},
+                         {str(path): (stat_key, digest, b"not marshal")}, ["not a dict"]):
         payload = marshal.dumps((0, forged_files))
         index.write_bytes(good[:header_len] + hashlib.blake2b(payload, digest_size=32).digest()
                           + payload)

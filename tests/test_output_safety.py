@@ -193,3 +193,16 @@ def test_a_hostile_command_argument_is_echoed_safely(bundled, run):
     assert result.exit_code == 2
     assert len(result.stderr.splitlines()) == 1
     assert_terminal_safe(result.stderr)
+
+
+def test_json_of_thousands_of_actions_escapes_every_bidi_control(write_plan, run):
+    """JSON is written a few thousand pieces at a time: an escape must not depend on where
+    a piece ends, however many actions there are."""
+    actions = "".join(f'      - {{text: "act {i} \\u202e{i}", lead: x, due: 1.1.13}}\n'
+                      for i in range(3000))
+    write_plan("plan: {title: Many}\nrecommendations:\n  - text: R\n    actions:\n" + actions)
+    result = run("status", "--format", "json", "--today", "9.10.12")
+    assert result.exit_code == 0
+    assert "\u202e" not in result.stdout and result.stdout.count("\\u202e") == 3000
+    texts = [a["text"] for a in json.loads(result.stdout)["actions"]]
+    assert texts == [f"act {i} \u202e{i}" for i in range(3000)]

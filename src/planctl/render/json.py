@@ -63,9 +63,20 @@ def optional_fields(row: Row) -> dict:
 _INVISIBLE = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
 
+def _escape(m: re.Match) -> str:
+    return f"\\u{ord(m.group()):04x}"
+
+
 def json_out(data: dict) -> None:
-    sys.stdout.write(_INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", dumps(data)))
-    sys.stdout.write("\n")
+    """Write dumps(data) and a newline, a few thousand pieces at a time: at 100,000 actions
+    the whole text and its escaped and encoded copies were each tens of MB at once.
+    Every escaped character is one code point, so no piece boundary can split one."""
+    out: list[str] = []
+    _layout(data, "", out)
+    write = sys.stdout.write
+    for start in range(0, len(out), 4096):
+        write(_INVISIBLE.sub(_escape, "".join(out[start:start + 4096])))
+    write("\n")
 
 
 def _compact_encoder():

@@ -222,36 +222,27 @@ def _get_codec():
     return _codec
 
 
-def _plain(result):
-    """load_text's (plan, problems, is_comparison) as plain tuples; None if it cannot be."""
+def encode(result) -> bytes | None:
+    """marshal bytes of load_text's (plan, problems, is_comparison); None if it cannot be encoded."""
     enc_plan, _, _ = _get_codec()
     if enc_plan is None:
         return None
     plan, problems, is_comparison = result
     try:
-        return (None if plan is None else enc_plan(plan),
+        data = (None if plan is None else enc_plan(plan),
                 tuple((p.path, p.line, p.column, p.code, p.message, p.severity) for p in problems),
                 bool(is_comparison))
+        return marshal.dumps(data)
     except (ValueError, TypeError, AttributeError):
         return None
 
 
-def _from_plain(data):
+def decode(payload: bytes):
     _, dec_plan, _ = _get_codec()
-    plan, problems, is_comparison = data
+    plan, problems, is_comparison = marshal.loads(payload)
     return (None if plan is None else dec_plan(plan),
             [Problem(*p) for p in problems],
             bool(is_comparison))
-
-
-def encode(result) -> bytes | None:
-    """marshal bytes of load_text's (plan, problems, is_comparison); None if it cannot be encoded."""
-    data = _plain(result)
-    return None if data is None else marshal.dumps(data)
-
-
-def decode(payload: bytes):
-    return _from_plain(marshal.loads(payload))
 
 
 # -- entries ---------------------------------------------------------------------
@@ -382,7 +373,9 @@ def load_cached(data: bytes, path: str, *, content_id: str | None = None, key_ex
 # last changed well before the index was written (as git does for its index): a file
 # rewritten within the filesystem's timestamp granularity, at the same size, is
 # hashed again. When the stat differs the bytes are hashed and, if they are the same,
-# the entry still serves.
+# the entry still serves. Each file's entry stays marshal bytes inside the index until
+# it is decoded, so a file's plain tuples and its objects never all coexist (peak
+# memory at 100,000 actions), and entries are written back without re-encoding.
 
 INDEX_MAGIC = b"planctl-index\n"
 _RACY_NS = 2_000_000_000  # coarse filesystems stamp to 1-2 s
@@ -470,16 +463,16 @@ class Index:
                 self.changed = True  # the stat changed (or is racy): write it down again
                 return found
         result = _parse(data, path)
-        plain = _plain(result)
-        if plain is not None:
-            self.new[path] = (stat_key, digest, plain)
+        entry = encode(result)
+        if entry is not None:
+            self.new[path] = (stat_key, digest, entry)
             self.changed = True
         return result
 
     @staticmethod
-    def _decode(plain):
+    def _decode(entry):
         try:
-            return _from_plain(plain)
+            return decode(entry)
         except Exception:  # noqa: BLE001 - an undecodable entry is parsed again
             return None
 
