@@ -45,42 +45,73 @@ def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
     return [f for f, _ in found], problems
 
 
+def _walk(top: str, onerror) -> list[tuple[str, str, bool, str]]:
+    """(folder, name, is a symbolic link, the folder's real path) of every file under `top`,
+    in os.walk's order (top-down, folders and names sorted), without following links to
+    folders: a symlink loop in the plans folder cannot trap us. Real paths are worked out
+    once, for `top`; a folder reached without a link is its parent's real path + its name
+    (resolving every file took a quarter of a warm run over 2,000 files)."""
+    out: list[tuple[str, str, bool, str]] = []
+    stack = [(top, os.path.realpath(top))]
+    while stack:
+        root, real = stack.pop()
+        try:
+            with os.scandir(root) as it:
+                entries = list(it)
+        except OSError as exc:
+            onerror(exc)
+            continue
+        names, folders = [], []
+        for e in entries:
+            try:
+                is_dir = e.is_dir()
+            except OSError:
+                is_dir = False
+            if not is_dir:
+                names.append((e.name, e.is_symlink()))
+            elif not e.is_symlink():
+                folders.append(e.name)
+        out += [(root, n, link, real) for n, link in sorted(names)]
+        stack += [(os.path.join(root, d), os.path.join(real, d)) for d in sorted(folders, reverse=True)]
+    return out
+
+
 def _discover(paths: Sequence[Path]) -> tuple[list[tuple[Path, os.stat_result]], list[Problem]]:
     """discover(), with each file's stat (taken before it is read)."""
     files: list[tuple[Path, os.stat_result]] = []
     problems: list[Problem] = []
-    seen: set[Path] = set()
+    seen: set[str] = set()
     def unreadable_folder(exc: OSError) -> None:
         problems.append(Problem(str(exc.filename), 1, 1, "E005",
                                 f"cannot read the folder: {exc.strerror or exc}"))
 
     for base in paths:
         if base.is_dir():
-            candidates = []
-            # followlinks=False: a symlink loop in the plans folder cannot trap us.
-            for root, dirs, names in os.walk(base, onerror=unreadable_folder):
-                dirs.sort()
-                candidates += [Path(root, n) for n in sorted(names)
-                               if n.endswith((".yaml", ".yml")) and not n.startswith(".")]
+            base_real = os.path.realpath(base)
+            # (path, its real path, or None for a link, which must be resolved and checked)
+            candidates = [(Path(root, n), None if link else os.path.join(real, n))
+                          for root, n, link, real in _walk(os.fspath(base), unreadable_folder)
+                          if n.endswith((".yaml", ".yml")) and not n.startswith(".")]
         elif os.path.lexists(base):
-            candidates = [base]
+            base_real, candidates = None, [(base, None)]
         else:
             problems.append(Problem(str(base), 1, 1, "E005", "no such file or folder; "
                                     "give plan files or folders with --plans or PLANCTL_PLANS"))
             continue
-        for c in candidates:
+        for c, key in candidates:
             info = _not_a_plan_file(c)
             if isinstance(info, Problem):
                 problems.append(info)
                 continue
-            key = c.resolve()
-            if c != base and not key.is_relative_to(base.resolve()):
-                # A link committed into a plans folder must not make planctl read (and quote
-                # in its messages) a file elsewhere: ~/.ssh/..., a CI runner's secrets.
-                problems.append(Problem(str(c), 1, 1, "E005", "cannot read the file: it is a "
-                                        "symbolic link to a file outside the plans folder; "
-                                        "name that file with --plans to read it"))
-                continue
+            if key is None:
+                key = os.path.realpath(c)
+                if base_real is not None and os.path.commonpath([key, base_real]) != base_real:
+                    # A link committed into a plans folder must not make planctl read (and
+                    # quote in its messages) a file elsewhere: ~/.ssh/..., a CI runner's secrets.
+                    problems.append(Problem(str(c), 1, 1, "E005", "cannot read the file: it is "
+                                            "a symbolic link to a file outside the plans "
+                                            "folder; name that file with --plans to read it"))
+                    continue
             if key not in seen:
                 seen.add(key)
                 files.append((c, info))
