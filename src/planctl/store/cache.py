@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import marshal
 import os
 import sys
@@ -163,7 +164,7 @@ def _class_source(cls, names: dict) -> str:
     """The source of _enc_N and _dec_N for one dataclass (N: its number in `names`)."""
     if "__post_init__" in vars(cls) or "__slots__" in vars(cls):
         raise TypeError(f"cache: {cls.__name__} needs its constructor; decode it with it")
-    hints = typing.get_type_hints(cls)
+    hints = _type_hints(cls)
     n = names[cls]
     enc_items, dec_items = [], []
     for i, f in enumerate(dataclasses.fields(cls)):
@@ -181,11 +182,27 @@ def _class_source(cls, names: dict) -> str:
             f"{''.join(dec_items)}    return o\n")
 
 
+def _type_hints(cls) -> dict:
+    """typing.get_type_hints(cls) for a dataclass, each distinct annotation evaluated once:
+    get_type_hints compiles every field's annotation string, about 180 of them (a third
+    of a warm `planctl status`), of which some 30 differ."""
+    try:
+        return {f.name: _annotation(f.type, cls.__module__) if isinstance(f.type, str) else f.type
+                for f in dataclasses.fields(cls)}
+    except Exception:  # noqa: BLE001 - anything unusual: as typing itself reads it
+        return typing.get_type_hints(cls)
+
+
+@functools.lru_cache(maxsize=256)
+def _annotation(text: str, module: str):
+    return eval(text, vars(sys.modules[module]))  # noqa: S307 - the model's own annotations
+
+
 def _model_classes(cls: type, found: dict[type, None]) -> dict[type, None]:
     """Every dataclass a Plan holds, leaves first, by walking the field types."""
     if cls in found:
         return found
-    for hint in typing.get_type_hints(cls).values():
+    for hint in _type_hints(cls).values():
         stack = [hint]
         while stack:
             tp = stack.pop()
