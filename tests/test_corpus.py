@@ -356,3 +356,25 @@ def test_ids_3_1_and_3_10_written_unquoted_are_two_actions(run, tmp_path):
     assert one.exit_code == ten.exit_code == 0
     assert "Action three point one" in one.stdout
     assert "Action three point ten" in ten.stdout
+
+
+def test_plans_in_nested_folders_are_found_in_os_walks_order(tmp_path):
+    """Discovery walks the folder itself (real paths worked out once); the order of the
+    plans - and so of every table and report - is still os.walk's, folders sorted."""
+    from planctl.store.files import discover
+
+    plans = tmp_path / "plans"
+    names = ["b.yaml", "A.yaml", "a.yml", "10.yaml", "9.yaml", ".hidden.yaml", "notes.txt"]
+    for folder in ["", "z", "Z", "a", "a/b", "a/B", "1", "a.yaml"]:
+        (plans / folder).mkdir(parents=True, exist_ok=True)
+        for name in names:
+            (plans / folder / name).write_text("plan: {title: T}\n", encoding="utf-8")
+    (plans / "link-to-a").symlink_to(plans / "a", target_is_directory=True)  # not followed
+    expected = []
+    for root, dirs, files in os.walk(plans):
+        dirs.sort()
+        expected += [Path(root, n) for n in sorted(files)
+                     if n.endswith((".yaml", ".yml")) and not n.startswith(".")]
+    found, problems = discover([plans])
+    assert found == expected and not problems
+    assert len(found) == 8 * 5
