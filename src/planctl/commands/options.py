@@ -192,7 +192,8 @@ def load(s: Settings, *, allow_errors: bool = False, dates_from_git: bool | None
     """The plans, as in the working tree or as of a revision; errors stop the command.
 
     dates_from_git: fill in completion dates from git (False for edits and check, which
-    need the file as written; None: when a past date is judged or JSON is written)."""
+    need the file as written; True for show and report, which print them; None: when a
+    past date is judged)."""
     paths = plan_paths(s)
     from ..store.cache import use_cache
 
@@ -207,9 +208,10 @@ def load(s: Settings, *, allow_errors: bool = False, dates_from_git: bool | None
         raise PlanLoadError(sorted(result.errors))
     if dates_from_git is None:
         # The walk through git costs a history read: do it when a date in the past is judged
-        # (a completion later than it must not count) or when dates are written out (JSON).
-        dates_from_git = bool(s.today or s.as_of or os.environ.get("PLANCTL_TODAY")
-                              or (s.format or "").lower() == "json")
+        # (a completion later than it must not count). No output of the commands that get
+        # here prints a completion date (show and report ask for them), so JSON does not
+        # need them: `overdue --format json` in a repository no longer reads its history.
+        dates_from_git = bool(s.today or s.as_of or os.environ.get("PLANCTL_TODAY"))
     return _completion_dates_from_git(result, paths, s) if dates_from_git else result
 
 
