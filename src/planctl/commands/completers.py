@@ -10,10 +10,21 @@ Use them on any argument or option naming an action or a lead:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
-from click.shell_completion import CompletionItem
 
 from ..core.names import normalise_name
+
+if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
+
+
+def _item(value: str, help: str) -> CompletionItem:
+    # Imported on a Tab press only: every command that offers completion imports this module.
+    from click.shell_completion import CompletionItem
+
+    return CompletionItem(value, help=help)
 
 
 def _plans(ctx: click.Context):
@@ -46,7 +57,7 @@ def _ids(ctx: click.Context, incomplete: str, recommendations: bool,
         # An id in several plans is only useful as PLAN:ID.
         value = item if seen[item] == 1 and ":" not in incomplete else f"{plan_id}:{item}"
         if value.startswith(incomplete) and value not in (i.value for i in items):
-            items.append(CompletionItem(value, help=" ".join(text.split())[:60]))
+            items.append(_item(value, help=" ".join(text.split())[:60]))
     return items
 
 
@@ -74,5 +85,5 @@ def complete_leads(ctx: click.Context, param: click.Parameter, incomplete: str):
             names = (lead.key, lead.name, *lead.aliases)
             if any(normalise_name(n).startswith(wanted) for n in names) and \
                     lead.key not in (i.value for i in items):
-                items.append(CompletionItem(lead.key, help=lead.name))
+                items.append(_item(lead.key, help=lead.name))
     return items
