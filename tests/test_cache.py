@@ -230,7 +230,8 @@ def test_a_damaged_or_truncated_entry_is_ignored_and_rebuilt(damage):
     assert entry.read_bytes() == good  # rebuilt
 
 
-def test_an_index_with_a_valid_digest_but_undecodable_entries_is_rebuilt(write_plan):
+def test_an_index_with_valid_digests_but_undecodable_contents_is_rebuilt(write_plan):
+    """What passes every digest is still checked: a forged table or entry is a miss."""
     import hashlib
     import marshal
 
@@ -238,14 +239,27 @@ def test_an_index_with_a_valid_digest_but_undecodable_entries_is_rebuilt(write_p
     load_paths([path])
     (index,) = entries()
     good = index.read_bytes()
-    header_len = good.index(b"\n", len(cache.INDEX_MAGIC)) + 1
+    header = good[: good.index(b"\n", len(cache.INDEX_MAGIC)) + 1]
     stat_key = cache._stat_key(path.stat())
     digest = hashlib.blake2b(path.read_bytes(), digest_size=32).digest()
-    for forged_files in ({str(path): (stat_key, digest, marshal.dumps(("not", "a", "plan")))},
-                         {str(path): (stat_key, digest, b"not marshal")}, ["not a dict"]):
-        payload = marshal.dumps((0, forged_files))
-        index.write_bytes(good[:header_len] + hashlib.blake2b(payload, digest_size=32).digest()
-                          + payload)
+
+    def forge(files, entry: bytes = b"") -> bytes:
+        table = marshal.dumps((0, files))
+        return (header + hashlib.blake2b(table, digest_size=32).digest()
+                + len(table).to_bytes(8, "big") + table + entry)
+
+    def entry_digest(entry: bytes) -> bytes:
+        return hashlib.blake2b(entry, digest_size=32).digest()
+
+    not_a_plan = marshal.dumps(("not", "a", "plan"))
+    for forged in (forge({str(path): (stat_key, digest, 0, len(not_a_plan),
+                                      entry_digest(not_a_plan))}, not_a_plan),
+                   forge({str(path): (stat_key, digest, 0, 11, entry_digest(b"not marshal"))},
+                         b"not marshal"),
+                   forge({str(path): (stat_key, digest, 10**6, 5, b"")}),  # past the end
+                   forge({str(path): (stat_key, digest, -1, -5, b"")}),
+                   forge({str(path): 5}), forge(["not a dict"])):
+        index.write_bytes(forged)
         assert load_paths([path]).plans[0].title == "Good plan"
 
 
@@ -400,3 +414,32 @@ def test_the_models_shape_is_part_of_the_key(write_plan, monkeypatch):
     result = load_paths([path])
     assert result.plans[0].title == "Good plan"
     assert len(entries()) == 2
+
+
+def test_a_rewritten_index_keeps_the_entries_it_served(write_plan):
+    """Entries are let go once decoded; when one file changes the others' entries are
+    found again (from the index as written, or encoded again if it went away)."""
+    north, south = _settled(write_plan(GOOD, "north.yaml")), _settled(write_plan(MIXED, "south.yaml"))
+    folder = north.parent
+    expected = load_paths([folder], use_cache=False)
+    load_paths([folder])
+    (index,) = entries()
+    _settled(write_plan(GOOD.replace("Good plan", "Other plan"), "north.yaml"))
+    assert [p.title for p in load_paths([folder]).plans] == ["Other plan", "Mixed plan"]
+    rewritten = index.read_bytes()
+    again = load_paths([folder])
+    assert index.read_bytes() == rewritten  # both served: nothing parsed, nothing rewritten
+    assert again.plans[1] == expected.plans[1] and located(again) == located(
+        load_paths([folder], use_cache=False))
+    # The index replaced under a run that must rewrite it: the served entries are encoded.
+    roots = [f"{folder}\0{os.path.abspath(folder)}"]
+    idx = cache.Index(roots)
+    for path in (north, south):
+        assert idx.load(str(path), path.stat(), path.read_bytes) is not None
+    idx.changed = True
+    index.unlink()
+    idx.save()
+    before = index.read_bytes()
+    served = load_paths([folder])
+    assert index.read_bytes() == before  # every entry was in it
+    assert served.plans[1] == expected.plans[1]

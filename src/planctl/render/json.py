@@ -67,16 +67,31 @@ def _escape(m: re.Match) -> str:
     return f"\\u{ord(m.group()):04x}"
 
 
+class _Pieces(list):
+    """Where _layout puts the text: written out (escaped) a few thousand pieces at a time,
+    so that at 100,000 actions the text never exists whole, nor its escaped and encoded
+    copies. Every escaped character is one code point: no boundary can split one."""
+
+    def __init__(self, write) -> None:
+        super().__init__()
+        self.write = write
+
+    def append(self, piece: str) -> None:
+        super().append(piece)
+        if len(self) >= 4096:
+            self.flush()
+
+    def flush(self) -> None:
+        self.write(_INVISIBLE.sub(_escape, "".join(self)))
+        self.clear()
+
+
 def json_out(data: dict) -> None:
-    """Write dumps(data) and a newline, a few thousand pieces at a time: at 100,000 actions
-    the whole text and its escaped and encoded copies were each tens of MB at once.
-    Every escaped character is one code point, so no piece boundary can split one."""
-    out: list[str] = []
-    _layout(data, "", out)
-    write = sys.stdout.write
-    for start in range(0, len(out), 4096):
-        write(_INVISIBLE.sub(_escape, "".join(out[start:start + 4096])))
-    write("\n")
+    """Write dumps(data) and a newline, escaping what a terminal would act on."""
+    pieces = _Pieces(sys.stdout.write)
+    _layout(data, "", pieces)
+    pieces.flush()
+    sys.stdout.write("\n")
 
 
 def _compact_encoder():

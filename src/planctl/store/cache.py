@@ -332,14 +332,17 @@ def read_entry(path: Path, key: str):
         return None
 
 
-def write_entry(path: Path, key: str, payload: bytes, header: bytes | None = None) -> None:
+def write_entry(path: Path, key: str, payload: bytes) -> None:
     """Write atomically (temporary file + rename); a cache that cannot be written is skipped."""
-    blob = (header or _header(key)) + blake2b(payload, digest_size=_DIGEST).digest() + payload
+    _write_atomically(path, [_header(key), blake2b(payload, digest_size=_DIGEST).digest(), payload])
+
+
+def _write_atomically(path: Path, parts: list[bytes]) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(blob)
+            fh.writelines(parts)
         os.replace(tmp, path)
     except OSError:
         with contextlib.suppress(OSError):
@@ -393,9 +396,15 @@ def load_cached(data: bytes, path: str, *, content_id: str | None = None, key_ex
 # last changed well before the index was written (as git does for its index): a file
 # rewritten within the filesystem's timestamp granularity, at the same size, is
 # hashed again. When the stat differs the bytes are hashed and, if they are the same,
-# the entry still serves. Each file's entry stays marshal bytes inside the index until
-# it is decoded, so a file's plain tuples and its objects never all coexist (peak
-# memory at 100,000 actions), and entries are written back without re-encoding.
+# the entry still serves.
+#
+# Layout: header, BLAKE2b of the table, the table's length (8 bytes), the table
+# (marshal: written time and, per file, stat, digest of its bytes, and its entry's
+# offset, length and digest), then the entries. An entry is read (pread), checked and
+# decoded only when its file is served, so the entries of 100,000 actions (~30 MB)
+# are never all in memory beside the plans decoded from them, and a rewrite copies
+# the entries it served from the file it read (still open, even if replaced) without
+# encoding them again.
 
 INDEX_MAGIC = b"planctl-index\n"
 _RACY_NS = 2_000_000_000  # coarse filesystems stamp to 1-2 s
@@ -412,14 +421,17 @@ def _parse(data: bytes, path: str):
 
 
 class Index:
-    """The index for one set of plan paths; `load` serves a file, `save` writes what changed."""
+    """The index for one set of plan paths: `load` serves a file, `save` writes what
+    changed (and closes the index file; `close` alone when nothing is to be written)."""
 
     def __init__(self, roots: list[str], use: bool | None = None) -> None:
         self.on = enabled() if use is None else use
-        self.old: dict = {}
-        self.new: dict = {}
+        self.old: dict = {}  # path -> (stat, digest, offset, length, entry digest)
+        self.new: dict = {}  # path -> (stat, digest, entry bytes or None, decoded or None)
         self.changed = False
         self.written_ns = 0
+        self.fd: int | None = None
+        self.base = 0  # where the entries start in the file
         if not self.on:
             return
         h = blake2b(digest_size=20)
@@ -431,33 +443,45 @@ class Index:
         if not _usable_dir(self.path.parent.parent) or not _usable_dir(self.path.parent):
             self.on = False
             return
-        found = self._read()
-        if found is not None:
-            self.written_ns, self.old = found
+        self._open()
 
     def _header(self) -> bytes:
         return INDEX_MAGIC + f"{FORMAT_VERSION} {__version__} {self.key}\n".encode()
 
-    def _read(self):
+    def _open(self) -> None:
+        """Read the table; keep the file open for the entries. Anything wrong: no index."""
         try:
-            with open(self.path, "rb") as fh:
-                blob = fh.read()
+            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         except OSError:
-            return None
-        header = self._header()
-        start = len(header) + _DIGEST
-        if not blob.startswith(header) or len(blob) < start:
-            return None
-        payload = blob[start:]
-        if blake2b(payload, digest_size=_DIGEST).digest() != blob[len(header):start]:
-            return None
+            return
         try:
-            written_ns, files = marshal.loads(payload)
+            header = self._header()
+            start = len(header) + _DIGEST + 8
+            head = os.pread(fd, start, 0)
+            if len(head) != start or not head.startswith(header):
+                raise ValueError
+            size = int.from_bytes(head[-8:], "big")
+            table = os.pread(fd, size, start)
+            if len(table) != size or blake2b(table, digest_size=_DIGEST).digest() != head[len(header):-8]:
+                raise ValueError
+            written_ns, files = marshal.loads(table)
             if type(written_ns) is not int or type(files) is not dict:
-                return None
+                raise ValueError
         except Exception:  # noqa: BLE001 - a damaged index is a miss, never an error
+            os.close(fd)
+            return
+        self.fd, self.base, self.written_ns = fd, start + size, written_ns
+        self.old = {path: v for path, v in files.items() if type(v) is tuple and len(v) == 5}
+
+    def _entry(self, old: tuple) -> bytes | None:
+        """An old entry's bytes, checked against their digest; None if they do not match."""
+        try:
+            data = os.pread(self.fd, old[3], self.base + old[2])
+        except (OSError, TypeError, ValueError, OverflowError):
             return None
-        return written_ns, files
+        if len(data) != old[3] or blake2b(data, digest_size=_DIGEST).digest() != old[4]:
+            return None
+        return data
 
     def load(self, path: str, st: os.stat_result, read: Callable[[], bytes | None]):
         """load_text's (plan, problems, is_comparison) for the file at `path` with stat `st`;
@@ -468,42 +492,66 @@ class Index:
         stat_key = _stat_key(st)
         old = self.old.get(path)
         if old is not None and old[0] == stat_key and st.st_mtime_ns < self.written_ns - _RACY_NS:
-            found = self._decode(old[2])
+            found = self._served(path, old, stat_key)
             if found is not None:
-                self.new[path] = old
                 return found
         data = read()
         if data is None:
             return None
         digest = blake2b(data, digest_size=_DIGEST).digest()
         if old is not None and old[1] == digest:
-            found = self._decode(old[2])
+            found = self._served(path, old, stat_key)
             if found is not None:
-                self.new[path] = (stat_key, digest, old[2])
                 self.changed = True  # the stat changed (or is racy): write it down again
                 return found
         result = _parse(data, path)
         entry = encode(result)
         if entry is not None:
-            self.new[path] = (stat_key, digest, entry)
+            self.new[path] = (stat_key, digest, entry, None)
             self.changed = True
         return result
 
-    @staticmethod
-    def _decode(entry):
+    def _served(self, path: str, old: tuple, stat_key: tuple):
+        entry = self._entry(old)
+        if entry is None:
+            return None
         try:
-            return decode(entry)
+            found = decode(entry)
         except Exception:  # noqa: BLE001 - an undecodable entry is parsed again
             return None
+        self.new[path] = (stat_key, old[1], None, found)
+        return found
 
     def save(self) -> None:
         """Write the index if a file was parsed, changed or went away (atomically)."""
-        if not self.on or not (self.changed or self.new.keys() != self.old.keys()):
-            return
+        try:
+            if self.on and (self.changed or self.new.keys() != self.old.keys()):
+                self._write()
+        finally:
+            self.close()
+
+    def _write(self) -> None:
         import time
 
-        payload = marshal.dumps((time.time_ns(), self.new))
-        write_entry(self.path, "", payload, header=self._header())
+        table, entries, offset = {}, [], 0
+        for path, (stat_key, digest, entry, result) in self.new.items():
+            if entry is None:  # served: its bytes as written, else encoded again
+                entry = self._entry(self.old[path]) or encode(result)
+                if entry is None:
+                    continue
+            entry_digest = blake2b(entry, digest_size=_DIGEST).digest()
+            table[path] = (stat_key, digest, offset, len(entry), entry_digest)
+            entries.append(entry)
+            offset += len(entry)
+        packed = marshal.dumps((time.time_ns(), table))
+        head = (self._header() + blake2b(packed, digest_size=_DIGEST).digest()
+                + len(packed).to_bytes(8, "big"))
+        _write_atomically(self.path, [head, packed, *entries])
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
 
 
 def clear() -> int:

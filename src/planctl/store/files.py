@@ -136,25 +136,28 @@ def load_paths(paths: Sequence[Path], use_cache: bool | None = None) -> LoadResu
     index = Index([f"{p}\0{os.path.abspath(p)}" for p in paths], use=use_cache)
     plans: list[Plan] = []
     comparisons: list[str] = []
-    for f, info in found:
-        read_problems: list[Problem] = []
+    try:
+        for f, info in found:
+            read_problems: list[Problem] = []
 
-        def read(f=f, read_problems=read_problems):
-            data, problems_ = read_file(f)
-            read_problems += problems_
-            return data
+            def read(f=f, read_problems=read_problems):
+                data, problems_ = read_file(f)
+                read_problems += problems_
+                return data
 
-        loaded = index.load(str(f), info, read)
-        problems += read_problems
-        if loaded is None:
-            continue
-        plan, file_problems, is_comp = loaded
-        problems += file_problems
-        if is_comp:
-            comparisons.append(str(f))
-        elif plan is not None:
-            plans.append(plan)
-    index.save()
+            loaded = index.load(str(f), info, read)
+            problems += read_problems
+            if loaded is None:
+                continue
+            plan, file_problems, is_comp = loaded
+            problems += file_problems
+            if is_comp:
+                comparisons.append(str(f))
+            elif plan is not None:
+                plans.append(plan)
+        index.save()
+    finally:
+        index.close()
     return finish(plans, problems, comparisons)
 
 
