@@ -245,8 +245,14 @@ def test_an_index_with_valid_digests_but_undecodable_contents_is_rebuilt(write_p
 
     def forge(files, entry: bytes = b"") -> bytes:
         table = marshal.dumps((0, files))
-        return (header + hashlib.blake2b(table, digest_size=32).digest()
-                + len(table).to_bytes(8, "big") + table + entry)
+        return (header + entry + table + hashlib.blake2b(table, digest_size=32).digest()
+                + len(table).to_bytes(8, "big"))
+
+    # The layout forged here is the one written: the real index, taken apart, is whole again.
+    size = int.from_bytes(good[-8:], "big")
+    table = good[-40 - size:-40]
+    assert (header + good[len(header):-40 - size] + table
+            + hashlib.blake2b(table, digest_size=32).digest() + good[-8:]) == good
 
     def entry_digest(entry: bytes) -> bytes:
         return hashlib.blake2b(entry, digest_size=32).digest()

@@ -398,13 +398,14 @@ def load_cached(data: bytes, path: str, *, content_id: str | None = None, key_ex
 # hashed again. When the stat differs the bytes are hashed and, if they are the same,
 # the entry still serves.
 #
-# Layout: header, BLAKE2b of the table, the table's length (8 bytes), the table
-# (marshal: written time and, per file, stat, digest of its bytes, and its entry's
-# offset, length and digest), then the entries. An entry is read (pread), checked and
-# decoded only when its file is served, so the entries of 100,000 actions (~30 MB)
-# are never all in memory beside the plans decoded from them, and a rewrite copies
-# the entries it served from the file it read (still open, even if replaced) without
-# encoding them again.
+# Layout: header, the entries, the table (marshal: written time and, per file, stat,
+# digest of its bytes, and its entry's offset, length and digest), then BLAKE2b of the
+# table and its length (8 bytes). An entry is read (pread), checked and decoded only
+# when its file is served, so the entries of 100,000 actions (~30 MB) are never all
+# in memory beside the plans decoded from them. A new entry goes straight into the
+# next index file (a temporary file, renamed into place at the end); the entries
+# served are copied from the file that was read (still open, even if replaced),
+# never encoded again.
 
 INDEX_MAGIC = b"planctl-index\n"
 _RACY_NS = 2_000_000_000  # coarse filesystems stamp to 1-2 s
@@ -422,16 +423,17 @@ def _parse(data: bytes, path: str):
 
 class Index:
     """The index for one set of plan paths: `load` serves a file, `save` writes what
-    changed (and closes the index file; `close` alone when nothing is to be written)."""
+    changed (and closes the files; `close` alone gives up)."""
 
     def __init__(self, roots: list[str], use: bool | None = None) -> None:
         self.on = enabled() if use is None else use
         self.old: dict = {}  # path -> (stat, digest, offset, length, entry digest)
-        self.new: dict = {}  # path -> (stat, digest, entry bytes or None, decoded or None)
+        self.new: dict = {}  # path -> (stat, digest, offset in the next file or None, decoded)
         self.changed = False
         self.written_ns = 0
-        self.fd: int | None = None
-        self.base = 0  # where the entries start in the file
+        self.fd: int | None = None  # the index read
+        self.out = None  # the next index, while it is written
+        self.size = 0  # of the next index's entries so far
         if not self.on:
             return
         h = blake2b(digest_size=20)
@@ -440,6 +442,7 @@ class Index:
             h.update(part.encode("utf-8", "surrogateescape") + b"\0")
         self.key = h.hexdigest()
         self.path = cache_dir() / f"v{FORMAT_VERSION}" / f"index-{self.key}"
+        self.tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         if not _usable_dir(self.path.parent.parent) or not _usable_dir(self.path.parent):
             self.on = False
             return
@@ -456,13 +459,15 @@ class Index:
             return
         try:
             header = self._header()
-            start = len(header) + _DIGEST + 8
-            head = os.pread(fd, start, 0)
-            if len(head) != start or not head.startswith(header):
+            end = os.fstat(fd).st_size
+            trailer = os.pread(fd, _DIGEST + 8, end - _DIGEST - 8)
+            size = int.from_bytes(trailer[_DIGEST:], "big")
+            start = end - _DIGEST - 8 - size
+            if (len(trailer) != _DIGEST + 8 or start < len(header)
+                    or os.pread(fd, len(header), 0) != header):
                 raise ValueError
-            size = int.from_bytes(head[-8:], "big")
             table = os.pread(fd, size, start)
-            if len(table) != size or blake2b(table, digest_size=_DIGEST).digest() != head[len(header):-8]:
+            if len(table) != size or blake2b(table, digest_size=_DIGEST).digest() != trailer[:_DIGEST]:
                 raise ValueError
             written_ns, files = marshal.loads(table)
             if type(written_ns) is not int or type(files) is not dict:
@@ -470,16 +475,20 @@ class Index:
         except Exception:  # noqa: BLE001 - a damaged index is a miss, never an error
             os.close(fd)
             return
-        self.fd, self.base, self.written_ns = fd, start + size, written_ns
+        self.fd, self.written_ns = fd, written_ns
         self.old = {path: v for path, v in files.items() if type(v) is tuple and len(v) == 5}
+        self.end = start  # entries lie between the header and the table
 
     def _entry(self, old: tuple) -> bytes | None:
         """An old entry's bytes, checked against their digest; None if they do not match."""
         try:
-            data = os.pread(self.fd, old[3], self.base + old[2])
+            offset, length = old[2], old[3]
+            if offset < 0 or length < 0 or offset + length > self.end - len(self._header()):
+                return None
+            data = os.pread(self.fd, length, len(self._header()) + offset)
         except (OSError, TypeError, ValueError, OverflowError):
             return None
-        if len(data) != old[3] or blake2b(data, digest_size=_DIGEST).digest() != old[4]:
+        if len(data) != length or blake2b(data, digest_size=_DIGEST).digest() != old[4]:
             return None
         return data
 
@@ -506,9 +515,10 @@ class Index:
                 return found
         result = _parse(data, path)
         entry = encode(result)
-        if entry is not None:
-            self.new[path] = (stat_key, digest, entry, None)
-            self.changed = True
+        self.changed = True
+        where = None if entry is None else self._append(entry)
+        if where is not None:
+            self.new[path] = (stat_key, digest, where, None)
         return result
 
     def _served(self, path: str, old: tuple, stat_key: tuple):
@@ -522,36 +532,79 @@ class Index:
         self.new[path] = (stat_key, old[1], None, found)
         return found
 
+    def _start(self) -> bool:
+        """Open the next index file (once); False when it cannot be written (the cache is
+        then simply not updated this time)."""
+        if self.out is None:
+            try:
+                fd = os.open(self.tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+                             | getattr(os, "O_NOFOLLOW", 0), 0o600)
+                self.out = os.fdopen(fd, "wb")
+                self.out.write(self._header())
+            except OSError:
+                self.on = False
+                self.close()
+                return False
+        return True
+
+    def _append(self, entry: bytes) -> tuple | None:
+        """Add an entry to the next index file: (offset, length, digest), or None."""
+        if not self._start():
+            return None
+        try:
+            self.out.write(entry)
+        except OSError:
+            self.on = False
+            self.close()
+            return None
+        where = (self.size, len(entry), blake2b(entry, digest_size=_DIGEST).digest())
+        self.size += len(entry)
+        return where
+
     def save(self) -> None:
         """Write the index if a file was parsed, changed or went away (atomically)."""
         try:
             if self.on and (self.changed or self.new.keys() != self.old.keys()):
-                self._write()
+                self._finish()
         finally:
             self.close()
 
-    def _write(self) -> None:
+    def _finish(self) -> None:
         import time
 
-        table, entries, offset = {}, [], 0
-        for path, (stat_key, digest, entry, result) in self.new.items():
-            if entry is None:  # served: its bytes as written, else encoded again
+        table = {}
+        for path, (stat_key, digest, where, result) in self.new.items():
+            if where is None:  # served: its bytes as written, else encoded again
                 entry = self._entry(self.old[path]) or encode(result)
-                if entry is None:
-                    continue
-            entry_digest = blake2b(entry, digest_size=_DIGEST).digest()
-            table[path] = (stat_key, digest, offset, len(entry), entry_digest)
-            entries.append(entry)
-            offset += len(entry)
+                where = None if entry is None else self._append(entry)
+                if not self.on:
+                    return
+            if where is not None:
+                table[path] = (stat_key, digest, *where)
         packed = marshal.dumps((time.time_ns(), table))
-        head = (self._header() + blake2b(packed, digest_size=_DIGEST).digest()
-                + len(packed).to_bytes(8, "big"))
-        _write_atomically(self.path, [head, packed, *entries])
+        if not self._start():  # nothing parsed or served (only files gone): start it now
+            return
+        try:
+            self.out.write(packed)
+            self.out.write(blake2b(packed, digest_size=_DIGEST).digest()
+                           + len(packed).to_bytes(8, "big"))
+            self.out.close()
+            self.out = None
+            os.replace(self.tmp, self.path)
+        except OSError:
+            pass  # close() removes the unfinished file
 
     def close(self) -> None:
+        """Close what is open; a next index not renamed into place is removed."""
         if self.fd is not None:
             os.close(self.fd)
             self.fd = None
+        if self.out is not None:
+            with contextlib.suppress(OSError):
+                self.out.close()
+            self.out = None
+            with contextlib.suppress(OSError):
+                os.unlink(self.tmp)
 
 
 def clear() -> int:
