@@ -449,3 +449,21 @@ def test_a_rewritten_index_keeps_the_entries_it_served(write_plan):
     served = load_paths([folder])
     assert index.read_bytes() == before  # every entry was in it
     assert served.plans[1] == expected.plans[1]
+
+
+def test_unfinished_cache_files_of_killed_runs_are_removed(write_plan):
+    """A run killed while writing leaves its temporary file; the next write removes it
+    (its process is gone), and never one whose process is alive."""
+    import subprocess
+    import sys
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    folder = cache.cache_dir() / f"v{cache.FORMAT_VERSION}"
+    folder.mkdir(parents=True, mode=0o700)
+    dead = folder / f".index-{'ab' * 20}.{gone.pid}.tmp"
+    alive = folder / f".index-{'cd' * 20}.{os.getpid()}.tmp"
+    dead.write_bytes(b"half an index")
+    alive.write_bytes(b"being written")
+    load_paths([write_plan(GOOD)])
+    assert not dead.exists() and alive.exists()

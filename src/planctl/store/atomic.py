@@ -100,7 +100,7 @@ GITIGNORE_PATTERN = "*" + TEMP_SUFFIX  # what `planctl init` puts in .gitignore
 _TEMP_NAME = re.compile(r"\..+\.([0-9]{1,10})\.[0-9a-f]{8}" + re.escape(TEMP_SUFFIX))
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
     """Whether a process `pid` may exist here (a process we may not signal exists)."""
     if pid == os.getpid():
         return True
@@ -158,7 +158,7 @@ def remove_stale_temps(folder: str) -> list[str]:
                 continue
             if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid():
                 continue
-            if _alive(int(found.group(1))):
+            if process_alive(int(found.group(1))):
                 continue
             if _remove_if_unused(entry.path, st):
                 removed.append(entry.name)

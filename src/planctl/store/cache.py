@@ -536,6 +536,7 @@ class Index:
         """Open the next index file (once); False when it cannot be written (the cache is
         then simply not updated this time)."""
         if self.out is None:
+            _remove_dead_temps(self.path.parent)
             try:
                 fd = os.open(self.tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC
                              | getattr(os, "O_NOFOLLOW", 0), 0o600)
@@ -605,6 +606,25 @@ class Index:
             self.out = None
             with contextlib.suppress(OSError):
                 os.unlink(self.tmp)
+
+
+def _remove_dead_temps(folder: Path) -> None:
+    """Remove the unfinished files of writers that were killed (kill -9, power cut): they
+    are named after their process, and that process is gone. One pass over one folder."""
+    import re
+
+    from .atomic import process_alive
+
+    name = re.compile(r"\.(?:index-)?[0-9a-f]+\.([0-9]{1,10})\.tmp")
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        found = name.fullmatch(entry.name)
+        if found is not None and not process_alive(int(found.group(1))):
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
 
 
 def clear() -> int:
