@@ -218,15 +218,39 @@ def _build_codec():
     the model has a field the cache cannot store."""
     classes = list(_model_classes(Plan, {}))
     names = {cls: i for i, cls in enumerate(classes)}
-    namespace = {"_new": object.__new__, "_day": date.fromordinal,
-                 **{f"_cls_{i}": cls for cls, i in names.items()}}
     source = "".join(_class_source(cls, names) for cls in classes)
-    exec(compile(source, "<planctl cache codec>", "exec"), namespace)  # noqa: S102 - see above
+    code = compile(source, "<planctl cache codec>", "exec")
+    namespace = _codec_namespace(code, names)
     shape = [f"{cls.__module__}.{cls.__qualname__}.{f.name}: {f.type}"
              for cls in classes for f in dataclasses.fields(cls)]
     fingerprint = blake2b("\n".join(shape).encode(), digest_size=8).hexdigest()
     n = names[Plan]
+    global _compiled
+    _compiled = (code, names)
     return namespace[f"_enc_{n}"], namespace[f"_dec_{n}"], fingerprint
+
+
+_compiled = None  # (the codec's code, class -> number), for plan_decoder
+
+
+def _codec_namespace(code, names: dict) -> dict:
+    namespace = {"_new": object.__new__, "_day": date.fromordinal,
+                 **{f"_cls_{i}": cls for cls, i in names.items()}}
+    exec(code, namespace)  # noqa: S102 - generated from the model's fields, see above
+    return namespace
+
+
+def plan_decoder(wrap: dict[type, Callable[[Callable], Callable]]) -> Callable | None:
+    """A decoder of a Plan's plain tuple in which each class of `wrap` is decoded by
+    wrap[cls](its plain decoder): the history shares the objects of unchanged actions
+    between versions this way. None when the cache cannot encode the model."""
+    if _get_codec()[1] is None or _compiled is None:
+        return None
+    code, names = _compiled
+    namespace = _codec_namespace(code, names)
+    for cls, wrapper in wrap.items():  # the decoders call each other by these names
+        namespace[f"_dec_{names[cls]}"] = wrapper(namespace[f"_dec_{names[cls]}"])
+    return namespace[f"_dec_{names[Plan]}"]
 
 
 _codec = None
