@@ -315,11 +315,13 @@ def loader_stamp() -> str:
     return _STAMP
 
 
-def entry_key(data: bytes, path: str, content_id: str | None = None, key_extra: str = "") -> str:
+def entry_key(data: bytes, path: str, content_id: str | None = None, key_extra: str = "",
+              digest: bytes | None = None) -> str:
     """The entry's name: everything the loaded result depends on.
 
     The path is part of the key because the plan, its id (the file's stem by
-    default) and every problem carry it.
+    default) and every problem carry it. digest: BLAKE2b (32 bytes) of `data`, when
+    the caller has it already.
     """
     _, _, fingerprint = _get_codec()
     h = blake2b(digest_size=20)
@@ -328,7 +330,7 @@ def entry_key(data: bytes, path: str, content_id: str | None = None, key_extra: 
     if content_id is not None:
         h.update(b"id:" + content_id.encode("utf-8", "surrogateescape"))
     else:
-        h.update(b"data:" + blake2b(data, digest_size=32).digest())
+        h.update(b"data:" + (digest or blake2b(data, digest_size=32).digest()))
     return h.hexdigest()
 
 
@@ -338,6 +340,17 @@ def _header(key: str) -> bytes:
 
 def read_entry(path: Path, key: str):
     """The decoded entry, or None when it is missing, damaged, truncated or stale."""
+    payload = _entry_payload(path, key)
+    if payload is None:
+        return None
+    try:
+        return decode(payload)
+    except Exception:  # noqa: BLE001 - any undecodable entry is a miss, never an error
+        return None
+
+
+def _entry_payload(path: Path, key: str) -> bytes | None:
+    """An entry's payload, checked against its header and digest; None if it is not whole."""
     try:
         with open(path, "rb") as fh:
             blob = fh.read()
@@ -350,10 +363,7 @@ def read_entry(path: Path, key: str):
     payload = blob[len(header) + _DIGEST :]
     if blake2b(payload, digest_size=_DIGEST).digest() != digest:
         return None
-    try:
-        return decode(payload)
-    except Exception:  # noqa: BLE001 - any undecodable entry is a miss, never an error
-        return None
+    return payload
 
 
 def write_entry(path: Path, key: str, payload: bytes) -> None:
@@ -377,6 +387,19 @@ def entry_path(key: str) -> Path:
     return cache_dir() / f"v{FORMAT_VERSION}" / key
 
 
+# What the folder loads of this process gave, by path: (digest of the bytes, result). An
+# edit loads the folder, then reads the file it edits: the same bytes, already decoded.
+# Bounded; the results are the plans the command holds anyway.
+_loaded: dict[str, tuple[bytes, tuple]] = {}
+_LOADED_MAX = 4096
+
+
+def _remember(path: str, digest: bytes, result) -> None:
+    if len(_loaded) >= _LOADED_MAX:
+        _loaded.clear()
+    _loaded[path] = (digest, result)
+
+
 def load_cached(data: bytes, path: str, *, content_id: str | None = None, key_extra: str = "",
                 plan_id: str | None = None, use: bool | None = None):
     """`load.load_text(data, path, plan_id)`, from the cache when this content was read before.
@@ -396,7 +419,14 @@ def load_cached(data: bytes, path: str, *, content_id: str | None = None, key_ex
 
     if not (enabled() if use is None else use):
         return parse()
-    key = entry_key(data, path, content_id, f"{key_extra}\0{plan_id or ''}")
+    digest = None
+    if content_id is None and not key_extra and plan_id is None:
+        digest = blake2b(data, digest_size=_DIGEST).digest()
+        seen = _loaded.get(path)
+        if seen is not None and seen[0] == digest:  # an edit reading the file the folder load read
+            plan, problems, is_comparison = seen[1]
+            return plan, list(problems), is_comparison
+    key = entry_key(data, path, content_id, f"{key_extra}\0{plan_id or ''}", digest)
     target = entry_path(key)
     folder = target.parent
     if not _usable_dir(folder.parent) or not _usable_dir(folder):
@@ -537,13 +567,27 @@ class Index:
             if found is not None:
                 self.changed = True  # the stat changed (or is racy): write it down again
                 return found
-        result = _parse(data, path)
-        entry = encode(result)
+        result, entry = self._entry_for(data, path, digest)
         self.changed = True
         where = None if entry is None else self._append(entry)
         if where is not None:
             self.new[path] = (stat_key, digest, where, None)
+        _remember(path, digest, result)
         return result
+
+    @staticmethod
+    def _entry_for(data: bytes, path: str, digest: bytes):
+        """(result, entry bytes) for a file the index does not have: the entry an edit
+        wrote when it read back what it had written, else parsed now."""
+        key = entry_key(data, path, None, "\0", digest)
+        payload = _entry_payload(entry_path(key), key)
+        if payload is not None:
+            try:
+                return decode(payload), payload
+            except Exception:  # noqa: BLE001 - an undecodable entry is parsed again
+                pass
+        result = _parse(data, path)
+        return result, encode(result)
 
     def _served(self, path: str, old: tuple, stat_key: tuple):
         entry = self._entry(old)
@@ -554,6 +598,7 @@ class Index:
         except Exception:  # noqa: BLE001 - an undecodable entry is parsed again
             return None
         self.new[path] = (stat_key, old[1], None, found)
+        _remember(path, old[1], found)
         return found
 
     def _start(self) -> bool:
