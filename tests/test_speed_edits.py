@@ -62,7 +62,7 @@ def plan_of(data: bytes):
 def slow_edit(data: bytes, action_id: str, edit: Edit):
     """The edit as it is made when the action's lines cannot be composed alone."""
     with pytest.MonkeyPatch.context() as m:
-        m.setattr(writer.Doc, "of_item", classmethod(lambda cls, text, line, column: None))
+        m.setattr(writer.Doc, "of_item", classmethod(lambda cls, text, line, column=None: None))
         return edit_bytes(data, "plans/p.yaml", action_id, edit)
 
 
@@ -94,6 +94,35 @@ def test_an_edit_writes_the_same_bytes_as_when_the_whole_file_is_composed(source
         return
     slow = slow_edit(old, action_id, edit)
     assert (fast.new, fast.subject, fast.warnings) == (slow.new, slow.subject, slow.warnings)
+
+
+def slow_add(data: bytes, add: core.Addition):
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(writer.Doc, "of_item", classmethod(lambda cls, text, line, column=None: None))
+        return core.add_bytes(data, "plans/p.yaml", add)
+
+
+@SETTINGS
+@given(source=plan_source(), rec=st.sampled_from(["1", "2", "3"]), where=st.integers(0, 4),
+       due=st.sampled_from([None, "By 31.3.13"]), lead=st.sampled_from([None, "sm-qa", "Someone"]))
+def test_an_addition_writes_the_same_bytes_as_when_the_whole_file_is_composed(source, rec, where, due,
+                                                                                lead):
+    old = source[0]
+    ids = sorted(aid for aid in source[1] if aid.startswith(rec + "."))
+    anchor = ids[where] if where < len(ids) else None
+    add = core.Addition("Re-audit the sample", rec=rec, due=due, lead=lead,
+                        after=anchor if where % 2 else None, before=None if where % 2 else anchor)
+    try:
+        fast = core.add_bytes(old, "plans/p.yaml", add)
+    except PlanctlError as exc:
+        with pytest.raises(type(exc)) as slow:
+            slow_add(old, add)
+        assert str(slow.value) == str(exc)
+        return
+    slow = slow_add(old, add)
+    assert (fast.new, fast.action_id, fast.warnings) == (slow.new, slow.action_id, slow.warnings)
+    assert writer.Doc.of_item(old.decode("utf-8-sig"), next(
+        r for r in plan_of(old).recommendations if r.id == rec).line) is not None
 
 
 PLAN = """\
@@ -149,6 +178,9 @@ def test_tricky_layouts_edit_the_same_either_way(kind, nl):
         fast = edit_bytes(data, "plans/p.yaml", action.id, edit)
         assert fast.new == slow_edit(data, action.id, edit).new
         assert plan_of(fast.new)  # and it loads
+    for rec in plan.recommendations:
+        add = core.Addition("Added", rec=rec.id)
+        assert core.add_bytes(data, "plans/p.yaml", add).new == slow_add(data, add).new
     # The plain, anchored, one-line flow, block-text, indentless and last actions are found
     # alone; a flow mapping or quoted text that runs on at the margin, a dash on its own
     # line and a flow list of actions are not.

@@ -187,9 +187,10 @@ class Doc:
         self.splices: list[tuple[int, int, str, tuple]] = []
 
     @classmethod
-    def of_item(cls, text: str, line: int, column: int):
+    def of_item(cls, text: str, line: int, column: int | None = None):
         """(Doc of the whole text, node) for the block-list item whose mapping starts at
-        (line, column), 1-based as the reader gives them, composing only that item's lines;
+        (line, column), 1-based as the reader gives them (column None: just after the dash
+        that starts the line), composing only that item's lines;
         None when its lines cannot be told apart from the text around them (the caller then
         composes the whole text).
 
@@ -208,7 +209,11 @@ class Doc:
         if start is None:
             return None
         head = _ITEM_HEAD.match(text, start)
-        if head is None or head.end() - start != column - 1:
+        if head is None:
+            return None
+        if column is None:
+            column = head.end() - start + 1
+        elif head.end() - start != column - 1:
             return None
         dash = len(head.group(1))
         end, n = start, len(text)

@@ -578,7 +578,10 @@ def add_bytes(data: bytes, path: str, add: Addition) -> EditResult:
     if rec is None:
         ids = ", ".join(r.id for r in plan.recommendations)
         raise UsageError(f"no recommendation {add.rec!r} in {path}; recommendations: {ids}")
-    doc, rec_node = _doc(text, lambda root: dict(writer.recommendation_nodes(root))[rec.id])
+    # From the recommendation's own lines where they can be told apart (its id is unique in
+    # a plan without errors), else from the whole text.
+    found = writer.Doc.of_item(text, rec.line)
+    doc, rec_node = found or _doc(text, lambda root: dict(writer.recommendation_nodes(root))[rec.id])
     nodes = writer.action_nodes(rec_node, rec.id)
     if [aid for aid, _ in nodes] != [a.id for a in rec.actions]:
         raise PlanctlError(f"cannot add to recommendation {rec.id}: its actions are not all "
