@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import dataclasses
+import textwrap
 from datetime import date
 
 import pytest
@@ -240,6 +241,24 @@ def test_the_quick_comparison_agrees_with_comparing_copies_without_lines(source,
     assert core._same_but_lines(b, a) is expected
     if what == "none":
         assert expected
+
+
+def test_a_plan_that_has_cached_a_lookup_still_compares_as_its_fields():
+    """A Plan keeps some lookups it computes (theme_of) in its instance; they are not fields."""
+    a = plan_of(textwrap.dedent("""\
+        plan:
+          title: T
+        themes:
+          q: Quality
+        recommendations:
+          - text: R
+            theme: q
+            actions:
+              - text: A
+    """).encode())
+    b = shifted(a, 2)
+    assert a.theme_of(next(a.actions)) == "q"  # a now holds its lookup, b does not
+    assert core._same_but_lines(a, b) and core._same_but_lines(b, a)
 
 
 # -- the parse cache ---------------------------------------------------------------------

@@ -34,6 +34,8 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import errno
+import functools
+import operator
 import os
 import re
 import stat
@@ -134,7 +136,8 @@ def _decode(data: bytes) -> tuple[str, bool]:
 
 
 def _without_lines(plan: Plan) -> Plan:
-    """The plan with every line/column set to 0, for comparing models across an edit."""
+    """The plan with every line/column set to 0: what _same_but_lines compares, by definition
+    (tests/test_speed_edits.py checks that the two agree)."""
     def no_line(x):
         return dataclasses.replace(x, line=0)
 
@@ -147,11 +150,15 @@ def _without_lines(plan: Plan) -> Plan:
                                leads=tuple(map(no_line, plan.leads)), bodies=tuple(map(no_line, plan.bodies)))
 
 
-def _fields(x, skip: tuple[str, ...]) -> dict:
-    fields = dict(x.__dict__)
-    for name in skip:
-        del fields[name]
-    return fields
+@functools.cache
+def _getter(cls: type, skip: tuple[str, ...]) -> Callable:
+    """The dataclass's fields but `skip`, as a tuple (what its __eq__ compares, less those)."""
+    names = [f.name for f in dataclasses.fields(cls) if f.name not in skip]
+    return operator.attrgetter(*names) if len(names) > 1 else (lambda x: tuple(getattr(x, n) for n in names))
+
+
+def _fields(x, skip: tuple[str, ...]) -> tuple:
+    return _getter(type(x), skip)(x)
 
 
 def _same_items(a: tuple, b: tuple, skip: tuple[str, ...]) -> bool:
