@@ -50,11 +50,13 @@ def _run(s: Settings, ref: str, edit, dry_run: bool, commit: bool) -> None:
             raise PlanLoadError(sorted(loaded.errors)) from None
         raise
     path, action_id = found.plan.path, found.action.id
-    _write(found.plan, lambda **kw: core.apply_file(path, action_id, edit, **kw), dry_run, commit)
+    _write(s, found.plan, lambda **kw: core.apply_file(path, action_id, edit, **kw), dry_run, commit)
 
 
-def _write(plan, apply, dry_run: bool, commit: bool) -> None:
+def _write(s: Settings, plan, apply, dry_run: bool, commit: bool) -> None:
     """Run the change (under the file's lock), commit it if asked, and say what happened."""
+    from ..store.cache import use_cache
+
     path = plan.path
     before = after = None
     committed: dict[str, str] = {}
@@ -68,7 +70,9 @@ def _write(plan, apply, dry_run: bool, commit: bool) -> None:
             subject, body = result.message(plan.id)
             committed["hash"] = gitstore.commit_file(path, subject, body)
 
-    result = apply(dry_run=dry_run, before_write=before, after_write=after)
+    # The edit reads the file, and its result, through the parse cache (--no-cache reaches it).
+    with use_cache(False if s.no_cache else None):
+        result = apply(dry_run=dry_run, before_write=before, after_write=after)
     action_id = result.action_id
     for warning in result.warnings:
         click.echo(f"planctl: warning: {safe_text(warning)}", err=True)
@@ -341,4 +345,4 @@ def add(s, rec, text, new_rec, due, lead, report_to, new_id, after, before, plan
                          + ", ".join(f"{p.id}:{addition.rec}" if addition.rec else f"--plan {p.id}"
                                      for p in plans))
     plan = plans[0]
-    _write(plan, lambda **kw: core.add_file(plan.path, addition, **kw), dry_run, commit)
+    _write(s, plan, lambda **kw: core.add_file(plan.path, addition, **kw), dry_run, commit)

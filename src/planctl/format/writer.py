@@ -186,6 +186,70 @@ class Doc:
         self.root = yaml.compose(text, Loader=loader or yaml.SafeLoader)
         self.splices: list[tuple[int, int, str, tuple]] = []
 
+    @classmethod
+    def of_item(cls, text: str, line: int, column: int | None = None):
+        """(Doc of the whole text, node) for the block-list item whose mapping starts at
+        (line, column), 1-based as the reader gives them (column None: just after the dash
+        that starts the line), composing only that item's lines;
+        None when its lines cannot be told apart from the text around them (the caller then
+        composes the whole text).
+
+        An edit changes one action of a file of thousands: composing its twenty lines instead
+        of the whole file gives the same node (same values, styles and offsets into the text),
+        so the same splices. The item's lines run from its dash to the first line that is
+        indented no deeper than the dash (blank and comment-only lines belong to it); text
+        with a tab in an indent, a YAML-only line break or a directive goes the long way,
+        and so does anything whose lone composition is not exactly one such item.
+        """
+        if text.startswith("%") or "\n%" in text or "\r%" in text:  # %TAG may rename tags
+            return None
+        if not text.isascii() and any(ch in text for ch in "\x85\u2028\u2029"):
+            return None  # YAML's lines are not an editor's: line numbers would disagree
+        start = _line_offset(text, line)
+        if start is None:
+            return None
+        head = _ITEM_HEAD.match(text, start)
+        if head is None:
+            return None
+        if column is None:
+            column = head.end() - start + 1
+        elif head.end() - start != column - 1:
+            return None
+        dash = len(head.group(1))
+        end, n = start, len(text)
+        while True:
+            brk = _LINE_BREAK.search(text, end)
+            if brk is None:
+                end = n
+                break
+            end = brk.end()
+            lead = _LINE_LEAD.match(text, end)
+            if "\t" in lead.group(1):
+                return None
+            if lead.group(2) not in ("", "#") and len(lead.group(1)) <= dash:
+                break
+        snippet = text[start:end]
+        for fast in (True, False):
+            loader = getattr(yaml, "CSafeLoader", None) if fast else yaml.SafeLoader
+            if loader is None:
+                continue
+            try:
+                root = yaml.compose(snippet, Loader=loader)
+            except (yaml.YAMLError, RecursionError):
+                return None
+            if not (isinstance(root, yaml.SequenceNode) and not root.flow_style
+                    and len(root.value) == 1 and isinstance(root.value[0], yaml.MappingNode)):
+                return None
+            node = root.value[0]
+            if node.start_mark.index != column - 1:
+                return None
+            _shift_marks(root, start, line - 1)
+            doc = cls.__new__(cls)
+            doc.text, doc.fast, doc.root, doc.splices = text, loader is not yaml.SafeLoader, root, []
+            if doc.marks_agree(node):
+                return doc, node
+        return None
+
     def marks_agree(self, node) -> bool:
         """Every node under `node` starts and ends where its text says it does."""
         t = self.text
@@ -254,6 +318,47 @@ class Doc:
         # before keys at the same column (an indentless list), so each lands in its parent.
         at, nl = self.line_end(pos)
         self.splice(at, at, "".join(nl + line for line in lines), (-indent, kind))
+
+
+_LINE_BREAK = re.compile("\r\n|[\r\n]")
+_ITEM_HEAD = re.compile(r"( *)- +")  # a block-list item's dash, its mapping on the same line
+_LINE_LEAD = re.compile(r"([ \t]*)([^\r\n]?)")  # a line's indent and its first character
+
+
+def _line_offset(text: str, line: int) -> int | None:
+    """Offset where the line-th line (1-based) starts, or None past the end."""
+    pos = 0
+    if "\r" not in text:
+        for _ in range(line - 1):
+            pos = text.find("\n", pos) + 1
+            if pos == 0:
+                return None
+        return pos
+    for _ in range(line - 1):
+        brk = _LINE_BREAK.search(text, pos)
+        if brk is None:
+            return None
+        pos = brk.end()
+    return pos
+
+
+def _shift_marks(root, offset: int, lines: int) -> None:
+    """Marks of a tree composed from text[offset:] made offsets into the whole text (a new
+    mark per node: the composer may share one between nodes)."""
+    stack, seen = [root], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:  # an alias: the anchored node, already moved
+            continue
+        seen.add(id(node))
+        for name in ("start_mark", "end_mark"):
+            m = getattr(node, name)
+            setattr(node, name, yaml.Mark(m.name, m.index + offset, m.line + lines, m.column, None, None))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack += (key, value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack += node.value
 
 
 def is_null(node) -> bool:

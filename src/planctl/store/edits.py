@@ -12,6 +12,14 @@ must have no errors and must give exactly the expected model (the old plan with
 only the intended change); otherwise the edit is refused and the file is left
 alone.
 
+At scale (issue 17: one file of 5,000 actions) the edit reads the file once: the
+plan as read comes from the parse cache (the folder load has just put it there),
+the action's node from composing only the action's own lines (writer.Doc.of_item;
+the whole text where they cannot be told apart), and the one full read is the
+read-back, also through the cache, so the next command finds the edited file's
+entry. Every cache hit is keyed by the exact bytes, so it is what the reader
+gives for them.
+
 Writes: under an exclusive flock on the plan file itself (re-checked to be the
 file at that path after locking), the file is read, edited, written to a temp
 file in the same folder, fsynced, and moved over the original with os.replace,
@@ -26,6 +34,8 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import errno
+import functools
+import operator
 import os
 import re
 import stat
@@ -41,8 +51,9 @@ from ..core.errors import ERROR, InternalError, OutputError, PlanctlError, Usage
 from ..core.model import Action, Plan, Recommendation, Update
 from ..core.timescale import Timescale, TimescaleError, parse_date, parse_timescale
 from ..format import writer
-from ..format.reader import load_text, normalise_name
+from ..format.reader import normalise_name
 from .atomic import atomic_write
+from .cache import load_cached
 
 BOM = "\ufeff"
 
@@ -125,7 +136,8 @@ def _decode(data: bytes) -> tuple[str, bool]:
 
 
 def _without_lines(plan: Plan) -> Plan:
-    """The plan with every line/column set to 0, for comparing models across an edit."""
+    """The plan with every line/column set to 0: what _same_but_lines compares, by definition
+    (tests/test_speed_edits.py checks that the two agree)."""
     def no_line(x):
         return dataclasses.replace(x, line=0)
 
@@ -136,6 +148,47 @@ def _without_lines(plan: Plan) -> Plan:
         for area in plan.findings.areas))
     return dataclasses.replace(plan, recommendations=recs, findings=findings,
                                leads=tuple(map(no_line, plan.leads)), bodies=tuple(map(no_line, plan.bodies)))
+
+
+@functools.cache
+def _getter(cls: type, skip: tuple[str, ...]) -> Callable:
+    """The dataclass's fields but `skip`, as a tuple (what its __eq__ compares, less those)."""
+    names = [f.name for f in dataclasses.fields(cls) if f.name not in skip]
+    return operator.attrgetter(*names) if len(names) > 1 else (lambda x: tuple(getattr(x, n) for n in names))
+
+
+def _fields(x, skip: tuple[str, ...]) -> tuple:
+    return _getter(type(x), skip)(x)
+
+
+def _same_items(a: tuple, b: tuple, skip: tuple[str, ...]) -> bool:
+    return len(a) == len(b) and all(
+        type(x) is type(y) and _fields(x, skip) == _fields(y, skip) for x, y in zip(a, b, strict=True))
+
+
+def _same_but_lines(a: Plan, b: Plan) -> bool:
+    """_without_lines(a) == _without_lines(b), without building two copies of a plan of
+    thousands of actions: the fields compared one object at a time, lines and columns left out."""
+    if type(a) is not type(b):
+        return False
+    outer = ("recommendations", "findings", "leads", "bodies")
+    if _fields(a, outer) != _fields(b, outer):
+        return False
+    if not (_same_items(a.leads, b.leads, ("line",)) and _same_items(a.bodies, b.bodies, ("line",))):
+        return False
+    ra, rb = a.recommendations, b.recommendations
+    if len(ra) != len(rb) or not all(
+            type(x) is type(y) and _fields(x, ("line", "actions")) == _fields(y, ("line", "actions"))
+            and _same_items(x.actions, y.actions, ("line", "column")) for x, y in zip(ra, rb, strict=True)):
+        return False
+    fa, fb = a.findings, b.findings
+    if not (fa and fb):
+        return fa == fb
+    return (type(fa) is type(fb) and _fields(fa, ("areas",)) == _fields(fb, ("areas",))
+            and len(fa.areas) == len(fb.areas) and all(
+                type(x) is type(y) and _fields(x, ("judgements",)) == _fields(y, ("judgements",))
+                and _same_items(x.judgements, y.judgements, ("line",))
+                for x, y in zip(fa.areas, fb.areas, strict=True)))
 
 
 def _with_derived(expected: Plan, read: Plan, shapes: dict[str, writer.Written]) -> Plan:
@@ -156,6 +209,7 @@ def _with_derived(expected: Plan, read: Plan, shapes: dict[str, writer.Written])
         return a
 
     recs = tuple(dataclasses.replace(rec, actions=tuple(map(fix, rec.actions)))
+                 if any(a.id in shapes for a in rec.actions) else rec
                  for rec in expected.recommendations)
     return dataclasses.replace(expected, recommendations=recs)
 
@@ -380,7 +434,7 @@ def _read(data: bytes, path: str):
         text, bom = _decode(data)
     except UnicodeDecodeError:
         raise PlanctlError(f"{path} is not UTF-8; run 'planctl check'") from None
-    plan, problems, _ = load_text(data, path)
+    plan, problems, _ = load_cached(data, path)
     errors = [p for p in problems if p.severity == ERROR]
     if plan is None or errors:
         first = errors[0].for_error() if errors else f"{path}: not a plan"
@@ -399,18 +453,28 @@ def _doc(text: str, node_of: Callable) -> tuple[writer.Doc, object]:
     return doc, node
 
 
+def _action_doc(text: str, action: Action) -> tuple[writer.Doc, object]:
+    """The composed text and the action's node: from the action's own lines where they can be
+    told apart (the plan read without errors, so its id is unique and its line is where the
+    reader found it), else from the whole text."""
+    found = writer.Doc.of_item(text, action.line, action.column)
+    if found is not None:
+        return found
+    return _doc(text, lambda root: writer.find_action(root, action.id))
+
+
 def _validated(result: EditResult, problems, expected: Plan, shapes: dict, what: str,
                notes: list[str]) -> EditResult:
     """The result, once its bytes read back, without errors, as exactly `expected`."""
     if not result.changed:
         return result
     path = result.path
-    new_plan, new_problems, _ = load_text(result.new, path)
+    new_plan, new_problems, _ = load_cached(result.new, path)
     new_errors = [p for p in new_problems if p.severity == ERROR]
     if new_plan is None or new_errors:
         detail = new_errors[0].message if new_errors else "not a plan"
         raise PlanctlError(f"the edit would make {path} invalid ({detail}); nothing was changed")
-    if _without_lines(new_plan) != _without_lines(_with_derived(expected, new_plan, shapes)):
+    if not _same_but_lines(new_plan, _with_derived(expected, new_plan, shapes)):
         raise InternalError(f"the edit of {what} did not read back as intended; nothing was "
                            "changed (please report this with the plan file)")
     old_warnings = {(p.code, p.message) for p in problems if p.severity != ERROR}
@@ -421,6 +485,7 @@ def _validated(result: EditResult, problems, expected: Plan, shapes: dict, what:
 
 def _swap_action(plan: Plan, action_id: str, new: Action) -> Plan:
     recs = tuple(dataclasses.replace(r, actions=tuple(new if a.id == action_id else a for a in r.actions))
+                 if any(a.id == action_id for a in r.actions) else r
                  for r in plan.recommendations)
     return dataclasses.replace(plan, recommendations=recs)
 
@@ -437,7 +502,7 @@ def edit_bytes(data: bytes, path: str, action_id: str, edit: Edit) -> EditResult
     action = next((a for a in plan.actions if a.id == action_id), None)
     if action is None:
         raise UsageError(f"no action {action_id!r} in {path} (did the file change?); nothing was changed")
-    doc, node = _doc(text, lambda root: writer.find_action(root, action_id))
+    doc, node = _action_doc(text, action)
     shape = writer.written(doc, node, plan)
     change = _CHANGES[edit.kind](plan, action, shape, edit)
     writer.splice_action(doc, node, action, change.action, plan, change.spelled)
@@ -528,7 +593,10 @@ def add_bytes(data: bytes, path: str, add: Addition) -> EditResult:
     if rec is None:
         ids = ", ".join(r.id for r in plan.recommendations)
         raise UsageError(f"no recommendation {add.rec!r} in {path}; recommendations: {ids}")
-    doc, rec_node = _doc(text, lambda root: dict(writer.recommendation_nodes(root))[rec.id])
+    # From the recommendation's own lines where they can be told apart (its id is unique in
+    # a plan without errors), else from the whole text.
+    found = writer.Doc.of_item(text, rec.line)
+    doc, rec_node = found or _doc(text, lambda root: dict(writer.recommendation_nodes(root))[rec.id])
     nodes = writer.action_nodes(rec_node, rec.id)
     if [aid for aid, _ in nodes] != [a.id for a in rec.actions]:
         raise PlanctlError(f"cannot add to recommendation {rec.id}: its actions are not all "
