@@ -130,9 +130,9 @@ def test_the_holiday_calendar_is_imported_only_for_working_days(tmp_path, write_
     import subprocess
     import sys
 
-    code = ("import sys; from planctl.cli import main\n"
-            "try:\n    main(['--no-cache', 'status', '--today', '2012-10-09', '--format', 'json'])\n"
-            "except SystemExit:\n    pass\n"
+    code = ("import sys; from planctl.cli import cli\n"
+            "cli.main(['--no-cache', 'status', '--today', '2012-10-09', '--format', 'json'],"
+            " standalone_mode=False)\n"
             "print('HOLIDAYS' if 'holidays' in sys.modules else 'NO-HOLIDAYS', file=sys.stderr)")
 
     def holidays_loaded(due: str) -> str:
