@@ -1,0 +1,157 @@
+"""The cold load's shortcuts give exactly what the general rules give (issue 17).
+
+Each shortcut is checked against the path it stands in for, on many generated
+inputs: YAML 1.1's own tags (PyYAML's SafeLoader resolver), prescan's own
+depth count, and the general timescale rules.
+"""
+
+from __future__ import annotations
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planctl.format import yamlsafe
+from planctl.format.reader import NodeReader, TooManyProblems
+
+# -- tags: only null, merge and value change what the reader does ---------------------
+
+# Plain scalars YAML 1.1 types (numbers, dates, booleans, nulls, merge, value) and words.
+_ATOMS = [
+    "", "~", "null", "Null", "NULL", "nULL", "<<", "=", "==", "yes", "No", "on", "OFF", "y", "n",
+    "true", "False", "3", "3.10", "-1", "+12", "0x1F", "0o17", "1_000", ".5", ".inf", "-.Inf",
+    ".NaN", "1:20", "190:20:30", "2012-10-27", "2012-10-27 10:00:00", "2012-1-2T1:2:3Z",
+    "27.10.12", "By 27.10.12", "Immediate", "TBC", "NO", "x", "1e3", "6.8523015e+5",
+]
+_PLAIN_ATOMS = st.sampled_from(_ATOMS)
+_PLAIN = st.one_of(_PLAIN_ATOMS, st.lists(_PLAIN_ATOMS, min_size=1, max_size=3).map(" ".join),
+                   st.from_regex(r"[A-Za-z0-9.+\-_:~<=]{1,8}", fullmatch=True))
+
+
+def _reader_view(node) -> tuple:
+    """What NodeReader makes of one value node: its results and any problems."""
+    r = NodeReader("p.yaml")
+    try:
+        out = (r.is_null(node), r.check_tag(node), r.scalar(node, "v"), r.text(node, "v"),
+               r.items(node, "v") == [node])
+    except TooManyProblems:  # pragma: no cover - two problems at most
+        out = ()
+    return out, [(p.code, p.message) for p in r.problems]
+
+
+_HOW = ["", "'", '"', "! ", "!!str ", "!!int "]
+
+
+def test_every_typed_atom_reads_as_with_yaml_1_1_tags():
+    """Each atom YAML 1.1 types, written each way, as one document."""
+    _same_as_full_resolver([(atom, how) for atom in _ATOMS for how in _HOW])
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(_PLAIN, st.sampled_from(_HOW)), min_size=1, max_size=6))
+def test_the_composer_tags_read_as_yaml_1_1_tags(values):
+    _same_as_full_resolver(values)
+
+
+def _same_as_full_resolver(values):
+    """Every value, plain, quoted or tagged, reads as it does with YAML's full resolver."""
+    lines = []
+    for i, (value, how) in enumerate(values):
+        if how in ("'", '"'):
+            value = how + value.replace("\\", "\\\\").replace(how, how * 2 if how == "'" else "\\\"") + how
+        elif how:
+            value = how + value
+        lines.append(f"k{i}: {value}")
+    text = "\n".join(lines) + "\n"
+    try:
+        reference = yaml.compose(text, Loader=yaml.CSafeLoader)  # libyaml, every resolver
+    except yaml.YAMLError:
+        return  # not YAML (e.g. "k: :"): the shortcut is never asked
+    root, problems = yamlsafe.compose(text, "p.yaml")
+    assert not problems
+    for (_, ours), (_, theirs) in zip(root.value, reference.value, strict=True):
+        assert ours.value == theirs.value
+        assert _reader_view(ours) == _reader_view(theirs)
+
+
+@given(_PLAIN.filter(lambda k: k.strip() == k and k and "#" not in k))
+def test_merge_keys_are_refused_as_before(key):
+    """`<<` as a key is still the merge key (E003); any other plain key is a key."""
+    text = f"{key}: 1\n"
+    try:
+        yaml.compose(text, Loader=yaml.CSafeLoader)
+    except yaml.YAMLError:
+        return
+    root, problems = yamlsafe.compose(text, "p.yaml")
+    assert not problems
+    r = NodeReader("p.yaml")
+    r.mapping(root, "plan", {root.value[0][0].value})
+    assert [p.code for p in r.problems] == (["E003"] if key == "<<" else [])
+
+
+# -- depth: counted after composing, as prescan counts it ------------------------------
+
+
+@st.composite
+def _nested(draw):
+    """A document `depth` collections deep, each level a block or flow list or mapping."""
+    depth = draw(st.integers(min_value=1, max_value=yamlsafe.MAX_DEPTH + 3))
+    kinds = draw(st.lists(st.sampled_from(["[", "{", "-", "k"]), min_size=depth, max_size=depth))
+    # Flow inside flow only: a block collection cannot sit inside a flow one.
+    text, close, indent, flow = "", "", 0, False
+    for kind in kinds:
+        if kind == "[" or (flow and kind == "-"):
+            text, close, flow = text + "[", "]" + close, True
+        elif kind == "{" or (flow and kind == "k"):
+            text, close, flow = text + "{k: ", "}" + close, True
+        elif kind == "-":
+            text += "\n" + " " * indent + "- "
+            indent += 2
+        else:
+            text += "\n" + " " * indent + "k: "
+            indent += 2
+    return depth, text.lstrip("\n") + "x" + close + "\n"
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(_nested())
+def test_depth_is_refused_exactly_where_prescan_refuses_it(case):
+    depth, text = case
+    root, problems = yamlsafe.compose(text, "p.yaml")
+    expected = yamlsafe.prescan(text, "p.yaml")
+    assert problems == expected
+    assert (root is None) == (depth > yamlsafe.MAX_DEPTH)
+    if depth > yamlsafe.MAX_DEPTH:
+        assert [p.code for p in problems] == ["E006"]
+
+
+# -- the length rule: a short text cannot hold MAX_NODES nodes -------------------------
+
+
+def _count(node) -> int:
+    seen, stack, n = set(), [node], 0
+    while stack:
+        x = stack.pop()
+        if id(x) in seen:
+            continue
+        seen.add(id(x))
+        n += 1
+        if isinstance(x, yaml.MappingNode):
+            stack += [c for pair in x.value for c in pair]
+        elif isinstance(x, yaml.SequenceNode):
+            stack += x.value
+    return n
+
+
+@settings(max_examples=1500, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet="?:-,[]{} \na", max_size=40))
+def test_no_text_makes_more_nodes_than_the_length_rule_allows(text):
+    """compose() skips counting nodes in texts under MAX_NODES // 3 characters because
+    YAML makes at most 1.5 nodes a character without aliases; the densest forms
+    (explicit keys, empty entries, single-pair mappings) are what this alphabet writes."""
+    try:
+        root = yaml.compose(text, Loader=yaml.CSafeLoader)
+    except yaml.YAMLError:
+        return
+    if root is not None:
+        assert _count(root) <= 1.5 * len(text) + 2
