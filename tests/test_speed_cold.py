@@ -7,10 +7,13 @@ depth count, and the general timescale rules.
 
 from __future__ import annotations
 
+from datetime import date
+
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from planctl.core import timescale
 from planctl.format import yamlsafe
 from planctl.format.reader import NodeReader, TooManyProblems
 
@@ -155,3 +158,57 @@ def test_no_text_makes_more_nodes_than_the_length_rule_allows(text):
         return
     if root is not None:
         assert _count(root) <= 1.5 * len(text) + 2
+
+
+# -- timescales: the one-pattern reading of "By 27.10.12" is the general rules' ------------
+
+# Any digits, and the days, months and years dates are made of (two-digit years and the
+# four-digit ones at and past the limits), so that most texts are dates.
+_DIGITS = st.one_of(st.from_regex(r"[0-9]{1,5}", fullmatch=True),
+                    st.integers(0, 32).map(str), st.integers(0, 32).map("{:02d}".format),
+                    st.sampled_from(["2012", "2013", "1990", "2100", "1989", "2101", "0012"]))
+_SEP = st.sampled_from([".", "/", "-", " ", ".."])
+
+
+@st.composite
+def _simple_looking(draw):
+    """Text in and around the shortcut's form: "By" or not, a numeric date of any digits
+    and separators, "ongoing" or not."""
+    prefix = draw(st.sampled_from(["", "By ", "by ", "BY ", "bY ", "By", "Bye ", "Due by ",
+                                   "By  ", " by "]))
+    parts = draw(st.lists(_DIGITS, min_size=2, max_size=4))
+    if draw(st.booleans()):  # day, month, year
+        parts = [draw(st.integers(0, 32).map(str)), draw(st.integers(0, 13).map(str)),
+                 draw(st.sampled_from(["12", "13", "2012", "2013", "99", "00", "1990", "2101"]))]
+    seps = draw(st.lists(_SEP, min_size=len(parts) - 1, max_size=len(parts) - 1))
+    if draw(st.booleans()):  # mostly one separator, as dates are written
+        seps = [seps[0]] * len(seps)
+    body = parts[0] + "".join(s + p for s, p in zip(seps, parts[1:], strict=True))
+    suffix = draw(st.sampled_from(["", " ongoing", " Ongoing", " ongoing.", "ongoing", " (ongoing)",
+                                   " TBC", " quarterly", "\t", " 2013"]))
+    return prefix + body + suffix
+
+
+@settings(max_examples=3000, suppress_health_check=[HealthCheck.too_slow])
+@given(_simple_looking(), st.sampled_from([None, date(2012, 10, 1), date(2014, 6, 30)]),
+       st.sampled_from([None, "april", "september"]))
+def test_the_simple_form_reads_as_the_general_rules_read_it(text, published, year_starts):
+    stripped = " ".join(text.split())
+    try:
+        general = timescale._general(stripped, published, "england-and-wales", year_starts)
+    except timescale.TimescaleError as exc:
+        general = str(exc)
+    fast = timescale._simple(stripped)
+    if fast is not None:
+        assert fast == general
+    try:
+        whole = timescale.parse_timescale.__wrapped__(text, published, year_starts=year_starts)
+    except timescale.TimescaleError as exc:
+        whole = str(exc)
+    assert whole == general
+
+
+def test_the_common_forms_take_the_shortcut():
+    """The shortcut is taken where plans need it most (else it guards nothing)."""
+    for text in ("By 27.10.12", "by 1.2.2013", "2012-10-27", "27/10/2012", "By 27-10-2012 ongoing"):
+        assert timescale._simple(text) is not None, text
