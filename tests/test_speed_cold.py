@@ -13,9 +13,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planctl.core import timescale
+from planctl.core import timescale, validations
+from planctl.core.validations import BASIC_VALIDATIONS
 from planctl.format import yamlsafe
-from planctl.format.reader import NodeReader, TooManyProblems
+from planctl.format.reader import NodeReader, TooManyProblems, _read_plan
 
 # -- tags: only null, merge and value change what the reader does ---------------------
 
@@ -212,3 +213,60 @@ def test_the_common_forms_take_the_shortcut():
     """The shortcut is taken where plans need it most (else it guards nothing)."""
     for text in ("By 27.10.12", "by 1.2.2013", "2012-10-27", "27/10/2012", "By 27-10-2012 ongoing"):
         assert timescale._simple(text) is not None, text
+
+
+# -- validations: one pass gives what the checks give, in their order -------------------
+
+_LEADS = ["sm-qa", "SM QA", "Service Manager QA", "PSW MASH", "Nobody Here", "SM  qa"]
+_BODIES = ["DMT", "LSCB", "CPC", "dmt", "Cabinet"]
+_DUES = ["By 27.10.12", "By 27.10.11", "TBC", "ongoing", "Quarterly report to CPC", None,
+         "milestones"]
+
+
+@st.composite
+def _plan_text(draw):
+    published = draw(st.sampled_from(["", "    published: 2012-06-01\n"]))
+    leads = draw(st.sampled_from(["", "leads:\n  sm-qa:\n    name: Service Manager QA\n"
+                                      "    aliases: [SM QA]\n  psw: PSW MASH\n"]))
+    bodies = draw(st.sampled_from(["", "bodies:\n  DMT: Directorate Management Team\n"
+                                       "  LSCB: Local Safeguarding Children Board\n"]))
+    out = [f"plan:\n  title: T\n  inspection:\n    by: Ofsted\n{published}{leads}{bodies}"
+           "recommendations:\n"]
+    for r in range(draw(st.integers(1, 3))):
+        out.append(f"  - id: '{r + 1}'\n    text: R\n")
+        actions = draw(st.integers(0, 4))
+        if actions == 0 and draw(st.booleans()):
+            continue  # no actions: key at all (W105)
+        out.append("    actions:\n" if actions else "    actions: []\n")
+        for _ in range(actions):
+            out.append("      - text: A\n")
+            for lead in draw(st.lists(st.sampled_from(_LEADS), max_size=2)):
+                out.append(f"        lead: {lead}\n")
+                break
+            if draw(st.booleans()):
+                names = draw(st.lists(st.sampled_from(_BODIES), min_size=1, max_size=3))
+                out.append(f"        report_to: [{', '.join(names)}]\n")
+            due = draw(st.sampled_from(_DUES))
+            if due == "milestones":
+                out.append("        milestones:\n          - due: 1.1.13\n")
+            elif due is not None:
+                out.append(f"        due: {due}\n")
+            out.append(f"        status: {draw(st.sampled_from(['open', 'started', 'done', 'dropped']))}\n")
+            days = draw(st.lists(st.integers(1, 28), max_size=3))
+            if days:
+                out.append("        updates:\n" + "".join(
+                    f"          - date: 2013-01-{d:02d}\n            text: U\n" for d in days))
+    return "".join(out)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(_plan_text())
+def test_one_pass_validation_gives_every_check_in_order(text):
+    root, problems = yamlsafe.compose(text, "p.yaml")
+    assert not problems
+    r = NodeReader("p.yaml")
+    plan = _read_plan(r, root, "p")
+    assert plan is not None, r.problems
+    by_check = [p for check in BASIC_VALIDATIONS for p in check(plan, r.located)]
+    assert validations._basic_in_one_pass(plan, r.located) == by_check
+    assert validations.validate(plan, r.located) == by_check
