@@ -185,8 +185,14 @@ def _simple_looking(draw):
     if draw(st.booleans()):  # mostly one separator, as dates are written
         seps = [seps[0]] * len(seps)
     body = parts[0] + "".join(s + p for s, p in zip(seps, parts[1:], strict=True))
-    suffix = draw(st.sampled_from(["", " ongoing", " Ongoing", " ongoing.", "ongoing", " (ongoing)",
-                                   " TBC", " quarterly", "\t", " 2013"]))
+    if draw(st.booleans()):  # a month by name, perhaps with its day: "27 Oct 2012", "June 2013"
+        month = draw(st.sampled_from(["June", "june", "JUNE", "Jun", "Sept", "Sep", "May", "may",
+                                      "February", "Feb.", "Ju", "Junes", "Octob"]))
+        day = draw(st.sampled_from(["", "1 ", "27 ", "29 ", "30 ", "31 ", "0 ", "27th ", "127 "]))
+        year = draw(st.sampled_from(["2012", "2013", "1990", "2100", "1989", "2101", "12", "0012"]))
+        body = day + month + draw(st.sampled_from([" ", " ", " ", "-", " '"])) + year
+    suffix = draw(st.sampled_from(["", "", "", " ongoing", " ongoing", " Ongoing", " ongoing.",
+                                   "ongoing", " (ongoing)", " TBC", " quarterly", "\t", " 2013"]))
     return prefix + body + suffix
 
 
@@ -211,7 +217,8 @@ def test_the_simple_form_reads_as_the_general_rules_read_it(text, published, yea
 
 def test_the_common_forms_take_the_shortcut():
     """The shortcut is taken where plans need it most (else it guards nothing)."""
-    for text in ("By 27.10.12", "by 1.2.2013", "2012-10-27", "27/10/2012", "By 27-10-2012 ongoing"):
+    for text in ("By 27.10.12", "by 1.2.2013", "2012-10-27", "27/10/2012", "By 27-10-2012 ongoing",
+                 "June 2013", "By 27 Oct 2012", "by 1 sept 2013"):
         assert timescale._simple(text) is not None, text
 
 

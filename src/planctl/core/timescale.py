@@ -101,11 +101,14 @@ class _Patterns:
 
     @functools.cached_property
     def simple(self) -> re.Pattern[str]:
-        # What _simple reads: "By 27.10.12", "2012-10-27", "By 27.10.12 ongoing".
+        # What _simple reads: "By 27.10.12", "2012-10-27", "By 27 October 2012", "June 2013",
+        # each perhaps followed by " ongoing".
         return re.compile(
             r"(?P<by>[Bb][Yy] )?(?:(?P<iso_y>[0-9]{4})-(?P<iso_m>[0-9]{1,2})-(?P<iso_d>[0-9]{1,2})"
             r"|(?P<num_d>[0-9]{1,2})(?P<sep>[./-])(?P<num_m>[0-9]{1,2})(?P=sep)"
-            r"(?P<num_y>[0-9]{2}|[0-9]{4}))(?P<ongoing> ongoing)?"
+            r"(?P<num_y>[0-9]{2}|[0-9]{4})"
+            rf"|(?:(?P<name_d>[0-9]{{1,2}}) )?(?P<name_m>(?i:{_MONTH_RE})) (?P<name_y>[0-9]{{4}}))"
+            r"(?P<ongoing> ongoing)?"
         )
 
     @functools.cached_property
@@ -727,8 +730,8 @@ def parse_timescale(text: str, published: date | None = None, *,
     return _simple(stripped) or _general(stripped, published, calendar, year_starts)
 
 
-# The form most plans write most ("By 27.10.12", "2012-10-27", "By 27.10.12 ongoing"): one
-# numeric date, perhaps after "By", perhaps "ongoing" after it. _simple reads it with one
+# The forms most plans write most ("By 27.10.12", "2012-10-27", "By 27 October 2012", "June
+# 2013"): one date, perhaps after "By", perhaps "ongoing" after it. _simple reads it with one
 # pattern (PATTERNS.simple), giving exactly what the general rules give (tests/test_speed_cold.py checks
 # that on generated text) and leaving anything else, or anything wrong, to them.
 _SIMPLE_LABELS: dict[str, str] = {}
@@ -742,8 +745,12 @@ def _simple(stripped: str) -> Timescale | None:
         if m["iso_y"]:
             due = _make_date(_year(m["iso_y"], stripped), int(m["iso_m"]), int(m["iso_d"]),
                              stripped, swappable=False)
-        else:
+        elif m["num_y"]:
             due = _make_date(_year(m["num_y"], stripped), int(m["num_m"]), int(m["num_d"]), stripped)
+        else:
+            year, month = _year(m["name_y"], stripped), MONTHS[m["name_m"].lower()]
+            due = (_make_date(year, month, int(m["name_d"]), stripped) if m["name_d"]
+                   else _month_end(year, month))  # a month: due on its last day
     except TimescaleError:
         return None  # the general rules say what is wrong, in their words
     by = m["by"] or ""
