@@ -531,6 +531,7 @@ def add_working_days(start: date, n: int, calendar: str = "england-and-wales") -
 # -- reading a timescale ---------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1024)  # the words around dates repeat ("By ", "First report by ")
 def _label(fragment: str) -> str:
     return PATTERNS.label_trim.sub("", fragment).strip()
 
@@ -734,7 +735,6 @@ def parse_timescale(text: str, published: date | None = None, *,
 # 2013"): one date, perhaps after "By", perhaps "ongoing" after it. _simple reads it with one
 # pattern (PATTERNS.simple), giving exactly what the general rules give (tests/test_speed_cold.py checks
 # that on generated text) and leaving anything else, or anything wrong, to them.
-_SIMPLE_LABELS: dict[str, str] = {}
 
 
 def _simple(stripped: str) -> Timescale | None:
@@ -753,11 +753,7 @@ def _simple(stripped: str) -> Timescale | None:
                    else _month_end(year, month))  # a month: due on its last day
     except TimescaleError:
         return None  # the general rules say what is wrong, in their words
-    by = m["by"] or ""
-    label = _SIMPLE_LABELS.get(by)
-    if label is None:
-        label = _SIMPLE_LABELS[by] = _label(by)
-    return Timescale(stripped, (Deadline(due, label),), ongoing=bool(m["ongoing"]))
+    return Timescale(stripped, (Deadline(due, _label(m["by"] or "")),), ongoing=bool(m["ongoing"]))
 
 
 def _general(stripped: str, published: date | None, calendar: str,
