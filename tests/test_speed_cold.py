@@ -7,6 +7,7 @@ depth count, and the general timescale rules.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import yaml
@@ -277,3 +278,48 @@ def test_one_pass_validation_gives_every_check_in_order(text):
     by_check = [p for check in BASIC_VALIDATIONS for p in check(plan, r.located)]
     assert validations._basic_in_one_pass(plan, r.located) == by_check
     assert validations.validate(plan, r.located) == by_check
+
+
+# -- shallow texts: what compose() composes without counting cannot nest deep ---------------
+
+_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_LEAD = re.compile(r"[ \t?:-]*")
+
+
+def _bound(text: str) -> int:
+    """The depth yamlsafe._shallow's rule allows: two levels a column of the longest run of
+    indentation and indicators at a line's start, and one a bracket."""
+    lead = max(_LEAD.match(line.lstrip("\ufeff")).end() for line in _BREAKS.split(text))
+    return 2 * (lead + 1) + text.count("[") + text.count("{")
+
+
+def _depth(text: str) -> int:
+    depth = deepest = 0
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return deepest
+
+
+@settings(max_examples=2000, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(["- ", "? ", ": ", "a: ", "a", "[", "]", "{", "}", ", ", "\n",
+                                 "\r", "\u2028", "  ", " ", "\t", "-", "?", ":"]), max_size=30))
+def test_nesting_is_bounded_by_line_leads_and_brackets(pieces):
+    text = "".join(pieces)
+    try:
+        depth = _depth(text)
+    except yaml.YAMLError:
+        return
+    assert depth <= _bound(text)
+
+
+def test_deep_texts_are_composed_counting():
+    """A text that could nest past the safe depth never meets the uncounted composer."""
+    for text in ("- " * 300 + "x\n", "[" * 600 + "]" * 600 + "\n",
+                 "".join(f"{'  ' * i}k:\n" for i in range(200)) + " " * 400 + "k: v\n",
+                 "a:\r" + " " * 260 + "b: c\n"):
+        assert not yamlsafe._shallow(text)
+    assert yamlsafe._shallow("plan:\n  title: T\nleads: {a: [b, c]}\n")

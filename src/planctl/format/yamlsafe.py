@@ -199,7 +199,8 @@ class _PlainLoader(getattr(yaml, "CBaseLoader", yaml.BaseLoader)):  # type: igno
 
 class _CountingLoader(_PlainLoader):
     """The composer, counting depth and nodes as it goes: for texts too long for the
-    length rule in compose(). Past a limit, compose() falls back to prescan."""
+    length rule in compose(), or that could nest deep. Past a limit, compose() falls
+    back to prescan, so the recursive C composer never goes deeper than MAX_DEPTH + 1."""
 
     def __init__(self, stream):
         super().__init__(stream)
@@ -220,6 +221,22 @@ class _CountingLoader(_PlainLoader):
 # a character ("[?,?]": a mapping, its empty key and value per "?,"); a text this short
 # cannot reach MAX_NODES however it is written, so only depth needs counting.
 _SHORT_TEXT = MAX_NODES // 3
+
+
+# How deep libyaml's C composer may recurse before _too_deep looks (libyaml refuses 1,000
+# levels itself, but not every build has that limit). Along any path of nested block
+# collections the column grows at least every second level (a list under a key may share
+# its column) and a block collection starts where a line's indentation and indicators
+# (- ? :) end; flow collections nest at most once per bracket. So a text with fewer than
+# _SAFE_DEPTH / 2 brackets and no line with _SAFE_DEPTH / 4 leading indentation and
+# indicators is less than _SAFE_DEPTH + 2 levels deep; any other is composed counting.
+_SAFE_DEPTH = 1000
+_LONG_LEAD = re.compile("(?:\\A\ufeff?|[\r\n\x85\u2028\u2029])[ \t?:-]{" + str(_SAFE_DEPTH // 4) + "}")
+
+
+def _shallow(text: str) -> bool:
+    return (text.count("[") + text.count("{") < _SAFE_DEPTH // 2
+            and _LONG_LEAD.search(text) is None)
 
 
 def _too_deep(root) -> bool:
@@ -247,7 +264,7 @@ def compose(text: str, path: str) -> tuple[object | None, list[Problem]]:
         root = None
         if not _MAYBE_ANCHOR_ALIAS_TAG.search(text):
             try:
-                if len(text) <= _SHORT_TEXT:
+                if len(text) <= _SHORT_TEXT and _shallow(text):
                     root = yaml.compose(text, Loader=_PlainLoader)
                     over = root is not None and _too_deep(root)
                 else:
