@@ -6,6 +6,7 @@ they live in the core so that the core never imports the format.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 PROGRESS_SYNONYMS = {
@@ -20,10 +21,13 @@ PROGRESS_SYNONYMS = {
 }
 
 
+# Memoised (bounded): a plan writes the same few leads and statuses thousands of times.
+@functools.lru_cache(maxsize=4096)
 def normalise_name(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
+@functools.lru_cache(maxsize=1024)
 def normalise_progress(value: str) -> str | None:
     key = "-".join(value.strip().lower().replace("_", " ").replace("-", " ").split())
     return PROGRESS_SYNONYMS.get(key) or PROGRESS_SYNONYMS.get(key.replace("-", ""))

@@ -100,6 +100,18 @@ class _Patterns:
         )
 
     @functools.cached_property
+    def simple(self) -> re.Pattern[str]:
+        # What _simple reads: "By 27.10.12", "2012-10-27", "By 27 October 2012", "June 2013",
+        # each perhaps followed by " ongoing".
+        return re.compile(
+            r"(?P<by>[Bb][Yy] )?(?:(?P<iso_y>[0-9]{4})-(?P<iso_m>[0-9]{1,2})-(?P<iso_d>[0-9]{1,2})"
+            r"|(?P<num_d>[0-9]{1,2})(?P<sep>[./-])(?P<num_m>[0-9]{1,2})(?P=sep)"
+            r"(?P<num_y>[0-9]{2}|[0-9]{4})"
+            rf"|(?:(?P<name_d>[0-9]{{1,2}}) )?(?P<name_m>(?i:{_MONTH_RE})) (?P<name_y>[0-9]{{4}}))"
+            r"(?P<ongoing> ongoing)?"
+        )
+
+    @functools.cached_property
     def other(self) -> re.Pattern[str]:
         # Forms that are not one day or one month of a year: found after `date` failed at a
         # position. Their group names say which.
@@ -519,6 +531,7 @@ def add_working_days(start: date, n: int, calendar: str = "england-and-wales") -
 # -- reading a timescale ---------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1024)  # the words around dates repeat ("By ", "First report by ")
 def _label(fragment: str) -> str:
     return PATTERNS.label_trim.sub("", fragment).strip()
 
@@ -715,6 +728,37 @@ def parse_timescale(text: str, published: date | None = None, *,
     "by 30 November", "Quarterly"); `calendar` names the bank holidays of working days;
     `year_starts` (april, september; None: april, with a warning) reads a bare "2013/14"."""
     stripped = " ".join(text.split())
+    return _simple(stripped) or _general(stripped, published, calendar, year_starts)
+
+
+# The forms most plans write most ("By 27.10.12", "2012-10-27", "By 27 October 2012", "June
+# 2013"): one date, perhaps after "By", perhaps "ongoing" after it. _simple reads it with one
+# pattern (PATTERNS.simple), giving exactly what the general rules give (tests/test_speed_cold.py checks
+# that on generated text) and leaving anything else, or anything wrong, to them.
+
+
+def _simple(stripped: str) -> Timescale | None:
+    m = PATTERNS.simple.fullmatch(stripped)
+    if m is None:
+        return None
+    try:
+        if m["iso_y"]:
+            due = _make_date(_year(m["iso_y"], stripped), int(m["iso_m"]), int(m["iso_d"]),
+                             stripped, swappable=False)
+        elif m["num_y"]:
+            due = _make_date(_year(m["num_y"], stripped), int(m["num_m"]), int(m["num_d"]), stripped)
+        else:
+            year, month = _year(m["name_y"], stripped), MONTHS[m["name_m"].lower()]
+            due = (_make_date(year, month, int(m["name_d"]), stripped) if m["name_d"]
+                   else _month_end(year, month))  # a month: due on its last day
+    except TimescaleError:
+        return None  # the general rules say what is wrong, in their words
+    return Timescale(stripped, (Deadline(due, _label(m["by"] or "")),), ongoing=bool(m["ongoing"]))
+
+
+def _general(stripped: str, published: date | None, calendar: str,
+             year_starts: str | None) -> Timescale:
+    """parse_timescale's rules for every form (stripped: its whitespace made single spaces)."""
     if not stripped:
         raise TimescaleError(f"the timescale is empty; {ACCEPTED_FORMS}")
     _refuse_other_digits(stripped)

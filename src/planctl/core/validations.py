@@ -59,6 +59,43 @@ def _is_open(action: Action) -> bool:
     return action.progress not in ("completed", "dropped")
 
 
+# The problems, one function each: the checks below and _basic_in_one_pass build them alike.
+def _w101(plan: Plan, at, a: Action, written: str, choices) -> Problem:
+    hint = nearest(written, choices)
+    return _warn(plan, at, "W101", f"action {a.id} lead {written!r} is not in leads:"
+                 + (f"; did you mean {hint!r}?" if hint else "; add it there"))
+
+
+def _w102(plan: Plan, at, a: Action, body: str, keys) -> Problem:
+    hint = nearest(body, keys)
+    return _warn(plan, at, "W102", f"action {a.id} reports to unknown body {body!r}"
+                 + (f"; did you mean {hint!r}?" if hint else "; add it under bodies:"))
+
+
+def _w103(plan: Plan, at, a: Action, d, published) -> Problem:
+    return _warn(plan, at, "W103", f"action {a.id} is due {d.due:%d %B %Y}, before "
+                 f"the inspection report was published ({published:%d %B %Y}); "
+                 "is the year right?")
+
+
+def _w104(plan: Plan, at, a: Action) -> Problem:
+    return _warn(plan, at, "W104", f"action {a.id} has no date yet "
+                 f"({a.timescale.text!r}); committees cannot see slippage until it has one")
+
+
+def _w106(plan: Plan, a: Action) -> Problem:
+    return _warn(plan, _action_at(a), "W106",
+                 f"action {a.id} has no 'due:'; write a date, 'ongoing' or 'TBC'")
+
+
+def _w107(plan: Plan, a: Action) -> Problem:
+    return _warn(plan, _action_at(a), "W107", f"action {a.id} has no lead; who must act?")
+
+
+def _w108(plan: Plan, at, a: Action) -> Problem:
+    return _warn(plan, at, "W108", f"action {a.id} updates are not in date order; newest goes last")
+
+
 def lead_not_in_leads(plan: Plan, at: Located) -> Iterator[Problem]:
     """W101: a lead written that names nobody in leads: (when the plan has leads:)."""
     if not plan.leads:
@@ -67,10 +104,7 @@ def lead_not_in_leads(plan: Plan, at: Located) -> Iterator[Problem]:
     for a in plan.actions:
         for i, (written, key) in enumerate(zip(a.leads, a.lead_keys, strict=False)):
             if key is None:
-                hint = nearest(written, choices)
-                yield _warn(plan, at.get(a, f"lead.{i}"), "W101",
-                            f"action {a.id} lead {written!r} is not in leads:"
-                            + (f"; did you mean {hint!r}?" if hint else "; add it there"))
+                yield _w101(plan, at.get(a, f"lead.{i}"), a, written, choices)
 
 
 def unknown_body(plan: Plan, at: Located) -> Iterator[Problem]:
@@ -81,10 +115,7 @@ def unknown_body(plan: Plan, at: Located) -> Iterator[Problem]:
     for a in plan.actions:
         for body in a.report_to:
             if body not in keys:
-                hint = nearest(body, keys)
-                yield _warn(plan, at.get(a, "report_to"), "W102",
-                            f"action {a.id} reports to unknown body {body!r}"
-                            + (f"; did you mean {hint!r}?" if hint else "; add it under bodies:"))
+                yield _w102(plan, at.get(a, "report_to"), a, body, keys)
 
 
 def due_before_publication(plan: Plan, at: Located) -> Iterator[Problem]:
@@ -98,9 +129,7 @@ def due_before_publication(plan: Plan, at: Located) -> Iterator[Problem]:
             continue
         for d in a.timescale.deadlines:
             if d.due < published:
-                yield _warn(plan, where, "W103", f"action {a.id} is due {d.due:%d %B %Y}, before "
-                            f"the inspection report was published ({published:%d %B %Y}); "
-                            "is the year right?")
+                yield _w103(plan, where, a, d, published)
                 break
 
 
@@ -109,8 +138,7 @@ def due_to_be_confirmed(plan: Plan, at: Located) -> Iterator[Problem]:
     for a in plan.actions:
         where = at.get(a, "timescale")
         if where is not None and a.timescale is not None and a.timescale.tbc:
-            yield _warn(plan, where, "W104", f"action {a.id} has no date yet "
-                        f"({a.timescale.text!r}); committees cannot see slippage until it has one")
+            yield _w104(plan, where, a)
 
 
 def recommendation_without_actions(plan: Plan, at: Located) -> Iterator[Problem]:
@@ -125,15 +153,14 @@ def open_action_without_due(plan: Plan, at: Located) -> Iterator[Problem]:
     """W106: an open action with neither due: nor milestones:."""
     for a in plan.actions:
         if _is_open(a) and not at.has(a, "due") and not at.has(a, "milestones"):
-            yield _warn(plan, _action_at(a), "W106",
-                        f"action {a.id} has no 'due:'; write a date, 'ongoing' or 'TBC'")
+            yield _w106(plan, a)
 
 
 def open_action_without_lead(plan: Plan, at: Located) -> Iterator[Problem]:
     """W107: an open action nobody leads."""
     for a in plan.actions:
         if not a.leads and _is_open(a):
-            yield _warn(plan, _action_at(a), "W107", f"action {a.id} has no lead; who must act?")
+            yield _w107(plan, a)
 
 
 def updates_out_of_order(plan: Plan, at: Located) -> Iterator[Problem]:
@@ -141,8 +168,7 @@ def updates_out_of_order(plan: Plan, at: Located) -> Iterator[Problem]:
     for a in plan.actions:
         for before, update in zip(a.updates, a.updates[1:], strict=False):
             if update.date < before.date:
-                yield _warn(plan, at.get(update, "self"), "W108",
-                            f"action {a.id} updates are not in date order; newest goes last")
+                yield _w108(plan, at.get(update, "self"), a)
 
 
 def completed_without_date(plan: Plan, at: Located) -> Iterator[Problem]:
@@ -166,13 +192,56 @@ BASIC_VALIDATIONS: tuple[Validation, ...] = (
 STRICT_VALIDATIONS: tuple[Validation, ...] = (completed_without_date,)
 
 
+def _basic_in_one_pass(plan: Plan, at: Located) -> list[Problem]:
+    """BASIC_VALIDATIONS' problems, in their order, from one walk over the actions (each
+    check's own loop, above, walks them all: this runs on every file a cold load reads).
+    tests/test_speed_cold.py checks it against the checks themselves."""
+    found: tuple[list[Problem], ...] = ([], [], [], [], [], [], [])
+    w101, w102, w103, w104, w106, w107, w108 = found
+    choices = [x for lead in plan.leads for x in (lead.name, *lead.aliases)] if plan.leads else None
+    keys = {b.key for b in plan.bodies}
+    published = plan.inspection.published
+    located = at._at
+    for a in plan.actions:
+        entry = located.get(id(a))
+        where = entry[1] if entry else {}
+        if choices is not None:
+            for i, (written, key) in enumerate(zip(a.leads, a.lead_keys, strict=False)):
+                if key is None:
+                    w101.append(_w101(plan, where.get(f"lead.{i}"), a, written, choices))
+        if keys:
+            for body in a.report_to:
+                if body not in keys:
+                    w102.append(_w102(plan, where.get("report_to"), a, body, keys))
+        timescale_at = where.get("timescale")
+        if timescale_at is not None and a.timescale is not None:
+            if published is not None:
+                for d in a.timescale.deadlines:
+                    if d.due < published:
+                        w103.append(_w103(plan, timescale_at, a, d, published))
+                        break
+            if a.timescale.tbc:
+                w104.append(_w104(plan, timescale_at, a))
+        is_open = a.progress not in ("completed", "dropped")
+        if is_open and where.get("due") is None and where.get("milestones") is None:
+            w106.append(_w106(plan, a))
+        if not a.leads and is_open:
+            w107.append(_w107(plan, a))
+        for before, update in zip(a.updates, a.updates[1:], strict=False):
+            if update.date < before.date:
+                w108.append(_w108(plan, at.get(update, "self"), a))
+    w105 = list(recommendation_without_actions(plan, at))
+    return w101 + w102 + w103 + w104 + w105 + w106 + w107 + w108
+
+
 def validate(plan: Plan, at: Located = NOWHERE,
              validations: Sequence[Validation] = BASIC_VALIDATIONS) -> list[Problem]:
     problems = []
-    for check in validations:
-        for p in check(plan, at):
-            if len(p.message) > MAX_MESSAGE:
-                p = Problem(p.path, p.line, p.column, p.code, p.message[:MAX_MESSAGE] + "...",
-                            p.severity)
-            problems.append(p)
+    found = (_basic_in_one_pass(plan, at) if validations is BASIC_VALIDATIONS
+             else (p for check in validations for p in check(plan, at)))
+    for p in found:
+        if len(p.message) > MAX_MESSAGE:
+            p = Problem(p.path, p.line, p.column, p.code, p.message[:MAX_MESSAGE] + "...",
+                        p.severity)
+        problems.append(p)
     return problems

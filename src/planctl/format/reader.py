@@ -70,6 +70,7 @@ from .yamlsafe import (
 )
 
 _STR = YAML_TAG + "str"
+_SCALAR = yaml.ScalarNode
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "yes", "on", "y"}
 _FALSE = {"false", "no", "off", "n"}
@@ -160,6 +161,12 @@ class NodeReader:
             return None
         result: dict[str, tuple] = {}
         for key_node, value_node in node.value:
+            if type(key_node) is _SCALAR:
+                key = key_node.value
+                # The common case first (a known text key, once), as the checks below find it.
+                if key in allowed and key_node.tag == _STR and key not in result:
+                    result[key] = (key_node, value_node)
+                    continue
             if not isinstance(key_node, yaml.ScalarNode):
                 self.report(key_node, "E010", f"a key in {what} must be text, found {kind(key_node)}")
                 continue
@@ -186,7 +193,7 @@ class NodeReader:
         return result
 
     def scalar(self, node, what: str) -> str | None:
-        if type(node) is yaml.ScalarNode and node.tag == _STR:  # most values: text, never null
+        if type(node) is _SCALAR and node.tag == _STR:  # most values: text, never null
             return node.value
         if not isinstance(node, yaml.ScalarNode):
             self.report(node, "E010", f"{what} must be text, found {kind(node)}")
@@ -196,7 +203,7 @@ class NodeReader:
         return node.value
 
     def text(self, node, what: str) -> str | None:
-        if type(node) is yaml.ScalarNode and node.tag == _STR and node.value.strip():
+        if type(node) is _SCALAR and node.tag == _STR and node.value.strip():
             return node.value.strip()  # the common case, as the checks below would find it
         if self.is_null(node):
             self.report(node, "E014", f"{what} is empty")

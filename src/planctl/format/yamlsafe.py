@@ -8,7 +8,6 @@ composer sees it, and report every position as an editor counts lines.
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 
 import yaml
@@ -16,7 +15,7 @@ import yaml
 from ..core.errors import Problem
 from .loaded import MAX_FILE_BYTES, too_big  # noqa: F401 - re-exported: checked before reading
 
-Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # prescan's event stream
 
 YAML_TAG = "tag:yaml.org,2002:"
 ALLOWED_TAGS = {YAML_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
@@ -167,19 +166,35 @@ class _OverLimits(Exception):
     """The composer passed MAX_DEPTH or MAX_NODES: prescan says where, exactly."""
 
 
-@functools.lru_cache(maxsize=50_000)
-def _implicit_tag(value: str, implicit: bool) -> str:
-    """The tag YAML's rules give a plain (implicit) or quoted scalar: a pure function of
-    its text, memoised (bounded) because keys and short values repeat across files."""
-    return _RESOLVER.resolve(yaml.ScalarNode, value, (implicit, False))
+_STR, _SEQ, _MAP = YAML_TAG + "str", YAML_TAG + "seq", YAML_TAG + "map"
+# The only plain scalars YAML 1.1's implicit rules give a tag the reader acts on: null
+# (an empty value), merge (<<, refused) and value (=, not allowed). Any other plain
+# scalar (3, 3.10, yes, 2013-05-22) is read as the characters written, exactly as
+# text is, so it is tagged str: one dict lookup, not the Python resolver's regexes.
+_SPECIAL_PLAIN = {**dict.fromkeys(("", "~", "null", "Null", "NULL"), YAML_TAG + "null"),
+                  "<<": YAML_TAG + "merge", "=": YAML_TAG + "value"}
 
 
-class _BoundedLoader(Loader):  # type: ignore[misc, valid-type]
-    """The composer, counting depth and nodes as it goes, short scalars' tags memoised.
+def _resolve(kind, value, implicit):
+    if kind is yaml.ScalarNode:
+        return _SPECIAL_PLAIN.get(value, _STR) if implicit[0] else _STR
+    return _SEQ if kind is yaml.SequenceNode else _MAP
 
-    Used when the text has no anchors, aliases or tags, so that composing is the
-    only pass over a plan file; past a limit, compose() falls back to prescan.
-    """
+
+class _PlainLoader(getattr(yaml, "CBaseLoader", yaml.BaseLoader)):  # type: ignore[misc]
+    """libyaml's composer with the cheapest hooks it calls on every node: no path
+    resolvers to descend through (slice and tuple are C callables that ignore their
+    arguments) and _resolve for tags. Bounds are checked outside (see compose)."""
+
+    descend_resolver = slice
+    ascend_resolver = tuple
+    resolve = staticmethod(_resolve)
+
+
+class _CountingLoader(_PlainLoader):
+    """The composer, counting depth and nodes as it goes: for texts too long for the
+    length rule in compose(), or that could nest deep. Past a limit, compose() falls
+    back to prescan, so the recursive C composer never goes deeper than MAX_DEPTH + 1."""
 
     def __init__(self, stream):
         super().__init__(stream)
@@ -195,13 +210,45 @@ class _BoundedLoader(Loader):  # type: ignore[misc, valid-type]
     def ascend_resolver(self):
         self._depth -= 1
 
-    def resolve(self, kind, value, implicit):
-        if kind is yaml.ScalarNode and len(value) < 32:
-            return _implicit_tag(value, implicit[0])
-        return super().resolve(kind, value, implicit)
+
+# Without aliases a node starts at a token, and no run of YAML makes more than 1.5 nodes
+# a character ("[?,?]": a mapping, its empty key and value per "?,"); a text this short
+# cannot reach MAX_NODES however it is written, so only depth needs counting.
+_SHORT_TEXT = MAX_NODES // 3
 
 
-_RESOLVER = yaml.resolver.Resolver()  # the rules SafeLoader resolves with; no path resolvers
+# How deep libyaml's C composer may recurse before _too_deep looks (libyaml refuses 1,000
+# levels itself, but not every build has that limit). Along any path of nested block
+# collections the column grows at least every second level (a list under a key may share
+# its column) and a block collection starts where a line's indentation and indicators
+# (- ? :) end; flow collections nest at most once per bracket. So a text with fewer than
+# _SAFE_DEPTH / 2 brackets and no line with _SAFE_DEPTH / 4 leading indentation and
+# indicators is less than _SAFE_DEPTH + 2 levels deep; any other is composed counting.
+_SAFE_DEPTH = 1000
+_LONG_LEAD = re.compile("(?:\\A\ufeff?|[\r\n\x85\u2028\u2029])[ \t?:-]{" + str(_SAFE_DEPTH // 4) + "}")
+
+
+def _shallow(text: str) -> bool:
+    return (text.count("[") + text.count("{") < _SAFE_DEPTH // 2
+            and _LONG_LEAD.search(text) is None)
+
+
+def _too_deep(root) -> bool:
+    """More than MAX_DEPTH collections nested (as prescan counts), level by level: one
+    C-speed pass over each level's children, never recursion."""
+    scalar, mapping = yaml.ScalarNode, yaml.MappingNode
+    level = [] if type(root) is scalar else [root]
+    for _ in range(MAX_DEPTH):
+        below = []
+        for node in level:
+            if type(node) is mapping:
+                below += [n for pair in node.value for n in pair if type(n) is not scalar]
+            else:
+                below += [n for n in node.value if type(n) is not scalar]
+        if not below:
+            return False
+        level = below
+    return True
 
 
 def compose(text: str, path: str) -> tuple[object | None, list[Problem]]:
@@ -209,19 +256,26 @@ def compose(text: str, path: str) -> tuple[object | None, list[Problem]]:
     lines = editor_lines(text)
     try:
         root = None
-        if not _MAYBE_ANCHOR_ALIAS_TAG.search(text) and hasattr(Loader, "descend_resolver"):
+        if not _MAYBE_ANCHOR_ALIAS_TAG.search(text):
             try:
-                root = yaml.compose(text, Loader=_BoundedLoader)
-            except _OverLimits:
-                pass
-            else:
+                if len(text) <= _SHORT_TEXT and _shallow(text):
+                    root = yaml.compose(text, Loader=_PlainLoader)
+                    over = root is not None and _too_deep(root)
+                else:
+                    root = yaml.compose(text, Loader=_CountingLoader)
+                    over = False
+            except (_OverLimits, yaml.YAMLError):
+                # prescan reads the events in order: a limit passed before the error is
+                # what to report, else composing again raises the same error
+                over = True
+            if not over:
                 if lines is not None and root is not None:
                     lines.fix_marks(root)
                 return root, []
         problems = prescan(text, path, lines)
         if problems:
             return None, problems
-        root = yaml.compose(text, Loader=Loader)
+        root = yaml.compose(text, Loader=_PlainLoader)
         if lines is not None and root is not None:
             lines.fix_marks(root)
         return root, []
