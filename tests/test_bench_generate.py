@@ -170,3 +170,18 @@ def test_the_history_builder_makes_one_commit_per_edit_and_every_version_loads(t
         assert not result.errors and sum(1 for _ in result.plans[0].actions) == 200
     assert (repo / history.PATH).read_bytes() in versions  # the work tree is checked out
     assert seen == []  # progress every 1,000 commits only
+
+
+@pytest.mark.skipif(not Path("/usr/bin/time").exists(), reason="needs GNU time")
+def test_a_memory_figure_can_count_the_first_run_that_fills_a_cache(bench_run, tmp_path):
+    import os
+
+    # large on its first run only, as a command that fills a cache can be
+    script = ("import os, sys\nx = b'x' * (80 << 20) if not os.path.exists(sys.argv[1]) else b''\n"
+              "open(sys.argv[1], 'a').close()\n")
+    peaks = []
+    for n, with_warmup in enumerate((False, True)):
+        marker = tmp_path / f"filled-{n}"
+        group = {"cmd": ([sys.executable, "-c", script, str(marker)], dict(os.environ), None, None)}
+        peaks.append(bench_run.measure(group, 1, peak_of_warmup=with_warmup)["cmd"]["peak_kb"])
+    assert peaks[0] < 60 * 1024 < 80 * 1024 <= peaks[1]
