@@ -27,8 +27,9 @@ target and whether it is met. The rows (`--only` takes their numbers or names):
 as the console script beside this Python (what users run), or `python -m
 planctl` when there is none. Timings are wall-clock.
 
-    python bench/run.py                        # every row (about half an hour)
-    python bench/run.py --quick                # no 100k, no 10,000 commits
+    python bench/run.py                        # every row: about an hour on 2 shared cores,
+                                               # 45 min of it the 10,000-commit history
+    python bench/run.py --quick                # no 100k, no 10,000 commits: 10-20 minutes
     python bench/run.py --only warm,cold --runs 9 --keep /tmp/bench --json figures.json
 """
 
