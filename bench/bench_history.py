@@ -76,24 +76,38 @@ class Plan:
         return f"Action {k}: now led by {self.lead[k]}"
 
 
-def build(repo: Path, commits: int) -> None:
+def build(repo: Path, commits: int, progress=None) -> None:
+    """A repository at `repo` whose plans/bench.yaml has `commits` commits, one edit each.
+
+    The commits are streamed into `git fast-import` as they are made, so memory stays flat at
+    10,000 commits; `progress(done, total)` is called now and then when given.
+    """
     subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
     plan = Plan()
-    chunks = []
     start = 1346500000  # 1 Sep 2012
-    for n in range(commits):
-        when = start + n * 6 * 3600
-        message = "Plan as agreed" if n == 0 else plan.edit(n, date.fromtimestamp(when))
-        data = plan.text().encode()
-        msg = message.encode()
-        author = ["Alice Archer", "Bob Brown", "Carol Clark"][n % 3]
-        chunks.append(b"commit refs/heads/main\n")
-        chunks.append(f"author {author} <a@example.invalid> {when} +0100\n".encode())
-        chunks.append(f"committer {author} <a@example.invalid> {when} +0100\n".encode())
-        chunks.append(b"data %d\n%s\n" % (len(msg), msg))
-        chunks.append(f"M 100644 inline {PATH}\n".encode())
-        chunks.append(b"data %d\n%s\n" % (len(data), data))
-    subprocess.run(["git", "fast-import", "--quiet"], cwd=repo, input=b"".join(chunks), check=True)
+    proc = subprocess.Popen(["git", "fast-import", "--quiet"], cwd=repo, stdin=subprocess.PIPE)
+    try:
+        for n in range(commits):
+            when = start + n * 6 * 3600
+            message = "Plan as agreed" if n == 0 else plan.edit(n, date.fromtimestamp(when))
+            data = plan.text().encode()
+            msg = message.encode()
+            author = ["Alice Archer", "Bob Brown", "Carol Clark"][n % 3]
+            proc.stdin.write(b"".join([
+                b"commit refs/heads/main\n",
+                f"author {author} <a@example.invalid> {when} +0100\n".encode(),
+                f"committer {author} <a@example.invalid> {when} +0100\n".encode(),
+                b"data %d\n%s\n" % (len(msg), msg),
+                f"M 100644 inline {PATH}\n".encode(),
+                b"data %d\n%s\n" % (len(data), data)]))
+            if progress and (n + 1) % 1000 == 0:
+                progress(n + 1, commits)
+        proc.stdin.close()
+    finally:
+        if not proc.stdin.closed:  # an error above: let fast-import see the end and stop
+            proc.stdin.close()
+        if proc.wait() != 0:
+            raise subprocess.CalledProcessError(proc.returncode, "git fast-import")
     subprocess.run(["git", "reset", "-q", "--hard", "main"], cwd=repo, check=True)
 
 
