@@ -181,12 +181,13 @@ def match_actions(before: Sequence[Action],
         del old_left[i_old]
         del new_left[i_new]
 
-    # 0. the same id and the same content: most actions of most commits, cheaply
+    # 0. the same id and the same content: most actions of most commits, cheaply (versions
+    # read from git share the objects of unchanged actions: the same object is the same content)
     at = {a.id: i for i, a in enumerate(before)}
     for j, b in enumerate(after):
         i = at.get(b.id)
-        if i is not None and i in old_left and before[i].id_written == b.id_written \
-                and _key(before[i]) == _key(b):
+        if i is not None and i in old_left and (before[i] is b or (
+                before[i].id_written == b.id_written and _key(before[i]) == _key(b))):
             take(i, j)
     # 1. explicit ids
     written = {a.id: i for i, a in enumerate(before) if a.id_written}
@@ -264,7 +265,7 @@ def _compare_actions(pid: str, before: Plan | None, after: Plan | None) -> list[
             out.append(ActionChange(pid, b.id, "added", b.text, fields, None, b))
         elif b is None:
             out.append(ActionChange(pid, a.id, "removed", a.text, (), a, None))
-        elif _key(a) != _key(b):
+        elif a is not b and _key(a) != _key(b):
             kind = "moved" if a.recommendation != b.recommendation else "changed"
             out.append(ActionChange(pid, b.id, kind, b.text, field_changes(a, b), a, b))
         elif a.id != b.id:  # renumbered only: kept for following the action, never shown
