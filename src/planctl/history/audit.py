@@ -186,9 +186,12 @@ def match_actions(before: Sequence[Action],
     at = {a.id: i for i, a in enumerate(before)}
     for j, b in enumerate(after):
         i = at.get(b.id)
-        if i is not None and i in old_left and (before[i] is b or (
-                before[i].id_written == b.id_written and _key(before[i]) == _key(b))):
-            take(i, j)
+        if i is not None and i in old_left:
+            a = before[i]
+            if a is b or (a.id_written == b.id_written and _key(a) == _key(b)):
+                pairs[j] = a  # take(i, j), inline: this loop runs for every action of a commit
+                del old_left[i]
+                del new_left[j]
     # 1. explicit ids
     written = {a.id: i for i, a in enumerate(before) if a.id_written}
     for j in list(new_left):
@@ -415,15 +418,21 @@ def slippage(versions: Iterable[Version], start: int = 0) -> list[dict]:
     gone: list[_Track] = []
     seed = max(start - 1, 0)  # the version the deadlines are measured from
     before: dict[str, Plan] = {}
+    # id(action) -> (action, its due date) for the version before: versions read from git
+    # share the objects of unchanged actions, whose dates need not be worked out again
+    dues: dict[int, tuple[Action, date | None]] = {}
     for i, v in enumerate(versions):
         if i < seed:
             continue
         now: dict[tuple[str, str], _Track] = {}
+        new_dues: dict[int, tuple[Action, date | None]] = {}
         for plan in v.plans:
             for a, b in _pairs(before.get(plan.id), plan):
                 if b is None:
                     continue
-                d = due_date(b)
+                known = dues.get(id(b))
+                d = known[1] if known is not None and known[0] is b else due_date(b)
+                new_dues[id(b)] = (b, d)
                 t = tracks.get((plan.id, a.id)) if a is not None else None
                 if t is None:
                     now[(plan.id, b.id)] = _Track(plan.id, b.id, b.text, d, d)
@@ -448,7 +457,7 @@ def slippage(versions: Iterable[Version], start: int = 0) -> list[dict]:
             if id(t) not in kept:
                 t.present = False
                 gone.append(t)
-        tracks = now
+        tracks, dues = now, new_dues
         before = {p.id: p for p in v.plans}
     out = [{"plan": t.plan, "id": t.id, "text": t.text, "first_due": iso(t.first),
             "current_due": iso(t.current), "days_slipped": (t.current - t.first).days,

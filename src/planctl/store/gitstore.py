@@ -452,6 +452,11 @@ class _SharedDecoder:
         line, column = names.index("line"), names.index("column")
         self._memo: dict = {}
         self._older: dict = {}
+        # per plan id: the (plain, object) of each recommendation of the version decoded last,
+        # compared by position first (equality of plain tuples costs less than hashing them)
+        self._previous: dict[object, list] = {}
+        self._last: Sequence = ()
+        self._current: list = []
         for cls in cache._model_classes(Plan, {}):
             cache._class_codec(cls, classes)  # leaves first: a parent's codec takes ours below
             enc, dec = classes[cls]
@@ -459,7 +464,20 @@ class _SharedDecoder:
                 classes[cls] = (enc, self._action(dec, line, column))
             elif cls is Recommendation:
                 classes[cls] = (enc, self._recommendation(dec))
-        self.decode = classes[Plan][1]
+        self._decode_plan = classes[Plan][1]
+
+    def decode(self, plain):
+        """The Plan of the cache's plain tuple (as cache.decode gives it)."""
+        plan_id = plain[0] if plain and isinstance(plain[0], str) else None
+        self._last = self._previous.get(plan_id, ())
+        self._current = []
+        plan = self._decode_plan(plain)
+        if plan_id is not None:
+            self._previous[plan_id] = self._current
+            if len(self._previous) > self.LIMIT:  # bounded whatever the number of plans
+                del self._previous[next(iter(self._previous))]
+        self._last = ()
+        return plan
 
     def _lookup(self, key):
         found = self._memo.get(key)
@@ -476,16 +494,24 @@ class _SharedDecoder:
 
     def _recommendation(self, dec):
         def decode(v):
-            found = self._lookup(v)
-            if found is None:
-                found = dec(v)
-                self._remember(v, found)
+            k = len(self._current)
+            if k < len(self._last) and self._last[k][0] == v:
+                found = self._last[k][1]
+            else:
+                found = self._lookup(v)
+                if found is None:
+                    found = dec(v)
+                    self._remember(v, found)
+            self._current.append((v, found))
             return found
         return decode
 
     def _action(self, dec, line: int, column: int):
         def decode(v):
-            key = (v[:line], v[line + 1:column], v[column + 1:])
+            found = self._lookup(v)  # this very action seen before (a version put back)
+            if found is not None:
+                return found
+            key = (v[:line], v[line + 1:column], v[column + 1:])  # its fields but where it is
             found = self._lookup(key)
             if found is None:
                 found = dec(v)
@@ -493,9 +519,8 @@ class _SharedDecoder:
                 moved = object.__new__(type(found))  # as cache._rebuild builds it
                 moved.__dict__.update(found.__dict__, line=v[line], column=v[column])
                 found = moved
-            else:
-                return found
             self._remember(key, found)
+            self._remember(v, found)
             return found
         return decode
 
