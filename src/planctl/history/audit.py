@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from difflib import SequenceMatcher
+from itertools import chain, compress
+from operator import attrgetter, is_
 from typing import TYPE_CHECKING
 
 from ..core.errors import UsageError
@@ -151,6 +153,7 @@ SIMILARITY = 0.6
 # At most this many text comparisons per plan and pair of versions; beyond it the actions
 # left over are matched by position (their ids), as before identity was tracked.
 MAX_PAIRS = 20_000
+_ID = attrgetter("id")
 
 
 def _pairs(old: Plan | None, new: Plan) -> list[tuple[Action | None, Action | None]]:
@@ -172,19 +175,40 @@ def match_actions(before: Sequence[Action],
     similar text, at least SIMILARITY, within the same recommendation first, then across
     recommendations (a move). What is left is an addition or a removal.
     """
+    return _match(before, after, False)
+
+
+def _match(before: Sequence[Action], after: Sequence[Action],
+           changed_only: bool) -> list[tuple[Action | None, Action | None]]:
+    """match_actions; with changed_only, without the pairs of an action with itself."""
     pairs: dict[int, Action] = {}  # index in after -> old action
-    old_left = dict.fromkeys(range(len(before)))  # ordered sets
-    new_left = dict.fromkeys(range(len(after)))
+    # Versions read from git share the objects of unchanged actions. When every id is
+    # unique on both sides, an action that is the very object at the same position is the
+    # pair step 0 would make (same id, same content, nothing else can take either), so
+    # those are paired at C speed and only the rest goes through the steps below.
+    same: list[int] = []
+    if before and after and len(set(map(_ID, before))) == len(before) \
+            and len(set(map(_ID, after))) == len(after):
+        same = list(compress(range(min(len(before), len(after))), map(is_, before, after)))
+    if same:
+        pairs.update(zip(same, map(before.__getitem__, same)))
+        old_left = dict.fromkeys(sorted(set(range(len(before))).difference(same)))  # ordered sets
+        new_left = dict.fromkeys(sorted(set(range(len(after))).difference(same)))
+    else:
+        old_left = dict.fromkeys(range(len(before)))
+        new_left = dict.fromkeys(range(len(after)))
+    changed = tuple(new_left)  # the positions in after not yet paired with themselves
 
     def take(i_old: int, i_new: int) -> None:
         pairs[i_new] = before[i_old]
         del old_left[i_old]
         del new_left[i_new]
 
-    # 0. the same id and the same content: most actions of most commits, cheaply (versions
-    # read from git share the objects of unchanged actions: the same object is the same content)
-    at = {a.id: i for i, a in enumerate(before)}
-    for j, b in enumerate(after):
+    # 0. the same id and the same content: most actions of most commits, cheaply (with
+    # unique ids, an id whose action was paired above finds its index taken either way)
+    at = {before[i].id: i for i in old_left} if same else {a.id: i for i, a in enumerate(before)}
+    for j in changed:
+        b = after[j]
         i = at.get(b.id)
         if i is not None and i in old_left:
             a = before[i]
@@ -193,7 +217,8 @@ def match_actions(before: Sequence[Action],
                 del old_left[i]
                 del new_left[j]
     # 1. explicit ids
-    written = {a.id: i for i, a in enumerate(before) if a.id_written}
+    written = ({before[i].id: i for i in old_left if before[i].id_written} if same else
+               {a.id: i for i, a in enumerate(before) if a.id_written})
     for j in list(new_left):
         i = written.get(after[j].id)
         if after[j].id_written and i is not None and i in old_left:
@@ -249,7 +274,11 @@ def match_actions(before: Sequence[Action],
             for *_, i, j in scored:
                 if i in old_left and j in new_left:
                     take(i, j)
-    out: list[tuple[Action | None, Action | None]] = [(pairs.get(j), b) for j, b in enumerate(after)]
+    if changed_only:
+        out = [(pairs.get(j), after[j]) for j in changed]
+        out = [(a, b) for a, b in out if a is not b]
+    else:
+        out = [(pairs.get(j), b) for j, b in enumerate(after)]
     out += [(before[i], None) for i in old_left]
     return out
 
@@ -260,15 +289,15 @@ def _compare_actions(pid: str, before: Plan | None, after: Plan | None) -> list[
     if old_recs == new_recs:
         return []
     out = []
-    for a, b in match_actions(tuple(a for r in old_recs for a in r.actions),
-                              tuple(a for r in new_recs for a in r.actions)):
+    for a, b in _match(tuple(chain.from_iterable(r.actions for r in old_recs)),
+                       tuple(chain.from_iterable(r.actions for r in new_recs)), True):
         if a is None:
             fields = tuple(FieldChange(f, None, v) for f, v in action_fields(b).items()
                            if v not in (None, [], "not-started") and f != "milestones")
             out.append(ActionChange(pid, b.id, "added", b.text, fields, None, b))
         elif b is None:
             out.append(ActionChange(pid, a.id, "removed", a.text, (), a, None))
-        elif a is not b and _key(a) != _key(b):
+        elif _key(a) != _key(b):
             kind = "moved" if a.recommendation != b.recommendation else "changed"
             out.append(ActionChange(pid, b.id, kind, b.text, field_changes(a, b), a, b))
         elif a.id != b.id:  # renumbered only: kept for following the action, never shown
