@@ -191,7 +191,7 @@ def _match(before: Sequence[Action], after: Sequence[Action],
             and len(set(map(_ID, after))) == len(after):
         same = list(compress(range(min(len(before), len(after))), map(is_, before, after)))
     if same:
-        pairs.update(zip(same, map(before.__getitem__, same)))
+        pairs.update(zip(same, map(before.__getitem__, same), strict=True))
         old_left = dict.fromkeys(sorted(set(range(len(before))).difference(same)))  # ordered sets
         new_left = dict.fromkeys(sorted(set(range(len(after))).difference(same)))
     else:
