@@ -456,17 +456,18 @@ def slippage(versions: Iterable[Version], start: int = 0) -> list[dict]:
         now: dict[tuple[str, str], _Track] = {}
         new_dues: dict[int, tuple[Action, date | None]] = {}
         for plan in v.plans:
-            for a, b in _pairs(before.get(plan.id), plan):
+            pid = plan.id
+            for a, b in _pairs(before.get(pid), plan):
                 if b is None:
                     continue
                 known = dues.get(id(b))
                 d = known[1] if known is not None and known[0] is b else due_date(b)
                 new_dues[id(b)] = (b, d)
-                t = tracks.get((plan.id, a.id)) if a is not None else None
+                t = tracks.get((pid, a.id)) if a is not None else None
                 if t is None:
-                    now[(plan.id, b.id)] = _Track(plan.id, b.id, b.text, d, d)
+                    now[(pid, b.id)] = _Track(pid, b.id, b.text, d, d)
                     continue
-                now[(plan.id, b.id)] = t
+                now[(pid, b.id)] = t
                 t.id, t.text = b.id, b.text
                 if d is None or d == t.current:
                     continue  # TBC or ongoing for now: the last date still stands
