@@ -8,7 +8,8 @@ blobs, and for history/slippage one `git status` (to say the working tree
 differs). History versions are streamed: each is read from cat-file and parsed
 by the real loader through the parse cache keyed by the blob id (a version seen
 by an earlier run is not parsed again), and only the versions being compared
-are held in memory.
+are held in memory. Consecutive versions share the objects of what a commit left
+alone (_SharedDecoder), so the audit trail compares them by identity first.
 
 History follows the first-parent line of HEAD: a merge counts as one change,
 made by whoever merged it. That is the line a committee sees on main.
