@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from difflib import SequenceMatcher
+from itertools import chain, compress
+from operator import attrgetter, is_
 from typing import TYPE_CHECKING
 
 from ..core.errors import UsageError
@@ -151,6 +153,7 @@ SIMILARITY = 0.6
 # At most this many text comparisons per plan and pair of versions; beyond it the actions
 # left over are matched by position (their ids), as before identity was tracked.
 MAX_PAIRS = 20_000
+_ID = attrgetter("id")
 
 
 def _pairs(old: Plan | None, new: Plan) -> list[tuple[Action | None, Action | None]]:
@@ -172,24 +175,50 @@ def match_actions(before: Sequence[Action],
     similar text, at least SIMILARITY, within the same recommendation first, then across
     recommendations (a move). What is left is an addition or a removal.
     """
+    return _match(before, after, False)
+
+
+def _match(before: Sequence[Action], after: Sequence[Action],
+           changed_only: bool) -> list[tuple[Action | None, Action | None]]:
+    """match_actions; with changed_only, without the pairs of an action with itself."""
     pairs: dict[int, Action] = {}  # index in after -> old action
-    old_left = dict.fromkeys(range(len(before)))  # ordered sets
-    new_left = dict.fromkeys(range(len(after)))
+    # Versions read from git share the objects of unchanged actions. When every id is
+    # unique on both sides, an action that is the very object at the same position is the
+    # pair step 0 would make (same id, same content, nothing else can take either), so
+    # those are paired at C speed and only the rest goes through the steps below.
+    same: list[int] = []
+    if before and after and len(set(map(_ID, before))) == len(before) \
+            and len(set(map(_ID, after))) == len(after):
+        same = list(compress(range(min(len(before), len(after))), map(is_, before, after)))
+    if same:
+        pairs.update(zip(same, map(before.__getitem__, same), strict=True))
+        old_left = dict.fromkeys(sorted(set(range(len(before))).difference(same)))  # ordered sets
+        new_left = dict.fromkeys(sorted(set(range(len(after))).difference(same)))
+    else:
+        old_left = dict.fromkeys(range(len(before)))
+        new_left = dict.fromkeys(range(len(after)))
+    changed = tuple(new_left)  # the positions in after not yet paired with themselves
 
     def take(i_old: int, i_new: int) -> None:
         pairs[i_new] = before[i_old]
         del old_left[i_old]
         del new_left[i_new]
 
-    # 0. the same id and the same content: most actions of most commits, cheaply
-    at = {a.id: i for i, a in enumerate(before)}
-    for j, b in enumerate(after):
+    # 0. the same id and the same content: most actions of most commits, cheaply (with
+    # unique ids, an id whose action was paired above finds its index taken either way)
+    at = {before[i].id: i for i in old_left} if same else {a.id: i for i, a in enumerate(before)}
+    for j in changed:
+        b = after[j]
         i = at.get(b.id)
-        if i is not None and i in old_left and before[i].id_written == b.id_written \
-                and _key(before[i]) == _key(b):
-            take(i, j)
+        if i is not None and i in old_left:
+            a = before[i]
+            if a is b or (a.id_written == b.id_written and _key(a) == _key(b)):
+                pairs[j] = a  # take(i, j), inline: this loop runs for every action of a commit
+                del old_left[i]
+                del new_left[j]
     # 1. explicit ids
-    written = {a.id: i for i, a in enumerate(before) if a.id_written}
+    written = ({before[i].id: i for i in old_left if before[i].id_written} if same else
+               {a.id: i for i, a in enumerate(before) if a.id_written})
     for j in list(new_left):
         i = written.get(after[j].id)
         if after[j].id_written and i is not None and i in old_left:
@@ -245,7 +274,11 @@ def match_actions(before: Sequence[Action],
             for *_, i, j in scored:
                 if i in old_left and j in new_left:
                     take(i, j)
-    out: list[tuple[Action | None, Action | None]] = [(pairs.get(j), b) for j, b in enumerate(after)]
+    if changed_only:
+        out = [(pairs.get(j), after[j]) for j in changed]
+        out = [(a, b) for a, b in out if a is not b]
+    else:
+        out = [(pairs.get(j), b) for j, b in enumerate(after)]
     out += [(before[i], None) for i in old_left]
     return out
 
@@ -256,8 +289,8 @@ def _compare_actions(pid: str, before: Plan | None, after: Plan | None) -> list[
     if old_recs == new_recs:
         return []
     out = []
-    for a, b in match_actions(tuple(a for r in old_recs for a in r.actions),
-                              tuple(a for r in new_recs for a in r.actions)):
+    for a, b in _match(tuple(chain.from_iterable(r.actions for r in old_recs)),
+                       tuple(chain.from_iterable(r.actions for r in new_recs)), True):
         if a is None:
             fields = tuple(FieldChange(f, None, v) for f, v in action_fields(b).items()
                            if v not in (None, [], "not-started") and f != "milestones")
@@ -414,20 +447,27 @@ def slippage(versions: Iterable[Version], start: int = 0) -> list[dict]:
     gone: list[_Track] = []
     seed = max(start - 1, 0)  # the version the deadlines are measured from
     before: dict[str, Plan] = {}
+    # id(action) -> (action, its due date) for the version before: versions read from git
+    # share the objects of unchanged actions, whose dates need not be worked out again
+    dues: dict[int, tuple[Action, date | None]] = {}
     for i, v in enumerate(versions):
         if i < seed:
             continue
         now: dict[tuple[str, str], _Track] = {}
+        new_dues: dict[int, tuple[Action, date | None]] = {}
         for plan in v.plans:
-            for a, b in _pairs(before.get(plan.id), plan):
+            pid = plan.id
+            for a, b in _pairs(before.get(pid), plan):
                 if b is None:
                     continue
-                d = due_date(b)
-                t = tracks.get((plan.id, a.id)) if a is not None else None
+                known = dues.get(id(b))
+                d = known[1] if known is not None and known[0] is b else due_date(b)
+                new_dues[id(b)] = (b, d)
+                t = tracks.get((pid, a.id)) if a is not None else None
                 if t is None:
-                    now[(plan.id, b.id)] = _Track(plan.id, b.id, b.text, d, d)
+                    now[(pid, b.id)] = _Track(pid, b.id, b.text, d, d)
                     continue
-                now[(plan.id, b.id)] = t
+                now[(pid, b.id)] = t
                 t.id, t.text = b.id, b.text
                 if d is None or d == t.current:
                     continue  # TBC or ongoing for now: the last date still stands
@@ -447,7 +487,7 @@ def slippage(versions: Iterable[Version], start: int = 0) -> list[dict]:
             if id(t) not in kept:
                 t.present = False
                 gone.append(t)
-        tracks = now
+        tracks, dues = now, new_dues
         before = {p.id: p for p in v.plans}
     out = [{"plan": t.plan, "id": t.id, "text": t.text, "first_due": iso(t.first),
             "current_due": iso(t.current), "days_slipped": (t.current - t.first).days,
