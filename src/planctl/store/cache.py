@@ -366,6 +366,21 @@ def _entry_payload(path: Path, key: str) -> bytes | None:
     return payload
 
 
+def read_plain(key: str):
+    """The entry `key` as plain tuples (marshal's), not decoded, or None on a miss: the same
+    checks as read_entry (the cache on, a usable folder, header, digest)."""
+    target = entry_path(key)
+    if not enabled() or not _usable_dir(target.parent.parent) or not _usable_dir(target.parent):
+        return None
+    payload = _entry_payload(target, key)
+    if payload is None:
+        return None
+    try:
+        return marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):
+        return None
+
+
 def write_entry(path: Path, key: str, payload: bytes) -> None:
     """Write atomically (temporary file + rename); a cache that cannot be written is skipped."""
     _write_atomically(path, [_header(key), blake2b(payload, digest_size=_DIGEST).digest(), payload])

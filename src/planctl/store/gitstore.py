@@ -448,7 +448,6 @@ class _SharedDecoder:
         from ..core.model import Action, Recommendation
         from . import cache
 
-        classes: dict = {}
         names = [f.name for f in fields(Action)]
         line, column = names.index("line"), names.index("column")
         self._memo: dict = {}
@@ -458,14 +457,11 @@ class _SharedDecoder:
         self._previous: dict[object, list] = {}
         self._last: Sequence = ()
         self._current: list = []
-        for cls in cache._model_classes(Plan, {}):
-            cache._class_codec(cls, classes)  # leaves first: a parent's codec takes ours below
-            enc, dec = classes[cls]
-            if cls is Action:
-                classes[cls] = (enc, self._action(dec, line, column))
-            elif cls is Recommendation:
-                classes[cls] = (enc, self._recommendation(dec))
-        self._decode_plan = classes[Plan][1]
+        decode_plan = cache.plan_decoder({Action: lambda dec: self._action(dec, line, column),
+                                          Recommendation: self._recommendation})
+        if decode_plan is None:
+            raise TypeError("the cache cannot encode the model")
+        self._decode_plan = decode_plan
 
     def decode(self, plain):
         """The Plan of the cache's plain tuple (as cache.decode gives it)."""
@@ -517,7 +513,7 @@ class _SharedDecoder:
             if found is None:
                 found = dec(v)
             elif found.line != v[line] or found.column != v[column]:
-                moved = object.__new__(type(found))  # as cache._rebuild builds it
+                moved = object.__new__(type(found))  # as the cache's decoders build it
                 moved.__dict__.update(found.__dict__, line=v[line], column=v[column])
                 found = moved
             self._remember(key, found)
@@ -535,37 +531,10 @@ def _shared_decoder() -> _SharedDecoder | None:
 
 
 def _read_plain(blob: str, repo_path: str, plan_id: str):
-    """The parse cache's entry for this blob as plain tuples (marshal's), or None on a miss.
-
-    The same checks as cache.read_entry (a usable folder, header, digest), without decoding.
-    """
-    import marshal
-    from hashlib import blake2b
-
+    """The parse cache's entry for this blob as plain tuples (marshal's), or None on a miss."""
     from . import cache
 
-    if not cache.enabled():
-        return None
-    key = cache.entry_key(b"", repo_path, blob, f"\0{plan_id}")
-    target = cache.entry_path(key)
-    if not cache._usable_dir(target.parent.parent) or not cache._usable_dir(target.parent):
-        return None
-    try:
-        with open(target, "rb") as fh:
-            raw = fh.read()
-    except OSError:
-        return None
-    header = cache._header(key)
-    size = cache._DIGEST
-    if not raw.startswith(header) or len(raw) < len(header) + size:
-        return None
-    payload = raw[len(header) + size:]
-    if blake2b(payload, digest_size=size).digest() != raw[len(header):len(header) + size]:
-        return None
-    try:
-        return marshal.loads(payload)
-    except (EOFError, ValueError, TypeError):
-        return None
+    return cache.read_plain(cache.entry_key(b"", repo_path, blob, f"\0{plan_id}"))
 
 
 class _Parsed:
