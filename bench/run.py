@@ -544,11 +544,19 @@ class Bench:
                               str(path)], env=env, capture_output=True, check=True).stdout
         action_id = json.loads(out)["actions"][0]["id"]
         cmd = [*base, "done", action_id, "--on", DONE_DAY, "--today", DONE_DAY, "--plans", str(path)]
+        # The cache as a user has it before a first edit: the file read (by the overdue above),
+        # not the edited text (an edit stores what it read back; the same edit again would find it).
+        cache = self.work / "cache" / f"done-{actions}"
+        before = self.work / "cache" / f"done-{actions}-before-the-edit"
+        shutil.rmtree(before, ignore_errors=True)
+        shutil.copytree(cache, before, symlinks=True)
 
         def restore():
             tmp = path.with_suffix(".restoring")
             shutil.copy2(original, tmp)
             os.replace(tmp, path)
+            shutil.rmtree(cache, ignore_errors=True)
+            shutil.copytree(before, cache, symlinks=True)
 
         try:
             run_once(cmd, env, restore)
