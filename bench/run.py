@@ -537,6 +537,8 @@ class Bench:
         shutil.copy2(path, original)
         env = self.env(f"done-{actions}")
         env["GIT_CEILING_DIRECTORIES"] = str(self.work.parent)  # outside git: no commit is made
+        cache = self.work / "cache" / f"done-{actions}"
+        shutil.rmtree(cache, ignore_errors=True)  # nothing from an earlier run (--keep)
         base = self.planctl
         # an action overdue at a date after every deadline in the plans: not done yet, so
         # `done` really edits the file
@@ -546,7 +548,6 @@ class Bench:
         cmd = [*base, "done", action_id, "--on", DONE_DAY, "--today", DONE_DAY, "--plans", str(path)]
         # The cache as a user has it before a first edit: the file read (by the overdue above),
         # not the edited text (an edit stores what it read back; the same edit again would find it).
-        cache = self.work / "cache" / f"done-{actions}"
         before = self.work / "cache" / f"done-{actions}-before-the-edit"
         shutil.rmtree(before, ignore_errors=True)
         shutil.copytree(cache, before, symlinks=True)
