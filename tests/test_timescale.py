@@ -3,6 +3,8 @@
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from planctl.core.timescale import TimescaleError, parse_date, parse_timescale
 
@@ -149,3 +151,22 @@ def test_a_month_first_date_names_the_one_date_it_could_be():
     with pytest.raises(TimescaleError) as exc:
         parse_date("10/27/2012")
     assert "if October 27 is meant, write 27.10.2012 (27 October 2012)" in str(exc.value)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(start=st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)),
+       months=st.integers(min_value=-200_000, max_value=200_000))
+def test_months_are_added_as_dateutil_adds_them(start, months):
+    """Month arithmetic (repeats, "within N months", financial years) is planctl's own,
+    and must agree with dateutil's relativedelta everywhere, out-of-range years included."""
+    from dateutil.relativedelta import relativedelta
+
+    from planctl.core.timescale import _add_months
+
+    try:
+        expected = start + relativedelta(months=months)
+    except (ValueError, OverflowError):
+        with pytest.raises((ValueError, OverflowError)):
+            _add_months(start, months)
+        return
+    assert _add_months(start, months) == expected
