@@ -3,14 +3,18 @@
 An entry maps (the file's bytes, its path, planctl's version, the cache format
 and the model's shape) to what `format.reader.load_text` returned for them: the plan,
 its problems (with their lines) and whether it is a comparison file. Entries
-live in `$XDG_CACHE_HOME/planctl` (default `~/.cache/planctl`).
+live in `$XDG_CACHE_HOME/planctl` (default `~/.cache/planctl`): the plans of a
+folder in one index file per set of `--plans` paths (`Index`, below: a file whose
+stat is unchanged is not even read), versions from git one entry per blob
+(`load_cached`).
 
 Threat model and format. An entry is plain data (tuples, strings, numbers)
 written with `marshal` and rebuilt into the model's frozen dataclasses by
 a codec derived here from the model's own field types; nothing in an entry can
 name a class or a function, so a forged entry cannot run code, unlike a
-pickle. marshal is also the fastest format we measured (see
-docs/benchmarks.md): faster to write and read than pickle or JSON. An entry is
+pickle (the decoders are generated from the model's field names and types only).
+marshal is also the fastest format we measured (see docs/benchmarks.md): faster
+to write and read than pickle or JSON. An entry is
 never trusted blindly: its header (magic, format, planctl version, key) and a
 BLAKE2b digest of the payload are checked before it is decoded, and anything
 damaged, truncated, stale or undecodable is ignored and rebuilt. The folder is
