@@ -7,6 +7,7 @@ into the test's temporary folder.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -139,3 +140,18 @@ def pytest_collection_modifyitems(config, items):
         if (module in SLOW_MODULES or item.originalname in SLOW_TESTS or seen[function]
                 or SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))):
             item.add_marker(pytest.mark.slow)
+
+
+def as_json(result):
+    """The command's JSON output, once it is known to have succeeded."""
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.fixture
+def committed(bundled, git_repo):
+    """The bundled plan committed on 1 August 2012, tagged as the September committee saw it."""
+    git_repo("add", "plans")
+    git_repo("commit", "-q", "-m", "Plan as agreed", date="2012-08-01T10:00:00+01:00")
+    git_repo("tag", "committee-2012-09")
+    return bundled

@@ -3,21 +3,15 @@ computations on hand-made versions."""
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
+from conftest import as_json
 from planctl.format.reader import load_text
 from planctl.history import audit
 from planctl.store.gitstore import Commit, Version
 from test_gitstore import story  # noqa: F401  (a fixture)
-
-
-def as_json(result):
-    assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout)
-
 
 # -- history ------------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import as_json
 from planctl.format.reader import load_text
 from planctl.store.gitstore import load_as_of, plan_versions
 
@@ -92,11 +93,6 @@ def story(tmp_path, git_repo):
     (tmp_path / "README").write_text("still not a plan\n")
     commit("2012-10-09", "Carol Clark", "Extra plan withdrawn")
     return git
-
-
-def as_json(result):
-    assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout)
 
 
 def statuses(data):

@@ -4,7 +4,6 @@ the matching itself on real model objects (property test)."""
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 from random import Random
 
@@ -12,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import as_json
 from planctl.format.reader import load_text
 from planctl.history import audit
 from planctl.store.gitstore import Version
@@ -22,19 +22,6 @@ INSERTED = """\
         lead: Service Manager QA
 """
 REC3_FIRST = "      - text: >-\n          Audit of compliance (IRT, DCT and AT)"
-
-
-def as_json(result):
-    assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout)
-
-
-@pytest.fixture
-def committed(bundled, git_repo):
-    """The bundled plan committed on 1 August 2012."""
-    git_repo("add", "plans")
-    git_repo("commit", "-q", "-m", "Plan as agreed", date="2012-08-01T10:00:00+01:00")
-    return bundled
 
 
 def _commit(git_repo, message: str, day: str) -> None:

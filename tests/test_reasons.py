@@ -3,24 +3,9 @@ the reason in the update note the edit wrote, else the commit subject; with real
 
 from __future__ import annotations
 
-import json
-
-import pytest
+from conftest import as_json
 
 TODAY = "2012-10-09"
-
-
-def as_json(result):
-    assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout)
-
-
-@pytest.fixture
-def committed(bundled, git_repo):
-    git_repo("add", "plans")
-    git_repo("commit", "-q", "-m", "Plan as agreed", date="2012-08-01T10:00:00+01:00")
-    git_repo("tag", "committee-2012-09")
-    return bundled
 
 
 def test_reschedule_commit_reason_shows_in_slippage_history_diff_and_report(committed, run):
