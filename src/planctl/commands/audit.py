@@ -8,6 +8,7 @@ from typing import ClassVar
 import click
 
 from ..core.errors import UsageError
+from ..core.timescale import date_or_none
 from ..history import audit
 from ..render import View, history_views
 from ..store import gitstore
@@ -60,7 +61,7 @@ def _history(s: Settings, with_tree_note: bool = True) -> gitstore.History:
     once its versions have been read."""
     paths = plan_paths(s)
     rev = s.as_of
-    if rev and gitstore.as_date(rev) is not None:
+    if rev and date_or_none(rev) is not None:
         raise UsageError("--as-of takes a revision here (a tag, branch or commit), not a date; "
                          "use --since for dates")
     found = gitstore.plan_versions(paths, rev or "HEAD")

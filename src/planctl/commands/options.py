@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 
 from ..core.errors import PlanLoadError, UsageError
-from ..core.timescale import TimescaleError, parse_date
+from ..core.timescale import TimescaleError, date_or_none, parse_date
 from ..format.loaded import LoadResult
 from ..store.files import load_paths
 
@@ -228,12 +228,12 @@ def _completion_dates_from_git(result: LoadResult, paths: list[Path], s: Setting
     from ..history.audit import completion_dates
     from ..store.gitstore import plan_versions
 
+    as_of_day = date_or_none(s.as_of) if s.as_of else None  # --as-of a date, else a revision
     try:
-        history = plan_versions(paths, s.as_of if s.as_of and not _is_date(s.as_of) else "HEAD")
+        history = plan_versions(paths, s.as_of if s.as_of and as_of_day is None else "HEAD")
         versions = history.versions
-        if s.as_of and _is_date(s.as_of):
-            day = parse_date(s.as_of)
-            versions = (v for v in versions if v.commit.date <= day)
+        if as_of_day is not None:
+            versions = (v for v in versions if v.commit.date <= as_of_day)
         dates = completion_dates(versions, wanted)
     except GitError:
         return result
@@ -250,14 +250,6 @@ def _completion_dates_from_git(result: LoadResult, paths: list[Path], s: Setting
         dataclasses.replace(r, actions=tuple(fill(a) for a in r.actions)) for r in p.recommendations))
         for p in result.plans)
     return dataclasses.replace(result, plans=plans)
-
-
-def _is_date(spec: str) -> bool:
-    try:
-        parse_date(spec)
-    except TimescaleError:
-        return False
-    return True
 
 
 def date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:

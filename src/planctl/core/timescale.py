@@ -366,6 +366,14 @@ def parse_date(text: str) -> date:
         raise TimescaleError(str(exc).replace(ACCEPTED_FORMS, DATE_FORMS)) from None
 
 
+def date_or_none(text: str) -> date | None:
+    """parse_date's date, or None when the text is not one date (a revision, a title)."""
+    try:
+        return parse_date(text)
+    except TimescaleError:
+        return None
+
+
 def _parse_date(text: str) -> date:
     written = text.strip()
     _refuse_other_digits(written)

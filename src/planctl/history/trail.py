@@ -14,7 +14,8 @@ from datetime import date
 from ..core.errors import GitError
 from ..core.evaluate import evaluate, summarise
 from ..core.model import Plan
-from ..store.gitstore import Commit, Version, as_date, load_as_of, pair, plan_versions
+from ..core.timescale import date_or_none
+from ..store.gitstore import Commit, Version, load_as_of, pair, plan_versions
 from .audit import diff
 from .audit import timeline as counts
 
@@ -36,7 +37,7 @@ def since(paths, rev: str, plans: Sequence[Plan]) -> Since:
     """
     ids = {p.id for p in plans}
     commit = None
-    if as_date(rev) is None:
+    if date_or_none(rev) is None:
         old, _ = pair(paths, rev)
         commit, old_plans = old.commit, old.plans
     else:

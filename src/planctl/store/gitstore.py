@@ -38,7 +38,7 @@ from pathlib import Path, PurePosixPath
 
 from ..core.errors import GitError, Problem
 from ..core.model import Plan
-from ..core.timescale import TimescaleError, parse_date
+from ..core.timescale import date_or_none
 from ..format.reader import LoadResult, finish, load_text
 from .files import load_paths
 
@@ -723,16 +723,9 @@ def load_at(paths: Sequence[Path], rev: str) -> LoadResult:
     return _load_position(repo, walk, i, paths, rev)
 
 
-def as_date(spec: str) -> date | None:
-    try:
-        return parse_date(spec)
-    except TimescaleError:
-        return None
-
-
 def load_as_of(paths: Sequence[Path], spec: str) -> LoadResult:
     """--as-of: a date (the last commit on or before the end of it) or a revision."""
-    day = as_date(spec)
+    day = date_or_none(spec)
     if day is None:
         return load_at(paths, spec)
     repo, (head,) = open_repo(paths, ["HEAD"])
@@ -748,7 +741,7 @@ def load_as_of(paths: Sequence[Path], spec: str) -> LoadResult:
 
 def as_of_date(spec: str, paths: Sequence[Path]) -> date:
     """The date --as-of SPEC judges statuses at: the date itself, or the revision's commit date."""
-    day = as_date(spec)
+    day = date_or_none(spec)
     if day is not None:
         return day
     repo, (sha,) = open_repo(paths, [spec])
@@ -767,7 +760,7 @@ def since_position(history: History, spec: str | None) -> int:
     """
     if not spec:
         return 0
-    day = as_date(spec)
+    day = date_or_none(spec)
     if day is not None:
         cutoff = lambda c: c.date >= day  # noqa: E731
     else:

@@ -37,7 +37,7 @@ import yaml
 
 from ..core.errors import ERROR, InternalError, PlanctlError, UsageError
 from ..core.names import normalise_progress
-from ..core.timescale import TimescaleError, parse_date, parse_timescale
+from ..core.timescale import TimescaleError, date_or_none, parse_date, parse_timescale
 from ..format import writer
 
 FIELDS = {
@@ -1101,7 +1101,7 @@ def _plan_data(recs, notes, source, today, title, authority, published, title_li
         notes.append(f"{len(copied)} action(s) had an empty lead cell and took the lead of the action "
                      f"above (merged cells): row(s) {', '.join(map(str, sorted(set(copied))))}")
     data: dict = {"plan": {"title": title or (" - ".join(
-        t for t in title_lines[:4] if not _is_date(t)) or f"Action plan imported from {source}")}}
+        t for t in title_lines[:4] if date_or_none(t) is None) or f"Action plan imported from {source}")}}
     if authority:
         data["plan"]["authority"] = authority
     if published:
@@ -1180,14 +1180,6 @@ def _unique_action_ids(data: dict, notes: list[str]) -> None:
             seen.add(written)
             if act.get("id") == default:
                 del act["id"]
-
-
-def _is_date(text: str) -> bool:
-    try:
-        parse_date(text)
-    except TimescaleError:
-        return False
-    return True
 
 
 # -- YAML text -------------------------------------------------------------------------------
