@@ -76,6 +76,24 @@ def findings_summary(findings: Findings) -> dict:
 # -- comparisons -------------------------------------------------------------------
 
 
+def _pick(wanted: Sequence[str], by_word: dict, what: str, where: str, choices: list[str],
+          listed: list[str]) -> list:
+    """The values named by `wanted` (by_word's keys, casefolded, spaces collapsed), each
+    once, in order; an unknown word is a usage error with the nearest of `choices`, else
+    the `listed` ones."""
+    picked: list = []
+    for word in wanted:
+        found = by_word.get(" ".join(word.split()).casefold())
+        if found is None:
+            hint = nearest(word, choices)
+            raise UsageError(f"no {what} {word!r} in {where}"
+                             + (f"; did you mean {hint!r}?" if hint
+                                else f"; choose from {', '.join(listed) or '(none)'}"))
+        if found not in picked:
+            picked.append(found)
+    return picked
+
+
 def pick_judgements(comparison: Comparison, wanted: Sequence[str]) -> list[str]:
     """Judgement keys for --judgement values (a key or a name, any case); all when none."""
     if not wanted:
@@ -84,35 +102,16 @@ def pick_judgements(comparison: Comparison, wanted: Sequence[str]) -> list[str]:
     for key, name in comparison.judgements.items():
         by_word[key.casefold()] = key
         by_word[name.casefold()] = key
-    keys: list[str] = []
-    for word in wanted:
-        key = by_word.get(" ".join(word.split()).casefold())
-        if key is None:
-            hint = nearest(word, [*comparison.judgements, *comparison.judgements.values()])
-            raise UsageError(f"no judgement {word!r} in {comparison.id}"
-                             + (f"; did you mean {hint!r}?" if hint
-                                else f"; choose from {', '.join(comparison.judgements)}"))
-        if key not in keys:
-            keys.append(key)
-    return keys
+    return _pick(wanted, by_word, "judgement", comparison.id,
+                 [*comparison.judgements, *comparison.judgements.values()], list(comparison.judgements))
 
 
 def pick_groups(comparison: Comparison, wanted: Sequence[str]) -> list[Group]:
     if not wanted:
         return list(comparison.groups)
-    by_name = {g.name.casefold(): g for g in comparison.groups}
-    picked: list[Group] = []
-    for word in wanted:
-        group = by_name.get(" ".join(word.split()).casefold())
-        if group is None:
-            names = [g.name for g in comparison.groups]
-            hint = nearest(word, names)
-            raise UsageError(f"no group {word!r} in {comparison.id}"
-                             + (f"; did you mean {hint!r}?" if hint
-                                else f"; choose from {', '.join(names) or '(none)'}"))
-        if group not in picked:
-            picked.append(group)
-    return picked
+    names = [g.name for g in comparison.groups]
+    return _pick(wanted, {g.name.casefold(): g for g in comparison.groups}, "group", comparison.id,
+                 names, names)
 
 
 def with_authority(comparison: Comparison, group: Group) -> list[Authority]:
