@@ -129,3 +129,16 @@ def test_ids_of_several_plans_get_a_column_wide_enough(run, bundled, write_plan)
     # "slac:13.2"): about 2.5 cm of 9 pt text with the padding; the action text keeps the rest.
     first, second = table.rows[1].cells[0].width, table.rows[1].cells[1].width
     assert first >= docx.shared.Cm(2.4) and second >= docx.shared.Cm(7.0)
+
+
+def test_a_moved_deadline_in_the_paper_says_by_how_long_and_why(run, bundled, git_repo):
+    """The Word paper says what the HTML page says of a slipped deadline: one day, not
+    "1 days", and the reason the edit recorded."""
+    git_repo("add", "plans")
+    git_repo("commit", "-qm", "agreed", date="2012-08-20T10:00:00")
+    moved = run("reschedule", "1.2", "28.10.12", "--reason", "Board met a day late",
+                "--today", AS_AT, "--commit")
+    assert moved.exit_code == 0, moved.stderr
+    doc = docx.Document(io.BytesIO(paper(run, "--since", "HEAD~1")))
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    assert "27 Oct 2012 to 28 Oct 2012 (1 day later); reason: Board met a day late" in cells

@@ -27,13 +27,30 @@ from ..core.evaluate import (
     summarise,
 )
 from ..core.model import Plan, identity_key
+from ..core.words import count
 from .json import action_dict
-from .views import recommendation_rollup
+from .views import recommendation_rollup, show_date
 
 FORMAT_VERSION = 1
 UPCOMING_DAYS = 30
 CALENDAR_DAYS = 366  # how far ahead a repeating action's occurrences are listed
 CHANGE_KINDS = ("completed", "slipped", "added", "dropped")
+CHANGE_TITLES = {"completed": "Completed", "slipped": "Deadline moved later", "added": "Added",
+                 "dropped": "Dropped"}
+
+
+def change_detail(kind: str, item: dict, to: str = "to") -> str:
+    """What the report's Detail column says of one change (plain text; `to` between the
+    old and new date): the same words in the HTML page and the Word paper."""
+    if kind == "slipped":
+        detail = (f"{show_date(item['was'])} {to} {show_date(item['now'])} "
+                  f"({count(item['days'], 'day')} later)")
+        return detail + (f"; reason: {item['reason']}" if item.get("reason") else "")
+    if kind == "dropped":
+        return "removed from the plan" if item.get("removed") else "marked dropped"
+    if kind == "completed" and item.get("completed_on"):
+        return f"completed {show_date(item['completed_on'])}"
+    return ""
 
 
 def _as_is(d: date | None) -> date | None:

@@ -17,6 +17,7 @@ import re
 from datetime import date
 
 from ..core.errors import safe_text
+from .report import CHANGE_TITLES, change_detail
 from .views import show_date
 
 STATUS_WORDS = {"completed": "Completed", "dropped": "Dropped", "overdue": "Overdue",
@@ -297,24 +298,14 @@ def changes(paper: Paper, report: dict, many: bool) -> None:
     if ch.get("commit"):
         paper.para(f"Compared with commit {ch['commit']} of {show_date(ch['commit_date'])}.",
                    italic=True)
-    titles = {"completed": "Completed", "slipped": "Deadline moved later", "added": "Added",
-              "dropped": "Dropped"}
-    for kind, title in titles.items():
+    for kind, title in CHANGE_TITLES.items():
         items = ch.get(kind) or []
         paper.heading(f"{title} ({len(items)})", 2)
         if not items:
             paper.para("None.")
             continue
-        rows = []
-        for i in items:
-            detail = ""
-            if kind == "slipped":
-                detail = f"{show_date(i['was'])} to {show_date(i['now'])} ({i['days']} days later)"
-            elif kind == "dropped":
-                detail = "removed from the plan" if i.get("removed") else "marked dropped"
-            elif kind == "completed" and i.get("completed_on"):
-                detail = f"completed {show_date(i['completed_on'])}"
-            rows.append([_ref(i, many), i["text"], "; ".join(i["leads"]), detail])
+        rows = [[_ref(i, many), i["text"], "; ".join(i["leads"]), change_detail(kind, i)]
+                for i in items]
         paper.table(["ID", "Action", "Lead", "Detail"], rows, [1.3, 8.2, 3.5, 4.0])
 
 

@@ -14,6 +14,7 @@ from datetime import date
 
 from ..core.errors import safe_text
 from ..core.words import agree, count
+from .report import CHANGE_TITLES, change_detail
 from .views import show_date
 
 STATUS_WORDS = {"completed": "completed", "dropped": "dropped", "overdue": "overdue",
@@ -380,32 +381,19 @@ def changes(report: dict, many: bool) -> str:
     ch = report["changes"]
     if ch is None:
         return ""
-    titles = {"completed": "Completed", "slipped": "Deadline moved later", "added": "Added",
-              "dropped": "Dropped"}
     out = [f'<section id="changes"><h2>Changes since {esc(ch["since"])}</h2>']
-    counts = ", ".join(f"{len(ch.get(k) or [])} {t.lower()}" for k, t in titles.items())
+    counts = ", ".join(f"{len(ch.get(k) or [])} {t.lower()}" for k, t in CHANGE_TITLES.items())
     where = (f" (compared with commit {esc(ch['commit'])} of {esc(show_date(ch['commit_date']))})"
              if ch.get("commit") else "")
     out.append(f'<p class="note">{esc(counts)}{where}.</p>')
-    for kind, title in titles.items():
+    for kind, title in CHANGE_TITLES.items():
         items = ch.get(kind) or []
         out.append(f"<h3>{title} <span class=\"count\">{len(items)}</span></h3>")
         if not items:
             out.append('<p class="muted">None.</p>')
             continue
-        rows = []
-        for i in items:
-            detail = ""
-            if kind == "slipped":
-                detail = (f"{esc(show_date(i['was']))} &rarr; {esc(show_date(i['now']))} "
-                          f"({count(i['days'], 'day')} later)")
-                if i.get("reason"):
-                    detail += f"; reason: {esc(i['reason'])}"
-            elif kind == "dropped":
-                detail = "removed from the plan" if i.get("removed") else "marked dropped"
-            elif kind == "completed" and i.get("completed_on"):
-                detail = f"completed {esc(show_date(i['completed_on']))}"
-            rows.append(tr([ref(i, many), esc(i["text"]), leads(i), detail], num={0}))
+        rows = [tr([ref(i, many), esc(i["text"]), leads(i), esc(change_detail(kind, i, "\u2192"))],
+                   num={0}) for i in items]
         out.append(table([">ID", "Action", "Lead", "Detail"], rows, "actions", (7, 50, 19, 24)))
     out.append("</section>")
     return "".join(out)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..core.words import count
 from .markdown import md_escape
+from .report import CHANGE_TITLES
 from .views import show_date
 
 BAR_CELLS = 10
@@ -175,9 +176,7 @@ def changes(report: dict, many: bool) -> list[str]:
     if ch.get("commit"):
         out += [f"Compared with commit {md_escape(ch['commit'])} of "
                 f"{show_date(ch['commit_date'])}.", ""]
-    titles = {"completed": "Completed", "slipped": "Deadline moved later", "added": "Added",
-              "dropped": "Dropped"}
-    for kind, title in titles.items():
+    for kind, title in CHANGE_TITLES.items():
         items = ch.get(kind) or []
         out += [f"### {title} ({len(items)})", ""]
         if not items:
