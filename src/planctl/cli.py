@@ -10,11 +10,13 @@ import contextlib
 import importlib
 import os
 import sys
+from collections.abc import Sequence
+from typing import Any, Literal, NoReturn, overload
 
 import click
 
 from . import __version__
-from .commands.options import Settings, shared_options
+from .commands.options import shared_options
 from .core.errors import (
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
@@ -23,6 +25,7 @@ from .core.errors import (
     PlanctlError,
     safe_text,
 )
+from .loading.settings import Settings
 
 # name -> "module:attribute" under planctl.commands
 COMMANDS = {
@@ -72,9 +75,11 @@ class PlanctlGroup(click.Group):
         if target is None:
             return None
         module, attr = target.split(":")
-        return getattr(importlib.import_module(f"planctl.commands.{module}"), attr)
+        command: click.Command = getattr(importlib.import_module(f"planctl.commands.{module}"), attr)
+        return command
 
-    def resolve_command(self, ctx, args):
+    def resolve_command(self, ctx: click.Context,
+                        args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
         name = args[0] if args else ""
         if name and not name.startswith("-") and self.get_command(ctx, name) is None:
             import difflib  # only on a mistyped command
@@ -84,40 +89,29 @@ class PlanctlGroup(click.Group):
             raise click.UsageError(f"no command {name!r}{hint}", ctx)
         return super().resolve_command(ctx, args)
 
-    def _main_shell_completion(self, ctx_args, prog_name, complete_var=None):
-        # _PLANCTL_COMPLETE=fish_source prints the same fixed script as 'planctl completion fish'.
+    @overload
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: Literal[True] = True,
+             **extra: Any) -> NoReturn: ...
+
+    @overload
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = ...,
+             **extra: Any) -> int: ...
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> int:
+        """The one exit point: planctl's errors become one line each, with their kind's exit code."""
+        argv = sys.argv[1:] if args is None else list(args)
         if os.environ.get(complete_var or "_PLANCTL_COMPLETE", "").startswith("fish"):
+            # _PLANCTL_COMPLETE=fish_source prints the same script as 'planctl completion fish'.
             from .commands.completion import register_fish
 
             register_fish()
-        super()._main_shell_completion(ctx_args, prog_name, complete_var)
-
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
-        """The one exit point: planctl's errors become one line each, with their kind's exit code."""
-        argv = sys.argv[1:] if args is None else list(args)
-        debug = "--debug" in argv
         try:
-            # Without standalone mode Click returns ctx.exit()'s code instead of exiting.
-            returned = super().main(args=argv, prog_name=prog_name or "planctl",
-                                    complete_var=complete_var, standalone_mode=False, **extra)
-            code = returned if isinstance(returned, int) else 0
-        except click.exceptions.Exit as exc:
-            code = exc.exit_code
-        except click.exceptions.NoArgsIsHelpError as exc:  # pragma: no cover - click >= 8.2
-            click.echo(exc.ctx.get_help())
-            code = 0
-        except click.ClickException as exc:
-            where = ""
-            ctx = getattr(exc, "ctx", None)
-            if ctx is not None and ctx.command_path:
-                where = f" (see '{ctx.command_path} --help')"
-            click.echo(f"planctl: error: {safe_text(exc.format_message(), one_line=True)}{where}", err=True)
-            code = EXIT_USAGE
-        except click.exceptions.Abort:
-            click.echo("planctl: aborted", err=True)
-            code = EXIT_INTERRUPTED
+            code = self._click_main(argv, prog_name or "planctl", complete_var, **extra)
         except PlanctlError as exc:
-            if debug:
+            if "--debug" in argv:
                 raise
             for line in exc.lines():
                 click.echo(f"planctl: error: {line}", err=True)
@@ -131,7 +125,7 @@ class PlanctlGroup(click.Group):
         except KeyboardInterrupt:
             code = EXIT_INTERRUPTED
         except Exception as exc:
-            if debug:
+            if "--debug" in argv:
                 raise
             click.echo(f"planctl: error: internal error: {safe_text(repr(exc), one_line=True)}; "
                        "run again with --debug for the traceback and report it", err=True)
@@ -139,6 +133,30 @@ class PlanctlGroup(click.Group):
         if standalone_mode:
             sys.exit(code)
         return code
+
+    def _click_main(self, argv: list[str], prog_name: str, complete_var: str | None,
+                    **extra: Any) -> int:
+        """Click's own outcomes as exit codes: its usage errors one line each."""
+        try:
+            # Without standalone mode Click returns ctx.exit()'s code instead of exiting.
+            returned = super().main(args=argv, prog_name=prog_name, complete_var=complete_var,
+                                    standalone_mode=False, **extra)
+        except click.exceptions.Exit as exc:
+            return exc.exit_code
+        except click.exceptions.NoArgsIsHelpError as exc:  # pragma: no cover - click >= 8.2
+            click.echo(exc.ctx.get_help())
+            return 0
+        except click.ClickException as exc:
+            where = ""
+            ctx = getattr(exc, "ctx", None)
+            if ctx is not None and ctx.command_path:
+                where = f" (see '{ctx.command_path} --help')"
+            click.echo(f"planctl: error: {safe_text(exc.format_message(), one_line=True)}{where}", err=True)
+            return EXIT_USAGE
+        except click.exceptions.Abort:
+            click.echo("planctl: aborted", err=True)
+            return EXIT_INTERRUPTED
+        return returned if isinstance(returned, int) else 0
 
 
 @click.group(cls=PlanctlGroup, no_args_is_help=True, epilog=QUICK_START,
@@ -156,7 +174,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.ensure_object(Settings).debug = debug
 
 
-def main(args=None) -> None:
+def main(args: Sequence[str] | None = None) -> None:
     """The console script (and `python -m planctl`): one command in a fresh process.
 
     The collector is tuned here, for this process only, never in library code: a

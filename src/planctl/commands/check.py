@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import click
 
 from ..core.errors import ERROR, STRICT, WARNING, Problem
 from ..core.validations import STRICT_VALIDATIONS, validate
 from ..core.words import count
+from ..loading.asat import as_at
+from ..loading.plans import open_plans
+from ..loading.settings import Settings
 from ..store.files import load_comparison_files
-from .options import load, output, output_format, pass_settings, shared_options, today
+from .options import output, output_format, pass_settings, print_notes, shared_options
 
 
 @dataclass
@@ -29,7 +32,7 @@ class CheckResult:
     def errors(self) -> int:
         return sum(p.severity == ERROR for p in self.shown)
 
-    def data(self) -> dict:
+    def data(self) -> dict[str, Any]:
         return {
             "problems": [{"file": p.path, "line": p.line, "column": p.column, "code": p.code,
                           "severity": p.severity, "message": p.message} for p in self.shown],
@@ -39,7 +42,7 @@ class CheckResult:
             "actions": self.actions,
         }
 
-    def table(self, settings) -> None:
+    def table(self, settings: Settings) -> None:
         """One line per problem on stdout; the counts on stderr."""
         errors = self.errors
         warnings = len(self.shown) - errors
@@ -55,7 +58,7 @@ class CheckResult:
 @click.option("--strict", is_flag=True,
               help="Also ask for completed dates, and fail (exit 1) on warnings too.")
 @pass_settings
-def check(s, strict):
+def check(s: Settings, strict: bool) -> None:
     """Validate every plan: one line per problem, FILE:LINE:COL: CODE message.
 
     Exit 0 when clean, 1 when there are errors (with --strict: warnings too).
@@ -70,7 +73,8 @@ def check(s, strict):
       planctl check --today 2013-05-01     # ratings judged as at that date
     """
     fmt = output_format(s, CheckResult.shape)
-    result = load(s, allow_errors=True, dates_from_git=False)
+    # Judged only where a rating is to be checked against the status (below).
+    result = open_plans(s, allow_errors=True, dates_from_git=False, judge=False)
     # Comparison files (docs/findings.md) are checked with the plans.
     _, comparison_problems = load_comparison_files(result.comparison_files)
     problems = [*result.problems, *comparison_problems]
@@ -79,7 +83,9 @@ def check(s, strict):
     if any(a.rag for p in result.plans for a in p.actions):  # the rating against the status
         from ..core.evaluate import rag_disagreements
 
-        problems += rag_disagreements(result.plans, today(s))
+        at = as_at(s, result.as_of, result.paths)
+        print_notes(at.notes)
+        problems += rag_disagreements(result.plans, at.day)
     shown = sorted(p for p in problems if strict or p.severity != STRICT)
     output(CheckResult(shown, len(result.plans), len(result.comparison_files),
                        sum(1 for p in result.plans for _ in p.actions)), fmt, s)

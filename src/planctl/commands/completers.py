@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..core.model import Plan
 from ..core.names import normalise_name
 
 if TYPE_CHECKING:
@@ -27,10 +28,10 @@ def _item(value: str, help: str) -> CompletionItem:
     return CompletionItem(value, help=help)
 
 
-def _plans(ctx: click.Context):
+def _plans(ctx: click.Context) -> tuple[Plan, ...]:
     """The plans the command would read (honouring --plans and PLANCTL_PLANS), errors ignored."""
+    from ..loading.settings import Settings, plan_paths
     from ..store.files import load_paths
-    from .options import Settings, plan_paths
 
     root = ctx.find_root()
     settings = root.obj if isinstance(root.obj, Settings) else Settings()
@@ -43,7 +44,7 @@ def _plans(ctx: click.Context):
 def _ids(ctx: click.Context, incomplete: str, recommendations: bool,
          actions: bool = True) -> list[CompletionItem]:
     plans = _plans(ctx)
-    entries = []  # (plan id, id, help)
+    entries: list[tuple[str, str, str]] = []  # (plan id, id, help)
     for plan in plans:
         if recommendations:
             entries += [(plan.id, r.id, r.text) for r in plan.recommendations]
@@ -52,7 +53,7 @@ def _ids(ctx: click.Context, incomplete: str, recommendations: bool,
     seen: dict[str, int] = {}
     for _, item, _ in entries:
         seen[item] = seen.get(item, 0) + 1
-    items = []
+    items: list[CompletionItem] = []
     for plan_id, item, text in entries:
         # An id in several plans is only useful as PLAN:ID.
         value = item if seen[item] == 1 and ":" not in incomplete else f"{plan_id}:{item}"
@@ -61,22 +62,24 @@ def _ids(ctx: click.Context, incomplete: str, recommendations: bool,
     return items
 
 
-def complete_action_ids(ctx: click.Context, param: click.Parameter, incomplete: str):
+def complete_action_ids(ctx: click.Context, param: click.Parameter,
+                        incomplete: str) -> list[CompletionItem]:
     """Action ids (3.1, or PLAN:3.1 where several plans share an id) starting with what is typed."""
     return _ids(ctx, incomplete, recommendations=False)
 
 
-def complete_recommendation_ids(ctx: click.Context, param: click.Parameter, incomplete: str):
+def complete_recommendation_ids(ctx: click.Context, param: click.Parameter,
+                                incomplete: str) -> list[CompletionItem]:
     """Recommendation ids (3, or PLAN:3), for `add`."""
     return _ids(ctx, incomplete, recommendations=True, actions=False)
 
 
-def complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str):
+def complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
     """Recommendation and action ids, for commands such as `show` that take either."""
     return _ids(ctx, incomplete, recommendations=True)
 
 
-def complete_leads(ctx: click.Context, param: click.Parameter, incomplete: str):
+def complete_leads(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
     """Lead keys (no spaces, so every shell inserts them whole), matched on key, name or alias."""
     wanted = normalise_name(incomplete.strip("'\""))
     items: list[CompletionItem] = []

@@ -24,7 +24,7 @@ def register_fish() -> None:
 
 @click.command()
 @click.argument("shell", type=click.Choice(SHELLS))
-def completion(shell):
+def completion(shell: str) -> None:
     """Print the Tab-completion script for bash, zsh or fish.
 
     Completes command names, options, action ids (show, done ...) and lead
@@ -38,8 +38,10 @@ def completion(shell):
     """
     from click.shell_completion import get_completion_class
 
-    from ..cli import cli
-
+    # The script completes the whole command line: the root command is the planctl group
+    # this command runs under (never imported from planctl.cli, which imports this module).
+    root = click.get_current_context().find_root().command
     register_fish()
     cls = get_completion_class(shell)
-    click.echo(cls(cli, {}, "planctl", "_PLANCTL_COMPLETE").source())
+    assert cls is not None  # SHELLS are click's own
+    click.echo(cls(root, {}, "planctl", "_PLANCTL_COMPLETE").source())

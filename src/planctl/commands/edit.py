@@ -3,15 +3,31 @@ planctl.store.edits)."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, Any, TypeVar
+
 import click
 
 from ..core.errors import PlanLoadError, UsageError, safe_text
+from ..core.model import Plan
 from ..core.timescale import TimescaleError, parse_date
+from ..loading.plans import Loaded, open_plans
+from ..loading.settings import Settings
 from .completers import complete_action_ids, complete_leads, complete_recommendation_ids
-from .options import Settings, load, pass_settings, shared_options, today
+from .options import pass_settings, shared_options, today
+
+if TYPE_CHECKING:
+    from ..store.edits import Edit, EditResult
+
+    # store.edits' apply_file or add_file with the file and the change already given
+    Apply = Callable[..., EditResult]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-def edit_options(f):
+def edit_options(f: F) -> F:
     for opt in reversed([
         click.option("--dry-run", is_flag=True, help="Print the change as a unified diff; write nothing."),
         click.option("--commit", is_flag=True,
@@ -21,24 +37,28 @@ def edit_options(f):
     return f
 
 
-def _date(s: Settings, written: str | None, option: str):
-    if written is None:
-        return today(s)
+def _parse(written: str, option: str) -> date:
     try:
         return parse_date(written)
     except TimescaleError as exc:
         raise UsageError(f"{option}: {exc}") from None
 
 
-def _loaded(s: Settings, dry_run: bool, commit: bool):
+def _date(s: Settings, written: str | None, option: str) -> date:
+    """The option's date, else the date to judge at (today)."""
+    return today(s) if written is None else _parse(written, option)
+
+
+def _loaded(s: Settings, dry_run: bool, commit: bool) -> Loaded:
     if s.as_of:
         raise UsageError("--as-of reads old versions; edits change the working tree, so drop --as-of")
     if dry_run and commit:
         raise UsageError("--dry-run writes nothing, so there is nothing to --commit")
-    return load(s, allow_errors=True, dates_from_git=False)  # a broken plan elsewhere must not stop this edit
+    # A broken plan elsewhere must not stop this edit; the file is wanted as written.
+    return open_plans(s, allow_errors=True, dates_from_git=False, judge=False)
 
 
-def _run(s: Settings, ref: str, edit, dry_run: bool, commit: bool) -> None:
+def _run(s: Settings, ref: str, edit: Edit, dry_run: bool, commit: bool) -> None:
     from ..core.query import find
     from ..store import edits as core
 
@@ -49,26 +69,30 @@ def _run(s: Settings, ref: str, edit, dry_run: bool, commit: bool) -> None:
         if loaded.errors:  # the action may be in a file that cannot be read: say why
             raise PlanLoadError(sorted(loaded.errors)) from None
         raise
+    assert found.action is not None  # actions_only
     path, action_id = found.plan.path, found.action.id
-    _write(s, found.plan, lambda **kw: core.apply_file(path, action_id, edit, **kw), dry_run, commit)
+    _write(s, found.plan, functools.partial(core.apply_file, path, action_id, edit), dry_run, commit)
 
 
-def _write(s: Settings, plan, apply, dry_run: bool, commit: bool) -> None:
+def _write(s: Settings, plan: Plan, apply: Apply, dry_run: bool, commit: bool) -> None:
     """Run the change (under the file's lock), commit it if asked, and say what happened."""
     from ..store.cache import use_cache
 
     path = plan.path
-    before = after = None
+    before: Callable[[EditResult], None] | None = None
+    after: Callable[[EditResult], None] | None = None
     committed: dict[str, str] = {}
     if commit:
         from ..store import gitstore
 
-        def before(result):
+        def check(result: EditResult) -> None:
             gitstore.check_can_commit(path)
 
-        def after(result):
+        def commit_it(result: EditResult) -> None:
             subject, body = result.message(plan.id)
             committed["hash"] = gitstore.commit_file(path, subject, body)
+
+        before, after = check, commit_it
 
     # The edit reads the file, and its result, through the parse cache (--no-cache reaches it).
     with use_cache(False if s.no_cache else None):
@@ -90,10 +114,11 @@ def _write(s: Settings, plan, apply, dry_run: bool, commit: bool) -> None:
     click.echo(safe_text(done), err=True)
 
 
-def _edit(kind: str, **fields):
+def _edit(kind: str, on: date, *, text: str | None = None, evidence: tuple[str, ...] = (),
+          by: str | None = None, value: str | None = None) -> Edit:
     from ..store.edits import Edit
 
-    return Edit(kind, **fields)
+    return Edit(kind, on, text=text, evidence=evidence, by=by, value=value)
 
 
 @click.command()
@@ -104,7 +129,8 @@ def _edit(kind: str, **fields):
 @click.option("--evidence", multiple=True, metavar="TEXT",
               help="What proves it: minutes, an audit report (repeatable).")
 @pass_settings
-def done(s, ref, on, evidence, dry_run, commit):
+def done(s: Settings, ref: str, on: str | None, evidence: tuple[str, ...], dry_run: bool,
+         commit: bool) -> None:
     """Record that an action (or its next milestone or report) is done.
 
     An ordinary action becomes `status: completed` with `completed: DATE`. A
@@ -118,9 +144,11 @@ def done(s, ref, on, evidence, dry_run, commit):
       planctl done thurrock-2012-slac:3.1 --dry-run
       planctl done 3.1 --commit
     """
-    when = _date(s, on, "--on")
-    if when > today(s):
-        raise UsageError(f"--on {on}: {when:%d %B %Y} is after today ({today(s):%d %B %Y}); "
+    given = _parse(on, "--on") if on is not None else None  # said before --today is read
+    day = today(s)
+    when = day if given is None else given
+    if when > day:
+        raise UsageError(f"--on {on}: {when:%d %B %Y} is after today ({day:%d %B %Y}); "
                          "a completion cannot be in the future (a typo in the year?)")
     _run(s, ref, _edit("done", on=when, evidence=tuple(evidence)), dry_run, commit)
 
@@ -130,7 +158,7 @@ def done(s, ref, on, evidence, dry_run, commit):
 @edit_options
 @click.argument("ref", metavar="ID", shell_complete=complete_action_ids)
 @pass_settings
-def start(s, ref, dry_run, commit):
+def start(s: Settings, ref: str, dry_run: bool, commit: bool) -> None:
     """Mark an action as in progress (`status: in-progress`).
 
     \b
@@ -149,7 +177,8 @@ def start(s, ref, dry_run, commit):
 @click.option("--on", "on", metavar="DATE", help="Date of the update (default: today).")
 @click.option("--by", "by", metavar="NAME", help="Who decided.")
 @pass_settings
-def drop(s, ref, reason, on, by, dry_run, commit):
+def drop(s: Settings, ref: str, reason: str, on: str | None, by: str | None, dry_run: bool,
+         commit: bool) -> None:
     """Drop an action (`status: dropped`), recording the reason as an update.
 
     \b
@@ -168,7 +197,8 @@ def drop(s, ref, reason, on, by, dry_run, commit):
 @click.option("--on", "on", metavar="DATE", help="Date of the update (default: today).")
 @click.option("--by", "by", metavar="NAME", help="Who reports it.")
 @pass_settings
-def note(s, ref, text, on, by, dry_run, commit):
+def note(s: Settings, ref: str, text: str, on: str | None, by: str | None, dry_run: bool,
+         commit: bool) -> None:
     """Add a dated progress update to an action (`updates:`).
 
     \b
@@ -189,7 +219,8 @@ def note(s, ref, text, on, by, dry_run, commit):
 @click.option("--on", "on", metavar="DATE", help="Date of the update (default: today).")
 @click.option("--by", "by", metavar="NAME", help="Who agreed the new date.")
 @pass_settings
-def reschedule(s, ref, new_date, reason, on, by, dry_run, commit):
+def reschedule(s: Settings, ref: str, new_date: str, reason: str, on: str | None, by: str | None,
+               dry_run: bool, commit: bool) -> None:
     """Move an action's next deadline, keeping the old one and the reason in its updates.
 
     The date inside the timescale is replaced ("By 14.9.12" -> "By 30.11.12"),
@@ -214,7 +245,8 @@ def reschedule(s, ref, new_date, reason, on, by, dry_run, commit):
 @click.option("--on", "on", metavar="DATE", help="Date of the update (default: today).")
 @click.option("--by", "by", metavar="NAME", help="Who decided.")
 @pass_settings
-def assign(s, ref, lead, reason, on, by, dry_run, commit):
+def assign(s: Settings, ref: str, lead: str, reason: str | None, on: str | None, by: str | None,
+           dry_run: bool, commit: bool) -> None:
     """Give an action a new lead (`lead:`): a key, name or alias from `leads:`.
 
     A lead that is not in the plan's `leads:` is written as given, with a
@@ -240,7 +272,8 @@ def assign(s, ref, lead, reason, on, by, dry_run, commit):
 @click.option("--on", "on", metavar="DATE", help="Date of the update (default: today).")
 @click.option("--by", "by", metavar="NAME", help="Who decided.")
 @pass_settings
-def rate(s, ref, colour, reason, on, by, dry_run, commit):
+def rate(s: Settings, ref: str, colour: str, reason: str | None, on: str | None, by: str | None,
+         dry_run: bool, commit: bool) -> None:
     """Set the council's own rating of an action (`rag:`): red, amber, green or blue.
 
     The rating is shown beside planctl's computed status, never instead of it;
@@ -266,7 +299,8 @@ def rate(s, ref, colour, reason, on, by, dry_run, commit):
 @click.option("--on", "on", metavar="DATE", help="Date of the update (default: today).")
 @click.option("--by", "by", metavar="NAME", help="Who decided.")
 @pass_settings
-def reopen(s, ref, reason, on, by, dry_run, commit):
+def reopen(s: Settings, ref: str, reason: str, on: str | None, by: str | None, dry_run: bool,
+           commit: bool) -> None:
     """Reopen a completed or dropped action: back to `status: in-progress`.
 
     `completed:` is removed; an update "Reopened (was completed on <date>):
@@ -298,7 +332,9 @@ def reopen(s, ref, reason, on, by, dry_run, commit):
 @click.option("--plan", "plan_id", metavar="PLAN",
               help="The plan, when there are several (for --recommendation).")
 @pass_settings
-def add(s, rec, text, new_rec, due, lead, report_to, new_id, after, before, plan_id, dry_run, commit):
+def add(s: Settings, rec: str | None, text: str | None, new_rec: str | None, due: str | None,
+        lead: str | None, report_to: tuple[str, ...], new_id: str | None, after: str | None,
+        before: str | None, plan_id: str | None, dry_run: bool, commit: bool) -> None:
     """Add an action to a recommendation, or (--recommendation) a new recommendation.
 
     The action goes last in its recommendation (or --after/--before an action)
@@ -345,4 +381,4 @@ def add(s, rec, text, new_rec, due, lead, report_to, new_id, after, before, plan
                          + ", ".join(f"{p.id}:{addition.rec}" if addition.rec else f"--plan {p.id}"
                                      for p in plans))
     plan = plans[0]
-    _write(s, plan, lambda **kw: core.add_file(plan.path, addition, **kw), dry_run, commit)
+    _write(s, plan, functools.partial(core.add_file, plan.path, addition), dry_run, commit)

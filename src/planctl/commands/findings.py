@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import click
 
@@ -13,9 +13,17 @@ from ..core.errors import ERROR, PlanLoadError, UsageError, safe_text
 from ..core.model import Plan
 from ..core.names import nearest
 from ..core.words import count
+from ..loading.plans import open_plans
+from ..loading.settings import Settings
 from ..render import Column, Section, View
 from ..store.files import load_comparison_files
-from .options import Settings, load, output, output_format, pass_settings, shared_options
+from .options import output, output_format, pass_settings, shared_options
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+    Data = dict[str, Any]  # core.judgements.compare's answer (and one group of it): JSON-shaped
 
 # Grade bands borrow the status colours of the table renderer: good or better is
 # green, the bottom grade red, anything between amber. The word is always shown.
@@ -27,7 +35,7 @@ BAND_STYLE = {"good": "green", "middle": "yellow", "poor": "bold red"}
 @shared_options
 @click.option("--plan", "plan_ids", multiple=True, metavar="PLAN", help="Only this plan id.")
 @pass_settings
-def findings(s, plan_ids):
+def findings(s: Settings, plan_ids: tuple[str, ...]) -> None:
     """The inspection's judgements, by area, with counts per grade.
 
     Grades are coloured (good or better green, the bottom grade red, others
@@ -40,25 +48,26 @@ def findings(s, plan_ids):
       planctl findings --format markdown > findings.md
     """
     fmt = output_format(s)
-    plans = [p for p in load(s).plans
-             if p.findings is not None and (not plan_ids or p.id in plan_ids)]
-    output(FindingsResult([(p, analysis.findings_summary(p.findings)) for p in plans]), fmt, s)
+    summaries = [(p, analysis.findings_summary(p.findings)) for p in open_plans(s, judge=False).plans
+                 if p.findings is not None and (not plan_ids or p.id in plan_ids)]
+    output(FindingsResult(summaries), fmt, s)
 
 
 @dataclass
 class FindingsResult:
     """Each plan with findings, and its judgements counted (core.judgements)."""
 
-    summaries: list[tuple[Plan, dict]]
+    summaries: list[tuple[Plan, Data]]
     shape: ClassVar[str] = "view"
 
-    def data(self) -> dict:
+    def data(self) -> Data:
         return {"plans": [{"plan": p.id, "authority": p.authority, **s}
                           for p, s in self.summaries]}
 
     def view(self) -> View:
         summaries = self.summaries
-        sections, lines = [], []
+        sections: list[Section] = []
+        lines: list[str] = []
         for plan, s in summaries:
             good = s["good_or_better_grades"]
             for area in s["areas"]:
@@ -85,7 +94,8 @@ class FindingsResult:
 @click.option("--comparison", "comparison_id", metavar="NAME",
               help="Which comparison file (its name without .yaml) when there are several.")
 @pass_settings
-def compare(s, groups, judgements, comparison_id):
+def compare(s: Settings, groups: tuple[str, ...], judgements: tuple[str, ...],
+            comparison_id: str | None) -> None:
     """The authority's grades beside other authorities', and national figures.
 
     Per group: each authority's grades, how many are good or better, the
@@ -111,10 +121,10 @@ def compare(s, groups, judgements, comparison_id):
 class CompareResult:
     """core.judgements.compare's answer; its table is laid out here, not as a View."""
 
-    comparison: dict
+    comparison: Data
     shape: ClassVar[str] = "own"
 
-    def data(self) -> dict:
+    def data(self) -> Data:
         return self.comparison
 
     def table(self, settings: Settings) -> None:
@@ -125,7 +135,7 @@ def _comparison(s: Settings, wanted: str | None) -> Comparison:
     if s.as_of:
         raise UsageError("compare reads comparison files as they are now; --as-of is not "
                          "supported here")
-    files = load(s, allow_errors=True).comparison_files
+    files = open_plans(s, allow_errors=True, judge=False).comparison_files
     comparisons, problems = load_comparison_files(files)
     errors = sorted(p for p in problems if p.severity == ERROR)
     if errors:
@@ -146,84 +156,104 @@ def _comparison(s: Settings, wanted: str | None) -> Comparison:
                      f"; choose from {', '.join(c.id for c in comparisons)}"))
 
 
-def _compare_table(data: dict, color: bool | None) -> None:
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
+class _Cells:
+    """Text for rich's tables: made safe for a terminal, grades in their band's colour."""
 
+    def __init__(self, data: Data) -> None:
+        from rich.text import Text
+
+        self._text = Text
+        self.scale, self.good = data["scale"], data["good_or_better_grades"]
+
+    def __call__(self, text: str, style: str = "") -> Text:
+        return self._text(safe_text(text), style=style)
+
+    def grade(self, g: str) -> Text:
+        return self(g, BAND_STYLE[analysis.grade_band(g, self.scale, self.good)])
+
+
+def _compare_table(data: Data, color: bool | None) -> None:
     from ..render.terminal import make_console
 
     console = make_console(color)
-    scale, good = data["scale"], data["good_or_better_grades"]
-    keys = [j["key"] for j in data["judgements"]]
-    names = [j["name"] for j in data["judgements"]]
+    t = _Cells(data)
     me = data["authority"]
-
-    def t(text: str, style: str = "") -> Text:
-        return Text(safe_text(text), style=style)
-
-    def grade(g: str) -> Text:
-        return t(g, BAND_STYLE[analysis.grade_band(g, scale, good)])
-
     console.print(t(f"{me} compared with other authorities: {data['title']}", "bold"))
     if data["source"]:
         console.print(t(f"Source: {data['source']}", "dim"))
-    width = max(len(g) for g in scale)
     for group in data["groups"]:
-        size = group["size"]
-        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title_justify="left",
-                      title=t(f"{group['name']} ({group['listed']} listed, and {me})", "bold"))
-        table.add_column("Authority")
-        for name in names:
-            # Grades never break; on a narrow terminal a long header word may fold instead.
-            table.add_column(name, min_width=width, overflow="fold")
-        table.add_column("All", min_width=3, no_wrap=True)
-        for a in group["authorities"]:
-            label = f"{a['name']} *" if a["compared"] else a["name"]
-            table.add_row(t(label, "bold" if a["compared"] else ""),
-                          *(grade(a["grades"][k]) for k in keys),
-                          t("yes" if a["good_or_better_all"] else "no"))
-        table.add_section()
-        table.add_row(t("Good or better"), *(t(f"{group['good_or_better'][k]} of {size}")
-                                              for k in keys), t(""))
-        table.add_row(t(f"{me}'s rank"), *(t(_rank_label(group, k)) for k in keys), t(""))
-        console.print(table)
-        winners = group["good_or_better_all"]
-        others = [n for n in winners if n != me]
-        what = "every judgement shown" if len(keys) > 1 else "this judgement"
-        who = ", ".join(winners) if winners else "none"
-        tail = (f" ({me} and {len(others)} of the {group['listed']} listed)"
-                if me in winners else f" ({len(others)} of the {group['listed']} listed)")
-        console.print(t(f"Good or better on {what}: {who}{tail}"))
-        console.print()
+        _group_table(console, t, data, group)
     if data["national"]:
-        # Laid out as the source's Table 1: a column per judgement, a row per grade.
-        title = data["national_title"] or "National figures"
-        if data["national_period"]:
-            title += f", {data['national_period']}"
-        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title_justify="left",
-                      title=t(title, "bold"))
-        table.add_column("", no_wrap=True)
-        for row in data["national"]:
-            table.add_column(row["name"], justify="right", min_width=12)
-        for g in scale:
-            table.add_row(grade(g), *(t(f"{r['counts'][g]} ({r['percentages'][g]:.1f}%)")
-                                      for r in data["national"]))
-        table.add_section()
-        table.add_row(t("Total inspections"), *(t(str(r["total"])) for r in data["national"]))
-        table.add_row(t("Good or better", "bold"),
-                      *(t(f"{r['good_or_better']} ({r['good_or_better_pct']:.1f}%)", "bold")
-                        for r in data["national"]))
-        table.add_row(t(f"{me}'s grade"),
-                      *(t(f"{r['authority_grade']}: rank {r['authority_rank']}, "
-                          f"top {r['authority_within_top_pct']:.1f}%") for r in data["national"]))
-        console.print(table)
+        _national_table(console, t, data)
     console.print(t(f"* the compared authority, counted in every group. Good or better: "
-                    f"{', '.join(good)}. All: good or better on every judgement shown. "
+                    f"{', '.join(t.good)}. All: good or better on every judgement shown. "
                     "Rank: 1 = best; tied grades share a rank (=)."), style="dim")
 
 
-def _rank_label(group: dict, key: str) -> str:
+def _group_table(console: Console, t: _Cells, data: Data, group: Data) -> None:
+    """One group: each authority's grades, counts, the rank, who is good or better on all."""
+    from rich import box
+    from rich.table import Table
+
+    me, size = data["authority"], group["size"]
+    keys = [j["key"] for j in data["judgements"]]
+    width = max(len(g) for g in t.scale)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title_justify="left",
+                  title=t(f"{group['name']} ({group['listed']} listed, and {me})", "bold"))
+    table.add_column("Authority")
+    for j in data["judgements"]:
+        # Grades never break; on a narrow terminal a long header word may fold instead.
+        table.add_column(j["name"], min_width=width, overflow="fold")
+    table.add_column("All", min_width=3, no_wrap=True)
+    for a in group["authorities"]:
+        label = f"{a['name']} *" if a["compared"] else a["name"]
+        table.add_row(t(label, "bold" if a["compared"] else ""),
+                      *(t.grade(a["grades"][k]) for k in keys),
+                      t("yes" if a["good_or_better_all"] else "no"))
+    table.add_section()
+    table.add_row(t("Good or better"), *(t(f"{group['good_or_better'][k]} of {size}")
+                                          for k in keys), t(""))
+    table.add_row(t(f"{me}'s rank"), *(t(_rank_label(group, k)) for k in keys), t(""))
+    console.print(table)
+    winners = group["good_or_better_all"]
+    others = [n for n in winners if n != me]
+    what = "every judgement shown" if len(keys) > 1 else "this judgement"
+    who = ", ".join(winners) if winners else "none"
+    tail = (f" ({me} and {len(others)} of the {group['listed']} listed)"
+            if me in winners else f" ({len(others)} of the {group['listed']} listed)")
+    console.print(t(f"Good or better on {what}: {who}{tail}"))
+    console.print()
+
+
+def _national_table(console: Console, t: _Cells, data: Data) -> None:
+    """Laid out as the source's Table 1: a column per judgement, a row per grade."""
+    from rich import box
+    from rich.table import Table
+
+    national = data["national"]
+    title = data["national_title"] or "National figures"
+    if data["national_period"]:
+        title += f", {data['national_period']}"
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title_justify="left",
+                  title=t(title, "bold"))
+    table.add_column("", no_wrap=True)
+    for row in national:
+        table.add_column(row["name"], justify="right", min_width=12)
+    for g in t.scale:
+        table.add_row(t.grade(g), *(t(f"{r['counts'][g]} ({r['percentages'][g]:.1f}%)")
+                                    for r in national))
+    table.add_section()
+    table.add_row(t("Total inspections"), *(t(str(r["total"])) for r in national))
+    table.add_row(t("Good or better", "bold"),
+                  *(t(f"{r['good_or_better']} ({r['good_or_better_pct']:.1f}%)", "bold")
+                    for r in national))
+    table.add_row(t(f"{data['authority']}'s grade"),
+                  *(t(f"{r['authority_grade']}: rank {r['authority_rank']}, "
+                      f"top {r['authority_within_top_pct']:.1f}%") for r in national))
+    console.print(table)
+
+
+def _rank_label(group: Data, key: str) -> str:
     rank = group["authority_rank"][key]
     me = next(a for a in group["authorities"] if a["compared"])
     tied = sum(a["grades"][key] == me["grades"][key] for a in group["authorities"]) > 1

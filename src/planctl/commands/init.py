@@ -14,7 +14,8 @@ from click.core import ParameterSource
 
 from ..core.errors import UsageError
 from ..core.timescale import add_period
-from .options import date_option, find_git_root, pass_settings, shared_options, today
+from ..loading.settings import Settings, find_git_root
+from .options import date_option, pass_settings, shared_options, today
 
 PRE_COMMIT_CONFIG = """\
 # pre-commit runs `planctl check` before each commit that touches plans/,
@@ -105,7 +106,8 @@ def plan_text(name: str, title: str, authority: str, published: date, day: date)
               help="When the inspection report was published (default: --today).")
 @click.option("--no-git", is_flag=True, help="Do not run git init.")
 @pass_settings
-def init(s, path, name, title, authority, published, no_git):
+def init(s: Settings, path: Path, name: str, title: str, authority: str, published: date | None,
+         no_git: bool) -> None:
     """Start a plans folder: a commented plan that passes check, a pre-commit hook, git.
 
     Creates PATH/plans/NAME.yaml from a commented template, PATH/.pre-commit-config.yaml

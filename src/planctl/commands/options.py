@@ -2,51 +2,54 @@
 
 The shared options are accepted before or after the command name: each is
 declared on the group and on every command, and whichever is given last wins.
-Environment variables are read only when neither was given.
+Environment variables are read only when neither was given. What they mean
+(where the plans are, the date to judge at) is worked out in planctl.loading.
 """
 
 from __future__ import annotations
 
 import functools
-import os
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from pathlib import Path
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 import click
 
-from ..core.errors import PlanLoadError, UsageError
-from ..core.timescale import TimescaleError, date_or_none, parse_date
-from ..format.loaded import LoadResult
-from ..store.files import load_paths
+from ..core.errors import UsageError
+from ..core.model import Plan
+from ..core.timescale import TimescaleError, parse_date
+from ..loading.asat import as_at, parse_as_of
+from ..loading.settings import Settings
+from ..loading.settings import plan_paths as plan_paths  # for commands/audit.py (see the lead)
+
+if TYPE_CHECKING:
+    from ..store.atomic import Output
+
+P = ParamSpec("P")
+R = TypeVar("R")
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-@dataclass
-class Settings:
-    plans: tuple[str, ...] = ()
-    today: str | None = None
-    as_of: str | None = None
-    format: str | None = None
-    color: bool | None = None
-    debug: bool = False
-    no_cache: bool = False
-    today_noted: bool = False
+class Result(Protocol):
+    """What a command hands to output(): its shape names the formatters that can draw it."""
+
+    @property
+    def shape(self) -> str: ...
 
 
-def pass_settings(f: Callable) -> Callable:
+def pass_settings(f: Callable[Concatenate[Settings, P], R]) -> Callable[P, R]:
     """Give the command its Settings as the first argument (as todoman's pass_ctx): every
     step below the command takes them as an argument, never from Click's context."""
     @functools.wraps(f)
-    def command(*args, **kwargs):
+    def command(*args: P.args, **kwargs: P.kwargs) -> R:
         s = click.get_current_context().find_root().ensure_object(Settings)
         return f(s, *args, **kwargs)
 
     return command
 
 
-def _store(name: str):
-    def callback(ctx: click.Context, param: click.Parameter, value):
+def _store(name: str) -> Callable[[click.Context, click.Parameter, object], None]:
+    def callback(ctx: click.Context, param: click.Parameter, value: object) -> None:
         if value is None or value == ():
             return
         s = ctx.find_root().ensure_object(Settings)
@@ -60,7 +63,7 @@ def _no_cache(ctx: click.Context, param: click.Parameter, value: bool) -> None:
         ctx.find_root().ensure_object(Settings).no_cache = True
 
 
-def shared_options(f: Callable) -> Callable:
+def shared_options(f: F) -> F:
     """--plans, --today, --as-of, --format and --color/--no-color, stored in Settings."""
     opts = [
         click.option("--plans", multiple=True, metavar="PATH", expose_value=False,
@@ -97,7 +100,8 @@ def output_format(s: Settings, shape: str = "view") -> str:
     return choose(shape, s.format)
 
 
-def output(result, fmt: str, s: Settings, target=None, what: str = "") -> None:
+def output(result: Result, fmt: str, s: Settings, target: Output | None = None,
+           what: str = "") -> None:
     """Hand a command's result to the formatter registered for `fmt` (render/formats.py).
 
     target: an `-o` Output (commands/output.py), or None for stdout. Text formatters
@@ -126,132 +130,6 @@ def output(result, fmt: str, s: Settings, target=None, what: str = "") -> None:
     write(target, data, what)
 
 
-def find_git_root(start: Path) -> Path | None:
-    for folder in (start, *start.parents):
-        if (folder / ".git").exists():
-            return folder
-    return None
-
-
-def plan_paths(s: Settings) -> list[Path]:
-    if s.plans:
-        return [Path(p) for p in s.plans]
-    env = os.environ.get("PLANCTL_PLANS")
-    if env:
-        return [Path(p) for p in env.split(os.pathsep) if p]
-    if Path("plans").is_dir():
-        return [Path("plans")]
-    root = find_git_root(Path.cwd())
-    if root is not None and (root / "plans").is_dir():
-        return [root / "plans"]
-    raise UsageError("no plans found: there is no ./plans folder here or at the root of this git "
-                     "repository; give one with --plans PATH or PLANCTL_PLANS "
-                     "(or start one with 'planctl init')")
-
-
-def today(s: Settings) -> date:
-    """The date statuses are judged against: --today, PLANCTL_TODAY, --as-of's date, the clock."""
-    written = s.today or os.environ.get("PLANCTL_TODAY")
-    source = "--today" if s.today else "PLANCTL_TODAY"
-    if written:
-        try:
-            day = parse_date(written)
-        except TimescaleError as exc:
-            raise UsageError(f"{source}: {exc}") from None
-        if s.today and not s.as_of and not s.today_noted:
-            s.today_noted = True
-            _note_later_commits(s, day)
-        return day
-    if s.as_of:
-        try:
-            return parse_date(s.as_of)
-        except TimescaleError:
-            from ..store.gitstore import as_of_date  # a revision: judged as at its commit date
-
-            return as_of_date(s.as_of, plan_paths(s))
-    return date.today()
-
-
-def _note_later_commits(s: Settings, day: date) -> None:
-    """--today judges the plans as they are now; say so when git holds changes made after it."""
-    try:
-        paths = plan_paths(s)
-    except UsageError:
-        return
-    if not any(find_git_root(Path(p).absolute()) for p in paths):
-        return  # not in git: no git call at all
-    from ..store.gitstore import commits_on_both_sides
-
-    if commits_on_both_sides(paths, day):
-        click.echo(f"note: the plans were changed in git after {day.isoformat()}; those later "
-                   "changes are included (--today only sets the date statuses are judged at); "
-                   f"--as-of {day.isoformat()} shows the plans as they stood then", err=True)
-
-
-def load(s: Settings, *, allow_errors: bool = False, dates_from_git: bool | None = None) -> LoadResult:
-    """The plans, as in the working tree or as of a revision; errors stop the command.
-
-    dates_from_git: fill in completion dates from git (False for edits and check, which
-    need the file as written; True for show and report, which print them; None: when a
-    past date is judged)."""
-    paths = plan_paths(s)
-    from ..store.cache import use_cache
-
-    with use_cache(False if s.no_cache else None):
-        if s.as_of:
-            from ..store.gitstore import load_as_of  # only git commands pay for git
-
-            result = load_as_of(paths, s.as_of)
-        else:
-            result = load_paths(paths)
-    if result.errors and not allow_errors:
-        raise PlanLoadError(sorted(result.errors))
-    if dates_from_git is None:
-        # The walk through git costs a history read: do it when a date in the past is judged
-        # (a completion later than it must not count). No output of the commands that get
-        # here prints a completion date (show and report ask for them), so JSON does not
-        # need them: `overdue --format json` in a repository no longer reads its history.
-        dates_from_git = bool(s.today or s.as_of or os.environ.get("PLANCTL_TODAY"))
-    return _completion_dates_from_git(result, paths, s) if dates_from_git else result
-
-
-def _completion_dates_from_git(result: LoadResult, paths: list[Path], s: Settings) -> LoadResult:
-    """Actions marked completed without a date: the date of the commit that completed them,
-    when the plans are in git (so --today before it does not count them completed)."""
-    wanted = {(p.id, a.id) for p in result.plans for a in p.actions
-              if a.progress == "completed" and a.completed is None}
-    if not wanted or not any(find_git_root(Path(p).absolute()) for p in paths):
-        return result
-    import dataclasses
-
-    from ..core.errors import GitError
-    from ..history.audit import completion_dates
-    from ..store.gitstore import plan_versions
-
-    as_of_day = date_or_none(s.as_of) if s.as_of else None  # --as-of a date, else a revision
-    try:
-        history = plan_versions(paths, s.as_of if s.as_of and as_of_day is None else "HEAD")
-        versions = history.versions
-        if as_of_day is not None:
-            versions = (v for v in versions if v.commit.date <= as_of_day)
-        dates = completion_dates(versions, wanted)
-    except GitError:
-        return result
-    if not dates:
-        return result
-
-    def fill(action):
-        when = dates.get((action.plan, action.id))
-        if when is None or action.completed is not None or action.progress != "completed":
-            return action
-        return dataclasses.replace(action, completed=when, completed_source="git")
-
-    plans = tuple(dataclasses.replace(p, recommendations=tuple(
-        dataclasses.replace(r, actions=tuple(fill(a) for a in r.actions)) for r in p.recommendations))
-        for p in result.plans)
-    return dataclasses.replace(result, plans=plans)
-
-
 def date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
     """Click callback: an option's DATE, in any form `due` accepts."""
     if value is None:
@@ -262,13 +140,27 @@ def date_option(ctx: click.Context, param: click.Parameter, value: str | None) -
         raise click.BadParameter(str(exc)) from None
 
 
-def select_plans(plans, plan_ids) -> list:
+def select_plans(plans: Iterable[Plan], plan_ids: Sequence[str]) -> list[Plan]:
     """The plans named by --plan (all when none is named); an unknown id is a usage error."""
-    plans = list(plans)
+    chosen = list(plans)
     if plan_ids:
-        known = {p.id for p in plans}
+        known = {p.id for p in chosen}
         for pid in plan_ids:
             if pid not in known:
                 raise UsageError(f"no plan {pid!r}; the plans are {', '.join(sorted(known))}")
-        plans = [p for p in plans if p.id in plan_ids]
-    return plans
+        chosen = [p for p in chosen if p.id in plan_ids]
+    return chosen
+
+
+def print_notes(notes: Iterable[str]) -> None:
+    """The loading layer's notes (planctl.loading), on stderr before the command's output."""
+    for note in notes:
+        click.echo(note, err=True)
+
+
+def today(s: Settings) -> date:
+    """The date to judge at, for a command that does not open plans to judge them (init,
+    import, an edit's default date); its notes go to stderr now."""
+    at = as_at(s, parse_as_of(s.as_of))
+    print_notes(at.notes)
+    return at.day

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import io
 import sys
+from collections.abc import Iterator
 
 import click
 
@@ -40,7 +41,7 @@ def write(target: Output, data: bytes, what: str) -> None:
 
 
 @contextlib.contextmanager
-def captured_text():
+def captured_text() -> Iterator[io.StringIO]:
     """Collect what a text renderer writes to stdout, for -o FILE."""
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer):

@@ -4,14 +4,28 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..core.errors import PlanctlError, UsageError, safe_text
+from ..core.model import Plan
+from ..loading.asat import as_at
+from ..loading.plans import open_plans
+from ..loading.settings import Settings
 from .completers import complete_leads
-from .options import load, pass_settings, select_plans, shared_options, today
+from .options import pass_settings, print_notes, select_plans, shared_options
+
+if TYPE_CHECKING:
+    from email.headerregistry import Address
+    from email.message import EmailMessage
+
+    from ..render.reminders import Reminder
+
+    Ready = tuple[Reminder, EmailMessage]  # a lead's reminder and its message
+    Unsent = tuple[Reminder, str]  # a lead not reminded, and why
 
 TIMEOUT = 30  # seconds for each step with the SMTP server: a dead server never hangs CI
 PASSWORD_ENV = "PLANCTL_SMTP_PASSWORD"
@@ -23,7 +37,7 @@ class RemindFailed(PlanctlError):
     exit_code = 1
 
 
-def _address(name: str, addr: str, what: str):
+def _address(name: str, addr: str, what: str) -> Address:
     from email.errors import HeaderParseError
     from email.headerregistry import Address
 
@@ -65,7 +79,8 @@ def _slug(text: str) -> str:
 @click.option("--plan", "plan_ids", multiple=True, metavar="PLAN",
               help="Only this plan id (repeatable).")
 @pass_settings
-def remind(s, smtp, starttls, user, sender, dry_run, leads, days, plan_ids):
+def remind(s: Settings, smtp: str | None, starttls: bool, user: str | None, sender: str,
+           dry_run: Path | None, leads: tuple[str, ...], days: int, plan_ids: tuple[str, ...]) -> None:
     """Email each lead one reminder of their overdue and due-soon actions.
 
     Each email (text and HTML) lists the lead's actions with id, text, due date
@@ -82,29 +97,53 @@ def remind(s, smtp, starttls, user, sender, dry_run, leads, days, plan_ids):
           --starttls --user plans        # password in PLANCTL_SMTP_PASSWORD
       PLANCTL_SMTP=localhost:25 planctl remind --from plans@council.example --lead "SM QA"
     """
-    from ..core.query import check_lead_names
-    from ..render.reminders import message, plan_reminders
+    server, password, from_addr = _delivery(smtp, dry_run, user, sender)
+    loaded = open_plans(s, judge=False)
+    plans = select_plans(loaded.plans, plan_ids)  # an unknown --plan is said before --today
+    at = as_at(s, loaded.as_of, loaded.paths)
+    print_notes(at.notes)
+    ready, unreachable = _compose(plans, at.day, days, leads, from_addr)
+    failed: list[Unsent] = []
+    if dry_run is not None:
+        _write_all(dry_run, ready)
+    elif ready:
+        assert server is not None  # _delivery: no --dry-run needs --smtp
+        failed = _send_all(server, starttls, user, password, ready)
+    _summary(ready, failed, unreachable, dry_run, at.day)
+    if failed or unreachable:
+        raise RemindFailed(f"{len(failed) + len(unreachable)} lead(s) with overdue or due-soon "
+                           "actions were not reminded (listed above)")
 
+
+def _delivery(smtp: str | None, dry_run: Path | None, user: str | None,
+              sender: str) -> tuple[tuple[str, int] | None, str | None, Address]:
+    """The server (None for --dry-run), the password and the From address; usage errors
+    before anything is read."""
     if dry_run is None and not smtp:
         raise UsageError("give --smtp HOST:PORT (or PLANCTL_SMTP), or --dry-run DIR to write "
                          "the emails to files")
-    server = _server(smtp) if dry_run is None else None
+    server = _server(smtp) if dry_run is None and smtp else None
     password = os.environ.get(PASSWORD_ENV)
     if server and user and not password:
         raise UsageError(f"--user {user!r} needs the password in the environment variable "
                          f"{PASSWORD_ENV}")
     try:
-        from_addr = _address("", sender, "--from")
+        return server, password, _address("", sender, "--from")
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    result = load(s)
-    plans = select_plans(result.plans, plan_ids)
-    day = today(s)
+
+
+def _compose(plans: list[Plan], day: date, days: int, leads: tuple[str, ...],
+             from_addr: Address) -> tuple[list[Ready], list[Unsent]]:
+    """Each lead's message, and the leads that cannot be reminded (and why)."""
+    from ..core.query import check_lead_names
+    from ..render.reminders import message, plan_reminders
+
     check_lead_names(plans, leads)
     reminders = plan_reminders(plans, day, days, leads)
     now = datetime.now(UTC)
-
-    ready, unreachable = [], []
+    ready: list[Ready] = []
+    unreachable: list[Unsent] = []
     for rem in reminders:
         if rem.lead == "(no lead)":
             unreachable.append((rem, "actions with no lead: give them a lead in the plan"))
@@ -118,12 +157,12 @@ def remind(s, smtp, starttls, user, sender, dry_run, leads, days, plan_ids):
             unreachable.append((rem, f"{exc}; correct it under leads: in the plan"))
             continue
         ready.append((rem, message(rem, to, from_addr, plans, day, days, now)))
+    return ready, unreachable
 
-    failed = []
-    if dry_run is not None:
-        _write_all(dry_run, ready)
-    elif ready:
-        failed = _send_all(server, starttls, user, password, ready)
+
+def _summary(ready: list[Ready], failed: list[Unsent], unreachable: list[Unsent],
+             dry_run: Path | None, day: date) -> None:
+    """One line per lead (sent, NOT sent, NOT reminded), then the counts."""
     verb = "written" if dry_run is not None else "sent"
     not_sent = {id(rem) for rem, _ in failed}
     for rem, _ in ready:
@@ -140,12 +179,9 @@ def remind(s, smtp, starttls, user, sender, dry_run, leads, days, plan_ids):
     where = f" to {safe_text(str(dry_run))}" if dry_run is not None else ""
     click.echo(f"{done} reminder{'s' if done != 1 else ''} {verb}{where}; "
                f"{len(failed) + len(unreachable)} lead(s) not reminded; as at {day:%d/%m/%Y}")
-    if failed or unreachable:
-        raise RemindFailed(f"{len(failed) + len(unreachable)} lead(s) with overdue or due-soon "
-                           "actions were not reminded (listed above)")
 
 
-def _write_all(folder: Path, ready) -> None:
+def _write_all(folder: Path, ready: list[Ready]) -> None:
     from ..store.atomic import atomic_write
 
     try:
@@ -156,14 +192,15 @@ def _write_all(folder: Path, ready) -> None:
         raise UsageError(f"cannot write to {str(folder)!r}: {exc.strerror or exc}") from None
 
 
-def _send_all(server, starttls: bool, user, password, ready) -> list:
+def _send_all(server: tuple[str, int], starttls: bool, user: str | None, password: str | None,
+              ready: list[Ready]) -> list[Unsent]:
     """Send each message on one connection; a message the server refuses is recorded and
     the rest still go. Returns [(reminder, why)] for those not sent."""
     import smtplib
     import ssl
 
     host, port = server
-    failed = []
+    failed: list[Unsent] = []
     try:
         smtp = smtplib.SMTP(host, port, timeout=TIMEOUT)
     except (OSError, smtplib.SMTPException) as exc:
@@ -173,7 +210,7 @@ def _send_all(server, starttls: bool, user, password, ready) -> list:
         if starttls:
             smtp.starttls(context=ssl.create_default_context())
             smtp.ehlo()
-        if user:
+        if user and password:  # _delivery: --user comes with the password
             smtp.login(user, password)
         for rem, msg in ready:
             try:

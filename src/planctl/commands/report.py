@@ -5,22 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import click
 
 from ..core.errors import UsageError
 from ..format.reader import load_text
+from ..loading.plans import open_plans
+from ..loading.settings import Settings
 from ..render import report as core
 from ..render.formats import FORMATS, names
-from .options import load, output, pass_settings, plan_paths, select_plans, shared_options, today
+from .options import output, pass_settings, print_notes, select_plans, shared_options
 
 
 @dataclass
 class ReportResult:
     """The report (render.report.build_report) and how the calendar form is wanted."""
 
-    report: dict
+    report: dict[str, Any]
     stamp: datetime  # when it was made: iCalendar's DTSTAMP and SEQUENCE
     ics_tasks: bool = False
     shape: ClassVar[str] = "report"
@@ -41,13 +43,13 @@ def choose_format(written: str | None, output: Path | None, stream: bool = False
         return fmt
     if output is not None:
         extensions = {ext: f.name for f in formats for ext in f.extensions}
-        fmt = extensions.get(output.suffix.lower())
-        if fmt is None and stream:
+        by_extension = extensions.get(output.suffix.lower())
+        if by_extension is None and stream:
             return "markdown"
-        if fmt is None:
+        if by_extension is None:
             raise UsageError(f"cannot tell the format from {str(output)!r}; name the file "
                              f"{', '.join(extensions)} or give --format")
-        return fmt
+        return by_extension
     return "markdown"
 
 
@@ -84,7 +86,8 @@ def refuse_plan_target(target: Path, plans_paths: list[Path], plan_files: list[s
 @click.option("--ics-tasks", is_flag=True,
               help="iCalendar as tasks (VTODO) for task apps, instead of calendar events.")
 @pass_settings
-def report(s, output_path, since, plan_ids, ics_tasks):
+def report(s: Settings, output_path: str | None, since: str | None, plan_ids: tuple[str, ...],
+           ics_tasks: bool) -> None:
     """The committee progress report: Markdown (default), HTML, CSV, JSON, iCalendar, Excel, Word.
 
     HTML is one self-contained page with charts, ready to print to PDF; xlsx is
@@ -113,14 +116,14 @@ def report(s, output_path, since, plan_ids, ics_tasks):
         raise UsageError("--ics-tasks goes with --format ics")
     if FORMATS[fmt].binary:
         refuse_binary_on_terminal(fmt, target)
-    result = load(s, dates_from_git=True)  # the report prints completion dates
-    day = today(s)
-    plans = select_plans(result.plans, plan_ids)
+    loaded = open_plans(s, dates_from_git=True)  # the report prints completion dates
+    print_notes(loaded.notes)
+    day, paths = loaded.day, loaded.paths
+    plans = select_plans(loaded.plans, plan_ids)
     if not plans:
         raise UsageError("no plans to report on")
-    paths = plan_paths(s)
-    if not target.is_stream:
-        refuse_plan_target(Path(output_path), paths, [p.path for p in result.plans])
+    if output_path is not None and not target.is_stream:
+        refuse_plan_target(Path(output_path), paths, [p.path for p in loaded.plans])
     changes = timeline = None
     if since or fmt in ("html", "json"):
         from ..history import trail  # only reports that show the trail pay for git

@@ -4,21 +4,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import click
 
 from ..core.evaluate import evaluate_action, milestones_done
+from ..core.model import Action, Plan, Recommendation, iso
 from ..core.query import Found, find
 from ..core.words import count
+from ..loading.plans import open_plans
+from ..loading.settings import Settings
 from ..render import Column, Section, View
-from ..render.json import action_dict, iso
+from ..render.json import action_dict
 from ..render.views import show_date
 from .completers import complete_ids
-from .options import load, output, output_format, pass_settings, shared_options, today
+from .options import output, output_format, pass_settings, print_notes, shared_options
+
+Pairs = list[tuple[str, str]]  # (field, value) rows of the table
 
 
-def _action_detail(plan, action, day) -> tuple[dict, list[tuple[str, str]], str]:
+def _action_detail(plan: Plan, action: Action, day: date) -> tuple[dict[str, Any], Pairs, str]:
     row = evaluate_action(plan, action, day)
     milestones = milestones_done(row, day)
     data = action_dict(row, day)
@@ -68,9 +73,9 @@ def _action_detail(plan, action, day) -> tuple[dict, list[tuple[str, str]], str]
     return data, pairs, row.status
 
 
-def _carried(plan, action) -> list[tuple[str, str]]:
+def _carried(plan: Plan, action: Action) -> Pairs:
     """The fields real plans carry, each only when the plan gives it."""
-    pairs = []
+    pairs: Pairs = []
     if action.start is not None:
         pairs.append(("Starts", show_date(action.start)))
     theme = plan.theme_of(action) if plan.themes else None
@@ -96,7 +101,7 @@ def _carried(plan, action) -> list[tuple[str, str]]:
 @shared_options
 @click.argument("ref", metavar="ID", shell_complete=complete_ids)
 @pass_settings
-def show(s, ref):
+def show(s: Settings, ref: str) -> None:
     """Everything about one action (3.1) or recommendation (3); PLAN:ID when ids repeat.
 
     \b
@@ -106,9 +111,9 @@ def show(s, ref):
       planctl show 8           # recommendation 8 and its actions
     """
     fmt = output_format(s)
-    plans = load(s, dates_from_git=True).plans  # show prints the completion date
-    day = today(s)
-    output(ShowResult(find(plans, ref), day), fmt, s)
+    loaded = open_plans(s, dates_from_git=True)  # show prints the completion date
+    print_notes(loaded.notes)
+    output(ShowResult(find(loaded.plans, ref), loaded.day), fmt, s)
 
 
 @dataclass
@@ -119,11 +124,11 @@ class ShowResult:
     day: date
     shape: ClassVar[str] = "view"
 
-    def data(self) -> dict:
+    def data(self) -> dict[str, Any]:
         found, day = self.found, self.day
         if found.action is not None:
             return {"as_of": iso(day), "action": _action_detail(found.plan, found.action, day)[0]}
-        rec = found.recommendation
+        rec = _recommendation(found)
         return {"as_of": iso(day), "recommendation": {
             "plan": found.plan.id, "id": rec.id, "text": rec.text,
             "actions": [_action_detail(found.plan, a, day)[0] for a in rec.actions]}}
@@ -138,7 +143,7 @@ class ShowResult:
                 section.add([k, v], status if k == "Status" else None)
             section.columns = [Column("Field"), Column("Value", wrap=1, status=True)]
             return View([section])
-        rec = found.recommendation
+        rec = _recommendation(found)
         details = [_action_detail(found.plan, a, day) for a in rec.actions]
         head = Section(f"Recommendation {found.plan.id}:{rec.id}", cols)
         head.add(["Text", rec.text])
@@ -148,3 +153,9 @@ class ShowResult:
         for a, (data, _, status) in zip(rec.actions, details, strict=True):
             actions.add([a.id, a.text, "; ".join(a.leads), data["due"] or "", status], status)
         return View([head, actions])
+
+
+def _recommendation(found: Found) -> Recommendation:
+    """find gives an action or a recommendation: here, not an action."""
+    assert found.recommendation is not None
+    return found.recommendation

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import click
 
@@ -15,22 +15,18 @@ from ..core.evaluate import Row, by_due_date, evaluate, most_late_first, summari
 from ..core.model import Plan
 from ..core.query import check_lead_names, filter_rows
 from ..core.words import count
+from ..loading.plans import open_plans
+from ..loading.settings import Settings, plan_paths
 from ..render import View, views
 from ..render.formats import names
 from .completers import complete_leads
-from .options import (
-    Settings,
-    load,
-    output,
-    output_format,
-    pass_settings,
-    plan_paths,
-    shared_options,
-    today,
-)
+from .options import output, output_format, pass_settings, print_notes, shared_options
+
+F = TypeVar("F", bound=Callable[..., Any])
+Names = tuple[str, ...]  # a repeatable option's values
 
 
-def filter_options(f):
+def filter_options(f: F) -> F:
     for opt in reversed([
         click.option("--lead", "leads", multiple=True, metavar="LEAD", shell_complete=complete_leads,
                      help="Only this lead (key, name or alias; repeatable)."),
@@ -63,7 +59,7 @@ class Actions:
     shape: ClassVar[str] = "actions"
     sheet_name: ClassVar[str] = "Actions"
 
-    def sheet(self) -> tuple:
+    def sheet(self) -> tuple[list[dict[str, Any]], str | None, str, str]:
         """The xlsx form: the report's Actions sheet with these rows."""
         from ..render.report import action_entry, marking
 
@@ -84,7 +80,7 @@ class StatusResult(Actions):
             return views.rollup_view(self.rows, self.plans, self.day)
         return views.actions_view(self.rows, self.plans, self.day, "No actions match.")
 
-    def data(self) -> dict:
+    def data(self) -> dict[str, Any]:
         if self.by_theme:
             return views.by_theme_json(self.rows, self.day)
         if self.by_rec:
@@ -107,7 +103,7 @@ class OverdueResult(Actions):
         view.summary = f"{count(len(self.rows), 'overdue action')} as at {day}"
         return view
 
-    def data(self) -> dict:
+    def data(self) -> dict[str, Any]:
         if self.by_lead:
             return views.by_lead_json(self.rows, self.day)
         return views.actions_json(self.rows, self.day)
@@ -129,21 +125,21 @@ class UpcomingResult(Actions):
         view.summary = f"{count(len(self.rows), 'action')} due from {views.show_date(self.day)} to {until}"
         return view
 
-    def data(self) -> dict:
+    def data(self) -> dict[str, Any]:
         return views.actions_json(self.rows, self.day, days=self.days,
                                   until=self.end.isoformat())
 
 
 @dataclass
 class LeadsResult:
-    entries: list[dict]
+    entries: list[dict[str, Any]]
     day: date
     shape: ClassVar[str] = "view"
 
     def view(self) -> View:
         return views.leads_view(self.entries, self.day)
 
-    def data(self) -> dict:
+    def data(self) -> dict[str, Any]:
         return {"as_of": self.day.isoformat(), "leads": self.entries}
 
 
@@ -160,12 +156,14 @@ def _finish(s: Settings, result: Actions, fmt: str, out: str | None) -> None:
     output(result, fmt, s, target, f"{result.sheet_name.lower()} ({fmt})")
 
 
-def _rows(s: Settings, leads=(), recs=(), statuses=(), bodies=(), plan_ids=()):
-    result = load(s)
-    day = today(s)
-    check_lead_names(result.plans, leads)
-    rows = filter_rows(evaluate(result.plans, day), leads, recs, statuses, bodies, plan_ids)
-    return result.plans, rows, day
+def _rows(s: Settings, leads: Names = (), recs: Names = (), statuses: Names = (),
+          bodies: Names = (), plan_ids: Names = ()) -> tuple[tuple[Plan, ...], list[Row], date]:
+    """Settings -> the plans and the date to judge at -> the rows the filters keep."""
+    loaded = open_plans(s)
+    print_notes(loaded.notes)
+    check_lead_names(loaded.plans, leads)
+    rows = filter_rows(evaluate(loaded.plans, loaded.day), leads, recs, statuses, bodies, plan_ids)
+    return loaded.plans, rows, loaded.day
 
 
 @click.command()
@@ -176,7 +174,8 @@ def _rows(s: Settings, leads=(), recs=(), statuses=(), bodies=(), plan_ids=()):
               help="Group under each theme (themes: and a recommendation's theme:).")
 @output_option
 @pass_settings
-def status(s, leads, recs, statuses, bodies, plan_ids, by_rec, by_theme, output):
+def status(s: Settings, leads: Names, recs: Names, statuses: Names, bodies: Names,
+           plan_ids: Names, by_rec: bool, by_theme: bool, output: str | None) -> None:
     """Every action and its status as at today.
 
     \b
@@ -207,7 +206,8 @@ def status(s, leads, recs, statuses, bodies, plan_ids, by_rec, by_theme, output)
 @click.option("--exit-code", is_flag=True, help="Exit 1 when anything is overdue (CI, cron).")
 @output_option
 @pass_settings
-def overdue(s, leads, recs, statuses, bodies, plan_ids, by_lead, exit_code, output):
+def overdue(s: Settings, leads: Names, recs: Names, statuses: Names, bodies: Names,
+            plan_ids: Names, by_lead: bool, exit_code: bool, output: str | None) -> None:
     """What is late, most late first.
 
     \b
@@ -233,7 +233,8 @@ def overdue(s, leads, recs, statuses, bodies, plan_ids, by_lead, exit_code, outp
               help="How many days ahead to look.")
 @output_option
 @pass_settings
-def upcoming(s, leads, recs, statuses, bodies, plan_ids, days, output):
+def upcoming(s: Settings, leads: Names, recs: Names, statuses: Names, bodies: Names,
+             plan_ids: Names, days: int, output: str | None) -> None:
     """Open actions due in the next N days, by date.
 
     \b
@@ -254,7 +255,7 @@ def upcoming(s, leads, recs, statuses, bodies, plan_ids, days, output):
 @shared_options
 @click.option("--plan", "plan_ids", multiple=True, metavar="PLAN", help="Only this plan id.")
 @pass_settings
-def leads(s, plan_ids):
+def leads(s: Settings, plan_ids: Names) -> None:
     """Each lead with counts of open, overdue, due-soon and completed actions.
 
     \b
@@ -264,5 +265,5 @@ def leads(s, plan_ids):
     """
     fmt = output_format(s)
     plans, rows, day = _rows(s, plan_ids=plan_ids)
-    plans = [p for p in plans if not plan_ids or p.id in plan_ids]
-    output(LeadsResult(views.leads_table(rows, plans), day), fmt, s)
+    chosen = [p for p in plans if not plan_ids or p.id in plan_ids]
+    output(LeadsResult(views.leads_table(rows, chosen), day), fmt, s)
