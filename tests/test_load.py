@@ -307,3 +307,37 @@ def test_other_syntax_errors_keep_the_parsers_words():
         """)
     assert [p.code for p in problems] == ["E001"]
     assert "missing ':'" not in problems[0].message
+
+
+# -- open_plans: settings -> the plans and the date they are judged at (planctl.loading) ---------
+
+
+def test_open_plans_says_where_the_date_came_from(bundled, monkeypatch):
+    from planctl.loading.plans import open_plans
+    from planctl.loading.settings import Settings
+
+    plans = (str(bundled.parent),)
+    at = open_plans(Settings(plans=plans, today="9.10.12")).at
+    assert at is not None and (at.day, at.source, at.notes) == (date(2012, 10, 9), "--today", ())
+    monkeypatch.setenv("PLANCTL_TODAY", "2012-11-01")
+    assert open_plans(Settings(plans=plans)).at.source == "PLANCTL_TODAY"
+    monkeypatch.delenv("PLANCTL_TODAY")
+    loaded = open_plans(Settings(plans=plans))
+    assert loaded.at.source == "clock" and loaded.day == date.today()
+    assert open_plans(Settings(plans=plans), judge=False).at is None
+
+
+def test_open_plans_returns_the_later_commits_note_and_prints_nothing(committed, git_repo, capsys):
+    from planctl.loading.plans import open_plans
+    from planctl.loading.settings import Settings
+
+    text = committed.read_text(encoding="utf-8")
+    committed.write_text(text.replace("due: By 27.1.13", "due: By 28.2.13", 1), encoding="utf-8")
+    git_repo("commit", "-q", "-am", "4.2 a month later", date="2012-10-01T10:00:00+01:00")
+    loaded = open_plans(Settings(today="2012-09-01"))
+    assert len(loaded.notes) == 1 and "changed in git after 2012-09-01" in loaded.notes[0]
+    as_of = open_plans(Settings(as_of="2012-09-01"))
+    assert (as_of.at.source, as_of.day, as_of.notes) == ("--as-of date", date(2012, 9, 1), ())
+    revision = open_plans(Settings(as_of="committee-2012-09"))
+    assert (revision.at.source, revision.day) == ("--as-of revision", date(2012, 8, 1))
+    assert capsys.readouterr() == ("", "")
