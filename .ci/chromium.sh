@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install Debian's chromium and chromium-driver when they are missing, so the
-# headless report test (tests/test_report_browser.py) runs instead of skipping.
+# headless report tests (the chromium and axe-core tests in tests/test_report_html.py) run
+# instead of skipping.
 # Idempotent and quiet: does nothing when both are present.
 set -euo pipefail
 

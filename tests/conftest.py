@@ -101,45 +101,10 @@ def planctl_exe() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "planctl"]
 
 
-# -- the quick run: pytest -m "not slow" ------------------------------------------------
-# Slow: real processes by the dozen (corpus, faults, limits, devices), browsers, kill -9,
-# concurrency, heavy property tests and everything that builds git histories. CI runs all.
-SLOW_MODULES = {"test_corpus", "test_faults", "test_import_limits", "test_edit_props", "test_fuzz",
-                "test_report_html", "test_git_arguments", "test_output_targets", "test_golden",
-                "test_report_docx", "test_completion", "test_identity", "test_reasons",
-                "test_leftovers", "test_remind", "test_docs"}
-SLOW_TESTS = {"test_any_table_fits_any_width_without_losing_text",
-              "test_slippage_with_a_long_author_name_finishes_at_any_width",
-              "test_concurrent_edits_from_many_processes_are_all_kept",
-              "test_any_text_reads_back_exactly_with_planctl_and_with_a_yaml_1_1_reader",
-              "test_every_registered_formatter_is_reachable_from_the_command_line",
-              "test_the_report_takes_aliases_and_extensions_from_the_registry",
-              "test_the_holiday_calendar_is_imported_only_for_working_days",
-              "test_dumps_gives_the_same_value_as_the_json_module"}
-SLOW_FIXTURES = {"git_repo", "story", "two_commits"}  # tests that build git histories
-
-
-def _starts_processes(function) -> bool:
-    """A test that runs planctl, git or a shell as a real process (each costs ~0.1 s)."""
-    import inspect
-
-    try:
-        source = inspect.getsource(function)
-    except (OSError, TypeError):
-        return False
-    return "subprocess." in source or "planctl_exe(" in source
-
-
-def pytest_collection_modifyitems(config, items):
-    seen: dict = {}
-    for item in items:
-        module = item.module.__name__.rsplit(".", 1)[-1]
-        function = getattr(item, "function", None)
-        if function not in seen:
-            seen[function] = _starts_processes(function)
-        if (module in SLOW_MODULES or item.originalname in SLOW_TESTS or seen[function]
-                or SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))):
-            item.add_marker(pytest.mark.slow)
+# The quick run, `pytest -m "not slow"`, is what each test module says it is: a test that
+# starts real processes by the dozen, a browser, kill -9, concurrent writers, a heavy
+# property test or a long git history carries @pytest.mark.slow (or its module, pytestmark).
+# Small git repositories, one process, a real SMTP server and the rest stay quick; CI runs all.
 
 
 def as_json(result):

@@ -217,6 +217,7 @@ def test_plan_text_cannot_drive_the_terminal(run, write_plan):
     assert "\x1b[2J" not in out and "\x1b]0" not in out and "\\x1b[2J" in out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args",
     [["status"], ["overdue", "--by-lead"], ["upcoming"], ["leads"], ["show", "3.1"], ["check"]],

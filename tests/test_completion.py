@@ -37,12 +37,14 @@ def test_command_names(bundled):
     assert "status" in bash_values(complete("planctl ", 1))
 
 
+@pytest.mark.slow
 def test_action_ids_of_show(plan):
     wanted = [a.id for a in plan.actions if a.id.startswith("13.")]
     assert bash_values(complete("planctl show 13.", 2)) == wanted
     assert "13" in bash_values(complete("planctl show 1", 2))  # show takes recommendations too
 
 
+@pytest.mark.slow
 def test_action_ids_follow_plans_option(plan, tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -52,6 +54,7 @@ def test_action_ids_follow_plans_option(plan, tmp_path):
     assert bash_values(complete("planctl show 19.", 2, cwd=elsewhere)) == []
 
 
+@pytest.mark.slow
 def test_lead_names(plan):
     keys = [lead.key for lead in plan.leads if lead.key.startswith("sm-")]
     assert bash_values(complete("planctl status --lead sm-", 3)) == keys
@@ -60,6 +63,7 @@ def test_lead_names(plan):
     assert bash_values(complete("planctl overdue --lead 'SM Q", 3)) == [qa.key]
 
 
+@pytest.mark.slow
 def test_zsh_and_fish_show_descriptions(plan):
     first = next(iter(plan.actions))
     zsh = complete(f"planctl show {first.id}", 2, shell="zsh").splitlines()
@@ -81,6 +85,7 @@ def test_completion_command_prints_the_script(run, shell):
     assert f"{shell}_complete" in result.stdout
 
 
+@pytest.mark.slow
 def test_bash_script_completes_in_a_real_bash(bundled, tmp_path, run):
     script = tmp_path / "planctl.bash"
     script.write_text(run("completion", "bash").stdout, encoding="utf-8")
@@ -95,6 +100,7 @@ def test_bash_script_completes_in_a_real_bash(bundled, tmp_path, run):
     assert done.stdout.split() == ["13.1", "13.2", "13.3"]
 
 
+@pytest.mark.slow
 def test_edit_and_history_commands_complete_ids_and_leads(plan):
     wanted = [a.id for a in plan.actions if a.id.startswith("13.")]
     assert bash_values(complete("planctl done 13.", 2)) == wanted
@@ -102,6 +108,7 @@ def test_edit_and_history_commands_complete_ids_and_leads(plan):
     assert "sm-qa" in bash_values(complete("planctl assign 3.1 sm-", 3))
 
 
+@pytest.mark.slow
 def test_add_completes_recommendation_ids_and_reopen_action_ids(plan):
     recs = [r.id for r in plan.recommendations if r.id.startswith("1")]
     assert bash_values(complete("planctl add 1", 2)) == recs  # recommendations only, no 1.1
@@ -126,6 +133,7 @@ def _fish_split(script: str, reply: str) -> list[str]:
     return reply.split(sep, limit)
 
 
+@pytest.mark.slow
 def test_fish_keeps_commas_in_descriptions(run, plan):
     action = next(a for a in plan.actions if "," in " ".join(a.text.split())[:60])
     reply = complete(f"planctl show {action.id}", action.id, shell="fish").splitlines()[0]
@@ -136,6 +144,7 @@ def test_fish_keeps_commas_in_descriptions(run, plan):
     assert _fish_split(source, reply) == parts  # Click's own route prints the same script
 
 
+@pytest.mark.slow
 def test_fish_script_completes_in_a_real_fish(bundled, tmp_path, run, plan):
     import shutil
 

@@ -72,6 +72,7 @@ def test_bad_plan_check_prints_each_problem_once_located(name, tmp_path, run):
     assert_located(problem_lines(result.stdout), f"plans/{name}", EXPECTED[name])
 
 
+@pytest.mark.slow
 def test_the_whole_bad_corpus_is_checked_by_one_bounded_process(tmp_path):
     """All the bad files at once, as a real process: 5 s and 500 MB for the lot."""
     plans = tmp_path / "plans"
@@ -110,6 +111,7 @@ def _plan_head() -> str:
     return "plan:\n  title: Test plan\nrecommendations:\n"
 
 
+@pytest.mark.slow
 def test_a_50_mb_file_is_refused_without_reading_it_into_yaml(tmp_path):
     path = tmp_path / "huge.yaml"
     action = "      - text: An action that is long enough to fill a file\n        due: 27.10.12\n"
@@ -127,6 +129,7 @@ def test_a_50_mb_file_is_refused_without_reading_it_into_yaml(tmp_path):
         assert len(problem_lines(out)) == 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("opener, closer", [("[", "]"), ("{a: ", "}")])
 def test_ten_thousand_flow_levels_are_refused(opener, closer, tmp_path):
     path = tmp_path / "deep.yaml"
@@ -145,6 +148,7 @@ def test_ten_thousand_flow_levels_are_refused(opener, closer, tmp_path):
     assert 18 + 63 * len(opener) <= int(where[1]) <= 18 + 10_000 * len(opener)
 
 
+@pytest.mark.slow
 def test_ten_thousand_block_levels_are_refused(tmp_path):
     path = tmp_path / "deep.yaml"
     path.write_text("plan:\n  title: T\nrecommendations:\n" + "- " * 10_000 + "x\n",
@@ -159,6 +163,7 @@ def test_ten_thousand_block_levels_are_refused(tmp_path):
         {"line": 4, "col": 127, "code": "E006", "message": "nested more than 64 levels"}])
 
 
+@pytest.mark.slow
 def test_a_ten_level_alias_bomb_is_refused(tmp_path):
     text = 'x-lol:\n  a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
     for level in range(1, 10):
@@ -176,6 +181,7 @@ def test_a_ten_level_alias_bomb_is_refused(tmp_path):
         assert "alias bomb" in out
 
 
+@pytest.mark.slow
 def test_a_file_of_errors_stops_after_200_errors(tmp_path):
     path = tmp_path / "noisy.yaml"
     path.write_text(_plan_head() + "".join(f"  - just text {i}\n" for i in range(150_000)),
@@ -198,6 +204,7 @@ def _good_plan(folder: Path, name: str = "good.yaml") -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_a_symlink_loop_in_the_plans_folder_is_not_followed(tmp_path):
     plans = tmp_path / "plans"
     _good_plan(plans)
@@ -218,6 +225,7 @@ def test_a_symlink_loop_in_the_plans_folder_is_not_followed(tmp_path):
     assert "1 plan," in result.stderr  # good.yaml once, not once per loop
 
 
+@pytest.mark.slow
 def test_a_broken_symlink_is_one_located_problem(tmp_path):
     plans = tmp_path / "plans"
     _good_plan(plans)
@@ -230,6 +238,7 @@ def test_a_broken_symlink_is_one_located_problem(tmp_path):
         "symbolic link (its target does not exist)"]
 
 
+@pytest.mark.slow
 def test_a_link_to_a_file_outside_the_plans_folder_is_not_read(tmp_path):
     plans = tmp_path / "plans"
     _good_plan(plans)
@@ -247,6 +256,7 @@ def test_a_link_to_a_file_outside_the_plans_folder_is_not_read(tmp_path):
     assert "1 plan," in result.stderr  # good.yaml, read once through either name
 
 
+@pytest.mark.slow
 def test_pipes_and_devices_are_refused_without_reading_them(tmp_path):
     plans = tmp_path / "plans"
     _good_plan(plans)
@@ -260,6 +270,7 @@ def test_pipes_and_devices_are_refused_without_reading_them(tmp_path):
     assert all(":1:1: E005 cannot read the file: it is not a regular file" in x for x in lines)
 
 
+@pytest.mark.slow
 def test_a_folder_named_like_a_plan_is_read_as_a_folder(tmp_path):
     plans = tmp_path / "plans"
     _good_plan(plans)
@@ -289,6 +300,7 @@ def _without_root_file_powers() -> tuple[str, ...]:
     return prefix
 
 
+@pytest.mark.slow
 def test_an_unreadable_file_and_folder_are_one_located_problem_each(tmp_path):
     plans = tmp_path / "plans"
     _good_plan(plans)
@@ -309,6 +321,7 @@ def test_an_unreadable_file_and_folder_are_one_located_problem_each(tmp_path):
     ]
 
 
+@pytest.mark.slow
 def test_a_missing_plans_path_is_one_located_problem(tmp_path):
     result = bounded("check", "--plans", str(tmp_path / "nowhere"))
     assert_no_traceback(result)

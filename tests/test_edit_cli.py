@@ -234,6 +234,7 @@ def test_commit_refuses_a_plan_with_uncommitted_changes_of_its_own(run, repo, bu
 # -- many writers at once ------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_concurrent_edits_from_many_processes_are_all_kept(bundled, tmp_path):
     shutil.copy(bundled, tmp_path / "plan.yaml")
     ids = [a.id for a in plan_of(bundled).actions if a.progress == "not-started"][:12]

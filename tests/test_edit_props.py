@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +20,8 @@ from planctl.core.model import Update
 from planctl.core.timescale import parse_date
 from planctl.format.reader import load_text
 from planctl.store.edits import Edit, edit_bytes
+
+pytestmark = pytest.mark.slow  # one heavy property test (300 random plans and edits)
 
 WORDS = ["Audit", "report", "to", "DMT", "and", "LSCB", "training", "of", "staff", "plan", "SMART", "CPC"]
 LEADS = ["sm-qa", "Service Manager QA", "SM QA", "sm-fst", "Service Manager FST", "Nobody Known"]

@@ -53,6 +53,7 @@ def errors_in(path: Path) -> list:
 # -- kill -9 ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_kill_9_at_random_moments_leaves_the_old_or_the_new_file(tmp_path):
     plans = tmp_path / "plans"
     plans.mkdir()
@@ -88,6 +89,7 @@ def test_kill_9_at_random_moments_leaves_the_old_or_the_new_file(tmp_path):
 # -- 16 editors at once -----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_sixteen_processes_editing_one_file_lose_no_acknowledged_edit(tmp_path):
     plans = tmp_path / "plans"
     plans.mkdir()
@@ -156,6 +158,7 @@ def test_a_read_only_file_is_refused_and_left_alone(bundled, tmp_path):
     assert bundled.read_bytes() == old
 
 
+@pytest.mark.slow
 def test_a_read_only_file_system_is_refused_and_left_alone(tmpfs, tmp_path):
     disk = tmpfs("size=1m")
     (disk / "plans").mkdir()
@@ -170,6 +173,7 @@ def test_a_read_only_file_system_is_refused_and_left_alone(tmpfs, tmp_path):
     assert target.read_bytes() == old
 
 
+@pytest.mark.slow
 def test_a_full_disk_fails_cleanly_and_the_edit_works_once_there_is_room(tmpfs):
     disk = tmpfs("size=64k")
     (disk / "plans").mkdir()
@@ -237,6 +241,7 @@ def test_a_file_that_keeps_changing_is_refused_and_the_other_saves_kept(bundled)
 # -- a cache on a shared machine ---------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how", ["others can write it", "another user owns it"])
 def test_a_cache_folder_others_control_is_not_used(bundled, tmp_path, how):
     folder = tmp_path / "cache" / "planctl"  # conftest points XDG_CACHE_HOME at tmp/cache

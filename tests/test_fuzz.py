@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -72,24 +73,28 @@ def assert_planctl_answer(data, path="fuzz.yaml"):
     return plan, problems
 
 
+@pytest.mark.slow
 @FUZZ
 @given(st.binary(max_size=400))
 def test_any_bytes_give_located_problems_or_a_plan(data):
     assert_planctl_answer(data)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(st.text(max_size=400))
 def test_any_text_gives_located_problems_or_a_plan(text):
     assert_planctl_answer(text)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(values)
 def test_plan_shaped_yaml_gives_located_problems_or_a_plan(value):
     assert_planctl_answer(to_yaml(value))
 
 
+@pytest.mark.slow
 @FUZZ
 @given(st.lists(st.sampled_from(SCALARS) | st.text(max_size=8), min_size=1, max_size=6),
        st.sampled_from(["due", "status", "lead", "completed", "id", "text", "repeat"]))
@@ -104,6 +109,7 @@ def test_any_action_field_value_is_read_or_reported(words, key):
     assert_planctl_answer(text)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(st.sampled_from(SCALARS) | st.text(max_size=8),
        st.sampled_from(["due_soon_days", "updated", "version", "id", "title"]))
@@ -121,6 +127,7 @@ date_like = st.from_regex(
 )
 
 
+@pytest.mark.slow
 @FUZZ
 @given(st.text(max_size=60) | date_like)
 def test_parse_date_returns_a_date_or_says_why(text):
@@ -130,6 +137,7 @@ def test_parse_date_returns_a_date_or_says_why(text):
         assert str(exc)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(st.text(max_size=80) | date_like, st.none() | st.dates())
 @example("within 9999 years", date(2012, 7, 27))

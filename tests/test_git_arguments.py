@@ -51,6 +51,7 @@ def hostile_repo(tmp_path, git_repo):
     return make
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", HOSTILE)
 def test_commit_commits_only_the_plan_file_whatever_its_name(hostile_repo, git_repo, run, tmp_path,
                                                              name):
@@ -69,6 +70,7 @@ def test_commit_commits_only_the_plan_file_whatever_its_name(hostile_repo, git_r
     assert sorted(status) == [" M ci.yaml", " M plans/x.yaml", " M plans/zz-other.yaml", "M  notes.txt"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", [":!zz-other.yaml", "*.yaml", "[xz]*.yaml"])
 def test_commit_refuses_only_for_the_plan_files_own_changes(hostile_repo, run, tmp_path, name):
     """The 'has changes of its own' check asks git about this file, not a pattern."""
@@ -84,6 +86,7 @@ def test_commit_refuses_only_for_the_plan_files_own_changes(hostile_repo, run, t
     assert plan.read_bytes() == old
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("variable", ["GIT_LITERAL_PATHSPECS", "GIT_GLOB_PATHSPECS",
                                       "GIT_NOGLOB_PATHSPECS", "GIT_ICASE_PATHSPECS"])
 def test_the_users_pathspec_settings_do_not_change_what_planctl_asks_git(
@@ -114,6 +117,7 @@ def two_commits(tmp_path, git_repo):
     return plans
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rev", ["HEAD~1..HEAD", "HEAD~1...HEAD", "^HEAD", "HEAD^!", "HEAD^@",
                                  "HEAD^-1", "HEAD HEAD~1"])
 def test_a_revision_that_names_more_or_less_than_one_commit_is_one_line(two_commits, run, rev):

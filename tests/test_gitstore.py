@@ -292,6 +292,7 @@ def git_calls(tmp_path, monkeypatch, run, *args) -> list[str]:
     return log.read_text().split()
 
 
+@pytest.mark.slow
 def test_git_processes_do_not_grow_with_the_history(story, run, tmp_path, monkeypatch):
     short = git_calls(tmp_path, monkeypatch, run, "history", "--format", "json")
     path = tmp_path / "plans" / "slac-2012.yaml"

@@ -15,10 +15,14 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent / "golden"))
 import cases  # noqa: E402
 
-pytestmark = pytest.mark.slow
+# The quick run pins a sample (a read, a report, git history, a bad plan); the rest are slow:
+# each case is a real planctl process.
+QUICK = {"bundled/status.table", "bundled/report.html", "git/diff.json", "corpus/bad/alias-bomb"}
 
 
-@pytest.mark.parametrize(("name", "kind", "argv"), cases.cases(), ids=[c[0] for c in cases.cases()])
+@pytest.mark.parametrize(("name", "kind", "argv"), [
+    pytest.param(*case, id=case[0], marks=() if case[0] in QUICK else pytest.mark.slow)
+    for case in cases.cases()])
 def test_output_is_as_pinned(tmp_path, name, kind, argv):
     expected = cases.golden_path(name)
     assert expected.exists(), f"no golden file for {name}: run python tests/golden/cases.py --update"

@@ -275,6 +275,7 @@ def test_xlsx_with_the_bundled_plan_and_a_sheet_option(run, tmp_path):
     assert "Action plan" in wrong.stderr
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.text(st.characters(exclude_categories=("Cs",)), max_size=120))
 def test_every_text_reads_back_exactly(text):

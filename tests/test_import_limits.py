@@ -133,6 +133,7 @@ def import_refused(tmp_path: Path, source: Path, *words: str) -> str:
 # -- item 4: limits ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_small_workbook_declaring_the_last_cell_is_refused(tmp_path):
     source = write_workbook(tmp_path / "plan.xlsx", sheet_xml(HEADER_ROW, dimension="A1:XFD1048576"))
     assert source.stat().st_size < 2000
@@ -140,6 +141,7 @@ def test_a_small_workbook_declaring_the_last_cell_is_refused(tmp_path):
     assert "1,048,576" in line
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cell, limit", [
     ('<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>', "rows"),
     ('<row r="1048576"><c r="A1048576"><v>1</v></c></row>', "rows"),
@@ -152,41 +154,48 @@ def test_cells_written_far_away_are_refused_whatever_the_sheet_declares(tmp_path
     import_refused(tmp_path, source, limit, f"{MAX_ROWS:,}" if limit == "rows" else f"{MAX_COLUMNS}")
 
 
+@pytest.mark.slow
 def test_a_decompression_bomb_is_refused_from_the_zip_directory(tmp_path):
     source = write_workbook(tmp_path / "bomb.xlsx", bomb(1024))  # 1 GB of XML in ~1.5 MB
     assert source.stat().st_size < 4 * 2**20
     import_refused(tmp_path, source, "uncompressed size", f"{MAX_XLSX_BYTES // 2**20} MB", "1,024")
 
 
+@pytest.mark.slow
 def test_a_small_bomb_is_refused_by_its_compression_ratio(tmp_path):
     source = write_workbook(tmp_path / "bomb.xlsx", bomb(4))  # under the size limit, 600:1
     import_refused(tmp_path, source, "uncompressed size", "times its packed size")
 
 
+@pytest.mark.slow
 def test_a_sheet_of_many_rows_under_the_size_limits_is_refused_by_rows(tmp_path):
     rows = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>' for r in range(3, MAX_ROWS + 10))
     source = write_workbook(tmp_path / "plan.xlsx", sheet_xml(HEADER_ROW + rows))
     import_refused(tmp_path, source, "rows", f"{MAX_ROWS:,}")
 
 
+@pytest.mark.slow
 def test_an_enormous_cell_in_a_workbook_is_refused(tmp_path):
     cell = f'<row r="3"><c r="A3" t="inlineStr"><is><t>{"x" * (MAX_CELL_CHARS + 1)}</t></is></c></row>'
     source = write_workbook(tmp_path / "plan.xlsx", sheet_xml(HEADER_ROW + cell))
     import_refused(tmp_path, source, f"{MAX_CELL_CHARS:,} characters")
 
 
+@pytest.mark.slow
 def test_a_million_row_csv_is_refused_naming_the_row(tmp_path):
     source = tmp_path / "plan.csv"
     source.write_bytes(b"Action,Lead\n" + b"a,b\n" * 1_000_000)  # 4 MB: under the size limit
     import_refused(tmp_path, source, "rows", f"{MAX_ROWS:,}", f"plan.csv:{MAX_ROWS + 1}:")
 
 
+@pytest.mark.slow
 def test_a_csv_over_the_size_limit_is_refused_before_it_is_read(tmp_path):
     source = tmp_path / "plan.csv"
     source.write_bytes(b"Action,Lead\n" + b"Audit the case files of last year,Head of Service\n" * 300_000)
     import_refused(tmp_path, source, "file size", f"{MAX_CSV_BYTES // 2**20} MB")
 
 
+@pytest.mark.slow
 def test_a_very_wide_csv_is_refused_naming_the_column(tmp_path):
     source = tmp_path / "plan.csv"
     source.write_text("Action,Lead\n" + ",".join(f"c{i}" for i in range(100_000)) + "\n", encoding="utf-8")
@@ -201,6 +210,7 @@ def test_empty_cells_past_the_column_limit_are_only_a_wide_range_saved_as_csv(ru
     assert "text: Audit files" in result.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("body", ['1,"' + "x" * 5_000_000 + '",HoS\n',
                                   '1,"a quote left open,HoS\n' + "2,Audit,HoS\n" * 100_000])
 def test_an_enormous_csv_cell_is_refused_where_it_starts(tmp_path, body):
@@ -213,6 +223,7 @@ BILLION_LAUGHS = ('<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&
                   '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>')
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, sheet, detail", [
     ("undefined entity", sheet_xml(HEADER_ROW.replace("HoS", "&nbsp;")), "undefined entity"),
     ("entity expansion", sheet_xml(HEADER_ROW.replace("HoS", "&c;"), prolog=BILLION_LAUGHS),
@@ -225,6 +236,7 @@ def test_xml_the_parser_rejects_is_cannot_read_workbook(tmp_path, name, sheet, d
     import_refused(tmp_path, source, "cannot read workbook: plan.xlsx", detail)
 
 
+@pytest.mark.slow
 def test_files_that_are_not_workbooks_are_cannot_read_workbook(tmp_path):
     (tmp_path / "notzip.xlsx").write_bytes(b"PK\x03\x04 and then not a zip at all")
     import_refused(tmp_path, tmp_path / "notzip.xlsx", "cannot read workbook", "not a zip")
@@ -236,6 +248,7 @@ def test_files_that_are_not_workbooks_are_cannot_read_workbook(tmp_path):
     import_refused(tmp_path, zipped, "cannot read workbook", "encrypted")
 
 
+@pytest.mark.slow
 def test_a_part_that_lies_about_its_size_is_cannot_read_workbook(tmp_path):
     source = write_workbook(tmp_path / "plan.xlsx", sheet_xml(HEADER_ROW * 50))
     # Shrink the sheet's uncompressed size in the central directory: zipfile then stops
@@ -244,6 +257,7 @@ def test_a_part_that_lies_about_its_size_is_cannot_read_workbook(tmp_path):
     import_refused(tmp_path, source, "cannot read workbook")
 
 
+@pytest.mark.slow
 def test_a_workbook_within_the_limits_still_imports(tmp_path):
     rows = "".join(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>Action {r}</t></is></c>'
                    f'<c r="B{r}" t="inlineStr"><is><t>HoS</t></is></c></row>' for r in range(3, 400))
@@ -261,6 +275,7 @@ def write_rows(path: Path, rows) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_a_cell_split_into_more_actions_than_the_limit_is_refused(tmp_path):
     # Word-style cells: one action per line when the timescales line up, 16,000 per row here.
     lines = MAX_CELL_CHARS // 2
@@ -270,12 +285,14 @@ def test_a_cell_split_into_more_actions_than_the_limit_is_refused(tmp_path):
                    "row 2")
 
 
+@pytest.mark.slow
 def test_a_lead_cell_with_thousands_of_names_is_refused(tmp_path):
     rows = [["No", "Action", "Lead"], ["1", "Audit", "; ".join(f"L{i}" for i in range(1000))]]
     import_refused(tmp_path, write_rows(tmp_path / "plan.csv", rows), "leads", f"more than {MAX_LEADS}",
                    "row 2")
 
 
+@pytest.mark.slow
 def test_a_shared_cell_copied_into_many_actions_is_refused_by_plan_size(tmp_path):
     # One 30,000-character timescale cell is copied into each of the row's 400 actions.
     rows = [["No", "Action", "Timescale", "Lead"]] + [
@@ -284,6 +301,7 @@ def test_a_shared_cell_copied_into_many_actions_is_refused_by_plan_size(tmp_path
     import_refused(tmp_path, write_rows(tmp_path / "plan.csv", rows), "plan size", "million characters")
 
 
+@pytest.mark.slow
 def test_a_long_progress_cell_does_not_backtrack(tmp_path):
     # The completion pattern used to backtrack for minutes over a long run of separators.
     rows = [["No", "Action", "Lead", "Progress"], ["1", "Audit", "HoS", "done" + ":" * 32000 + "("]]

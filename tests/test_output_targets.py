@@ -77,6 +77,7 @@ def dev_null_restored():
         os.chmod("/dev/null", 0o666)
 
 
+@pytest.mark.slow
 def test_dev_null_stays_a_character_device(bundled, tmp_path, dev_null_restored):
     # A real process (as root, the old code replaced /dev/null with a regular file).
     env = {**os.environ, "PLANCTL_TODAY": AS_AT}
@@ -102,6 +103,7 @@ def test_a_character_device_anywhere_is_written_into_not_replaced(run, bundled, 
     assert [p.name for p in device.parent.iterdir()] == ["null.md"]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not os.path.islink("/dev/stdout"), reason="/dev/stdout is not a link here")
 def test_dev_stdout_is_the_stream_the_shell_opened(bundled, tmp_path):
     """`-o /dev/stdout >> FILE` appends to FILE, as the shell asked, and /dev/stdout stays a link."""

@@ -409,6 +409,7 @@ def test_since_outside_git_is_a_clear_error(run, bundled):
 # -- Word, through pandoc ---------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc is not installed "
                     "(apt-get install pandoc) so the Word conversion is not checked")
 def test_markdown_converts_to_word_with_pandoc(run, bundled, tmp_path):

@@ -318,6 +318,7 @@ needs_chromium = pytest.mark.skipif(
                              "chromium and chromium-driver), so the page is not rendered")
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_chromium_renders_the_report(run, bundled, tmp_path):
     run("report", "--today", AS_AT, "-o", "report.html")
@@ -334,6 +335,7 @@ def test_chromium_renders_the_report(run, bundled, tmp_path):
     assert "10% complete." in dom and "Overdue actions by lead" in dom
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_chromium_prints_the_report_to_a4_pages(run, bundled, tmp_path):
     run("report", "--today", AS_AT, "-o", "report.html")
@@ -348,6 +350,7 @@ def test_chromium_prints_the_report_to_a4_pages(run, bundled, tmp_path):
     assert sizes and all(abs(float(w) - 595) < 1 and abs(float(h) - 842) < 1 for w, h in sizes)
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_chromium_runs_no_script_from_a_hostile_plan(run, hostile, tmp_path):
     run("report", "--today", AS_AT, "-o", "evil.html")
@@ -360,6 +363,7 @@ def test_chromium_runs_no_script_from_a_hostile_plan(run, hostile, tmp_path):
 AXE = os.environ.get("AXE_CORE_JS")  # axe.min.js from the axe-core package (npm pack axe-core)
 
 
+@pytest.mark.slow
 @needs_chromium
 @pytest.mark.skipif(not AXE or not os.path.isfile(AXE),
                     reason="AXE_CORE_JS does not name axe-core's axe.min.js")

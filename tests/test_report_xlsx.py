@@ -172,6 +172,7 @@ def test_status_never_writes_into_the_plans_folder(run, bundled):
     assert not (bundled.parent / "x.xlsx").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 @pytest.mark.parametrize("args", [["overdue", "--format", "xlsx"],
                                   ["report", "--format", "xlsx"], ["report", "--format", "docx"]])

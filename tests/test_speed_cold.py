@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -52,6 +53,7 @@ def test_every_typed_atom_reads_as_with_yaml_1_1_tags():
     _same_as_full_resolver([(atom, how) for atom in _ATOMS for how in _HOW])
 
 
+@pytest.mark.slow
 @settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(_PLAIN, st.sampled_from(_HOW)), min_size=1, max_size=6))
 def test_the_composer_tags_read_as_yaml_1_1_tags(values):
@@ -118,6 +120,7 @@ def _nested(draw):
     return depth, text.lstrip("\n") + "x" + close + "\n"
 
 
+@pytest.mark.slow
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(_nested())
 def test_depth_is_refused_exactly_where_prescan_refuses_it(case):
@@ -148,6 +151,7 @@ def _count(node) -> int:
     return n
 
 
+@pytest.mark.slow
 @settings(max_examples=1500, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(alphabet="?:-,[]{} \na", max_size=40))
 def test_no_text_makes_more_nodes_than_the_length_rule_allows(text):
@@ -197,6 +201,7 @@ def _simple_looking(draw):
     return prefix + body + suffix
 
 
+@pytest.mark.slow
 @settings(max_examples=3000, suppress_health_check=[HealthCheck.too_slow])
 @given(_simple_looking(), st.sampled_from([None, date(2012, 10, 1), date(2014, 6, 30)]),
        st.sampled_from([None, "april", "september"]))
@@ -267,6 +272,7 @@ def _plan_text(draw):
     return "".join(out)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(_plan_text())
 def test_one_pass_validation_gives_every_check_in_order(text):
@@ -304,6 +310,7 @@ def _depth(text: str) -> int:
     return deepest
 
 
+@pytest.mark.slow
 @settings(max_examples=2000, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(["- ", "? ", ": ", "a: ", "a", "[", "]", "{", "}", ", ", "\n",
                                  "\r", "\u2028", "  ", " ", "\t", "-", "?", ":"]), max_size=30))

@@ -67,6 +67,7 @@ def slow_edit(data: bytes, action_id: str, edit: Edit):
         return edit_bytes(data, "plans/p.yaml", action_id, edit)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(source=plan_source())
 def test_an_action_composed_alone_is_the_node_the_whole_file_gives(source):
@@ -81,6 +82,7 @@ def test_an_action_composed_alone_is_the_node_the_whole_file_gives(source):
         assert tree(node) == tree(whole_file_node(text, action.id))
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(source=plan_source(), edit=edits(), data=st.data())
 def test_an_edit_writes_the_same_bytes_as_when_the_whole_file_is_composed(source, edit, data):
@@ -103,6 +105,7 @@ def slow_add(data: bytes, add: core.Addition):
         return core.add_bytes(data, "plans/p.yaml", add)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(source=plan_source(), rec=st.sampled_from(["1", "2", "3"]), where=st.integers(0, 4),
        due=st.sampled_from([None, "By 31.3.13"]), lead=st.sampled_from([None, "sm-qa", "Someone"]))
@@ -222,6 +225,7 @@ def changed(plan, which: int, what: str):
         for r in plan.recommendations))
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(source=plan_source(), by=st.integers(-3, 3), which=st.integers(0, 20),
        what=st.sampled_from(["none", "text", "update", "id", "title", "lead", "dropped"]))

@@ -168,6 +168,7 @@ def _versions(texts: list[str], shared: bool) -> list[Version]:
     return out
 
 
+@pytest.mark.slow
 @_SETTINGS
 @given(seed=st.integers(0, 2**32 - 1), steps=st.integers(2, 25))
 def test_history_and_slippage_are_the_same_with_shared_or_separate_objects(seed, steps):
@@ -222,6 +223,7 @@ def _exact(tmp_path) -> list[Version]:
     return out
 
 
+@pytest.mark.slow
 def test_history_and_slippage_through_git_equal_the_exact_versions(long_story, run):
     exact = _exact(long_story)
     history = {"since": None, "shallow": False, "commits": audit.history(exact)}
@@ -234,6 +236,7 @@ def test_history_and_slippage_through_git_equal_the_exact_versions(long_story, r
             assert json.loads(result.stdout) == json.loads(json.dumps(expected, default=str))
 
 
+@pytest.mark.slow
 def test_a_damaged_cache_entry_is_read_again_from_git(long_story, run, tmp_path):
     first = run("history", "--format", "json")
     entries = list((tmp_path / "cache" / "planctl").glob("v*/*"))

@@ -9,6 +9,7 @@ import textwrap
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -78,6 +79,7 @@ def _ink(text: str) -> Counter:
     return Counter(ch for ch in text if not ch.isspace())
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(columns, st.data(), st.integers(min_value=1, max_value=300))
 def test_any_table_fits_any_width_without_losing_text(cols, data, width):
@@ -120,6 +122,7 @@ def test_a_long_word_wraps_in_pieces_of_the_width():
     assert lines[1] == "x" * 9 and lines[-1] == "漢" * (1001 % 4)  # four wide ones fill 8 of 9
 
 
+@pytest.mark.slow
 def test_slippage_with_a_long_author_name_finishes_at_any_width(tmp_path):
     root = Path(__file__).resolve().parents[1]
     plans = tmp_path / "plans"

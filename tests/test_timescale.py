@@ -153,6 +153,7 @@ def test_a_month_first_date_names_the_one_date_it_could_be():
     assert "if October 27 is meant, write 27.10.2012 (27 October 2012)" in str(exc.value)
 
 
+@pytest.mark.slow
 @settings(max_examples=2000, deadline=None)
 @given(start=st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)),
        months=st.integers(min_value=-200_000, max_value=200_000))

@@ -29,6 +29,7 @@ recommendations:
 # -- the scalar writer --------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=80))
 def test_any_text_reads_back_exactly_with_planctl_and_with_a_yaml_1_1_reader(value):
