@@ -124,62 +124,91 @@ def action_text(rng: random.Random) -> str:
     return text + "."
 
 
+def _by(rng, later, body):
+    return [f"due: {quote('By ' + date_forms(later(7, 500), rng))}"], "by"
+
+
+def _date(rng, later, body):
+    return [f"due: {quote(date_forms(later(7, 500), rng))}"], "date"
+
+
+def _text(rng, later, body):
+    d = later(30, 500)
+    return [f"due: {quote(f'Report to {body} {d.day}.{d.month}.{d:%y}')}"], "text"
+
+
+def _month(rng, later, body):
+    d = later(60, 600)
+    return [f"due: {quote(MONTH_NAMES[d.month - 1] + ' ' + str(d.year))}"], "month"
+
+
+def _two_dates(rng, later, body):
+    first = later(20, 200)
+    second = first + timedelta(days=rng.randint(60, 300))
+    text = (f"Initial report by {date_forms(first, rng)}, "
+            f"with follow up by {date_forms(second, rng)}")
+    lines = [f"due: {quote(text)}"]
+    if rng.random() < 0.5:
+        lines.append(f"reported: [{first.isoformat()}]")
+    return lines, "two-dates"
+
+
+def _milestones(rng, later, body):
+    lines = ["milestones:"]
+    d = later(10, 100)
+    for step in range(rng.randint(2, 4)):
+        lines.append(f"  - due: {quote(date_forms(d, rng))}")
+        lines.append(f"    text: {quote(f'Stage {step + 1}: ' + rng.choice(OBJECTS))}")
+        if rng.random() < 0.4:
+            lines.append(f"    done: {rng.choice(['true', (d - timedelta(days=3)).isoformat()])}")
+        d += timedelta(days=rng.randint(30, 120))
+    return lines, "milestones"
+
+
+def _repeat(rng, later, body):
+    first = later(30, 200)
+    period = rng.choice(["monthly", "quarterly", "six-monthly", "yearly"])
+    lines = [f"due: {quote('First report by ' + date_forms(first, rng))}", f"repeat: {period}"]
+    count = rng.randint(0, 4)
+    if count:
+        step = {"monthly": 30, "quarterly": 91, "six-monthly": 182, "yearly": 365}[period]
+        dates = [(first + timedelta(days=step * i)).isoformat() for i in range(count)]
+        lines.append(f"reported: [{', '.join(dates)}]")
+    return lines, "repeat"
+
+
+def _within(rng, later, body):
+    n = rng.choice(["3", "6", "one", "twelve"])
+    unit = rng.choice(["months", "weeks"]) if n not in ("one",) else rng.choice(["month", "week"])
+    return [f"due: {quote(f'within {n} {unit}')}"], "within"
+
+
+def _by_ongoing(rng, later, body):
+    d = later(30, 300)
+    return [f"due: {quote(f'By {d.day:02d}.{d.month:02d}.{d:%y} ongoing')}"], "by-ongoing"
+
+
+# Each kind of timescale with the share of actions below which it is chosen (a cumulative
+# table, in order: the order of the random draws is what makes the output deterministic).
+TIMESCALE_KINDS = (
+    (0.30, _by), (0.42, _date), (0.50, _text), (0.56, _month), (0.64, _two_dates),
+    (0.70, _milestones), (0.77, _repeat),
+    (0.82, lambda rng, later, body: (["due: Immediate"], "immediate")),
+    (0.86, _within),
+    (0.91, lambda rng, later, body: (["due: ongoing"], "ongoing")),
+    (0.95, _by_ongoing),
+)
+
+
 def timescale_lines(rng: random.Random, published: date, body: str) -> tuple[list[str], str]:
     """(YAML lines of the action's due/milestones/repeat, the kind of timescale)."""
     def later(lo: int, hi: int) -> date:
         return published + timedelta(days=rng.randint(lo, hi))
 
     pick = rng.random()
-    if pick < 0.30:
-        return [f"due: {quote('By ' + date_forms(later(7, 500), rng))}"], "by"
-    if pick < 0.42:
-        return [f"due: {quote(date_forms(later(7, 500), rng))}"], "date"
-    if pick < 0.50:
-        d = later(30, 500)
-        return [f"due: {quote(f'Report to {body} {d.day}.{d.month}.{d:%y}')}"], "text"
-    if pick < 0.56:
-        d = later(60, 600)
-        return [f"due: {quote(MONTH_NAMES[d.month - 1] + ' ' + str(d.year))}"], "month"
-    if pick < 0.64:
-        first = later(20, 200)
-        second = first + timedelta(days=rng.randint(60, 300))
-        text = (f"Initial report by {date_forms(first, rng)}, "
-                f"with follow up by {date_forms(second, rng)}")
-        lines = [f"due: {quote(text)}"]
-        if rng.random() < 0.5:
-            lines.append(f"reported: [{first.isoformat()}]")
-        return lines, "two-dates"
-    if pick < 0.70:
-        lines = ["milestones:"]
-        d = later(10, 100)
-        for step in range(rng.randint(2, 4)):
-            lines.append(f"  - due: {quote(date_forms(d, rng))}")
-            lines.append(f"    text: {quote(f'Stage {step + 1}: ' + rng.choice(OBJECTS))}")
-            if rng.random() < 0.4:
-                lines.append(f"    done: {rng.choice(['true', (d - timedelta(days=3)).isoformat()])}")
-            d += timedelta(days=rng.randint(30, 120))
-        return lines, "milestones"
-    if pick < 0.77:
-        first = later(30, 200)
-        period = rng.choice(["monthly", "quarterly", "six-monthly", "yearly"])
-        lines = [f"due: {quote('First report by ' + date_forms(first, rng))}", f"repeat: {period}"]
-        count = rng.randint(0, 4)
-        if count:
-            step = {"monthly": 30, "quarterly": 91, "six-monthly": 182, "yearly": 365}[period]
-            dates = [(first + timedelta(days=step * i)).isoformat() for i in range(count)]
-            lines.append(f"reported: [{', '.join(dates)}]")
-        return lines, "repeat"
-    if pick < 0.82:
-        return ["due: Immediate"], "immediate"
-    if pick < 0.86:
-        n = rng.choice(["3", "6", "one", "twelve"])
-        unit = rng.choice(["months", "weeks"]) if n not in ("one",) else rng.choice(["month", "week"])
-        return [f"due: {quote(f'within {n} {unit}')}"], "within"
-    if pick < 0.91:
-        return ["due: ongoing"], "ongoing"
-    if pick < 0.95:
-        d = later(30, 300)
-        return [f"due: {quote(f'By {d.day:02d}.{d.month:02d}.{d:%y} ongoing')}"], "by-ongoing"
+    for below, make in TIMESCALE_KINDS:
+        if pick < below:
+            return make(rng, later, body)
     return [f"due: {rng.choice(['TBC', 'To be confirmed at DMT'])}"], "tbc"
 
 
