@@ -226,11 +226,13 @@ def _completion_dates_from_git(result: LoadResult, paths: list[Path], s: Setting
 
     from ..core.errors import GitError
     from ..history.audit import completion_dates
+    from ..history.sharing import SharedObjects
     from ..store.gitstore import plan_versions
 
     as_of_day = date_or_none(s.as_of) if s.as_of else None  # --as-of a date, else a revision
     try:
-        history = plan_versions(paths, s.as_of if s.as_of and as_of_day is None else "HEAD")
+        history = plan_versions(paths, s.as_of if s.as_of and as_of_day is None else "HEAD",
+                                share=SharedObjects())
         versions = history.versions
         if as_of_day is not None:
             versions = (v for v in versions if v.commit.date <= as_of_day)
