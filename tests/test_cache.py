@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-import planctl
 from planctl.format.reader import load_text
 from planctl.store import cache
 from planctl.store.files import load_paths

@@ -17,8 +17,8 @@ from ..core.model import Plan
 from ..core.timescale import date_or_none
 from ..store.gitstore import Commit, Version, load_as_of, pair, plan_versions
 from .audit import diff
-from .sharing import SharedObjects
 from .audit import timeline as counts
+from .sharing import SharedObjects
 
 
 @dataclass(frozen=True)

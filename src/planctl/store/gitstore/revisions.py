@@ -8,7 +8,8 @@ from pathlib import Path
 
 from ...core.errors import GitError, Problem
 from ...core.timescale import date_or_none
-from ...format.reader import LoadResult, finish, load_text
+from ...format.loaded import LoadResult, finish
+from ...format.reader import load_text
 from ..files import load_paths
 from .lineage import Walk, plan_files, walk
 from .records import Commit, History, Version
