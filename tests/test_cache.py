@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-import planctl
 from planctl.format.reader import load_text
 from planctl.store import cache
 from planctl.store.files import load_paths
@@ -233,18 +232,21 @@ def test_a_damaged_or_truncated_entry_is_ignored_and_rebuilt(damage):
 def test_an_index_with_valid_digests_but_undecodable_contents_is_rebuilt(write_plan):
     """What passes every digest is still checked: a forged table or entry is a miss."""
     import hashlib
-    import marshal
+
+    import msgspec
+
+    from planctl.store.cache.index import stat_key as index_stat_key
 
     path = _settled(write_plan(GOOD))
     load_paths([path])
     (index,) = entries()
     good = index.read_bytes()
     header = good[: good.index(b"\n", len(cache.INDEX_MAGIC)) + 1]
-    stat_key = cache._stat_key(path.stat())
+    stat_key = index_stat_key(path.stat())
     digest = hashlib.blake2b(path.read_bytes(), digest_size=32).digest()
 
     def forge(files, entry: bytes = b"") -> bytes:
-        table = marshal.dumps((0, files))
+        table = msgspec.msgpack.encode((0, files))
         return (header + entry + table + hashlib.blake2b(table, digest_size=32).digest()
                 + len(table).to_bytes(8, "big"))
 
@@ -257,11 +259,11 @@ def test_an_index_with_valid_digests_but_undecodable_contents_is_rebuilt(write_p
     def entry_digest(entry: bytes) -> bytes:
         return hashlib.blake2b(entry, digest_size=32).digest()
 
-    not_a_plan = marshal.dumps(("not", "a", "plan"))
+    not_a_plan = msgspec.msgpack.encode(("not", "a", "plan"))
     for forged in (forge({str(path): (stat_key, digest, 0, len(not_a_plan),
                                       entry_digest(not_a_plan))}, not_a_plan),
-                   forge({str(path): (stat_key, digest, 0, 11, entry_digest(b"not marshal"))},
-                         b"not marshal"),
+                   forge({str(path): (stat_key, digest, 0, 11, entry_digest(b"not msgpack"))},
+                         b"not msgpack"),
                    forge({str(path): (stat_key, digest, 10**6, 5, b"")}),  # past the end
                    forge({str(path): (stat_key, digest, -1, -5, b"")}),
                    forge({str(path): 5}), forge(["not a dict"])):
@@ -269,21 +271,40 @@ def test_an_index_with_valid_digests_but_undecodable_contents_is_rebuilt(write_p
         assert load_paths([path]).plans[0].title == "Good plan"
 
 
-def test_a_stale_index_from_another_planctl_version_is_not_used(write_plan, monkeypatch):
+def test_a_stale_index_from_another_reader_is_not_used(write_plan, monkeypatch):
+    """The reader's stamp (what the modules of core/, format/ and the codec are) keys the
+    index: an index written by another reader is not found, nor used where it is found."""
+    from planctl.store.cache import stamp
+
     path = _settled(write_plan(GOOD))
-    monkeypatch.setattr(cache, "__version__", "0.0.1")
+    monkeypatch.setattr(stamp, "_stamp", "another reader")
     load_paths([path])
     (old_index,) = entries()
     old_name, old_bytes = old_index.name, old_index.read_bytes()
-    monkeypatch.setattr(cache, "__version__", planctl.__version__)
+    monkeypatch.setattr(stamp, "_stamp", None)
     load_paths([path])
     current = [e for e in entries() if e.name != old_name]
     assert len(current) == 1
-    # Make the stale index sit exactly where the current version looks, too.
+    # Make the stale index sit exactly where the current reader looks, too.
     current[0].write_bytes(old_bytes)
     write_plan(GOOD.replace("Good plan", "Newer plan"))
     assert load_paths([path]).plans[0].title == "Newer plan"
-    assert planctl.__version__.encode() in current[0].read_bytes().split(b"\n")[1]
+
+
+def test_a_changed_module_of_the_reader_changes_the_stamp(tmp_path, monkeypatch):
+    """An edit to core/ or format/ (no version bump) meets no old entry."""
+    from planctl.store.cache import stamp
+
+    package = tmp_path / "planctl"
+    for folder in ("core", "format", "store/cache"):
+        (package / folder).mkdir(parents=True)
+        (package / folder / "m.py").write_text("x = 1\n")
+    monkeypatch.setattr(stamp, "_PACKAGE", package)
+    monkeypatch.setattr(stamp, "_stamp", None)
+    before = stamp.loader_stamp()
+    (package / "core" / "m.py").write_text("x = 22\n")
+    monkeypatch.setattr(stamp, "_stamp", None)
+    assert stamp.loader_stamp() != before
 
 
 def test_the_cache_folder_is_private(write_plan):
@@ -293,14 +314,16 @@ def test_the_cache_folder_is_private(write_plan):
 
 
 def test_a_folder_others_can_write_to_is_not_used(write_plan):
+    from planctl.store.cache.folder import checked as folder_checks
+
     folder = cache.cache_dir()
     folder.mkdir(parents=True)
     folder.chmod(0o777)
-    cache._checked.clear()
+    folder_checks.clear()
     try:
         result = load_paths([write_plan(GOOD)])
     finally:
-        cache._checked.clear()
+        folder_checks.clear()
     assert result.plans[0].title == "Good plan"
     assert not entries()
 
@@ -339,10 +362,12 @@ def test_a_read_only_cache_folder_does_not_stop_planctl(write_plan):
 
 
 def test_a_changed_loader_does_not_meet_old_entries(write_plan, monkeypatch):
+    from planctl.store.cache import stamp
+
     path = write_plan(GOOD)
-    monkeypatch.setattr(cache, "_STAMP", "the loader before an edit")
+    monkeypatch.setattr(stamp, "_stamp", "the loader before an edit")
     load_paths([path])
-    monkeypatch.setattr(cache, "_STAMP", "the loader after an edit")
+    monkeypatch.setattr(stamp, "_stamp", "the loader after an edit")
     result = load_paths([path])
     assert result.plans[0].title == "Good plan"
     assert len(entries()) == 2  # parsed again, not served from the old loader's index
@@ -380,7 +405,7 @@ def _sample(tp, where: str, depth: int = 0):
         return tuple(_sample(a, f"{where}[{i}]", depth) for i, a in enumerate(args))
     if typing.get_origin(tp) is dict:
         return {_sample(args[0], where + ".key"): _sample(args[1], where + ".value")}
-    raise AssertionError(f"{where}: no sample for {tp}; teach this test and store/cache.py the type")
+    raise AssertionError(f"{where}: no sample for {tp}; teach this test and store/cache/codec.py the type")
 
 
 def _fields_of(obj, where="plan"):
@@ -405,21 +430,46 @@ def test_every_field_of_every_model_class_round_trips_through_the_cache():
     plan = _sample(Plan, "Plan")
     problems = [Problem("p.yaml", 3, 5, "W101", "a \u2028 message", "warning")]
     payload = cache.encode((plan, problems, False))
-    assert payload is not None, "the cache cannot encode the model (store/cache.py's codec)"
+    assert payload is not None, "the cache cannot encode the model (store/cache/codec.py)"
     back, back_problems, is_comparison = cache.decode(payload)
     assert list(_fields_of(back)) == list(_fields_of(plan))
+    from planctl.history.sharing import SharedObjects
+
+    assert list(_fields_of(cache.decode(payload, SharedObjects())[0])) == list(_fields_of(plan))
     assert back == plan and back_problems == problems and is_comparison is False
 
 
-def test_the_models_shape_is_part_of_the_key(write_plan, monkeypatch):
-    """An entry written for another shape of the model is never decoded into this one."""
-    path = write_plan(GOOD)
-    load_paths([path])
-    encode_plan, decode_plan, _ = cache._get_codec()
-    monkeypatch.setattr(cache, "_codec", (encode_plan, decode_plan, "another shape"))
-    result = load_paths([path])
-    assert result.plans[0].title == "Good plan"
-    assert len(entries()) == 2
+def test_the_models_shape_is_part_of_the_key():
+    """An entry written for another shape of the model is never decoded into this one: the
+    modules of every model class are in the reader's stamp, which keys every entry."""
+    import dataclasses
+    import sys
+
+    from planctl.core.model import Plan
+    from planctl.store.cache.stamp import loader_stamp
+
+    def classes(cls, seen):
+        for f in dataclasses.fields(cls):
+            for tp in vars(sys.modules[cls.__module__]).values():
+                if dataclasses.is_dataclass(tp) and isinstance(tp, type) and tp.__name__ in str(f.type) \
+                        and tp not in seen:
+                    seen.add(tp)
+                    classes(tp, seen)
+        return seen
+
+    for cls in classes(Plan, {Plan}):
+        module = cls.__module__.removeprefix("planctl.").replace(".", "/") + ".py"
+        assert module in loader_stamp(), module
+
+
+def test_shared_decoding_gives_the_whole_decode():
+    """Decoding through an Interner (the history's) gives exactly the plan decoded whole."""
+    from planctl.history.sharing import SharedObjects
+
+    payload = cache.encode(load_text(MIXED.encode(), "plans/p.yaml"))
+    assert payload is not None
+    share = SharedObjects()
+    assert cache.decode(payload, share) == cache.decode(payload) == cache.decode(payload, share)
 
 
 def test_a_rewritten_index_keeps_the_entries_it_served(write_plan):

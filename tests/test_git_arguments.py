@@ -11,6 +11,7 @@ import pytest
 from conftest import BUNDLED
 from planctl.core.errors import GitError
 from planctl.store import gitstore
+from planctl.store.gitstore import runner
 
 OTHER_PLAN = """\
 plan:
@@ -141,6 +142,6 @@ def test_a_bare_path_never_reaches_git_as_a_pathspec(tmp_path, git_repo):
     forgets literal() fails in its first test instead of reading ':!x' as an exclusion."""
     (tmp_path / ":!x.yaml").write_text("new\n")
     with pytest.raises(ValueError, match="bare pathspec"):
-        gitstore._git(["status", "--porcelain", "--", ":!x.yaml"], tmp_path)
-    out = gitstore._git(["status", "--porcelain", "--", gitstore.literal(":!x.yaml")], tmp_path)
+        runner.git(["status", "--porcelain", "--", ":!x.yaml"], tmp_path)
+    out = runner.git(["status", "--porcelain", "--", runner.literal(":!x.yaml")], tmp_path)
     assert out == b"?? :!x.yaml\n"

@@ -10,6 +10,7 @@ import click
 from ..core.errors import UsageError
 from ..core.timescale import date_or_none
 from ..history import audit
+from ..history.sharing import SharedObjects
 from ..render import View, history_views
 from ..store import gitstore
 from .completers import complete_ids
@@ -64,7 +65,7 @@ def _history(s: Settings, with_tree_note: bool = True) -> gitstore.History:
     if rev and date_or_none(rev) is not None:
         raise UsageError("--as-of takes a revision here (a tag, branch or commit), not a date; "
                          "use --since for dates")
-    found = gitstore.plan_versions(paths, rev or "HEAD")
+    found = gitstore.plan_versions(paths, rev or "HEAD", share=SharedObjects())
     if with_tree_note and not rev and gitstore.working_tree_differs(paths):
         click.echo("note: the working tree differs from HEAD (uncommitted changes to the plans); "
                    "only commits are shown: commit them to include them", err=True)

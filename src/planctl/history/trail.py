@@ -18,6 +18,7 @@ from ..core.timescale import date_or_none
 from ..store.gitstore import Commit, Version, load_as_of, pair, plan_versions
 from .audit import diff
 from .audit import timeline as counts
+from .sharing import SharedObjects
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def timeline(paths, plans: Sequence[Plan], today: date) -> list[dict] | None:
     revision --as-of read), so the chart ends on the summary's figures.
     """
     try:
-        history = plan_versions(paths)
+        history = plan_versions(paths, share=SharedObjects())
     except GitError:
         return None
     ids = {p.id for p in plans}

@@ -27,11 +27,12 @@ def with_git_dates(plans: tuple[Plan, ...], paths: list[Path],
         return plans
     from ..core.errors import GitError
     from ..history.audit import completion_dates
+    from ..history.sharing import SharedObjects
     from ..store.gitstore import plan_versions
 
     try:
         history = plan_versions(paths, as_of.spec if as_of is not None and as_of.day is None
-                                else "HEAD")
+                                else "HEAD", share=SharedObjects())
         versions: Iterable[Version] = history.versions
         if as_of is not None and as_of.day is not None:
             last = as_of.day

@@ -1,0 +1,112 @@
+"""An entry's payload: what `format.reader.load_text` returned, as MessagePack, by msgspec.
+
+msgspec encodes the model's frozen dataclasses (core/model.py) as maps of their
+fields and decodes them straight back into those classes, typed: dates, unions,
+nested tuples, checked as they are read. Nothing in an entry can name a class or a
+function - the classes are the ones given to the decoder here - so a forged or
+foreign entry (a cache restored from another branch) can never run code, unlike a
+pickle. A payload of the wrong shape is a `msgspec.ValidationError` (a miss).
+
+Sharing. A history decodes hundreds of versions of one plan that differ by a few
+actions. `decode(payload, share)` lets the caller keep one object per distinct
+encoded recommendation or action: the plan is read with its recommendations, and
+their actions, as undecoded `msgspec.Raw` slices of the payload, and each slice is
+turned into an object through `share.shared(its bytes, build)`, which either returns
+the object it kept for those bytes or calls `build`. Equal bytes decode to equal
+objects, so the plans are exactly what `decode(payload)` gives. What to keep, and
+for how long, is the caller's (history/sharing.py); the layout stays here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import typing
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
+
+import msgspec
+
+from ...core.errors import Problem
+from ...core.model import Action, Plan, Recommendation
+
+T = TypeVar("T")
+
+# load_text's (plan or None, problems, is_comparison_file)
+Loaded = tuple[Plan | None, list[Problem], bool]
+
+
+class Interner(Protocol):
+    """Keeps decoded objects by the bytes they were decoded from (see the docstring)."""
+
+    def shared(self, key: bytes, build: Callable[[], T]) -> T:
+        """The object kept for `key`, else `build()` (which it may keep)."""
+        ...
+
+
+_ENCODER = msgspec.msgpack.Encoder()
+
+
+def encode(result: Loaded) -> bytes | None:
+    """The payload of load_text's result; None if it cannot be encoded (it is then not cached)."""
+    plan, problems, is_comparison = result
+    try:
+        return _ENCODER.encode((plan, tuple(problems), bool(is_comparison)))
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+@functools.cache
+def _whole() -> msgspec.msgpack.Decoder[tuple[Plan | None, list[Problem], bool]]:
+    return msgspec.msgpack.Decoder(tuple[Plan | None, list[Problem], bool])
+
+
+def decode(payload: bytes, share: Interner | None = None) -> Loaded:
+    """load_text's result from a payload; raises msgspec.DecodeError (ValidationError) on one
+    that is damaged or of another shape. With `share`, see the module's docstring."""
+    if share is None:
+        return _whole().decode(payload)
+    shell, problems, is_comparison = _shells().entry.decode(payload)
+    plan = None if shell is None else _plan(shell, share)
+    return plan, problems, is_comparison
+
+
+# -- decoding with shared objects ------------------------------------------------------
+
+
+def _shell_of(cls: type, raw_field: str) -> type:
+    """A dataclass with `cls`'s fields, in which `raw_field` (a tuple of dataclasses) is a
+    tuple of undecoded slices: msgspec reads the rest of the object as it reads `cls`."""
+    hints = typing.get_type_hints(cls)
+    fields = [(f.name, tuple[msgspec.Raw, ...] if f.name == raw_field else hints[f.name])
+              for f in dataclasses.fields(cls)]
+    return dataclasses.make_dataclass(f"{cls.__name__}Shell", fields, frozen=True)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Shells:
+    entry: msgspec.msgpack.Decoder[tuple[Any, list[Problem], bool]]
+    recommendation: msgspec.msgpack.Decoder[Any]
+    action: msgspec.msgpack.Decoder[Action]
+
+
+@functools.cache
+def _shells() -> _Shells:
+    """The decoders of the shared path (built on its first use: a history's)."""
+    plan_shell = _shell_of(Plan, "recommendations")
+    return _Shells(msgspec.msgpack.Decoder(tuple[plan_shell | None, list[Problem], bool]),  # type: ignore[valid-type]  # a class made at run time
+                   msgspec.msgpack.Decoder(_shell_of(Recommendation, "actions")),
+                   msgspec.msgpack.Decoder(Action))
+
+
+def _plan(shell: Any, share: Interner) -> Plan:
+    recs = tuple(share.shared(bytes(raw), functools.partial(_recommendation, raw, share))
+                 for raw in shell.recommendations)
+    return Plan(**{**vars(shell), "recommendations": recs})
+
+
+def _recommendation(raw: msgspec.Raw, share: Interner) -> Recommendation:
+    shell = _shells().recommendation.decode(raw)
+    action = _shells().action.decode
+    actions = tuple(share.shared(bytes(a), functools.partial(action, a)) for a in shell.actions)
+    return Recommendation(**{**vars(shell), "actions": actions})

@@ -1,0 +1,166 @@
+"""Every version of the plans, streamed from git: each blob read once, parsed once ever.
+
+History versions are read from one `git cat-file --batch` as they are iterated
+and loaded through the parse cache keyed by the blob id (a version seen by an
+earlier run is not parsed again); only the versions being compared are held in
+memory. Given an `Interner` (history/sharing.py's), consecutive versions share the
+objects of what a commit left alone, so the audit trail compares them by identity
+first; without one every version is decoded whole (the same plans).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from ...core.model import Plan
+from ...format.reader import load_text
+from ..cache import Interner, decode, encode, entry_key, load_cached, read_payload
+from .lineage import Walk, plan_files, walk
+from .records import History, Version
+from .repo import Repo, open_repo
+from .runner import BlobReader, cat_blobs
+
+
+class _Parsed:
+    """Plans by (blob, plan id), through the parse cache keyed by the blob id, with a few
+    kept in memory for reverts; decoded through `share` when there is one."""
+
+    KEEP = 16
+
+    def __init__(self, reader: BlobReader, share: Interner | None) -> None:
+        self._reader = reader
+        self._share = share
+        self._recent: dict[tuple[str, str], tuple[Plan | None, bool]] = {}
+
+    def _shared(self, blob: str, repo_path: str, plan_id: str,
+                share: Interner) -> tuple[Plan | None, bool] | None:
+        payload = read_payload(entry_key(b"", repo_path, blob, f"\0{plan_id}"))
+        if payload is not None:
+            try:
+                plan, _, is_comparison = decode(payload, share)
+                return plan, is_comparison
+            except Exception:  # noqa: BLE001 - undecodable: a miss, read it again
+                pass
+        return None
+
+    def _load(self, blob: str, repo_path: str, plan_id: str) -> tuple[Plan | None, bool]:
+        share = self._share
+        if share is not None:
+            found = self._shared(blob, repo_path, plan_id, share)
+            if found is not None:
+                return found
+        result = load_cached(lambda: self._reader.get(blob), repo_path,
+                             content_id=blob, plan_id=plan_id)
+        plan, _, is_comparison = result
+        if share is not None and plan is not None:
+            # parsed just now: decode the encoded form too, to share objects with its neighbours
+            payload = encode(result)
+            if payload is not None:
+                plan = decode(payload, share)[0]
+        return plan, is_comparison
+
+    def get(self, blob: str, repo_path: str, plan_id: str) -> tuple[Plan | None, bool]:
+        """(plan or None when unreadable, whether it is a comparison file)."""
+        key = (blob, plan_id)
+        found = self._recent.pop(key, None)
+        if found is None:
+            found = self._load(blob, repo_path, plan_id)
+        self._recent[key] = found
+        if len(self._recent) > self.KEEP:
+            del self._recent[next(iter(self._recent))]
+        return found
+
+
+class Versions:
+    """The versions of a History, read from git as they are iterated (never all at once)."""
+
+    def __init__(self, repo: Repo, found: Walk, picks: Sequence[int], notes: list[str],
+                 share: Interner | None = None) -> None:
+        self._repo, self._walk, self._picks, self._notes = repo, found, tuple(picks), notes
+        self._share = share
+        self.commits = tuple(found.chain[i] for i in self._picks)
+
+    def __len__(self) -> int:
+        return len(self._picks)
+
+    def __getitem__(self, n: int) -> Version:
+        for k, v in enumerate(self):
+            if k == n % len(self):
+                return v
+        raise IndexError(n)
+
+    def _note_unreadable(self, where: str) -> None:
+        note = (f"note: {where} could not be read as a plan ('planctl check' says "
+                "why); its changes show at the next version that can be read")
+        if note not in self._notes:
+            self._notes.append(note)
+
+    def __iter__(self) -> Iterator[Version]:
+        repo, found = self._repo, self._walk
+        reader = BlobReader(repo.cwd)
+        parsed = _Parsed(reader, self._share)
+        last_good: dict[str, Plan] = {}
+        try:
+            for i in self._picks:
+                commit = found.chain[i]
+                files = plan_files(repo, found.states[i])
+                plans = []
+                for path, blob, plan_id in files:
+                    where = f"{commit.short}:{path}"
+                    plan, is_comparison = parsed.get(blob, path, plan_id)
+                    if is_comparison:
+                        continue
+                    if plan is None:  # unreadable here: keep the last version that could be read
+                        plan = last_good.get(plan_id)
+                        self._note_unreadable(where)
+                    else:
+                        plan = replace(plan, path=where)
+                        last_good[plan_id] = plan
+                    if plan is not None:
+                        plans.append(plan)
+                yield Version(commit, tuple(plans), files, i > 0 or not repo.shallow)
+        finally:
+            reader.close()
+
+
+def read_versions(repo: Repo, found: Walk, picks: Sequence[int]) -> list[Version]:
+    """A few versions at the chain positions `picks`, read exactly (diff's two ends)."""
+    files_at = {i: plan_files(repo, found.states[i]) for i in picks}
+    blobs = cat_blobs(repo.cwd, {blob for files in files_at.values() for _, blob, _ in files})
+    out = []
+    for i in picks:
+        commit = found.chain[i]
+        plans = []
+        for path, blob, plan_id in files_at[i]:
+            plan = load_text(blobs[blob], f"{commit.short}:{path}", plan_id)[0]
+            if plan is not None:
+                plans.append(plan)
+        out.append(Version(commit, tuple(plans), files_at[i], i > 0 or not repo.shallow))
+    return out
+
+
+def plan_versions(paths: Sequence[Path], rev: str = "HEAD", *,
+                  share: Interner | None = None) -> History:
+    """Every version of the plans along the first-parent history of `rev`, oldest first.
+
+    `versions` is read from git as it is iterated; notes about versions that could not be
+    read are added to `notes` as they are met. share: see the module's docstring.
+    """
+    repo, (tip,) = open_repo(paths, [rev])
+    found = walk(repo, tip)
+    picks: list[int] = []
+    last = None
+    for i, state in enumerate(found.states):
+        files = tuple((p, b) for p, b, _ in plan_files(repo, state))
+        if i == 0 or files != last:
+            picks.append(i)
+        last = files
+    notes: list[str] = []
+    if repo.shallow and found.chain:
+        first = found.chain[0]
+        notes.append(f"note: this is a shallow clone; history stops at {first.short} "
+                     f"({first.date.isoformat()}); run 'git fetch --unshallow' for all of it")
+    return History(Versions(repo, found, picks, notes, share), tuple(found.chain), repo.shallow,
+                   notes, repo)
