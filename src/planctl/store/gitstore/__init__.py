@@ -29,11 +29,11 @@ Public interface (also used by the report command):
 from __future__ import annotations
 
 from .commits import check_can_commit, commit_file, commits_on_both_sides, init_repo, working_tree_differs
-from .records import Commit, History, Version
+from .records import Commit, Version
 from .repo import Repo, open_repo
 from .revisions import as_of_date, load_as_of, load_at, pair, since_position
 from .runner import literal
-from .versions import Versions, plan_versions
+from .versions import History, Versions, plan_versions
 
 __all__ = ["Commit", "History", "Repo", "Version", "Versions", "as_of_date", "check_can_commit",
            "commit_file", "commits_on_both_sides", "init_repo", "literal", "load_as_of", "load_at",

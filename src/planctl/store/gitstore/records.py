@@ -1,16 +1,11 @@
-"""What reading git gives: commits, the plans at one of them, a plan's history."""
+"""What reading git gives: commits and the plans at one of them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 from ...core.model import Plan
-
-if TYPE_CHECKING:
-    from .repo import Repo
-    from .versions import Versions
 
 
 @dataclass(frozen=True)
@@ -43,18 +38,3 @@ class Version:
     @property
     def label(self) -> str:
         return self.commit.short if self.commit else "working tree"
-
-
-@dataclass(frozen=True)
-class History:
-    """Every version of the plans along the first-parent line, oldest first.
-
-    `versions` holds the first commit and each commit after it that changed
-    the plans; `chain` every commit (for --since and dates).
-    """
-
-    versions: Versions
-    chain: tuple[Commit, ...]
-    shallow: bool
-    notes: list[str] = field(default_factory=list)  # grows as `versions` is read
-    repo: Repo | None = None

@@ -12,10 +12,10 @@ from ...format.loaded import LoadResult, finish
 from ...format.reader import load_text
 from ..files import load_paths
 from .lineage import Walk, plan_files, walk
-from .records import Commit, History, Version
+from .records import Commit, Version
 from .repo import Repo, open_repo
 from .runner import cat_blobs, git
-from .versions import read_versions
+from .versions import History, read_versions
 
 
 def _position(found: Walk, sha: str) -> int | None:

@@ -11,14 +11,14 @@ first; without one every version is decoded whole (the same plans).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ...core.model import Plan
 from ...format.reader import load_text
 from ..cache import Interner, decode, encode, entry_key, load_cached, read_payload
 from .lineage import Walk, plan_files, walk
-from .records import History, Version
+from .records import Commit, Version
 from .repo import Repo, open_repo
 from .runner import BlobReader, cat_blobs
 
@@ -164,3 +164,18 @@ def plan_versions(paths: Sequence[Path], rev: str = "HEAD", *,
                      f"({first.date.isoformat()}); run 'git fetch --unshallow' for all of it")
     return History(Versions(repo, found, picks, notes, share), tuple(found.chain), repo.shallow,
                    notes, repo)
+
+
+@dataclass(frozen=True)
+class History:
+    """Every version of the plans along the first-parent line, oldest first.
+
+    `versions` holds the first commit and each commit after it that changed
+    the plans; `chain` every commit (for --since and dates).
+    """
+
+    versions: Versions
+    chain: tuple[Commit, ...]
+    shallow: bool
+    notes: list[str] = field(default_factory=list)  # grows as `versions` is read
+    repo: Repo | None = None
