@@ -17,6 +17,7 @@ import yaml
 from ..core.errors import ERROR, InternalError
 from ..core.importing import ImportProblem
 from . import writer
+from .reader import load_text
 
 WIDTH = 88
 
@@ -198,8 +199,6 @@ def _without_comments(data: PlanData) -> dict[str, object]:
 
 def verify(text: str, plan_id: str | None, data: PlanData) -> list[str]:
     """The text must read back as the data and pass check; returns check's warnings."""
-    from .reader import load_text
-
     reread = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     if reread != _without_comments(data):
         raise InternalError("internal error: the imported YAML does not read back as written; "

@@ -182,6 +182,7 @@ class _SplitRow:
     dues: list[str]
     leads: list[str]
     progresses: list[str]
+    per_line: bool  # the lead cell has one line per action
     whole_leads: list[str]
     split: dict[str, list[str]]  # rag, evidence and start, line by line
     measure_cells: dict[str, str]
@@ -197,7 +198,7 @@ class _SplitRow:
         per_line = len(texts) > 1 and len(leads) == len(texts)
         measure_cells = {k: cells.get(k, "") for k in ("measure", *_MEASURE_PARTS)}
         return cls(
-            row_no, cells, texts, dues, leads, lines(cells.get("progress", "")),
+            row_no, cells, texts, dues, leads, lines(cells.get("progress", "")), per_line,
             # Cells shared by the row's actions are made once: their copies are one string each.
             [] if per_line else bounded_leads(cells.get("lead", ""), row_no),
             {k: lines(cells.get(k, "")) for k in ("rag", "evidence", "start")},
@@ -206,10 +207,6 @@ class _SplitRow:
     @property
     def parts(self) -> int:
         return len(self.texts)
-
-    @property
-    def per_line(self) -> bool:
-        return self.parts > 1 and len(self.leads) == self.parts
 
     def whole(self, name: str) -> str:
         return one_line(self.cells.get(name, ""))

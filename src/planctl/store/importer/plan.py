@@ -30,6 +30,7 @@ from ...format.plan_yaml import (
     render_yaml,
     verify,
 )
+from ...format.reader import parse_start
 
 
 @dataclass
@@ -192,8 +193,6 @@ def _start(act: DraftAction, due: str | None, published: date | None, notes: lis
     """The start as written when planctl reads it as one start date agreeing with the due."""
     if not act.start:
         return None
-    from ...format.reader import parse_start
-
     try:
         start = parse_start(act.start, published)
     except TimescaleError as exc:
