@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 
 from conftest import BUNDLED
 from planctl.commands.progress import progress
+from planctl.format.plan_yaml import scalar_lines
+from planctl.format.writer import scalar as yaml_scalar
 from planctl.store.files import load_paths
-from planctl.store.importer import scalar_lines, yaml_scalar
 
 TITLE_ROWS = [
     ["OFSTED INSPECTION"],

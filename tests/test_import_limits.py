@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from planctl.store.importer import (
+from planctl.core.errors import UsageError
+from planctl.core.importing.limits import (
     MAX_ACTIONS,
     MAX_CELL_CHARS,
     MAX_COLUMNS,
@@ -25,7 +26,9 @@ from planctl.store.importer import (
     MAX_LEADS,
     MAX_ROWS,
     MAX_XLSX_BYTES,
+    MAX_XLSX_PARTS,
 )
+from planctl.store.importer.zipguard import check_zip, directory_size
 
 MEMORY_CAP = 500 * 2**20
 
@@ -234,6 +237,45 @@ BILLION_LAUGHS = ('<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&
 def test_xml_the_parser_rejects_is_cannot_read_workbook(tmp_path, name, sheet, detail):
     source = write_workbook(tmp_path / "plan.xlsx", sheet)
     import_refused(tmp_path, source, "cannot read workbook: plan.xlsx", detail)
+
+
+def end_record(data: bytes) -> int:
+    return data.rindex(b"PK\x05\x06")
+
+
+def test_the_directory_size_comes_from_the_end_record_after_any_comment(tmp_path):
+    source = write_workbook(tmp_path / "plan.xlsx", sheet_xml(HEADER_ROW))
+    data = source.read_bytes()
+    written = int.from_bytes(data[end_record(data) + 12:end_record(data) + 16], "little")
+    assert directory_size(io.BytesIO(data)) == written
+    with zipfile.ZipFile(source, "a") as book:
+        book.comment = b"a comment" * 7000  # near the longest a zip allows
+    assert directory_size(io.BytesIO(source.read_bytes())) == written
+    check_zip(source)
+    assert directory_size(io.BytesIO(b"PK\x03\x04 and then not a zip at all")) is None
+    assert directory_size(io.BytesIO(b"PK")) is None
+
+
+def test_a_directory_too_large_for_the_parts_limit_is_refused_before_it_is_listed(tmp_path):
+    source = write_workbook(tmp_path / "plan.xlsx", sheet_xml(HEADER_ROW))
+    data = bytearray(source.read_bytes())
+    at = end_record(data)
+    data[at + 12:at + 16] = (MAX_XLSX_PARTS * 512 + 1).to_bytes(4, "little")
+    source.write_bytes(bytes(data))
+    with pytest.raises(UsageError, match=f"more than {MAX_XLSX_PARTS:,} parts"):
+        check_zip(source)
+    # A zip64 end record, found through its locator just before the end record, has the say.
+    source = write_workbook(tmp_path / "plan64.xlsx", sheet_xml(HEADER_ROW))
+    data = source.read_bytes()
+    at = end_record(data)
+    size = MAX_XLSX_PARTS * 512 + 1
+    record = b"PK\x06\x06" + (44).to_bytes(8, "little") + bytes(12) + bytes(16) \
+        + size.to_bytes(8, "little") + bytes(8)
+    locator = b"PK\x06\x07" + bytes(4) + at.to_bytes(8, "little") + (1).to_bytes(4, "little")
+    source.write_bytes(data[:at] + record + locator + data[at:])
+    assert directory_size(io.BytesIO(source.read_bytes())) == size
+    with pytest.raises(UsageError, match=f"more than {MAX_XLSX_PARTS:,} parts"):
+        check_zip(source)
 
 
 @pytest.mark.slow

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 import click
@@ -9,7 +11,7 @@ import click
 from ..core.errors import OutputError, UsageError, safe_text
 from ..core.words import count
 from ..store.atomic import Output, output_target, write_output
-from .options import date_option, pass_settings, shared_options, today
+from .options import Settings, date_option, pass_settings, shared_options, today
 
 
 def write_new(target: Output, text: str, replace: bool) -> None:
@@ -43,7 +45,9 @@ def write_new(target: Output, text: str, replace: bool) -> None:
 @click.option("--published", metavar="DATE", callback=date_option,
               help="When the inspection report was published (anchors 'Immediate').")
 @pass_settings
-def import_plan(s, source, mappings, output, force, sheet, encoding, title, authority, published):
+def import_plan(s: Settings, source: Path, mappings: Sequence[str], output: str | None, force: bool,
+                sheet: str | None, encoding: str | None, title: str | None, authority: str | None,
+                published: date | None) -> None:
     """Start a plan from an action plan table in a CSV or Excel (.xlsx) file.
 
     Columns are found by their usual names (No, Recommendation, Action, Lead
@@ -75,7 +79,7 @@ def import_plan(s, source, mappings, output, force, sheet, encoding, title, auth
     for note in read_notes:
         click.echo(f"planctl: import: note: {safe_text(note)}", err=True)
     # The file's name is the plan id; standard output, a device or a pipe has none.
-    plan_id = Path(output).stem if target is not None and not target.is_stream else None
+    plan_id = Path(target.path).stem if target is not None and not target.is_stream else None
     result = importer.build_plan(rows, source=where, today=day, mappings=mappings, title=title,
                                  authority=authority, published=published, plan_id=plan_id)
     for note in result.notes:
@@ -89,5 +93,5 @@ def import_plan(s, source, mappings, output, force, sheet, encoding, title, auth
         click.echo(f"planctl: imported {counts} from {safe_text(where)}", err=True)
         return
     write_new(target, result.text, replace=force)
-    click.echo(f"planctl: imported {counts} from {safe_text(where)} into {safe_text(output)}",
+    click.echo(f"planctl: imported {counts} from {safe_text(where)} into {safe_text(target.path)}",
                err=True)
