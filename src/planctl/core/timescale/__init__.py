@@ -13,15 +13,14 @@ in docs/plan-format.md ("Timescales").
     dates     calendar arithmetic, school terms, working days
     written   a date as written; parse_date (one date, nothing else)
     repeats   recurring forms: names, steps, occurrences
-    items     the dated things found in a timescale's words
-    dated     those things read as a start, ranges and deadlines
+    dated     the dated things in its words, read as a start, ranges and deadlines
     rules     one function per grammar rule
     grammar   the rules in order, with examples; parse_timescale
 """
 
+from .dated import SEASON_END, TERM_END, YEAR_STARTS
 from .dates import CALENDARS, MAX_YEAR, MIN_YEAR, add_period, add_working_days, days_in_month
 from .grammar import _general, _simple, parse_timescale
-from .items import SEASON_END, TERM_END, YEAR_STARTS
 from .model import ACCEPTED_FORMS, DATE_FORMS, Deadline, Timescale, TimescaleError, TimescaleWarning
 from .patterns import MONTH_NAMES, MONTHS, PATTERNS
 from .repeats import REPEATS, normalise_repeat, occurrence, repeat_step

@@ -23,18 +23,22 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from datetime import date
-from typing import NamedTuple
 
 from . import rules
 from .model import Timescale, TimescaleError, quote
 
-ReadRule = Callable[[str, "date | None", str, "str | None"], "Timescale | None"]
+# (stripped, published, calendar, year_starts) -> its Timescale, or None: not its form
+ReadRule = Callable[[str, date | None, str, str | None], Timescale | None]
 
 
-class Rule(NamedTuple):
-    name: str
-    read: ReadRule  # (stripped, published, calendar, year_starts) -> Timescale, or None: not its form
-    examples: tuple[tuple[str, str], ...]  # (as written, what it gives)
+class Rule:
+    # A plain class: a named tuple costs milliseconds at import, on every run's cold path.
+    __slots__ = ("name", "read", "examples")
+
+    def __init__(self, name: str, read: ReadRule, examples: tuple[tuple[str, str], ...]) -> None:
+        self.name = name
+        self.read = read
+        self.examples = examples  # (as written, what it gives)
 
 
 EXAMPLES_PUBLISHED = date(2012, 7, 27)
@@ -127,22 +131,22 @@ RULES: tuple[Rule, ...] = (
 
 
 def read_timescale(text: str, published: date | None, calendar: str, year_starts: str | None,
-                   rules: tuple[Rule, ...] = RULES) -> tuple[str, Timescale]:
+                   table: tuple[Rule, ...] = RULES) -> tuple[str, Timescale]:
     """(the name of the rule that read `text`, what it gives); its TimescaleError names
     the rule that refused it."""
     stripped = " ".join(text.split())
-    for name, read, _examples in rules:
+    for rule in table:
         try:
-            timescale = read(stripped, published, calendar, year_starts)
+            timescale = rule.read(stripped, published, calendar, year_starts)
         except TimescaleError as exc:
-            exc.rule = name
+            exc.rule = rule.name
             raise
         except (OverflowError, ValueError):  # date arithmetic past the year 9999
             error = TimescaleError(f"{quote(stripped)} is too far in the future")
-            error.rule = name
+            error.rule = rule.name
             raise error from None
         if timescale is not None:
-            return name, timescale
+            return rule.name, timescale
     raise AssertionError("the last rule reads every timescale or refuses it")
 
 

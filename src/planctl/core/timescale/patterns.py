@@ -163,6 +163,16 @@ class _Patterns:
         )
 
     @functools.cached_property
+    def onwards(self) -> re.Pattern[str]:
+        # Just after a date, making it a start: "Sept 2012 onwards".
+        return re.compile(r"\s*,?\s*(?:and\s+)?on(?:-|\s)?wards?\b", re.I)
+
+    @functools.cached_property
+    def between_end(self) -> re.Pattern[str]:
+        # "between" just before a range: "between April and June 2013" ("and" alone joins two dates).
+        return re.compile(r"\bbetween\s*$", re.I)
+
+    @functools.cached_property
     def range_between(self) -> re.Pattern[str]:
         # The whole text between the two ends of a range.
         return re.compile(r"^\s*,?\s*(?:-|–|—|to|until|till|through|and)\s*(?:the\s+)?(?:end\s+of\s+)?$",

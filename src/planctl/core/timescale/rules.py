@@ -114,15 +114,15 @@ def recurring(stripped: str, published: date | None, calendar: str,
                              "'quarterly', 'termly' or 'annually'")
     # The recurring words are read; the rest may still hold a first date or a start.
     body = stripped[: found.start()] + " " * len(found.group(0)) + stripped[found.end():]
-    dates = read_dates(stripped, body, published, calendar, year_starts)
-    return _recurring(stripped, body, repeat, dates, published)
+    return _recurring(stripped, body, repeat, read_dates(stripped, body, published, calendar, year_starts),
+                      published)
 
 
 def _recurring(stripped: str, body: str, repeat: str, dates: Dates,
                published: date | None) -> Timescale:
     """A recurring timescale from its repeat and the dates in its other words."""
-    start, deadlines, warnings = dates.start, dates.deadlines, dates.warnings
-    if dates.ends_until:
+    start, deadlines, ends_until, warnings = dates
+    if ends_until:
         raise TimescaleError(
             f"{quote(stripped)} recurs until a date; planctl keeps a recurring action open until "
             "its status is completed: write the first date ('Quarterly, first by 31.12.12') and "
@@ -148,12 +148,11 @@ def _recurring(stripped: str, body: str, repeat: str, dates: Dates,
 
 def dates(stripped: str, published: date | None, calendar: str,
           year_starts: str | None) -> Timescale | None:
-    found = read_dates(stripped, stripped, published, calendar, year_starts)
+    start, deadlines, _, warnings = read_dates(stripped, stripped, published, calendar, year_starts)
     ongoing = bool(PATTERNS.ongoing.search(stripped))
-    if not found.deadlines and found.start is None and not ongoing:
+    if not deadlines and start is None and not ongoing:
         raise TimescaleError(_no_date(stripped, published))
-    return Timescale(stripped, tuple(found.deadlines), ongoing=ongoing, start=found.start,
-                     warnings=tuple(found.warnings))
+    return Timescale(stripped, tuple(deadlines), ongoing=ongoing, start=start, warnings=tuple(warnings))
 
 
 def _no_date(stripped: str, published: date | None) -> str:
