@@ -7,15 +7,16 @@ timescale the others leave, or says what it understood and what to write.
 
 The examples are what each rule reads and gives, checked by tests/test_timescale_rules.py,
 read as if the plan were published on 27 July 2012 (EXAMPLES_PUBLISHED, a Friday), with
-England and Wales's bank holidays and no plan `year_starts:`. Their results are written
-    from D        the start: nothing is due before D
-    due D (words), D ...   the deadlines, each with the words around it if any
-    repeat NAME   a recurring timescale (as if `repeat:` were written)
-    ongoing, tbc  marked "ongoing"; "to be confirmed"
-    warns CODE    a warning says how an ambiguous form was read (W120, W121)
-    error: TEXT   refused; the message says TEXT, and what to write
-joined by "; ", with dates as day.month.yy. The forms in full: docs/plan-format.md
-("Timescales"), and tests/test_timescale_rules.py's cases.
+England and Wales's bank holidays and no plan `year_starts:`. What each gives is written
+as these parts, joined by "; ", with dates as day.month.yy:
+    from D               the start: nothing is due before D
+    due D (words), D     the deadlines, each with the words around it, if any
+    repeat NAME          recurring (as if `repeat:` were written)
+    ongoing / tbc        marked ongoing / to be confirmed
+    warns CODE           a warning says how an ambiguous form was read (W120, W121)
+    error: TEXT          refused: the message says TEXT, and what to write instead
+The forms in full: docs/plan-format.md ("Timescales"), and tests/test_timescale_rules.py's
+cases.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ ReadRule = Callable[[str, date | None, str, str | None], Timescale | None]
 
 
 class Rule:
+    """One rule of the grammar: its name, the function that reads its form, its examples."""
+
     # A plain class: a named tuple costs milliseconds at import, on every run's cold path.
     __slots__ = ("name", "read", "examples")
 
