@@ -162,12 +162,12 @@ def test_months_are_added_as_dateutil_adds_them(start, months):
     and must agree with dateutil's relativedelta everywhere, out-of-range years included."""
     from dateutil.relativedelta import relativedelta
 
-    from planctl.core.timescale import _add_months
+    from planctl.core.timescale.dates import add_months
 
     try:
         expected = start + relativedelta(months=months)
     except (ValueError, OverflowError):
         with pytest.raises((ValueError, OverflowError)):
-            _add_months(start, months)
+            add_months(start, months)
         return
-    assert _add_months(start, months) == expected
+    assert add_months(start, months) == expected

@@ -4,6 +4,9 @@ Each row says what a careful UK reader reads: the deadlines, the start, the
 recurrence and the warnings. Published dates are the Thurrock plan's (27 July
 2012, a Friday) unless a row says otherwise. Expected dates are worked out by
 hand from the documented rule, never copied from planctl's output.
+
+The grammar's own table (planctl.core.timescale.grammar.RULES: its rules in the order they
+are tried, each with examples) is checked first: every example is read by its own rule.
 """
 
 from __future__ import annotations
@@ -16,7 +19,15 @@ import pytest
 
 from planctl.core.evaluate import evaluate_action
 from planctl.core.model import Action, Milestone, Plan
-from planctl.core.timescale import ACCEPTED_FORMS, TimescaleError, occurrence, parse_date, parse_timescale
+from planctl.core.timescale import (
+    ACCEPTED_FORMS,
+    Timescale,
+    TimescaleError,
+    occurrence,
+    parse_date,
+    parse_timescale,
+)
+from planctl.core.timescale.grammar import EXAMPLES_PUBLISHED, RULES, read_timescale
 
 P = date(2012, 7, 27)  # Thurrock's report: a Friday
 
@@ -24,6 +35,50 @@ P = date(2012, 7, 27)  # Thurrock's report: a Friday
 def d(text: str) -> date:
     day, month, year = (int(x) for x in text.split("."))
     return date(2000 + year, month, day)
+
+
+# -- the grammar's table: each rule reads its own examples ----------------------------------
+
+
+def _day(day: date) -> str:
+    return f"{day.day}.{day.month}.{day:%y}"
+
+
+def _gives(ts: Timescale) -> str:
+    """A reading written as grammar.RULES's examples write it."""
+    parts = [f"from {_day(ts.start)}"] if ts.start else []
+    if ts.deadlines:
+        parts.append("due " + ", ".join(_day(x.due) + (f" ({x.label})" if x.label else "")
+                                        for x in ts.deadlines))
+    parts += [f"repeat {ts.repeat}"] if ts.repeat else []
+    parts += ["ongoing"] if ts.ongoing else []
+    parts += ["tbc"] if ts.tbc else []
+    parts += [f"warns {w.code}" for w in ts.warnings]
+    return "; ".join(parts)
+
+
+@pytest.mark.parametrize(("rule", "text", "gives"), [
+    pytest.param(rule.name, text, gives, id=f"{rule.name}: {text}")
+    for rule in RULES for text, gives in rule.examples])
+def test_each_rule_of_the_grammar_reads_its_examples(rule, text, gives):
+    if gives.startswith("error: "):
+        with pytest.raises(TimescaleError) as exc:
+            read_timescale(text, EXAMPLES_PUBLISHED, "england-and-wales", None)
+        assert (exc.value.rule, gives.removeprefix("error: ") in str(exc.value)) == (rule, True), \
+            str(exc.value)
+        return
+    name, ts = read_timescale(text, EXAMPLES_PUBLISHED, "england-and-wales", None)
+    assert (name, _gives(ts)) == (rule, gives)
+    assert parse_timescale(text, EXAMPLES_PUBLISHED) == ts
+
+
+def test_the_grammar_names_each_rule_once_and_gives_examples_of_each():
+    names = [rule.name for rule in RULES]
+    assert len(set(names)) == len(names)
+    assert all(rule.examples for rule in RULES)
+
+
+# -- the forms, by theme: every case a careful reader reads ---------------------------------
 
 
 @dataclass

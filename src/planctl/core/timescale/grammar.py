@@ -1,0 +1,174 @@
+"""The timescale grammar: its rules in the order they are tried, each with examples.
+
+parse_timescale gives a timescale to each rule of RULES in turn (its whitespace made single
+spaces). A rule whose form it is not gives None, and the next rule is tried; the first rule
+that gives a Timescale, or raises TimescaleError, has read it. The last rule reads every
+timescale the others leave, or says what it understood and what to write.
+
+The examples are what each rule reads and gives, checked by tests/test_timescale_rules.py,
+read as if the plan were published on 27 July 2012 (EXAMPLES_PUBLISHED, a Friday), with
+England and Wales's bank holidays and no plan `year_starts:`. What each gives is written
+as these parts, joined by "; ", with dates as day.month.yy:
+    from D               the start: nothing is due before D
+    due D (words), D     the deadlines, each with the words around it, if any
+    repeat NAME          recurring (as if `repeat:` were written)
+    ongoing / tbc        marked ongoing / to be confirmed
+    warns CODE           a warning says how an ambiguous form was read (W120, W121)
+    error: TEXT          refused: the message says TEXT, and what to write instead
+The forms in full: docs/plan-format.md ("Timescales"), and tests/test_timescale_rules.py's
+cases.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import date
+
+from . import rules
+from .model import Timescale, TimescaleError, quote
+
+# (stripped, published, calendar, year_starts) -> its Timescale, or None: not its form
+ReadRule = Callable[[str, date | None, str, str | None], Timescale | None]
+
+
+class Rule:
+    """One rule of the grammar: its name, the function that reads its form, its examples."""
+
+    # A plain class: a named tuple costs milliseconds at import, on every run's cold path.
+    __slots__ = ("name", "read", "examples")
+
+    def __init__(self, name: str, read: ReadRule, examples: tuple[tuple[str, str], ...]) -> None:
+        self.name = name
+        self.read = read
+        self.examples = examples  # (as written, what it gives)
+
+
+EXAMPLES_PUBLISHED = date(2012, 7, 27)
+
+RULES: tuple[Rule, ...] = (
+    # One date, perhaps after "By", perhaps "ongoing" after it: the forms most plans write
+    # most, read with one pattern. A wrong date is left to the later rules to explain.
+    Rule("one date", rules.one_date, (
+        ("By 27.10.12", "due 27.10.12"),
+        ("2012-10-27", "due 27.10.12"),
+        ("By 27 October 2012", "due 27.10.12"),
+        ("June 2013", "due 30.6.13"),
+        ("By 01.11.12 ongoing", "due 1.11.12; ongoing"),
+    )),
+    # Refusals before any reading: nothing written, or digits other than 0-9.
+    Rule("empty", rules.empty, (
+        ("", "error: the timescale is empty"),
+        ("   ", "error: the timescale is empty"),
+    )),
+    Rule("other digits", rules.other_digits, (
+        ("By ٢٧.١٠.١٢", "error: '٢٧.١٠.١٢' is written with digits other than 0-9"),
+        ("27 October ２０１２", "error: '２０１２' is written with digits other than 0-9"),
+    )),
+    # Not decided yet: no date, and not overdue.
+    Rule("to be confirmed", rules.to_be_confirmed, (
+        ("TBC", "tbc"),
+        ("tba", "tbc"),
+        ("To be agreed with partners", "tbc"),
+    )),
+    # Due on the day of publication.
+    Rule("immediate", rules.immediate, (
+        ("Immediate", "due 27.7.12"),
+        ("With immediate effect", "due 27.7.12"),
+        ("now", "due 27.7.12"),
+    )),
+    # A period after publication, the whole timescale; working days skip weekends and the
+    # plan's `calendar:` bank holidays.
+    Rule("within a period", rules.within_a_period, (
+        ("within 3 months", "due 27.10.12"),
+        ("within twenty-one days", "due 17.8.12"),
+        ("Within 6 weeks of publication", "due 7.9.12"),
+        ("within 40 working days of publication", "due 24.9.12"),
+        ("20 working days from publication", "due 24.8.12"),
+        ("within 3 working weeks", "error: count working days, or weeks"),
+    )),
+    # A year and nothing else: its last day, if the words say so.
+    Rule("a year alone", rules.a_year_alone, (
+        ("end of 2013", "due 31.12.13"),
+        ("During 2013", "due 31.12.13"),
+        ("by 2014", "error: could mean before 2014 begins or by the end of 2014"),
+    )),
+    # A rhythm ("Quarterly", "every 6 weeks", "on a monthly basis"): the first date is the
+    # one written, or one period after the start, or after publication.
+    Rule("recurring", rules.recurring, (
+        ("Quarterly", "due 27.10.12; repeat quarterly"),
+        ("Quarterly report to CPC", "due 27.10.12 (report to CPC); repeat quarterly"),
+        ("every six weeks", "due 7.9.12; repeat every-6-weeks"),
+        ("termly", "due 31.12.12; repeat termly"),
+        ("Quarterly, first by 31.12.12", "due 31.12.12 (first); repeat quarterly"),
+        ("Monthly from October 2012",
+         "from 1.10.12; due 1.11.12 (from October 2012); repeat monthly; warns W120"),
+        ("Within 6 months, then quarterly", "due 27.1.13; repeat quarterly"),
+        ("bi-monthly", "error: 'bi-monthly' in 'bi-monthly' is ambiguous"),
+        ("Monthly until March 2013", "error: recurs until a date"),
+        ("Quarterly by 31.12.12 and 31.3.13", "error: recurs but has 2 dates"),
+    )),
+    # Everything else: the dated things in the words (days, months, quarters, seasons,
+    # terms, financial and academic years, days or months with no year), read as ranges,
+    # starts and deadlines in order.
+    Rule("dates", rules.dates, (
+        ("April – June 2013", "from 1.4.13; due 30.6.13"),
+        ("From June 2013", "from 1.6.13"),
+        ("Sept 2012 onwards", "from 1.9.12"),
+        ("Initial report by 27.10.12, with follow up by 27.3.13",
+         "due 27.10.12 (Initial report), 27.3.13 (with follow up)"),
+        ("Initial report within 3 months, final report by 31.3.13",
+         "due 27.10.12 (Initial report), 31.3.13 (final report)"),
+        ("3 rd March 2014", "due 3.3.14"),
+        ("by 30 November", "due 30.11.12"),
+        ("by 29 February", "due 29.2.16; warns W121"),
+        ("Q3 2013/14", "due 31.12.13"),
+        ("2013/14", "due 31.3.14; warns W120"),
+        ("Spring term 2014", "due 31.3.14; warns W120"),
+        ("ongoing", "ongoing"),
+        ("By 1.1.0000", "error: the year 0000 is not a year of a plan"),
+        ("June 2013 - April 2013", "error: ends (30.04.13) before it starts (01.06.13)"),
+        ("By the next LSCB meeting", "error: no date in timescale 'By the next LSCB meeting'"),
+    )),
+)
+
+
+def read_timescale(text: str, published: date | None, calendar: str, year_starts: str | None,
+                   table: tuple[Rule, ...] = RULES) -> tuple[str, Timescale]:
+    """(the name of the rule that read `text`, what it gives); its TimescaleError names
+    the rule that refused it."""
+    stripped = " ".join(text.split())
+    for rule in table:
+        try:
+            timescale = rule.read(stripped, published, calendar, year_starts)
+        except TimescaleError as exc:
+            exc.rule = rule.name
+            raise
+        except (OverflowError, ValueError):  # date arithmetic past the year 9999
+            error = TimescaleError(f"{quote(stripped)} is too far in the future")
+            error.rule = rule.name
+            raise error from None
+        if timescale is not None:
+            return rule.name, timescale
+    raise AssertionError("the last rule reads every timescale or refuses it")
+
+
+@functools.lru_cache(maxsize=4096)  # plans repeat their timescales; a Timescale is immutable
+def parse_timescale(text: str, published: date | None = None, *,
+                    calendar: str = "england-and-wales", year_starts: str | None = None) -> Timescale:
+    """Read a timescale. `published` anchors the relative forms ("Immediate", "within 3 months",
+    "by 30 November", "Quarterly"); `calendar` names the bank holidays of working days;
+    `year_starts` (april, september; None: april, with a warning) reads a bare "2013/14"."""
+    return read_timescale(text, published, calendar, year_starts)[1]
+
+
+def _simple(stripped: str) -> Timescale | None:
+    """The first rule alone, the shortcut (tests/test_speed_cold.py)."""
+    return rules.one_date(stripped, None, "england-and-wales", None)
+
+
+def _general(stripped: str, published: date | None, calendar: str,
+             year_starts: str | None) -> Timescale:
+    """What the rules after the shortcut read: the shortcut must give the same
+    (tests/test_speed_cold.py)."""
+    return read_timescale(stripped, published, calendar, year_starts, RULES[1:])[1]
