@@ -17,6 +17,7 @@ import re
 from datetime import date
 
 from ..core.errors import safe_text
+from ..core.jsondoc import JSONDict
 from .report import CHANGE_TITLES, change_detail
 from .views import show_date
 
@@ -203,7 +204,7 @@ def fit_first_column(headers: list[str], rows: list[list], widths: list[float]) 
     return [widths[0] + extra, widths[1] - extra, *widths[2:]]
 
 
-def _ref(a: dict, many: bool) -> str:
+def _ref(a: JSONDict, many: bool) -> str:
     return f"{a['plan']}:{a['id']}" if many else a["id"]
 
 
@@ -217,7 +218,7 @@ def text_bar(done: int, late: int, total: int) -> str:
     return "\u2588" * a + "\u2592" * b + "\u2591" * (BAR_CELLS - a - b)
 
 
-def front(paper: Paper, report: dict) -> None:
+def front(paper: Paper, report: JSONDict) -> None:
     for plan in report["plans"]:
         paper.heading(plan["title"], 0)
         lead = f"Progress report as at {long_date(report['as_at'])}"
@@ -233,7 +234,7 @@ def front(paper: Paper, report: dict) -> None:
         paper.table(["Item", "Detail"], [[k, v] for k, v in facts if v.strip()], [4.0, 13.0])
 
 
-def summary(paper: Paper, report: dict) -> None:
+def summary(paper: Paper, report: JSONDict) -> None:
     s = report["summary"]
     paper.heading("Summary", 1)
     paper.para(f"{s['total']} actions: {s['completed']} completed ({s['percent_complete']}% "
@@ -249,7 +250,7 @@ def summary(paper: Paper, report: dict) -> None:
     paper.table(["Status", "Actions"], rows, [5.0, 3.0], statuses, status_col=0, right={1})
 
 
-def recommendations(paper: Paper, report: dict, many: bool) -> None:
+def recommendations(paper: Paper, report: JSONDict, many: bool) -> None:
     paper.heading("Progress by recommendation", 1)
     paper.para("Bar: \u2588 completed, \u2592 overdue, \u2591 other open or dropped.", italic=True)
     rows = [[f"{r['plan']}:{r['id']}" if many else r["id"], r["text"],
@@ -261,7 +262,7 @@ def recommendations(paper: Paper, report: dict, many: bool) -> None:
                 [1.3, 8.0, 2.0, 2.1, 3.6], statuses, status_col=3, right={2, 3})
 
 
-def overdue(paper: Paper, report: dict, many: bool) -> None:
+def overdue(paper: Paper, report: JSONDict, many: bool) -> None:
     paper.heading("Overdue actions by lead", 1)
     groups = report["overdue_by_lead"]
     if not groups:
@@ -277,7 +278,7 @@ def overdue(paper: Paper, report: dict, many: bool) -> None:
                     [1.3, 8.6, 2.6, 2.5, 2.0], right={4})
 
 
-def upcoming(paper: Paper, report: dict, many: bool) -> None:
+def upcoming(paper: Paper, report: JSONDict, many: bool) -> None:
     up = report["upcoming"]
     paper.heading(f"Due in the next {up['days']} days", 1)
     if not up["actions"]:
@@ -290,7 +291,7 @@ def upcoming(paper: Paper, report: dict, many: bool) -> None:
                 [a["status"] for a in up["actions"]], status_col=4)
 
 
-def changes(paper: Paper, report: dict, many: bool) -> None:
+def changes(paper: Paper, report: JSONDict, many: bool) -> None:
     ch = report["changes"]
     if ch is None:
         return
@@ -309,7 +310,7 @@ def changes(paper: Paper, report: dict, many: bool) -> None:
         paper.table(["ID", "Action", "Lead", "Detail"], rows, [1.3, 8.2, 3.5, 4.0])
 
 
-def findings(paper: Paper, report: dict) -> None:
+def findings(paper: Paper, report: JSONDict) -> None:
     if not report["findings"]:
         return
     paper.heading("The inspection's findings", 1)
@@ -325,7 +326,7 @@ def findings(paper: Paper, report: dict) -> None:
 ACTION_WIDTHS = [1.3, 8.4, 3.6, 2.8, 2.5, 2.6, 4.5]
 
 
-def action_table(paper: Paper, report: dict, many: bool) -> None:
+def action_table(paper: Paper, report: JSONDict, many: bool) -> None:
     paper.heading("All actions", 1)
     paper.para(f"Every action with its status as at {show_date(report['as_at'])} and its "
                "latest update.", italic=True)
@@ -344,7 +345,7 @@ def action_table(paper: Paper, report: dict, many: bool) -> None:
                 ACTION_WIDTHS, statuses, status_col=5)
 
 
-def render(report: dict) -> bytes:
+def render(report: JSONDict) -> bytes:
     many = len(report["plans"]) > 1
     paper = Paper(report["classification"])
     title = report["plans"][0]["title"] if not many else "Action plans"

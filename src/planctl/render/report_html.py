@@ -13,6 +13,7 @@ import html
 from datetime import date
 
 from ..core.errors import safe_text
+from ..core.jsondoc import JSONDict
 from ..core.words import agree, count
 from .report import CHANGE_TITLES, change_detail
 from .views import show_date
@@ -47,11 +48,11 @@ def badge(status: str) -> str:
     return f'<span class="status s-{esc(status)}">{esc(STATUS_WORDS.get(status, status))}</span>'
 
 
-def ref(item: dict, many: bool) -> str:
+def ref(item: JSONDict, many: bool) -> str:
     return esc(f"{item['plan']}:{item['id']}" if many else item["id"])
 
 
-def leads(item: dict) -> str:
+def leads(item: JSONDict) -> str:
     return esc("; ".join(item["leads"])) or '<span class="muted">(no lead)</span>'
 
 
@@ -80,7 +81,7 @@ def tr(cells: list[str], num: set[int] = frozenset(), cls: str = "",
 # -- charts -----------------------------------------------------------------------------
 
 
-def progress_chart(recs: list[dict], many: bool) -> str:
+def progress_chart(recs: list[JSONDict], many: bool) -> str:
     """One horizontal bar per recommendation, one unit per action, in status segments."""
     if not recs:
         return ""
@@ -136,7 +137,7 @@ def legend() -> str:
     return f'<ul class="legend" aria-label="Key">{"".join(items)}</ul>'
 
 
-def timeline_chart(points: list[dict]) -> str:
+def timeline_chart(points: list[JSONDict]) -> str:
     """Open, completed and overdue actions over time: three labelled lines."""
     if not points or len(points) < 2:
         return ""
@@ -197,7 +198,7 @@ def timeline_chart(points: list[dict]) -> str:
 # -- sections ---------------------------------------------------------------------------
 
 
-def header(report: dict) -> str:
+def header(report: JSONDict) -> str:
     out = []
     for plan in report["plans"]:
         ins = plan["inspection"]
@@ -224,7 +225,7 @@ def header(report: dict) -> str:
     return "".join(out)
 
 
-def summary(report: dict) -> str:
+def summary(report: JSONDict) -> str:
     s = report["summary"]
     tiles = "".join(
         f'<div class="tile t-{status}"><span class="n">{s[key]}</span>{badge(status)}</div>'
@@ -239,7 +240,7 @@ def summary(report: dict) -> str:
             f'<div class="tiles">{tiles}</div>{at_a_glance(report)}</section>')
 
 
-def at_a_glance(report: dict) -> str:
+def at_a_glance(report: JSONDict) -> str:
     """Who holds the overdue actions and what falls due next: the questions members ask first."""
     groups = sorted(report["overdue_by_lead"], key=lambda g: (-g["count"], g["lead"].casefold()))
     up = report["upcoming"]
@@ -264,7 +265,7 @@ def at_a_glance(report: dict) -> str:
             f'<div><h3>Coming up</h3><ul>{items}</ul></div></div>')
 
 
-def recommendations(report: dict, many: bool) -> str:
+def recommendations(report: JSONDict, many: bool) -> str:
     recs = report["recommendations"]
     rows = []
     for r in recs:
@@ -280,7 +281,7 @@ def recommendations(report: dict, many: bool) -> str:
             + "</section>")
 
 
-def themes(report: dict) -> str:
+def themes(report: JSONDict) -> str:
     if not report.get("themes"):  # only plans with themes: have this section
         return ""
     rows = [tr([esc(t["title"]), str(t["total"]), str(t["completed"]), str(t["overdue"]),
@@ -292,7 +293,7 @@ def themes(report: dict) -> str:
             + "</section>")
 
 
-def overdue(report: dict, many: bool) -> str:
+def overdue(report: JSONDict, many: bool) -> str:
     groups = report["overdue_by_lead"]
     total = sum(1 for _ in {(a["plan"], a["id"]) for g in groups for a in g["actions"]})
     out = ['<section id="overdue"><h2>Overdue actions by lead</h2>']
@@ -314,7 +315,7 @@ def overdue(report: dict, many: bool) -> str:
     return "".join(out)
 
 
-def upcoming(report: dict, many: bool) -> str:
+def upcoming(report: JSONDict, many: bool) -> str:
     up = report["upcoming"]
     out = [f'<section id="upcoming"><h2>Due in the next {count(up["days"], "day")}</h2>'
            f'<p class="note">Open actions due from {esc(show_date(up["from"]))} to '
@@ -330,7 +331,7 @@ def upcoming(report: dict, many: bool) -> str:
     return "".join(out)
 
 
-def positions(report: dict, many: bool) -> str:
+def positions(report: JSONDict, many: bool) -> str:
     """The council's own rating, position and measures of each open action that has them;
     no section at all for plans without them."""
     items = [a for a in report["latest_updates"]
@@ -338,7 +339,7 @@ def positions(report: dict, many: bool) -> str:
     if not items:
         return ""
 
-    def measures(a: dict) -> str:
+    def measures(a: JSONDict) -> str:
         return "<br>".join(esc(m["text"]) + "".join(
             f' <span class="muted">{k} {esc(m[k])}</span>' for k in ("baseline", "target", "actual")
             if m.get(k) is not None) for m in a.get("measures", ()))
@@ -352,7 +353,7 @@ def positions(report: dict, many: bool) -> str:
             + "</section>")
 
 
-def latest_updates(report: dict, many: bool) -> str:
+def latest_updates(report: JSONDict, many: bool) -> str:
     items = report["latest_updates"]
     with_update = [a for a in items if a["latest_update"]]
     without = [a for a in items if not a["latest_update"]]
@@ -377,7 +378,7 @@ def latest_updates(report: dict, many: bool) -> str:
     return "".join(out)
 
 
-def changes(report: dict, many: bool) -> str:
+def changes(report: JSONDict, many: bool) -> str:
     ch = report["changes"]
     if ch is None:
         return ""
@@ -399,7 +400,7 @@ def changes(report: dict, many: bool) -> str:
     return "".join(out)
 
 
-def timeline(report: dict) -> str:
+def timeline(report: JSONDict) -> str:
     points = report["timeline"]
     chart = timeline_chart(points or [])
     if not chart:
@@ -410,7 +411,7 @@ def timeline(report: dict) -> str:
             f"{esc(show_date(points[-1]['date']))}.</p>{chart}</section>")
 
 
-def findings(report: dict) -> str:
+def findings(report: JSONDict) -> str:
     if not report["findings"]:
         return ""
     out = ['<section id="findings"><h2>The inspection\'s findings</h2>']
@@ -523,7 +524,7 @@ footer { margin-top: 30px; color: var(--muted); font-size: 13px; }
 """
 
 
-def render(report: dict) -> str:
+def render(report: JSONDict) -> str:
     many = len(report["plans"]) > 1
     mark = report["classification"]
     title = report["plans"][0]["title"] if len(report["plans"]) == 1 else "Action plans"

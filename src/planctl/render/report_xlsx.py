@@ -18,6 +18,7 @@ import io
 from datetime import date
 
 from ..core.errors import safe_text
+from ..core.jsondoc import JSONDict
 from .csv import safe_cell
 
 UK_DATE = "dd/mm/yyyy"
@@ -153,7 +154,7 @@ class Sheet:
             hf.right.size = 8
 
 
-def _ref(a: dict, many: bool) -> str:
+def _ref(a: JSONDict, many: bool) -> str:
     return f"{a['plan']}:{a['id']}" if many else a["id"]
 
 
@@ -165,7 +166,7 @@ ACTION_COLUMNS = [  # header, width in characters
 ]
 
 
-def action_row(a: dict) -> list:
+def action_row(a: JSONDict) -> list:
     latest = a.get("latest_update") or {}
     return [a["plan"], a["recommendation"], a["id"], a["text"], "; ".join(a["leads"]),
             a.get("timescale") or "", a["due"], STATUS_WORDS.get(a["status"], a["status"]),
@@ -175,7 +176,7 @@ def action_row(a: dict) -> list:
             latest.get("date"), latest.get("by") or "", latest.get("text") or ""]
 
 
-def actions_sheet(wb, actions: list[dict], marking: str | None, title: str,
+def actions_sheet(wb, actions: list[JSONDict], marking: str | None, title: str,
                   first: bool = True, name: str = "Actions") -> None:
     sheet = Sheet(wb, name, first=first)
     # One plan: its id in every row is noise, and the printed page needs the room.
@@ -200,7 +201,7 @@ def actions_sheet(wb, actions: list[dict], marking: str | None, title: str,
     sheet.page(marking, title)
 
 
-def summary_sheet(wb, report: dict, title: str) -> None:
+def summary_sheet(wb, report: JSONDict, title: str) -> None:
     sheet = Sheet(wb, "Summary")
     sheet.widths([30, 70, 12, 12, 12, 12])
     many = len(report["plans"]) > 1
@@ -262,7 +263,7 @@ CHANGE_TITLES = {"completed": "Completed", "slipped": "Deadline moved later", "a
                  "dropped": "Dropped"}
 
 
-def changes_sheet(wb, report: dict, title: str) -> None:
+def changes_sheet(wb, report: JSONDict, title: str) -> None:
     ch = report["changes"]
     sheet = Sheet(wb, "Changes")
     sheet.widths([20, 8, 60, 26, 12, 12, 10, 22])
@@ -299,11 +300,11 @@ def workbook_bytes(wb) -> bytes:
     return out.getvalue()
 
 
-def report_title(report: dict) -> str:
+def report_title(report: JSONDict) -> str:
     return report["plans"][0]["title"] if len(report["plans"]) == 1 else "Action plans"
 
 
-def render(report: dict) -> bytes:
+def render(report: JSONDict) -> bytes:
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -317,7 +318,7 @@ def render(report: dict) -> bytes:
     return workbook_bytes(wb)
 
 
-def render_rows(actions: list[dict], marking: str | None, title: str, sheet: str) -> bytes:
+def render_rows(actions: list[JSONDict], marking: str | None, title: str, sheet: str) -> bytes:
     """status / overdue / upcoming: the chosen actions, as the report's Actions sheet."""
     from openpyxl import Workbook
 
