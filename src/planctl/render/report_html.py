@@ -10,6 +10,7 @@ Plain string templates, no template engine. Two rules hold everywhere:
 from __future__ import annotations
 
 import html
+from collections.abc import Set as AbstractSet
 from datetime import date
 
 from ..core.errors import safe_text
@@ -29,7 +30,7 @@ FILL = {"completed": "#1d5fa8", "overdue": "#c0182b", "due-soon": "#d98e04",
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
-def esc(value) -> str:
+def esc(value: object) -> str:
     """Plan text as HTML text or attribute value."""
     return html.escape(safe_text("" if value is None else str(value)), quote=True)
 
@@ -67,8 +68,8 @@ def table(header: list[str], rows: list[str], cls: str = "", widths: tuple[int, 
             f'<tbody>{"".join(rows)}</tbody></table>')
 
 
-def tr(cells: list[str], num: set[int] = frozenset(), cls: str = "",
-       keep: set[int] = frozenset()) -> str:
+def tr(cells: list[str], num: AbstractSet[int] = frozenset(), cls: str = "",
+       keep: AbstractSet[int] = frozenset()) -> str:
     """`num`: right-aligned number columns; `keep`: columns that never wrap (dates)."""
     def td(i: int, c: str) -> str:
         classes = " ".join(n for n, on in (("num", i in num), ("nowrap", i in keep)) if on)
@@ -146,7 +147,7 @@ def timeline_chart(points: list[JSONDict]) -> str:
     width, height = left + plot_w + right, top + plot_h + bottom
     days = [(p["date"] - points[0]["date"]).days for p in points]
     span = max(days[-1], 1)
-    most = max(max(p["open"], p["completed"], p["overdue"]) for p in points) or 1
+    most: int = max(max(p["open"], p["completed"], p["overdue"]) for p in points) or 1
     step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 10**9) if most / s <= 6)
     ymax = step * -(-most // step)
 
@@ -174,7 +175,7 @@ def timeline_chart(points: list[JSONDict]) -> str:
                      f'class="tick">{esc(show_date(points[i]["date"]))}</text>')
     series = [("open", "open", "#3d4450", "6 4"), ("completed", "completed", FILL["completed"], ""),
               ("overdue", "overdue", FILL["overdue"], "")]
-    ends = []
+    ends: list[tuple[float, str, str]] = []  # (y, label, colour) of each line's end
     for key, word, colour, dash in series:
         path = " ".join(f"{'M' if i == 0 else 'L'}{sx(d):.1f},{sy(p[key]):.1f}"
                         for i, (d, p) in enumerate(zip(days, points, strict=True)))
@@ -184,10 +185,11 @@ def timeline_chart(points: list[JSONDict]) -> str:
         for d, p in zip(days, points, strict=True):
             parts.append(f'<circle cx="{sx(d):.1f}" cy="{sy(p[key]):.1f}" r="3" fill="{colour}">'
                          f"<title>{esc(show_date(p['date']) + f': {p[key]} {word}')}</title></circle>")
-        ends.append([sy(points[-1][key]), f"{word} {points[-1][key]}", colour])
+        ends.append((sy(points[-1][key]), f"{word} {points[-1][key]}", colour))
     ends.sort()
     for i in range(1, len(ends)):  # keep the end labels from overlapping
-        ends[i][0] = max(ends[i][0], ends[i - 1][0] + 14)
+        y, label, colour = ends[i]
+        ends[i] = (max(y, ends[i - 1][0] + 14), label, colour)
     for y, label, colour in ends:
         parts.append(f'<text x="{left + plot_w + 8}" y="{y + 4:.1f}" fill="{colour}" '
                      f'class="end">{esc(label)}</text>')
