@@ -145,7 +145,7 @@ def timeline_chart(points: list[JSONDict]) -> str:
     left, right, top, bottom = 48, 150, 12, 40
     plot_w, plot_h = 560, 220
     width, height = left + plot_w + right, top + plot_h + bottom
-    days = [(p["date"] - points[0]["date"]).days for p in points]
+    days: list[int] = [(p["date"] - points[0]["date"]).days for p in points]
     span = max(days[-1], 1)
     most: int = max(max(p["open"], p["completed"], p["overdue"]) for p in points) or 1
     step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 10**9) if most / s <= 6)
