@@ -146,8 +146,8 @@ def html_body(rem: Reminder, plans: Sequence[Plan], today: date, days: int) -> s
     return "".join(parts) + "\n"
 
 
-def message(rem: Reminder, to: Address, sender: Address, plans: Sequence[Plan], today: date,
-            days: int, now: datetime) -> EmailMessage:
+def message(rem: Reminder, to: Sequence[Address], sender: Address, plans: Sequence[Plan],
+            today: date, days: int, now: datetime) -> EmailMessage:
     """The reminder as an EmailMessage (policy SMTP: CRLF, folded, encoded headers).
     `to` and `sender`: email.headerregistry.Address objects, already checked."""
     from email import policy
