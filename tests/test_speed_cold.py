@@ -15,8 +15,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planctl.core import timescale, validations
-from planctl.core.validations import BASIC_VALIDATIONS
+from planctl.core import timescale
+from planctl.core.errors import WARNING, Problem
+from planctl.core.validations import BASIC_VALIDATIONS, STRICT_VALIDATIONS, Check, validate
 from planctl.format import yamlsafe
 from planctl.format.reader import NodeReader, TooManyProblems, _read_plan
 
@@ -228,7 +229,7 @@ def test_the_common_forms_take_the_shortcut():
         assert timescale._simple(text) is not None, text
 
 
-# -- validations: one pass gives what the checks give, in their order -------------------
+# -- validations: one registry, one walk, each check's problems in the registry's order -------------------
 
 _LEADS = ["sm-qa", "SM QA", "Service Manager QA", "PSW MASH", "Nobody Here", "SM  qa"]
 _BODIES = ["DMT", "LSCB", "CPC", "dmt", "Cabinet"]
@@ -272,18 +273,54 @@ def _plan_text(draw):
     return "".join(out)
 
 
-@pytest.mark.slow
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
-@given(_plan_text())
-def test_one_pass_validation_gives_every_check_in_order(text):
+def _read(text):
     root, problems = yamlsafe.compose(text, "p.yaml")
     assert not problems
     r = NodeReader("p.yaml")
     plan = _read_plan(r, root, "p")
     assert plan is not None, r.problems
-    by_check = [p for check in BASIC_VALIDATIONS for p in check(plan, r.located)]
-    assert validations._basic_in_one_pass(plan, r.located) == by_check
-    assert validations.validate(plan, r.located) == by_check
+    return plan, r.located
+
+
+@pytest.mark.slow
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(_plan_text())
+def test_one_walk_gives_every_check_alone_in_order(text):
+    """validate() gives, in the registry's order, what each check gives run alone over the
+    plan; each problem carries the code its check is registered with."""
+    plan, located = _read(text)
+    alone = [validate(plan, located, (check,)) for check in BASIC_VALIDATIONS]
+    for check, problems in zip(BASIC_VALIDATIONS, alone, strict=True):
+        assert {p.code for p in problems} <= {check.code}
+    assert validate(plan, located) == [p for problems in alone for p in problems]
+
+
+_EVERY_KIND = (
+    "plan:\n  title: T\n  inspection:\n    published: 2012-06-01\n"
+    "leads:\n  sm: Service Manager\nbodies:\n  DMT: Directorate Management Team\n"
+    "recommendations:\n  - id: '1'\n    text: R\n"
+    "  - id: '2'\n    text: R\n    actions:\n"
+    "      - text: A\n        lead: Nobody\n        report_to: [LSCB]\n        due: By 1.1.12\n"
+    "        status: done\n        updates:\n          - date: 2013-01-02\n            text: U\n"
+    "          - date: 2013-01-01\n            text: U\n"
+    "      - text: B\n        due: TBC\n      - text: C\n")
+
+
+def test_every_registered_check_runs():
+    """Each check listed runs (none is skipped by a copy of the list), and a check added to
+    a registry runs on every action: the recipe in docs/architecture.md works."""
+    plan, located = _read(_EVERY_KIND)
+    found = {p.code for p in validate(plan, located, BASIC_VALIDATIONS + STRICT_VALIDATIONS)}
+    assert found == {c.code for c in BASIC_VALIDATIONS + STRICT_VALIDATIONS}
+
+    def every_action(ctx):
+        for a, _ in ctx.actions:
+            yield Problem(ctx.plan.path, a.line, a.column, "W999", f"saw {a.id}", WARNING)
+
+    added = (*BASIC_VALIDATIONS, Check("W999", every_action))
+    problems = validate(plan, located, added)
+    assert problems[:-3] == validate(plan, located)
+    assert [p.message for p in problems[-3:]] == ["saw 2.1", "saw 2.2", "saw 2.3"]
 
 
 # -- shallow texts: what compose() composes without counting cannot nest deep ---------------

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
+from .errors import WARNING, Problem
 from .model import Action, Milestone, Plan
 from .timescale import occurrence
 
@@ -190,17 +191,15 @@ def by_due_date(rows: Iterable[Row]) -> list[Row]:
     return sorted(rows, key=lambda r: (r.due or date.max, r.plan.id, id_sort_key(r.action.id)))
 
 
-def id_sort_key(action_id: str) -> tuple:
+def id_sort_key(action_id: str) -> tuple[tuple[int, int, str], ...]:
     """'3.10' after '3.9': compare the numeric parts as numbers."""
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in action_id.split("."))
 
 
-def rag_disagreements(plans: Iterable[Plan], today: date) -> list:
+def rag_disagreements(plans: Iterable[Plan], today: date) -> list[Problem]:
     """Warnings where the council's own rating (`rag:`) and the computed status disagree
     as at `today` (W130: rated green or blue but overdue; W131: blue but not completed).
     The rating is shown beside the status, never instead of it; these say where to look."""
-    from .errors import WARNING, Problem
-
     out = []
     for plan in plans:
         for action in plan.actions:

@@ -20,11 +20,15 @@ Rules (documented in docs/findings.md):
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
 from .comparison import Authority, Comparison, Group
 from .errors import UsageError
+from .jsondoc import JSONDict
 from .model import Findings
 from .names import nearest
+
+T = TypeVar("T")
 
 
 def default_good_or_better(scale: Sequence[str]) -> tuple[str, ...]:
@@ -57,7 +61,7 @@ def percent(part: int, whole: int) -> float:
 # -- a plan's own findings ------------------------------------------------------
 
 
-def findings_summary(findings: Findings) -> dict:
+def findings_summary(findings: Findings) -> JSONDict:
     """Areas and judgements with counts per grade and the number good or better."""
     good = default_good_or_better(findings.scale)
     grades = [j.grade for area in findings.areas for j in area.judgements]
@@ -76,12 +80,12 @@ def findings_summary(findings: Findings) -> dict:
 # -- comparisons -------------------------------------------------------------------
 
 
-def _pick(wanted: Sequence[str], by_word: dict, what: str, where: str, choices: list[str],
-          listed: list[str]) -> list:
+def _pick(wanted: Sequence[str], by_word: dict[str, T], what: str, where: str, choices: list[str],
+          listed: list[str]) -> list[T]:
     """The values named by `wanted` (by_word's keys, casefolded, spaces collapsed), each
     once, in order; an unknown word is a usage error with the nearest of `choices`, else
     the `listed` ones."""
-    picked: list = []
+    picked: list[T] = []
     for word in wanted:
         found = by_word.get(" ".join(word.split()).casefold())
         if found is None:
@@ -98,7 +102,7 @@ def pick_judgements(comparison: Comparison, wanted: Sequence[str]) -> list[str]:
     """Judgement keys for --judgement values (a key or a name, any case); all when none."""
     if not wanted:
         return list(comparison.judgements)
-    by_word = {}
+    by_word: dict[str, str] = {}
     for key, name in comparison.judgements.items():
         by_word[key.casefold()] = key
         by_word[name.casefold()] = key
@@ -126,7 +130,7 @@ def rank(grade: str, grades: Sequence[str], scale: Sequence[str]) -> int:
     return 1 + sum(scale.index(g) < scale.index(grade) for g in grades)
 
 
-def compare_group(comparison: Comparison, group: Group, keys: Sequence[str]) -> dict:
+def compare_group(comparison: Comparison, group: Group, keys: Sequence[str]) -> JSONDict:
     scale, good = comparison.scale, comparison.good_or_better
     members = with_authority(comparison, group)
     all_good = [a.name for a in members if all(a.grades[k] in good for k in keys)]
@@ -144,7 +148,7 @@ def compare_group(comparison: Comparison, group: Group, keys: Sequence[str]) -> 
     }
 
 
-def national_rows(comparison: Comparison, keys: Sequence[str]) -> list[dict]:
+def national_rows(comparison: Comparison, keys: Sequence[str]) -> list[JSONDict]:
     good = comparison.good_or_better
     rows = []
     for row in comparison.national:
@@ -172,7 +176,7 @@ def national_rows(comparison: Comparison, keys: Sequence[str]) -> list[dict]:
 
 
 def compare(comparison: Comparison, groups: Sequence[str] = (),
-            judgements: Sequence[str] = ()) -> dict:
+            judgements: Sequence[str] = ()) -> JSONDict:
     """Everything `planctl compare` shows, as the JSON it prints (docs/findings.md)."""
     keys = pick_judgements(comparison, judgements)
     return {

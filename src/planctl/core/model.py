@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import overload
 
 from .timescale import Timescale
 
@@ -169,6 +170,10 @@ class Plan:
         for rec in self.recommendations:
             yield from rec.actions
 
+    @overload
+    def theme_title(self, key: str) -> str: ...
+    @overload
+    def theme_title(self, key: None) -> str | None: ...
     def theme_title(self, key: str | None) -> str | None:
         return next((t.title for t in self.themes if t.key == key), key)
 

@@ -67,8 +67,8 @@ def filter_rows(
         norm = s.strip().lower().replace("_", "-").replace(" ", "-")
         if norm in STATUS_VALUES:
             wanted_status.add(norm)
-        elif normalise_progress(s) in ("completed", "dropped"):
-            wanted_status.add(normalise_progress(s))
+        elif (progress := normalise_progress(s)) in ("completed", "dropped"):
+            wanted_status.add(progress)
         else:
             raise UsageError(f"--status {s!r} is not one of {', '.join(STATUS_VALUES)}"
                              + _status_hint(s))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import sys
+from typing import TextIO
 
 from ..core.errors import safe_text
 from . import View
@@ -20,7 +21,7 @@ def safe_cell(value: str) -> str:
     return "'" + value if value.lstrip(" ").startswith(_FORMULA_START) else value
 
 
-def write_rows(out, header: list[str], rows: list[list[str]]) -> None:
+def write_rows(out: TextIO, header: list[str], rows: list[list[str]]) -> None:
     writer = csv.writer(out, lineterminator="\r\n")
     # Control characters made visible too: a CSV is often read in a terminal first.
     writer.writerow([safe_cell(safe_text(h)) for h in header])

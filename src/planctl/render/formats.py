@@ -21,9 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
 from ..core.errors import UsageError
+from ..core.jsondoc import JSONDict
+from . import View
 
 
 @dataclass(frozen=True)
@@ -46,86 +49,119 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
 )}
 
 
+# -- what each shape gives a formatter (commands/ implements them) -------------------------
+
+
+class Settings(Protocol):
+    @property
+    def color(self) -> bool | None: ...  # --color/--no-color, None when not given
+
+
+class ShowsView(Protocol):  # shape "view"
+    def view(self) -> View: ...
+    def data(self) -> JSONDict: ...
+
+
+class ShowsActions(ShowsView, Protocol):  # shape "actions": render_rows' arguments
+    def sheet(self) -> tuple[list[JSONDict], str | None, str, str]: ...
+
+
+class DrawsItself(Protocol):  # shape "own"
+    def data(self) -> JSONDict: ...
+    def table(self, settings: Any) -> None: ...  # the command's own Settings, whatever it keeps
+
+
+class CarriesReport(Protocol):  # shape "report"
+    @property
+    def report(self) -> JSONDict: ...
+    @property
+    def stamp(self) -> datetime: ...
+    @property
+    def ics_tasks(self) -> bool: ...
+
+
 # -- the formatters: each imports what it draws with --------------------------------------
 
 
-def _table(result, settings) -> None:
+def _table(result: ShowsView, settings: Settings) -> None:
     from .table import render_table
 
     render_table(result.view(), settings.color)
 
 
-def _csv(result, settings) -> None:
+def _csv(result: ShowsView, settings: Settings) -> None:
     from .csv import render_csv
 
     render_csv(result.view())
 
 
-def _markdown(result, settings) -> None:
+def _markdown(result: ShowsView, settings: Settings) -> None:
     from .markdown import render_markdown
 
     render_markdown(result.view())
 
 
-def _json(result, settings) -> None:
+def _json(result: ShowsView | DrawsItself, settings: Settings) -> None:
     from .json import json_out
 
     json_out(result.data())
 
 
-def _own_table(result, settings) -> None:
+def _own_table(result: DrawsItself, settings: Settings) -> None:
     result.table(settings)
 
 
-def _actions_xlsx(result, settings) -> bytes:
+def _actions_xlsx(result: ShowsActions, settings: Settings) -> bytes:
     from .report_xlsx import render_rows
 
     return render_rows(*result.sheet())
 
 
-def _report_markdown(result, settings) -> bytes:
+def _report_markdown(result: CarriesReport, settings: Settings) -> bytes:
     from .report_md import render
 
     return render(result.report).encode("utf-8")
 
 
-def _report_html(result, settings) -> bytes:
+def _report_html(result: CarriesReport, settings: Settings) -> bytes:
     from .report_html import render
 
     return render(result.report).encode("utf-8")
 
 
-def _report_csv(result, settings) -> bytes:
+def _report_csv(result: CarriesReport, settings: Settings) -> bytes:
     from .report_csv import render
 
     return render(result.report)
 
 
-def _report_json(result, settings) -> bytes:
+def _report_json(result: CarriesReport, settings: Settings) -> bytes:
     from .report import render_json
 
     return render_json(result.report).encode("utf-8")
 
 
-def _report_ics(result, settings) -> bytes:
+def _report_ics(result: CarriesReport, settings: Settings) -> bytes:
     from .report_ics import render
 
     return render(result.report, result.stamp, as_tasks=result.ics_tasks)
 
 
-def _report_xlsx(result, settings) -> bytes:
+def _report_xlsx(result: CarriesReport, settings: Settings) -> bytes:
     from .report_xlsx import render
 
     return render(result.report)
 
 
-def _report_docx(result, settings) -> bytes:
+def _report_docx(result: CarriesReport, settings: Settings) -> bytes:
     from .report_docx import render
 
     return render(result.report)
 
 
-Formatter = Callable[[Any, Any], "bytes | None"]
+# The result is of the shape the formatter is listed under (the Protocols above): Any here,
+# since one table holds the formatters of every shape.
+Formatter = Callable[[Any, Settings], "bytes | None"]
 
 _VIEW: dict[str, Formatter] = {"table": _table, "json": _json, "csv": _csv, "markdown": _markdown}
 

@@ -5,13 +5,17 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from ..core.evaluate import Row
-from ..core.model import iso  # noqa: F401 - re-exported: the renderers write dates with it
+from ..core.jsondoc import JSONDict
+from ..core.model import iso as iso  # re-exported: the renderers write dates with it
 
 
-def action_dict(row: Row, today: date | None = None, day=iso) -> dict:
+def action_dict(row: Row, today: date | None = None,
+                day: Callable[[date | None], object] = iso) -> JSONDict:
     """The action object of status, overdue and upcoming (docs/json.md).
 
     day: how dates are written; the report passes one that keeps them `date`s.
@@ -38,11 +42,11 @@ def action_dict(row: Row, today: date | None = None, day=iso) -> dict:
     return out
 
 
-def optional_fields(row: Row) -> dict:
+def optional_fields(row: Row) -> JSONDict:
     """The fields real plans carry, each only when the plan gives it (docs/json.md), so the
     output of plans without them is unchanged."""
     a = row.action
-    out: dict = {}
+    out: JSONDict = {}
     if a.start is not None:
         out["start"] = iso(a.start)
     theme = row.plan.theme_of(a) if row.plan.themes else None
@@ -63,16 +67,16 @@ def optional_fields(row: Row) -> dict:
 _INVISIBLE = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
 
-def _escape(m: re.Match) -> str:
+def _escape(m: re.Match[str]) -> str:
     return f"\\u{ord(m.group()):04x}"
 
 
-class _Pieces(list):
+class _Pieces(list[str]):
     """Where _layout puts the text: written out (escaped) a few thousand pieces at a time,
     so that at 100,000 actions the text never exists whole, nor its escaped and encoded
     copies. Every escaped character is one code point: no boundary can split one."""
 
-    def __init__(self, write) -> None:
+    def __init__(self, write: Callable[[str], object]) -> None:
         super().__init__()
         self.write = write
 
@@ -86,7 +90,7 @@ class _Pieces(list):
         self.clear()
 
 
-def json_out(data: dict) -> None:
+def json_out(data: JSONDict) -> None:
     """Write dumps(data) and a newline, escaping what a terminal would act on."""
     pieces = _Pieces(sys.stdout.write)
     _layout(data, "", pieces)
@@ -94,7 +98,7 @@ def json_out(data: dict) -> None:
     sys.stdout.write("\n")
 
 
-def _compact_encoder():
+def _compact_encoder() -> Callable[[Any], str]:
     """Each leaf object in one call of the json module's C encoder. JSONEncoder.encode
     builds a new C encoder per call; at 20,000 actions that was a quarter of the JSON time,
     so one is built here and reused (what encode does, without the rebuilding)."""
@@ -106,7 +110,7 @@ def _compact_encoder():
     encode = c_make_encoder({}, encoder.default, as_string, None, encoder.key_separator,
                             encoder.item_separator, False, False, True)
 
-    def compact(value) -> str:
+    def compact(value: Any) -> str:
         if type(value) is str:
             return as_string(value)
         return "".join(encode(value, 0))
@@ -120,7 +124,7 @@ _compact = _compact_encoder()
 _CONTAINERS = (dict, list, tuple)
 
 
-def _nested(value) -> bool:
+def _nested(value: Any) -> bool:
     """A container laid out over several lines: it holds objects, or lists of them."""
     kind = type(value)
     if kind is dict:
@@ -138,7 +142,7 @@ def _nested(value) -> bool:
     return False
 
 
-def _layout(value, pad: str, out: list) -> None:
+def _layout(value: Any, pad: str, out: list[str]) -> None:
     if not _nested(value):
         out.append(_compact(value))
         return
@@ -160,7 +164,7 @@ def _layout(value, pad: str, out: list) -> None:
         out.append(pad + "]")
 
 
-def dumps(data) -> str:
+def dumps(data: Any) -> str:
     """JSON laid out for people and for grep: every object that holds other objects is
     spread over lines; every other object (an action, a summary) sits on one line.
 

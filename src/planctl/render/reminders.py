@@ -13,12 +13,17 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from ..core.errors import safe_text
 from ..core.evaluate import Row, evaluate, id_sort_key
 from ..core.model import Plan
 from ..core.names import normalise_name
 from .views import show_date
+
+if TYPE_CHECKING:  # the email modules load only when a reminder is sent
+    from email.headerregistry import Address
+    from email.message import EmailMessage
 
 
 @dataclass
@@ -107,7 +112,7 @@ def text_body(rem: Reminder, plans: Sequence[Plan], today: date, days: int) -> s
 
 
 def html_body(rem: Reminder, plans: Sequence[Plan], today: date, days: int) -> str:
-    def e(value) -> str:
+    def e(value: object) -> str:
         return html.escape(safe_text(str(value)), quote=True)
 
     many = len(plans) > 1
@@ -141,8 +146,8 @@ def html_body(rem: Reminder, plans: Sequence[Plan], today: date, days: int) -> s
     return "".join(parts) + "\n"
 
 
-def message(rem: Reminder, to, sender, plans: Sequence[Plan], today: date, days: int,
-            now: datetime):
+def message(rem: Reminder, to: Sequence[Address], sender: Address, plans: Sequence[Plan],
+            today: date, days: int, now: datetime) -> EmailMessage:
     """The reminder as an EmailMessage (policy SMTP: CRLF, folded, encoded headers).
     `to` and `sender`: email.headerregistry.Address objects, already checked."""
     from email import policy

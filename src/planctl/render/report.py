@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from ..core.evaluate import (
     Row,
@@ -26,10 +27,14 @@ from ..core.evaluate import (
     most_late_first,
     summarise,
 )
+from ..core.jsondoc import JSONDict
 from ..core.model import Plan, identity_key
 from ..core.words import count
 from .json import action_dict
 from .views import recommendation_rollup, show_date
+
+if TYPE_CHECKING:  # the report command loads history only when changes are shown
+    from ..history.trail import Since
 
 FORMAT_VERSION = 1
 UPCOMING_DAYS = 30
@@ -39,7 +44,7 @@ CHANGE_TITLES = {"completed": "Completed", "slipped": "Deadline moved later", "a
                  "dropped": "Dropped"}
 
 
-def change_detail(kind: str, item: dict, to: str = "to") -> str:
+def change_detail(kind: str, item: JSONDict, to: str = "to") -> str:
     """What the report's Detail column says of one change (plain text; `to` between the
     old and new date): the same words in the HTML page and the Word paper."""
     if kind == "slipped":
@@ -58,7 +63,7 @@ def _as_is(d: date | None) -> date | None:
     return d
 
 
-def action_entry(row: Row, today: date) -> dict:
+def action_entry(row: Row, today: date) -> JSONDict:
     """Every field of one action as at `today`: the CSV row and the JSON `actions` item."""
     a = row.action
     entry = action_dict(row, today, day=_as_is)
@@ -81,12 +86,12 @@ def action_entry(row: Row, today: date) -> dict:
     return entry
 
 
-def brief_entry(row: Row, today: date) -> dict:
+def brief_entry(row: Row, today: date) -> JSONDict:
     """The action as the sections show it (the same keys as `status --format json`)."""
     return action_dict(row, today, day=_as_is)
 
 
-def plan_header(plan: Plan) -> dict:
+def plan_header(plan: Plan) -> JSONDict:
     return {
         "id": plan.id,
         "title": plan.title,
@@ -115,7 +120,7 @@ def marking(plans: Sequence[Plan]) -> str | None:
     return " / ".join(seen) or None
 
 
-def findings_of(plans: Sequence[Plan]) -> list[dict]:
+def findings_of(plans: Sequence[Plan]) -> list[JSONDict]:
     return [
         {"plan": p.id, "scale": list(p.findings.scale),
          "areas": [{"area": a.area,
@@ -125,7 +130,7 @@ def findings_of(plans: Sequence[Plan]) -> list[dict]:
     ]
 
 
-def theme_rollup(rows: Sequence[Row]) -> list[dict]:
+def theme_rollup(rows: Sequence[Row]) -> list[JSONDict]:
     """Per theme, in the order `themes:` lists them: counts by status and % complete."""
     out = []
     for key, title, group in by_theme(rows):
@@ -136,8 +141,8 @@ def theme_rollup(rows: Sequence[Row]) -> list[dict]:
     return out
 
 
-def build_report(plans: Sequence[Plan], today: date, *, changes: dict | None = None,
-                 timeline: list[dict] | None = None, upcoming_days: int = UPCOMING_DAYS) -> dict:
+def build_report(plans: Sequence[Plan], today: date, *, changes: JSONDict | None = None,
+                 timeline: list[JSONDict] | None = None, upcoming_days: int = UPCOMING_DAYS) -> JSONDict:
     """The whole report as at `today`; `changes` and `timeline` come from the adapters below."""
     rows = evaluate(plans, today)
     summary = summarise(rows)
@@ -177,18 +182,19 @@ def build_report(plans: Sequence[Plan], today: date, *, changes: dict | None = N
 # -- what changed since --since (history.trail reads it from git) ------------------------------
 
 
-def _change_items(diff: dict, plans: Sequence[Plan], old_plans: Sequence[Plan], today: date):
+def _change_items(diff: JSONDict, plans: Sequence[Plan], old_plans: Sequence[Plan],
+                  today: date) -> dict[str, list[JSONDict]]:
     """audit.diff's categories -> the report's four: completed, slipped, added, dropped."""
     new_actions = {(a.plan, a.id): (p, a) for p in plans for a in p.actions}
     old_actions = {(a.plan, a.id): (p, a) for p in old_plans for a in p.actions}
 
-    def item(entry: dict, **extra) -> dict:
+    def item(entry: JSONDict, **extra: object) -> JSONDict:
         key = (entry["plan"], entry["id"])
         plan, action = new_actions.get(key) or old_actions[key]
         return {"plan": plan.id, "recommendation": action.recommendation, "id": action.id,
                 "text": action.text, "leads": list(action.leads), **extra}
 
-    out: dict[str, list[dict]] = {k: [] for k in CHANGE_KINDS}
+    out: dict[str, list[JSONDict]] = {k: [] for k in CHANGE_KINDS}
     for e in diff["completed"]:
         _, action = new_actions[(e["plan"], e["id"])]
         out["completed"].append(item(e, completed_on=action.completed))
@@ -208,7 +214,7 @@ def _change_items(diff: dict, plans: Sequence[Plan], old_plans: Sequence[Plan], 
     return out
 
 
-def changes_section(since, plans: Sequence[Plan], today: date) -> dict:
+def changes_section(since: Since, plans: Sequence[Plan], today: date) -> JSONDict:
     """The report's "changes since" from a history.trail.Since: the four kinds, with dates."""
     commit = since.commit
     return {"since": since.rev, "commit": commit.short if commit else None,
@@ -223,7 +229,7 @@ _TERMINAL_UNSAFE = {c: f"\\u{c:04x}" for c in [*range(0x7F, 0xA0), 0x2028, 0x202
                                                  *range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
 
 
-def jsonable(value):
+def jsonable(value: object) -> object:
     """The report with dates as ISO strings (the JSON shape in docs/report.md)."""
     if isinstance(value, dict):
         return {k: jsonable(v) for k, v in value.items()}
@@ -234,7 +240,7 @@ def jsonable(value):
     return value
 
 
-def render_json(report: dict) -> str:
+def render_json(report: JSONDict) -> str:
     """UTF-8 JSON; C0 controls are escaped by json, C1 and bidi controls by us (still valid JSON)."""
     import json
 

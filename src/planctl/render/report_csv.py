@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
 from ..core.errors import safe_text
+from ..core.jsondoc import JSONDict
 from .csv import safe_cell
 
 COLUMNS = ["as_at", "plan", "recommendation", "id", "text", "leads", "report_to", "timescale",
@@ -23,16 +25,16 @@ COLUMNS = ["as_at", "plan", "recommendation", "id", "text", "leads", "report_to"
 CARRIED = ["start", "theme", "rag", "progress_note", "measures"]
 
 
-def _measures(items) -> str:
+def _measures(items: list[JSONDict]) -> str:
     return "\n".join(m["text"] + "".join(f"; {k} {m[k]}" for k in ("baseline", "target", "actual")
                                          if m[k] is not None) for m in items)
 
 
-def carried_columns(actions: list[dict]) -> list[str]:
+def carried_columns(actions: list[JSONDict]) -> list[str]:
     return [c for c in CARRIED if any(c in a for a in actions)]
 
 
-def carried_cells(a: dict, columns: list[str]) -> list[str]:
+def carried_cells(a: JSONDict, columns: list[str]) -> list[str]:
     cells = []
     for c in columns:
         value = a.get(c)
@@ -41,11 +43,11 @@ def carried_cells(a: dict, columns: list[str]) -> list[str]:
     return cells
 
 
-def _d(value) -> str:
+def _d(value: date | None) -> str:
     return value.isoformat() if value else ""
 
 
-def row_cells(a: dict, as_at) -> list[str]:
+def row_cells(a: JSONDict, as_at: date | None) -> list[str]:
     latest = a["latest_update"] or {}
     milestones = "; ".join(
         f"{_d(m['due'])} {m['text']}".strip() + (" (done)" if m["done"] else "")
@@ -63,7 +65,7 @@ def row_cells(a: dict, as_at) -> list[str]:
     ]
 
 
-def render(report: dict) -> bytes:
+def render(report: JSONDict) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     extra = carried_columns(report["actions"])

@@ -14,11 +14,22 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import safe_text
+from ..core.jsondoc import JSONDict
 from .report import CHANGE_TITLES, change_detail
 from .views import show_date
+
+if TYPE_CHECKING:
+    from docx.section import Section
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+Cells = Sequence[Sequence[object]]  # a table's rows, each cell shown as its text
 
 STATUS_WORDS = {"completed": "Completed", "dropped": "Dropped", "overdue": "Overdue",
                 "due-soon": "Due soon", "on-track": "On track", "no-date": "No date"}
@@ -28,7 +39,7 @@ SHADES = {"completed": "DCE9F7", "overdue": "F8D7DB", "due-soon": "FFEDB8",
 BAR_CELLS = 10
 
 
-def t(value) -> str:
+def t(value: object) -> str:
     return safe_text("" if value is None else str(value))
 
 
@@ -39,7 +50,7 @@ def long_date(d: date | None) -> str:
 class Paper:
     """A python-docx Document with the few building blocks the paper needs."""
 
-    def __init__(self, marking: str | None):
+    def __init__(self, marking: str | None) -> None:
         from docx import Document
         from docx.shared import Cm, Pt
 
@@ -58,7 +69,7 @@ class Paper:
 
     # -- page furniture ----------------------------------------------------------------
 
-    def _field(self, paragraph, instruction: str) -> None:
+    def _field(self, paragraph: Paragraph, instruction: str) -> None:
         """A Word field (PAGE, NUMPAGES): Word computes its value when it lays out pages."""
         from docx.oxml import OxmlElement
         from docx.oxml.ns import qn
@@ -78,7 +89,7 @@ class Paper:
                 el.text = f" {text} "
             run._r.append(el)
 
-    def _header_footer(self, section) -> None:
+    def _header_footer(self, section: Section) -> None:
         from docx.enum.text import WD_ALIGN_PARAGRAPH
 
         if self.marking:
@@ -117,18 +128,19 @@ class Paper:
 
     # -- content -----------------------------------------------------------------------
 
-    def heading(self, words: str, level: int = 1):
-        return self.doc.add_heading(t(words), level)
+    def heading(self, words: str, level: int = 1) -> Paragraph:
+        heading: Paragraph = self.doc.add_heading(t(words), level)  # python-docx leaves it untyped
+        return heading
 
-    def para(self, words: str = "", bold: bool = False, italic: bool = False):
+    def para(self, words: str = "", bold: bool = False, italic: bool = False) -> Paragraph:
         p = self.doc.add_paragraph()
         run = p.add_run(t(words))
         run.bold, run.italic = bold, italic
         return p
 
-    def table(self, headers: list[str], rows: list[list], widths_cm: list[float],
-              statuses: list[str | None] | None = None, status_col: int | None = None,
-              right: set[int] = frozenset()):
+    def table(self, headers: list[str], rows: Cells, widths_cm: list[float],
+              statuses: Sequence[str | None] | None = None, status_col: int | None = None,
+              right: AbstractSet[int] = frozenset()) -> Table:
         """A table whose column widths Word honours: fixed layout, width on every cell."""
         from docx.enum.table import WD_TABLE_ALIGNMENT
         from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -136,7 +148,7 @@ class Paper:
         from docx.oxml.ns import qn
 
         widths_cm = fit_first_column(headers, rows, widths_cm)
-        table = self.doc.add_table(rows=1, cols=len(headers))
+        table: Table = self.doc.add_table(rows=1, cols=len(headers))  # python-docx leaves it untyped
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         table.autofit = False
@@ -147,7 +159,9 @@ class Paper:
         for i, col in enumerate(table.columns):
             col.width = widths[i]
 
-        def fill(cells, values, bold=False, shade=None, shade_col=None):
+        # Any: python-docx names its cell class privately (docx.table._Cell).
+        def fill(cells: Sequence[Any], values: Sequence[object], bold: bool = False,
+                 shade: str | None = None, shade_col: int | None = None) -> None:
             for i, (cell, value) in enumerate(zip(cells, values, strict=True)):
                 cell.width = widths[i]
                 p = cell.paragraphs[0]
@@ -173,8 +187,8 @@ class Paper:
         tr_pr.append(repeat)
         for n, values in enumerate(rows):
             status = statuses[n] if statuses else None
-            fill(table.add_row().cells, values, shade=SHADES.get(status or ""),
-                 shade_col=status_col)
+            row = table.add_row()  # type: ignore[no-untyped-call]  # python-docx leaves it unannotated
+            fill(row.cells, values, shade=SHADES.get(status or ""), shade_col=status_col)
         self.doc.add_paragraph()
         return table
 
@@ -188,7 +202,7 @@ CM_PER_CHAR = 0.2  # 9 pt Arial, a little over the average character
 CELL_PADDING_CM = 0.45
 
 
-def fit_first_column(headers: list[str], rows: list[list], widths: list[float]) -> list[float]:
+def fit_first_column(headers: list[str], rows: Cells, widths: list[float]) -> list[float]:
     """Widen the first (id) column to its longest unbreakable piece, taking the room from
     the wide second column (which keeps at least half its width), so that no id is split
     inside a word. Word may break a line after a hyphen or a space, so "thurrock-2012-slac:3.10"
@@ -203,7 +217,7 @@ def fit_first_column(headers: list[str], rows: list[list], widths: list[float]) 
     return [widths[0] + extra, widths[1] - extra, *widths[2:]]
 
 
-def _ref(a: dict, many: bool) -> str:
+def _ref(a: JSONDict, many: bool) -> str:
     return f"{a['plan']}:{a['id']}" if many else a["id"]
 
 
@@ -217,7 +231,7 @@ def text_bar(done: int, late: int, total: int) -> str:
     return "\u2588" * a + "\u2592" * b + "\u2591" * (BAR_CELLS - a - b)
 
 
-def front(paper: Paper, report: dict) -> None:
+def front(paper: Paper, report: JSONDict) -> None:
     for plan in report["plans"]:
         paper.heading(plan["title"], 0)
         lead = f"Progress report as at {long_date(report['as_at'])}"
@@ -233,12 +247,13 @@ def front(paper: Paper, report: dict) -> None:
         paper.table(["Item", "Detail"], [[k, v] for k, v in facts if v.strip()], [4.0, 13.0])
 
 
-def summary(paper: Paper, report: dict) -> None:
+def summary(paper: Paper, report: JSONDict) -> None:
     s = report["summary"]
     paper.heading("Summary", 1)
     paper.para(f"{s['total']} actions: {s['completed']} completed ({s['percent_complete']}% "
                f"complete), {s['overdue']} overdue, {s['open']} still open.")
-    rows, statuses = [], []
+    rows: list[list[str]] = []
+    statuses: list[str | None] = []
     for key, status in (("completed", "completed"), ("overdue", "overdue"),
                         ("due_soon", "due-soon"), ("on_track", "on-track"),
                         ("no_date", "no-date"), ("dropped", "dropped")):
@@ -249,7 +264,7 @@ def summary(paper: Paper, report: dict) -> None:
     paper.table(["Status", "Actions"], rows, [5.0, 3.0], statuses, status_col=0, right={1})
 
 
-def recommendations(paper: Paper, report: dict, many: bool) -> None:
+def recommendations(paper: Paper, report: JSONDict, many: bool) -> None:
     paper.heading("Progress by recommendation", 1)
     paper.para("Bar: \u2588 completed, \u2592 overdue, \u2591 other open or dropped.", italic=True)
     rows = [[f"{r['plan']}:{r['id']}" if many else r["id"], r["text"],
@@ -261,7 +276,7 @@ def recommendations(paper: Paper, report: dict, many: bool) -> None:
                 [1.3, 8.0, 2.0, 2.1, 3.6], statuses, status_col=3, right={2, 3})
 
 
-def overdue(paper: Paper, report: dict, many: bool) -> None:
+def overdue(paper: Paper, report: JSONDict, many: bool) -> None:
     paper.heading("Overdue actions by lead", 1)
     groups = report["overdue_by_lead"]
     if not groups:
@@ -277,7 +292,7 @@ def overdue(paper: Paper, report: dict, many: bool) -> None:
                     [1.3, 8.6, 2.6, 2.5, 2.0], right={4})
 
 
-def upcoming(paper: Paper, report: dict, many: bool) -> None:
+def upcoming(paper: Paper, report: JSONDict, many: bool) -> None:
     up = report["upcoming"]
     paper.heading(f"Due in the next {up['days']} days", 1)
     if not up["actions"]:
@@ -290,7 +305,7 @@ def upcoming(paper: Paper, report: dict, many: bool) -> None:
                 [a["status"] for a in up["actions"]], status_col=4)
 
 
-def changes(paper: Paper, report: dict, many: bool) -> None:
+def changes(paper: Paper, report: JSONDict, many: bool) -> None:
     ch = report["changes"]
     if ch is None:
         return
@@ -309,7 +324,7 @@ def changes(paper: Paper, report: dict, many: bool) -> None:
         paper.table(["ID", "Action", "Lead", "Detail"], rows, [1.3, 8.2, 3.5, 4.0])
 
 
-def findings(paper: Paper, report: dict) -> None:
+def findings(paper: Paper, report: JSONDict) -> None:
     if not report["findings"]:
         return
     paper.heading("The inspection's findings", 1)
@@ -325,11 +340,12 @@ def findings(paper: Paper, report: dict) -> None:
 ACTION_WIDTHS = [1.3, 8.4, 3.6, 2.8, 2.5, 2.6, 4.5]
 
 
-def action_table(paper: Paper, report: dict, many: bool) -> None:
+def action_table(paper: Paper, report: JSONDict, many: bool) -> None:
     paper.heading("All actions", 1)
     paper.para(f"Every action with its status as at {show_date(report['as_at'])} and its "
                "latest update.", italic=True)
-    rows, statuses = [], []
+    rows: list[list[str]] = []
+    statuses: list[str | None] = []
     for a in report["actions"]:
         u = a["latest_update"]
         latest = (f"{show_date(u['date'])}" + (f" ({u['by']})" if u["by"] else "")
@@ -344,7 +360,7 @@ def action_table(paper: Paper, report: dict, many: bool) -> None:
                 ACTION_WIDTHS, statuses, status_col=5)
 
 
-def render(report: dict) -> bytes:
+def render(report: JSONDict) -> bytes:
     many = len(report["plans"]) > 1
     paper = Paper(report["classification"])
     title = report["plans"][0]["title"] if not many else "Action plans"

@@ -10,9 +10,11 @@ Plain string templates, no template engine. Two rules hold everywhere:
 from __future__ import annotations
 
 import html
+from collections.abc import Set as AbstractSet
 from datetime import date
 
 from ..core.errors import safe_text
+from ..core.jsondoc import JSONDict
 from ..core.words import agree, count
 from .report import CHANGE_TITLES, change_detail
 from .views import show_date
@@ -28,7 +30,7 @@ FILL = {"completed": "#1d5fa8", "overdue": "#c0182b", "due-soon": "#d98e04",
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
-def esc(value) -> str:
+def esc(value: object) -> str:
     """Plan text as HTML text or attribute value."""
     return html.escape(safe_text("" if value is None else str(value)), quote=True)
 
@@ -47,11 +49,11 @@ def badge(status: str) -> str:
     return f'<span class="status s-{esc(status)}">{esc(STATUS_WORDS.get(status, status))}</span>'
 
 
-def ref(item: dict, many: bool) -> str:
+def ref(item: JSONDict, many: bool) -> str:
     return esc(f"{item['plan']}:{item['id']}" if many else item["id"])
 
 
-def leads(item: dict) -> str:
+def leads(item: JSONDict) -> str:
     return esc("; ".join(item["leads"])) or '<span class="muted">(no lead)</span>'
 
 
@@ -66,8 +68,8 @@ def table(header: list[str], rows: list[str], cls: str = "", widths: tuple[int, 
             f'<tbody>{"".join(rows)}</tbody></table>')
 
 
-def tr(cells: list[str], num: set[int] = frozenset(), cls: str = "",
-       keep: set[int] = frozenset()) -> str:
+def tr(cells: list[str], num: AbstractSet[int] = frozenset(), cls: str = "",
+       keep: AbstractSet[int] = frozenset()) -> str:
     """`num`: right-aligned number columns; `keep`: columns that never wrap (dates)."""
     def td(i: int, c: str) -> str:
         classes = " ".join(n for n, on in (("num", i in num), ("nowrap", i in keep)) if on)
@@ -80,7 +82,7 @@ def tr(cells: list[str], num: set[int] = frozenset(), cls: str = "",
 # -- charts -----------------------------------------------------------------------------
 
 
-def progress_chart(recs: list[dict], many: bool) -> str:
+def progress_chart(recs: list[JSONDict], many: bool) -> str:
     """One horizontal bar per recommendation, one unit per action, in status segments."""
     if not recs:
         return ""
@@ -136,16 +138,16 @@ def legend() -> str:
     return f'<ul class="legend" aria-label="Key">{"".join(items)}</ul>'
 
 
-def timeline_chart(points: list[dict]) -> str:
+def timeline_chart(points: list[JSONDict]) -> str:
     """Open, completed and overdue actions over time: three labelled lines."""
     if not points or len(points) < 2:
         return ""
     left, right, top, bottom = 48, 150, 12, 40
     plot_w, plot_h = 560, 220
     width, height = left + plot_w + right, top + plot_h + bottom
-    days = [(p["date"] - points[0]["date"]).days for p in points]
+    days: list[int] = [(p["date"] - points[0]["date"]).days for p in points]
     span = max(days[-1], 1)
-    most = max(max(p["open"], p["completed"], p["overdue"]) for p in points) or 1
+    most: int = max(max(p["open"], p["completed"], p["overdue"]) for p in points) or 1
     step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 10**9) if most / s <= 6)
     ymax = step * -(-most // step)
 
@@ -173,7 +175,7 @@ def timeline_chart(points: list[dict]) -> str:
                      f'class="tick">{esc(show_date(points[i]["date"]))}</text>')
     series = [("open", "open", "#3d4450", "6 4"), ("completed", "completed", FILL["completed"], ""),
               ("overdue", "overdue", FILL["overdue"], "")]
-    ends = []
+    ends: list[tuple[float, str, str]] = []  # (y, label, colour) of each line's end
     for key, word, colour, dash in series:
         path = " ".join(f"{'M' if i == 0 else 'L'}{sx(d):.1f},{sy(p[key]):.1f}"
                         for i, (d, p) in enumerate(zip(days, points, strict=True)))
@@ -183,10 +185,11 @@ def timeline_chart(points: list[dict]) -> str:
         for d, p in zip(days, points, strict=True):
             parts.append(f'<circle cx="{sx(d):.1f}" cy="{sy(p[key]):.1f}" r="3" fill="{colour}">'
                          f"<title>{esc(show_date(p['date']) + f': {p[key]} {word}')}</title></circle>")
-        ends.append([sy(points[-1][key]), f"{word} {points[-1][key]}", colour])
+        ends.append((sy(points[-1][key]), f"{word} {points[-1][key]}", colour))
     ends.sort()
     for i in range(1, len(ends)):  # keep the end labels from overlapping
-        ends[i][0] = max(ends[i][0], ends[i - 1][0] + 14)
+        y, label, colour = ends[i]
+        ends[i] = (max(y, ends[i - 1][0] + 14), label, colour)
     for y, label, colour in ends:
         parts.append(f'<text x="{left + plot_w + 8}" y="{y + 4:.1f}" fill="{colour}" '
                      f'class="end">{esc(label)}</text>')
@@ -197,7 +200,7 @@ def timeline_chart(points: list[dict]) -> str:
 # -- sections ---------------------------------------------------------------------------
 
 
-def header(report: dict) -> str:
+def header(report: JSONDict) -> str:
     out = []
     for plan in report["plans"]:
         ins = plan["inspection"]
@@ -224,7 +227,7 @@ def header(report: dict) -> str:
     return "".join(out)
 
 
-def summary(report: dict) -> str:
+def summary(report: JSONDict) -> str:
     s = report["summary"]
     tiles = "".join(
         f'<div class="tile t-{status}"><span class="n">{s[key]}</span>{badge(status)}</div>'
@@ -239,7 +242,7 @@ def summary(report: dict) -> str:
             f'<div class="tiles">{tiles}</div>{at_a_glance(report)}</section>')
 
 
-def at_a_glance(report: dict) -> str:
+def at_a_glance(report: JSONDict) -> str:
     """Who holds the overdue actions and what falls due next: the questions members ask first."""
     groups = sorted(report["overdue_by_lead"], key=lambda g: (-g["count"], g["lead"].casefold()))
     up = report["upcoming"]
@@ -264,7 +267,7 @@ def at_a_glance(report: dict) -> str:
             f'<div><h3>Coming up</h3><ul>{items}</ul></div></div>')
 
 
-def recommendations(report: dict, many: bool) -> str:
+def recommendations(report: JSONDict, many: bool) -> str:
     recs = report["recommendations"]
     rows = []
     for r in recs:
@@ -280,7 +283,7 @@ def recommendations(report: dict, many: bool) -> str:
             + "</section>")
 
 
-def themes(report: dict) -> str:
+def themes(report: JSONDict) -> str:
     if not report.get("themes"):  # only plans with themes: have this section
         return ""
     rows = [tr([esc(t["title"]), str(t["total"]), str(t["completed"]), str(t["overdue"]),
@@ -292,7 +295,7 @@ def themes(report: dict) -> str:
             + "</section>")
 
 
-def overdue(report: dict, many: bool) -> str:
+def overdue(report: JSONDict, many: bool) -> str:
     groups = report["overdue_by_lead"]
     total = sum(1 for _ in {(a["plan"], a["id"]) for g in groups for a in g["actions"]})
     out = ['<section id="overdue"><h2>Overdue actions by lead</h2>']
@@ -314,7 +317,7 @@ def overdue(report: dict, many: bool) -> str:
     return "".join(out)
 
 
-def upcoming(report: dict, many: bool) -> str:
+def upcoming(report: JSONDict, many: bool) -> str:
     up = report["upcoming"]
     out = [f'<section id="upcoming"><h2>Due in the next {count(up["days"], "day")}</h2>'
            f'<p class="note">Open actions due from {esc(show_date(up["from"]))} to '
@@ -330,7 +333,7 @@ def upcoming(report: dict, many: bool) -> str:
     return "".join(out)
 
 
-def positions(report: dict, many: bool) -> str:
+def positions(report: JSONDict, many: bool) -> str:
     """The council's own rating, position and measures of each open action that has them;
     no section at all for plans without them."""
     items = [a for a in report["latest_updates"]
@@ -338,7 +341,7 @@ def positions(report: dict, many: bool) -> str:
     if not items:
         return ""
 
-    def measures(a: dict) -> str:
+    def measures(a: JSONDict) -> str:
         return "<br>".join(esc(m["text"]) + "".join(
             f' <span class="muted">{k} {esc(m[k])}</span>' for k in ("baseline", "target", "actual")
             if m.get(k) is not None) for m in a.get("measures", ()))
@@ -352,7 +355,7 @@ def positions(report: dict, many: bool) -> str:
             + "</section>")
 
 
-def latest_updates(report: dict, many: bool) -> str:
+def latest_updates(report: JSONDict, many: bool) -> str:
     items = report["latest_updates"]
     with_update = [a for a in items if a["latest_update"]]
     without = [a for a in items if not a["latest_update"]]
@@ -377,7 +380,7 @@ def latest_updates(report: dict, many: bool) -> str:
     return "".join(out)
 
 
-def changes(report: dict, many: bool) -> str:
+def changes(report: JSONDict, many: bool) -> str:
     ch = report["changes"]
     if ch is None:
         return ""
@@ -399,7 +402,7 @@ def changes(report: dict, many: bool) -> str:
     return "".join(out)
 
 
-def timeline(report: dict) -> str:
+def timeline(report: JSONDict) -> str:
     points = report["timeline"]
     chart = timeline_chart(points or [])
     if not chart:
@@ -410,7 +413,7 @@ def timeline(report: dict) -> str:
             f"{esc(show_date(points[-1]['date']))}.</p>{chart}</section>")
 
 
-def findings(report: dict) -> str:
+def findings(report: JSONDict) -> str:
     if not report["findings"]:
         return ""
     out = ['<section id="findings"><h2>The inspection\'s findings</h2>']
@@ -523,7 +526,7 @@ footer { margin-top: 30px; color: var(--muted); font-size: 13px; }
 """
 
 
-def render(report: dict) -> str:
+def render(report: JSONDict) -> str:
     many = len(report["plans"]) > 1
     mark = report["classification"]
     title = report["plans"][0]["title"] if len(report["plans"]) == 1 else "Action plans"

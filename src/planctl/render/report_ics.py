@@ -17,12 +17,18 @@ newer file wins over an older import; DTSTAMP is that time, passed in by the com
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from ..core.errors import safe_text
+from ..core.jsondoc import JSONDict
 from ..core.words import count
 from .views import show_date
+
+if TYPE_CHECKING:  # imported when a calendar is made, so other commands never load it
+    from icalendar import Calendar
 
 SUMMARY_CHARS = 90
 PRODID = "-//planctl//progress report//EN"
@@ -30,7 +36,7 @@ _EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 CLOSED_WORDS = {"completed": "Done", "dropped": "Dropped"}
 
 
-def uid(identity, deadline: str = "") -> str:
+def uid(identity: Iterable[object], deadline: str = "") -> str:
     """A UID from an action's identity (plan id, action id), plus which of its deadlines.
 
     Each part is percent-encoded, so the UID is ASCII and no two identities meet
@@ -49,14 +55,15 @@ def _clean(text: str) -> str:
     return safe_text(text)
 
 
-def summary_line(a: dict, prefix: str = "") -> str:
+def summary_line(a: JSONDict, prefix: str = "") -> str:
     text = " ".join(a["text"].split())
     if len(text) > SUMMARY_CHARS:
         text = text[: SUMMARY_CHARS - 1].rstrip() + "\u2026"
     return _clean(f"{prefix}{a['id']} {text}")
 
 
-def description(a: dict, plan_title: str, as_at, deadline: dict | None = None) -> str:
+def description(a: JSONDict, plan_title: str, as_at: date,
+                deadline: JSONDict | None = None) -> str:
     lines = [" ".join(a["text"].split()), ""]
     lines.append("Lead: " + ("; ".join(a["leads"]) or "(no lead)"))
     lines.append(f"Plan: {plan_title} ({a['plan']}), recommendation {a['recommendation']}")
@@ -75,7 +82,7 @@ def description(a: dict, plan_title: str, as_at, deadline: dict | None = None) -
     return _clean("\n".join(lines))
 
 
-def _calendar(report: dict, titles: dict):
+def _calendar(report: JSONDict, titles: JSONDict) -> Calendar:
     from icalendar import Calendar
 
     cal = Calendar()
@@ -88,7 +95,7 @@ def _calendar(report: dict, titles: dict):
     return cal
 
 
-def events(report: dict, stamp: datetime) -> bytes:
+def events(report: JSONDict, stamp: datetime) -> bytes:
     from icalendar import Event
 
     titles = {p["id"]: p["title"] for p in report["plans"]}
@@ -113,10 +120,11 @@ def events(report: dict, stamp: datetime) -> bytes:
             event.add("status", "CANCELLED" if closed or d["done"] else "CONFIRMED")
             event.add("categories", [_clean(a["plan"]), a["status"]])
             cal.add_component(event)
-    return cal.to_ical()
+    ical: bytes = cal.to_ical()
+    return ical
 
 
-def tasks(report: dict, stamp: datetime) -> bytes:
+def tasks(report: JSONDict, stamp: datetime) -> bytes:
     from icalendar import Todo
 
     titles = {p["id"]: p["title"] for p in report["plans"]}
@@ -147,8 +155,9 @@ def tasks(report: dict, stamp: datetime) -> bytes:
         if a["status"] == "overdue":
             todo.add("priority", 1)
         cal.add_component(todo)
-    return cal.to_ical()
+    ical: bytes = cal.to_ical()
+    return ical
 
 
-def render(report: dict, stamp: datetime, *, as_tasks: bool = False) -> bytes:
+def render(report: JSONDict, stamp: datetime, *, as_tasks: bool = False) -> bytes:
     return tasks(report, stamp) if as_tasks else events(report, stamp)

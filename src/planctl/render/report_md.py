@@ -7,6 +7,9 @@ terminal and in a converted document.
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+
+from ..core.jsondoc import JSONDict
 from ..core.words import count
 from .markdown import md_escape
 from .report import CHANGE_TITLES
@@ -29,22 +32,22 @@ def text_bar(done: int, late: int, total: int, cells: int = BAR_CELLS) -> str:
     return DONE * a + LATE * b + REST * (cells - a - b)
 
 
-def action_ref(item: dict, many: bool) -> str:
+def action_ref(item: JSONDict, many: bool) -> str:
     return f"{item['plan']}:{item['id']}" if many else item["id"]
 
 
-def _table(header: list[str], rows: list[list[str]], right: set[int] = frozenset()) -> list[str]:
+def _table(header: list[str], rows: list[list[str]], right: AbstractSet[int] = frozenset()) -> list[str]:
     out = ["| " + " | ".join(header) + " |",
            "|" + "|".join("---:" if i in right else "---" for i in range(len(header))) + "|"]
     out += ["| " + " | ".join(cells) + " |" for cells in rows]
     return out + [""]
 
 
-def _leads(item: dict) -> str:
+def _leads(item: JSONDict) -> str:
     return md_escape("; ".join(item["leads"])) or "(no lead)"
 
 
-def header(report: dict) -> list[str]:
+def header(report: JSONDict) -> list[str]:
     out: list[str] = []
     for plan in report["plans"]:
         out.append(f"# {md_escape(plan['title'])}")
@@ -70,7 +73,7 @@ def header(report: dict) -> list[str]:
     return out
 
 
-def summary(report: dict) -> list[str]:
+def summary(report: JSONDict) -> list[str]:
     s = report["summary"]
     out = ["## Summary", "",
            f"{count(s['total'], 'action')}: {s['completed']} completed ({s['percent_complete']}% complete), "
@@ -80,7 +83,7 @@ def summary(report: dict) -> list[str]:
     return out + _table(["Status", "Actions"], rows, right={1})
 
 
-def recommendations(report: dict, many: bool) -> list[str]:
+def recommendations(report: JSONDict, many: bool) -> list[str]:
     out = ["## Progress by recommendation", "",
            f"Bar: {DONE} completed, {LATE} overdue, {REST} other open or dropped.", ""]
     rows = []
@@ -93,7 +96,7 @@ def recommendations(report: dict, many: bool) -> list[str]:
                         right={3})
 
 
-def themes(report: dict) -> list[str]:
+def themes(report: JSONDict) -> list[str]:
     if not report.get("themes"):  # only plans with themes: have this section
         return []
     rows = [[md_escape(t["title"]), f"{t['completed']} of {t['total']}", str(t["overdue"]),
@@ -103,7 +106,7 @@ def themes(report: dict) -> list[str]:
                                                  rows, right={2})
 
 
-def overdue(report: dict, many: bool) -> list[str]:
+def overdue(report: JSONDict, many: bool) -> list[str]:
     out = ["## Overdue actions by lead", ""]
     if not report["overdue_by_lead"]:
         return out + [f"Nothing is overdue as at {show_date(report['as_at'])}.", ""]
@@ -116,7 +119,7 @@ def overdue(report: dict, many: bool) -> list[str]:
     return out
 
 
-def upcoming(report: dict, many: bool) -> list[str]:
+def upcoming(report: JSONDict, many: bool) -> list[str]:
     up = report["upcoming"]
     out = [f"## Due in the next {count(up['days'], 'day')}", "",
            f"Open actions due from {show_date(up['from'])} to {show_date(up['until'])}.", ""]
@@ -127,7 +130,7 @@ def upcoming(report: dict, many: bool) -> list[str]:
     return out + _table(["ID", "Action", "Lead", "Due", "Status"], rows)
 
 
-def latest_updates(report: dict, many: bool) -> list[str]:
+def latest_updates(report: JSONDict, many: bool) -> list[str]:
     out = ["## Latest update on each open action", ""]
     with_update = [a for a in report["latest_updates"] if a["latest_update"]]
     without = [a for a in report["latest_updates"] if not a["latest_update"]]
@@ -147,12 +150,13 @@ def latest_updates(report: dict, many: bool) -> list[str]:
     return out
 
 
-def _measure_text(m: dict) -> str:
+def _measure_text(m: JSONDict) -> str:
     values = [f"{k} {m[k]}" for k in ("baseline", "target", "actual") if m.get(k) is not None]
-    return m["text"] + (f" ({', '.join(values)})" if values else "")
+    text: str = m["text"]
+    return text + (f" ({', '.join(values)})" if values else "")
 
 
-def positions(report: dict, many: bool) -> list[str]:
+def positions(report: JSONDict, many: bool) -> list[str]:
     """The council's own rating, position and measures of each open action that has them;
     no section at all for plans without them."""
     items = [a for a in report["latest_updates"]
@@ -168,7 +172,7 @@ def positions(report: dict, many: bool) -> list[str]:
             + _table(["ID", "Action", "Status", "RAG", "Position", "Measures"], rows))
 
 
-def changes(report: dict, many: bool) -> list[str]:
+def changes(report: JSONDict, many: bool) -> list[str]:
     ch = report["changes"]
     if ch is None:
         return []
@@ -195,7 +199,7 @@ def changes(report: dict, many: bool) -> list[str]:
     return out
 
 
-def findings(report: dict) -> list[str]:
+def findings(report: JSONDict) -> list[str]:
     if not report["findings"]:
         return []
     out = ["## The inspection's findings", ""]
@@ -208,7 +212,7 @@ def findings(report: dict) -> list[str]:
     return out
 
 
-def render(report: dict) -> str:
+def render(report: JSONDict) -> str:
     many = len(report["plans"]) > 1
     mark = report["classification"]
     banner = [f"**{md_escape(mark)}**", ""] if mark else []

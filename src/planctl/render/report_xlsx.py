@@ -16,9 +16,15 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from typing import TYPE_CHECKING
 
 from ..core.errors import safe_text
+from ..core.jsondoc import JSONDict
 from .csv import safe_cell
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import Cell, MergedCell
 
 UK_DATE = "dd/mm/yyyy"
 MAX_CELL = 32767  # Excel's limit on the characters in a cell
@@ -34,7 +40,7 @@ HEADER_FILL = "1F3B57"
 FONT = "Calibri"  # the workbook's default: a Font without a name falls back to a serif
 
 
-def text(value) -> str:
+def text(value: object) -> str:
     """A string cell's value: visible controls, no formula start, within Excel's limit."""
     out = safe_cell(safe_text("" if value is None else str(value)))
     return out if len(out) <= MAX_CELL else out[: MAX_CELL - 1] + "\u2026"
@@ -59,14 +65,18 @@ def header_footer_text(value: str, limit: int) -> str:
 class Sheet:
     """One worksheet laid out as a table: header row, typed cells, widths, print setup."""
 
-    def __init__(self, wb, title: str, first: bool = False):
-        self.ws = wb.active if first else wb.create_sheet()
+    def __init__(self, wb: Workbook, title: str, first: bool = False) -> None:
+        from openpyxl.worksheet.worksheet import Worksheet
+
+        ws = wb.active if first else wb.create_sheet()
+        assert isinstance(ws, Worksheet)  # a new workbook holds worksheets only (no charts)
+        self.ws = ws
         self.ws.title = title
         self.row = 0
         self.chars: dict[int, float] = {}  # column -> width, to size wrapped rows
 
-    def put(self, col: int, value, *, bold: bool = False, fmt: str | None = None,
-            status: str | None = None, wrap: bool = True):
+    def put(self, col: int, value: object, *, bold: bool = False, fmt: str | None = None,
+            status: str | None = None, wrap: bool = True) -> Cell | MergedCell:
         from openpyxl.styles import Alignment, Font, PatternFill
 
         cell = self.ws.cell(row=self.row, column=col)
@@ -102,7 +112,7 @@ class Sheet:
             dims = self.ws.row_dimensions[self.row]
             dims.height = min(409, max(dims.height or 0, 15 * lines))  # 409: Excel's maximum
 
-    def line(self, *values, bold: bool = False) -> None:
+    def line(self, *values: object, bold: bool = False) -> None:
         self.row += 1
         for i, v in enumerate(values, 1):
             self.put(i, v, bold=bold)
@@ -137,15 +147,19 @@ class Sheet:
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        fit = ws.sheet_properties.pageSetUpPr
+        assert fit is not None  # a new worksheet has its page setup properties
+        fit.fitToPage = True
         ws.print_options.gridLines = False
         for hf in (ws.oddHeader, ws.evenHeader, ws.firstHeader):
+            assert hf is not None  # a new worksheet has every header and footer
             if marking:
                 hf.center.text = header_footer_text(marking, 60)
                 hf.center.font = "Arial,Bold"
             hf.left.text = header_footer_text(title, 80)
             hf.left.size = 8
         for hf in (ws.oddFooter, ws.evenFooter, ws.firstFooter):
+            assert hf is not None
             if marking:
                 hf.center.text = header_footer_text(marking, 60)
                 hf.center.font = "Arial,Bold"
@@ -153,7 +167,7 @@ class Sheet:
             hf.right.size = 8
 
 
-def _ref(a: dict, many: bool) -> str:
+def _ref(a: JSONDict, many: bool) -> str:
     return f"{a['plan']}:{a['id']}" if many else a["id"]
 
 
@@ -165,7 +179,7 @@ ACTION_COLUMNS = [  # header, width in characters
 ]
 
 
-def action_row(a: dict) -> list:
+def action_row(a: JSONDict) -> list[object]:
     latest = a.get("latest_update") or {}
     return [a["plan"], a["recommendation"], a["id"], a["text"], "; ".join(a["leads"]),
             a.get("timescale") or "", a["due"], STATUS_WORDS.get(a["status"], a["status"]),
@@ -175,7 +189,7 @@ def action_row(a: dict) -> list:
             latest.get("date"), latest.get("by") or "", latest.get("text") or ""]
 
 
-def actions_sheet(wb, actions: list[dict], marking: str | None, title: str,
+def actions_sheet(wb: Workbook, actions: list[JSONDict], marking: str | None, title: str,
                   first: bool = True, name: str = "Actions") -> None:
     sheet = Sheet(wb, name, first=first)
     # One plan: its id in every row is noise, and the printed page needs the room.
@@ -191,7 +205,7 @@ def actions_sheet(wb, actions: list[dict], marking: str | None, title: str,
         for i, v in enumerate(action_row(a)[skip:], 1):
             sheet.put(i, v, status=a["status"] if i in (status_col, rag_col) else None)
     ws = sheet.ws
-    ws.freeze_panes = ws.cell(row=top + 1, column=1)
+    ws.freeze_panes = ws.cell(row=top + 1, column=1).coordinate
     from openpyxl.utils import get_column_letter
 
     last = get_column_letter(len(headers))
@@ -200,7 +214,7 @@ def actions_sheet(wb, actions: list[dict], marking: str | None, title: str,
     sheet.page(marking, title)
 
 
-def summary_sheet(wb, report: dict, title: str) -> None:
+def summary_sheet(wb: Workbook, report: JSONDict, title: str) -> None:
     sheet = Sheet(wb, "Summary")
     sheet.widths([30, 70, 12, 12, 12, 12])
     many = len(report["plans"]) > 1
@@ -262,7 +276,7 @@ CHANGE_TITLES = {"completed": "Completed", "slipped": "Deadline moved later", "a
                  "dropped": "Dropped"}
 
 
-def changes_sheet(wb, report: dict, title: str) -> None:
+def changes_sheet(wb: Workbook, report: JSONDict, title: str) -> None:
     ch = report["changes"]
     sheet = Sheet(wb, "Changes")
     sheet.widths([20, 8, 60, 26, 12, 12, 10, 22])
@@ -287,23 +301,23 @@ def changes_sheet(wb, report: dict, title: str) -> None:
             for col, v in enumerate(values, 1):
                 sheet.put(col, v)
     ws = sheet.ws
-    ws.freeze_panes = ws.cell(row=top + 1, column=1)
+    ws.freeze_panes = ws.cell(row=top + 1, column=1).coordinate
     ws.auto_filter.ref = f"A{top}:H{max(sheet.row, top)}"
     ws.print_title_rows = f"{top}:{top}"
     sheet.page(report["classification"], title)
 
 
-def workbook_bytes(wb) -> bytes:
+def workbook_bytes(wb: Workbook) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
-def report_title(report: dict) -> str:
+def report_title(report: JSONDict) -> str:
     return report["plans"][0]["title"] if len(report["plans"]) == 1 else "Action plans"
 
 
-def render(report: dict) -> bytes:
+def render(report: JSONDict) -> bytes:
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -317,7 +331,7 @@ def render(report: dict) -> bytes:
     return workbook_bytes(wb)
 
 
-def render_rows(actions: list[dict], marking: str | None, title: str, sheet: str) -> bytes:
+def render_rows(actions: list[JSONDict], marking: str | None, title: str, sheet: str) -> bytes:
     """status / overdue / upcoming: the chosen actions, as the report's Actions sheet."""
     from openpyxl import Workbook
 

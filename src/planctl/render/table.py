@@ -215,7 +215,7 @@ def _render_section(section: Section, total: int, term: Terminal, rule: str) -> 
     if section.title:
         out.append(paint(safe_text(section.title), "1"))
     header = [_lines(c.header, w, False) for c, w in zip(section.columns, widths, strict=True)]
-    rows = [(header, "1", None)]
+    rows: list[tuple[list[list[str]], str, str | None]] = [(header, "1", None)]
     rows += [([_lines(cell, w, bool(col.wrap)) for cell, col, w in zip(row, section.columns, widths,
                                                                      strict=True)], "", status)
              for row, status in zip(cells, section.statuses, strict=True)]

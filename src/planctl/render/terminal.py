@@ -13,7 +13,10 @@ import os
 import sys
 import unicodedata
 from dataclasses import dataclass
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:  # Rich is imported only where a view draws with it
+    from rich.console import Console
 
 
 @dataclass(frozen=True)
@@ -61,16 +64,14 @@ def cell_len(text: str) -> int:
     return width
 
 
-def make_console(color: bool | None, file=None):
+def make_console(color: bool | None, file: TextIO | None = None) -> Console:
     """A Rich Console for the few views that draw with Rich (compare); Rich is imported here."""
     from rich.console import Console
 
     out = file or sys.stdout
     # The width by planctl's rules: Rich reads COLUMNS=0 as no room and prints nothing at all.
-    kwargs = {"file": out, "highlight": False, "emoji": False, "markup": False,
-              "width": terminal(color, out).width}
-    if color is True:
-        kwargs["force_terminal"] = True
-    elif color is False:
-        kwargs["no_color"] = True
-    return Console(**kwargs)
+    # None leaves Rich's own rules (a terminal? NO_COLOR?) to decide.
+    return Console(file=out, highlight=False, emoji=False, markup=False,
+                   width=terminal(color, out).width,
+                   force_terminal=True if color is True else None,
+                   no_color=True if color is False else None)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from ..core.evaluate import Row, Summary, by_lead, by_theme, id_sort_key, summarise
+from ..core.jsondoc import JSONDict
 from ..core.model import Plan
 from ..core.words import count
 from . import Column, Section, View
@@ -68,7 +69,7 @@ def actions_view(rows: Sequence[Row], plans: Sequence[Plan], today: date, empty:
                 summary=summary_line(summarise(rows), today), empty=empty)
 
 
-def actions_json(rows: Sequence[Row], today: date, **extra) -> dict:
+def actions_json(rows: Sequence[Row], today: date, **extra: object) -> JSONDict:
     from .json import action_dict, iso  # only JSON output needs it
 
     return {"as_of": iso(today), **extra,
@@ -85,7 +86,7 @@ def by_lead_view(rows: Sequence[Row], plans: Sequence[Plan], today: date) -> Vie
                 empty=f"Nothing overdue as at {show_date(today)}.", group_header="lead")
 
 
-def by_lead_json(rows: Sequence[Row], today: date) -> dict:
+def by_lead_json(rows: Sequence[Row], today: date) -> JSONDict:
     from .json import action_dict, iso
 
     return {"as_of": iso(today),
@@ -101,7 +102,7 @@ def by_theme_view(rows: Sequence[Row], plans: Sequence[Plan], today: date) -> Vi
                 empty="No actions match.", group_header="theme")
 
 
-def by_theme_json(rows: Sequence[Row], today: date) -> dict:
+def by_theme_json(rows: Sequence[Row], today: date) -> JSONDict:
     from .json import action_dict, iso
 
     return {"as_of": iso(today),
@@ -111,9 +112,9 @@ def by_theme_json(rows: Sequence[Row], today: date) -> dict:
             "summary": summarise(rows).as_dict()}
 
 
-def recommendation_rollup(rows: Sequence[Row]) -> list[dict]:
+def recommendation_rollup(rows: Sequence[Row]) -> list[JSONDict]:
     """Per recommendation: counts by status and % complete, in plan order."""
-    out: dict[tuple[str, str], dict] = {}
+    out: dict[tuple[str, str], JSONDict] = {}
     for row in rows:
         key = (row.plan.id, row.action.recommendation)
         if key not in out:
@@ -145,16 +146,16 @@ def rollup_view(rows: Sequence[Row], plans: Sequence[Plan], today: date) -> View
     return View([section], summary=summary_line(summarise(rows), today))
 
 
-def leads_table(rows: Sequence[Row], plans: Sequence[Plan]) -> list[dict]:
+def leads_table(rows: Sequence[Row], plans: Sequence[Plan]) -> list[JSONDict]:
     """Each lead (declared or only written on actions) with counts; busiest overdue first."""
-    counts: dict[str, dict] = {}
+    counts: dict[str, JSONDict] = {}
     for plan in plans:
         for lead in plan.leads:
             entry = counts.setdefault(lead.name, {"lead": lead.name, "key": lead.key})
             if lead.organisation:  # only when the plan gives one (docs/json.md)
                 entry["organisation"] = lead.organisation
-    for lead, group in by_lead(rows):
-        entry = counts.setdefault(lead, {"lead": lead, "key": None})
+    for name, group in by_lead(rows):
+        entry = counts.setdefault(name, {"lead": name, "key": None})
         s = summarise(group)
         entry.update(total=s.total, open=s.overdue + s.due_soon + s.on_track + s.no_date,
                      overdue=s.overdue, due_soon=s.due_soon, completed=s.completed)
@@ -164,7 +165,7 @@ def leads_table(rows: Sequence[Row], plans: Sequence[Plan]) -> list[dict]:
     return sorted(counts.values(), key=lambda e: (-e["overdue"], -e["open"], e["lead"].casefold()))
 
 
-def leads_view(entries: list[dict], today: date) -> View:
+def leads_view(entries: list[JSONDict], today: date) -> View:
     section = Section(None, [Column("Lead", wrap=1), Column("Open", justify="right"),
                              Column("Overdue", justify="right"), Column("Due soon", justify="right"),
                              Column("Completed", justify="right"), Column("Total", justify="right")])
