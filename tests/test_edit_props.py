@@ -18,7 +18,8 @@ from planctl.core.errors import PlanctlError, UsageError
 from planctl.core.model import Update
 from planctl.core.timescale import parse_date
 from planctl.format.reader import load_text
-from planctl.store.edits import Edit, edit_bytes
+from planctl.store.edits import Edit
+from planctl.store.rewrite import edit_bytes
 
 WORDS = ["Audit", "report", "to", "DMT", "and", "LSCB", "training", "of", "staff", "plan", "SMART", "CPC"]
 LEADS = ["sm-qa", "Service Manager QA", "SM QA", "sm-fst", "Service Manager FST", "Nobody Known"]
