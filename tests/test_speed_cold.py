@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from planctl.core import timescale, validations
 from planctl.core.validations import BASIC_VALIDATIONS
 from planctl.format import yamlsafe
-from planctl.format.reader import NodeReader, TooManyProblems, _read_plan
+from planctl.format.nodes import NodeReader, TooManyProblems
+from planctl.format.reader import _read_plan
 
 # -- tags: only null, merge and value change what the reader does ---------------------
 

@@ -20,8 +20,9 @@ from ..core.comparison import Authority, Comparison, Group, NationalCounts
 from ..core.errors import ERROR, WARNING, Problem
 from ..core.names import nearest
 from ..core.words import count
-from .reader import NodeReader, TooManyProblems, kind
-from .yamlsafe import MAX_FILE_BYTES, compose, decode, quoted, too_big
+from .loaded import MAX_FILE_BYTES, too_big
+from .nodes import NodeReader, TooManyProblems, kind
+from .yamlsafe import compose, decode, quoted
 
 COMPARISON_KEYS = {"title", "source", "authority", "scale", "good_or_better", "judgements",
                    "authority_grades", "groups", "national"}

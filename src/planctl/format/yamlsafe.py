@@ -13,7 +13,6 @@ import re
 import yaml
 
 from ..core.errors import Problem
-from .loaded import MAX_FILE_BYTES, too_big  # noqa: F401 - re-exported: checked before reading
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # prescan's event stream
 
@@ -251,7 +250,7 @@ def _too_deep(root) -> bool:
     return True
 
 
-def compose(text: str, path: str) -> tuple[object | None, list[Problem]]:
+def compose(text: str, path: str) -> tuple[yaml.Node | None, list[Problem]]:
     """The node tree of one YAML document (None when empty), or the problems that stop it."""
     lines = editor_lines(text)
     try:
