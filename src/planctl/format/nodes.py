@@ -87,7 +87,7 @@ class NodeReader:
             and node.tag != YAML_TAG + "str"
         )
 
-    def mapping(self, node: yaml.Node, what: str, allowed: set[str],
+    def mapping(self, node: yaml.Node | None, what: str, allowed: set[str],
                 required: Sequence[str] = ()) -> dict[str, Entry] | None:
         """{key: (key_node, value_node)} or None when the node is not a mapping."""
         if not isinstance(node, yaml.MappingNode):
