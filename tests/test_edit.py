@@ -16,7 +16,8 @@ from planctl.core.errors import PlanctlError, UsageError
 from planctl.core.model import Update
 from planctl.format.reader import load_text
 from planctl.store import atomic
-from planctl.store.edits import Edit, apply_file, edit_bytes
+from planctl.store.edits import Edit, apply_file
+from planctl.store.rewrite import edit_bytes
 
 DAY = date(2012, 10, 1)
 

@@ -19,7 +19,8 @@ from planctl.core.errors import PlanctlError, UsageError
 from planctl.core.model import Update
 from planctl.core.timescale import parse_date
 from planctl.format.reader import load_text
-from planctl.store.edits import Edit, edit_bytes
+from planctl.store.edits import Edit
+from planctl.store.rewrite import edit_bytes
 
 pytestmark = pytest.mark.slow  # one heavy property test (300 random plans and edits)
 
@@ -60,13 +61,11 @@ def styled(draw, value: str, flow: bool) -> str:
     return value
 
 
-@st.composite
-def action_source(draw, base: int):
-    """(lines of one action at indentation `base`, uses explicit milestones)."""
-    flow_action = draw(st.booleans())
-    step = draw(st.sampled_from([2, 4]))
-    entries: list[tuple[str, list[str] | str]] = []  # key, inline value or block lines
-    entries.append(("text", styled(draw, words(draw), flow_action)))
+Entries = list[tuple[str, "list[str] | str"]]  # key, inline value or block lines
+
+
+def _dates(draw, flow_action: bool, step: int, entries: Entries) -> bool:
+    """Explicit milestones, or a due (perhaps repeating or reported); whether explicit."""
     explicit = not flow_action and draw(st.integers(0, 5)) == 0
     if explicit:
         pad = " " * step
@@ -75,14 +74,18 @@ def action_source(draw, base: int):
         if draw(st.booleans()):
             ms.insert(2, f"{pad}  done: false")
         entries.append(("milestones", ms))
-    else:
-        due = draw(st.sampled_from([*DUES, None]))
-        if due is not None:
-            entries.append(("due", styled(draw, due, flow_action)))
-            if due in ("By 14.9.12", "27.10.12") and draw(st.booleans()):
-                entries.append(("repeat", "quarterly"))
-            if "," in due and draw(st.booleans()):
-                entries.append(("reported", "[2012-10-20]"))
+        return explicit
+    due = draw(st.sampled_from([*DUES, None]))
+    if due is not None:
+        entries.append(("due", styled(draw, due, flow_action)))
+        if due in ("By 14.9.12", "27.10.12") and draw(st.booleans()):
+            entries.append(("repeat", "quarterly"))
+        if "," in due and draw(st.booleans()):
+            entries.append(("reported", "[2012-10-20]"))
+    return explicit
+
+
+def _lead_and_status(draw, flow_action: bool, entries: Entries) -> None:
     lead = draw(st.sampled_from([*LEADS, None, "[sm-qa, sm-fst]"]))
     if lead is not None:
         entries.append(("lead", lead if lead.startswith("[") else styled(draw, lead, flow_action)))
@@ -91,6 +94,9 @@ def action_source(draw, base: int):
         entries.append(("status", status))
         if status == "completed" and draw(st.booleans()):
             entries.append(("completed", "2012-09-01"))
+
+
+def _updates(draw, flow_action: bool, step: int, entries: Entries) -> None:
     updates = draw(st.sampled_from(["none", "empty", "flow-empty", "flow", "block", "indentless"]))
     if flow_action and updates in ("block", "indentless", "empty"):
         updates = "flow"
@@ -104,7 +110,10 @@ def action_source(draw, base: int):
     elif updates in ("block", "indentless"):
         pad = " " * (step if updates == "block" else 0)
         entries.append(("updates", [f"{pad}- date: 2012-09-01", f"{pad}  text: {words(draw)}"]))
-    # The fields real plans carry: edits that do not change them keep them byte for byte.
+
+
+def _carried(draw, flow_action: bool, step: int, entries: Entries) -> None:
+    """The fields real plans carry: edits that do not change them keep them byte for byte."""
     if draw(st.booleans()):
         entries.append(("progress", styled(draw, words(draw), flow_action)))
     rag = draw(st.sampled_from([None, "Green", "amber", "R", "blue"]))
@@ -126,14 +135,10 @@ def action_source(draw, base: int):
         entries.append(("evidence", styled(draw, words(draw), flow_action)))
     elif evidence == "list":
         entries.append(("evidence", "[Minutes, Audit]"))
-    order = draw(st.permutations(range(len(entries))))
-    entries = [entries[i] for i in order]
 
+
+def _block_lines(draw, entries: Entries, base: int, step: int) -> list[str]:
     lead_pad = " " * base
-    if flow_action:
-        body = ", ".join(f"{k}: {v}" if v != "" else f"{k}: []" for k, v in entries)
-        comment = draw(st.sampled_from(["", "   # flow"]))
-        return [f"{lead_pad}- {{{body}}}{comment}"], explicit
     lines = []
     for i, (key, value) in enumerate(entries):
         prefix = lead_pad + ("- " if i == 0 else "  ")
@@ -146,7 +151,26 @@ def action_source(draw, base: int):
         else:
             comment = draw(st.sampled_from(["", "  # note", "    # aligned"])) if value else ""
             lines.append(f"{prefix}{key}: {value}".rstrip() + comment)
-    return lines, explicit
+    return lines
+
+
+@st.composite
+def action_source(draw, base: int):
+    """(lines of one action at indentation `base`, uses explicit milestones)."""
+    flow_action = draw(st.booleans())
+    step = draw(st.sampled_from([2, 4]))
+    entries: Entries = [("text", styled(draw, words(draw), flow_action))]
+    explicit = _dates(draw, flow_action, step, entries)
+    _lead_and_status(draw, flow_action, entries)
+    _updates(draw, flow_action, step, entries)
+    _carried(draw, flow_action, step, entries)
+    order = draw(st.permutations(range(len(entries))))
+    entries = [entries[i] for i in order]
+    if flow_action:
+        body = ", ".join(f"{k}: {v}" if v != "" else f"{k}: []" for k, v in entries)
+        comment = draw(st.sampled_from(["", "   # flow"]))
+        return [f"{' ' * base}- {{{body}}}{comment}"], explicit
+    return _block_lines(draw, entries, base, step), explicit
 
 
 @st.composite

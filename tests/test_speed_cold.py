@@ -19,7 +19,8 @@ from planctl.core import timescale
 from planctl.core.errors import WARNING, Problem
 from planctl.core.validations import BASIC_VALIDATIONS, STRICT_VALIDATIONS, Check, validate
 from planctl.format import yamlsafe
-from planctl.format.reader import NodeReader, TooManyProblems, _read_plan
+from planctl.format.nodes import NodeReader, TooManyProblems
+from planctl.format.reader import _read_plan
 
 # -- tags: only null, merge and value change what the reader does ---------------------
 

@@ -1,6 +1,6 @@
 """The fast ways an edit takes (issue 17) give exactly what the general ways give.
 
-- The locator composes only the edited action's lines (writer.Doc.of_item): the node it
+- The locator composes only the edited action's lines (format/splices.Doc.of_item): the node it
   finds must be the node a compose of the whole file finds, and an edit must write the
   same bytes either way, on many plans; where the lines cannot be told apart it declines.
 - The read-back is compared without copying the plans (_same_but_lines): it must agree
@@ -22,11 +22,12 @@ from hypothesis import strategies as st
 
 from planctl.core.errors import PlanctlError
 from planctl.core.model import Update
-from planctl.format import writer
+from planctl.format.edit_nodes import find_action
 from planctl.format.reader import load_text
-from planctl.store import cache
-from planctl.store import edits as core
-from planctl.store.edits import Edit, edit_bytes
+from planctl.format.splices import Doc
+from planctl.store import cache, rewrite
+from planctl.store.edits import Edit, apply_file
+from planctl.store.rewrite import Addition, add_bytes, edit_bytes
 from test_edit_props import edits, plan_source
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -46,11 +47,11 @@ def tree(node) -> tuple:
 
 
 def whole_file_node(text: str, action_id: str):
-    doc = writer.Doc(text)
-    node = writer.find_action(doc.root, action_id)
+    doc = Doc(text)
+    node = find_action(doc.root, action_id)
     if not doc.marks_agree(node):
-        doc = writer.Doc(text, fast=False)
-        node = writer.find_action(doc.root, action_id)
+        doc = Doc(text, fast=False)
+        node = find_action(doc.root, action_id)
     return node
 
 
@@ -63,7 +64,7 @@ def plan_of(data: bytes):
 def slow_edit(data: bytes, action_id: str, edit: Edit):
     """The edit as it is made when the action's lines cannot be composed alone."""
     with pytest.MonkeyPatch.context() as m:
-        m.setattr(writer.Doc, "of_item", classmethod(lambda cls, text, line, column=None: None))
+        m.setattr(Doc, "of_item", classmethod(lambda cls, text, line, column=None: None))
         return edit_bytes(data, "plans/p.yaml", action_id, edit)
 
 
@@ -74,7 +75,7 @@ def test_an_action_composed_alone_is_the_node_the_whole_file_gives(source):
     data = source[0]
     text = data.decode("utf-8-sig")
     for action in plan_of(data).actions:
-        found = writer.Doc.of_item(text, action.line, action.column)
+        found = Doc.of_item(text, action.line, action.column)
         if found is None:  # only a flow list of actions has no dash of its own
             continue
         doc, node = found
@@ -99,10 +100,10 @@ def test_an_edit_writes_the_same_bytes_as_when_the_whole_file_is_composed(source
     assert (fast.new, fast.subject, fast.warnings) == (slow.new, slow.subject, slow.warnings)
 
 
-def slow_add(data: bytes, add: core.Addition):
+def slow_add(data: bytes, add: Addition):
     with pytest.MonkeyPatch.context() as m:
-        m.setattr(writer.Doc, "of_item", classmethod(lambda cls, text, line, column=None: None))
-        return core.add_bytes(data, "plans/p.yaml", add)
+        m.setattr(Doc, "of_item", classmethod(lambda cls, text, line, column=None: None))
+        return add_bytes(data, "plans/p.yaml", add)
 
 
 @pytest.mark.slow
@@ -114,10 +115,10 @@ def test_an_addition_writes_the_same_bytes_as_when_the_whole_file_is_composed(so
     old = source[0]
     ids = sorted(aid for aid in source[1] if aid.startswith(rec + "."))
     anchor = ids[where] if where < len(ids) else None
-    add = core.Addition("Re-audit the sample", rec=rec, due=due, lead=lead,
+    add = Addition("Re-audit the sample", rec=rec, due=due, lead=lead,
                         after=anchor if where % 2 else None, before=None if where % 2 else anchor)
     try:
-        fast = core.add_bytes(old, "plans/p.yaml", add)
+        fast = add_bytes(old, "plans/p.yaml", add)
     except PlanctlError as exc:
         with pytest.raises(type(exc)) as slow:
             slow_add(old, add)
@@ -125,7 +126,7 @@ def test_an_addition_writes_the_same_bytes_as_when_the_whole_file_is_composed(so
         return
     slow = slow_add(old, add)
     assert (fast.new, fast.action_id, fast.warnings) == (slow.new, slow.action_id, slow.warnings)
-    assert writer.Doc.of_item(old.decode("utf-8-sig"), next(
+    assert Doc.of_item(old.decode("utf-8-sig"), next(
         r for r in plan_of(old).recommendations if r.id == rec).line) is not None
 
 
@@ -175,7 +176,7 @@ def test_tricky_layouts_edit_the_same_either_way(kind, nl):
     edit = Edit(kind, date(2012, 10, 1), text="Checked", value="amber")
     located = 0
     for action in plan.actions:
-        found = writer.Doc.of_item(text, action.line, action.column)
+        found = Doc.of_item(text, action.line, action.column)
         if found is not None:
             located += 1
             assert tree(found[1]) == tree(whole_file_node(text, action.id))
@@ -183,8 +184,8 @@ def test_tricky_layouts_edit_the_same_either_way(kind, nl):
         assert fast.new == slow_edit(data, action.id, edit).new
         assert plan_of(fast.new)  # and it loads
     for rec in plan.recommendations:
-        add = core.Addition("Added", rec=rec.id)
-        assert core.add_bytes(data, "plans/p.yaml", add).new == slow_add(data, add).new
+        add = Addition("Added", rec=rec.id)
+        assert add_bytes(data, "plans/p.yaml", add).new == slow_add(data, add).new
     # The plain, anchored, one-line flow, block-text, indentless and last actions are found
     # alone; a flow mapping or quoted text that runs on at the margin, a dash on its own
     # line and a flow list of actions are not.
@@ -200,7 +201,7 @@ def test_text_whose_lines_yaml_and_editors_count_differently_is_composed_whole(o
         text = odd + text
     else:
         text = text.replace("title: T", f"title: T{odd}x")
-    assert writer.Doc.of_item(text, text.count("\n") - (1 if odd == "\t" else 0), 9) is None
+    assert Doc.of_item(text, text.count("\n") - (1 if odd == "\t" else 0), 9) is None
 
 
 # -- the read-back comparison ----------------------------------------------------------
@@ -240,9 +241,9 @@ def test_the_quick_comparison_agrees_with_comparing_copies_without_lines(source,
         b = dataclasses.replace(b, recommendations=b.recommendations[:-1])
     elif what != "none":
         b = changed(b, which, what)
-    expected = core._without_lines(a) == core._without_lines(b)
-    assert core._same_but_lines(a, b) is expected
-    assert core._same_but_lines(b, a) is expected
+    expected = rewrite._without_lines(a) == rewrite._without_lines(b)
+    assert rewrite._same_but_lines(a, b) is expected
+    assert rewrite._same_but_lines(b, a) is expected
     if what == "none":
         assert expected
 
@@ -262,7 +263,7 @@ def test_a_plan_that_has_cached_a_lookup_still_compares_as_its_fields():
     """).encode())
     b = shifted(a, 2)
     assert a.theme_of(next(a.actions)) == "q"  # a now holds its lookup, b does not
-    assert core._same_but_lines(a, b) and core._same_but_lines(b, a)
+    assert rewrite._same_but_lines(a, b) and rewrite._same_but_lines(b, a)
 
 
 # -- the parse cache ---------------------------------------------------------------------
@@ -310,6 +311,6 @@ def test_a_cached_plan_for_other_bytes_is_never_used(tmp_path, write_plan, run):
     assert entries(tmp_path)
     path.write_text(SMALL.replace("Audit the files", "Audit every file")
                     + "  - text: Two\n    actions:\n      - text: Train staff\n", encoding="utf-8")
-    result = core.apply_file(path, "1.1", Edit("done", date(2012, 10, 1)))
+    result = apply_file(path, "1.1", Edit("done", date(2012, 10, 1)))
     first = next(plan_of(result.new).actions)
     assert (first.text, first.progress) == ("Audit every file", "completed")

@@ -20,8 +20,9 @@ from ..core.comparison import Authority, Comparison, Group, NationalCounts
 from ..core.errors import ERROR, WARNING, Problem
 from ..core.names import nearest
 from ..core.words import count
-from .reader import NodeReader, TooManyProblems, kind
-from .yamlsafe import MAX_FILE_BYTES, compose, decode, quoted, too_big
+from .loaded import MAX_FILE_BYTES, too_big
+from .nodes import Entry, NodeReader, TooManyProblems, kind
+from .yamlsafe import compose, decode, quoted
 
 COMPARISON_KEYS = {"title", "source", "authority", "scale", "good_or_better", "judgements",
                    "authority_grades", "groups", "national"}
@@ -64,7 +65,7 @@ def load_comparison_text(data: bytes | str, path: str) -> tuple[Comparison | Non
 class _Scale:
     grades: tuple[str, ...]
 
-    def grade(self, r: NodeReader, node, what: str) -> str | None:
+    def grade(self, r: NodeReader, node: yaml.Node, what: str) -> str | None:
         """The grade as declared on the scale (any case), or None with an error."""
         written = r.text(node, what)
         if written is None:
@@ -78,7 +79,7 @@ class _Scale:
         return None
 
 
-def _read(r: NodeReader, node, path: str) -> Comparison | None:
+def _read(r: NodeReader, node: yaml.Node, path: str) -> Comparison | None:
     m = r.mapping(node, "comparison", COMPARISON_KEYS,
                   ("authority", "scale", "judgements", "authority_grades"))
     if m is None:
@@ -92,7 +93,8 @@ def _read(r: NodeReader, node, path: str) -> Comparison | None:
     own = (_read_grades(r, m["authority_grades"][1], "comparison.authority_grades", scale,
                         judgements) if "authority_grades" in m else None)
     groups = _read_groups(r, m["groups"][1], scale, judgements) if "groups" in m else ()
-    national, national_title, period = ((), None, None)
+    national: tuple[NationalCounts, ...] = ()
+    national_title = period = None
     if "national" in m:
         national, national_title, period = _read_national(r, m["national"][1], scale, judgements)
     if authority is None or not scale.grades or not judgements or own is None:
@@ -104,7 +106,7 @@ def _read(r: NodeReader, node, path: str) -> Comparison | None:
                       national=national, national_title=national_title, national_period=period)
 
 
-def _read_scale(r: NodeReader, node) -> tuple[str, ...]:
+def _read_scale(r: NodeReader, node: yaml.Node) -> tuple[str, ...]:
     if not isinstance(node, yaml.SequenceNode):
         r.report(node, "E010", f"comparison.scale must be a list of grades, best first, "
                  f"found {kind(node)}")
@@ -123,7 +125,8 @@ def _read_scale(r: NodeReader, node) -> tuple[str, ...]:
     return tuple(grades)
 
 
-def _read_good_or_better(r: NodeReader, entry, scale: _Scale, where) -> tuple[str, ...]:
+def _read_good_or_better(r: NodeReader, entry: Entry | None, scale: _Scale,
+                         where: yaml.Node) -> tuple[str, ...]:
     """A list of grades, or one grade meaning 'this grade and every better one'.
     Default: down to 'Good' when the scale has it."""
     if not scale.grades:
@@ -140,11 +143,11 @@ def _read_good_or_better(r: NodeReader, entry, scale: _Scale, where) -> tuple[st
         picked = {g for n in r.sequence(node, "comparison.good_or_better")
                   if (g := scale.grade(r, n, "comparison.good_or_better")) is not None}
         return tuple(g for g in scale.grades if g in picked)
-    grade = scale.grade(r, node, "comparison.good_or_better")
-    return scale.grades[: scale.grades.index(grade) + 1] if grade else ()
+    one = scale.grade(r, node, "comparison.good_or_better")
+    return scale.grades[: scale.grades.index(one) + 1] if one else ()
 
 
-def _read_judgements(r: NodeReader, node) -> dict[str, str]:
+def _read_judgements(r: NodeReader, node: yaml.Node) -> dict[str, str]:
     """key: name, in order; the key is what grades, options and JSON use."""
     if not isinstance(node, yaml.MappingNode):
         r.report(node, "E010", "comparison.judgements must be a mapping of key: name "
@@ -168,7 +171,7 @@ def _read_judgements(r: NodeReader, node) -> dict[str, str]:
     return out
 
 
-def _read_grades(r: NodeReader, node, what: str, scale: _Scale,
+def _read_grades(r: NodeReader, node: yaml.Node, what: str, scale: _Scale,
                  judgements: dict[str, str]) -> dict[str, str] | None:
     """Grades per judgement: a list in the order of `judgements`, or a mapping key: grade.
     Every judgement needs a grade."""
@@ -214,7 +217,8 @@ def _read_grades(r: NodeReader, node, what: str, scale: _Scale,
     return grades if complete else None
 
 
-def _read_groups(r: NodeReader, node, scale: _Scale, judgements: dict[str, str]) -> tuple[Group, ...]:
+def _read_groups(r: NodeReader, node: yaml.Node, scale: _Scale,
+                 judgements: dict[str, str]) -> tuple[Group, ...]:
     groups: list[Group] = []
     seen: dict[str, int] = {}
     for gn in r.sequence(node, "comparison.groups"):
@@ -254,7 +258,8 @@ def _read_groups(r: NodeReader, node, scale: _Scale, judgements: dict[str, str])
     return tuple(groups)
 
 
-def _read_national(r: NodeReader, node, scale: _Scale, judgements: dict[str, str]):
+def _read_national(r: NodeReader, node: yaml.Node, scale: _Scale, judgements: dict[str, str]
+                   ) -> tuple[tuple[NationalCounts, ...], str | None, str | None]:
     m = r.mapping(node, "comparison.national", NATIONAL_KEYS, ("judgements",))
     if m is None:
         return (), None, None
@@ -280,7 +285,7 @@ def _read_national(r: NodeReader, node, scale: _Scale, judgements: dict[str, str
     return tuple(rows), title, period
 
 
-def _read_counts(r: NodeReader, node, what: str, key: str, scale: _Scale) -> NationalCounts | None:
+def _read_counts(r: NodeReader, node: yaml.Node, what: str, key: str, scale: _Scale) -> NationalCounts | None:
     if not isinstance(node, yaml.MappingNode):
         r.report(node, "E010", f"{what} must be a mapping of grade: count and total, "
                  f"found {kind(node)}")
@@ -288,7 +293,7 @@ def _read_counts(r: NodeReader, node, what: str, key: str, scale: _Scale) -> Nat
     counts: dict[str, int] = {}
     printed: dict[str, float] = {}
     total = None
-    total_node = None
+    total_node: yaml.Node | None = None
     ok = True
     for key_node, value_node in node.value:
         word = r.text(key_node, f"a grade in {what}")
@@ -321,15 +326,20 @@ def _read_counts(r: NodeReader, node, what: str, key: str, scale: _Scale) -> Nat
     if total_node is None:
         r.report(node, "E068", f"{what} needs a 'total' (the number of inspections)")
         ok = False
-    if not ok or total is None:
+    if not ok or total is None or total_node is None:
         return None
-    total = total[0]
+    return _checked_counts(r, node, total_node, what, key, scale, counts, total[0], printed)
+
+
+def _checked_counts(r: NodeReader, node: yaml.Node, total_node: yaml.Node, what: str, key: str,
+                    scale: _Scale, counts: dict[str, int], total: int,
+                    printed: dict[str, float]) -> NationalCounts | None:
+    """The counts, once they add up to the total; printed percentages checked against it."""
     if sum(counts.values()) != total:
         written = " + ".join(str(counts[g]) for g in scale.grades)
         r.report(total_node, "E069", f"{what}: the counts add up to {written} = "
                  f"{sum(counts.values())}, not the total {total}")
         return None
-    # Printed percentages are checked against the total once it is known.
     for grade, pct in printed.items():
         exact = 100 * counts[grade] / total if total else 0.0
         if abs(exact - pct) >= 1:
@@ -338,7 +348,8 @@ def _read_counts(r: NodeReader, node, what: str, key: str, scale: _Scale) -> Nat
     return NationalCounts(key, counts, total, printed)
 
 
-def _count(r: NodeReader, node, what: str, allow_pct: bool = True):
+def _count(r: NodeReader, node: yaml.Node, what: str,
+           allow_pct: bool = True) -> tuple[int, float | None] | None:
     """(count, printed percentage or None), or None with an error."""
     written = r.scalar(node, what)
     if written is None:
@@ -399,16 +410,16 @@ def _check_names(r: NodeReader, authority: str, own: dict[str, str], groups: Seq
                 _warn_at(r, a, "W162", f"{a.name!r} in {group.name!r} has other grades than "
                          f"in {earlier[1]!r} (line {earlier[0].line}); one of them is mistyped")
     names = [authority, *first]
-    reported: set[frozenset] = set()
-    for i, a in enumerate(names):
-        for b in names[i + 1:]:
-            if similar_names(a, b) and frozenset((a, b)) not in reported:
-                reported.add(frozenset((a, b)))
-                where = first[b][0] if b in first else None
-                group = first[b][1] if b in first else "comparison.authority"
-                other = (f"{first[a][1]!r} (line {first[a][0].line})" if a in first
+    reported: set[frozenset[str]] = set()
+    for i, x in enumerate(names):
+        for y in names[i + 1:]:
+            if similar_names(x, y) and frozenset((x, y)) not in reported:
+                reported.add(frozenset((x, y)))
+                where = first[y][0] if y in first else None
+                in_group = first[y][1] if y in first else "comparison.authority"
+                other = (f"{first[x][1]!r} (line {first[x][0].line})" if x in first
                          else "comparison.authority")
-                _warn_at(r, where, "W160", f"{b!r} in {group!r} looks like {a!r} in {other}; "
+                _warn_at(r, where, "W160", f"{y!r} in {in_group!r} looks like {x!r} in {other}; "
                          "write one authority's name the same way everywhere")
 
 

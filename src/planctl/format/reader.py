@@ -1,22 +1,24 @@
-"""YAML nodes -> model, with every shape problem located at file:line:col.
+"""A plan file -> model, with every shape problem located at file:line:col.
 
 format/yamlsafe.py composes YAML to nodes (safe: nothing is constructed, no tag
-runs code); this reads each scalar's characters itself, so YAML's implicit
-typing never changes what a person typed: `id: 3.10` stays "3.10" and `lead: NO`
-stays "NO". The warnings (W1xx) and strict checks (S2xx) over the model are
-core/validations.py's, run by load_text on what this builds.
+runs code); format/nodes.py's NodeReader reads each scalar's characters itself,
+so YAML's implicit typing never changes what a person typed: `id: 3.10` stays
+"3.10" and `lead: NO` stays "NO". This walks a plan's keys. The warnings (W1xx)
+and strict checks (S2xx) over the model are core/validations.py's, run by
+load_text on what this builds.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-from ..core.errors import ERROR, WARNING, Problem
+from ..core.errors import Problem
 from ..core.model import (
     PROGRESS_VALUES,
     RAG_VALUES,
@@ -53,28 +55,14 @@ from ..core.timescale import (
     Timescale,
     TimescaleError,
     normalise_repeat,
-    parse_date,
     parse_timescale,
 )
-from ..core.validations import Located, validate
-from .loaded import LoadResult, finish  # noqa: F401 - re-exported
-from .yamlsafe import (
-    ALLOWED_TAGS,
-    MAX_FILE_BYTES,
-    MAX_PROBLEMS,
-    YAML_TAG,
-    compose,
-    decode,
-    quoted,
-    too_big,
-)
-
-_STR = YAML_TAG + "str"
-_SCALAR = yaml.ScalarNode
-_NULLS = {"", "~", "null", "Null", "NULL"}
-_TRUE = {"true", "yes", "on", "y"}
-_FALSE = {"false", "no", "off", "n"}
-MAX_WARNINGS = 20_000  # all problems per file: bounds memory on hostile input
+from ..core.validations import validate
+from .loaded import MAX_FILE_BYTES, too_big
+from .loaded import LoadResult as LoadResult  # re-exported: store/gitstore.py imports it from here
+from .loaded import finish as finish  # re-exported, likewise
+from .nodes import MAX_WARNINGS, Entry, NodeReader, TooManyProblems, kind
+from .yamlsafe import compose, decode, quoted
 
 PLAN_KEYS = {"id", "title", "authority", "inspection", "version", "updated", "owner",
              "classification", "due_soon_days", "calendar", "year_starts", "rag_key"}
@@ -95,209 +83,17 @@ AREA_KEYS = {"area", "judgements"}
 JUDGEMENT_KEYS = {"name", "grade"}
 
 
-class TooManyProblems(Exception):
-    """Stops reading a file that is mostly problems (the reader has said so)."""
-
-
-@dataclass
-class NodeReader:
-    """Walks one file's node tree; collects problems instead of stopping at the first."""
-
-    path: str
-    problems: list[Problem] = field(default_factory=list)
-    errors: int = 0
-    located: Located = field(default_factory=Located)  # for core/validations.py
-
-    @staticmethod
-    def at(node) -> tuple[int, int]:
-        mark = node.start_mark
-        return mark.line + 1, mark.column + 1
-
-    def report(self, node, code: str, message: str, severity: str = ERROR) -> None:
-        mark = node.start_mark if node is not None else None
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        if len(message) > 1000:  # a hostile value quoted in a message stays readable
-            message = message[:1000] + "..."
-        # Errors are capped so a broken file is not listed line by line forever; warnings
-        # have a far higher cap, so a large valid plan with many warnings still loads.
-        if severity == ERROR:
-            self.errors += 1
-        if self.errors > MAX_PROBLEMS or len(self.problems) >= MAX_WARNINGS:
-            self.problems.append(Problem(self.path, line, col, "E009", f"more than {MAX_PROBLEMS} "
-                                         "errors in this file; stopped reading it here"
-                                         if self.errors > MAX_PROBLEMS else
-                                         f"more than {MAX_WARNINGS} problems in this file; "
-                                         "stopped reading it here"))
-            raise TooManyProblems
-        self.problems.append(Problem(self.path, line, col, code, message, severity))
-
-    def warn(self, node, code: str, message: str) -> None:
-        self.report(node, code, message, WARNING)
-
-    # -- shapes -------------------------------------------------------------
-    def check_tag(self, node) -> bool:
-        if node.tag in ALLOWED_TAGS or node.tag in ("!", "?"):
-            return True
-        if node.tag == YAML_TAG + "merge":
-            self.report(node, "E003", "merge keys (<<) are not supported; write the keys out")
-            return False
-        self.report(node, "E002", f"the tag {quoted(node.tag)} is not allowed in a plan; remove it")
-        return False
-
-    def is_null(self, node) -> bool:
-        return (
-            isinstance(node, yaml.ScalarNode)
-            and not node.style
-            and node.value in _NULLS
-            and node.tag != YAML_TAG + "str"
-        )
-
-    def mapping(self, node, what: str, allowed: set[str], required: Sequence[str] = ()):
-        """{key: (key_node, value_node)} or None when the node is not a mapping."""
-        if not isinstance(node, yaml.MappingNode):
-            self.report(node, "E010", f"{what} must be a mapping of keys, found {kind(node)}")
-            return None
-        if not self.check_tag(node):
-            return None
-        result: dict[str, tuple] = {}
-        for key_node, value_node in node.value:
-            if type(key_node) is _SCALAR:
-                key = key_node.value
-                # The common case first (a known text key, once), as the checks below find it.
-                if key in allowed and key_node.tag == _STR and key not in result:
-                    result[key] = (key_node, value_node)
-                    continue
-            if not isinstance(key_node, yaml.ScalarNode):
-                self.report(key_node, "E010", f"a key in {what} must be text, found {kind(key_node)}")
-                continue
-            key = key_node.value
-            if key_node.tag == YAML_TAG + "merge":
-                self.report(key_node, "E003", "merge keys (<<) are not supported; write the keys out")
-                continue
-            if key in result:
-                first = result[key][0].start_mark.line + 1
-                self.report(key_node, "E013",
-                            f"duplicate key {quoted(key)} in {what} (first on line {first})")
-                continue
-            if key.startswith("x-"):
-                continue
-            if key not in allowed:
-                hint = nearest(key, allowed)
-                more = f"; did you mean {hint!r}?" if hint else f"; allowed: {', '.join(sorted(allowed))}"
-                self.report(key_node, "E012", f"unknown key {quoted(key)} in {what}{more}")
-                continue
-            result[key] = (key_node, value_node)
-        for key in required:
-            if key not in result:
-                self.report(node, "E011", f"{what} needs a {key!r} key")
-        return result
-
-    def scalar(self, node, what: str) -> str | None:
-        if type(node) is _SCALAR and node.tag == _STR:  # most values: text, never null
-            return node.value
-        if not isinstance(node, yaml.ScalarNode):
-            self.report(node, "E010", f"{what} must be text, found {kind(node)}")
-            return None
-        if not self.check_tag(node) or self.is_null(node):
-            return None
-        return node.value
-
-    def text(self, node, what: str) -> str | None:
-        if type(node) is _SCALAR and node.tag == _STR and node.value.strip():
-            return node.value.strip()  # the common case, as the checks below would find it
-        if self.is_null(node):
-            self.report(node, "E014", f"{what} is empty")
-            return None
-        value = self.scalar(node, what)
-        if value is not None and not value.strip():
-            self.report(node, "E014", f"{what} is empty")
-            return None
-        return value.strip() if value is not None else None
-
-    def items(self, node, what: str) -> list:
-        """A list, or a single value standing for a list of one."""
-        if self.is_null(node):
-            return []
-        if isinstance(node, yaml.SequenceNode):
-            return list(node.value) if self.check_tag(node) else []
-        return [node]
-
-    def sequence(self, node, what: str) -> list:
-        if self.is_null(node):
-            return []
-        if not isinstance(node, yaml.SequenceNode):
-            self.report(node, "E010", f"{what} must be a list, found {kind(node)}")
-            return []
-        return list(node.value) if self.check_tag(node) else []
-
-    def entries(self, node, what: str):
-        """(key, key_node, value_node) of a mapping whose keys people choose (leads, bodies ...),
-        each key once: a repeated key is reported and skipped."""
-        seen: set[str] = set()
-        for key_node, value_node in node.value:
-            key = self.scalar(key_node, f"a key in {what}")
-            if key is None:
-                continue
-            if key in seen:
-                self.report(key_node, "E013", f"duplicate key {quoted(key)} in {what}")
-                continue
-            seen.add(key)
-            yield key, key_node, value_node
-
-    def texts(self, node, what: str) -> tuple[str, ...]:
-        return tuple(t for n in self.items(node, what) if (t := self.text(n, what)) is not None)
-
-    def date(self, node, what: str) -> date | None:
-        value = self.scalar(node, what)
-        if value is None:
-            return None
-        try:
-            return parse_date(value)
-        except TimescaleError as exc:
-            self.report(node, "E020", f"{what}: {exc}")
-            return None
-
-    def integer(self, node, what: str) -> int | None:
-        value = self.scalar(node, what)
-        if value is None:
-            return None
-        if not (value.strip().isascii() and value.strip().isdigit()) or len(value.strip()) > 6:
-            self.report(node, "E023", f"{what} must be a whole number of days, found {quoted(value)}")
-            return None
-        return int(value)
-
-    def boolean_or_date(self, node, what: str) -> tuple[bool, date | None]:
-        value = self.scalar(node, what)
-        if value is None:
-            return False, None
-        if value.strip().lower() in _TRUE:
-            return True, None
-        if value.strip().lower() in _FALSE:
-            return False, None
-        done_on = self.date(node, what + " (true, false or the date it was done)")
-        return done_on is not None, done_on
-
-
-def kind(node) -> str:
-    if isinstance(node, yaml.MappingNode):
-        return "a mapping"
-    if isinstance(node, yaml.SequenceNode):
-        return "a list"
-    if node is None:
-        return "nothing"
-    return quoted(node.value)
-
-
 # -- one file ------------------------------------------------------------------
 
 
-def is_comparison(root) -> bool:
+def is_comparison(root: yaml.Node) -> bool:
     return isinstance(root, yaml.MappingNode) and any(
         isinstance(k, yaml.ScalarNode) and k.value == "comparison" for k, _ in root.value
     )
 
 
-def load_text(data: bytes | str, path: str, plan_id: str | None = None):
+def load_text(data: bytes | str, path: str,
+              plan_id: str | None = None) -> tuple[Plan | None, list[Problem], bool]:
     """(Plan or None, problems, is_comparison_file) for one file's contents."""
     if len(data) > MAX_FILE_BYTES:
         return None, [too_big(path, len(data))], False
@@ -332,43 +128,12 @@ def load_text(data: bytes | str, path: str, plan_id: str | None = None):
     return (plan if plan.title else None), problems, False
 
 
-def _read_plan(r: NodeReader, root, default_id: str) -> Plan | None:
+def _read_plan(r: NodeReader, root: yaml.Node, default_id: str) -> Plan | None:
     top = r.mapping(root, "the top level of a plan", TOP_KEYS, ("plan", "recommendations"))
     if top is None:
         return None
-    meta: dict = {}
-    published = None
-    plan_node = top.get("plan", (None, root))[1]
-    if "plan" in top:
-        m = r.mapping(plan_node, "plan", PLAN_KEYS, ("title",)) or {}
-        for key in ("id", "title", "authority", "version", "owner", "classification"):
-            if key in m:
-                meta[key] = r.text(m[key][1], f"plan.{key}")
-        if "updated" in m:
-            meta["updated"] = r.date(m["updated"][1], "plan.updated")
-        if "due_soon_days" in m:
-            days = r.integer(m["due_soon_days"][1], "plan.due_soon_days")
-            if days is not None:
-                meta["due_soon_days"] = days
-        for key, choices in (("calendar", CALENDARS), ("year_starts", YEAR_STARTS)):
-            if key in m and (written := r.scalar(m[key][1], f"plan.{key}")) is not None:
-                value = "-".join(written.strip().lower().replace("_", " ").split())
-                if value in choices:
-                    meta[key] = value
-                else:
-                    r.report(m[key][1], "E024", f"plan.{key} {quoted(written)} is not one of "
-                             f"{', '.join(choices)}")
-        if "rag_key" in m:
-            meta["rag_key"] = _read_rag_key(r, m["rag_key"][1])
-        if "inspection" in m:
-            i = r.mapping(m["inspection"][1], "plan.inspection", INSPECTION_KEYS) or {}
-            if "published" in i:
-                published = r.date(i["published"][1], "plan.inspection.published")
-            meta["inspection"] = Inspection(
-                by=r.text(i["by"][1], "plan.inspection.by") if "by" in i else None,
-                kind=r.text(i["kind"][1], "plan.inspection.kind") if "kind" in i else None,
-                published=published,
-            )
+    meta: dict[str, Any] = {}  # Plan's keyword arguments, as read (of many types)
+    published = _read_meta(r, top["plan"][1], meta) if "plan" in top else None
     plan_id = meta.pop("id", None) or default_id
     leads = _read_leads(r, top["leads"][1]) if "leads" in top else ()
     bodies = _read_bodies(r, top["bodies"][1]) if "bodies" in top else ()
@@ -376,22 +141,67 @@ def _read_plan(r: NodeReader, root, default_id: str) -> Plan | None:
     context = _Context(plan_id, published, leads, {b.key for b in bodies},
                        calendar=meta.get("calendar", "england-and-wales"),
                        year_starts=meta.get("year_starts"), themes=themes)
-    recs = []
-    if "recommendations" in top:
-        seen_recs: dict[str, int] = {}
-        for pos, node in enumerate(r.sequence(top["recommendations"][1], "recommendations"), 1):
-            rec = _read_recommendation(r, node, pos, context)
-            if rec is None:
-                continue
-            if rec.id in seen_recs:
-                r.report(node, "E031", f"duplicate recommendation id {rec.id!r} "
-                         f"(first on line {seen_recs[rec.id]})")
-            seen_recs.setdefault(rec.id, rec.line)
-            recs.append(rec)
+    recs = _read_recommendations(r, top["recommendations"][1], context) if "recommendations" in top else ()
     findings = _read_findings(r, top["findings"][1]) if "findings" in top else None
     meta["title"] = meta.get("title") or ""  # "": no title, an error already reported
     return Plan(id=plan_id, path=r.path, leads=leads, bodies=bodies,
-                recommendations=tuple(recs), findings=findings, themes=themes, **meta)
+                recommendations=recs, findings=findings, themes=themes, **meta)
+
+
+def _read_meta(r: NodeReader, node: yaml.Node, meta: dict[str, Any]) -> date | None:
+    """`plan:`'s keys into meta; the inspection's publication date (what timescales count from)."""
+    m = r.mapping(node, "plan", PLAN_KEYS, ("title",)) or {}
+    for key in ("id", "title", "authority", "version", "owner", "classification"):
+        if key in m:
+            meta[key] = r.text(m[key][1], f"plan.{key}")
+    if "updated" in m:
+        meta["updated"] = r.date(m["updated"][1], "plan.updated")
+    if "due_soon_days" in m:
+        days = r.integer(m["due_soon_days"][1], "plan.due_soon_days")
+        if days is not None:
+            meta["due_soon_days"] = days
+    for key, choices in (("calendar", CALENDARS), ("year_starts", YEAR_STARTS)):
+        if key in m and (value := _read_choice(r, m[key][1], f"plan.{key}", choices)) is not None:
+            meta[key] = value
+    if "rag_key" in m:
+        meta["rag_key"] = _read_rag_key(r, m["rag_key"][1])
+    if "inspection" not in m:
+        return None
+    i = r.mapping(m["inspection"][1], "plan.inspection", INSPECTION_KEYS) or {}
+    published = r.date(i["published"][1], "plan.inspection.published") if "published" in i else None
+    meta["inspection"] = Inspection(
+        by=r.text(i["by"][1], "plan.inspection.by") if "by" in i else None,
+        kind=r.text(i["kind"][1], "plan.inspection.kind") if "kind" in i else None,
+        published=published,
+    )
+    return published
+
+
+def _read_choice(r: NodeReader, node: yaml.Node, what: str, choices: Collection[str]) -> str | None:
+    """One of `choices`, written in any case, with spaces or underscores for its hyphens."""
+    written = r.scalar(node, what)
+    if written is None:
+        return None
+    value = "-".join(written.strip().lower().replace("_", " ").split())
+    if value in choices:
+        return value
+    r.report(node, "E024", f"{what} {quoted(written)} is not one of {', '.join(choices)}")
+    return None
+
+
+def _read_recommendations(r: NodeReader, node: yaml.Node, context: _Context) -> tuple[Recommendation, ...]:
+    recs = []
+    seen_recs: dict[str, int] = {}
+    for pos, rec_node in enumerate(r.sequence(node, "recommendations"), 1):
+        rec = _read_recommendation(r, rec_node, pos, context)
+        if rec is None:
+            continue
+        if rec.id in seen_recs:
+            r.report(rec_node, "E031", f"duplicate recommendation id {rec.id!r} "
+                     f"(first on line {seen_recs[rec.id]})")
+        seen_recs.setdefault(rec.id, rec.line)
+        recs.append(rec)
+    return tuple(recs)
 
 
 @dataclass
@@ -406,13 +216,13 @@ class _Context:
     year_starts: str | None = None
     themes: tuple[Theme, ...] = ()
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         for lead in self.leads:
             for name in (lead.key, lead.name, *lead.aliases):
                 self.lead_index.setdefault(normalise_name(name), lead)
 
 
-def _read_leads(r: NodeReader, node) -> tuple[Lead, ...]:
+def _read_leads(r: NodeReader, node: yaml.Node) -> tuple[Lead, ...]:
     if not isinstance(node, yaml.MappingNode):
         r.report(node, "E010", f"leads must be a mapping of key: name, found {kind(node)}")
         return ()
@@ -441,7 +251,7 @@ def _read_leads(r: NodeReader, node) -> tuple[Lead, ...]:
     return tuple(leads)
 
 
-def _read_bodies(r: NodeReader, node) -> tuple[Body, ...]:
+def _read_bodies(r: NodeReader, node: yaml.Node) -> tuple[Body, ...]:
     if not isinstance(node, yaml.MappingNode):
         r.report(node, "E010", f"bodies must be a mapping of key: full name, found {kind(node)}")
         return ()
@@ -456,7 +266,7 @@ def _read_bodies(r: NodeReader, node) -> tuple[Body, ...]:
     return tuple(bodies)
 
 
-def _read_recommendation(r: NodeReader, node, pos: int, ctx: _Context) -> Recommendation | None:
+def _read_recommendation(r: NodeReader, node: yaml.Node, pos: int, ctx: _Context) -> Recommendation | None:
     m = r.mapping(node, f"recommendation {pos}", REC_KEYS, ("text",))
     if m is None:
         return None
@@ -474,7 +284,7 @@ def _read_recommendation(r: NodeReader, node, pos: int, ctx: _Context) -> Recomm
     return rec
 
 
-def _read_action(r: NodeReader, node, rec_id: str, pos: int, ctx: _Context) -> Action | None:
+def _read_action(r: NodeReader, node: yaml.Node, rec_id: str, pos: int, ctx: _Context) -> Action | None:
     default_id = f"{rec_id}.{pos}"
     m = r.mapping(node, f"action {default_id}", ACTION_KEYS, ("text",))
     if m is None:
@@ -484,84 +294,28 @@ def _read_action(r: NodeReader, node, rec_id: str, pos: int, ctx: _Context) -> A
     where = f"action {action_id}"
     line = node.start_mark.line + 1
     # Where the values core/validations.py points at were written (only those: it is per action).
-    located = {k: r.at(m[k][1]) for k in ("due", "milestones", "report_to") if k in m}
+    located: dict[str, tuple[int, int]] = {k: r.at(m[k][1]) for k in ("due", "milestones", "report_to")
+                                           if k in m}
     if action_id in ctx.action_lines:
         r.report(m["id"][1] if "id" in m else node, "E030",
                  f"duplicate action id {action_id!r} (first on line {ctx.action_lines[action_id]}); "
                  "give one of them its own id")
     ctx.action_lines.setdefault(action_id, line)
     text = r.text(m["text"][1], f"{where} text") if "text" in m else None
-
-    timescale = None
-    if "due" in m:
-        due_node = m["due"][1]
-        written = r.scalar(due_node, f"{where} due")
-        if written is not None:
-            try:
-                timescale = parse_timescale(written, ctx.published, calendar=ctx.calendar,
-                                            year_starts=ctx.year_starts)
-            except TimescaleError as exc:
-                r.report(due_node, "E020", f"{where} due: {exc}")
-            else:
-                for warning in timescale.warnings:  # how an ambiguous form was read: the parser says
-                    r.warn(due_node, warning.code, f"{where} due: {warning.message}")
-                located["timescale"] = r.at(due_node)
-
+    timescale = _read_due(r, m["due"][1], where, ctx, located) if "due" in m else None
     leads, lead_keys = (_resolve_leads(r, m["lead"][1], where, ctx, located) if "lead" in m
                         else ((), ()))
     report_to = r.texts(m["report_to"][1], f"{where} report_to") if "report_to" in m else ()
-
-    progress = "not-started"
-    if "status" in m:
-        written = r.scalar(m["status"][1], f"{where} status")
-        if written is not None:
-            found = normalise_progress(written)
-            if found is None:
-                hint = nearest_progress(written)
-                r.report(m["status"][1], "E021", f"{where} status {written!r} is not one of "
-                         f"{', '.join(PROGRESS_VALUES)} (or complete, done, started, cancelled)"
-                         + (f"; did you mean {hint!r}?" if hint else ""))
-            else:
-                progress = found
-
+    progress = _read_status(r, m["status"][1], where) if "status" in m else "not-started"
     completed = r.date(m["completed"][1], f"{where} completed") if "completed" in m else None
     evidence = r.texts(m["evidence"][1], f"{where} evidence") if "evidence" in m else ()
     updates = _read_updates(r, m["updates"][1], where) if "updates" in m else ()
-
-    repeat = None
-    if "repeat" in m:
-        written = r.scalar(m["repeat"][1], f"{where} repeat")
-        if written is not None:
-            repeat = normalise_repeat(written)
-            if repeat is None:
-                r.report(m["repeat"][1], "E022", f"{where} repeat {written!r} is not one of "
-                         f"{', '.join(REPEATS)}, every N weeks, every N months")
-            elif timescale is None or timescale.first_due is None:
-                r.report(m["repeat"][1], "E022", f"{where} repeats but its due has no first date "
-                         "to repeat from; write e.g. 'First report by 31.12.12'")
-            elif timescale.repeat is not None and timescale.repeat != repeat:
-                r.report(m["repeat"][1], "E022", f"{where} repeat {written!r} disagrees with its "
-                         f"due {timescale.text!r} ({timescale.repeat}); write one of them")
+    repeat = _read_repeat(r, m["repeat"][1], where, timescale) if "repeat" in m else None
     if repeat is None and timescale is not None and timescale.repeat is not None:
         repeat = timescale.repeat  # "Quarterly report to CPC": as if `repeat:` were written
     reported = tuple(d for n in r.items(m["reported"][1], f"{where} reported")
                      if (d := r.date(n, f"{where} reported")) is not None) if "reported" in m else ()
-
-    if "milestones" in m:
-        milestones = _read_milestones(r, m["milestones"][1], where, ctx)
-        if timescale is None and milestones:
-            timescale = Timescale(
-                "; ".join(f"{ms.text + ' ' if ms.text else ''}{ms.due:%d.%m.%y}" for ms in milestones),
-                tuple(Deadline(ms.due, ms.text) for ms in milestones),
-            )
-    elif timescale is not None and repeat is None:
-        milestones = tuple(
-            Milestone(d.due, d.label, i < len(reported), reported[i] if i < len(reported) else None)
-            for i, d in enumerate(timescale.deadlines)
-        )
-    else:
-        milestones = ()
-
+    timescale, milestones = _read_dates(r, m, where, ctx, timescale, repeat, reported)
     start = timescale.start if timescale is not None else None
     if "start" in m:
         start = _read_start(r, m["start"][1], where, ctx, timescale) or start
@@ -583,7 +337,77 @@ def _read_action(r: NodeReader, node, rec_id: str, pos: int, ctx: _Context) -> A
     return action
 
 
-def parse_start(written: str, published, calendar="england-and-wales", year_starts=None) -> date:
+def _read_due(r: NodeReader, node: yaml.Node, where: str, ctx: _Context,
+              located: dict[str, tuple[int, int]]) -> Timescale | None:
+    written = r.scalar(node, f"{where} due")
+    if written is None:
+        return None
+    try:
+        timescale = parse_timescale(written, ctx.published, calendar=ctx.calendar,
+                                    year_starts=ctx.year_starts)
+    except TimescaleError as exc:
+        r.report(node, "E020", f"{where} due: {exc}")
+        return None
+    for warning in timescale.warnings:  # how an ambiguous form was read: the parser says
+        r.warn(node, warning.code, f"{where} due: {warning.message}")
+    located["timescale"] = r.at(node)
+    return timescale
+
+
+def _read_status(r: NodeReader, node: yaml.Node, where: str) -> str:
+    written = r.scalar(node, f"{where} status")
+    if written is None:
+        return "not-started"
+    found = normalise_progress(written)
+    if found is None:
+        hint = nearest_progress(written)
+        r.report(node, "E021", f"{where} status {written!r} is not one of "
+                 f"{', '.join(PROGRESS_VALUES)} (or complete, done, started, cancelled)"
+                 + (f"; did you mean {hint!r}?" if hint else ""))
+        return "not-started"
+    return found
+
+
+def _read_repeat(r: NodeReader, node: yaml.Node, where: str, timescale: Timescale | None) -> str | None:
+    written = r.scalar(node, f"{where} repeat")
+    if written is None:
+        return None
+    repeat = normalise_repeat(written)
+    if repeat is None:
+        r.report(node, "E022", f"{where} repeat {written!r} is not one of "
+                 f"{', '.join(REPEATS)}, every N weeks, every N months")
+    elif timescale is None or timescale.first_due is None:
+        r.report(node, "E022", f"{where} repeats but its due has no first date "
+                 "to repeat from; write e.g. 'First report by 31.12.12'")
+    elif timescale.repeat is not None and timescale.repeat != repeat:
+        r.report(node, "E022", f"{where} repeat {written!r} disagrees with its "
+                 f"due {timescale.text!r} ({timescale.repeat}); write one of them")
+    return repeat
+
+
+def _read_dates(r: NodeReader, m: dict[str, Entry], where: str, ctx: _Context, timescale: Timescale | None,
+                repeat: str | None, reported: tuple[date, ...]
+                ) -> tuple[Timescale | None, tuple[Milestone, ...]]:
+    """(timescale, milestones): explicit milestones give the timescale when there is no `due:`;
+    else a one-off timescale's deadlines are the milestones, done as reported."""
+    if "milestones" in m:
+        milestones = _read_milestones(r, m["milestones"][1], where, ctx)
+        if timescale is None and milestones:
+            timescale = Timescale(
+                "; ".join(f"{ms.text + ' ' if ms.text else ''}{ms.due:%d.%m.%y}" for ms in milestones),
+                tuple(Deadline(ms.due, ms.text) for ms in milestones),
+            )
+        return timescale, milestones
+    if timescale is not None and repeat is None:
+        return timescale, tuple(
+            Milestone(d.due, d.label, i < len(reported), reported[i] if i < len(reported) else None)
+            for i, d in enumerate(timescale.deadlines)
+        )
+    return timescale, ()
+
+
+def parse_start(written: str, published: date | None, calendar: str = "england-and-wales",
+                year_starts: str | None = None) -> date:
     """`start:` as written: "From June 2013" or "w/c 14.1.13" as a timescale reads it, and
     "1.6.13" or "June 2013" as "From ..." (a month starts on its first day; as a deadline it
     would be its last). Raises TimescaleError when it is not one start date."""
@@ -598,7 +422,8 @@ def parse_start(written: str, published, calendar="england-and-wales", year_star
                          "or a month (June 2013)")
 
 
-def _read_start(r: NodeReader, node, where: str, ctx: _Context, timescale) -> date | None:
+def _read_start(r: NodeReader, node: yaml.Node, where: str, ctx: _Context,
+                timescale: Timescale | None) -> date | None:
     written = r.scalar(node, f"{where} start")
     if written is None:
         return None
@@ -615,7 +440,7 @@ def _read_start(r: NodeReader, node, where: str, ctx: _Context, timescale) -> da
     return start
 
 
-def _read_rag(r: NodeReader, node, where: str) -> str | None:
+def _read_rag(r: NodeReader, node: yaml.Node, where: str) -> str | None:
     written = r.scalar(node, f"{where} rag")
     if written is None:
         return None
@@ -626,11 +451,11 @@ def _read_rag(r: NodeReader, node, where: str) -> str | None:
     return rag
 
 
-def _read_rag_key(r: NodeReader, node) -> tuple[RagMeaning, ...]:
+def _read_rag_key(r: NodeReader, node: yaml.Node) -> tuple[RagMeaning, ...]:
     if not isinstance(node, yaml.MappingNode):
         r.report(node, "E010", f"plan.rag_key must be a mapping of colour: meaning, found {kind(node)}")
         return ()
-    out = []
+    out: list[RagMeaning] = []
     for key, key_node, value_node in r.entries(node, "plan.rag_key"):
         colour = RAG_WORDS.get(key.strip().casefold())
         if colour is None:
@@ -646,7 +471,7 @@ def _read_rag_key(r: NodeReader, node) -> tuple[RagMeaning, ...]:
     return tuple(out)
 
 
-def _read_measures(r: NodeReader, node, where: str) -> tuple[Measure, ...]:
+def _read_measures(r: NodeReader, node: yaml.Node, where: str) -> tuple[Measure, ...]:
     measures = []
     for n in r.sequence(node, f"{where} measures"):
         m = r.mapping(n, f"a measure of {where}", MEASURE_KEYS, ("text",))
@@ -660,7 +485,7 @@ def _read_measures(r: NodeReader, node, where: str) -> tuple[Measure, ...]:
     return tuple(measures)
 
 
-def _read_themes(r: NodeReader, node) -> tuple[Theme, ...]:
+def _read_themes(r: NodeReader, node: yaml.Node) -> tuple[Theme, ...]:
     if not isinstance(node, yaml.MappingNode):
         r.report(node, "E010", f"themes must be a mapping of key: title, found {kind(node)}")
         return ()
@@ -671,7 +496,7 @@ def _read_themes(r: NodeReader, node) -> tuple[Theme, ...]:
     return tuple(themes)
 
 
-def _read_theme(r: NodeReader, node, rec_id: str, ctx: _Context) -> str | None:
+def _read_theme(r: NodeReader, node: yaml.Node, rec_id: str, ctx: _Context) -> str | None:
     theme = r.text(node, f"recommendation {rec_id} theme")
     if theme is None:
         return None
@@ -685,8 +510,10 @@ def _read_theme(r: NodeReader, node, rec_id: str, ctx: _Context) -> str | None:
     return theme
 
 
-def _resolve_leads(r: NodeReader, node, where: str, ctx: _Context, located: dict):
-    names, keys = [], []
+def _resolve_leads(r: NodeReader, node: yaml.Node, where: str, ctx: _Context,
+                   located: dict[str, tuple[int, int]]) -> tuple[tuple[str, ...], tuple[str | None, ...]]:
+    names: list[str] = []
+    keys: list[str | None] = []
     for n in r.items(node, f"{where} lead"):
         written = r.text(n, f"{where} lead")
         if written is None:
@@ -702,7 +529,7 @@ def _resolve_leads(r: NodeReader, node, where: str, ctx: _Context, located: dict
     return tuple(names), tuple(keys)
 
 
-def _read_updates(r: NodeReader, node, where: str) -> tuple[Update, ...]:
+def _read_updates(r: NodeReader, node: yaml.Node, where: str) -> tuple[Update, ...]:
     updates = []
     for n in r.sequence(node, f"{where} updates"):
         m = r.mapping(n, f"an update of {where}", UPDATE_KEYS, ("date", "text"))
@@ -717,7 +544,7 @@ def _read_updates(r: NodeReader, node, where: str) -> tuple[Update, ...]:
     return tuple(updates)
 
 
-def _read_milestones(r: NodeReader, node, where: str, ctx: _Context) -> tuple[Milestone, ...]:
+def _read_milestones(r: NodeReader, node: yaml.Node, where: str, ctx: _Context) -> tuple[Milestone, ...]:
     milestones = []
     for n in r.sequence(node, f"{where} milestones"):
         m = r.mapping(n, f"a milestone of {where}", MILESTONE_KEYS, ("due",))
@@ -746,7 +573,7 @@ def _read_milestones(r: NodeReader, node, where: str, ctx: _Context) -> tuple[Mi
     return tuple(milestones)
 
 
-def _read_findings(r: NodeReader, node) -> Findings | None:
+def _read_findings(r: NodeReader, node: yaml.Node) -> Findings | None:
     m = r.mapping(node, "findings", FINDINGS_KEYS, ("scale",))
     if not m or "scale" not in m:
         return None

@@ -16,10 +16,15 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from ..core.model import PROGRESS_VALUES
+from ..core.names import PROGRESS_SYNONYMS
 from ..core.timescale import CALENDARS, REPEATS, YEAR_STARTS
 from . import reader as load
+
+Json = dict[str, Any]  # a JSON Schema object: JSON, of any shape
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 REPEAT_SYNONYMS = ("bi-annually", "half-yearly", "annually", "annual")
@@ -136,15 +141,15 @@ KEY_SETS = {
 }
 
 
-def _ref(name: str) -> dict:
+def _ref(name: str) -> Json:
     return {"$ref": f"#/definitions/{name}"}
 
 
-def _one_or_many(item: dict) -> dict:
+def _one_or_many(item: Json) -> Json:
     return {"anyOf": [item, {"type": "array", "items": item}]}
 
 
-def _words_pattern(words) -> str:
+def _words_pattern(words: Iterable[str]) -> str:
     """A regex matching any of the words in any case, separators optional (as the loader reads)."""
     def one(word: str) -> str:
         out = []
@@ -160,13 +165,13 @@ def _words_pattern(words) -> str:
     return r"^\s*(" + "|".join(one(w) for w in sorted(words)) + r")\s*$"
 
 
-def _object(kind: str, types: dict, required=()) -> dict:
+def _object(kind: str, types: dict[str, Json], required: Sequence[str] = ()) -> Json:
     keys = KEY_SETS[kind]
     missing = keys - DESCRIPTIONS[kind].keys() | keys - types.keys()
     if missing:
         raise KeyError(f"schema.py has no description or type for {kind} keys: {sorted(missing)}")
     properties = {k: {**types[k], "description": DESCRIPTIONS[kind][k]} for k in sorted(keys)}
-    out = {"type": "object", "properties": properties,
+    out: Json = {"type": "object", "properties": properties,
            "patternProperties": {"^x-": {"description": "Left for you: planctl ignores x- keys."}},
            "additionalProperties": False}
     if required:
@@ -174,7 +179,7 @@ def _object(kind: str, types: dict, required=()) -> dict:
     return out
 
 
-def build() -> dict:
+def build() -> Json:
     text, date, id_ = _ref("text"), _ref("date"), _ref("id")
     texts = _one_or_many(text)
     definitions = {
@@ -211,7 +216,7 @@ def build() -> dict:
             "report_to": texts, "evidence": texts, "completed": date,
             "status": {"anyOf": [{"enum": list(PROGRESS_VALUES)},
                                  {"type": "string",
-                                  "pattern": _words_pattern(load.PROGRESS_SYNONYMS)}]},
+                                  "pattern": _words_pattern(PROGRESS_SYNONYMS)}]},
             "updates": {"type": "array", "items": _ref("update")},
             "repeat": {"anyOf": [{"enum": list(REPEATS)},
                                  {"type": "string",

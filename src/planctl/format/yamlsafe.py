@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import bisect
 import re
+from typing import Protocol
 
 import yaml
 
 from ..core.errors import Problem
-from .loaded import MAX_FILE_BYTES, too_big  # noqa: F401 - re-exported: checked before reading
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # prescan's event stream
 
@@ -65,7 +65,7 @@ class EditorLines:
         editor_line = bisect.bisect_right(self._editor_starts, index) - 1
         return editor_line + 1, index - self._editor_starts[editor_line] + 1
 
-    def fix_marks(self, root) -> None:
+    def fix_marks(self, root: yaml.Node) -> None:
         """Give every node of the tree editor positions (each node once, aliases too)."""
         seen: set[int] = set()
         stack = [root]
@@ -77,12 +77,19 @@ class EditorLines:
             mark = node.start_mark
             line, column = self.position(mark.line, mark.column)
             # A new mark: the composer may share one mark between nodes.
-            node.start_mark = yaml.Mark(mark.name, mark.index, line - 1, column - 1, None, None)
+            node.start_mark = yaml.Mark(mark.name, mark.index, line - 1, column - 1, None, 0)
             if isinstance(node, yaml.MappingNode):
                 for key, value in node.value:
                     stack += (key, value)
             elif isinstance(node, yaml.SequenceNode):
                 stack += node.value
+
+
+class _Mark(Protocol):
+    """A position as PyYAML's marks and libyaml's give it (0-based)."""
+
+    line: int
+    column: int
 
 
 def editor_lines(text: str) -> EditorLines | None:
@@ -93,7 +100,7 @@ def editor_lines(text: str) -> EditorLines | None:
     return EditorLines(text)
 
 
-def _at(lines: EditorLines | None, mark) -> tuple[int, int]:
+def _at(lines: EditorLines | None, mark: _Mark | None) -> tuple[int, int]:
     if mark is None:
         return 1, 1
     if lines is None:
@@ -119,9 +126,9 @@ def prescan(text: str, path: str, lines: EditorLines | None = None) -> list[Prob
     depth = 0
     nodes = 0
     open_nodes: list[tuple[str | None, int]] = []  # (anchor, node count at its start)
-    anchor_size: dict[str, int] = {}
+    anchor_size: dict[str | None, int] = {}
 
-    def at(event, code: str, message: str) -> Problem:
+    def at(event: yaml.Event, code: str, message: str) -> Problem:
         return Problem(path, *_at(lines, event.start_mark), code, message)
 
     for event in yaml.parse(text, Loader=Loader):
@@ -175,7 +182,7 @@ _SPECIAL_PLAIN = {**dict.fromkeys(("", "~", "null", "Null", "NULL"), YAML_TAG + 
                   "<<": YAML_TAG + "merge", "=": YAML_TAG + "value"}
 
 
-def _resolve(kind, value, implicit):
+def _resolve(kind: type[yaml.Node], value: str, implicit: tuple[bool, bool]) -> str:
     if kind is yaml.ScalarNode:
         return _SPECIAL_PLAIN.get(value, _STR) if implicit[0] else _STR
     return _SEQ if kind is yaml.SequenceNode else _MAP
@@ -196,18 +203,20 @@ class _CountingLoader(_PlainLoader):
     length rule in compose(), or that could nest deep. Past a limit, compose() falls
     back to prescan, so the recursive C composer never goes deeper than MAX_DEPTH + 1."""
 
-    def __init__(self, stream):
+    def __init__(self, stream: str):
         super().__init__(stream)
         self._depth = 0
         self._nodes = 0
 
-    def descend_resolver(self, current_node, current_index):
+    # The overrides differ from the base's hooks (C callables that ignore their arguments).
+    def descend_resolver(self, current_node: yaml.Node | None,  # type: ignore[override]
+                         current_index: object) -> None:
         self._nodes += 1
         self._depth += 1
         if self._depth > MAX_DEPTH or self._nodes > MAX_NODES:
             raise _OverLimits
 
-    def ascend_resolver(self):
+    def ascend_resolver(self) -> None:  # type: ignore[override]
         self._depth -= 1
 
 
@@ -233,7 +242,7 @@ def _shallow(text: str) -> bool:
             and _LONG_LEAD.search(text) is None)
 
 
-def _too_deep(root) -> bool:
+def _too_deep(root: yaml.Node) -> bool:
     """More than MAX_DEPTH collections nested (as prescan counts), level by level: one
     C-speed pass over each level's children, never recursion."""
     scalar, mapping = yaml.ScalarNode, yaml.MappingNode
@@ -251,7 +260,7 @@ def _too_deep(root) -> bool:
     return True
 
 
-def compose(text: str, path: str) -> tuple[object | None, list[Problem]]:
+def compose(text: str, path: str) -> tuple[yaml.Node | None, list[Problem]]:
     """The node tree of one YAML document (None when empty), or the problems that stop it."""
     lines = editor_lines(text)
     try:

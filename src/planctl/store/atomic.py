@@ -33,7 +33,7 @@ def umask_mode() -> int:
 
 
 def atomic_write(
-    path: str | os.PathLike,
+    path: str | os.PathLike[str],
     data: bytes | str,
     *,
     mode: int | None = None,
@@ -282,6 +282,7 @@ def write_output(out: Output, data: bytes | str, *, replace: bool = True) -> Non
         for text in (sys.stdout, sys.stderr):  # what Python buffered goes first
             with contextlib.suppress(Exception):
                 text.flush()
+        assert out.fd is not None, "an fd output names its descriptor"
         _write_all(out.fd, payload)
     elif out.kind == "stream":
         # No O_CREAT, no O_TRUNC, no rename: the device or pipe stays what it is.

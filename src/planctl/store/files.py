@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,7 +45,7 @@ def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
     return [f for f, _ in found], problems
 
 
-def _walk(top: str, onerror) -> list[tuple[str, str, bool, str]]:
+def _walk(top: str, onerror: Callable[[OSError], None]) -> list[tuple[str, str, bool, str]]:
     """(folder, name, is a symbolic link, the folder's real path) of every file under `top`,
     in os.walk's order (top-down, folders and names sorted), without following links to
     folders: a symlink loop in the plans folder cannot trap us. Real paths are worked out
@@ -140,7 +140,7 @@ def load_paths(paths: Sequence[Path], use_cache: bool | None = None) -> LoadResu
         for f, info in found:
             read_problems: list[Problem] = []
 
-            def read(f=f, read_problems=read_problems):
+            def read(f: Path = f, read_problems: list[Problem] = read_problems) -> bytes | None:
                 data, problems_ = read_file(f)
                 read_problems += problems_
                 return data
