@@ -10,7 +10,7 @@ package (the codec), found by path, never imported; plus msgspec's version (the
 library that writes and reads entries). A release changes those files (pip writes
 them anew, with new times), and so does an edit, a checkout or a reinstall: the
 cache is invalidated whenever planctl's reading can have changed, without a version
-bump and without reading any module's text (one `scandir` per folder, ~0.2 ms).
+bump and without reading any module's text (one `scandir` per package folder, under 1 ms).
 """
 
 from __future__ import annotations
@@ -26,12 +26,20 @@ _FOLDERS = ("core", "format", "store/cache")
 _stamp: str | None = None
 
 
-def _folder_stamp(folder: Path) -> list[str]:
+def _folder_stamp(folder: Path, prefix: str = "") -> list[str]:
+    """Its modules and, recursively, its subpackages' (core/timescale/ holds model classes)."""
     try:
-        found = sorted((e.name, e.stat()) for e in os.scandir(folder) if e.name.endswith(".py"))
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:
-        found = []
-    return [f"{name}:{st.st_size}:{st.st_mtime_ns}" for name, st in found]
+        return []
+    found = []
+    for e in entries:
+        if e.name.endswith(".py"):
+            st = e.stat()
+            found.append(f"{prefix}{e.name}:{st.st_size}:{st.st_mtime_ns}")
+        elif e.is_dir(follow_symlinks=False) and e.name != "__pycache__":
+            found += _folder_stamp(Path(e.path), f"{prefix}{e.name}/")
+    return found
 
 
 def loader_stamp() -> str:
