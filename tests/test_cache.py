@@ -387,6 +387,8 @@ def _sample(tp, where: str, depth: int = 0):
         return _sample(next(a for a in args if a is not type(None)), where, depth)
     if tp is str:
         return f"{where} \u2028 value"
+    if typing.get_origin(tp) is typing.Literal:  # the last choice: unlike any default
+        return args[-1]
     if tp is bool:
         return True
     if tp is int:

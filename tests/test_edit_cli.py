@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
 import shutil
@@ -89,7 +90,7 @@ def test_each_command_changes_only_its_action(run, bundled, args, action_id, che
     after = {a.id: a for a in plan_of(bundled).actions}
     for aid, a in before.items():
         if aid != action_id:
-            assert after[aid] == a.__class__(**{**a.__dict__, "line": after[aid].line})
+            assert after[aid] == dataclasses.replace(a, line=after[aid].line)
     assert result.stdout == ""
     assert result.stderr.startswith(f"{action_id}: ")
 

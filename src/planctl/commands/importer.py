@@ -10,8 +10,9 @@ import click
 
 from ..core.errors import OutputError, UsageError, safe_text
 from ..core.words import count
+from ..loading.settings import Settings
 from ..store.atomic import Output, output_target, write_output
-from .options import Settings, date_option, pass_settings, shared_options, today
+from .options import date_option, pass_settings, shared_options, today
 
 
 def write_new(target: Output, text: str, replace: bool) -> None:

@@ -6,17 +6,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import overload
+from typing import Literal, get_args, overload
 
 from .timescale import Timescale
 
-RAG_VALUES = ("red", "amber", "green", "blue")
-PROGRESS_VALUES = ("not-started", "in-progress", "completed", "dropped")
+# Literal types: checked by mypy, and the cache's decoder gives each value as one shared
+# string (20,000 actions hold four progress strings, not 20,000).
+Rag = Literal["red", "amber", "green", "blue"]
+Progress = Literal["not-started", "in-progress", "completed", "dropped"]
+RAG_VALUES: tuple[Rag, ...] = get_args(Rag)
+PROGRESS_VALUES: tuple[Progress, ...] = get_args(Progress)
 STATUS_VALUES = ("completed", "dropped", "overdue", "due-soon", "on-track", "no-date")
 REPEAT_MONTHS = {"monthly": 1, "quarterly": 3, "six-monthly": 6, "yearly": 12}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Lead:
     key: str
     name: str
@@ -26,33 +30,33 @@ class Lead:
     organisation: str | None = None  # multi-agency plans: the lead's agency
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Body:
     key: str
     name: str
     line: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Update:
     date: date
     text: str
     by: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Theme:
     key: str
     title: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RagMeaning:
-    colour: str  # red, amber, green or blue
+    colour: Rag
     meaning: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Measure:
     """A success measure; values are kept as written ("62%", "within 45 working days")."""
 
@@ -62,7 +66,7 @@ class Measure:
     actual: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Milestone:
     due: date
     text: str = ""
@@ -70,7 +74,7 @@ class Milestone:
     done_on: date | None = None  # when known; a milestone done after the as-at date is still open
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Action:
     plan: str
     recommendation: str
@@ -81,7 +85,7 @@ class Action:
     leads: tuple[str, ...] = ()  # canonical names, or the words as written when unknown
     lead_keys: tuple[str | None, ...] = ()  # key of each lead in plan.leads, None when unknown
     report_to: tuple[str, ...] = ()
-    progress: str = "not-started"
+    progress: Progress = "not-started"
     completed: date | None = None
     evidence: tuple[str, ...] = ()
     updates: tuple[Update, ...] = ()
@@ -89,12 +93,12 @@ class Action:
     reported: tuple[date, ...] = ()
     milestones: tuple[Milestone, ...] = ()  # explicit, or one per date of the timescale
     progress_note: str | None = None  # `progress:`, the latest narrative position (undated)
-    rag: str | None = None  # the council's own rating (red/amber/green/blue), beside the status
+    rag: Rag | None = None  # the council's own rating (red/amber/green/blue), beside the status
     measures: tuple[Measure, ...] = ()
     line: int = 0
     column: int = 0
     id_written: bool = False  # `id:` given in the file (else the id is its position)
-    completed_source: str | None = None  # "git" when `completed` is the completing commit's date
+    completed_source: Literal["git"] | None = None  # "git" when `completed` is the completing commit's date
 
     @property
     def ref(self) -> str:
@@ -109,7 +113,7 @@ class Action:
         return max(dated, key=lambda u: u.date) if dated else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Recommendation:
     id: str
     text: str
@@ -118,27 +122,27 @@ class Recommendation:
     theme: str | None = None  # a key of plan.themes
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Inspection:
     by: str | None = None
     kind: str | None = None
     published: date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Judgement:
     name: str
     grade: str
     line: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FindingArea:
     area: str
     judgements: tuple[Judgement, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Findings:
     scale: tuple[str, ...]
     areas: tuple[FindingArea, ...] = ()

@@ -9,7 +9,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 
-PROGRESS_SYNONYMS = {
+from .model import Progress
+
+PROGRESS_SYNONYMS: dict[str, Progress] = {
     "not-started": "not-started", "notstarted": "not-started", "open": "not-started",
     "todo": "not-started", "to-do": "not-started", "new": "not-started", "pending": "not-started",
     "in-progress": "in-progress", "inprogress": "in-progress", "started": "in-progress",
@@ -28,7 +30,7 @@ def normalise_name(name: str) -> str:
 
 
 @functools.lru_cache(maxsize=1024)
-def normalise_progress(value: str) -> str | None:
+def normalise_progress(value: str) -> Progress | None:
     key = "-".join(value.strip().lower().replace("_", " ").replace("-", " ").split())
     return PROGRESS_SYNONYMS.get(key) or PROGRESS_SYNONYMS.get(key.replace("-", ""))
 

@@ -32,6 +32,8 @@ from ..core.model import (
     Measure,
     Milestone,
     Plan,
+    Progress,
+    Rag,
     RagMeaning,
     Recommendation,
     Theme,
@@ -75,7 +77,7 @@ ACTION_KEYS = {"id", "text", "due", "lead", "report_to", "status", "completed", 
 LEAD_KEYS = {"name", "aliases", "email", "organisation"}
 MEASURE_KEYS = {"text", "baseline", "target", "actual"}
 # The council's own rating: the colour, or its initial as spreadsheets write it (R/A/G/B).
-RAG_WORDS = {**{c: c for c in RAG_VALUES}, **{c[0]: c for c in RAG_VALUES}}
+RAG_WORDS: dict[str, Rag] = {**{c: c for c in RAG_VALUES}, **{c[0]: c for c in RAG_VALUES}}
 UPDATE_KEYS = {"date", "text", "by"}
 MILESTONE_KEYS = {"due", "text", "done"}
 FINDINGS_KEYS = {"scale", "areas"}
@@ -354,7 +356,7 @@ def _read_due(r: NodeReader, node: yaml.Node, where: str, ctx: _Context,
     return timescale
 
 
-def _read_status(r: NodeReader, node: yaml.Node, where: str) -> str:
+def _read_status(r: NodeReader, node: yaml.Node, where: str) -> Progress:
     written = r.scalar(node, f"{where} status")
     if written is None:
         return "not-started"
@@ -440,7 +442,7 @@ def _read_start(r: NodeReader, node: yaml.Node, where: str, ctx: _Context,
     return start
 
 
-def _read_rag(r: NodeReader, node: yaml.Node, where: str) -> str | None:
+def _read_rag(r: NodeReader, node: yaml.Node, where: str) -> Rag | None:
     written = r.scalar(node, f"{where} rag")
     if written is None:
         return None

@@ -38,13 +38,13 @@ def needs_published(stripped: str, published: date | None, what: str) -> date:
     return published
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Deadline:
     due: date
     label: str  # the words around the date, e.g. "Initial report"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimescaleWarning:
     """How an ambiguous form was read; the loader reports it located (W120, W121)."""
 
@@ -52,7 +52,7 @@ class TimescaleWarning:
     message: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Timescale:
     text: str  # as written, shown to people
     deadlines: tuple[Deadline, ...] = ()
