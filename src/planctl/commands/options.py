@@ -225,7 +225,7 @@ def _completion_dates_from_git(result: LoadResult, paths: list[Path], s: Setting
     import dataclasses
 
     from ..core.errors import GitError
-    from ..history.audit import completion_dates
+    from ..history.completion import completion_dates
     from ..store.gitstore import plan_versions
 
     as_of_day = date_or_none(s.as_of) if s.as_of else None  # --as-of a date, else a revision
