@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import click
 
 from ..core.errors import UsageError
 from ..core.timescale import date_or_none
-from ..history.changelog import HistoryEntry
-from ..history.changelog import history as history_of
-from ..history.diff import Diff
-from ..history.diff import diff as diff_of
-from ..history.slippage import SlippedAction
-from ..history.slippage import slippage as slippage_of
-from ..render import View, history_views
 from ..store import gitstore
 from .completers import complete_ids
 from .options import Settings, output, output_format, pass_settings, plan_paths, shared_options
+
+if TYPE_CHECKING:  # each command imports its own report, and the tables only when drawn
+    from ..history.changelog import HistoryEntry
+    from ..history.diff import Diff
+    from ..history.slippage import SlippedAction
+    from ..render import View
 
 
 @dataclass
@@ -33,7 +32,9 @@ class HistoryResult:
                 "commits": [c.as_dict() for c in self.commits]}
 
     def view(self) -> View:
-        return history_views.history_view(self.commits)
+        from ..render.history_views import history_view
+
+        return history_view(self.commits)
 
 
 @dataclass
@@ -48,7 +49,9 @@ class SlippageResult:
                 "actions": [a.as_dict() for a in self.actions]}
 
     def view(self) -> View:
-        return history_views.slippage_view(self.actions, self.since)
+        from ..render.history_views import slippage_view
+
+        return slippage_view(self.actions, self.since)
 
 
 @dataclass
@@ -60,7 +63,9 @@ class DiffResult:
         return self.diff.as_dict()
 
     def view(self) -> View:
-        return history_views.diff_view(self.diff)
+        from ..render.history_views import diff_view
+
+        return diff_view(self.diff)
 
 
 def _history(s: Settings, with_tree_note: bool = True) -> gitstore.History:
@@ -108,6 +113,8 @@ def history(s: Settings, ref: str | None, since: str | None) -> None:
       planctl history --since committee-2012-09 --format markdown
       planctl history --format json | jq '.commits[0]'
     """
+    from ..history.changelog import history as history_of
+
     fmt = output_format(s)
     found = _history(s)
     start = gitstore.since_position(found, since)
@@ -133,6 +140,8 @@ def slippage(s: Settings, since: str | None) -> None:
       planctl slippage --since committee-2012-09
       planctl slippage --format json | jq '.actions[] | {id, days_slipped}'
     """
+    from ..history.slippage import slippage as slippage_of
+
     fmt = output_format(s)
     found = _history(s)
     actions = slippage_of(found.versions, gitstore.since_position(found, since))
@@ -159,6 +168,8 @@ def diff(s: Settings, rev: str, rev2: str | None) -> None:
       planctl diff HEAD~5 HEAD --format markdown > changes.md
       planctl diff committee-2012-09 --format json | jq '.rescheduled'
     """
+    from ..history.diff import diff as diff_of
+
     fmt = output_format(s)
     old, new = gitstore.pair(plan_paths(s), rev, rev2)
     output(DiffResult(diff_of(old, new, rev, rev2 or "working tree")), fmt, s)

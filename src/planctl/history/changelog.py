@@ -46,7 +46,7 @@ def ref_matcher(ref: str | None) -> ActionMatcher:
     return match
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class _Seen:
     """An action's change, kept as ids: no model objects held per commit but the removed
     action (matched against the ref)."""
@@ -58,7 +58,7 @@ class _Seen:
     shown: ChangedAction
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class _Commit:
     commit: Commit | None
     plans: tuple[PlanChange, ...]
