@@ -182,6 +182,8 @@ def _compare_actions(pid: str, before: Plan | None, after: Plan | None) -> list[
     out = []
     for a, b in match_changed(tuple(chain.from_iterable(r.actions for r in old_recs)),
                               tuple(chain.from_iterable(r.actions for r in new_recs))):
+        if a is not None and b is not None and a.id == b.id and content_key(a) == content_key(b):
+            continue  # equal copies, not shared objects: unchanged (most pairs; no call for them)
         change = _action_change(pid, a, b)
         if change is not None:
             out.append(change)
@@ -190,6 +192,7 @@ def _compare_actions(pid: str, before: Plan | None, after: Plan | None) -> list[
 
 
 def _action_change(pid: str, a: Action | None, b: Action | None) -> ActionChange | None:
+    """The change of a pair of actions that are not equal (same id and content)."""
     if a is None and b is not None:
         fields = tuple(FieldChange(f, None, v) for f, v in action_fields(b).items()
                        if v not in (None, [], "not-started") and f != "milestones")
@@ -201,6 +204,5 @@ def _action_change(pid: str, a: Action | None, b: Action | None) -> ActionChange
     if content_key(a) != content_key(b):
         kind = "moved" if a.recommendation != b.recommendation else "changed"
         return ActionChange(pid, b.id, kind, b.text, field_changes(a, b), a, b)
-    if a.id != b.id:  # renumbered only: kept for following the action, never shown
-        return ActionChange(pid, b.id, "renumbered", b.text, (), a, b)
-    return None
+    # renumbered only (the caller skips unchanged pairs): kept for following the action, never shown
+    return ActionChange(pid, b.id, "renumbered", b.text, (), a, b)
