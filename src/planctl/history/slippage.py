@@ -128,7 +128,7 @@ def slippage(versions: Iterable[Version], start: int = 0) -> list[SlippedAction]
                     continue  # TBC or ongoing for now: the last date still stands
                 if t.current is None:  # a first date, not a move
                     t.first = t.first or d
-                elif i > seed and v.commit is not None and a is not None:  # (always, with t)
+                elif i > seed and v.commit is not None and a is not None:  # both are, from git
                     t.changes.append(_move(v.commit, a, b, t.current, d))
                     t.later = t.later or d > t.current
                 t.current = d
