@@ -9,7 +9,10 @@ import pytest
 
 from conftest import as_json
 from planctl.format.reader import load_text
-from planctl.history import audit
+from planctl.history.changelog import ref_matcher
+from planctl.history.diff import diff
+from planctl.history.slippage import slippage
+from planctl.history.timeline import timeline
 from planctl.store.gitstore import Commit, Version
 from test_gitstore import story  # noqa: F401  (a fixture)
 
@@ -161,52 +164,54 @@ def version(day: str, due: str, n: int, extra: str = "", subject: str = "") -> V
 
 def test_a_move_earlier_is_not_slippage_and_tbc_keeps_the_last_date():
     earlier = [version("2012-08-01", "By 1.10.12", 1), version("2012-08-02", "By 1.9.12", 2)]
-    assert audit.slippage(earlier) == []
+    assert slippage(earlier) == []
     via_tbc = [version("2012-08-01", "By 1.10.12", 1), version("2012-08-02", "TBC", 2),
                version("2012-08-03", "By 11.10.12", 3)]
-    [a] = audit.slippage(via_tbc)
-    assert (a["first_due"], a["current_due"], a["days_slipped"], a["moves"]) == (
-        "2012-10-01", "2012-10-11", 10, 1)
-    assert a["changes"][0]["date"] == "2012-08-03"
+    [a] = slippage(via_tbc)
+    assert (a.first_due, a.current_due, a.days_slipped, a.moves) == (
+        date(2012, 10, 1), date(2012, 10, 11), 10, 1)
+    assert a.changes[0].commit.date == date(2012, 8, 3)
+    assert a.as_dict()["changes"][0]["date"] == "2012-08-03"
 
 
 def test_moved_later_then_back_is_listed_with_no_net_slip():
     versions = [version("2012-08-01", "By 1.10.12", 1), version("2012-08-02", "By 1.11.12", 2),
                 version("2012-08-03", "By 1.10.12", 3)]
-    [a] = audit.slippage(versions)
-    assert (a["days_slipped"], a["moves"], [c["days"] for c in a["changes"]]) == (0, 2, [31, -31])
+    [a] = slippage(versions)
+    assert (a.days_slipped, a.moves, [c.days for c in a.changes]) == (0, 2, [31, -31])
 
 
 def test_the_deadline_of_several_dates_is_the_last():
     versions = [version("2012-08-01", "Report 1.9.12 and 1.10.12", 1),
                 version("2012-08-02", "Report 1.9.12 and 6.10.12", 2)]
-    [a] = audit.slippage(versions)
-    assert (a["first_due"], a["current_due"], a["days_slipped"]) == ("2012-10-01", "2012-10-06", 5)
+    [a] = slippage(versions)
+    assert (a.first_due, a.current_due, a.days_slipped) == (date(2012, 10, 1), date(2012, 10, 6), 5)
 
 
 def test_timeline_judges_each_version_at_its_commit_date():
     versions = [version("2012-09-01", "By 10.9.12", 1),
                 version("2012-09-20", "By 10.9.12", 2, extra="\n        status: in-progress"),
                 version("2012-09-20", "By 10.9.12", 3, extra="\n        status: completed")]
-    points = audit.timeline(versions, end=date(2012, 10, 1))
+    points = [p.as_dict() for p in timeline(versions, end=date(2012, 10, 1))]
     assert [(p["date"], p["open"], p["overdue"], p["completed"]) for p in points] == [
         ("2012-09-01", 1, 0, 0),  # due soon on 1 Sep
         ("2012-09-20", 0, 0, 1),  # the day's last commit counts
         ("2012-10-01", 0, 0, 1),
     ]
-    late = audit.timeline(versions[:2], end=date(2012, 10, 1))
-    assert [(p["date"], p["overdue"]) for p in late] == [("2012-09-01", 0), ("2012-09-20", 1),
-                                                          ("2012-10-01", 1)]
+    assert list(points[0]) == ["date", "commit", "total", "completed", "overdue", "due_soon",
+                               "on_track", "no_date", "dropped", "open"]
+    late = timeline(versions[:2], end=date(2012, 10, 1))
+    assert [(p.date, p.counts.overdue) for p in late] == [
+        (date(2012, 9, 1), 0), (date(2012, 9, 20), 1), (date(2012, 10, 1), 1)]
 
 
 def test_diff_categories_for_reopened_and_other_changes():
     old = version("2012-08-01", "By 1.10.12", 1, extra="\n        status: completed")
     new = version("2012-08-02", "By 1.10.12", 2, extra="\n        status: in-progress\n"
                   "        evidence: [Audit report]")
-    result = audit.diff(old, new, "a", "b")
-    assert [(r["id"], r["from"], r["to"]) for r in result["reopened"]] == [
-        ("1.1", "completed", "in-progress")]
-    assert result["changed"] == [{"plan": "p", "id": "1.1", "text": "A", "fields": [
+    result = diff(old, new, "a", "b")
+    assert [(r.id, r.old, r.new) for r in result.reopened] == [("1.1", "completed", "in-progress")]
+    assert [c.as_dict() for c in result.changed] == [{"plan": "p", "id": "1.1", "text": "A", "fields": [
         {"field": "evidence", "from": [], "to": ["Audit report"]}]}]
 
 
@@ -214,5 +219,5 @@ def test_diff_categories_for_reopened_and_other_changes():
                                      ("other:1.1", [])])
 def test_ref_matcher(ref, ids):
     p = load_text(BASE.format(due="By 1.10.12", extra=""), "p.yaml")[0]
-    match = audit.ref_matcher(ref)
+    match = ref_matcher(ref)
     assert [a.id for a in p.actions if match(p.id, a)] == ids

@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 
 from conftest import as_json
 from planctl.format.reader import load_text
-from planctl.history import audit
+from planctl.history.diff import DIFF_CATEGORIES
+from planctl.history.diff import diff as diff_of
+from planctl.history.matching import MAX_PAIRS, match_actions
 from planctl.store.gitstore import Version
 
 INSERTED = """\
@@ -39,7 +41,7 @@ def test_inserting_an_action_at_the_top_of_recommendation_3_is_one_addition(comm
         "plan": "thurrock-2012-slac", "id": "3.1",
         "text": "Check every referral letter sent in August against the contact record",
         "due": "By 30.11.12", "leads": ["Service Manager QA"], "status": "not-started"}]
-    assert all(diff[cat] == [] for cat in audit.DIFF_CATEGORIES if cat != "added")
+    assert all(diff[cat] == [] for cat in DIFF_CATEGORIES if cat != "added")
 
     assert as_json(run("slippage", "--format", "json"))["actions"] == []
 
@@ -96,7 +98,7 @@ def test_swapping_two_actions_of_recommendation_5_is_no_change(committed, git_re
     _commit(git_repo, "Reorder recommendation 5", "2012-09-12")
 
     diff = as_json(run("diff", "HEAD~1", "HEAD", "--format", "json"))
-    assert all(diff[cat] == [] for cat in audit.DIFF_CATEGORIES)
+    assert all(diff[cat] == [] for cat in DIFF_CATEGORIES)
     assert as_json(run("slippage", "--format", "json"))["actions"] == []
     commits = as_json(run("history", "--format", "json"))["commits"]
     assert [c["subject"] for c in commits] == ["Plan as agreed"]
@@ -117,7 +119,7 @@ def test_an_action_moved_to_another_recommendation_is_moved(committed, git_repo,
     diff = as_json(run("diff", "HEAD~1", "HEAD", "--format", "json"))
     assert diff["moved"] == [{"plan": "thurrock-2012-slac", "id": "5.4", "from_id": "3.2",
                               "text": "Report on audit to DMT and LSCB", "from": "3", "to": "5"}]
-    assert all(diff[cat] == [] for cat in audit.DIFF_CATEGORIES if cat != "moved")
+    assert all(diff[cat] == [] for cat in DIFF_CATEGORIES if cat != "moved")
 
 
 # -- property: diff reports exactly the edits made ------------------------------------------
@@ -210,12 +212,12 @@ def test_diff_reports_exactly_the_edits_made(seed, sizes, ops):
             expected.add(("changed", a["token"]))
 
     old_ids, new_ids = _ids(before), _ids(after)
-    result = audit.diff(Version(None, (_load(_yaml(before)),)), Version(None, (_load(_yaml(after)),)),
+    result = diff_of(Version(None, (_load(_yaml(before)),)), Version(None, (_load(_yaml(after)),)),
                         "before", "after")
     found = set()
-    for cat in audit.DIFF_CATEGORIES:
-        for entry in result[cat]:
-            found.add((cat, entry["id"]))
+    for cat, entries in result.categories().items():
+        for entry in entries:
+            found.add((cat, entry.id))
     want = {(cat, (old_ids if cat == "removed" else new_ids)[token]) for cat, token in expected}
     assert found == want
 
@@ -300,11 +302,11 @@ def test_beyond_the_comparison_limit_actions_are_paired_by_position():
         body = "".join(f"      - text: {t}\n        due: 1.1.13\n" for t in texts)
         return _load(f"plan:\n  title: Big\nrecommendations:\n  - text: R\n    actions:\n{body}")
 
-    n = int(audit.MAX_PAIRS ** 0.5) + 2
+    n = int(MAX_PAIRS ** 0.5) + 2
     old = plan([f"first wording {k:05d}" for k in range(n)])
     new = plan([f"first wording {k:05d} revised" for k in range(n)])
-    pairs = audit.match_actions(tuple(old.actions), tuple(new.actions))
+    pairs = match_actions(tuple(old.actions), tuple(new.actions))
     assert [(a.id, b.id) for a, b in pairs] == [(a.id, a.id) for a in old.actions]
     # Under the limit the same rewrite is matched by similar text, with the same result.
-    small = audit.match_actions(tuple(old.actions)[:5], tuple(new.actions)[:5])
+    small = match_actions(tuple(old.actions)[:5], tuple(new.actions)[:5])
     assert [(a.id, b.id) for a, b in small] == [(a.id, a.id) for a in tuple(old.actions)[:5]]

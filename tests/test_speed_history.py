@@ -15,8 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planctl.format.reader import load_text
-from planctl.history import audit
+from planctl.history.changelog import history
+from planctl.history.matching import match_actions
 from planctl.history.sharing import SharedObjects
+from planctl.history.slippage import slippage
 from planctl.store import cache, gitstore
 from planctl.store.gitstore import Version
 
@@ -181,13 +183,13 @@ def _versions(texts: list[str], shared: bool) -> list[Version]:
 def test_history_and_slippage_are_the_same_with_shared_or_separate_objects(seed, steps):
     texts = _texts(seed, steps)
     shared, separate = _versions(texts, True), _versions(texts, False)
-    assert audit.history(shared) == audit.history(separate)
-    assert audit.slippage(shared) == audit.slippage(separate)
-    assert audit.slippage(shared, 3) == audit.slippage(separate, 3)
+    assert history(shared) == history(separate)
+    assert slippage(shared) == slippage(separate)
+    assert slippage(shared, 3) == slippage(separate, 3)
     for old, new in zip(shared, shared[1:], strict=False):
         plan_old, plan_new = old.plans[0], new.plans[0]
-        pairs = audit.match_actions(tuple(plan_old.actions), tuple(plan_new.actions))
-        apart = audit.match_actions(copy.deepcopy(tuple(plan_old.actions)),
+        pairs = match_actions(tuple(plan_old.actions), tuple(plan_new.actions))
+        apart = match_actions(copy.deepcopy(tuple(plan_old.actions)),
                                     copy.deepcopy(tuple(plan_new.actions)))
         assert pairs == apart
 
@@ -195,7 +197,7 @@ def test_history_and_slippage_are_the_same_with_shared_or_separate_objects(seed,
 def test_identity_is_tried_before_fields_but_equal_copies_still_pair():
     plan = load_text(_texts(3, 1)[0], "plans/p.yaml")[0]
     actions = tuple(plan.actions)
-    pairs = audit.match_actions(actions, copy.deepcopy(actions))
+    pairs = match_actions(actions, copy.deepcopy(actions))
     assert [(a.id, b.id) for a, b in pairs] == [(a.id, a.id) for a in actions]
 
 
@@ -233,11 +235,11 @@ def _exact(tmp_path) -> list[Version]:
 @pytest.mark.slow
 def test_history_and_slippage_through_git_equal_the_exact_versions(long_story, run):
     exact = _exact(long_story)
-    history = {"since": None, "shallow": False, "commits": audit.history(exact)}
-    slippage = {"since": None, "shallow": False, "actions": audit.slippage(exact)}
-    assert slippage["actions"]  # the story moved dates later: there is something to compare
+    trail = {"since": None, "shallow": False, "commits": [e.as_dict() for e in history(exact)]}
+    slipped = {"since": None, "shallow": False, "actions": [a.as_dict() for a in slippage(exact)]}
+    assert slipped["actions"]  # the story moved dates later: there is something to compare
     for args in ((), (), ("--no-cache",)):  # cold (fills the cache), warm, no cache
-        for command, expected in (("history", history), ("slippage", slippage)):
+        for command, expected in (("history", trail), ("slippage", slipped)):
             result = run(command, "--format", "json", *args)
             assert result.exit_code == 0, result.stderr
             assert json.loads(result.stdout) == json.loads(json.dumps(expected, default=str))
@@ -283,8 +285,8 @@ def test_matching_shared_objects_with_repeated_ids_gives_what_copies_give(seed, 
         else:
             after.insert(k, replace(rng.choice(pool), id=f"{rng.randrange(ids)}"))
     old_copy, new_copy = copy.deepcopy(tuple(before)), copy.deepcopy(tuple(after))
-    shared = audit.match_actions(tuple(before), tuple(after))
-    apart = audit.match_actions(old_copy, new_copy)
+    shared = match_actions(tuple(before), tuple(after))
+    apart = match_actions(old_copy, new_copy)
 
     def where(pairs, olds, news):  # each pair as positions: which object went with which
         def at(seq, x):

@@ -1,60 +1,73 @@
-"""The audit trail from git: history, slippage, diff (logic in history.audit and store.gitstore)."""
+"""The audit trail from git: history, slippage, diff (logic in history/ and store.gitstore)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import click
 
 from ..core.errors import UsageError
 from ..core.timescale import date_or_none
-from ..history import audit
 from ..history.sharing import SharedObjects
-from ..render import View, history_views
+from ..loading.settings import Settings, plan_paths
 from ..store import gitstore
 from .completers import complete_ids
-from .options import Settings, output, output_format, pass_settings, plan_paths, shared_options
+from .options import output, output_format, pass_settings, shared_options
+
+if TYPE_CHECKING:  # each command imports its own report, and the tables only when drawn
+    from ..history.changelog import HistoryEntry
+    from ..history.diff import Diff
+    from ..history.slippage import SlippedAction
+    from ..render import View
 
 
 @dataclass
 class HistoryResult:
-    commits: list[dict]  # audit.history's entries, newest first
+    commits: list[HistoryEntry]  # newest first
     since: str | None
     shallow: bool
     shape: ClassVar[str] = "view"
 
-    def data(self) -> dict:
-        return {"since": self.since, "shallow": self.shallow, "commits": self.commits}
+    def data(self) -> dict[str, object]:
+        return {"since": self.since, "shallow": self.shallow,
+                "commits": [c.as_dict() for c in self.commits]}
 
     def view(self) -> View:
-        return history_views.history_view(self.commits)
+        from ..render.history_views import history_view
+
+        return history_view(self.commits)
 
 
 @dataclass
 class SlippageResult:
-    actions: list[dict]  # audit.slippage's entries, most days slipped first
+    actions: list[SlippedAction]  # most days slipped first
     since: str | None
     shallow: bool
     shape: ClassVar[str] = "view"
 
-    def data(self) -> dict:
-        return {"since": self.since, "shallow": self.shallow, "actions": self.actions}
+    def data(self) -> dict[str, object]:
+        return {"since": self.since, "shallow": self.shallow,
+                "actions": [a.as_dict() for a in self.actions]}
 
     def view(self) -> View:
-        return history_views.slippage_view(self.actions, self.since)
+        from ..render.history_views import slippage_view
+
+        return slippage_view(self.actions, self.since)
 
 
 @dataclass
 class DiffResult:
-    diff: dict  # audit.diff's categories
+    diff: Diff
     shape: ClassVar[str] = "view"
 
-    def data(self) -> dict:
-        return self.diff
+    def data(self) -> dict[str, object]:
+        return self.diff.as_dict()
 
     def view(self) -> View:
-        return history_views.diff_view(self.diff)
+        from ..render.history_views import diff_view
+
+        return diff_view(self.diff)
 
 
 def _history(s: Settings, with_tree_note: bool = True) -> gitstore.History:
@@ -87,7 +100,7 @@ _SINCE = click.option("--since", metavar="DATE|REV",
 @click.argument("ref", metavar="[ID]", required=False, shell_complete=complete_ids)
 @_SINCE
 @pass_settings
-def history(s, ref, since):
+def history(s: Settings, ref: str | None, since: str | None) -> None:
     """Each commit's changes to the plans: who changed which field of which action.
 
     Newest first: date, short hash, author and subject, then for each action
@@ -102,10 +115,12 @@ def history(s, ref, since):
       planctl history --since committee-2012-09 --format markdown
       planctl history --format json | jq '.commits[0]'
     """
+    from ..history.changelog import history as history_of
+
     fmt = output_format(s)
     found = _history(s)
     start = gitstore.since_position(found, since)
-    entries = audit.history(found.versions, start, ref)
+    entries = history_of(found.versions, start, ref)
     _notes(found)
     output(HistoryResult(entries, since, found.shallow), fmt, s)
 
@@ -114,7 +129,7 @@ def history(s, ref, since):
 @shared_options
 @_SINCE
 @pass_settings
-def slippage(s, since):
+def slippage(s: Settings, since: str | None) -> None:
     """Actions whose deadline moved later, most days slipped first.
 
     For each: the first committed due date (or the one at --since), the
@@ -127,9 +142,11 @@ def slippage(s, since):
       planctl slippage --since committee-2012-09
       planctl slippage --format json | jq '.actions[] | {id, days_slipped}'
     """
+    from ..history.slippage import slippage as slippage_of
+
     fmt = output_format(s)
     found = _history(s)
-    actions = audit.slippage(found.versions, gitstore.since_position(found, since))
+    actions = slippage_of(found.versions, gitstore.since_position(found, since))
     _notes(found)
     output(SlippageResult(actions, since, found.shallow), fmt, s)
 
@@ -139,7 +156,7 @@ def slippage(s, since):
 @click.argument("rev", metavar="REV")
 @click.argument("rev2", metavar="[REV2]", required=False)
 @pass_settings
-def diff(s, rev, rev2):
+def diff(s: Settings, rev: str, rev2: str | None) -> None:
     """What changed in the plans between two revisions (REV2 default: the working tree).
 
     Actions added, removed, completed, dropped, reopened, with other progress,
@@ -153,6 +170,8 @@ def diff(s, rev, rev2):
       planctl diff HEAD~5 HEAD --format markdown > changes.md
       planctl diff committee-2012-09 --format json | jq '.rescheduled'
     """
+    from ..history.diff import diff as diff_of
+
     fmt = output_format(s)
     old, new = gitstore.pair(plan_paths(s), rev, rev2)
-    output(DiffResult(audit.diff(old, new, rev, rev2 or "working tree")), fmt, s)
+    output(DiffResult(diff_of(old, new, rev, rev2 or "working tree")), fmt, s)

@@ -1,8 +1,9 @@
 """The audit trail read from git for the committee report: what changed since a
 revision, and the plans' figures over time.
 
-The git side of the report: store.gitstore reads the versions, history.audit
-compares and counts them, and render.report lays the result out (it never runs git).
+The git side of the report: store.gitstore reads the versions, history.diff and
+history.timeline compare and count them, and render.report lays the result out (it never
+runs git).
 """
 
 from __future__ import annotations
@@ -10,34 +11,36 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from ..core.errors import GitError
 from ..core.evaluate import evaluate, summarise
 from ..core.model import Plan
 from ..core.timescale import date_or_none
 from ..store.gitstore import Commit, Version, load_as_of, pair, plan_versions
-from .audit import diff
-from .audit import timeline as counts
+from .diff import Diff, diff
 from .sharing import SharedObjects
+from .timeline import TimelinePoint
+from .timeline import timeline as counts
 
 
 @dataclass(frozen=True)
 class Since:
-    """The plans at --since REV, and audit.diff of them against the plans reported."""
+    """The plans at --since REV, and the diff of them against the plans reported."""
 
     rev: str
     commit: Commit | None  # None when REV is a date read through load_as_of
     old_plans: tuple[Plan, ...]
-    diff: dict
+    diff: Diff
 
 
-def since(paths, rev: str, plans: Sequence[Plan]) -> Since:
+def since(paths: Sequence[Path], rev: str, plans: Sequence[Plan]) -> Since:
     """What changed in the plans since `rev` (a revision, or a date: its last commit).
 
     The other side is `plans` as reported (so --plan and --as-of are respected).
     """
     ids = {p.id for p in plans}
-    commit = None
+    commit: Commit | None = None
     if date_or_none(rev) is None:
         old, _ = pair(paths, rev)
         commit, old_plans = old.commit, old.plans
@@ -48,7 +51,8 @@ def since(paths, rev: str, plans: Sequence[Plan]) -> Since:
     return Since(rev, commit, old_plans, result)
 
 
-def timeline(paths, plans: Sequence[Plan], today: date) -> list[dict] | None:
+def timeline(paths: Sequence[Path], plans: Sequence[Plan],
+             today: date) -> list[dict[str, object]] | None:
     """Counts of open / completed / overdue actions at each commit that changed the plans, and
     at `today`; None when the plans are not in git (the chart is then left out).
 
@@ -62,12 +66,13 @@ def timeline(paths, plans: Sequence[Plan], today: date) -> list[dict] | None:
     ids = {p.id for p in plans}
     versions = (Version(v.commit, tuple(p for p in v.plans if p.id in ids))
                 for v in history.versions)
-    points = []
-    for point in counts(versions):
-        day = date.fromisoformat(point["date"])
-        if day < today:  # --today or --as-of in the past: the future is not known yet
-            points.append({**point, "date": day})
+    # --today or --as-of in the past: the future is not known yet
+    points = [p for p in counts(versions) if p.date < today]
     rows = evaluate(plans, today)
-    points.append({"date": today, "commit": None, **summarise(rows).as_dict(),
-                   "open": sum(1 for r in rows if r.open)})
-    return points
+    points.append(TimelinePoint(today, None, summarise(rows), sum(1 for r in rows if r.open)))
+    return [p.as_dict(day=_as_is) for p in points]
+
+
+def _as_is(day: date) -> date:
+    """The report keeps dates as `date`s (its JSON writes them)."""
+    return day

@@ -26,7 +26,7 @@ def with_git_dates(plans: tuple[Plan, ...], paths: list[Path],
     if not wanted or not in_git(paths):
         return plans
     from ..core.errors import GitError
-    from ..history.audit import completion_dates
+    from ..history.completion import completion_dates
     from ..history.sharing import SharedObjects
     from ..store.gitstore import plan_versions
 

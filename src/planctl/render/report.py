@@ -33,7 +33,8 @@ from ..core.words import count
 from .json import action_dict
 from .views import recommendation_rollup, show_date
 
-if TYPE_CHECKING:  # the report command loads history only when changes are shown
+if TYPE_CHECKING:  # the report command imports history only when it shows changes
+    from ..history.diff import Diff, DiffItem
     from ..history.trail import Since
 
 FORMAT_VERSION = 1
@@ -182,33 +183,33 @@ def build_report(plans: Sequence[Plan], today: date, *, changes: JSONDict | None
 # -- what changed since --since (history.trail reads it from git) ------------------------------
 
 
-def _change_items(diff: JSONDict, plans: Sequence[Plan], old_plans: Sequence[Plan],
+def _change_items(diff: Diff, plans: Sequence[Plan], old_plans: Sequence[Plan],
                   today: date) -> dict[str, list[JSONDict]]:
-    """audit.diff's categories -> the report's four: completed, slipped, added, dropped."""
+    """history.diff's categories -> the report's four: completed, slipped, added, dropped."""
     new_actions = {(a.plan, a.id): (p, a) for p in plans for a in p.actions}
     old_actions = {(a.plan, a.id): (p, a) for p in old_plans for a in p.actions}
 
-    def item(entry: JSONDict, **extra: object) -> JSONDict:
-        key = (entry["plan"], entry["id"])
+    def item(entry: DiffItem, **extra: object) -> JSONDict:
+        key = (entry.plan, entry.id)
         plan, action = new_actions.get(key) or old_actions[key]
         return {"plan": plan.id, "recommendation": action.recommendation, "id": action.id,
                 "text": action.text, "leads": list(action.leads), **extra}
 
     out: dict[str, list[JSONDict]] = {k: [] for k in CHANGE_KINDS}
-    for e in diff["completed"]:
-        _, action = new_actions[(e["plan"], e["id"])]
-        out["completed"].append(item(e, completed_on=action.completed))
-    for e in diff["rescheduled"]:
-        if e["days"] and e["days"] > 0:  # brought forward is not slippage
-            out["slipped"].append(item(e, was=date.fromisoformat(e["from_date"]),
-                                       now=date.fromisoformat(e["to_date"]), days=e["days"],
-                                       reason=e["reason"]))
-    for e in diff["added"]:
-        plan, action = new_actions[(e["plan"], e["id"])]
+    for done in diff.completed:
+        _, action = new_actions[(done.plan, done.id)]
+        out["completed"].append(item(done, completed_on=action.completed))
+    for moved in diff.rescheduled:
+        days = moved.days
+        if days and days > 0:  # brought forward is not slippage
+            out["slipped"].append(item(moved, was=moved.old_date, now=moved.new_date, days=days,
+                                       reason=moved.reason))
+    for added in diff.added:
+        plan, action = new_actions[(added.plan, added.id)]
         row = evaluate_action(plan, action, today)
-        out["added"].append(item(e, due=row.due, status=row.status))
-    out["dropped"] += [item(e, removed=False) for e in diff["dropped"]]
-    out["dropped"] += [item(e, removed=True) for e in diff["removed"]]
+        out["added"].append(item(added, due=row.due, status=row.status))
+    out["dropped"] += [item(e, removed=False) for e in diff.dropped]
+    out["dropped"] += [item(e, removed=True) for e in diff.removed]
     for items in out.values():
         items.sort(key=lambda i: (i["plan"], id_sort_key(i["id"])))
     return out

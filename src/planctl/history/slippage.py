@@ -1,0 +1,151 @@
+"""`planctl slippage`: every action whose deadline moved later, with each move and its reason.
+
+An action is followed by identity (history.matching): renumbering is not a move. Its
+deadline is `changes.due_date`: the date by which the whole action is due.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+from ..core.evaluate import id_sort_key
+from ..core.model import Action, Plan, iso
+from .changes import due_date, note_reason
+from .matching import plan_pairs
+
+if TYPE_CHECKING:
+    from ..store.gitstore import Commit, Version
+
+
+@dataclass(frozen=True)
+class DeadlineMove:
+    """One commit's move of an action's deadline (later or earlier)."""
+
+    commit: Commit
+    reason: str
+    reason_source: str  # commit (a Reason: trailer) | update (the edit's note) | subject
+    old: date
+    new: date
+
+    @property
+    def days(self) -> int:
+        return (self.new - self.old).days
+
+    def as_dict(self) -> dict[str, object]:
+        c = self.commit
+        return {"date": iso(c.date), "author": c.author, "commit": c.short, "message": c.subject,
+                "reason": self.reason, "reason_source": self.reason_source,
+                "from": iso(self.old), "to": iso(self.new), "days": self.days}
+
+
+@dataclass(frozen=True)
+class SlippedAction:
+    plan: str
+    id: str  # as in the latest version it is in
+    text: str
+    first_due: date
+    current_due: date
+    removed: bool  # no longer in the plan: current_due is its last one
+    changes: tuple[DeadlineMove, ...]
+
+    @property
+    def days_slipped(self) -> int:
+        return (self.current_due - self.first_due).days
+
+    @property
+    def moves(self) -> int:
+        return len(self.changes)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"plan": self.plan, "id": self.id, "text": self.text,
+                "first_due": iso(self.first_due), "current_due": iso(self.current_due),
+                "days_slipped": self.days_slipped, "moves": self.moves, "removed": self.removed,
+                "changes": [c.as_dict() for c in self.changes]}
+
+
+@dataclass
+class _Track:
+    plan: str
+    id: str
+    text: str
+    first: date | None
+    current: date | None
+    changes: list[DeadlineMove] = field(default_factory=list)
+    later: bool = False
+    present: bool = True
+
+    def slipped(self) -> SlippedAction | None:
+        """The action, when its deadline ever moved later."""
+        if not self.later or self.first is None or self.current is None:
+            return None  # (a move later needs a date before and after it)
+        return SlippedAction(self.plan, self.id, self.text, self.first, self.current,
+                             not self.present, tuple(self.changes))
+
+
+def _move(commit: Commit, old: Action, new: Action, was: date, now: date) -> DeadlineMove:
+    """The move, with its reason and where that came from: the commit's Reason: trailer, the
+    edit's update note, else the commit's subject (a move made by hand)."""
+    if commit.reason:
+        return DeadlineMove(commit, commit.reason, "commit", was, now)
+    noted = note_reason(old, new)
+    if noted:
+        return DeadlineMove(commit, noted, "update", was, now)
+    return DeadlineMove(commit, commit.subject, "subject", was, now)
+
+
+def slippage(versions: Iterable[Version], start: int = 0) -> list[SlippedAction]:
+    """Every action whose deadline moved later (from `start` on), most days slipped first."""
+    tracks: dict[tuple[str, str], _Track] = {}  # by (plan, id) in the latest version
+    gone: list[_Track] = []
+    seed = max(start - 1, 0)  # the version the deadlines are measured from
+    before: dict[str, Plan] = {}
+    # id(action) -> (action, its due date) for the version before: versions read from git
+    # share the objects of unchanged actions, whose dates need not be worked out again
+    dues: dict[int, tuple[Action, date | None]] = {}
+    for i, v in enumerate(versions):
+        if i < seed:
+            continue
+        now: dict[tuple[str, str], _Track] = {}
+        new_dues: dict[int, tuple[Action, date | None]] = {}
+        for plan in v.plans:
+            pid = plan.id
+            for a, b in plan_pairs(before.get(pid), plan):  # every action of every version:
+                if b is None:                                # kept inline, no call per action
+                    continue
+                known = dues.get(id(b))
+                d = known[1] if known is not None and known[0] is b else due_date(b)
+                new_dues[id(b)] = (b, d)
+                t = tracks.get((pid, a.id)) if a is not None else None
+                if t is None:
+                    now[(pid, b.id)] = _Track(pid, b.id, b.text, d, d)
+                    continue
+                now[(pid, b.id)] = t
+                t.id, t.text = b.id, b.text
+                if d is None or d == t.current:
+                    continue  # TBC or ongoing for now: the last date still stands
+                if t.current is None:  # a first date, not a move
+                    t.first = t.first or d
+                elif i > seed and v.commit is not None and a is not None:  # both are, from git
+                    t.changes.append(_move(v.commit, a, b, t.current, d))
+                    t.later = t.later or d > t.current
+                t.current = d
+        gone += _left(tracks, now)
+        tracks, dues = now, new_dues
+        before = {p.id: p for p in v.plans}
+    out = [s for t in [*tracks.values(), *gone] if (s := t.slipped()) is not None]
+    out.sort(key=lambda s: (-s.days_slipped, s.plan, id_sort_key(s.id)))
+    return out
+
+
+def _left(tracks: dict[tuple[str, str], _Track], now: dict[tuple[str, str], _Track]) -> list[_Track]:
+    """The tracks not followed into the version just read: actions removed from it."""
+    kept = {id(t) for t in now.values()}
+    out = []
+    for t in tracks.values():
+        if id(t) not in kept:
+            t.present = False
+            out.append(t)
+    return out
