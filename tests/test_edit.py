@@ -11,11 +11,15 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from planctl.core.errors import PlanctlError, UsageError
 from planctl.core.model import Update
+from planctl.core.timescale import parse_date
 from planctl.format.reader import load_text
 from planctl.store import atomic
+from planctl.store.changes import read_timescale
 from planctl.store.edits import Edit, apply_file
 from planctl.store.rewrite import edit_bytes
 
@@ -298,6 +302,145 @@ def test_reschedule_refuses_a_date_that_breaks_the_order_of_milestones():
     """)
     with pytest.raises(UsageError, match="backwards"):
         do(text, "1.1", "reschedule", value="1.6.13", text="late")
+
+
+def reschedule_to(due: str, typed: str, reported: str = "") -> tuple[str, list[date]]:
+    """(the `due:` written, its deadlines) after rescheduling an action with that due."""
+    text = plan_text(f"- text: An action\n  due: '{due}'\n{reported}")
+    result = do(text, "1.1", "reschedule", value=typed, text="Agreed at DMT")
+    a = action(result.new, "1.1")
+    assert a.updates[-1].text == f"Rescheduled from {due} to {a.timescale.text}: Agreed at DMT"
+    return a.timescale.text, [d.due for d in a.timescale.deadlines]
+
+
+@pytest.mark.parametrize("typed, deadline", [
+    ("By end of January 2013", date(2013, 1, 31)),
+    ("end of March 2013", date(2013, 3, 31)),
+    ("Q4 2012/13", date(2013, 3, 31)),
+    ("October 2013", date(2013, 10, 31)),
+    ("By 31 May 2013", date(2013, 5, 31)),
+])
+def test_reschedule_takes_every_form_due_takes_and_writes_it_as_typed(typed, deadline):
+    # docs/editing.md: DATE is any form `due:` accepts. A form that is not one day is what
+    # the person wrote, so it is the new timescale, word for word.
+    assert reschedule_to("By 14.9.12", typed) == (typed, [deadline])
+
+
+@pytest.mark.parametrize("typed", ["TBC", "ongoing", "Quarterly", "31.9.12", "next week"])
+def test_reschedule_refuses_a_new_date_that_gives_no_one_deadline(typed):
+    with pytest.raises(UsageError, match="the new date"):
+        reschedule_to("By 14.9.12", typed)
+
+
+@pytest.mark.parametrize("old, typed, written", [
+    ("By 05.09.12", "31.5.13", "By 31.05.13"),      # zero-padded stays padded
+    ("By 5.9.12", "31.05.2013", "By 31.5.13"),       # not padded, two-digit year
+    ("By 05.09.12", "1.12.12", "By 01.12.12"),
+    ("By 27/10/2012", "31.5.13", "By 31/5/2013"),    # separator and four-digit year kept
+    ("By 27-10-12", "2013-05-31", "By 31-5-13"),
+    ("By 2012-10-27", "31.5.13", "By 2013-05-31"),
+    ("By 27 October 2012", "31.5.13", "By 31 May 2013"),  # written-out month
+    ("By 27th Oct 2012", "31.5.13", "By 31st May 2013"),  # ordinal and short month
+    ("By 2nd October 2012", "23.5.13", "By 23rd May 2013"),
+    ("Complete by 27.10.12", "31 May 2013", "Complete by 31.5.13"),
+    ("1.9.12 - 30.9.12", "31.5.13", "1.9.12 - 31.5.13"),  # a range of days keeps its start
+])
+def test_reschedule_writes_a_bare_date_in_the_style_of_the_old_one(old, typed, written):
+    assert reschedule_to(old, typed) == (written, [parse_date(typed)])
+
+
+@pytest.mark.parametrize("old", [
+    "By end of March 2013", "March 2013", "Oct-12", "April - June 2013", "Q3 2012/13",
+    "Spring term 2013", "within 3 months", "Immediate", "TBC"])
+def test_reschedule_never_leaves_words_around_a_date_they_no_longer_fit(old):
+    # Once `By end of 31.5.13` went to every report and calendar; a month, a quarter, a
+    # range of months or a relative form is not spliced into: a plain date replaces it.
+    assert reschedule_to(old, "31.5.13") == ("By 31 May 2013", [date(2013, 5, 31)])
+
+
+@pytest.mark.parametrize("old, typed, reported, written, first", [
+    ("By end of October 2012 and again by 27.3.13", "1.12.12", "",
+     "By 1 December 2012 and again by 27.3.13", date(2012, 12, 1)),
+    ("Initial report by 27.10.12, with follow up by 27.3.13", "By end of May 2013",
+     "  reported: [2012-10-26]\n", "Initial report by 27.10.12, with follow up by 31.5.13",
+     date(2012, 10, 27)),
+    # The series starts at the new date (it once read "from 31.5.13": first due 31.8.13).
+    ("Quarterly from 31.12.12", "31.5.13", "", "Quarterly from 31.12.12, first by 31.5.13",
+     date(2013, 5, 31)),
+])
+def test_reschedule_of_one_date_among_words_keeps_the_others(old, typed, reported, written, first):
+    due, deadlines = reschedule_to(old, typed, reported)
+    assert (due, deadlines[0]) == (written, first)
+
+
+def test_reschedule_refuses_what_it_cannot_write_so_that_it_reads_right():
+    with pytest.raises(UsageError, match="edit its due: by hand"):
+        reschedule_to("Report in Q3 2012/13 and Q4 2012/13", "1.12.12")
+
+
+def test_reschedule_of_an_explicit_milestone_written_as_a_month():
+    text = plan_text("""\
+    - text: Two reports
+      milestones:
+        - {due: end of October 2012, text: Initial}
+        - {due: 27.3.13, text: Follow up}
+    """)
+    result = do(text, "1.1", "reschedule", value="1.12.12", text="late")
+    assert "- {due: 1 December 2012, text: Initial}" in result.new.decode()
+    assert action(result.new, "1.1").updates[-1].text == (
+        "Rescheduled milestone Initial from end of October 2012 to 1 December 2012: late")
+
+
+OLD_DUES = st.sampled_from([
+    "By {d}", "{d}", "Complete by {d}", "By end of {m}", "{m}", "end of {m}", "By the end of {m}",
+    "Q3 2012/13", "Spring term 2013", "within 3 months", "within 40 working days", "Immediate",
+    "TBC", "ongoing", "April - {m}", "{d} - {d2}", "Initial report by {d}, with follow up by {d2}",
+    "By end of {m} and again by {d2}", "Quarterly", "Quarterly from {d}", "Monthly, first by {d}"])
+DAY_STYLES = st.sampled_from(["{x.day}.{x.month}.{y2}", "{x.day:02d}.{x.month:02d}.{y2}",
+                              "{x.day}/{x.month}/{x.year}", "{x.day}-{x.month}-{y2}", "{x:%Y-%m-%d}",
+                              "{x.day} {x:%B} {x.year}", "{x.day} {x:%b} {x.year}",
+                              "{x.day}th {x:%b} {x.year}"])
+SOME_DAYS = st.dates(date(2012, 8, 1), date(2014, 12, 31))
+
+
+def _written(style: str, day: date) -> str:
+    return style.format(x=day, y2=f"{day.year % 100:02d}")
+
+
+@settings(max_examples=200, deadline=None)
+@given(old=OLD_DUES, style=DAY_STYLES, typed_style=DAY_STYLES,
+       days=st.lists(SOME_DAYS, min_size=3, max_size=3))
+def test_any_reschedule_writes_a_due_that_reads_as_exactly_the_new_date(old, style, typed_style, days):
+    """Property: whatever the old timescale and however the new date is typed, the `due:`
+    written reads (with the loader's own reading) as the new date, or the edit is refused
+    with a reason; never a due that reads otherwise."""
+    first, second, new = sorted(days)[0], sorted(days)[1], days[2]
+    due = old.format(d=_written(style, first), d2=_written(style, second), m=f"{first:%B %Y}")
+    text = plan_text(f"- text: An action\n  due: '{due}'\n")
+    data = text.encode()
+    plan, problems, _ = load_text(data, "plans/p.yaml")
+    assume(plan is not None and not [p for p in problems if p.severity == "error"])
+    before = action(data, "1.1")
+    try:
+        result = edit_bytes(data, "plans/p.yaml", "1.1",
+                            Edit("reschedule", DAY, text="why", value=_written(typed_style, new)))
+    except UsageError as exc:
+        # Refused only where no writing can be right: dates out of order, a start after
+        # the new date, a form with no date to move.
+        assert any(r in str(exc) for r in ("backwards", "by hand", "starts")), exc
+        return
+    after = action(result.new, "1.1")
+    dues = [d.due for d in after.timescale.deadlines]
+    old_dues = [d.due for d in before.timescale.deadlines]
+    if before.repeat or after.repeat:
+        assert dues[0] == new
+    elif len(old_dues) > 1:
+        assert dues == [new if d == old_dues[0] and i == 0 else d for i, d in enumerate(old_dues)]
+    else:
+        assert dues == [new]
+    # Re-reading the written text alone (not the edit's own model) gives the same.
+    plan = load_text(result.new, "p")[0]
+    assert [d.due for d in read_timescale(after.timescale.text, plan).deadlines] == dues
 
 
 def test_assign_resolves_known_leads_and_warns_with_the_nearest_for_unknown_ones():

@@ -175,7 +175,8 @@ def _splice_values(amap: MapEdit, old: Action, new: Action, spelled: dict[str, s
         amap.set("due", new.timescale.text if new.timescale else "TBC")
 
 
-def _splice_milestones(doc: Doc, amap: MapEdit, old: Action, new: Action, plan: Plan) -> None:
+def _splice_milestones(doc: Doc, amap: MapEdit, old: Action, new: Action, plan: Plan,
+                       spelled: dict[str, str]) -> None:
     maps = _milestone_maps(doc, amap, plan)
     if len(maps) != len(old.milestones):
         raise PlanctlError("cannot edit the milestones: some are not written as '- due: ...'; "
@@ -183,7 +184,9 @@ def _splice_milestones(doc: Doc, amap: MapEdit, old: Action, new: Action, plan: 
     for i, ms in _pair_milestones(old.milestones, new.milestones):
         mmap, was = maps[i], old.milestones[i]
         if ms.due != was.due:
-            mmap.set("due", move_date(_text(mmap.get("due")), 0, ms.due, ms.due.isoformat()))
+            # As the edit chose it (and read it back); else in the old one's style.
+            mmap.set("due", spelled.get("milestone_due") or move_date(_text(mmap.get("due")), 0, ms.due)
+                     or ms.due.isoformat())
         if (ms.done, ms.done_on) != (was.done, was.done_on):
             mmap.set("done", ms.done_on if ms.done and ms.done_on else ms.done)
         if ms.text != was.text:
@@ -216,7 +219,7 @@ def splice_action(doc: Doc, node: yaml.MappingNode, old: Action, new: Action, pl
     amap = MapEdit(doc, node)
     _splice_values(amap, old, new, spelled or {})
     if "milestones" in amap.entries and new.milestones != old.milestones:
-        _splice_milestones(doc, amap, old, new, plan)
+        _splice_milestones(doc, amap, old, new, plan, spelled or {})
     _splice_lists(amap, old, new)
 
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TypeAlias
 
-from ..core.timescale import PATTERNS, TimescaleError, match_to_date
+from ..core.timescale import MONTH_NAMES, MONTHS, PATTERNS, TimescaleError, match_to_date
 
 # What planctl writes: a scalar, or a flat list or mapping of them (a list of mappings
 # for new updates and actions).
@@ -135,23 +135,84 @@ def block(value: Value, indent: int) -> list[str]:
 
 # -- dates written the way the plan writes them ------------------------------------------
 
+_ORDINAL = re.compile(r"\s*(st|nd|rd|th)", re.I)
+# Words that make a month a point in it ("end of March 2013"): they go with the month
+# when a day takes its place, or the text would read "end of 31 May 2013".
+_MONTH_QUALIFIER = re.compile(
+    r"(?:(?:the\s+)?(?:very\s+)?(?:end|close|middle|start|beginning)\s+of\s+(?:the\s+)?"
+    r"|(?:early|mid|late|end)(?:\s+|-))$", re.I)
 
-def restyle(old: re.Match[str], new: date, typed: str) -> str:
-    """The new date written the way the old one was (27.10.12 -> 30.11.12), else as typed."""
+
+def plain_date(new: date) -> str:
+    """A date no reader can misread: "31 May 2013"."""
+    return f"{new.day} {MONTH_NAMES[new.month]} {new.year}"
+
+
+def _ordinal(day: int) -> str:
+    return "th" if 11 <= day % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+
+
+def _cased(word: str, like: str) -> str:
+    return word.upper() if like.isupper() else word.lower() if like.islower() else word
+
+
+def _year(written: str, new: int) -> str:
+    """The year as the old one was written: two digits (with its apostrophe) or four."""
+    digits = written.lstrip("'")
+    if len(digits) == 2 and 2000 <= new < 2100:
+        return written[: len(written) - 2] + str(new)[2:]
+    return str(new)
+
+
+def _day(written: str, new: int) -> str:
+    return f"{new:02d}" if written.startswith("0") and len(written) == 2 else str(new)
+
+
+def _month_name(written: str, new: int) -> str:
+    full = MONTH_NAMES[new]
+    if written.lower() == MONTH_NAMES[MONTHS[written.lower()]].lower():
+        return _cased(full, written)
+    return _cased(full[:3], written)
+
+
+def _parts(old: re.Match[str], new: date) -> list[tuple[str, str]]:
+    """(group, new text) for each part of a one-day date, in the old one's style."""
     if old["iso_y"]:
-        return new.isoformat()
+        return [("iso_y", str(new.year)), ("iso_m", f"{new.month:02d}" if len(old["iso_m"]) == 2
+                                         else str(new.month)), ("iso_d", _day(old["iso_d"], new.day))]
     if old["num_d"]:
-        day = f"{new.day:02d}" if old["num_d"].startswith("0") else str(new.day)
-        month = f"{new.month:02d}" if old["num_m"].startswith("0") else str(new.month)
-        short = len(old["num_y"]) == 2 and 2000 <= new.year < 2100
-        year = str(new.year)[2:] if short else str(new.year)
-        return f"{day}{old['sep']}{month}{old['sep']}{year}"
-    return typed
+        return [("num_d", _day(old["num_d"], new.day)), ("num_m", _day(old["num_m"], new.month)),
+                ("num_y", _year(old["num_y"], new.year))]
+    return [("name_d", _day(old["name_d"], new.day)), ("name_m", _month_name(old["name_m"], new.month)),
+            ("name_y", _year(old["name_y"], new.year))]
 
 
-def move_date(written: str, index: int, new: date, typed: str, due: date | None = None) -> str:
-    """The timescale with its index-th date replaced (the one giving `due`, when a start
-    such as "From June 2013 to March 2014" comes first); just the new date when it has none."""
+def restyle(old: re.Match[str], new: date) -> str | None:
+    """The new date written the way the old one-day date was: 05.09.12 -> 31.05.13,
+    5.9.12 -> 31.5.13, 27/10/2012 -> 31/5/2013, 2012-10-27 -> 2013-05-31, 27th Oct 2012 ->
+    31st May 2013, 27 October 2012 -> 31 May 2013. None when the old one is not one day
+    (a month: "March 2013"), whose words would not read right around a day."""
+    if not (old["iso_y"] or old["num_d"] or old["name_d"]):
+        return None
+    text, base = old.group(0), old.start()
+    for group, value in sorted(_parts(old, new), key=lambda p: -old.start(p[0])):
+        a, b = old.start(group) - base, old.end(group) - base
+        text = text[:a] + value + text[b:]
+        if group == "name_d":
+            suffix = _ORDINAL.match(text, a + len(value))
+            if suffix:
+                text = text[:suffix.start(1)] + _cased(_ordinal(new.day), suffix[1]) + text[suffix.end(1):]
+    return text
+
+
+def move_date(written: str, index: int, new: date, due: date | None = None,
+              days_only: bool = False) -> str | None:
+    """The timescale with its index-th date (the one giving `due`, when a start such as
+    "From 1.6.13 to 27.3.14" comes first) replaced by `new`: in its own style when it is
+    one day, else as a plain date in place of the month and the words that make it a point
+    in the month ("end of March 2013" -> "31 May 2013"). None when it has no such date.
+    None also when `days_only` and that date is a month. The caller reads the result back:
+    only a text that reads as intended is written."""
     text = " ".join(written.split())
     matches = list(PATTERNS.date.finditer(text))
     if due is not None:
@@ -163,6 +224,24 @@ def move_date(written: str, index: int, new: date, typed: str, due: date | None 
             except TimescaleError:
                 continue
     if index >= len(matches):
-        return typed
+        return None
     m = matches[index]
-    return text[: m.start()] + restyle(m, new, typed) + text[m.end():]
+    styled = restyle(m, new)
+    if styled is not None:
+        return text[: m.start()] + styled + text[m.end():]
+    if days_only:
+        return None
+    before = text[: m.start()]
+    qualifier = _MONTH_QUALIFIER.search(before)
+    if qualifier:
+        before = before[: qualifier.start()]
+    return before + plain_date(new) + text[m.end():]
+
+
+def date_like(written: str, new: date) -> str:
+    """The new date in the style of the timescale's first one-day date, else plain."""
+    for m in PATTERNS.date.finditer(" ".join(written.split())):
+        styled = restyle(m, new)
+        if styled is not None:
+            return styled
+    return plain_date(new)

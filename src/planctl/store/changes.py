@@ -19,10 +19,10 @@ from datetime import date
 from ..core.errors import UsageError
 from ..core.model import RAG_VALUES, Action, Plan, Update
 from ..core.names import normalise_name
-from ..core.timescale import Timescale, TimescaleError, parse_date, parse_timescale
+from ..core.timescale import PATTERNS, Timescale, TimescaleError, parse_timescale
 from ..format.edit_nodes import Written
 from ..format.reader import RAG_WORDS
-from ..format.writer import move_date
+from ..format.writer import date_like, move_date, plain_date
 
 
 @dataclass(frozen=True)
@@ -166,46 +166,122 @@ def _note(plan: Plan, action: Action, shape: Written, edit: Edit) -> Change:
     return Change(new, f"update {edit.on.isoformat()}", body=text)
 
 
-def _reschedule(plan: Plan, action: Action, shape: Written, edit: Edit) -> Change:
-    typed = (edit.value or "").strip()
+@dataclass(frozen=True)
+class _NewDate:
+    """What `reschedule` was given: any form `due:` accepts, read as `due:` is read."""
+
+    typed: str
+    reading: Timescale
+    day: bool  # one day ("31.5.13", "31 May 2013"): written in the style of the old date
+
+    @property
+    def due(self) -> date:
+        return self.reading.deadlines[0].due
+
+    @property
+    def reading_dues(self) -> tuple[date, ...]:
+        return tuple(d.due for d in self.reading.deadlines)
+
+    def one(self, action_id: str) -> date:
+        """The one date it gives, where one date of several moves."""
+        if len(self.reading.deadlines) != 1:
+            raise UsageError(f"{action_id}: {self.typed!r} gives several dates; give the one "
+                             "date the next open deadline moves to")
+        return self.due
+
+
+def _new_date(typed: str, plan: Plan) -> _NewDate:
     try:
-        new_date = parse_date(typed)
+        reading = read_timescale(typed, plan)
     except TimescaleError as exc:
         raise UsageError(f"the new date: {exc}") from None
+    if not reading.deadlines or reading.repeat is not None:
+        raise UsageError(f"the new date: {typed!r} gives no one date to move the deadline to; "
+                         "give a date (31.5.13) or a timescale with one (By end of May 2013)")
+    m = PATTERNS.date.fullmatch(" ".join(typed.split()))
+    return _NewDate(typed, reading, m is not None and not m["mon_m"])
+
+
+def _reads_as(plan: Plan, text: str, dues: tuple[date, ...], old: Timescale | None) -> Timescale | None:
+    """The text's reading when it gives exactly these deadlines (and keeps the old one's
+    repeat), else None: a timescale is written only when it reads as the date it moves to."""
+    try:
+        reading = read_timescale(text, plan)
+    except TimescaleError:
+        return None
+    if tuple(d.due for d in reading.deadlines) != dues:
+        return None
+    if old is not None and reading.repeat != old.repeat:
+        return None
+    return reading
+
+
+def _first_reading(plan: Plan, candidates: list[str | None], dues: tuple[date, ...],
+                   old: Timescale | None, refusal: str) -> tuple[str, Timescale]:
+    for text in candidates:
+        if text is not None and (reading := _reads_as(plan, text, dues, old)) is not None:
+            return text, reading
+    raise UsageError(refusal)
+
+
+def _moved_due(plan: Plan, action: Action, new: _NewDate) -> tuple[str, Timescale]:
+    """The action's `due:` with its next open date moved to the new one, and its reading.
+
+    A one-date timescale becomes the form typed (when it is not a bare date), else the
+    new date spliced in the old one's style (By 05.09.12 -> By 31.05.13), else a plain
+    "By 31 May 2013"; words are never left around a date they no longer fit ("By end of
+    31.5.13"). Every candidate is read back and must give exactly the new deadline."""
+    old_text, ts = action.timescale_text, action.timescale
+    refusal = (f"{action.id}: cannot write {new.typed!r} into {old_text!r} so that it reads "
+               f"as due {plain_date(new.due)}; edit its due: by hand")
+    plain = f"By {plain_date(new.due)}"
+    if ts is None or not (ts.deadlines or ts.start):  # TBC, ongoing, no due: at all
+        return _first_reading(plan, [plain if new.day else new.typed], new.reading_dues, None, refusal)
+    if not ts.deadlines:  # "From June 2013": the start stays, a deadline joins
+        return _first_reading(plan, [f"{old_text}, by {date_like(old_text, new.due)}"],
+                              (new.due,), ts, refusal)
+    # The next open date moves; a recurring action moves its first (the series start).
+    index = 0 if action.repeat else min(len(action.reported), len(ts.deadlines) - 1)
+    if action.repeat or len(ts.deadlines) > 1:
+        new.one(action.id)
+    dues = tuple(new.due if i == index else d.due for i, d in enumerate(ts.deadlines))
+    due = ts.deadlines[index].due
+    spliced = move_date(old_text, index, new.due, due, days_only=len(ts.deadlines) == 1)
+    if ts.repeat is not None:  # "Quarterly from 31.12.12": keep the rhythm, say the first date
+        return _first_reading(plan, [spliced, f"{old_text}, first by {date_like(old_text, new.due)}"],
+                              (new.due,), ts, refusal)
+    if len(ts.deadlines) > 1:
+        if list(dues) != sorted(dues):
+            raise UsageError(f"{action.id} cannot move to {new.typed}: the dates in {old_text!r} "
+                             "would go backwards; milestones must be in order")
+        return _first_reading(plan, [spliced], dues, ts, refusal)
+    single: list[str | None] = [new.typed] if not new.day else [spliced, plain]
+    return _first_reading(plan, single, new.reading_dues, None, refusal)
+
+
+def _reschedule(plan: Plan, action: Action, shape: Written, edit: Edit) -> Change:
+    new_date = _new_date((edit.value or "").strip(), plan)
     if action.progress == "completed":
         raise UsageError(f"{action.id} is completed; there is nothing to reschedule")
     reason = _reason(edit)
+    spelled: dict[str, str] = {}
     if "milestones" in shape.keys:
         i = _next_open(action, "there is nothing to reschedule")
+        new_date.one(action.id)
         old_text = shape.milestone_dues[i]
-        new_due = move_date(old_text, 0, new_date, typed)
-        try:
-            read_timescale(new_due, plan)
-        except TimescaleError as exc:
-            raise UsageError(f"{action.id} cannot move to {typed}: {exc}") from None
+        new_due, _ = _first_reading(
+            plan, [move_date(old_text, 0, new_date.due), plain_date(new_date.due)], (new_date.due,),
+            None, f"{action.id}: cannot write {new_date.typed!r} into {old_text!r}; edit it by hand")
         ms = action.milestones[i]
         milestones = list(action.milestones)
-        milestones[i] = dataclasses.replace(ms, due=new_date)
+        milestones[i] = dataclasses.replace(ms, due=new_date.due)
         milestones.sort(key=lambda m: m.due)
         new = dataclasses.replace(action, milestones=tuple(milestones))
         what = f"milestone {ms.text} " if ms.text else "milestone "
+        spelled["milestone_due"] = new_due
     else:
         old_text = action.timescale_text
-        if action.timescale is None or not (action.timescale.deadlines or action.timescale.start):
-            new_due = typed
-        elif not action.timescale.deadlines:  # "From June 2013": the start stays, a deadline joins
-            new_due = f"{old_text}, by {typed}"
-        else:
-            # The next open date moves; a recurring action moves its first (the series start).
-            index = 0 if action.repeat else min(len(action.reported), len(action.timescale.deadlines) - 1)
-            due = action.timescale.deadlines[index].due
-            new_due = move_date(old_text, index, new_date, typed, due)
-            if new_due == typed and action.timescale.repeat:  # "Quarterly": keep the rhythm
-                new_due = f"{old_text}, first by {typed}"
-        try:
-            timescale = read_timescale(new_due, plan)
-        except TimescaleError as exc:
-            raise UsageError(f"{action.id} cannot move to {typed}: {exc}") from None
+        new_due, timescale = _moved_due(plan, action, new_date)
         # The start and a recurring form come from the due as the loader reads it.
         repeat = action.repeat if "repeat" in shape.keys else timescale.repeat
         # An explicit `start:` stays; otherwise the start is the new due's (if it has one).
@@ -214,7 +290,7 @@ def _reschedule(plan: Plan, action: Action, shape: Written, edit: Edit) -> Chang
         what = ""
     change = f"Rescheduled {what}from {old_text or 'no date'} to {new_due}"
     new = dataclasses.replace(new, updates=new.updates + (_update(edit, f"{change}: {reason}"),))
-    return Change(new, change[0].lower() + change[1:], trailers=(("Reason", reason),))
+    return Change(new, change[0].lower() + change[1:], trailers=(("Reason", reason),), spelled=spelled)
 
 
 def _assign(plan: Plan, action: Action, shape: Written, edit: Edit) -> Change:
