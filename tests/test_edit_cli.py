@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import json
 import os
 import shutil
 import subprocess
@@ -269,3 +270,19 @@ def test_a_broken_plan_elsewhere_does_not_stop_an_edit_but_is_shown_when_the_id_
     result = run("done", "99.1", "--today", TODAY)
     assert result.exit_code == 3
     assert "broken.yaml:7:17: action 1.1 status 'finished-ish'" in result.stderr
+
+
+def test_a_note_after_a_same_day_reschedule_is_the_latest_update(run, bundled):
+    # Two updates on one day: the later in the file is the latest (it was written after).
+    assert run("reschedule", "3.1", "30.11.12", "--reason", "Sample delayed",
+               "--today", TODAY).exit_code == 0
+    assert run("note", "3.1", "Fieldwork restarted", "--today", TODAY).exit_code == 0
+    shown = run("show", "3.1", "--today", TODAY)
+    assert shown.exit_code == 0, shown.stderr
+    latest = [line for line in shown.stdout.splitlines() if "Latest update" in line]
+    assert len(latest) == 1 and latest[0].endswith("Fieldwork restarted"), shown.stdout
+    status = run("status", "--format", "json", "--today", TODAY)
+    entry = next(a for a in json.loads(status.stdout)["actions"] if a["id"] == "3.1")
+    assert entry["latest_update"]["text"] == "Fieldwork restarted"
+    show_json = json.loads(run("show", "3.1", "--format", "json", "--today", TODAY).stdout)
+    assert show_json["action"]["latest_update"]["text"] == "Fieldwork restarted"

@@ -109,8 +109,13 @@ class Action:
         return self.timescale.text if self.timescale else ""
 
     def latest_update(self, as_of: date | None = None) -> Update | None:
-        dated = [u for u in self.updates if as_of is None or u.date <= as_of]
-        return max(dated, key=lambda u: u.date) if dated else None
+        """The newest update (on or before `as_of`): the latest date, and of two on one
+        day the one later in the file (a note written after a same-day reschedule)."""
+        latest = None
+        for u in self.updates:
+            if (as_of is None or u.date <= as_of) and (latest is None or u.date >= latest.date):
+                latest = u
+        return latest
 
 
 @dataclass(frozen=True, slots=True)
