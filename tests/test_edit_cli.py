@@ -286,3 +286,49 @@ def test_a_note_after_a_same_day_reschedule_is_the_latest_update(run, bundled):
     assert entry["latest_update"]["text"] == "Fieldwork restarted"
     show_json = json.loads(run("show", "3.1", "--format", "json", "--today", TODAY).stdout)
     assert show_json["action"]["latest_update"]["text"] == "Fieldwork restarted"
+
+
+DONE_TODAY_PLAN = """\
+plan:
+  title: Done on the day
+  inspection:
+    published: 2012-07-27
+recommendations:
+  - text: Reports
+    actions:
+      - text: One explicit milestone
+        milestones:
+          - {due: 27.10.12, text: Initial report}
+      - text: Two dates in the timescale
+        due: Initial report by 27.10.12, with follow up by 27.3.13
+      - text: An ordinary action
+        due: By 27.10.12
+      - text: A quarterly report
+        due: Quarterly, first by 27.10.12
+"""
+
+
+@pytest.mark.parametrize("action_id, status, next_due", [
+    ("1.1", "completed", None),             # its one milestone done today: done
+    ("1.2", "on-track", "2013-03-27"),      # the first date reported today: the follow-up is next
+    ("1.3", "completed", None),             # completed today, as `completed:` always counted
+    ("1.4", "on-track", "2013-01-27"),      # reported today: the next quarter is next
+])
+def test_done_on_the_as_at_date_counts_as_done_that_day(run, write_plan, action_id, status, next_due):
+    # docs/plan-format.md, "Status as at a date" rule 1: a milestone done, a date
+    # reported or an action completed ON the as-at date is done as at that date, the
+    # same for all three (a milestone done today is not still due soon today).
+    write_plan(DONE_TODAY_PLAN)
+    day = "2012-10-26"
+    assert run("done", action_id, "--today", day).exit_code == 0
+    result = run("status", "--format", "json", "--today", day)
+    entry = next(a for a in json.loads(result.stdout)["actions"] if a["id"] == action_id)
+    assert (entry["status"], entry["due"]) == (status, next_due)
+
+
+def test_a_report_made_on_the_as_at_date_is_done_in_the_calendar(run, write_plan):
+    # The calendar counts deadlines as the status does (evaluate.deadlines).
+    write_plan(DONE_TODAY_PLAN)
+    assert run("done", "1.4", "--today", "2012-10-26").exit_code == 0
+    ics = run("report", "--format", "ics", "--today", "2012-10-26").stdout
+    assert "SUMMARY:Done: 1.4 A quarterly report" in ics
