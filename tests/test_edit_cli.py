@@ -6,6 +6,7 @@ import dataclasses
 import difflib
 import json
 import os
+import shlex
 import shutil
 import subprocess
 from datetime import date
@@ -332,3 +333,29 @@ def test_a_report_made_on_the_as_at_date_is_done_in_the_calendar(run, write_plan
     assert run("done", "1.4", "--today", "2012-10-26").exit_code == 0
     ics = run("report", "--format", "ics", "--today", "2012-10-26").stdout
     assert "SUMMARY:Done: 1.4 A quarterly report" in ics
+
+
+@pytest.mark.parametrize("args, text", [
+    (["note", "3.1", "- met with partners", "--by", "SM QA"], "- met with partners"),
+    (["note", "--on", "1.10.12", "3.1", "-1 day slip agreed"], "-1 day slip agreed"),
+    (["add", "3", "- re-audit the sample", "--due", "31.3.13"], "- re-audit the sample"),
+    (["assign", "3.1", "-Sian"], "-Sian"),
+])
+def test_a_text_starting_with_a_dash_gets_told_how_to_write_it(run, bundled, args, text):
+    # Click reads "- met ..." as an option; the error must say to put -- before it, and the
+    # command line it suggests must do what was meant.
+    before = bundled.read_bytes()
+    result = run(*args, "--today", TODAY)
+    assert result.exit_code == 2 and bundled.read_bytes() == before
+    message = result.stderr.strip()
+    assert message.count("\n") == 0 and "put -- before it" in message, message
+    suggested = shlex.split(message.split("after the options: ", 1)[1].split(" (see ")[0])
+    assert suggested[0] == "planctl" and suggested[-2:] == ["--", text]
+    done = run(*suggested[1:])
+    assert done.exit_code == 0, done.stderr
+    assert text.encode() in bundled.read_bytes()
+
+
+def test_a_mistyped_long_option_is_not_taken_for_text(run, bundled):
+    result = run("note", "3.1", "Chased", "--bogus", "--today", TODAY)
+    assert result.exit_code == 2 and "put -- before it" not in result.stderr

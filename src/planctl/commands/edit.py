@@ -4,6 +4,8 @@ planctl.store.edits)."""
 from __future__ import annotations
 
 import functools
+import re
+import shlex
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -35,6 +37,50 @@ def edit_options(f: F) -> F:
     ]):
         f = opt(f)
     return f
+
+
+class TextCommand(click.Command):
+    """A command taking free text as an argument. Click reads an argument that starts
+    with '-' ("- met with partners") as an option; the error says how to write one."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, list(args))
+        except click.NoSuchOption as exc:
+            hint = _dash_hint(self, ctx, args, exc.option_name)
+            if hint is None:
+                raise
+            raise click.UsageError(f"{exc.format_message().rstrip('.')}; {hint}", ctx) from None
+
+
+_LONG_OPTION = re.compile(r"--[A-Za-z][A-Za-z0-9_-]*(?:=.*)?", re.S)
+
+
+def _dash_hint(command: click.Command, ctx: click.Context, args: list[str], name: str) -> str | None:
+    """How to write the text Click took for the option `name`, with the command line given
+    rewritten: planctl note 1.2 -- '- met with partners'. None for a mistyped long option."""
+    takes_value = {n for p in command.params if isinstance(p, click.Option) and not p.is_flag
+                   for n in p.opts}
+    at, skip = None, False
+    for i, arg in enumerate(args):
+        if arg == "--":
+            return None
+        if skip:
+            skip = False
+        elif arg.startswith(name):
+            at = i
+            break
+        else:
+            skip = arg in takes_value
+    if at is None:
+        return None
+    token = args[at]
+    if _LONG_OPTION.fullmatch(token):
+        return None
+    rest = ["planctl", ctx.info_name or "", *args[:at], *args[at + 1:], "--", token]
+    example = " ".join(shlex.quote(a) for a in rest)
+    return (f"{shlex.quote(token)} looks like an option: to write a text starting with '-', "
+            f"put -- before it, after the options: {safe_text(example, one_line=True)}")
 
 
 def _parse(written: str, option: str) -> date:
@@ -189,7 +235,7 @@ def drop(s: Settings, ref: str, reason: str, on: str | None, by: str | None, dry
     _run(s, ref, _edit("drop", on=_date(s, on, "--on"), text=reason, by=by), dry_run, commit)
 
 
-@click.command()
+@click.command(cls=TextCommand)
 @shared_options
 @edit_options
 @click.argument("ref", metavar="ID", shell_complete=complete_action_ids)
@@ -206,6 +252,7 @@ def note(s: Settings, ref: str, text: str, on: str | None, by: str | None, dry_r
       planctl note 3.1 "Audit fieldwork done; report drafted"
       planctl note 3.1 "Chased IRT for the sample" --on 20.9.12 --by "SM QA"
       planctl note 3.1 "Report to DMT on 1 Oct" --commit
+      planctl note 3.1 --by "SM QA" -- "- met with partners"   (a text starting with -)
     """
     _run(s, ref, _edit("note", on=_date(s, on, "--on"), text=text, by=by), dry_run, commit)
 
@@ -223,20 +270,24 @@ def reschedule(s: Settings, ref: str, new_date: str, reason: str, on: str | None
                dry_run: bool, commit: bool) -> None:
     """Move an action's next deadline, keeping the old one and the reason in its updates.
 
-    The date inside the timescale is replaced ("By 14.9.12" -> "By 30.11.12"),
-    written the way the old one was; an update "Rescheduled from <old> to
-    <new>: <reason>" is added, so slippage is never hidden.
+    DATE is any form `due:` accepts ("30.11.12", "By end of January 2013").
+    A bare date replaces the date inside the timescale, written the way the old
+    one was ("By 14.9.12" -> "By 30.11.12"), or "By 30 November 2012" where the
+    old one was not one day ("By end of March 2013"); what is written must read
+    as the new date, or nothing is. An update "Rescheduled from <old> to <new>:
+    <reason>" is added, so slippage is never hidden.
 
     \b
     Examples:
       planctl reschedule 3.1 30.11.12 --reason "Sample delayed by ICS upgrade"
       planctl reschedule 13.2 2012-12-01 --reason "LSCB meeting moved" --commit
+      planctl reschedule 3.1 "By end of January 2013" --reason "Audit re-planned"
     """
     _run(s, ref, _edit("reschedule", on=_date(s, on, "--on"), text=reason, by=by, value=new_date),
          dry_run, commit)
 
 
-@click.command()
+@click.command(cls=TextCommand)
 @shared_options
 @edit_options
 @click.argument("ref", metavar="ID", shell_complete=complete_action_ids)
@@ -314,7 +365,7 @@ def reopen(s: Settings, ref: str, reason: str, on: str | None, by: str | None, d
     _run(s, ref, _edit("reopen", on=_date(s, on, "--on"), text=reason, by=by), dry_run, commit)
 
 
-@click.command()
+@click.command(cls=TextCommand)
 @shared_options
 @edit_options
 @click.argument("rec", metavar="REC", required=False, shell_complete=complete_recommendation_ids)
