@@ -364,6 +364,9 @@ def test_reschedule_never_leaves_words_around_a_date_they_no_longer_fit(old):
     ("Initial report by 27.10.12, with follow up by 27.3.13", "By end of May 2013",
      "  reported: [2012-10-26]\n", "Initial report by 27.10.12, with follow up by 31.5.13",
      date(2012, 10, 27)),
+    # A start stays a start: only the month that was the deadline gives way.
+    ("From June 2013 to March 2014", "30.11.13", "", "From June 2013 to 30 November 2013",
+     date(2013, 11, 30)),
     # The series starts at the new date (it once read "from 31.5.13": first due 31.8.13).
     ("Quarterly from 31.12.12", "31.5.13", "", "Quarterly from 31.12.12, first by 31.5.13",
      date(2013, 5, 31)),

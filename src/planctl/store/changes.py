@@ -204,14 +204,15 @@ def _new_date(typed: str, plan: Plan) -> _NewDate:
 
 def _reads_as(plan: Plan, text: str, dues: tuple[date, ...], old: Timescale | None) -> Timescale | None:
     """The text's reading when it gives exactly these deadlines (and keeps the old one's
-    repeat), else None: a timescale is written only when it reads as the date it moves to."""
+    repeat and start), else None: a timescale is written only when it reads as the date it
+    moves to."""
     try:
         reading = read_timescale(text, plan)
     except TimescaleError:
         return None
     if tuple(d.due for d in reading.deadlines) != dues:
         return None
-    if old is not None and reading.repeat != old.repeat:
+    if old is not None and (reading.repeat, reading.start) != (old.repeat, old.start):
         return None
     return reading
 
@@ -255,8 +256,14 @@ def _moved_due(plan: Plan, action: Action, new: _NewDate) -> tuple[str, Timescal
             raise UsageError(f"{action.id} cannot move to {new.typed}: the dates in {old_text!r} "
                              "would go backwards; milestones must be in order")
         return _first_reading(plan, [spliced], dues, ts, refusal)
-    single: list[str | None] = [new.typed] if not new.day else [spliced, plain]
-    return _first_reading(plan, single, new.reading_dues, None, refusal)
+    if not new.day:
+        return _first_reading(plan, [new.typed], new.reading_dues, None, refusal)
+    if ts.start is not None and spliced is None:
+        # "From June 2013 to March 2014": the start stays, the month gives way to the day.
+        kept = move_date(old_text, index, new.due, due)
+        if kept is not None and (reading := _reads_as(plan, kept, dues, ts)) is not None:
+            return kept, reading
+    return _first_reading(plan, [spliced, plain], dues, None, refusal)
 
 
 def _reschedule(plan: Plan, action: Action, shape: Written, edit: Edit) -> Change:
