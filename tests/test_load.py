@@ -1,10 +1,12 @@
 """Loading plans: what people typed is what they get, and every problem says where."""
 
+import json
 import textwrap
 from datetime import date
 
 import pytest
 
+from planctl.core.timescale import Timescale
 from planctl.format.reader import load_text
 from planctl.store.files import load_paths
 
@@ -100,8 +102,9 @@ def test_all_problems_are_collected_not_just_the_first():
                 due: 10/27/12
               - due: 1.1.13
         """)
-    errors = [(p.code, p.line) for p in problems if p.severity == "error"]
-    assert errors == [("E020", 6), ("E020", 8), ("E011", 9)]
+    # The two dues planctl cannot read are warnings (their deadlines are to be confirmed).
+    assert [(p.code, p.line, p.severity) for p in problems if p.code in ("W123", "E011")] == [
+        ("W123", 6, "warning"), ("W123", 8, "warning"), ("E011", 9, "error")]
 
 
 def test_default_ids_follow_positions():
@@ -171,16 +174,17 @@ def test_status_synonyms(tmp_path):
         assert next(plan.actions).progress == expected, written
 
 
-def test_immediate_without_publication_is_an_error():
-    _, problems = load("plan: {title: T}\nrecommendations: [{text: R, actions: "
-                       "[{text: a, due: Immediate}]}]\n")
-    assert problems[0].code == "E020" and "plan.inspection.published" in problems[0].message
+def test_immediate_without_publication_is_to_be_confirmed_with_a_warning():
+    plan, problems = load("plan: {title: T}\nrecommendations: [{text: R, actions: "
+                          "[{text: a, due: Immediate}]}]\n")
+    assert problems[0].code == "W123" and "plan.inspection.published" in problems[0].message
+    assert next(plan.actions).timescale == Timescale("Immediate", tbc=True)
 
 
 def test_problems_in_several_files_are_all_reported(write_plan, tmp_path):
-    write_plan("plan: {title: A}\nrecommendations: [{text: R, actions: [{text: a, due: 31.9.12}]}]\n",
+    write_plan("plan: {title: A}\nrecommendations: [{text: R, actions: [{text: a, completed: 31.9.12}]}]\n",
                "a.yaml")
-    write_plan("plan: {title: B}\nrecommendations: [{text: R, actions: [{text: a, due: 10/27/12}]}]\n",
+    write_plan("plan: {title: B}\nrecommendations: [{text: R, actions: [{text: a, completed: 10/27/12}]}]\n",
                "b.yaml")
     result = load_paths([tmp_path / "plans"])
     assert sorted((p.path.rsplit("/", 1)[-1], p.code) for p in result.errors) == [
@@ -207,7 +211,10 @@ def test_many_warnings_do_not_stop_a_valid_plan_but_many_errors_do():
     plan, problems = load("plan: {title: T}\nrecommendations:\n  - text: R\n    actions:\n" + actions)
     assert plan is not None and len(list(plan.actions)) == 300
     assert {p.code for p in problems} == {"W107"}
-    bad = "".join(f"      - {{text: a{i}, due: 31.9.12}}\n" for i in range(300))
+    unread = "".join(f"      - {{text: a{i}, lead: x, due: 31.9.12}}\n" for i in range(300))
+    plan, problems = load("plan: {title: T}\nrecommendations:\n  - text: R\n    actions:\n" + unread)
+    assert plan is not None and [p.code for p in problems] == ["W123"] * 300  # warnings: it reads
+    bad = "".join(f"      - {{text: a{i}, completed: 31.9.12}}\n" for i in range(300))
     _, problems = load("plan: {title: T}\nrecommendations:\n  - text: R\n    actions:\n" + bad)
     assert problems[-1].code == "E009" and sum(p.code == "E020" for p in problems) == 200
 
@@ -235,7 +242,7 @@ def test_problems_after_a_unicode_line_break_are_on_the_editors_line(brk, newlin
     """YAML counts U+2028, U+2029 and U+0085 as line breaks; editors, grep and git do not."""
     text = LINE_BREAKS_IN_A_VALUE.format(brk=brk).replace("\n", newline)
     plan, problems = load(text)
-    assert sorted((p.line, p.column, p.code) for p in problems) == [(10, 15, "W101"), (11, 14, "E020")]
+    assert sorted((p.line, p.column, p.code) for p in problems) == [(10, 15, "W101"), (11, 14, "W123")]
     action = next(plan.actions)
     assert (action.line, action.column) == (9, 9)
 
@@ -341,3 +348,136 @@ def test_open_plans_returns_the_later_commits_note_and_prints_nothing(committed,
     revision = open_plans(Settings(as_of="committee-2012-09"))
     assert (revision.at.source, revision.day) == ("--as-of revision", date(2012, 8, 1))
     assert capsys.readouterr() == ("", "")
+
+
+# -- a timescale planctl cannot read: the deadline is to be confirmed (W123) -------------------
+
+UNCLEAR = """\
+plan:
+  title: T
+  inspection: {published: 2026-01-10}
+recommendations:
+  - text: R
+    actions:
+      - text: Known deadline
+        due: By 30.6.26
+        lead: Ann
+      - text: Written as TBC
+        due: TBC
+        lead: Bob
+      - text: Written as nobody can read
+        due: by the Feast of St Swithin
+        lead: Cat
+"""
+
+
+def _json_actions(run, *args):
+    result = run("status", "--today", "2026-03-01", "--format", "json", *args)
+    assert result.exit_code == 0, result.stderr
+    return {a["id"]: a for a in json.loads(result.stdout)["actions"]}
+
+
+def test_an_unreadable_due_leaves_the_plan_readable_with_that_deadline_to_be_confirmed(run, write_plan):
+    write_plan(UNCLEAR)
+    table = run("status", "--today", "2026-03-01", "--no-color")
+    assert table.exit_code == 0, table.stderr  # was 3: one timescale stopped the whole plan
+    rows = {line.split()[0]: line for line in table.stdout.splitlines() if line[:3] in ("1.1", "1.2", "1.3")}
+    assert "30 Jun 2026" in rows["1.1"] and "on-track" in rows["1.1"]
+    assert rows["1.2"].split()[-1] == rows["1.3"].split()[-1] == "no-date"  # as TBC is shown
+    actions = _json_actions(run)
+    assert (actions["1.1"]["due"], actions["1.1"]["status"]) == ("2026-06-30", "on-track")
+    tbc, unread = actions["1.2"], actions["1.3"]
+    assert unread["timescale"] == "by the Feast of St Swithin"  # as written, never rewritten
+    same = {k for k in tbc if k not in ("id", "text", "timescale", "lead", "leads", "line")}
+    assert {k: unread[k] for k in same} == {k: tbc[k] for k in same}
+    assert unread["due"] is None and unread["status"] == "no-date"
+
+
+def test_check_warns_w123_located_and_strict_makes_it_fail(run, write_plan):
+    write_plan(UNCLEAR)
+    result = run("check")
+    assert result.exit_code == 0
+    [line] = [x for x in result.stdout.splitlines() if "W123" in x]
+    assert line.startswith("plans/p.yaml:14:14: W123 action 1.3 due: no date in timescale "
+                           "'by the Feast of St Swithin'")
+    assert "its deadline is to be confirmed (as 'TBC' is) until it is written in a form planctl reads" in line
+    assert line.endswith("'ongoing', 'TBC'") and "accepted forms: 2012-10-27, 27.10.12" in line
+    assert "W104 action 1.3" not in result.stdout  # one warning: it is not a TBC written
+    assert "0 errors, 2 warnings" in result.stderr  # W104 for 1.2, W123 for 1.3
+    strict = run("check", "--strict")
+    assert strict.exit_code == 1 and line in strict.stdout.splitlines()
+    data = json.loads(run("check", "--format", "json").stdout)
+    [w123] = [p for p in data["problems"] if p["code"] == "W123"]
+    assert (w123["line"], w123["column"], w123["severity"]) == (14, 14, "warning")
+
+
+def test_an_unreadable_milestone_makes_the_actions_deadline_to_be_confirmed():
+    plan, problems = load("""\
+        plan: {title: T, inspection: {published: 2026-01-10}}
+        recommendations:
+          - text: R
+            actions:
+              - text: A
+                lead: x
+                milestones:
+                  - {due: 30.4.26, text: Draft, done: true}
+                  - {due: soonish, text: Final}
+        """)
+    assert [(p.code, p.line, p.column, p.severity) for p in problems] == [("W123", 9, 19, "warning")]
+    assert "milestone due: no date in timescale 'soonish'" in problems[0].message
+    assert "the action's deadline is to be confirmed" in problems[0].message
+    action = next(plan.actions)
+    # Which deadline is next cannot be known: not "completed" when the draft is done.
+    assert action.timescale == Timescale("Draft 30.4.26; Final soonish", tbc=True)
+    assert action.milestones == ()
+    _, problems = load("""\
+        plan: {title: T, inspection: {published: 2026-01-10}}
+        recommendations:
+          - text: R
+            actions:
+              - text: A
+                lead: x
+                milestones: [{due: By 30.4.26 and 30.6.26}]
+        """)
+    assert [p.code for p in problems] == ["W123"] and "a milestone needs exactly one date" in problems[0].message
+
+
+def test_an_unreadable_start_is_unknown_with_a_warning_and_the_deadline_stands():
+    plan, problems = load("""\
+        plan: {title: T, inspection: {published: 2026-01-10}}
+        recommendations:
+          - text: R
+            actions:
+              - {text: A, lead: x, start: after the review, due: 30.9.26}
+        """)
+    assert [(p.code, p.line, p.column) for p in problems] == [("W123", 5, 35)]
+    assert "start: start 'after the review' is not one start date" in problems[0].message
+    assert "its start is unknown and it is judged by its deadline alone" in problems[0].message
+    action = next(plan.actions)
+    assert action.start is None and action.timescale.first_due == date(2026, 9, 30)
+
+
+def test_a_repeat_whose_due_cannot_be_read_waits_for_its_first_date():
+    plan, problems = load("""\
+        plan: {title: T, inspection: {published: 2026-01-10}}
+        recommendations:
+          - text: R
+            actions:
+              - {text: A, lead: x, due: when the board next meets, repeat: quarterly}
+        """)
+    assert [p.code for p in problems] == ["W123"]  # not E022 as well: the date is unknown
+    action = next(plan.actions)
+    assert action.repeat == "quarterly" and action.timescale.tbc
+
+
+@pytest.mark.parametrize("key, value", [("completed", "31.9.12"), ("updated", "soon"),
+                                        ("published", "next week"), ("update", "last Tuesday"),
+                                        ("reported", "31.9.12")])
+def test_dates_that_are_facts_stay_errors(key, value):
+    action = {"completed": f"completed: {value}", "reported": f"reported: [{value}]",
+              "update": f"updates: [{{date: {value}, text: n}}]"}.get(key, "due: 1.1.13")
+    meta = {"updated": f", updated: {value}", "published": f", inspection: {{published: {value}}}"}
+    plan, problems = load(f"plan: {{title: T{meta.get(key, '')}}}\nrecommendations: "
+                          f"[{{text: R, actions: [{{text: a, lead: x, {action}}}]}}]\n")
+    assert [p.code for p in problems if p.severity == "error"] == ["E020"]
+    assert "W123" not in {p.code for p in problems}

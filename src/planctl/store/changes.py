@@ -96,6 +96,11 @@ def _reason(edit: Edit) -> str:
 
 
 def _next_open(action: Action, doing: str) -> int:
+    if not action.milestones and action.timescale is not None and action.timescale.tbc:
+        # written, but one could not be read (W123): none is known
+        raise UsageError(f"the milestones of {action.id} cannot all be read ('planctl check' "
+                         "says which: W123); write their dates in a form planctl reads; "
+                         "nothing was changed")
     open_ = [i for i, ms in enumerate(action.milestones) if not ms.done]
     if not open_:
         raise UsageError(f"every milestone of {action.id} is already done; {doing}")
