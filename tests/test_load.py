@@ -1,12 +1,14 @@
 """Loading plans: what people typed is what they get, and every problem says where."""
 
+import inspect
 import json
 import textwrap
 from datetime import date
 
 import pytest
 
-from planctl.core.timescale import Timescale
+from planctl.core.model import NamedDate
+from planctl.core.timescale import Timescale, parse_timescale
 from planctl.format.reader import load_text
 from planctl.store.files import load_paths
 
@@ -481,3 +483,93 @@ def test_dates_that_are_facts_stay_errors(key, value):
                           f"[{{text: R, actions: [{{text: a, lead: x, {action}}}]}}]\n")
     assert [p.code for p in problems if p.severity == "error"] == ["E020"]
     assert "W123" not in {p.code for p in problems}
+
+
+# -- plan.dates: named dates that timescales count from -----------------------------------
+
+_TAKES_ANCHORS = "anchors" in inspect.signature(inspect.unwrap(parse_timescale)).parameters
+needs_anchors = pytest.mark.skipif(
+    not _TAKES_ANCHORS, reason="core.timescale.parse_timescale has no `anchors` parameter yet "
+    "(branch f-ts adds it; until it is merged, 'within N months of <event>' is not read)")
+
+DATED = """\
+plan:
+  title: T
+  inspection: {published: 2026-01-10}
+  dates:
+    The Letter: 2026-03-02
+    plan   accepted: 10.4.26
+    revisit: 15 January 2027
+recommendations:
+  - text: R
+    actions:
+      - {text: a, lead: x}
+"""
+
+
+def test_plan_dates_are_read_with_their_names_normalised():
+    plan, problems = load(DATED)
+    assert [p.code for p in problems] == ["W106"]  # the action's missing due, nothing else
+    assert plan.dates == (NamedDate("letter", date(2026, 3, 2)),
+                          NamedDate("plan accepted", date(2026, 4, 10)),
+                          NamedDate("revisit", date(2027, 1, 15)))
+    assert dict(plan.anchors) == {"letter": date(2026, 3, 2), "plan accepted": date(2026, 4, 10),
+                                  "revisit": date(2027, 1, 15)}
+    assert hash(plan.anchors) == hash(load(DATED)[0].anchors)  # parse_timescale caches by it
+    assert load(MINIMAL)[0].dates == ()
+
+
+@pytest.mark.parametrize("dates, want", [
+    ("{letter: next week}", (5, 19, "E020", "plan.dates.letter: 'next week' is not a date")),
+    ("{letter: March 2026}", (5, 19, "E020", "plan.dates.letter: 'March 2026' is a month; an "
+                                             "event's date needs its day")),
+    ("{letter: 2026-03-02, the letter: 2026-03-09}", (5, 31, "E013", "plan.dates 'the letter' and "
+                                                      "'letter' name the same event ('letter')")),
+    ("{The  LETTER: 2026-03-02, letter: 2026-03-09}", (5, 36, "E013", "name the same event")),
+    ("{the: 2026-03-02}", (5, 11, "E014", "plan.dates 'the' names no event")),
+    ("[letter, 2026-03-02]", (5, 10, "E010", "plan.dates must be a mapping of event: date, found a list")),
+    ("{letter: 2026-03-02, letter: 2026-03-09}", (5, 31, "E013", "duplicate key 'letter' in plan.dates")),
+])
+def test_plan_dates_problems_are_located_errors(dates, want):
+    _, problems = load("plan:\n  title: T\n  inspection: {published: 2026-01-10}\n\n"
+                       f"  dates: {dates}\nrecommendations: [{{text: R, actions: "
+                       "[{text: a, lead: x}]}]\n")
+    got = [(p.line, p.column, p.code, p.message) for p in problems if p.code != "W106"]
+    assert len(got) == 1 and got[0][:3] == want[:3] and want[3] in got[0][3], got
+
+
+def test_plan_dates_reach_check_and_status(run, write_plan):
+    write_plan(DATED)
+    assert run("check").exit_code == 0
+    write_plan(DATED.replace("revisit: 15 January 2027", "revisit: soon"))
+    check = run("check")
+    assert check.exit_code == 1 and "plans/p.yaml:7:14: E020 plan.dates.revisit: 'soon' is not a date" in check.stdout
+
+
+def _dated_plan(due_key: str) -> str:
+    return DATED.replace("- {text: a, lead: x}", "- {text: a, lead: x, " + due_key + "}")
+
+
+@needs_anchors
+def test_a_timescale_counts_from_the_plans_named_date(run, write_plan):
+    write_plan(_dated_plan("due: within 6 months of the letter"))
+    actions = _json_actions(run)
+    assert actions["1.1"]["due"] == "2026-09-02"  # from the letter (2 March), not publication
+    write_plan(_dated_plan("milestones: [{due: within 2 months of plan accepted, text: Draft}]"))
+    assert _json_actions(run)["1.1"]["due"] == "2026-06-10"
+
+
+@needs_anchors
+def test_an_event_the_plan_does_not_date_leaves_the_deadline_to_be_confirmed(run, write_plan):
+    write_plan(_dated_plan("due: within 6 months of the joint review"))
+    action = _json_actions(run)["1.1"]
+    assert action["due"] is None and action["status"] == "no-date"
+    assert "1.1" in run("check").stdout  # said, located, never counted from publication
+
+
+@needs_anchors
+def test_edits_read_the_named_dates_as_the_loader_does(run, write_plan):
+    path = write_plan(_dated_plan("due: within 6 months of the letter"))
+    assert run("note", "1.1", "Started", "--today", "2026-03-05").exit_code == 0
+    assert "within 6 months of the letter" in path.read_text(encoding="utf-8")
+    assert _json_actions(run)["1.1"]["due"] == "2026-09-02"

@@ -19,9 +19,9 @@ from datetime import date
 from ..core.errors import UsageError
 from ..core.model import RAG_VALUES, Action, Plan, Update
 from ..core.names import normalise_name
-from ..core.timescale import Timescale, TimescaleError, parse_date, parse_timescale
+from ..core.timescale import Timescale, TimescaleError, parse_date
 from ..format.edit_nodes import Written
-from ..format.reader import RAG_WORDS
+from ..format.reader import RAG_WORDS, parse_timescale_in
 from ..format.writer import move_date
 
 
@@ -86,9 +86,10 @@ def _update(edit: Edit, text: str) -> Update:
 
 
 def read_timescale(written: str, plan: Plan) -> Timescale:
-    """A timescale read as the loader reads it in this plan (its publication, calendar, year)."""
-    return parse_timescale(written, plan.inspection.published, calendar=plan.calendar,
-                           year_starts=plan.year_starts)
+    """A timescale read as the loader reads it in this plan (its publication, calendar, year,
+    named dates)."""
+    return parse_timescale_in(written, plan.inspection.published, plan.calendar, plan.year_starts,
+                              plan.anchors)
 
 
 def _reason(edit: Edit) -> str:
