@@ -441,7 +441,8 @@ def test_an_unreadable_milestone_makes_the_actions_deadline_to_be_confirmed():
                 lead: x
                 milestones: [{due: By 30.4.26 and 30.6.26}]
         """)
-    assert [p.code for p in problems] == ["W123"] and "a milestone needs exactly one date" in problems[0].message
+    assert [p.code for p in problems] == ["W123"]
+    assert "a milestone needs exactly one date" in problems[0].message
 
 
 def test_an_unreadable_start_is_unknown_with_a_warning_and_the_deadline_stands():
@@ -543,7 +544,8 @@ def test_plan_dates_reach_check_and_status(run, write_plan):
     assert run("check").exit_code == 0
     write_plan(DATED.replace("revisit: 15 January 2027", "revisit: soon"))
     check = run("check")
-    assert check.exit_code == 1 and "plans/p.yaml:7:14: E020 plan.dates.revisit: 'soon' is not a date" in check.stdout
+    assert check.exit_code == 1
+    assert "plans/p.yaml:7:14: E020 plan.dates.revisit: 'soon' is not a date" in check.stdout
 
 
 def _dated_plan(due_key: str) -> str:
