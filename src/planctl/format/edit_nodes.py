@@ -19,7 +19,7 @@ import yaml
 from ..core.errors import InternalError, PlanctlError, UsageError
 from ..core.model import Action, Milestone, Plan, Recommendation, Update
 from ..core.timescale import TimescaleError
-from .reader import parse_timescale_in
+from .plan_dates import parse_timescale_in
 from .splices import Doc, MapEdit, is_null, item_lines
 from .writer import Value, flow, move_date
 

@@ -32,7 +32,6 @@ from ..core.model import (
     Lead,
     Measure,
     Milestone,
-    NamedDate,
     Plan,
     Progress,
     Rag,
@@ -52,22 +51,21 @@ from ..core.names import (  # noqa: F401
     normalise_progress,
 )
 from ..core.timescale import (
-    ACCEPTED_FORMS,
     CALENDARS,
-    PATTERNS,
     REPEATS,
     YEAR_STARTS,
     Deadline,
     Timescale,
     TimescaleError,
     normalise_repeat,
-    parse_timescale,
 )
 from ..core.validations import validate
 from .loaded import MAX_FILE_BYTES, too_big
 from .loaded import LoadResult as LoadResult  # re-exported: store/gitstore.py imports it from here
 from .loaded import finish as finish  # re-exported, likewise
 from .nodes import MAX_WARNINGS, Entry, NodeReader, TooManyProblems, kind
+from .plan_dates import parse_start as parse_start  # re-exported: the importer reads starts
+from .plan_dates import parse_timescale_in, read_named_dates, unreadable
 from .yamlsafe import compose, decode, quoted
 
 PLAN_KEYS = {"id", "title", "authority", "inspection", "version", "updated", "owner",
@@ -173,7 +171,7 @@ def _read_meta(r: NodeReader, node: yaml.Node, meta: dict[str, Any]) -> date | N
     if "rag_key" in m:
         meta["rag_key"] = _read_rag_key(r, m["rag_key"][1])
     if "dates" in m:
-        meta["dates"] = _read_named_dates(r, m["dates"][1])
+        meta["dates"] = read_named_dates(r, m["dates"][1])
     if "inspection" not in m:
         return None
     i = r.mapping(m["inspection"][1], "plan.inspection", INSPECTION_KEYS) or {}
@@ -235,35 +233,6 @@ class _Context:
         """`written` read as every timescale of this plan is read (raises TimescaleError)."""
         return parse_timescale_in(written, self.published, self.calendar, self.year_starts,
                                   self.anchors)
-
-
-def parse_timescale_in(written: str, published: date | None, calendar: str,
-                       year_starts: str | None, anchors: Anchors | None) -> Timescale:
-    """parse_timescale with the plan's named dates as the anchors of "within 6 months of the
-    letter". Passed only when the plan names dates, so that a plan without `dates:` reads as
-    it always has (and the call stays one until core/timescale's `anchors` is everywhere)."""
-    if anchors:
-        return parse_timescale(written, published, calendar=calendar, year_starts=year_starts,
-                               anchors=anchors)
-    return parse_timescale(written, published, calendar=calendar, year_starts=year_starts)
-
-
-def normalise_event(name: str) -> str:
-    """An event's name as plan.dates keys it and timescales look it up: lowercase words,
-    single spaces, no leading "the" ("The  Letter" -> "letter")."""
-    words = name.casefold().split()
-    if words[:1] == ["the"]:
-        words = words[1:]
-    return " ".join(words)
-
-
-def _unreadable(r: NodeReader, node: yaml.Node, what: str, exc: TimescaleError, meaning: str) -> None:
-    """W123: a timescale planctl cannot read. The plan still loads (one unclear timescale must
-    not stop every command); `meaning` says what is taken instead, and the accepted forms
-    say what to write. `check --strict` fails on it, as on every warning."""
-    reason = str(exc).replace(f"; {ACCEPTED_FORMS}", "")
-    r.warn(node, "W123", f"{what}: {reason}; {meaning} until it is written in a form planctl "
-           f"reads; {ACCEPTED_FORMS}")
 
 
 def _read_leads(r: NodeReader, node: yaml.Node) -> tuple[Lead, ...]:
@@ -391,7 +360,7 @@ def _read_due(r: NodeReader, node: yaml.Node, where: str, ctx: _Context,
     try:
         timescale = ctx.timescale(written)
     except TimescaleError as exc:
-        _unreadable(r, node, f"{where} due", exc, "its deadline is to be confirmed (as 'TBC' is)")
+        unreadable(r, node, f"{where} due", exc, "its deadline is to be confirmed (as 'TBC' is)")
         return Timescale(" ".join(written.split()), tbc=True), True
     for warning in timescale.warnings:  # how an ambiguous form was read: the parser says
         r.warn(node, warning.code, f"{where} due: {warning.message}")
@@ -458,22 +427,6 @@ def _read_dates(r: NodeReader, m: dict[str, Entry], where: str, ctx: _Context, t
     return timescale, ()
 
 
-def parse_start(written: str, published: date | None, calendar: str = "england-and-wales",
-                year_starts: str | None = None, anchors: Anchors | None = None) -> date:
-    """`start:` as written: "From June 2013" or "w/c 14.1.13" as a timescale reads it, and
-    "1.6.13" or "June 2013" as "From ..." (a month starts on its first day; as a deadline it
-    would be its last). Raises TimescaleError when it is not one start date."""
-    for form in (written, f"From {written}"):
-        try:
-            ts = parse_timescale_in(form, published, calendar, year_starts, anchors)
-        except TimescaleError:
-            continue
-        if ts.start is not None and not ts.deadlines and ts.repeat is None:
-            return ts.start
-    raise TimescaleError(f"start {quoted(written)} is not one start date; write a date (1.6.13) "
-                         "or a month (June 2013)")
-
-
 def _read_start(r: NodeReader, node: yaml.Node, where: str, ctx: _Context,
                 timescale: Timescale | None) -> date | None:
     written = r.scalar(node, f"{where} start")
@@ -484,7 +437,7 @@ def _read_start(r: NodeReader, node: yaml.Node, where: str, ctx: _Context,
     except TimescaleError as exc:
         # A start only holds an action back (never due before it): unknown, the action is
         # judged by its deadline alone, and W123 says so.
-        _unreadable(r, node, f"{where} start", exc, "its start is unknown and it is judged "
+        unreadable(r, node, f"{where} start", exc, "its start is unknown and it is judged "
                     "by its deadline alone")
         return None
     if timescale is not None and timescale.start is not None and timescale.start != start:
@@ -523,36 +476,6 @@ def _read_rag_key(r: NodeReader, node: yaml.Node) -> tuple[RagMeaning, ...]:
         meaning = r.text(value_node, f"plan.rag_key.{key}")
         if meaning is not None:
             out.append(RagMeaning(colour, meaning))
-    return tuple(out)
-
-
-def _read_named_dates(r: NodeReader, node: yaml.Node) -> tuple[NamedDate, ...]:
-    """plan.dates: event name -> the day it happened ("letter: 2026-03-02"), in the order
-    written, each name normalised as timescales look it up."""
-    if not isinstance(node, yaml.MappingNode):
-        r.report(node, "E010", f"plan.dates must be a mapping of event: date, found {kind(node)}")
-        return ()
-    out: list[NamedDate] = []
-    seen: dict[str, str] = {}
-    for key, key_node, value_node in r.entries(node, "plan.dates"):
-        name = normalise_event(key)
-        if not name:
-            r.report(key_node, "E014", f"plan.dates {quoted(key)} names no event")
-            continue
-        if name in seen:
-            r.report(key_node, "E013", f"plan.dates {quoted(key)} and {quoted(seen[name])} "
-                     f"name the same event ({name!r}); give its date once")
-            continue
-        seen[name] = key
-        when = r.date(value_node, f"plan.dates.{key}")
-        if when is None:
-            continue
-        month = PATTERNS.date.fullmatch((r.scalar(value_node, "") or "").strip())
-        if month is not None and month.group("mon_m"):  # a month is no day to count from
-            r.report(value_node, "E020", f"plan.dates.{key}: {quoted(month.group(0))} is a month; "
-                     "an event's date needs its day (e.g. 2 March 2026)")
-            continue
-        out.append(NamedDate(name, when))
     return tuple(out)
 
 
@@ -651,7 +574,7 @@ def _read_milestones(r: NodeReader, node: yaml.Node, where: str, ctx: _Context
                 raise TimescaleError(f"{quoted(' '.join(written.split()))} is not one date; "
                                      "a milestone needs exactly one date")
         except TimescaleError as exc:
-            _unreadable(r, m["due"][1], f"{where} milestone due", exc, "the action's deadline "
+            unreadable(r, m["due"][1], f"{where} milestone due", exc, "the action's deadline "
                         "is to be confirmed (as 'TBC' is)")
             unread = True
             continue

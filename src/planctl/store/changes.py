@@ -21,7 +21,8 @@ from ..core.model import RAG_VALUES, Action, Plan, Update
 from ..core.names import normalise_name
 from ..core.timescale import Timescale, TimescaleError, parse_date
 from ..format.edit_nodes import Written
-from ..format.reader import RAG_WORDS, parse_timescale_in
+from ..format.plan_dates import parse_timescale_in
+from ..format.reader import RAG_WORDS
 from ..format.writer import move_date
 
 
