@@ -103,7 +103,7 @@ def test_errors_are_located(write_plan):
             "the start in its due 'From July 2013' (01 July 2013)") in text
     assert ("plans/p.yaml:31:12: E027 recommendation 2 theme 'fornt' is not a key of themes:; "
             "did you mean 'front'?") in text
-    assert "W123 action 2.1 start: start 'soonish' is not one start date" in text
+    assert "W123 action 2.1 start 'soonish' is not one start date" in text
     assert "plans/p.yaml:5:5: E026 plan.rag_key 'purple'" in text
     _, problems = read(PLAN.replace("progress: Terms", "progres: Terms"))
     assert any("E012 unknown key 'progres'" in p and "did you mean 'progress'" in p for p in problems)

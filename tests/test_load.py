@@ -454,7 +454,7 @@ def test_an_unreadable_start_is_unknown_with_a_warning_and_the_deadline_stands()
               - {text: A, lead: x, start: after the review, due: 30.9.26}
         """)
     assert [(p.code, p.line, p.column) for p in problems] == [("W123", 5, 35)]
-    assert "start: start 'after the review' is not one start date" in problems[0].message
+    assert problems[0].message.startswith("action 1.1 start 'after the review' is not one start date")
     assert "its start is unknown and it is judged by its deadline alone" in problems[0].message
     action = next(plan.actions)
     assert action.start is None and action.timescale.first_due == date(2026, 9, 30)

@@ -38,12 +38,13 @@ def normalise_event(name: str) -> str:
     return " ".join(words)
 
 
-def unreadable(r: NodeReader, node: yaml.Node, what: str, exc: TimescaleError, meaning: str) -> None:
+def unreadable(r: NodeReader, node: yaml.Node, what: str, exc: TimescaleError, meaning: str,
+               sep: str = ": ") -> None:
     """W123: a timescale planctl cannot read. The plan still loads (one unclear timescale must
     not stop every command); `meaning` says what is taken instead, and the accepted forms
     say what to write. `check --strict` fails on it, as on every warning."""
     reason = str(exc).replace(f"; {ACCEPTED_FORMS}", "")
-    r.warn(node, "W123", f"{what}: {reason}; {meaning} until it is written in a form planctl "
+    r.warn(node, "W123", f"{what}{sep}{reason}; {meaning} until it is written in a form planctl "
            f"reads; {ACCEPTED_FORMS}")
 
 

@@ -437,8 +437,8 @@ def _read_start(r: NodeReader, node: yaml.Node, where: str, ctx: _Context,
     except TimescaleError as exc:
         # A start only holds an action back (never due before it): unknown, the action is
         # judged by its deadline alone, and W123 says so.
-        unreadable(r, node, f"{where} start", exc, "its start is unknown and it is judged "
-                    "by its deadline alone")
+        unreadable(r, node, where, exc, "its start is unknown and it is judged by its "
+                   "deadline alone", sep=" ")
         return None
     if timescale is not None and timescale.start is not None and timescale.start != start:
         r.report(node, "E025", f"{where} start {quoted(written)} ({start:%d %B %Y}) disagrees "
