@@ -55,6 +55,12 @@ def assert_located(lines: list[str], path: str, want: list[dict]) -> None:
         assert w["message"] in line
 
 
+def has_errors(name: str) -> bool:
+    """Whether the bad file breaks the format (E-codes), or only warns: a timescale planctl
+    cannot read (W123) leaves the plan readable, with that action's deadline to be confirmed."""
+    return any(w["code"].startswith("E") for w in EXPECTED[name])
+
+
 def test_the_corpus_is_complete():
     files = {p.name for p in (CORPUS / "bad").iterdir() if p.name != "expected.yaml"}
     assert files == set(EXPECTED)
@@ -68,8 +74,9 @@ def test_bad_plan_check_prints_each_problem_once_located(name, tmp_path, run):
     shutil.copy(CORPUS / "bad" / name, plans / name)
     result = run("check", "--plans", f"plans/{name}")
     assert_no_traceback(result)
-    assert result.exit_code == 1
+    assert result.exit_code == (1 if has_errors(name) else 0)
     assert_located(problem_lines(result.stdout), f"plans/{name}", EXPECTED[name])
+    assert run("check", "--strict", "--plans", f"plans/{name}").exit_code == 1  # every one is bad
 
 
 @pytest.mark.slow
@@ -93,6 +100,11 @@ def test_bad_plan_stops_status_with_exit_3_and_one_line_per_error(name, tmp_path
     plans.mkdir()
     shutil.copy(CORPUS / "bad" / name, plans / name)
     result = run("status", "--plans", f"plans/{name}")
+    if not has_errors(name):  # only warnings: the plan reads, the action is to be confirmed
+        assert result.exit_code == 0, result.stderr
+        assert_no_traceback(result)
+        assert "no-date" in result.stdout
+        return
     assert result.exit_code == 3
     assert result.stdout == ""
     assert_no_traceback(result)

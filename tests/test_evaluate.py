@@ -128,3 +128,11 @@ def test_bundled_plan_on_committee_day(bundled):
     summary = summarise(evaluate(result.plans, date(2012, 10, 9)))
     assert summary.as_dict() == {"total": 62, "completed": 6, "overdue": 19, "due_soon": 0,
                                  "on_track": 37, "no_date": 0, "dropped": 0}
+
+
+@pytest.mark.parametrize("due", ["by the Feast of St Swithin", "31.9.12", "10/27/12"])
+def test_a_due_planctl_cannot_read_is_never_overdue_nor_done_only_to_be_confirmed(due):
+    plan = plan_with(f"due: {due}\n")  # a warning (W123), not an error: the plan reads
+    for today in (date(2012, 1, 1), date(2012, 10, 9), date(2030, 1, 1)):
+        assert status(f"due: {due}\n", today) == ("no-date", None, 0)
+    assert summarise(evaluate([plan], date(2013, 1, 1))).no_date == 1

@@ -103,7 +103,7 @@ def test_errors_are_located(write_plan):
             "the start in its due 'From July 2013' (01 July 2013)") in text
     assert ("plans/p.yaml:31:12: E027 recommendation 2 theme 'fornt' is not a key of themes:; "
             "did you mean 'front'?") in text
-    assert "E020 action 2.1 start 'soonish' is not one start date" in text
+    assert "W123 action 2.1 start 'soonish' is not one start date" in text
     assert "plans/p.yaml:5:5: E026 plan.rag_key 'purple'" in text
     _, problems = read(PLAN.replace("progress: Terms", "progres: Terms"))
     assert any("E012 unknown key 'progres'" in p and "did you mean 'progress'" in p for p in problems)
@@ -294,3 +294,66 @@ def test_the_fields_come_back_from_the_cache(write_plan):
     load_paths([path])  # fills the cache
     assert list(cache.cache_dir().glob("v*/*"))
     assert load_paths([path]).plans == fresh  # read from it
+
+
+# -- a timescale planctl cannot read is shown everywhere as a TBC is --------------------------
+
+TBC_OR_UNREAD = """\
+plan:
+  title: Improvement plan
+  inspection: {published: 2026-01-10}
+recommendations:
+  - text: Improve
+    actions:
+      - {text: Known deadline, lead: Ann, due: 30.6.26}
+      - {text: The one in question, lead: Bob, due: DUE}
+"""
+_COMMANDS = ([("status", fmt) for fmt in ("table", "json", "csv", "markdown")]
+             + [("show", fmt) for fmt in ("table", "json")]
+             + [("upcoming", "table"), ("leads", "json")]
+             + [("report", fmt) for fmt in ("md", "html", "csv", "json", "ics")])
+
+
+def _outputs(run, write_plan, due: str) -> dict[str, str]:
+    write_plan(TBC_OR_UNREAD.replace("DUE", due))
+    out = {}
+    for command, fmt in _COMMANDS:
+        args = [command, *(["1.2"] if command == "show" else []), "--format", fmt]
+        result = run(*args, "--today", "2026-03-01", "--no-color")
+        assert result.exit_code == 0, (command, fmt, result.stderr)
+        out[f"{command} {fmt}"] = result.stdout
+    return out
+
+
+def test_an_unreadable_due_is_shown_in_every_output_exactly_as_a_tbc_is(run, write_plan, tmp_path):
+    """Status, show, upcoming, leads, the report in every text format and the calendar: the
+    action whose due cannot be read reads as the TBC one (its words aside), never as a date."""
+    tbc = _outputs(run, write_plan, "to be decided")  # TBC, in as many letters as the other
+    unread = _outputs(run, write_plan, "at some point")
+    for name, text in unread.items():
+        assert text.replace("at some point", "to be decided") == tbc[name], name
+    for name in ("status table", "status json", "show table", "report csv"):
+        assert "at some point" in unread[name], name  # the words as written are shown
+
+
+def _workbook_and_paper_text(run, tmp_path) -> list[str]:
+    import docx
+    import openpyxl
+
+    assert run("report", "--today", "2026-03-01", "-o", str(tmp_path / "r.xlsx")).exit_code == 0
+    assert run("report", "--today", "2026-03-01", "-o", str(tmp_path / "r.docx")).exit_code == 0
+    book = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    cells = [str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row]
+    paper = docx.Document(str(tmp_path / "r.docx"))
+    texts = [p.text for p in paper.paragraphs]
+    texts += [c.text for t in paper.tables for row in t.rows for c in row.cells]
+    return cells + ["--"] + texts
+
+
+def test_an_unreadable_due_is_in_the_workbook_and_the_paper_as_a_tbc_is(run, write_plan, tmp_path):
+    write_plan(TBC_OR_UNREAD.replace("DUE", "to be decided"))
+    tbc = _workbook_and_paper_text(run, tmp_path)
+    write_plan(TBC_OR_UNREAD.replace("DUE", "at some point"))
+    unread = _workbook_and_paper_text(run, tmp_path)
+    assert any("at some point" in t for t in unread)
+    assert [t.replace("at some point", "to be decided") for t in unread] == tbc

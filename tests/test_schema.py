@@ -70,3 +70,16 @@ def test_schema_rejects_what_check_rejects(run, write_plan):
     action["x-rag"] = "Amber"  # x- keys are the user's
     action["id"] = 3.10  # what YAML 1.1 makes of an unquoted id
     assert errors(bundled) == []
+
+
+def test_plan_dates_validate_as_check_reads_them(run, write_plan):
+    plan = {"plan": {"title": "T", "dates": {"letter": "2026-03-02", "plan accepted": "10.4.26"}},
+            "recommendations": []}
+    assert errors(plan) == []
+    write_plan(yaml.safe_dump(plan))
+    assert run("check").exit_code == 0
+    for bad in (["letter", "2026-03-02"], {"letter": {"on": "2026-03-02"}}, "2026-03-02"):
+        plan["plan"]["dates"] = bad
+        assert errors(plan) != [], bad
+        write_plan(yaml.safe_dump(plan))
+        assert run("check").exit_code == 1, bad

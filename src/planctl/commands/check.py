@@ -64,6 +64,9 @@ def check(s: Settings, strict: bool) -> None:
     Exit 0 when clean, 1 when there are errors (with --strict: warnings too).
     Codes starting with E are errors, W warnings, S strict-only checks. Where an
     action's own rating (rag:) disagrees with its status as at --today, W130/W131.
+    A timescale planctl cannot read is W123, not an error: every command still
+    reads the plan, with that action's deadline to be confirmed (as TBC); use
+    --strict in CI to fail on it.
 
     \b
     Examples:

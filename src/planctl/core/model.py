@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -153,6 +153,36 @@ class Findings:
     areas: tuple[FindingArea, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class NamedDate:
+    """A date the plan names (`plan.dates:`), e.g. the letter, from which a timescale such as
+    "within 6 months of the letter" counts. `name` is normalised: lowercase words, single
+    spaces, no leading "the"."""
+
+    name: str
+    date: date
+
+
+@dataclass(frozen=True, slots=True)
+class Anchors(Mapping[str, date]):
+    """A plan's named dates as parse_timescale's `anchors`: a mapping that is hashable,
+    because parse_timescale caches its readings by their arguments."""
+
+    pairs: tuple[tuple[str, date], ...] = ()
+
+    def __getitem__(self, name: str) -> date:
+        for key, day in self.pairs:
+            if key == name:
+                return day
+        raise KeyError(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return (key for key, _ in self.pairs)
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+
 @dataclass(frozen=True)
 class Plan:
     id: str
@@ -173,6 +203,13 @@ class Plan:
     findings: Findings | None = None
     themes: tuple[Theme, ...] = ()  # in the order written
     rag_key: tuple[RagMeaning, ...] = ()
+    dates: tuple[NamedDate, ...] = ()  # plan.dates, in the order written
+
+    @property
+    def anchors(self) -> Anchors:
+        """The named dates by name: what timescales of this plan count from ("within 6 months
+        of the letter"), besides the inspection's publication."""
+        return Anchors(tuple((d.name, d.date) for d in self.dates))
 
     @property
     def actions(self) -> Iterator[Action]:

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import TypeVar
 
 import yaml
 
 from ..core.errors import InternalError, PlanctlError, UsageError
 from ..core.model import Action, Milestone, Plan, Recommendation, Update
-from ..core.timescale import parse_timescale
+from ..core.timescale import TimescaleError
+from .plan_dates import parse_timescale_in
 from .splices import Doc, MapEdit, is_null, item_lines
 from .writer import Value, flow, move_date
 
@@ -99,9 +101,18 @@ def _milestone_maps(doc: Doc, amap: MapEdit, plan: Plan) -> list[MapEdit]:
     node = amap.get("milestones")
     maps = [MapEdit(doc, n) for n in (node.value if isinstance(node, yaml.SequenceNode) else [])
             if isinstance(n, yaml.MappingNode)]
-    return sorted(maps, key=lambda m: parse_timescale(
-        _text(m.get("due")), plan.inspection.published, calendar=plan.calendar,
-        year_starts=plan.year_starts).deadlines[0].due)
+    return sorted(maps, key=lambda m: _milestone_due(_text(m.get("due")), plan))
+
+
+def _milestone_due(written: str, plan: Plan) -> date:
+    """A milestone's date as the reader reads it (with the plan's named dates). One it cannot
+    read as one date (W123: the reader keeps no milestones for the action then) sorts last."""
+    try:
+        ts = parse_timescale_in(written, plan.inspection.published, plan.calendar,
+                                plan.year_starts, plan.anchors)
+    except TimescaleError:
+        return date.max
+    return ts.deadlines[0].due if len(ts.deadlines) == 1 else date.max
 
 
 def _text(node: yaml.Node | None) -> str:

@@ -23,6 +23,7 @@ from ..core.model import (
     PROGRESS_VALUES,
     RAG_VALUES,
     Action,
+    Anchors,
     Body,
     FindingArea,
     Findings,
@@ -57,17 +58,18 @@ from ..core.timescale import (
     Timescale,
     TimescaleError,
     normalise_repeat,
-    parse_timescale,
 )
 from ..core.validations import validate
 from .loaded import MAX_FILE_BYTES, too_big
 from .loaded import LoadResult as LoadResult  # re-exported: store/gitstore.py imports it from here
 from .loaded import finish as finish  # re-exported, likewise
 from .nodes import MAX_WARNINGS, Entry, NodeReader, TooManyProblems, kind
+from .plan_dates import parse_start as parse_start  # re-exported: the importer reads starts
+from .plan_dates import parse_timescale_in, read_named_dates, unreadable
 from .yamlsafe import compose, decode, quoted
 
 PLAN_KEYS = {"id", "title", "authority", "inspection", "version", "updated", "owner",
-             "classification", "due_soon_days", "calendar", "year_starts", "rag_key"}
+             "classification", "due_soon_days", "calendar", "year_starts", "rag_key", "dates"}
 INSPECTION_KEYS = {"by", "kind", "published", "report"}
 TOP_KEYS = {"plan", "leads", "bodies", "recommendations", "findings", "themes"}
 REC_KEYS = {"id", "text", "actions", "theme"}
@@ -142,7 +144,8 @@ def _read_plan(r: NodeReader, root: yaml.Node, default_id: str) -> Plan | None:
     themes = _read_themes(r, top["themes"][1]) if "themes" in top else ()
     context = _Context(plan_id, published, leads, {b.key for b in bodies},
                        calendar=meta.get("calendar", "england-and-wales"),
-                       year_starts=meta.get("year_starts"), themes=themes)
+                       year_starts=meta.get("year_starts"), themes=themes,
+                       anchors=Anchors(tuple((d.name, d.date) for d in meta.get("dates", ()))))
     recs = _read_recommendations(r, top["recommendations"][1], context) if "recommendations" in top else ()
     findings = _read_findings(r, top["findings"][1]) if "findings" in top else None
     meta["title"] = meta.get("title") or ""  # "": no title, an error already reported
@@ -167,6 +170,8 @@ def _read_meta(r: NodeReader, node: yaml.Node, meta: dict[str, Any]) -> date | N
             meta[key] = value
     if "rag_key" in m:
         meta["rag_key"] = _read_rag_key(r, m["rag_key"][1])
+    if "dates" in m:
+        meta["dates"] = read_named_dates(r, m["dates"][1])
     if "inspection" not in m:
         return None
     i = r.mapping(m["inspection"][1], "plan.inspection", INSPECTION_KEYS) or {}
@@ -217,11 +222,17 @@ class _Context:
     calendar: str = "england-and-wales"  # plan.calendar and plan.year_starts: how timescales read
     year_starts: str | None = None
     themes: tuple[Theme, ...] = ()
+    anchors: Anchors = Anchors()  # plan.dates: what timescales count from
 
     def __post_init__(self) -> None:
         for lead in self.leads:
             for name in (lead.key, lead.name, *lead.aliases):
                 self.lead_index.setdefault(normalise_name(name), lead)
+
+    def timescale(self, written: str) -> Timescale:
+        """`written` read as every timescale of this plan is read (raises TimescaleError)."""
+        return parse_timescale_in(written, self.published, self.calendar, self.year_starts,
+                                  self.anchors)
 
 
 def _read_leads(r: NodeReader, node: yaml.Node) -> tuple[Lead, ...]:
@@ -304,7 +315,7 @@ def _read_action(r: NodeReader, node: yaml.Node, rec_id: str, pos: int, ctx: _Co
                  "give one of them its own id")
     ctx.action_lines.setdefault(action_id, line)
     text = r.text(m["text"][1], f"{where} text") if "text" in m else None
-    timescale = _read_due(r, m["due"][1], where, ctx, located) if "due" in m else None
+    timescale, unread = _read_due(r, m["due"][1], where, ctx, located) if "due" in m else (None, False)
     leads, lead_keys = (_resolve_leads(r, m["lead"][1], where, ctx, located) if "lead" in m
                         else ((), ()))
     report_to = r.texts(m["report_to"][1], f"{where} report_to") if "report_to" in m else ()
@@ -312,7 +323,7 @@ def _read_action(r: NodeReader, node: yaml.Node, rec_id: str, pos: int, ctx: _Co
     completed = r.date(m["completed"][1], f"{where} completed") if "completed" in m else None
     evidence = r.texts(m["evidence"][1], f"{where} evidence") if "evidence" in m else ()
     updates = _read_updates(r, m["updates"][1], where) if "updates" in m else ()
-    repeat = _read_repeat(r, m["repeat"][1], where, timescale) if "repeat" in m else None
+    repeat = _read_repeat(r, m["repeat"][1], where, timescale, unread) if "repeat" in m else None
     if repeat is None and timescale is not None and timescale.repeat is not None:
         repeat = timescale.repeat  # "Quarterly report to CPC": as if `repeat:` were written
     reported = tuple(d for n in r.items(m["reported"][1], f"{where} reported")
@@ -340,20 +351,21 @@ def _read_action(r: NodeReader, node: yaml.Node, rec_id: str, pos: int, ctx: _Co
 
 
 def _read_due(r: NodeReader, node: yaml.Node, where: str, ctx: _Context,
-              located: dict[str, tuple[int, int]]) -> Timescale | None:
+              located: dict[str, tuple[int, int]]) -> tuple[Timescale | None, bool]:
+    """(the timescale, whether it could not be read). One planctl cannot read is an unknown
+    deadline, as "TBC" is (W123 says why; not W104 as well: this is not a TBC written)."""
     written = r.scalar(node, f"{where} due")
     if written is None:
-        return None
+        return None, False
     try:
-        timescale = parse_timescale(written, ctx.published, calendar=ctx.calendar,
-                                    year_starts=ctx.year_starts)
+        timescale = ctx.timescale(written)
     except TimescaleError as exc:
-        r.report(node, "E020", f"{where} due: {exc}")
-        return None
+        unreadable(r, node, f"{where} due", exc, "its deadline is to be confirmed (as 'TBC' is)")
+        return Timescale(" ".join(written.split()), tbc=True), True
     for warning in timescale.warnings:  # how an ambiguous form was read: the parser says
         r.warn(node, warning.code, f"{where} due: {warning.message}")
     located["timescale"] = r.at(node)
-    return timescale
+    return timescale, False
 
 
 def _read_status(r: NodeReader, node: yaml.Node, where: str) -> Progress:
@@ -370,7 +382,10 @@ def _read_status(r: NodeReader, node: yaml.Node, where: str) -> Progress:
     return found
 
 
-def _read_repeat(r: NodeReader, node: yaml.Node, where: str, timescale: Timescale | None) -> str | None:
+def _read_repeat(r: NodeReader, node: yaml.Node, where: str, timescale: Timescale | None,
+                 unread: bool = False) -> str | None:
+    """unread: the due could not be read (W123 said so): its first date is unknown, not
+    missing, so the repeat waits for it."""
     written = r.scalar(node, f"{where} repeat")
     if written is None:
         return None
@@ -378,6 +393,8 @@ def _read_repeat(r: NodeReader, node: yaml.Node, where: str, timescale: Timescal
     if repeat is None:
         r.report(node, "E022", f"{where} repeat {written!r} is not one of "
                  f"{', '.join(REPEATS)}, every N weeks, every N months")
+    elif unread:
+        pass
     elif timescale is None or timescale.first_due is None:
         r.report(node, "E022", f"{where} repeats but its due has no first date "
                  "to repeat from; write e.g. 'First report by 31.12.12'")
@@ -393,7 +410,9 @@ def _read_dates(r: NodeReader, m: dict[str, Entry], where: str, ctx: _Context, t
     """(timescale, milestones): explicit milestones give the timescale when there is no `due:`;
     else a one-off timescale's deadlines are the milestones, done as reported."""
     if "milestones" in m:
-        milestones = _read_milestones(r, m["milestones"][1], where, ctx)
+        milestones, unread = _read_milestones(r, m["milestones"][1], where, ctx)
+        if unread:  # one milestone's date unknown: which deadline is next is unknown too
+            return Timescale(timescale.text if timescale is not None else unread, tbc=True), ()
         if timescale is None and milestones:
             timescale = Timescale(
                 "; ".join(f"{ms.text + ' ' if ms.text else ''}{ms.due:%d.%m.%y}" for ms in milestones),
@@ -408,31 +427,18 @@ def _read_dates(r: NodeReader, m: dict[str, Entry], where: str, ctx: _Context, t
     return timescale, ()
 
 
-def parse_start(written: str, published: date | None, calendar: str = "england-and-wales",
-                year_starts: str | None = None) -> date:
-    """`start:` as written: "From June 2013" or "w/c 14.1.13" as a timescale reads it, and
-    "1.6.13" or "June 2013" as "From ..." (a month starts on its first day; as a deadline it
-    would be its last). Raises TimescaleError when it is not one start date."""
-    for form in (written, f"From {written}"):
-        try:
-            ts = parse_timescale(form, published, calendar=calendar, year_starts=year_starts)
-        except TimescaleError:
-            continue
-        if ts.start is not None and not ts.deadlines and ts.repeat is None:
-            return ts.start
-    raise TimescaleError(f"start {quoted(written)} is not one start date; write a date (1.6.13) "
-                         "or a month (June 2013)")
-
-
 def _read_start(r: NodeReader, node: yaml.Node, where: str, ctx: _Context,
                 timescale: Timescale | None) -> date | None:
     written = r.scalar(node, f"{where} start")
     if written is None:
         return None
     try:
-        start = parse_start(written, ctx.published, ctx.calendar, ctx.year_starts)
+        start = parse_start(written, ctx.published, ctx.calendar, ctx.year_starts, ctx.anchors)
     except TimescaleError as exc:
-        r.report(node, "E020", f"{where} {exc}")
+        # A start only holds an action back (never due before it): unknown, the action is
+        # judged by its deadline alone, and W123 says so.
+        unreadable(r, node, where, exc, "its start is unknown and it is judged by its "
+                   "deadline alone", sep=" ")
         return None
     if timescale is not None and timescale.start is not None and timescale.start != start:
         r.report(node, "E025", f"{where} start {quoted(written)} ({start:%d %B %Y}) disagrees "
@@ -546,8 +552,13 @@ def _read_updates(r: NodeReader, node: yaml.Node, where: str) -> tuple[Update, .
     return tuple(updates)
 
 
-def _read_milestones(r: NodeReader, node: yaml.Node, where: str, ctx: _Context) -> tuple[Milestone, ...]:
+def _read_milestones(r: NodeReader, node: yaml.Node, where: str, ctx: _Context
+                     ) -> tuple[tuple[Milestone, ...], str]:
+    """(the milestones, "" or, when planctl cannot read a milestone's `due:` as one date,
+    every milestone as written: the action's deadline is then to be confirmed)."""
     milestones = []
+    written_all: list[str] = []  # "Draft 30.4.26; Final soonish", for the timescale shown
+    unread = False
     for n in r.sequence(node, f"{where} milestones"):
         m = r.mapping(n, f"a milestone of {where}", MILESTONE_KEYS, ("due",))
         if not m or "due" not in m:
@@ -555,24 +566,27 @@ def _read_milestones(r: NodeReader, node: yaml.Node, where: str, ctx: _Context) 
         written = r.scalar(m["due"][1], f"{where} milestone due")
         if written is None:
             continue
+        label = r.scalar(m["text"][1], f"{where} milestone text") if "text" in m else None
+        written_all.append(" ".join(f"{label or ''} {written}".split()))
         try:
-            ts = parse_timescale(written, ctx.published, calendar=ctx.calendar,
-                                 year_starts=ctx.year_starts)
+            ts = ctx.timescale(written)
+            if len(ts.deadlines) != 1 or ts.repeat is not None:
+                raise TimescaleError(f"{quoted(' '.join(written.split()))} is not one date; "
+                                     "a milestone needs exactly one date")
         except TimescaleError as exc:
-            r.report(m["due"][1], "E020", f"{where} milestone due: {exc}")
+            unreadable(r, m["due"][1], f"{where} milestone due", exc, "the action's deadline "
+                        "is to be confirmed (as 'TBC' is)")
+            unread = True
             continue
         for warning in ts.warnings:
             r.warn(m["due"][1], warning.code, f"{where} milestone due: {warning.message}")
-        if len(ts.deadlines) != 1 or ts.repeat is not None:
-            r.report(m["due"][1], "E020", f"{where} milestone due needs exactly one date")
-            continue
         label = ts.deadlines[0].label
         text = r.text(m["text"][1], f"{where} milestone text") if "text" in m else label
         done, done_on = (r.boolean_or_date(m["done"][1], f"{where} milestone done")
                          if "done" in m else (False, None))
         milestones.append(Milestone(ts.deadlines[0].due, text or "", done, done_on))
     milestones.sort(key=lambda ms: ms.due)
-    return tuple(milestones)
+    return tuple(milestones), "; ".join(written_all) if unread else ""
 
 
 def _read_findings(r: NodeReader, node: yaml.Node) -> Findings | None:

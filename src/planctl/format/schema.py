@@ -62,6 +62,9 @@ DESCRIPTIONS = {
                        "(academic year).",
         "rag_key": "What each of the council's own ratings means: red, amber, green, blue: "
                    "meaning.",
+        "dates": "Named dates timescales count from: event: date, e.g. {letter: 2026-03-02, "
+                 "plan accepted: 2026-04-10} for 'within 6 months of the letter'. Names are read "
+                 "in any case, without a leading 'the'.",
     },
     "inspection": {
         "by": "The inspectorate, e.g. Ofsted.",
@@ -202,6 +205,8 @@ def build() -> Json:
             "rag_key": {"type": "object",
                         "propertyNames": {"pattern": _words_pattern(RAG_WORDS)},
                         "additionalProperties": text},
+            "dates": {"type": "object", "propertyNames": {"pattern": r"\S"},
+                      "additionalProperties": date},
         }, ("title",)),
         "lead": {"anyOf": [text, _object("lead", {"name": text, "aliases": texts, "email": text,
                                                   "organisation": text}, ("name",))]},

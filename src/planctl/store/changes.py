@@ -19,8 +19,9 @@ from datetime import date
 from ..core.errors import UsageError
 from ..core.model import RAG_VALUES, Action, Plan, Update
 from ..core.names import normalise_name
-from ..core.timescale import PATTERNS, Timescale, TimescaleError, parse_timescale
+from ..core.timescale import PATTERNS, Timescale, TimescaleError
 from ..format.edit_nodes import Written
+from ..format.plan_dates import parse_timescale_in
 from ..format.reader import RAG_WORDS
 from ..format.writer import date_like, move_date, plain_date
 
@@ -86,9 +87,10 @@ def _update(edit: Edit, text: str) -> Update:
 
 
 def read_timescale(written: str, plan: Plan) -> Timescale:
-    """A timescale read as the loader reads it in this plan (its publication, calendar, year)."""
-    return parse_timescale(written, plan.inspection.published, calendar=plan.calendar,
-                           year_starts=plan.year_starts)
+    """A timescale read as the loader reads it in this plan (its publication, calendar, year,
+    named dates)."""
+    return parse_timescale_in(written, plan.inspection.published, plan.calendar, plan.year_starts,
+                              plan.anchors)
 
 
 def _reason(edit: Edit) -> str:
@@ -96,6 +98,11 @@ def _reason(edit: Edit) -> str:
 
 
 def _next_open(action: Action, doing: str) -> int:
+    if not action.milestones and action.timescale is not None and action.timescale.tbc:
+        # written, but one could not be read (W123): none is known
+        raise UsageError(f"the milestones of {action.id} cannot all be read ('planctl check' "
+                         "says which: W123); write their dates in a form planctl reads; "
+                         "nothing was changed")
     open_ = [i for i, ms in enumerate(action.milestones) if not ms.done]
     if not open_:
         raise UsageError(f"every milestone of {action.id} is already done; {doing}")
