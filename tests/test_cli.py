@@ -340,3 +340,18 @@ def test_counts_of_one_are_singular(run, write_plan):
     assert "1 action: 0 completed" in md and "for 1 open action: 1.1." in md
     check = run("check")
     assert "1 action:" in check.stderr and "1 actions" not in check.stderr
+
+
+def test_an_unknown_command_points_to_help_once(run):
+    """It said "; see 'planctl --help' (see 'planctl --help')". (In-process the program is
+    named after the function, `cli`; the console script's test below says planctl.)"""
+    result = run("nosuchcommand")
+    assert result.exit_code == 2
+    assert result.stderr.count("--help") == 1, result.stderr
+    assert result.stderr.startswith("planctl: error: no command 'nosuchcommand' (see '")
+    close = run("stauts")
+    assert close.stderr.count("--help") == 1, close.stderr
+    assert "; did you mean 'status'? (see '" in close.stderr
+    proc = subprocess.run([*planctl_exe(), "nosuchcommand"], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.stderr == "planctl: error: no command 'nosuchcommand' (see 'planctl --help')\n"

@@ -64,6 +64,9 @@ EXIT_GIT = 4  # git is missing, not a repository, an unknown revision, a commit 
 EXIT_OUTPUT = 5  # the output or the edited file cannot be written
 EXIT_INTERNAL = 70  # a bug in planctl (EX_SOFTWARE)
 EXIT_INTERRUPTED = 130
+# The reader of the output went away (`| head`): as a Unix tool killed by SIGPIPE (128 +
+# 13), the status `yes | head` gives under `set -o pipefail`; never 1, which says "found".
+EXIT_PIPE = 141
 
 
 class PlanctlError(Exception):
