@@ -103,7 +103,9 @@ def _closed_early(*args: str):
 
 @pytest.mark.parametrize("args", [["status", "--format", "csv"],  # past stdout's buffer
                                   ["status", "--format", "json"],
-                                  ["check"]])  # no errors, little output: lost at the last flush
+                                  ["check"],  # no errors, little output: lost at the last flush
+                                  ["status", "--format", "xlsx"],  # bytes, through -o's writer
+                                  ["report", "--format", "html", "-o", "-"]])
 def test_a_closed_pipe_ends_as_sigpipe_never_1(bundled, args):
     """1 says "check found errors"; a reader that went away is a closed pipe, as `yes | head`."""
     import signal

@@ -34,6 +34,8 @@ def write(target: Output, data: bytes, what: str) -> None:
     """Write the bytes; say so on stderr unless they went to standard output."""
     try:
         write_output(target, data)
+    except BrokenPipeError:
+        raise  # the reader went away (| head): the closed pipe's status, not "cannot write"
     except OSError as exc:
         raise OutputError(f"cannot write {target.path!r}: {exc.strerror or exc}") from None
     if target.kind != "stdout":
