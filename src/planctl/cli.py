@@ -112,7 +112,7 @@ class PlanctlGroup(click.Group):
             import difflib  # only on a mistyped command
 
             close = difflib.get_close_matches(name, self.list_commands(ctx), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""  # main adds "see --help"
+            hint = f"; did you mean {close[0]!r}?" if close else "; see 'planctl --help'"
             raise click.UsageError(f"no command {name!r}{hint}", ctx)
         return super().resolve_command(ctx, args)
 
@@ -184,9 +184,10 @@ class PlanctlGroup(click.Group):
         except click.ClickException as exc:
             where = ""
             ctx = getattr(exc, "ctx", None)
-            if ctx is not None and ctx.command_path:
+            message = exc.format_message()
+            if ctx is not None and ctx.command_path and "--help'" not in message:  # said once
                 where = f" (see '{ctx.command_path} --help')"
-            click.echo(f"planctl: error: {safe_text(exc.format_message(), one_line=True)}{where}", err=True)
+            click.echo(f"planctl: error: {safe_text(message, one_line=True)}{where}", err=True)
             return EXIT_USAGE
         except click.exceptions.Abort:
             click.echo("planctl: aborted", err=True)
