@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -107,9 +108,14 @@ def test_no_cache_option_and_environment_leave_the_cache_folder_empty(run, bundl
 
 
 def _settled(path: Path) -> Path:
-    """The file as if written an hour ago: its stat is then trusted (see cache.Index)."""
+    """Wait until the file's stat can be trusted (see cache.Index): its ctime, which no
+    tool sets back, a little over a second old. The mtime is set back an hour as `cp -p`
+    would, which must not matter."""
     hour_ago = path.stat().st_mtime_ns - 3600 * 10**9
     os.utime(path, ns=(hour_ago, hour_ago))
+    wait = path.stat().st_ctime_ns + 1_100_000_000 - time.time_ns()
+    if wait > 0:
+        time.sleep(wait / 1e9)
     return path
 
 
@@ -519,3 +525,105 @@ def test_unfinished_cache_files_of_killed_runs_are_removed(write_plan):
     alive.write_bytes(b"being written")
     load_paths([write_plan(GOOD)])
     assert not dead.exists() and alive.exists()
+
+
+def _rewrite_in_place(path: Path, text: str, mtime_ns: int) -> None:
+    """Write `text` into the same inode and put the mtime back, as `cp -p`, `rsync -t` or
+    `touch -r` would after an editor's save."""
+    with open(path, "r+b") as fh:
+        fh.write(text.encode("utf-8"))
+        fh.truncate()
+    os.utime(path, ns=(mtime_ns, mtime_ns))
+
+
+def test_a_same_size_rewrite_with_the_mtime_set_back_is_never_served_stale(write_plan):
+    """Same second, same size, same mtime, same inode: only the ctime moved (a user tool
+    cannot set it back), so the new text is read."""
+    path = write_plan(GOOD)
+    mtime = path.stat().st_mtime_ns - 3600 * 10**9
+    os.utime(path, ns=(mtime, mtime))
+    assert load_paths([path]).plans[0].title == "Good plan"
+    _rewrite_in_place(path, GOOD.replace("Good plan", "Nice plan"), mtime)
+    assert load_paths([path]).plans[0].title == "Nice plan"
+    _rewrite_in_place(path, GOOD, mtime)
+    assert load_paths([path]).plans[0].title == "Good plan"
+
+
+def test_an_old_mtime_does_not_make_a_fresh_file_trusted(write_plan):
+    """`cp -p` gives a file just written an old mtime: its stat is not trusted (the index
+    is written again, with the bytes hashed) until its ctime is a second old."""
+    path = write_plan(GOOD)
+    mtime = path.stat().st_mtime_ns - 3600 * 10**9
+    os.utime(path, ns=(mtime, mtime))
+    load_paths([path])
+    (index,) = entries()
+    first = index.read_bytes()
+    load_paths([path])
+    assert index.read_bytes() != first  # hashed again, not served on its stat
+    _settled(path)
+    load_paths([path])
+    settled = index.read_bytes()
+    load_paths([path])
+    assert index.read_bytes() == settled  # now trusted
+
+
+def _mount_ext2(folder: Path) -> Path:
+    """A loop-mounted ext2 with 128-byte inodes (whole-second timestamps, as ext2/ext3
+    and many network and FUSE mounts have), or pytest.skip saying why not."""
+    import shutil
+    import subprocess
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("a loop-mounted ext2 needs Linux")
+    if os.geteuid() != 0:
+        pytest.skip("mounting a loop ext2 needs root (CI runs as root)")
+    mkfs = shutil.which("mkfs.ext2") or shutil.which("mke2fs")
+    if mkfs is None or shutil.which("mount") is None:
+        pytest.skip("mkfs.ext2 or mount is not installed")
+    image, mountpoint = folder / "ext2.img", folder / "ext2"
+    mountpoint.mkdir()
+    with open(image, "wb") as fh:
+        fh.truncate(8 * 1024 * 1024)
+    made = subprocess.run([mkfs, "-q", "-F", "-I", "128", str(image)], capture_output=True,
+                          text=True)
+    if made.returncode != 0:
+        pytest.skip(f"mkfs.ext2 failed: {made.stderr.strip()}")
+    mounted = subprocess.run(["mount", "-o", "loop", str(image), str(mountpoint)],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot loop-mount here (a container without loop devices?): "
+                    f"{mounted.stderr.strip()}")
+    return mountpoint
+
+
+def test_a_rewrite_in_the_same_second_on_a_whole_second_filesystem_is_read(tmp_path):
+    """ext2 stamps whole seconds: write A with an old mtime, run, then within the same
+    second write B of the same size with the same mtime. Every field of the stat is the
+    same; the bytes are hashed, so B is served, not A."""
+    import subprocess
+
+    mountpoint = _mount_ext2(tmp_path)
+    try:
+        plans = mountpoint / "plans"
+        plans.mkdir()
+        path = plans / "p.yaml"
+        for _attempt in range(5):  # the steps must share one second: start just after a tick
+            time.sleep(1 - time.time() % 1 + 0.01)
+            path.write_text(GOOD, encoding="utf-8")
+            mtime = (int(time.time()) - 3600) * 10**9
+            os.utime(path, ns=(mtime, mtime))
+            before = path.stat()
+            assert before.st_ctime_ns % 10**9 == 0  # whole seconds, as the test needs
+            assert load_paths([plans]).plans[0].title == "Good plan"
+            _rewrite_in_place(path, GOOD.replace("Good plan", "Nice plan"), mtime)
+            after = path.stat()
+            if after.st_ctime_ns == before.st_ctime_ns:
+                break
+        else:
+            pytest.skip("could not rewrite the file within one second")
+        assert cache.index.stat_key(after) == cache.index.stat_key(before)
+        assert load_paths([plans]).plans[0].title == "Nice plan"
+        assert load_paths([plans]).plans[0].title == "Nice plan"  # and on every later run
+    finally:
+        subprocess.run(["umount", str(mountpoint)], check=False)

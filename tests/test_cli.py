@@ -342,3 +342,76 @@ def test_counts_of_one_are_singular(run, write_plan):
     assert "1 action: 0 completed" in md and "for 1 open action: 1.1." in md
     check = run("check")
     assert "1 action:" in check.stderr and "1 actions" not in check.stderr
+
+
+def test_an_unknown_command_points_to_help_once(run):
+    """It said "; see 'planctl --help' (see 'planctl --help')"."""
+    result = run("nosuchcommand")
+    assert result.exit_code == 2
+    assert result.stderr == "planctl: error: no command 'nosuchcommand'; see 'planctl --help'\n"
+    close = run("stauts")
+    assert close.stderr.count("--help") == 1, close.stderr
+    assert "; did you mean 'status'? (see '" in close.stderr
+    proc = subprocess.run([*planctl_exe(), "nosuchcommand"], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.stderr == "planctl: error: no command 'nosuchcommand'; see 'planctl --help'\n"
+
+
+COLOUR = re.compile("\x1b\\[(?:[0-9]+;)*3[0-7]m")  # a foreground colour (overdue: 1;31)
+BOLD = "\x1b[1"
+
+
+def _styles(out: str) -> tuple[bool, bool]:
+    return COLOUR.search(out) is not None, BOLD in out
+
+
+@pytest.mark.parametrize(("options", "env", "colour", "bold"), [
+    ([], {}, False, False),  # a pipe: plain
+    ([], {"FORCE_COLOR": "1"}, True, True),
+    ([], {"FORCE_COLOR": "0"}, False, False),  # 0 means off (it turned colour on)
+    ([], {"FORCE_COLOR": "false"}, False, False),
+    ([], {"FORCE_COLOR": "FALSE"}, False, False),
+    ([], {"FORCE_COLOR": ""}, False, False),  # empty is unset
+    ([], {"FORCE_COLOR": "1", "TERM": "dumb"}, True, True),  # asked for: a CI log shows colour
+    ([], {"FORCE_COLOR": "1", "NO_COLOR": "1"}, False, True),  # NO_COLOR: bold and dim only
+    (["--color"], {"NO_COLOR": "1"}, True, True),  # the option over everything
+    (["--color"], {"FORCE_COLOR": "0"}, True, True),
+    (["--no-color"], {"FORCE_COLOR": "1"}, False, False),
+])
+def test_colour_rules_in_a_pipe(run, bundled, options, env, colour, bold):
+    out = run("status", "--today", "2012-10-09", *options, env=env).stdout
+    assert "overdue" in out
+    assert _styles(out) == (colour, bold), out[:300]
+
+
+@pytest.mark.parametrize(("env", "colour", "bold"), [
+    ({"TERM": "xterm"}, True, True),
+    ({"TERM": "dumb"}, False, False),
+    ({"TERM": "xterm", "FORCE_COLOR": "0"}, False, False),  # off even on a terminal
+    ({"TERM": "xterm", "NO_COLOR": "1"}, False, True),
+    ({"TERM": "dumb", "FORCE_COLOR": "1"}, True, True),
+])
+def test_colour_rules_on_a_terminal(bundled, env, colour, bold):
+    """A real pseudo-terminal as stdout (a process, so isatty is the real one)."""
+    import pty
+
+    leader, follower = pty.openpty()
+    base = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "TERM")}
+    proc = subprocess.Popen([*planctl_exe(), "status", "--today", "2012-10-09"],
+                            stdout=follower, stderr=subprocess.PIPE, env={**base, **env,
+                                                                          "COLUMNS": "120"})
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed: planctl has ended
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    assert proc.wait(timeout=60) == 0, proc.stderr.read() if proc.stderr else ""
+    os.close(leader)
+    out = b"".join(chunks).decode("utf-8", "replace")
+    assert "overdue" in out
+    assert _styles(out) == (colour, bold), out[:300]

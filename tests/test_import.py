@@ -300,3 +300,68 @@ def test_progress_is_silent_in_pipes_and_drawn_on_a_terminal(capfd, monkeypatch)
     terminal.close()
     os.close(leader)
     assert "Counting" in drawn
+
+
+def _save_formula_values(path: Path, values: dict[str, str]) -> None:
+    """Give formula cells saved values, as Excel or LibreOffice write them on saving
+    (`<c r="C6" t="str"><f>...</f><v>text</v></c>`); openpyxl writes formulas without."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as book:
+        parts = {info.filename: book.read(info) for info in book.infolist()}
+    for name, data in parts.items():
+        if name.startswith("xl/worksheets/"):
+            text = data.decode("utf-8")
+            for ref, value in values.items():
+                text = re.sub(rf'<c r="{ref}"([^>]*)><f>(.*?)</f>(?:<v\s*/>|<v></v>)?',
+                              lambda m, value=value, ref=ref: (
+                                  f'<c r="{ref}"{m.group(1)} t="str"><f>{m.group(2)}</f>'
+                                  f"<v>{value}</v>"), text)
+            parts[name] = text.encode("utf-8")
+    with zipfile.ZipFile(path, "w") as book:
+        for name, data in parts.items():
+            book.writestr(name, data)
+
+
+def _formula_rows():
+    rows = council_rows()
+    rows[1][2] = '="IRT to record all CAF "&"recommendations onto a data base"'  # C6: the action
+    rows[1][7] = "=1+1"  # H6: Budget, a column not imported
+    return rows
+
+
+def test_a_formula_with_no_saved_value_is_refused_with_its_cell(run, tmp_path):
+    """openpyxl (and other scripts) write formulas with no saved value: read as empty, the
+    action would have silently become the recommendation's text."""
+    path = write_xlsx(tmp_path / "scripted.xlsx", _formula_rows())
+    result = run("import", str(path), "-o", "plans/p.yaml", "--today", "2012-10-09")
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "planctl: error: 'Action plan'!C6: a formula with no saved value; open and save the "
+        "workbook in Excel or LibreOffice, or paste values"]
+    assert not (tmp_path / "plans" / "p.yaml").exists()
+
+
+def test_a_formula_with_a_saved_value_is_imported_and_noted(run, tmp_path):
+    path = write_xlsx(tmp_path / "saved.xlsx", _formula_rows())
+    _save_formula_values(path, {"C6": "IRT to record all CAF recommendations onto a data base"})
+    result = run("import", str(path), "-o", "plans/p.yaml", "--today", "2012-10-09")
+    assert result.exit_code == 0, result.stderr
+    assert "'Action plan'!C6: formula cell(s); the values the workbook saved" in result.stderr
+    plan, _ = only_plan(tmp_path / "plans" / "p.yaml")
+    first = next(iter(plan.actions))
+    assert first.text == "IRT to record all CAF recommendations onto a data base"
+    assert first.text != plan.recommendations[0].text
+
+
+def test_a_formula_saved_as_empty_reads_as_the_empty_cell_excel_shows(run, tmp_path):
+    """A saved empty value (`=IF(...,"",...)`) is what Excel shows: it is not refused as
+    "no saved value" (which saving again could never fix)."""
+    rows = council_rows()
+    rows[1][5] = '=IF(1=1,"","Completed")'  # F6: Progress, saved empty
+    path = write_xlsx(tmp_path / "empty.xlsx", rows)
+    _save_formula_values(path, {"F6": ""})
+    result = run("import", str(path), "-o", "plans/p.yaml", "--today", "2012-10-09")
+    assert result.exit_code == 0, result.stderr
+    assert "'Action plan'!F6: formula cell(s)" in result.stderr

@@ -206,3 +206,54 @@ def test_json_of_thousands_of_actions_escapes_every_bidi_control(write_plan, run
     assert "\u202e" not in result.stdout and result.stdout.count("\\u202e") == 3000
     texts = [a["text"] for a in json.loads(result.stdout)["actions"]]
     assert texts == [f"act {i} \u202e{i}" for i in range(3000)]
+
+
+def test_a_newline_in_an_output_file_name_cannot_forge_a_line(bundled, run, tmp_path):
+    """ESC and CR were escaped in "wrote ... to NAME"; LF was printed raw."""
+    name = "out\nplans/p.yaml:1:1: E001 forged.csv"
+    result = run("status", "--format", "csv", "--today", "9.10.12", "-o", name)
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / name).is_file()
+    [line] = result.stderr.splitlines()
+    assert line == "wrote actions (csv) to out\\x0aplans/p.yaml:1:1: E001 forged.csv"
+
+
+def _planctl_bytes(*args: str):
+    import subprocess
+
+    from conftest import planctl_exe
+
+    return subprocess.run([*planctl_exe(), *args], capture_output=True, timeout=60)
+
+
+def test_a_plan_file_name_that_is_not_utf8_gives_valid_utf8_ids_and_messages(bundled, tmp_path):
+    """A Latin-1 name (b'caf\\xe9.yaml'): Python reads its byte as a lone surrogate, which
+    JSON carried (invalid UTF-8, or a crash) and messages printed raw. The byte is written
+    as the text \\xe9: in the plan id, in JSON and in messages."""
+    import os
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("file names of any bytes are a Linux (POSIX) thing")
+    plans = os.fsencode(bundled.parent)
+    os.rename(os.fsencode(bundled), plans + b"/caf\xe9.yaml")
+    with open(plans + b"/bad\xff\nname.yaml", "wb") as fh:
+        fh.write(b"plan: [unclosed\n")
+    status = _planctl_bytes("status", "--format", "json", "--today", "9.10.12")
+    assert status.returncode == 3  # the broken file: still a valid one-line error per problem
+    [line] = status.stderr.decode("utf-8").splitlines()
+    assert line.startswith("planctl: error: plans/bad\\xff\\x0aname.yaml:2:1: YAML syntax")
+    os.unlink(plans + b"/bad\xff\nname.yaml")
+    for args in (["status", "--format", "json"], ["check", "--format", "json"],
+                 ["report", "--format", "json"]):
+        result = _planctl_bytes(*args, "--today", "9.10.12")
+        assert result.returncode == 0, result.stderr
+        data = json.loads(result.stdout.decode("utf-8"))  # strict: no lone surrogate
+        assert "\udce9" not in json.dumps(data, ensure_ascii=False)
+    actions = json.loads(_planctl_bytes("status", "--format", "json", "--today", "9.10.12")
+                         .stdout)["actions"]
+    assert {a["plan"] for a in actions} == {"caf\\xe9"}
+    check = _planctl_bytes("check", "--today", "9.10.12")
+    assert check.stdout.decode("utf-8").startswith("plans/caf\\xe9.yaml:")
+    chosen = _planctl_bytes("status", "--plan", "caf\\xe9", "--today", "9.10.12")
+    assert chosen.returncode == 0 and b"62 actions" in chosen.stdout  # the id as shown selects it

@@ -9,9 +9,11 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
+import signal
 import sys
-from collections.abc import Sequence
-from typing import Any, Literal, NoReturn, overload
+from collections.abc import Callable, Sequence
+from contextvars import ContextVar
+from typing import Any, Literal, NoReturn, TypeVar, overload
 
 import click
 
@@ -21,6 +23,7 @@ from .core.errors import (
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
     EXIT_OUTPUT,
+    EXIT_PIPE,
     EXIT_USAGE,
     PlanctlError,
     safe_text,
@@ -65,6 +68,30 @@ Quick start:
   planctl status --today 2012-10-09   as at another date
 """
 
+# --debug as the group's option gave it (never any argument that equals "--debug": a
+# note's text can). Set by the group's callback, read by main() when something fails.
+_DEBUG: ContextVar[bool] = ContextVar("planctl_debug", default=False)
+
+T = TypeVar("T")
+
+
+class ClosedPipe(Exception):
+    """The reader of stdout went away. Not an OSError: Click's main turns a broken pipe
+    into exit 1 (its "failure") before planctl's main could see it."""
+
+
+def _pipe_kept(step: Callable[[], T]) -> T:
+    try:
+        return step()
+    except BrokenPipeError:
+        raise ClosedPipe from None
+
+
+def _stop_writing_stdout() -> None:
+    """What is still buffered for stdout goes nowhere instead of failing again at exit."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
 
 class PlanctlGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -89,6 +116,14 @@ class PlanctlGroup(click.Group):
             raise click.UsageError(f"no command {name!r}{hint}", ctx)
         return super().resolve_command(ctx, args)
 
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        return _pipe_kept(lambda: super(PlanctlGroup, self).make_context(
+            info_name, args, parent, **extra))  # --help and --version write here
+
+    def invoke(self, ctx: click.Context) -> Any:
+        return _pipe_kept(lambda: super(PlanctlGroup, self).invoke(ctx))
+
     @overload
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: Literal[True] = True,
@@ -108,28 +143,28 @@ class PlanctlGroup(click.Group):
             from .commands.completion import register_fish
 
             register_fish()
+        token = _DEBUG.set(False)
         try:
             code = self._click_main(argv, prog_name or "planctl", complete_var, **extra)
         except PlanctlError as exc:
-            if "--debug" in argv:
-                raise
+            _traceback_if_debug()
             for line in exc.lines():
                 click.echo(f"planctl: error: {line}", err=True)
             code = exc.exit_code
-        except BrokenPipeError:
-            # The reader went away (| head): stop quietly, as other Unix tools do. What is
-            # still buffered for stdout goes nowhere instead of failing again at exit.
-            with contextlib.suppress(OSError, ValueError):
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            code = 0
+        except (ClosedPipe, BrokenPipeError):
+            # The reader went away (| head): stop quietly with a closed pipe's status.
+            _stop_writing_stdout()
+            code = EXIT_PIPE
         except KeyboardInterrupt:
             code = EXIT_INTERRUPTED
         except Exception as exc:
-            if "--debug" in argv:
-                raise
-            click.echo(f"planctl: error: internal error: {safe_text(repr(exc), one_line=True)}; "
-                       "run again with --debug for the traceback and report it", err=True)
+            debug = _traceback_if_debug()
+            again = "" if debug else " run again with --debug for the traceback and"
+            click.echo(f"planctl: error: internal error: {safe_text(repr(exc), one_line=True)};"
+                       f"{again} report it", err=True)
             code = EXIT_INTERNAL
+        finally:
+            _DEBUG.reset(token)
         if standalone_mode:
             sys.exit(code)
         return code
@@ -149,9 +184,10 @@ class PlanctlGroup(click.Group):
         except click.ClickException as exc:
             where = ""
             ctx = getattr(exc, "ctx", None)
-            if ctx is not None and ctx.command_path:
+            message = exc.format_message()
+            if ctx is not None and ctx.command_path and "--help'" not in message:  # said once
                 where = f" (see '{ctx.command_path} --help')"
-            click.echo(f"planctl: error: {safe_text(exc.format_message(), one_line=True)}{where}", err=True)
+            click.echo(f"planctl: error: {safe_text(message, one_line=True)}{where}", err=True)
             return EXIT_USAGE
         except click.exceptions.Abort:
             click.echo("planctl: aborted", err=True)
@@ -172,6 +208,18 @@ def cli(ctx: click.Context, debug: bool) -> None:
     judged as at today, or --today DATE.
     """
     ctx.ensure_object(Settings).debug = debug
+    _DEBUG.set(debug)
+
+
+def _traceback_if_debug() -> bool:
+    """With --debug, the traceback of the exception being handled, on stderr; the exit
+    code stays the one its kind documents."""
+    if not _DEBUG.get():
+        return False
+    import traceback
+
+    traceback.print_exc(file=sys.stderr)
+    return True
 
 
 def main(args: Sequence[str] | None = None) -> None:
@@ -193,7 +241,10 @@ def main(args: Sequence[str] | None = None) -> None:
     # writes is closed (and renamed into place) before the command returns.
     try:
         sys.stdout.flush()
-    except (BrokenPipeError, ValueError):  # the reader went away (| head): as the command does
+    except BrokenPipeError:  # the reader went away (| head) before the last of the output
+        _stop_writing_stdout()
+        code = EXIT_PIPE
+    except ValueError:  # stdout closed by the command
         pass
     except OSError as exc:  # a full disc: said, never lost silently
         code = code or EXIT_OUTPUT
@@ -201,4 +252,9 @@ def main(args: Sequence[str] | None = None) -> None:
             sys.stderr.write(f"planctl: error: cannot write the output: {exc.strerror or exc}\n")
     with contextlib.suppress(OSError, ValueError):
         sys.stderr.flush()
+    if code == EXIT_PIPE and hasattr(signal, "SIGPIPE"):
+        # End as a closed pipe ends any Unix tool (`yes | head`): by SIGPIPE, which the
+        # shell reports as 141. Python ignores SIGPIPE; restore the default, then raise it.
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGPIPE)
     os._exit(code)

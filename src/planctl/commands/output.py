@@ -34,10 +34,13 @@ def write(target: Output, data: bytes, what: str) -> None:
     """Write the bytes; say so on stderr unless they went to standard output."""
     try:
         write_output(target, data)
+    except BrokenPipeError:
+        raise  # the reader went away (| head): the closed pipe's status, not "cannot write"
     except OSError as exc:
         raise OutputError(f"cannot write {target.path!r}: {exc.strerror or exc}") from None
     if target.kind != "stdout":
-        click.echo(f"wrote {what} to {safe_text(target.path)}", err=True)
+        # One line: a newline in the name must not forge a line of its own (ESC, CR did not).
+        click.echo(f"wrote {what} to {safe_text(target.path, one_line=True)}", err=True)
 
 
 @contextlib.contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 ERROR = "error"
@@ -15,17 +16,38 @@ _INVISIBLE = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u
                  "\u2028\u2029")
 
 
+def byte_escape(code: int) -> str:
+    """A lone surrogate as text: a byte of a file name that is not UTF-8 (Python reads it as
+    U+DC80-U+DCFF, "surrogateescape") as `\\xNN`, the byte; any other as `\\uNNNN`. A lone
+    surrogate cannot be encoded: printed raw it crashes, or writes invalid UTF-8."""
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def name_text(name: str) -> str:
+    """A file name as valid Unicode text: each byte that is not UTF-8 written `\\xNN`
+    (`caf\\xe9` for the Latin-1 name café), the form plan ids and JSON take."""
+    if name.isascii():
+        return name
+    return _SURROGATES.sub(lambda m: byte_escape(ord(m.group())), name)
+
+
 def safe_text(text: str, one_line: bool = False) -> str:
     """Text with control characters (ANSI escapes, CR, BEL ...) made visible, for terminals.
 
     one_line: newlines and tabs too, for FILE:LINE:COL lines that tools parse, where
-    a newline in a file name or value could forge a line of its own.
+    a newline in a file name or value could forge a line of its own. The bytes of a name
+    that is not UTF-8 are shown as `\\xNN` (see name_text).
     """
     out = []
     for ch in text:
         code = ord(ch)
         if ch in "\n\t" and not one_line:
             out.append(ch)
+        elif 0xD800 <= code <= 0xDFFF:
+            out.append(byte_escape(code))
         elif code < 0x20 or code == 0x7F or 0x80 <= code < 0xA0 or ch in _INVISIBLE:
             out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
         else:
@@ -64,6 +86,9 @@ EXIT_GIT = 4  # git is missing, not a repository, an unknown revision, a commit 
 EXIT_OUTPUT = 5  # the output or the edited file cannot be written
 EXIT_INTERNAL = 70  # a bug in planctl (EX_SOFTWARE)
 EXIT_INTERRUPTED = 130
+# The reader of the output went away (`| head`): as a Unix tool killed by SIGPIPE (128 +
+# 13), the status `yes | head` gives under `set -o pipefail`; never 1, which says "found".
+EXIT_PIPE = 141
 
 
 class PlanctlError(Exception):

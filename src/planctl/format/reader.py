@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from ..core.errors import Problem
+from ..core.errors import Problem, name_text
 from ..core.model import (
     PROGRESS_VALUES,
     RAG_VALUES,
@@ -117,7 +117,8 @@ def load_text(data: bytes | str, path: str,
         return None, [], True
     reader = NodeReader(path)
     try:
-        plan = _read_plan(reader, root, plan_id or Path(path).stem)
+        # A name that is not UTF-8 gives an id of valid text (`caf\xe9`): ids reach JSON.
+        plan = _read_plan(reader, root, plan_id or name_text(Path(path).stem))
     except TooManyProblems:
         return None, reader.problems, False
     if plan is None:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from ..core.errors import byte_escape
 from ..core.evaluate import Row
 from ..core.jsondoc import JSONDict
 from ..core.model import iso as iso  # re-exported: the renderers write dates with it
@@ -63,12 +64,17 @@ def optional_fields(row: Row) -> JSONDict:
 
 
 # Bidi controls and line separators, written as \u escapes: the same JSON value, but a
-# terminal showing the JSON cannot reorder or break a line because of plan text.
-_INVISIBLE = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+# terminal showing the JSON cannot reorder or break a line because of plan text. Lone
+# surrogates (the bytes of a file name that is not UTF-8) become the text `\xNN`: JSON
+# that strict parsers accept (a \udcNN escape is not), as core.errors.name_text writes it.
+_INVISIBLE = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]")
 
 
 def _escape(m: re.Match[str]) -> str:
-    return f"\\u{ord(m.group()):04x}"
+    code = ord(m.group())
+    if 0xD800 <= code <= 0xDFFF:
+        return byte_escape(code).replace("\\", "\\\\")
+    return f"\\u{code:04x}"
 
 
 class _Pieces(list[str]):

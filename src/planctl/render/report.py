@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from ..core.errors import byte_escape
 from ..core.evaluate import (
     Row,
     by_due_date,
@@ -228,6 +229,8 @@ def changes_section(since: Since, plans: Sequence[Plan], today: date) -> JSONDic
 # Characters json.dumps leaves raw with ensure_ascii=False that a terminal would act on.
 _TERMINAL_UNSAFE = {c: f"\\u{c:04x}" for c in [*range(0x7F, 0xA0), 0x2028, 0x2029,
                                                  *range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
+# Lone surrogates (bytes of a file name that is not UTF-8): the text `\xNN`, valid JSON.
+_TERMINAL_UNSAFE.update({c: byte_escape(c).replace("\\", "\\\\") for c in range(0xD800, 0xE000)})
 
 
 def jsonable(value: object) -> object:

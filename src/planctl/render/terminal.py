@@ -1,10 +1,14 @@
 """What the terminal can show: colour or not, and how wide it is.
 
-The rules are the usual ones (and Rich's): --color/--no-color decide when given;
-otherwise colour only on a terminal, FORCE_COLOR turns it on anywhere, NO_COLOR
-keeps bold and dim but drops colours, TERM=dumb means no styling. Width is
-COLUMNS, else the terminal's, else 80. Kept free of Rich, whose import alone
-costs more than the rest of `planctl status`.
+Whether to style, decided here only (`styling`), first rule that applies wins:
+1. --color / --no-color, when given: colour on / plain (--color also over NO_COLOR);
+2. FORCE_COLOR set and not empty: `0`, `false`, `no`, `off` (any case) mean plain,
+   as in Node's chalk and supports-color; any other value styles anywhere, even a
+   pipe or TERM=dumb (a CI log that shows colour);
+3. otherwise style only on a terminal whose TERM is not `dumb` (nor `unknown`).
+Then NO_COLOR (set and not empty) keeps bold and dim but drops the colours, unless
+--color was given. Width is COLUMNS, else the terminal's, else 80. Kept free of
+Rich, whose import alone costs more than the rest of `planctl status`.
 """
 
 from __future__ import annotations
@@ -28,19 +32,29 @@ class Terminal:
     unicode: bool  # box-drawing characters can be encoded
 
 
-def terminal(color: bool | None, file: TextIO | None = None) -> Terminal:
-    out = file or sys.stdout
+_OFF = ("0", "false", "no", "off")
+
+
+def styling(color: bool | None, out: TextIO) -> tuple[bool, bool]:
+    """(styled, no_color) by the rules in this module's docstring."""
     env = os.environ
+    force = env.get("FORCE_COLOR", "").strip().lower()
     if color is not None:
         styled = color
-    elif env.get("FORCE_COLOR"):
-        styled = True
+    elif force:
+        styled = force not in _OFF
     else:
         try:
             styled = out.isatty() and env.get("TERM", "") not in ("dumb", "unknown")
         except (AttributeError, ValueError):
             styled = False
-    no_color = color is not True and bool(env.get("NO_COLOR"))
+    return styled, styled and color is not True and bool(env.get("NO_COLOR"))
+
+
+def terminal(color: bool | None, file: TextIO | None = None) -> Terminal:
+    out = file or sys.stdout
+    env = os.environ
+    styled, no_color = styling(color, out)
     try:
         width = int(env["COLUMNS"])
     except (KeyError, ValueError):
@@ -69,9 +83,8 @@ def make_console(color: bool | None, file: TextIO | None = None) -> Console:
     from rich.console import Console
 
     out = file or sys.stdout
-    # The width by planctl's rules: Rich reads COLUMNS=0 as no room and prints nothing at all.
-    # None leaves Rich's own rules (a terminal? NO_COLOR?) to decide.
-    return Console(file=out, highlight=False, emoji=False, markup=False,
-                   width=terminal(color, out).width,
-                   force_terminal=True if color is True else None,
-                   no_color=True if color is False else None)
+    # Width and styling by planctl's rules, not Rich's own (Rich reads COLUMNS=0 as no room
+    # and prints nothing at all, and FORCE_COLOR=0 as "force").
+    shown = terminal(color, out)
+    return Console(file=out, highlight=False, emoji=False, markup=False, width=shown.width,
+                   force_terminal=shown.styled, no_color=shown.no_color)

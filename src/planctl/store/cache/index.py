@@ -3,11 +3,18 @@
 A warm run over 200 (or 2,000) plan files read as many entries and hashed every
 file's bytes to find them. The index holds, for each file of one `--plans` set, its
 stat, the digest of its bytes and its entry, in one file: a file whose stat is
-unchanged is served without being read. A stat is trusted only when the file was
-last changed well before the index was written (as git does for its index): a file
-rewritten within the filesystem's timestamp granularity, at the same size, is
-hashed again. When the stat differs the bytes are hashed and, if they are the same,
-the entry still serves.
+unchanged is served without being read. When the stat differs the bytes are hashed
+and, if they are the same, the entry still serves.
+
+A stat is recorded as trustworthy only where it can tell two writes apart (see
+`trustworthy`): by its ctime, which every write sets and no user tool sets back
+(`cp -p`, `rsync -t` and `touch -r` set the mtime), with a fraction of a second (a
+whole-second ctime - ext2/ext3, FAT, many network and FUSE mounts - cannot tell two
+writes in one second apart), not on Windows (st_ctime is the creation time there),
+and at least a second before this run started reading (as git smudges the racy
+entries of its index: a write in the same tick as the one read would keep the
+ctime). Any other row is stored with its stat smudged, so it never matches and the
+file's bytes are hashed on every run until its stat can be trusted.
 
 Layout: header, the entries, the table (msgpack: written time and, per file, stat,
 digest of its bytes, and its entry's offset, length and digest), then BLAKE2b of the
@@ -36,7 +43,10 @@ from .folder import cache_dir, enabled, remove_dead_temps, usable
 from .stamp import loader_stamp
 
 INDEX_MAGIC = b"planctl-index\n"
-_RACY_NS = 2_000_000_000  # coarse filesystems stamp to 1-2 s
+# A ctime with a fraction of a second comes from a clock that ticks in less than a
+# second (the kernel's 1-10 ms, exFAT's 10 ms): a second before the run is past any tick.
+_RACY_NS = 1_000_000_000
+_SMUDGED = -1  # the ctime of a stat that must not be trusted: no real stat has it
 
 StatKey = tuple[int, int, int, int, int]
 # per file: (stat, digest of its bytes, entry offset, entry length, entry digest)
@@ -47,6 +57,24 @@ _ENCODER = msgspec.msgpack.Encoder()
 
 def stat_key(st: os.stat_result) -> StatKey:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+
+
+def trustworthy(st: os.stat_result, started_ns: int) -> bool:
+    """Whether an unchanged stat proves the bytes read after `started_ns` are unchanged."""
+    if os.name == "nt":  # st_ctime is the creation time: a rewrite keeps it
+        return False
+    ctime = st.st_ctime_ns
+    if ctime % 1_000_000_000 == 0:  # whole seconds: two writes in one second look alike
+        return False
+    return ctime < started_ns - _RACY_NS
+
+
+def recorded(st: os.stat_result, started_ns: int) -> StatKey:
+    """The stat to store for a file read in this run: smudged when it cannot be trusted."""
+    key = stat_key(st)
+    if trustworthy(st, started_ns):
+        return key
+    return (key[0], key[1], _SMUDGED, key[3], key[4])
 
 
 def _parse(data: bytes, path: str) -> Loaded:
@@ -76,7 +104,7 @@ class Index:
         self.old: dict[str, Row] = {}
         self.new: dict[str, _Served] = {}
         self.changed = False
-        self.written_ns = 0
+        self.started_ns = time.time_ns()  # before any file of this run is read
         self.fd: int | None = None  # the index read
         self.end = 0  # where its entries end (its table starts)
         self.out: BinaryIO | None = None  # the next index, while it is written
@@ -115,11 +143,11 @@ class Index:
             table = os.pread(fd, size, start)
             if len(table) != size or digest(table) != trailer[:DIGEST]:
                 raise ValueError
-            written_ns, files = _TABLE.decode(table)
+            _written_ns, files = _TABLE.decode(table)
         except Exception:  # noqa: BLE001 - a damaged index is a miss, never an error
             os.close(fd)
             return
-        self.fd, self.written_ns, self.old, self.end = fd, written_ns, files, start
+        self.fd, self.old, self.end = fd, files, start
 
     def _entry(self, old: Row) -> bytes | None:
         """An old entry's bytes, checked against their digest; None if they do not match."""
@@ -143,7 +171,7 @@ class Index:
             return None if data is None else _parse(data, path)
         key = stat_key(st)
         old = self.old.get(path)
-        if old is not None and old[0] == key and st.st_mtime_ns < self.written_ns - _RACY_NS:
+        if old is not None and old[0] == key:  # stored unsmudged: it was trustworthy when read
             found = self._served(path, old, key)
             if found is not None:
                 return found
@@ -151,10 +179,11 @@ class Index:
         if data is None:
             return None
         data_digest = digest(data)
+        key = recorded(st, self.started_ns)
         if old is not None and old[1] == data_digest:
             found = self._served(path, old, key)
             if found is not None:
-                self.changed = True  # the stat changed (or is racy): write it down again
+                self.changed = True  # the stat changed (or was smudged): write it down again
                 return found
         result, entry = self._entry_for(data, path, data_digest)
         self.changed = True

@@ -15,6 +15,7 @@ from datetime import date
 from ...core.importing import ImportProblem
 from ...core.importing.cells import one_line
 from ...core.importing.columns import map_header
+from ...core.importing.formulas import check_formulas
 from ...core.importing.leads import Lead, lead_group, merge_leads, slug, unique_key
 from ...core.importing.rows import DraftAction, DraftRec, group_rows
 from ...core.importing.statuses import status_fields
@@ -57,6 +58,7 @@ def build_plan(
     """Plan YAML from a table's rows; raises ImportProblem when no plan can be made."""
     header = map_header(rows, mappings, source)
     notes = header.notes
+    check_formulas(rows, header, title_rows=title is None, notes=notes)
     title_lines = [one_line(c) for r in rows[:header.at] for c in r if c.strip()]
     recs = group_rows(rows, header, source, notes)
     actions = sum(len(r.actions) for r in recs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
@@ -10,8 +11,9 @@ from typing import TYPE_CHECKING, Literal, Protocol, TypeVar
 
 from ...core.errors import PlanctlError, UsageError
 from ...core.importing.columns import find_header
+from ...core.importing.formulas import FormulaCell
 from ...core.importing.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS
-from .zipguard import cannot_read, check_zip, scan_parts
+from .zipguard import Formulas, cannot_read, check_zip, scan_parts
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
@@ -66,7 +68,7 @@ def read_xlsx(path: Path, sheet: str | None, progress: Progress | None) -> tuple
     like an action plan, else of the first sheet."""
     check_zip(path)
     try:
-        scan_parts(path)
+        formulas = scan_parts(path)
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
         # zipfile's own refusals: a bad CRC, a part shorter than its directory says ...
         raise cannot_read(path, str(exc) or type(exc).__name__) from None
@@ -80,13 +82,13 @@ def read_xlsx(path: Path, sheet: str | None, progress: Progress | None) -> tuple
     except Exception as exc:  # noqa: BLE001 - any failure to parse a hostile file is "cannot read"
         raise cannot_read(path, _exception_text(exc)) from None
     try:
-        return _pick_sheet(book, path, sheet, progress)
+        return _pick_sheet(book, path, sheet, progress, formulas)
     finally:
         book.close()
 
 
 def _pick_sheet(book: Workbook, path: Path, sheet: str | None,
-                progress: Progress | None) -> tuple[list[list[str]], str]:
+                progress: Progress | None, formulas: Formulas) -> tuple[list[list[str]], str]:
     if sheet is not None and sheet not in book.sheetnames:
         raise UsageError(f"no sheet {sheet!r} in {path.name}; sheets: {', '.join(book.sheetnames)}")
     names = [sheet] if sheet is not None else book.sheetnames
@@ -94,7 +96,9 @@ def _pick_sheet(book: Workbook, path: Path, sheet: str | None,
     for name in names:
         where = f"{path.name}, sheet {name!r}"
         try:
-            rows = _sheet_rows(book[name], where, progress)
+            ws = book[name]
+            rows = _sheet_rows(ws, where, progress)
+            _mark_formulas(rows, name, formulas.get(getattr(ws, "_worksheet_path", ""), {}))
         except PlanctlError:
             raise
         except Exception as exc:  # noqa: BLE001 - as above
@@ -109,6 +113,20 @@ def _pick_sheet(book: Workbook, path: Path, sheet: str | None,
 def _exception_text(exc: Exception) -> str:
     text = str(exc)
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _mark_formulas(rows: list[list[str]], sheet: str, cells: dict[tuple[int, int], bool]) -> None:
+    """Mark each formula cell with its reference and whether a value was saved with it
+    (openpyxl reads both "no value saved" and "saved empty" as empty)."""
+    from openpyxl.utils import get_column_letter
+
+    # As Excel writes a reference: Sheet1!B2, 'Action plan'!B2 (a quote inside doubled).
+    name = sheet if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", sheet) else "'{}'".format(
+        sheet.replace("'", "''"))
+    for (row, column), saved in cells.items():
+        if 1 <= row <= len(rows) and 1 <= column <= len(rows[row - 1]):
+            ref = f"{name}!{get_column_letter(column)}{row}"
+            rows[row - 1][column - 1] = FormulaCell(rows[row - 1][column - 1], ref, saved)
 
 
 def _sheet_rows(ws: _Sheet, where: str, progress: Progress | None) -> list[list[str]]:

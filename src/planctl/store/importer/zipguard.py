@@ -4,7 +4,9 @@ builds anything from it.
 Two passes, each bounded: the zip's own directory (sizes and ratios of its parts, its
 size read from the end-of-central-directory record before zipfile lists every part),
 then one streaming count of every XML part (rows, columns, cells, elements, depth,
-entity declarations) with expat, in constant memory.
+entity declarations) with expat, in constant memory. The same pass notes every formula
+cell and whether the workbook saved its value (openpyxl reads a formula with no saved
+value as an empty cell, which the importer must not take for one).
 """
 
 from __future__ import annotations
@@ -143,23 +145,35 @@ class _Part(Protocol):
     def read(self, n: int = -1, /) -> bytes: ...
 
 
-def scan_parts(path: Path) -> None:
+# Per worksheet part (its name in the zip): (row, column) of each formula cell -> whether
+# a value is saved with it: a <v> with text, or an empty one in a text cell (t="str", a
+# formula giving ""). openpyxl writes every formula with an empty <v> and no type.
+Formulas = dict[str, dict[tuple[int, int], bool]]
+
+
+def scan_parts(path: Path) -> Formulas:
     """Read every XML part once with a counting parser: refuse entity declarations, bad XML,
-    too many rows, columns, cells or elements, before openpyxl builds anything from it."""
+    too many rows, columns, cells or elements, before openpyxl builds anything from it.
+    Returns the formula cells of each worksheet part."""
     budget = _Budget(MAX_XML_ELEMENTS)
+    formulas: Formulas = {}
     with zipfile.ZipFile(path) as archive:
         for info in archive.infolist():
             with archive.open(info) as part:
                 start = part.read(64)
                 if not start.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
                     continue  # not XML (a picture ...): openpyxl's read-only mode does not open it
+                counter = _XmlCounter(budget)
                 try:
-                    _XmlCounter(budget).scan(part, start)
+                    counter.scan(part, start)
                 except _TooBig as exc:
                     raise UsageError(f"{path.name}: part {info.filename!r}: {exc} "
                                      "(docs/import.md, Limits)") from None
                 except _XMLError as exc:
                     raise cannot_read(path, f"part {info.filename!r}: {exc}") from None
+                if counter.formulas:
+                    formulas[info.filename] = counter.formulas
+    return formulas
 
 
 def _column_number(ref: str) -> int:
@@ -205,6 +219,10 @@ class _XmlCounter:
         self.in_data = 0  # the depth of <sheetData>, 0 outside it
         self.in_cell = 0  # the depth of the cell or shared string being read, 0 outside one
         self.cell_elements = self.chars = self.strings = 0
+        self.formulas: dict[tuple[int, int], bool] = {}
+        self.cell_formula = self.cell_value = False  # the cell being read has <f>, a saved value
+        self.cell_text = False  # ... is typed as text (t="str")
+        self.in_value = 0  # the depth of the cell's <v>, 0 outside it
 
     def scan(self, part: _Part, start: bytes) -> None:
         parser = expat.ParserCreate(namespace_separator=" ")
@@ -232,6 +250,11 @@ class _XmlCounter:
             if self.cell_elements > MAX_CELL_ELEMENTS:
                 raise _TooBig(f"row {self.row:,}: more than {MAX_CELL_ELEMENTS:,} pieces of text in "
                               "one cell")
+            if self.depth == self.in_cell + 1:  # a child of the cell: <f> formula, <v> value
+                self.cell_formula = self.cell_formula or local == "f"
+                if local == "v":
+                    self.in_value = self.depth
+                    self.cell_value = self.cell_value or self.cell_text
         elif self.root == "worksheet" and local == "sheetData":
             self.in_data = self.depth
         elif self.in_data and local == "row":
@@ -273,6 +296,8 @@ class _XmlCounter:
                           "limit of cells for import")
         self.in_cell = self.depth
         self.cell_elements = self.chars = 0
+        self.cell_formula = self.cell_value = False
+        self.cell_text = attrs.get("t") == "str"
 
     def _start_string(self) -> None:
         self.strings += 1
@@ -283,13 +308,20 @@ class _XmlCounter:
         self.cell_elements = self.chars = 0
 
     def end_element(self, name: str) -> None:
+        if self.in_value == self.depth:
+            self.in_value = 0
         if self.in_cell == self.depth:
             self.in_cell = 0
+            if self.cell_formula and self.in_data:
+                self.formulas[(self.row, self.column)] = self.cell_value
+                self.cell_formula = False
         if self.in_data == self.depth:
             self.in_data = 0
         self.depth -= 1
 
     def characters(self, data: str) -> None:
+        if self.in_value and data.strip():
+            self.cell_value = True
         if self.in_cell:
             self.chars += len(data)
             if self.chars > MAX_CELL_CHARS:
