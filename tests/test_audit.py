@@ -221,3 +221,27 @@ def test_ref_matcher(ref, ids):
     p = load_text(BASE.format(due="By 1.10.12", extra=""), "p.yaml")[0]
     match = ref_matcher(ref)
     assert [a.id for a in p.actions if match(p.id, a)] == ids
+
+
+# -- the report's "changes since" (issue 21, item 4) ---------------------------------------
+
+REC3_FIRST_ACTION = """      - text: >-
+          Audit of compliance (IRT, DCT and AT) with requirement to respond to
+          referrers in writing to advise the outcome of contact by IRT/DCT/AT
+        due: By 14.9.12
+        lead: Service Manager FST
+"""
+
+
+def test_report_names_the_removed_action_not_the_one_that_holds_its_id_now(committed, git_repo, run):
+    text = committed.read_text(encoding="utf-8")
+    assert text.count(REC3_FIRST_ACTION) == 1
+    committed.write_text(text.replace(REC3_FIRST_ACTION, ""), encoding="utf-8")
+    git_repo("commit", "-q", "-am", "The audit is no longer needed", date="2012-09-20T10:00:00+01:00")
+    data = as_json(run("report", "--today", "2012-10-09", "--since", "committee-2012-09",
+                       "--format", "json"))
+    assert [(i["id"], i["text"][:19], i["leads"], i["removed"])
+            for i in data["changes"]["dropped"]] == [
+        ("3.1", "Audit of compliance", ["Service Manager FST"], True)]
+    md = run("report", "--today", "2012-10-09", "--since", "committee-2012-09").stdout
+    assert "Report on audit to DMT and LSCB" not in md.split("## Changes since")[1].split("\n## ")[0]

@@ -189,9 +189,14 @@ def _change_items(diff: Diff, plans: Sequence[Plan], old_plans: Sequence[Plan],
     new_actions = {(a.plan, a.id): (p, a) for p in plans for a in p.actions}
     old_actions = {(a.plan, a.id): (p, a) for p in old_plans for a in p.actions}
 
-    def item(entry: DiffItem, **extra: object) -> JSONDict:
+    # A removed action is read from the old plans by its own text: its id may now belong to
+    # another action (or, with duplicate ids, to two).
+    gone = {(a.plan, a.id, a.text): (p, a) for p in old_plans for a in p.actions}
+
+    def item(entry: DiffItem, old: bool = False, **extra: object) -> JSONDict:
         key = (entry.plan, entry.id)
-        plan, action = new_actions.get(key) or old_actions[key]
+        plan, action = ((gone.get((*key, entry.text)) if old else None) or new_actions.get(key)
+                        or old_actions[key])
         return {"plan": plan.id, "recommendation": action.recommendation, "id": action.id,
                 "text": action.text, "leads": list(action.leads), **extra}
 
@@ -209,7 +214,7 @@ def _change_items(diff: Diff, plans: Sequence[Plan], old_plans: Sequence[Plan],
         row = evaluate_action(plan, action, today)
         out["added"].append(item(added, due=row.due, status=row.status))
     out["dropped"] += [item(e, removed=False) for e in diff.dropped]
-    out["dropped"] += [item(e, removed=True) for e in diff.removed]
+    out["dropped"] += [item(e, old=True, removed=True) for e in diff.removed]
     for items in out.values():
         items.sort(key=lambda i: (i["plan"], id_sort_key(i["id"])))
     return out
