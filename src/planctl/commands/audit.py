@@ -171,7 +171,9 @@ def diff(s: Settings, rev: str, rev2: str | None) -> None:
       planctl diff committee-2012-09 --format json | jq '.rescheduled'
     """
     from ..history.diff import diff as diff_of
+    from ..history.span import steps_between
 
     fmt = output_format(s)
-    old, new = gitstore.pair(plan_paths(s), rev, rev2)
-    output(DiffResult(diff_of(old, new, rev, rev2 or "working tree")), fmt, s)
+    old, new, between = gitstore.span(plan_paths(s), rev, rev2)
+    steps = steps_between(between) if between is not None else None
+    output(DiffResult(diff_of(old, new, rev, rev2 or "working tree", steps)), fmt, s)

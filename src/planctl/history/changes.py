@@ -11,10 +11,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import chain
+from typing import TYPE_CHECKING
 
 from ..core.evaluate import id_sort_key
 from ..core.model import Action, Plan, iso
 from .matching import content_key, match_changed
+
+if TYPE_CHECKING:
+    from ..store.gitstore import Commit
 
 # The fields compared, in the order shown.
 FIELDS = ("text", "recommendation", "due", "lead", "report_to", "status", "completed",
@@ -66,6 +70,21 @@ def note_reason(old: Action | None, new: Action | None) -> str | None:
         head, sep, reason = u.text.partition(": ")
         if sep and reason.strip() and head.split(" ", 1)[0].lower() in _NOTE_VERBS:
             return reason.strip()
+    return None
+
+
+def move_reason(commit: Commit | None, old: Action, new: Action) -> tuple[str, str] | None:
+    """Why one commit changed an action, and where that was read: the commit's `Reason:`
+    trailer ("commit"), else the edit's update note ("update"), else the commit's subject
+    ("subject", a change made by hand). None: no commit (the working tree) and no note.
+    The one reading of a reason for slippage, diff and the report."""
+    if commit is not None and commit.reason:
+        return commit.reason, "commit"
+    noted = note_reason(old, new)
+    if noted:
+        return noted, "update"
+    if commit is not None:
+        return commit.subject, "subject"
     return None
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..core.evaluate import id_sort_key
 from ..core.model import Action, Plan, iso
-from .changes import due_date, note_reason
+from .changes import due_date, move_reason
 from .matching import plan_pairs
 
 if TYPE_CHECKING:
@@ -86,14 +86,9 @@ class _Track:
 
 
 def _move(commit: Commit, old: Action, new: Action, was: date, now: date) -> DeadlineMove:
-    """The move, with its reason and where that came from: the commit's Reason: trailer, the
-    edit's update note, else the commit's subject (a move made by hand)."""
-    if commit.reason:
-        return DeadlineMove(commit, commit.reason, "commit", was, now)
-    noted = note_reason(old, new)
-    if noted:
-        return DeadlineMove(commit, noted, "update", was, now)
-    return DeadlineMove(commit, commit.subject, "subject", was, now)
+    """The move, with its reason and where that came from (changes.move_reason)."""
+    reason, source = move_reason(commit, old, new) or (commit.subject, "subject")
+    return DeadlineMove(commit, reason, source, was, now)
 
 
 def slippage(versions: Iterable[Version], start: int = 0) -> list[SlippedAction]:

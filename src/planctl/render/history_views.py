@@ -11,7 +11,17 @@ from typing import TYPE_CHECKING
 
 from ..core.model import iso
 from ..core.words import agree, count
-from ..history.diff import Brief, Diff, DiffItem, End, Moved, OtherChanges, Reassigned, Rescheduled
+from ..history.diff import (
+    Brief,
+    Diff,
+    DiffItem,
+    End,
+    Move,
+    Moved,
+    OtherChanges,
+    Reassigned,
+    Rescheduled,
+)
 from . import Column, Section, View
 
 if TYPE_CHECKING:
@@ -127,9 +137,18 @@ def _diff_rows(cat: str, a: DiffItem, name: str) -> list[list[str]]:
         frm, to = show_change(a.old, a.new)
     if isinstance(a, Rescheduled) and a.days:
         to += f" ({a.days:+d} {agree(abs(a.days), 'day', 'days')})"
+    if isinstance(a, Rescheduled) and len(a.moves) > 1:  # each move on its row, its own reason
+        return [[name, a.text, frm, to], *([name, f"moved {m.commit_date or ''}".rstrip(),
+                                             m.old or "", _move_to(m)] for m in a.moves)]
     if a.reason:
         to += f"; reason: {a.reason}"
     return [[name, a.text, frm, to]]
+
+
+def _move_to(m: Move) -> str:
+    days = m.days
+    to = (m.new or "") + (f" ({days:+d} {agree(abs(days), 'day', 'days')})" if days else "")
+    return to + (f"; reason: {m.reason}" if m.reason else "")
 
 
 def diff_view(result: Diff) -> View:

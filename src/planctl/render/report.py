@@ -34,7 +34,7 @@ from .json import action_dict
 from .views import recommendation_rollup, show_date
 
 if TYPE_CHECKING:  # the report command imports history only when it shows changes
-    from ..history.diff import Diff, DiffItem
+    from ..history.diff import Diff, DiffItem, Rescheduled
     from ..history.trail import Since
 
 FORMAT_VERSION = 1
@@ -208,7 +208,10 @@ def _change_items(diff: Diff, plans: Sequence[Plan], old_plans: Sequence[Plan],
         days = moved.days
         if days and days > 0:  # brought forward is not slippage
             out["slipped"].append(item(moved, was=moved.old_date, now=moved.new_date, days=days,
-                                       reason=moved.reason))
+                                       reason=_move_reasons(moved), moves=[
+                                           {"date": m.commit.date if m.commit else None,
+                                            "was": m.old_date, "now": m.new_date,
+                                            "reason": m.reason} for m in moved.moves]))
     for added in diff.added:
         plan, action = new_actions[(added.plan, added.id)]
         row = evaluate_action(plan, action, today)
@@ -218,6 +221,16 @@ def _change_items(diff: Diff, plans: Sequence[Plan], old_plans: Sequence[Plan],
     for items in out.values():
         items.sort(key=lambda i: (i["plan"], id_sort_key(i["id"])))
     return out
+
+
+def _move_reasons(moved: Rescheduled) -> str | None:
+    """Why it moved: each move's own reason, with the date it moved to when there were
+    several (never the first move's reason against the whole slip)."""
+    if len(moved.moves) <= 1:
+        return moved.reason
+    said = [f"{m.reason} (to {show_date(m.new_date) if m.new_date else m.new or 'no date'})"
+            for m in moved.moves if m.reason]
+    return "; ".join(said) or None
 
 
 def changes_section(since: Since, plans: Sequence[Plan], today: date) -> JSONDict:
