@@ -310,3 +310,48 @@ def test_beyond_the_comparison_limit_actions_are_paired_by_position():
     # Under the limit the same rewrite is matched by similar text, with the same result.
     small = match_actions(tuple(old.actions)[:5], tuple(new.actions)[:5])
     assert [(a.id, b.id) for a, b in small] == [(a.id, a.id) for a in tuple(old.actions)[:5]]
+
+
+REC3_AUDIT = """      - text: >-
+          Audit of compliance (IRT, DCT and AT) with requirement to respond to
+          referrers in writing to advise the outcome of contact by IRT/DCT/AT
+        due: By 14.9.12
+        lead: Service Manager FST
+"""
+
+
+def test_history_of_an_id_follows_the_action_not_a_deleted_one_that_held_the_id(committed, git_repo, run):
+    # Issue 21, item 4: the old 3.1 is rescheduled, then deleted; the old 3.2 becomes 3.1.
+    # `history 3.1` is the history of today's 3.1 (the report), never of the deleted audit.
+    text = committed.read_text(encoding="utf-8")
+    assert text.count(REC3_AUDIT) == 1
+    committed.write_text(text.replace(REC3_AUDIT, REC3_AUDIT.replace("By 14.9.12", "By 30.9.12")),
+                         encoding="utf-8")
+    _commit(git_repo, "Audit later", "2012-09-05")
+    text = committed.read_text(encoding="utf-8")
+    committed.write_text(text.replace(REC3_AUDIT.replace("By 14.9.12", "By 30.9.12"), ""),
+                         encoding="utf-8")
+    _commit(git_repo, "Audit withdrawn", "2012-09-12")
+
+    commits = as_json(run("history", "3.1", "--format", "json"))["commits"]
+    assert [(c["subject"], [(a["id"], a["change"], a["text"]) for a in c["actions"]])
+            for c in commits] == [
+        ("Plan as agreed", [("3.2", "added", "Report on audit to DMT and LSCB")])]
+    # the whole recommendation still shows the deleted action's events
+    rec = as_json(run("history", "3", "--format", "json"))["commits"]
+    assert [c["subject"] for c in rec] == ["Audit withdrawn", "Audit later", "Plan as agreed"]
+
+
+def test_history_of_an_id_held_only_by_a_removed_action_still_shows_it(committed, git_repo, run):
+    text = committed.read_text(encoding="utf-8")
+    committed.write_text(text.replace("      - text: SM QA to audit\n", "      - text: SM QA to audit\n"
+                                      "        id: qa-audit\n", 1), encoding="utf-8")
+    _commit(git_repo, "Name the QA audit", "2012-09-05")
+    text = committed.read_text(encoding="utf-8")
+    start = text.index("      - text: SM QA to audit\n")
+    end = text.index("      - ", start + 10) if "      - " in text[start + 10:] else len(text)
+    committed.write_text(text[:start] + text[end:], encoding="utf-8")
+    _commit(git_repo, "QA audit withdrawn", "2012-09-12")
+    commits = as_json(run("history", "qa-audit", "--format", "json"))["commits"]
+    assert [(c["subject"], [a["change"] for a in c["actions"]]) for c in commits][0] == (
+        "QA audit withdrawn", ["removed"])
