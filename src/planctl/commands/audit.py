@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import click
 
-from ..core.errors import UsageError
+from ..core.errors import UsageError, safe_text
 from ..core.timescale import date_or_none
 from ..history.sharing import SharedObjects
 from ..loading.settings import Settings, plan_paths
@@ -176,4 +176,7 @@ def diff(s: Settings, rev: str, rev2: str | None) -> None:
     fmt = output_format(s)
     old, new, between = gitstore.span(plan_paths(s), rev, rev2)
     steps = steps_between(between) if between is not None else None
-    output(DiffResult(diff_of(old, new, rev, rev2 or "working tree", steps)), fmt, s)
+    result = diff_of(old, new, rev, rev2 or "working tree", steps)
+    for note in result.notes():
+        click.echo(safe_text(note), err=True)
+    output(DiffResult(result), fmt, s)

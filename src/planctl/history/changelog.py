@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..core.errors import UsageError
 from ..core.model import Action, Plan
-from .changes import ChangedAction, PlanChange, compare, repo_path
+from .changes import ActionChange, ChangedAction, PlanChange, compare, repo_path
 from .commits import commit_dict
 from .matching import plan_pairs
 
@@ -112,6 +112,7 @@ class _Walk:
         self.tokens: dict[str, list[int]] = {}  # plan id -> a token per action, in order
         self.latest: Sequence[Plan] = ()
         self._at: dict[int, int] = {}  # id() of an action of the version read -> its token
+        self._pos: dict[int, tuple[str, int]] = {}  # ... -> (plan id, its place in tokens)
         self._next = 0
 
     def changes(self, versions: Iterable[Version], start: int) -> list[_Commit]:
@@ -146,9 +147,19 @@ class _Walk:
         for c in actions:
             token = 0
             if self.match is not None:
-                token = self._at.get(id(c.new), -1) if c.new is not None else gone.get(id(c.old), -1)
+                token = self._token(c, gone)
             seen.append(_Seen(c.plan, token, c.old if c.new is None else None, c.shown()))
         return _Commit(v.commit, tuple(plans), tuple(seen))
+
+    def _token(self, c: ActionChange, gone: dict[int, int]) -> int:
+        """The change's action's token; an action moved from another plan file keeps its own."""
+        if c.new is None:
+            return gone.get(id(c.old), -1)
+        if c.old is not None and c.old.plan != c.new.plan and id(c.old) in gone:
+            pid, n = self._pos[id(c.new)]
+            self.tokens[pid][n] = gone[id(c.old)]
+            return gone[id(c.old)]
+        return self._at.get(id(c.new), -1)
 
     def _new_token(self) -> int:
         self._next += 1
@@ -158,7 +169,7 @@ class _Walk:
         """Carry each action's token into `plans` (pairing only the plans that changed);
         the tokens of the actions removed, by id() of the removed action."""
         gone: dict[int, int] = {}
-        self._at = {}
+        self._at, self._pos = {}, {}
         ids = {p.id for p in plans}
         for deleted in before:  # a plan file deleted: its actions removed, their tokens kept
             if deleted.id not in ids:
@@ -170,13 +181,14 @@ class _Walk:
                 continue  # the same actions in the same order: the same tokens
             old_tokens = self.tokens.get(pid, [])
             at = {id(a): n for n, a in enumerate(prev.actions)} if prev is not None else {}
-            new_tokens = []
+            new_tokens: list[int] = []
             for a, b in plan_pairs(prev, plan):
                 if b is None:
                     if a is not None:
                         gone[id(a)] = old_tokens[at[id(a)]]
                     continue
                 token = old_tokens[at[id(a)]] if a is not None else self._new_token()
+                self._pos[id(b)] = (pid, len(new_tokens))
                 new_tokens.append(token)
                 self._at[id(b)] = token
             self.tokens[pid] = new_tokens

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..core.evaluate import id_sort_key
 from ..core.model import Action, Plan, iso
-from .matching import content_key, match_changed
+from .matching import content_key, match_actions, match_changed
 
 if TYPE_CHECKING:
     from ..store.gitstore import Commit
@@ -179,7 +179,28 @@ def compare(old: Sequence[Plan], new: Sequence[Plan]) -> tuple[list[PlanChange],
         if change is not None:
             plans.append(change)
         actions += _compare_actions(pid, before, after)
-    return plans, actions
+    return plans, _across_files(actions)
+
+
+def _across_files(changes: list[ActionChange]) -> list[ActionChange]:
+    """An action removed from one plan and added to another, paired by the same identity
+    as within a plan (history.matching): "moved", with a `plan` field. Only when a commit
+    both removes and adds actions in different plans (rare: no cost otherwise)."""
+    gone = [c.old for c in changes if c.new is None and c.old is not None]
+    came = [c.new for c in changes if c.old is None and c.new is not None]
+    if not gone or not came or {a.plan for a in gone} == {b.plan for b in came} == {gone[0].plan}:
+        return changes
+    pairs = [(a, b) for a, b in match_actions(gone, came)
+             if a is not None and b is not None and a.plan != b.plan]
+    if not pairs:
+        return changes
+    paired = {id(x) for pair in pairs for x in pair}
+    out = [c for c in changes if id(c.old if c.new is None else c.new) not in paired]
+    for a, b in pairs:
+        fields = (FieldChange("plan", a.plan, b.plan), *field_changes(a, b))
+        out.append(ActionChange(b.plan, b.id, "moved", b.text, fields, a, b))
+    out.sort(key=lambda c: (c.plan, id_sort_key(c.id)))
+    return out
 
 
 def _plan_change(pid: str, before: Plan | None, after: Plan | None) -> PlanChange | None:

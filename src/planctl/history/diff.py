@@ -61,10 +61,11 @@ class Moved:
     from_id: str
     old: str  # recommendations
     new: str
+    from_plan: str | None = None  # the plan it came from, when another plan file
 
     def as_dict(self) -> dict[str, object]:
         return {"plan": self.plan, "id": self.id, "text": self.text, "from_id": self.from_id,
-                "from": self.old, "to": self.new}
+                "from": self.old, "to": self.new, "from_plan": self.from_plan}
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,27 @@ class OtherChanges:
                 "fields": [f.as_dict() for f in self.fields]}
 
 
+@dataclass(frozen=True)
+class MaybeReworded:
+    """Actions removed and added in one recommendation that the matching could not pair:
+    perhaps one action reworded beyond recognition. Said, never guessed."""
+
+    plan: str
+    recommendation: str
+    removed: tuple[str, ...]  # ids in the old version
+    added: tuple[str, ...]  # ids in the new version
+
+    def note(self) -> str:
+        return (f"note: in recommendation {self.recommendation} of {self.plan}, "
+                f"{', '.join(self.removed)} removed and {', '.join(self.added)} added: if an "
+                "action was reworded, write the same 'id:' on it in both versions so planctl "
+                "follows it as one action")
+
+    def as_dict(self) -> dict[str, object]:
+        return {"plan": self.plan, "recommendation": self.recommendation,
+                "removed": list(self.removed), "added": list(self.added), "note": self.note()}
+
+
 DiffItem = Brief | Moved | StatusChanged | Rescheduled | Reassigned | OtherChanges
 """An entry of one of the categories."""
 
@@ -183,6 +205,7 @@ class Diff:
     rescheduled: list[Rescheduled] = field(default_factory=list)
     reassigned: list[Reassigned] = field(default_factory=list)
     changed: list[OtherChanges] = field(default_factory=list)
+    maybe_reworded: list[MaybeReworded] = field(default_factory=list)
 
     def categories(self) -> dict[str, Sequence[DiffItem]]:
         """Each category's entries, in the order of DIFF_CATEGORIES."""
@@ -194,7 +217,12 @@ class Diff:
         out: dict[str, object] = {"from": self.old.as_dict(), "to": self.new.as_dict()}
         for cat, entries in self.categories().items():
             out[cat] = [e.as_dict() for e in entries]
+        out["maybe_reworded"] = [m.as_dict() for m in self.maybe_reworded]
         return out
+
+    def notes(self) -> list[str]:
+        """Notes for stderr: removals and additions that may be one reworded action."""
+        return [m.note() for m in self.maybe_reworded]
 
 
 def diff(old: Version, new: Version, old_name: str, new_name: str,
@@ -213,7 +241,21 @@ def diff(old: Version, new: Version, old_name: str, new_name: str,
         elif c.change != "renumbered" and c.old is not None and c.new is not None:
             # renumbered only: the same action, not a change
             _sort(out, c, c.old, c.new, (steps or {}).get((c.plan, c.id), ()))
+    out.maybe_reworded = _maybe_reworded(changes)
     return out
+
+
+def _maybe_reworded(changes: Sequence[ActionChange]) -> list[MaybeReworded]:
+    """Each recommendation with actions both removed and added (left unpaired)."""
+    gone: dict[tuple[str, str], list[str]] = {}
+    came: dict[tuple[str, str], list[str]] = {}
+    for c in changes:
+        if c.new is None and c.old is not None and not c.old.id_written:
+            gone.setdefault((c.plan, c.old.recommendation), []).append(c.old.id)
+        elif c.old is None and c.new is not None and not c.new.id_written:
+            came.setdefault((c.plan, c.new.recommendation), []).append(c.new.id)
+    return [MaybeReworded(plan, rec, tuple(ids), tuple(came[(plan, rec)]))
+            for (plan, rec), ids in gone.items() if (plan, rec) in came]
 
 
 def _reason(steps: Sequence[Step], old: Action, new: Action,
@@ -254,11 +296,13 @@ def joined_reasons(moves: Sequence[Move]) -> str | None:
 def _sort(out: Diff, c: ActionChange, old: Action, new: Action, steps: Sequence[Step]) -> None:
     """A changed or moved action into the categories of the fields that changed."""
     rest = []
+    if any(f.field in ("recommendation", "plan") for f in c.fields):
+        out.moved.append(Moved(c.plan, c.id, c.text, old.id, old.recommendation,
+                               new.recommendation, old.plan if old.plan != new.plan else None))
     for f in c.fields:
-        if f.field == "recommendation":
-            out.moved.append(Moved(c.plan, c.id, c.text, old.id, old.recommendation,
-                                   new.recommendation))
-        elif f.field == "status":
+        if f.field in ("recommendation", "plan"):
+            continue
+        if f.field == "status":
             _status(out, c.plan, c.id, c.text, old.progress, new.progress,
                     _reason(steps, old, new, _progress))
         elif f.field == "due":

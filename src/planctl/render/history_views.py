@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from ..history.slippage import SlippedAction
     from ..store.gitstore import Commit
 
-_TITLES = {"added": "Added", "removed": "Removed", "moved": "Moved to another recommendation",
+_TITLES = {"added": "Added", "removed": "Removed", "moved": "Moved to another recommendation or plan",
            "completed": "Completed", "dropped": "Dropped",
            "reopened": "Reopened", "progress": "Progress changed", "rescheduled": "Rescheduled",
            "reassigned": "Reassigned", "changed": "Other changes"}
@@ -130,7 +130,8 @@ def _diff_rows(cat: str, a: DiffItem, name: str) -> list[list[str]]:
         return [[name, f"{a.text} [{f.field}]", *show_change(f.old, f.new)] for f in a.fields]
     if isinstance(a, Moved):
         frm, to = show_change(a.old, a.new)
-        return [[name, a.text, f"recommendation {frm} ({a.from_id})", f"recommendation {to}"]]
+        where = f"plan {a.from_plan}, " if a.from_plan else ""
+        return [[name, a.text, f"{where}recommendation {frm} ({a.from_id})", f"recommendation {to}"]]
     if isinstance(a, Reassigned):
         frm, to = show_change(list(a.old), list(a.new))
     else:
