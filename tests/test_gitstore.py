@@ -362,3 +362,18 @@ def test_a_mistyped_tag_gets_the_nearest_tag(story, run):
         assert result.stderr.rstrip().endswith(f"; did you mean {tag!r}?"), result.stderr
     nothing_close = run("diff", "zzzz")
     assert nothing_close.exit_code == 4 and "did you mean" not in nothing_close.stderr
+
+
+def test_as_of_an_annotated_tag_judges_at_the_tags_own_date_and_says_so(committed, git_repo, run):
+    # Issue 21, item 4: the plan was last committed on 1 Aug 2012 and tagged for the meeting
+    # on 12 Oct 2012; 3.1 (By 14.9.12) was overdue at the meeting, not on 1 Aug.
+    git_repo("tag", "-a", "committee-2012-10", "-m", "O&S Committee, 12 October 2012",
+             date="2012-10-12T18:00:00+01:00")
+    result = run("status", "--as-of", "committee-2012-10", "--format", "json")
+    data = as_json(result)
+    assert data["as_of"] == "2012-10-12"
+    assert "note: judged as at 12 Oct 2012, the date of tag committee-2012-10" in result.stderr
+    lightweight = run("status", "--as-of", "committee-2012-09", "--format", "json")
+    assert as_json(lightweight)["as_of"] == "2012-08-01"
+    assert ("note: judged as at 1 Aug 2012, the commit date of committee-2012-09"
+            in lightweight.stderr)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from itertools import chain
 from pathlib import Path
 
@@ -84,15 +85,43 @@ def _commit_time(repo: Repo, sha: str) -> datetime:
 
 
 def as_of_date(spec: str, paths: Sequence[Path]) -> date:
-    """The date --as-of SPEC judges statuses at: the date itself, or the revision's commit date."""
+    """The date --as-of SPEC judges statuses at (as_of_when without its description)."""
+    return as_of_when(spec, paths)[0]
+
+
+def as_of_when(spec: str, paths: Sequence[Path]) -> tuple[date, str]:
+    """The date --as-of SPEC judges statuses at, and what that date is: the date itself; an
+    annotated tag's own date (the tagger date: when the meeting's version was tagged, which
+    may be days after its last commit); else the revision's commit date."""
     day = date_or_none(spec)
     if day is not None:
-        return day
+        return day, "the date given"
     repo, (sha,) = open_repo(paths, [spec])
+    tagged = _tag_date(repo, spec)
+    if tagged is not None:
+        return tagged, f"the date of tag {spec}"
     cached = _resolved_dates.get((str(repo.top), spec))
-    if cached is not None:
-        return cached
-    return _commit_time(repo, sha).date()
+    return (cached if cached is not None else _commit_time(repo, sha).date(),
+            f"the commit date of {spec}")
+
+
+def _tag_date(repo: Repo, spec: str) -> date | None:
+    """An annotated tag's tagger date, in the tagger's own zone; None for anything else."""
+    try:
+        tag = git(["rev-parse", "--verify", "--quiet", f"{spec}^{{tag}}"], repo.cwd)
+        body = git(["cat-file", "tag", tag.decode("ascii", "replace").strip()], repo.cwd)
+    except GitError:
+        return None  # not an annotated tag (a lightweight tag, branch or commit)
+    for line in body.decode("utf-8", "replace").splitlines():
+        if not line:
+            break  # the end of the headers
+        found = re.fullmatch(r"tagger .*> (\d+) ([+-])(\d\d)(\d\d)", line)
+        if found:
+            seconds, sign, hours, minutes = found.groups()
+            offset = (int(hours) * 60 + int(minutes)) * (-1 if sign == "-" else 1)
+            zone = timezone(timedelta(minutes=offset))
+            return datetime.fromtimestamp(int(seconds), zone).date()
+    return None
 
 
 def _cutoff(history: History, spec: str) -> Callable[[Commit], bool]:
