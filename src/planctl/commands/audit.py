@@ -174,9 +174,9 @@ def diff(s: Settings, rev: str, rev2: str | None) -> None:
     from ..history.span import steps_between
 
     fmt = output_format(s)
-    old, new, between = gitstore.span(plan_paths(s), rev, rev2)
+    old, new, between, notes = gitstore.span(plan_paths(s), rev, rev2)
     steps = steps_between(between) if between is not None else None
     result = diff_of(old, new, rev, rev2 or "working tree", steps)
-    for note in result.notes():
+    for note in [*notes, *result.notes()]:
         click.echo(safe_text(note), err=True)
     output(DiffResult(result), fmt, s)

@@ -41,7 +41,7 @@ def since(paths: Sequence[Path], rev: str, plans: Sequence[Plan]) -> Since:
     The other side is `plans` as reported (so --plan and --as-of are respected).
     """
     ids = {p.id for p in plans}
-    old, _, between = span(paths, rev)  # to the working tree: the commits, then the files
+    old, _, between, _ = span(paths, rev)  # to the working tree: the commits, then the files
     commit = old.commit if date_or_none(rev) is None else None
     old_plans = tuple(p for p in old.plans if p.id in ids)
     # The reasons come from every commit since rev (each move its own); the comparison is

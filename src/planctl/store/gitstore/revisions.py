@@ -157,7 +157,7 @@ def since_position(history: History, spec: str | None) -> int:
 
 def pair(paths: Sequence[Path], rev1: str, rev2: str | None = None) -> tuple[Version, Version]:
     """The plans at rev1 and at rev2 (None: the working tree), with the same plan ids."""
-    old, new, _ = span(paths, rev1, rev2)
+    old, new, _, _ = span(paths, rev1, rev2)
     return old, new
 
 
@@ -185,10 +185,11 @@ def _changed_positions(repo: Repo, found: Walk, first: int, last: int) -> list[i
 
 
 def span(paths: Sequence[Path], rev1: str, rev2: str | None = None
-         ) -> tuple[Version, Version, Iterable[Version] | None]:
+         ) -> tuple[Version, Version, Iterable[Version] | None, list[str]]:
     """The plans at rev1 and at rev2 (None: the working tree), and every version from one to
     the other, oldest first, both ends included (streamed; None when rev1 is not on rev2's
-    first-parent line, so there is no line of commits between them).
+    first-parent line, so there is no line of commits between them), and notes for stderr
+    (a submodule's history was read).
 
     Each end is a revision, or a date: the last commit on or before it (as --as-of reads it).
     """
@@ -207,8 +208,9 @@ def span(paths: Sequence[Path], rev1: str, rev2: str | None = None
         old = read_versions(repo, found, [i])[0]
     new = read_versions(repo, found, [last])[0] if rev2 else Version(None, load_paths(paths).plans)
     if i is None or i > last:
-        return old, new, None
-    between: Iterable[Version] = Versions(repo, found, _changed_positions(repo, found, i, last), [])
+        return old, new, None, repo.notes()
+    between: Iterable[Version] = Versions(repo, found, _changed_positions(repo, found, i, last),
+                                          [])
     if not rev2:
         between = chain(between, (new,))
-    return old, new, between
+    return old, new, between, repo.notes()
