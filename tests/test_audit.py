@@ -221,3 +221,57 @@ def test_ref_matcher(ref, ids):
     p = load_text(BASE.format(due="By 1.10.12", extra=""), "p.yaml")[0]
     match = ref_matcher(ref)
     assert [a.id for a in p.actions if match(p.id, a)] == ids
+
+
+# -- the report's "changes since" (issue 21, item 4) ---------------------------------------
+
+REC3_FIRST_ACTION = """      - text: >-
+          Audit of compliance (IRT, DCT and AT) with requirement to respond to
+          referrers in writing to advise the outcome of contact by IRT/DCT/AT
+        due: By 14.9.12
+        lead: Service Manager FST
+"""
+
+
+def test_report_names_the_removed_action_not_the_one_that_holds_its_id_now(committed, git_repo, run):
+    text = committed.read_text(encoding="utf-8")
+    assert text.count(REC3_FIRST_ACTION) == 1
+    committed.write_text(text.replace(REC3_FIRST_ACTION, ""), encoding="utf-8")
+    git_repo("commit", "-q", "-am", "The audit is no longer needed", date="2012-09-20T10:00:00+01:00")
+    data = as_json(run("report", "--today", "2012-10-09", "--since", "committee-2012-09",
+                       "--format", "json"))
+    assert [(i["id"], i["text"][:19], i["leads"], i["removed"])
+            for i in data["changes"]["dropped"]] == [
+        ("3.1", "Audit of compliance", ["Service Manager FST"], True)]
+    md = run("report", "--today", "2012-10-09", "--since", "committee-2012-09").stdout
+    assert "Report on audit to DMT and LSCB" not in md.split("## Changes since")[1].split("\n## ")[0]
+
+
+# -- a plan file deleted and restored (issue 21, item 5) ------------------------------------
+
+
+def test_a_deadline_moved_across_a_plan_file_deleted_and_restored_is_followed(committed, git_repo, run):
+    text = committed.read_text(encoding="utf-8")
+    committed.unlink()
+    git_repo("commit", "-q", "-am", "Plan withdrawn by mistake", date="2012-09-05T10:00:00+01:00")
+    assert text.count("due: By 27.1.13") == 1
+    committed.write_text(text.replace("due: By 27.1.13", "due: By 9.3.13"), encoding="utf-8")
+    git_repo("add", "plans")
+    git_repo("commit", "-q", "-m", "Plan restored; 4.2 later", date="2012-09-12T10:00:00+01:00")
+
+    diff = as_json(run("diff", "committee-2012-09", "HEAD", "--format", "json"))
+    assert [(r["id"], r["days"]) for r in diff["rescheduled"]] == [("4.2", 41)]
+    slipped = as_json(run("slippage", "--since", "committee-2012-09", "--format", "json"))
+    assert [(a["id"], a["days_slipped"], a["removed"], [c["message"] for c in a["changes"]])
+            for a in slipped["actions"]] == [("4.2", 41, False, ["Plan restored; 4.2 later"])]
+    assert [a["id"] for a in as_json(run("slippage", "--format", "json"))["actions"]] == ["4.2"]
+
+    commits = as_json(run("history", "--format", "json"))["commits"]
+    restored = commits[0]
+    assert [(p["plan"], p["change"]) for p in restored["plans"]] == [
+        ("thurrock-2012-slac", "restored")]
+    assert [(a["id"], a["change"], [f["field"] for f in a["fields"]])
+            for a in restored["actions"]] == [("4.2", "changed", ["due"])]
+    followed = as_json(run("history", "4.2", "--format", "json"))["commits"]
+    assert [c["subject"] for c in followed] == [
+        "Plan restored; 4.2 later", "Plan withdrawn by mistake", "Plan as agreed"]

@@ -362,3 +362,80 @@ def test_a_mistyped_tag_gets_the_nearest_tag(story, run):
         assert result.stderr.rstrip().endswith(f"; did you mean {tag!r}?"), result.stderr
     nothing_close = run("diff", "zzzz")
     assert nothing_close.exit_code == 4 and "did you mean" not in nothing_close.stderr
+
+
+def test_as_of_an_annotated_tag_judges_at_the_tags_own_date_and_says_so(committed, git_repo, run):
+    # Issue 21, item 4: the plan was last committed on 1 Aug 2012 and tagged for the meeting
+    # on 12 Oct 2012; 3.1 (By 14.9.12) was overdue at the meeting, not on 1 Aug.
+    git_repo("tag", "-a", "committee-2012-10", "-m", "O&S Committee, 12 October 2012",
+             date="2012-10-12T18:00:00+01:00")
+    result = run("status", "--as-of", "committee-2012-10", "--format", "json")
+    data = as_json(result)
+    assert data["as_of"] == "2012-10-12"
+    assert "note: judged as at 12 Oct 2012, the date of tag committee-2012-10" in result.stderr
+    lightweight = run("status", "--as-of", "committee-2012-09", "--format", "json")
+    assert as_json(lightweight)["as_of"] == "2012-08-01"
+    assert ("note: judged as at 1 Aug 2012, the commit date of committee-2012-09"
+            in lightweight.stderr)
+
+
+# -- messages for unusual repositories (issue 21, item 5) -----------------------------------
+
+
+def _git_in(folder: Path, *args: str) -> str:
+    return subprocess.run(["git", "-c", "protocol.file.allow=always", *args], cwd=folder,
+                          check=True, capture_output=True, text=True).stdout
+
+
+def test_diff_takes_a_date_as_it_suggests(committed, git_repo, run):
+    text = committed.read_text(encoding="utf-8")
+    committed.write_text(text.replace("due: By 27.1.13", "due: By 9.3.13"), encoding="utf-8")
+    git_repo("commit", "-q", "-am", "4.2 later", date="2012-10-12T10:00:00+01:00")
+    data = as_json(run("diff", "2012-10-09", "HEAD", "--format", "json"))
+    assert data["from"]["rev"] == "2012-10-09" and data["from"]["date"] == "2012-08-01"
+    assert [(r["id"], r["days"]) for r in data["rescheduled"]] == [("4.2", 41)]
+    assert as_json(run("diff", "2012-10-12", "--format", "json"))["rescheduled"] == []
+    early = run("diff", "2012-07-01")
+    assert early.exit_code == 4
+    assert "no commit on or before 2012-07-01" in early.stderr
+
+
+def test_a_bare_repository_gets_a_planctl_message(committed, tmp_path, run):
+    bare = tmp_path / "bare.git"
+    _git_in(tmp_path, "clone", "-q", "--bare", str(tmp_path), str(bare))
+    result = run("history", "--plans", str(bare))
+    assert result.exit_code == 4
+    assert result.stderr.startswith(f"planctl: error: {bare} is a bare git repository")
+    assert "git clone" in result.stderr and "work tree" not in result.stderr
+
+
+def test_plans_in_a_submodule_use_its_history_and_say_so(committed, git_repo, tmp_path, run):
+    git_repo("tag", "committee-2012-10")
+    outer = tmp_path / "outer"
+    outer.mkdir()
+    _git_in(outer, "init", "-q", "-b", "main")
+    _git_in(outer, "submodule", "add", "-q", str(tmp_path), "council")
+    _git_in(outer, "commit", "-q", "-m", "The council's plans as a submodule")
+    plans = outer / "council" / "plans"
+    result = run("history", "--plans", str(plans), "--format", "json")
+    assert [c["subject"] for c in as_json(result)["commits"]] == ["Plan as agreed"]
+    assert (f"note: the plans are in a git submodule ({outer / 'council'}); its own history is "
+            f"read, not that of the repository around it ({outer})") in result.stderr
+    diff = run("diff", "committee-2012-09", "--plans", str(plans))
+    assert diff.exit_code == 0 and "git submodule" in diff.stderr
+    plain = run("history", "--format", "json")  # the repository itself: no note
+    assert "submodule" not in plain.stderr
+
+
+def test_a_tag_missing_from_a_shallow_clone_gets_a_hint_to_fetch_it(committed, git_repo, tmp_path, run):
+    text = committed.read_text(encoding="utf-8")
+    committed.write_text(text.replace("due: By 27.1.13", "due: By 9.3.13"), encoding="utf-8")
+    git_repo("commit", "-q", "-am", "4.2 later", date="2012-10-12T10:00:00+01:00")
+    shallow = tmp_path / "shallow"
+    _git_in(tmp_path, "clone", "-q", "--depth", "1", "--no-tags", f"file://{tmp_path}",
+            str(shallow))
+    result = run("diff", "committee-2012-09", "--plans", str(shallow / "plans"))
+    assert result.exit_code == 4
+    assert "this is a shallow clone" in result.stderr
+    assert "git fetch origin tag committee-2012-09" in result.stderr
+    assert "git fetch --tags --unshallow" in result.stderr

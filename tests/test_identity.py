@@ -118,7 +118,8 @@ def test_an_action_moved_to_another_recommendation_is_moved(committed, git_repo,
     _commit(git_repo, "The report belongs under 5", "2012-09-12")
     diff = as_json(run("diff", "HEAD~1", "HEAD", "--format", "json"))
     assert diff["moved"] == [{"plan": "thurrock-2012-slac", "id": "5.4", "from_id": "3.2",
-                              "text": "Report on audit to DMT and LSCB", "from": "3", "to": "5"}]
+                              "text": "Report on audit to DMT and LSCB", "from": "3", "to": "5",
+                              "from_plan": None}]
     assert all(diff[cat] == [] for cat in DIFF_CATEGORIES if cat != "moved")
 
 
@@ -310,3 +311,113 @@ def test_beyond_the_comparison_limit_actions_are_paired_by_position():
     # Under the limit the same rewrite is matched by similar text, with the same result.
     small = match_actions(tuple(old.actions)[:5], tuple(new.actions)[:5])
     assert [(a.id, b.id) for a, b in small] == [(a.id, a.id) for a in tuple(old.actions)[:5]]
+
+
+REC3_AUDIT = """      - text: >-
+          Audit of compliance (IRT, DCT and AT) with requirement to respond to
+          referrers in writing to advise the outcome of contact by IRT/DCT/AT
+        due: By 14.9.12
+        lead: Service Manager FST
+"""
+
+
+def test_history_of_an_id_follows_the_action_not_a_deleted_one_that_held_the_id(committed, git_repo, run):
+    # Issue 21, item 4: the old 3.1 is rescheduled, then deleted; the old 3.2 becomes 3.1.
+    # `history 3.1` is the history of today's 3.1 (the report), never of the deleted audit.
+    text = committed.read_text(encoding="utf-8")
+    assert text.count(REC3_AUDIT) == 1
+    committed.write_text(text.replace(REC3_AUDIT, REC3_AUDIT.replace("By 14.9.12", "By 30.9.12")),
+                         encoding="utf-8")
+    _commit(git_repo, "Audit later", "2012-09-05")
+    text = committed.read_text(encoding="utf-8")
+    committed.write_text(text.replace(REC3_AUDIT.replace("By 14.9.12", "By 30.9.12"), ""),
+                         encoding="utf-8")
+    _commit(git_repo, "Audit withdrawn", "2012-09-12")
+
+    commits = as_json(run("history", "3.1", "--format", "json"))["commits"]
+    assert [(c["subject"], [(a["id"], a["change"], a["text"]) for a in c["actions"]])
+            for c in commits] == [
+        ("Plan as agreed", [("3.2", "added", "Report on audit to DMT and LSCB")])]
+    # the whole recommendation still shows the deleted action's events
+    rec = as_json(run("history", "3", "--format", "json"))["commits"]
+    assert [c["subject"] for c in rec] == ["Audit withdrawn", "Audit later", "Plan as agreed"]
+
+
+def test_history_of_an_id_held_only_by_a_removed_action_still_shows_it(committed, git_repo, run):
+    text = committed.read_text(encoding="utf-8")
+    committed.write_text(text.replace("      - text: SM QA to audit\n", "      - text: SM QA to audit\n"
+                                      "        id: qa-audit\n", 1), encoding="utf-8")
+    _commit(git_repo, "Name the QA audit", "2012-09-05")
+    text = committed.read_text(encoding="utf-8")
+    start = text.index("      - text: SM QA to audit\n")
+    end = text.index("      - ", start + 10) if "      - " in text[start + 10:] else len(text)
+    committed.write_text(text[:start] + text[end:], encoding="utf-8")
+    _commit(git_repo, "QA audit withdrawn", "2012-09-12")
+    commits = as_json(run("history", "qa-audit", "--format", "json"))["commits"]
+    assert [(c["subject"], [a["change"] for a in c["actions"]]) for c in commits][0] == (
+        "QA audit withdrawn", ["removed"])
+
+
+OTHER_PLAN = """\
+plan:
+  id: other
+  title: Another plan
+  authority: Thurrock Council
+  inspection: {by: Ofsted, published: 2012-07-13}
+recommendations:
+  - id: "1"
+    text: Keep records
+    actions:
+      - text: Records kept
+        due: By 30.11.12
+"""
+REPORT_ACTION = ("      - text: Report on audit to DMT and LSCB\n        due: By 27.10.12\n"
+                 "        lead: Service Manager QA\n        report_to: [DMT, LSCB]\n")
+
+
+def test_an_action_moved_to_another_plan_file_is_moved_not_removed_and_added(
+        committed, git_repo, run, tmp_path):
+    other = tmp_path / "plans" / "other.yaml"
+    other.write_text(OTHER_PLAN, encoding="utf-8")
+    git_repo("add", "plans")
+    _commit(git_repo, "A second plan", "2012-09-01")
+    text = committed.read_text(encoding="utf-8")
+    assert text.count(REPORT_ACTION) == 1
+    committed.write_text(text.replace(REPORT_ACTION, ""), encoding="utf-8")
+    other.write_text(OTHER_PLAN + REPORT_ACTION.replace("27.10.12", "30.11.12"), encoding="utf-8")
+    _commit(git_repo, "The report goes to the other plan, a month later", "2012-09-12")
+
+    diff = as_json(run("diff", "HEAD~1", "HEAD", "--format", "json"))
+    assert diff["added"] == [] and diff["removed"] == []
+    assert diff["moved"] == [{"plan": "other", "id": "1.2", "text": "Report on audit to DMT and LSCB",
+                              "from_id": "3.2", "from": "3", "to": "1",
+                              "from_plan": "thurrock-2012-slac"}]
+    assert [(r["id"], r["days"]) for r in diff["rescheduled"]] == [("1.2", 34)]
+
+    latest = as_json(run("history", "--format", "json"))["commits"][0]
+    assert [(a["plan"], a["id"], a["change"], a["fields"][0]) for a in latest["actions"]] == [
+        ("other", "1.2", "moved", {"field": "plan", "from": "thurrock-2012-slac", "to": "other"})]
+    followed = as_json(run("history", "other:1.2", "--format", "json"))["commits"]
+    assert [c["subject"] for c in followed] == [
+        "The report goes to the other plan, a month later", "Plan as agreed"]
+
+    report = as_json(run("report", "--today", "2012-10-09", "--since", "HEAD~1",
+                         "--format", "json"))["changes"]
+    assert report["added"] == [] and report["dropped"] == []
+    assert [(s["plan"], s["id"], s["days"]) for s in report["slipped"]] == [("other", "1.2", 34)]
+
+
+def test_a_heavy_rewording_without_an_id_is_said_to_be_maybe_one_action(committed, git_repo, run):
+    text = committed.read_text(encoding="utf-8")
+    committed.write_text(text.replace("Report on audit to DMT and LSCB",
+                                      "Findings presented to the management team and the board", 1),
+                         encoding="utf-8")
+    _commit(git_repo, "Clearer words", "2012-09-12")
+    result = run("diff", "HEAD~1", "HEAD", "--format", "json")
+    data = as_json(result)
+    assert [(a["id"]) for a in data["added"]] == ["3.2"]
+    assert [(a["id"]) for a in data["removed"]] == ["3.2"]
+    assert [(m["plan"], m["recommendation"], m["removed"], m["added"])
+            for m in data["maybe_reworded"]] == [("thurrock-2012-slac", "3", ["3.2"], ["3.2"])]
+    assert ("note: in recommendation 3 of thurrock-2012-slac, 3.2 removed and 3.2 added: "
+            "if an action was reworded, write the same 'id:'") in result.stderr

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import click
 
-from ..core.errors import UsageError
+from ..core.errors import UsageError, safe_text
 from ..core.timescale import date_or_none
 from ..history.sharing import SharedObjects
 from ..loading.settings import Settings, plan_paths
@@ -171,7 +171,12 @@ def diff(s: Settings, rev: str, rev2: str | None) -> None:
       planctl diff committee-2012-09 --format json | jq '.rescheduled'
     """
     from ..history.diff import diff as diff_of
+    from ..history.span import steps_between
 
     fmt = output_format(s)
-    old, new = gitstore.pair(plan_paths(s), rev, rev2)
-    output(DiffResult(diff_of(old, new, rev, rev2 or "working tree")), fmt, s)
+    old, new, between, notes = gitstore.span(plan_paths(s), rev, rev2)
+    steps = steps_between(between) if between is not None else None
+    result = diff_of(old, new, rev, rev2 or "working tree", steps)
+    for note in [*notes, *result.notes()]:
+        click.echo(safe_text(note), err=True)
+    output(DiffResult(result), fmt, s)

@@ -11,10 +11,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import chain
+from typing import TYPE_CHECKING
 
 from ..core.evaluate import id_sort_key
 from ..core.model import Action, Plan, iso
-from .matching import content_key, match_changed
+from .matching import content_key, match_actions, match_changed
+
+if TYPE_CHECKING:
+    from ..store.gitstore import Commit
 
 # The fields compared, in the order shown.
 FIELDS = ("text", "recommendation", "due", "lead", "report_to", "status", "completed",
@@ -66,6 +70,21 @@ def note_reason(old: Action | None, new: Action | None) -> str | None:
         head, sep, reason = u.text.partition(": ")
         if sep and reason.strip() and head.split(" ", 1)[0].lower() in _NOTE_VERBS:
             return reason.strip()
+    return None
+
+
+def move_reason(commit: Commit | None, old: Action, new: Action) -> tuple[str, str] | None:
+    """Why one commit changed an action, and where that was read: the commit's `Reason:`
+    trailer ("commit"), else the edit's update note ("update"), else the commit's subject
+    ("subject", a change made by hand). None: no commit (the working tree) and no note.
+    The one reading of a reason for slippage, diff and the report."""
+    if commit is not None and commit.reason:
+        return commit.reason, "commit"
+    noted = note_reason(old, new)
+    if noted:
+        return noted, "update"
+    if commit is not None:
+        return commit.subject, "subject"
     return None
 
 
@@ -160,7 +179,28 @@ def compare(old: Sequence[Plan], new: Sequence[Plan]) -> tuple[list[PlanChange],
         if change is not None:
             plans.append(change)
         actions += _compare_actions(pid, before, after)
-    return plans, actions
+    return plans, _across_files(actions)
+
+
+def _across_files(changes: list[ActionChange]) -> list[ActionChange]:
+    """An action removed from one plan and added to another, paired by the same identity
+    as within a plan (history.matching): "moved", with a `plan` field. Only when a commit
+    both removes and adds actions in different plans (rare: no cost otherwise)."""
+    gone = [c.old for c in changes if c.new is None and c.old is not None]
+    came = [c.new for c in changes if c.old is None and c.new is not None]
+    if not gone or not came or {a.plan for a in gone} == {b.plan for b in came} == {gone[0].plan}:
+        return changes
+    pairs = [(a, b) for a, b in match_actions(gone, came)
+             if a is not None and b is not None and a.plan != b.plan]
+    if not pairs:
+        return changes
+    paired = {id(x) for pair in pairs for x in pair}
+    out = [c for c in changes if id(c.old if c.new is None else c.new) not in paired]
+    for a, b in pairs:
+        fields = (FieldChange("plan", a.plan, b.plan), *field_changes(a, b))
+        out.append(ActionChange(b.plan, b.id, "moved", b.text, fields, a, b))
+    out.sort(key=lambda c: (c.plan, id_sort_key(c.id)))
+    return out
 
 
 def _plan_change(pid: str, before: Plan | None, after: Plan | None) -> PlanChange | None:

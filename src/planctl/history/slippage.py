@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..core.evaluate import id_sort_key
 from ..core.model import Action, Plan, iso
-from .changes import due_date, note_reason
+from .changes import due_date, move_reason
 from .matching import plan_pairs
 
 if TYPE_CHECKING:
@@ -86,20 +86,16 @@ class _Track:
 
 
 def _move(commit: Commit, old: Action, new: Action, was: date, now: date) -> DeadlineMove:
-    """The move, with its reason and where that came from: the commit's Reason: trailer, the
-    edit's update note, else the commit's subject (a move made by hand)."""
-    if commit.reason:
-        return DeadlineMove(commit, commit.reason, "commit", was, now)
-    noted = note_reason(old, new)
-    if noted:
-        return DeadlineMove(commit, noted, "update", was, now)
-    return DeadlineMove(commit, commit.subject, "subject", was, now)
+    """The move, with its reason and where that came from (changes.move_reason)."""
+    reason, source = move_reason(commit, old, new) or (commit.subject, "subject")
+    return DeadlineMove(commit, reason, source, was, now)
 
 
 def slippage(versions: Iterable[Version], start: int = 0) -> list[SlippedAction]:
     """Every action whose deadline moved later (from `start` on), most days slipped first."""
     tracks: dict[tuple[str, str], _Track] = {}  # by (plan, id) in the latest version
     gone: list[_Track] = []
+    asleep: dict[tuple[str, str], _Track] = {}  # the actions of plan files deleted for now
     seed = max(start - 1, 0)  # the version the deadlines are measured from
     before: dict[str, Plan] = {}
     # id(action) -> (action, its due date) for the version before: versions read from git
@@ -119,6 +115,8 @@ def slippage(versions: Iterable[Version], start: int = 0) -> list[SlippedAction]
                 d = known[1] if known is not None and known[0] is b else due_date(b)
                 new_dues[id(b)] = (b, d)
                 t = tracks.get((pid, a.id)) if a is not None else None
+                if t is None and a is not None and asleep:
+                    t = _wake(asleep, (pid, a.id))
                 if t is None:
                     now[(pid, b.id)] = _Track(pid, b.id, b.text, d, d)
                     continue
@@ -132,20 +130,39 @@ def slippage(versions: Iterable[Version], start: int = 0) -> list[SlippedAction]
                     t.changes.append(_move(v.commit, a, b, t.current, d))
                     t.later = t.later or d > t.current
                 t.current = d
-        gone += _left(tracks, now)
+        present = {p.id for p in v.plans}
+        gone += _left(tracks, now, present, asleep)
         tracks, dues = now, new_dues
-        before = {p.id: p for p in v.plans}
-    out = [s for t in [*tracks.values(), *gone] if (s := t.slipped()) is not None]
+        # each plan as last seen, deleted ones too: a plan file deleted and restored later is
+        # followed across the gap, as a renamed one is (its actions' tracks wait in `asleep`)
+        before.update((p.id, p) for p in v.plans)
+        for key in [k for k in asleep if k[0] in present]:
+            gone.append(asleep.pop(key))  # restored without it: removed
+    out = [s for t in [*tracks.values(), *gone, *asleep.values()]
+           if (s := t.slipped()) is not None]
     out.sort(key=lambda s: (-s.days_slipped, s.plan, id_sort_key(s.id)))
     return out
 
 
-def _left(tracks: dict[tuple[str, str], _Track], now: dict[tuple[str, str], _Track]) -> list[_Track]:
-    """The tracks not followed into the version just read: actions removed from it."""
+def _wake(asleep: dict[tuple[str, str], _Track], key: tuple[str, str]) -> _Track | None:
+    """The track of an action of a plan file that was deleted and is back."""
+    t = asleep.pop(key, None)
+    if t is not None:
+        t.present = True
+    return t
+
+
+def _left(tracks: dict[tuple[str, str], _Track], now: dict[tuple[str, str], _Track],
+          present: set[str], asleep: dict[tuple[str, str], _Track]) -> list[_Track]:
+    """The tracks not followed into the version just read: actions removed from it (those of
+    a plan file deleted wait in `asleep`, in case it comes back)."""
     kept = {id(t) for t in now.values()}
     out = []
-    for t in tracks.values():
+    for key, t in tracks.items():
         if id(t) not in kept:
             t.present = False
-            out.append(t)
+            if t.plan in present:
+                out.append(t)
+            else:
+                asleep[key] = t
     return out

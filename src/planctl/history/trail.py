@@ -17,9 +17,10 @@ from ..core.errors import GitError
 from ..core.evaluate import evaluate, summarise
 from ..core.model import Plan
 from ..core.timescale import date_or_none
-from ..store.gitstore import Commit, Version, load_as_of, pair, plan_versions
+from ..store.gitstore import Commit, Version, plan_versions, span
 from .diff import Diff, diff
 from .sharing import SharedObjects
+from .span import steps_between
 from .timeline import TimelinePoint
 from .timeline import timeline as counts
 
@@ -40,14 +41,13 @@ def since(paths: Sequence[Path], rev: str, plans: Sequence[Plan]) -> Since:
     The other side is `plans` as reported (so --plan and --as-of are respected).
     """
     ids = {p.id for p in plans}
-    commit: Commit | None = None
-    if date_or_none(rev) is None:
-        old, _ = pair(paths, rev)
-        commit, old_plans = old.commit, old.plans
-    else:
-        old_plans = load_as_of(paths, rev).plans
-    old_plans = tuple(p for p in old_plans if p.id in ids)
-    result = diff(Version(commit, old_plans), Version(None, tuple(plans)), rev, "now")
+    old, _, between, _ = span(paths, rev)  # to the working tree: the commits, then the files
+    commit = old.commit if date_or_none(rev) is None else None
+    old_plans = tuple(p for p in old.plans if p.id in ids)
+    # The reasons come from every commit since rev (each move its own); the comparison is
+    # with the plans reported (so --plan and --as-of are respected).
+    steps = steps_between(between) if between is not None else None
+    result = diff(Version(commit, old_plans), Version(None, tuple(plans)), rev, "now", steps)
     return Since(rev, commit, old_plans, result)
 
 

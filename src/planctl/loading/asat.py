@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from ..core.errors import UsageError
+from ..core.errors import UsageError, safe_text
 from ..core.timescale import TimescaleError, date_or_none, parse_date
 from .settings import Settings, in_git, plan_paths
 
@@ -57,10 +57,12 @@ def as_at(s: Settings, as_of: AsOf | None, paths: list[Path] | None = None) -> A
     if as_of is not None:
         if as_of.day is not None:
             return AsAt(as_of.day, "--as-of date")
-        from ..store.gitstore import as_of_date  # a revision: judged as at its commit date
+        from ..store.gitstore import as_of_when  # a revision: its tag's or commit's date
 
-        return AsAt(as_of_date(as_of.spec, paths if paths is not None else plan_paths(s)),
-                    "--as-of revision")
+        day, what = as_of_when(as_of.spec, paths if paths is not None else plan_paths(s))
+        return AsAt(day, "--as-of revision",
+                    (safe_text(f"note: judged as at {day.day} {day:%b %Y}, {what} (--today "
+                               "sets another date)", one_line=True),))
     return AsAt(date.today(), "clock")
 
 

@@ -11,7 +11,17 @@ from typing import TYPE_CHECKING
 
 from ..core.model import iso
 from ..core.words import agree, count
-from ..history.diff import Brief, Diff, DiffItem, End, Moved, OtherChanges, Reassigned, Rescheduled
+from ..history.diff import (
+    Brief,
+    Diff,
+    DiffItem,
+    End,
+    Move,
+    Moved,
+    OtherChanges,
+    Reassigned,
+    Rescheduled,
+)
 from . import Column, Section, View
 
 if TYPE_CHECKING:
@@ -20,7 +30,7 @@ if TYPE_CHECKING:
     from ..history.slippage import SlippedAction
     from ..store.gitstore import Commit
 
-_TITLES = {"added": "Added", "removed": "Removed", "moved": "Moved to another recommendation",
+_TITLES = {"added": "Added", "removed": "Removed", "moved": "Moved to another recommendation or plan",
            "completed": "Completed", "dropped": "Dropped",
            "reopened": "Reopened", "progress": "Progress changed", "rescheduled": "Rescheduled",
            "reassigned": "Reassigned", "changed": "Other changes"}
@@ -120,16 +130,26 @@ def _diff_rows(cat: str, a: DiffItem, name: str) -> list[list[str]]:
         return [[name, f"{a.text} [{f.field}]", *show_change(f.old, f.new)] for f in a.fields]
     if isinstance(a, Moved):
         frm, to = show_change(a.old, a.new)
-        return [[name, a.text, f"recommendation {frm} ({a.from_id})", f"recommendation {to}"]]
+        where = f"plan {a.from_plan}, " if a.from_plan else ""
+        return [[name, a.text, f"{where}recommendation {frm} ({a.from_id})", f"recommendation {to}"]]
     if isinstance(a, Reassigned):
         frm, to = show_change(list(a.old), list(a.new))
     else:
         frm, to = show_change(a.old, a.new)
     if isinstance(a, Rescheduled) and a.days:
         to += f" ({a.days:+d} {agree(abs(a.days), 'day', 'days')})"
+    if isinstance(a, Rescheduled) and len(a.moves) > 1:  # each move on its row, its own reason
+        return [[name, a.text, frm, to], *([name, f"moved {m.commit_date or ''}".rstrip(),
+                                             m.old or "", _move_to(m)] for m in a.moves)]
     if a.reason:
         to += f"; reason: {a.reason}"
     return [[name, a.text, frm, to]]
+
+
+def _move_to(m: Move) -> str:
+    days = m.days
+    to = (m.new or "") + (f" ({days:+d} {agree(abs(days), 'day', 'days')})" if days else "")
+    return to + (f"; reason: {m.reason}" if m.reason else "")
 
 
 def diff_view(result: Diff) -> View:

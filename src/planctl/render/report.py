@@ -35,7 +35,7 @@ from .json import action_dict
 from .views import recommendation_rollup, show_date
 
 if TYPE_CHECKING:  # the report command imports history only when it shows changes
-    from ..history.diff import Diff, DiffItem
+    from ..history.diff import Diff, DiffItem, Rescheduled
     from ..history.trail import Since
 
 FORMAT_VERSION = 1
@@ -190,9 +190,14 @@ def _change_items(diff: Diff, plans: Sequence[Plan], old_plans: Sequence[Plan],
     new_actions = {(a.plan, a.id): (p, a) for p in plans for a in p.actions}
     old_actions = {(a.plan, a.id): (p, a) for p in old_plans for a in p.actions}
 
-    def item(entry: DiffItem, **extra: object) -> JSONDict:
+    # A removed action is read from the old plans by its own text: its id may now belong to
+    # another action (or, with duplicate ids, to two).
+    gone = {(a.plan, a.id, a.text): (p, a) for p in old_plans for a in p.actions}
+
+    def item(entry: DiffItem, old: bool = False, **extra: object) -> JSONDict:
         key = (entry.plan, entry.id)
-        plan, action = new_actions.get(key) or old_actions[key]
+        plan, action = ((gone.get((*key, entry.text)) if old else None) or new_actions.get(key)
+                        or old_actions[key])
         return {"plan": plan.id, "recommendation": action.recommendation, "id": action.id,
                 "text": action.text, "leads": list(action.leads), **extra}
 
@@ -204,16 +209,29 @@ def _change_items(diff: Diff, plans: Sequence[Plan], old_plans: Sequence[Plan],
         days = moved.days
         if days and days > 0:  # brought forward is not slippage
             out["slipped"].append(item(moved, was=moved.old_date, now=moved.new_date, days=days,
-                                       reason=moved.reason))
+                                       reason=_move_reasons(moved), moves=[
+                                           {"date": m.commit.date if m.commit else None,
+                                            "was": m.old_date, "now": m.new_date,
+                                            "reason": m.reason} for m in moved.moves]))
     for added in diff.added:
         plan, action = new_actions[(added.plan, added.id)]
         row = evaluate_action(plan, action, today)
         out["added"].append(item(added, due=row.due, status=row.status))
     out["dropped"] += [item(e, removed=False) for e in diff.dropped]
-    out["dropped"] += [item(e, removed=True) for e in diff.removed]
+    out["dropped"] += [item(e, old=True, removed=True) for e in diff.removed]
     for items in out.values():
         items.sort(key=lambda i: (i["plan"], id_sort_key(i["id"])))
     return out
+
+
+def _move_reasons(moved: Rescheduled) -> str | None:
+    """Why it moved: each move's own reason, with the date it moved to when there were
+    several (never the first move's reason against the whole slip)."""
+    if len(moved.moves) <= 1:
+        return moved.reason
+    said = [f"{m.reason} (to {show_date(m.new_date) if m.new_date else m.new or 'no date'})"
+            for m in moved.moves if m.reason]
+    return "; ".join(said) or None
 
 
 def changes_section(since: Since, plans: Sequence[Plan], today: date) -> JSONDict:

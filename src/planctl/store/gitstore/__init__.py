@@ -18,8 +18,10 @@ Public interface (also used by the report command):
 - `plan_versions(paths, rev="HEAD", share=None) -> History`: every version (streamed).
 - `commits_on_both_sides(paths, day)`: for the --today note.
 - `load_at(paths, rev)`, `load_as_of(paths, spec) -> LoadResult`.
-- `as_of_date(spec, paths) -> date`: the date --as-of judges statuses at.
-- `pair(paths, rev1, rev2=None) -> (Version, Version)`: for diff (None: working tree).
+- `as_of_date(spec, paths) -> date`: the date --as-of judges statuses at (`as_of_when`: and
+  what it is: an annotated tag's own date, else the commit date).
+- `pair(paths, rev1, rev2=None) -> (Version, Version)`: for diff (None: working tree);
+  `span(...)` also gives every version between them (the reasons of each move).
 - `since_position(history, spec) -> int`: where `--since DATE|REV` starts.
 - `working_tree_differs(paths)`: a plan file has uncommitted changes.
 - `check_can_commit(path)`, `commit_file(path, subject, body)`: `--commit` on edits.
@@ -31,10 +33,10 @@ from __future__ import annotations
 from .commits import check_can_commit, commit_file, commits_on_both_sides, init_repo, working_tree_differs
 from .records import Commit, Version
 from .repo import Repo, open_repo
-from .revisions import as_of_date, load_as_of, load_at, pair, since_position
+from .revisions import as_of_date, as_of_when, load_as_of, load_at, pair, since_position, span
 from .runner import literal
 from .versions import History, Versions, plan_versions
 
-__all__ = ["Commit", "History", "Repo", "Version", "Versions", "as_of_date", "check_can_commit",
+__all__ = ["Commit", "History", "Repo", "Version", "Versions", "as_of_date", "as_of_when", "check_can_commit",
            "commit_file", "commits_on_both_sides", "init_repo", "literal", "load_as_of", "load_at",
-           "open_repo", "pair", "plan_versions", "since_position", "working_tree_differs"]
+           "open_repo", "pair", "plan_versions", "since_position", "span", "working_tree_differs"]

@@ -20,6 +20,14 @@ class Repo:
     cwd: Path
     shallow: bool
     specs: tuple[str, ...]  # plan files/folders relative to the top ("" = everything)
+    superproject: str | None = None  # the repository around it, when this is a submodule
+
+    def notes(self) -> list[str]:
+        """Said on stderr whenever this repository's history is read."""
+        if self.superproject is None:
+            return []
+        return [f"note: the plans are in a git submodule ({self.top}); its own history is "
+                f"read, not that of the repository around it ({self.superproject})"]
 
     def is_plan(self, path: str) -> bool:
         name = PurePosixPath(path).name
@@ -77,9 +85,24 @@ def _ref_hint(name: str, cwd: Path, limit: int = 5000) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
+def _shallow_hint(name: str, cwd: Path) -> str:
+    """In a shallow clone a tag or an old commit may simply not have been fetched: say how."""
+    try:
+        shallow = git(["rev-parse", "--is-shallow-repository"], cwd).strip() == b"true"
+    except GitError:
+        return ""
+    if not shallow:
+        return ""
+    return (f"; this is a shallow clone, which may not have it: fetch it with 'git fetch origin "
+            f"tag {name}' (a tag) or 'git fetch --tags --unshallow' (all of the history)")
+
+
 def _rev_parse_error(exc: GitError, revs: Sequence[str], cwd: Path) -> GitError:
     """What a failed `rev-parse` means, said in the plans' terms."""
     msg = str(exc)
+    if "must be run in a work tree" in msg:
+        return GitError(f"{cwd} is a bare git repository: it has no working files to read the "
+                        f"plans from; clone it ('git clone {cwd}') and run planctl in the clone")
     if "not a git repository" in msg:
         return GitError(f"not in a git repository ({cwd}): history, slippage, diff and "
                         "--as-of need the plans to be committed in git")
@@ -89,7 +112,7 @@ def _rev_parse_error(exc: GitError, revs: Sequence[str], cwd: Path) -> GitError:
         if name == "HEAD":
             return GitError("the repository has no commits yet; commit the plans first")
         return GitError(f"unknown revision {name!r}: give a tag, branch, commit or a date "
-                        "such as 2012-10-09" + _ref_hint(name, cwd))
+                        "such as 2012-10-09" + _ref_hint(name, cwd) + _shallow_hint(name, cwd))
     return exc
 
 
@@ -99,8 +122,9 @@ def open_repo(paths: Sequence[Path], revs: Sequence[str] = ()) -> tuple[Repo, li
         _check_rev(rev)
     cwd = start_folder(paths)
     args = ["rev-parse", "--show-toplevel", "--is-shallow-repository"]
-    try:
-        out = git([*args, *(f"{r}^{{commit}}" for r in revs), "--"], cwd)
+    try:  # the superproject's folder comes last, and only for a submodule
+        out = git([*args, *(f"{r}^{{commit}}" for r in revs), "--show-superproject-working-tree",
+                   "--"], cwd)
     except GitError as exc:
         said = _rev_parse_error(exc, revs, cwd)
         if said is exc:
@@ -109,6 +133,10 @@ def open_repo(paths: Sequence[Path], revs: Sequence[str] = ()) -> tuple[Repo, li
     lines = out.decode("utf-8", "surrogateescape").splitlines()
     top = Path(lines[0])
     shas = [line for line in lines[2:] if line != "--"]
+    superproject = None
+    if len(shas) > len(revs) and not _OBJECT_ID.fullmatch(shas[-1]) \
+            and not shas[-1].startswith("^"):
+        superproject = shas.pop()
     _one_commit_each(revs, shas, cwd)
     real_top = Path(os.path.realpath(top))
     specs = []
@@ -119,4 +147,4 @@ def open_repo(paths: Sequence[Path], revs: Sequence[str] = ()) -> tuple[Repo, li
         except ValueError:
             raise GitError(f"{p} is outside the git repository at {top}") from None
         specs.append("" if rel == "." else rel)
-    return Repo(top, cwd, lines[1].strip() == "true", tuple(specs)), shas
+    return Repo(top, cwd, lines[1].strip() == "true", tuple(specs), superproject), shas

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import date, datetime
+import re
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime, timedelta, timezone
+from itertools import chain
 from pathlib import Path
 
 from ...core.errors import GitError, Problem
@@ -15,7 +17,7 @@ from .lineage import Walk, plan_files, walk
 from .records import Commit, Version
 from .repo import Repo, open_repo
 from .runner import cat_blobs, git
-from .versions import History, read_versions
+from .versions import History, Versions, read_versions
 
 
 def _position(found: Walk, sha: str) -> int | None:
@@ -74,13 +76,7 @@ def load_as_of(paths: Sequence[Path], spec: str) -> LoadResult:
         return load_at(paths, spec)
     repo, (head,) = open_repo(paths, ["HEAD"])
     found = walk(repo, head)
-    i = _latest_on_or_before(found, day)
-    if i is None:
-        first = found.chain[0]
-        raise GitError(f"no commit on or before {day.isoformat()}: the history starts at "
-                       f"{first.short} on {first.date.isoformat()}"
-                       + (" (this is a shallow clone)" if repo.shallow else ""))
-    return _load_position(repo, found, i, paths, spec)
+    return _load_position(repo, found, _on_or_before(repo, found, day), paths, spec)
 
 
 def _commit_time(repo: Repo, sha: str) -> datetime:
@@ -89,15 +85,43 @@ def _commit_time(repo: Repo, sha: str) -> datetime:
 
 
 def as_of_date(spec: str, paths: Sequence[Path]) -> date:
-    """The date --as-of SPEC judges statuses at: the date itself, or the revision's commit date."""
+    """The date --as-of SPEC judges statuses at (as_of_when without its description)."""
+    return as_of_when(spec, paths)[0]
+
+
+def as_of_when(spec: str, paths: Sequence[Path]) -> tuple[date, str]:
+    """The date --as-of SPEC judges statuses at, and what that date is: the date itself; an
+    annotated tag's own date (the tagger date: when the meeting's version was tagged, which
+    may be days after its last commit); else the revision's commit date."""
     day = date_or_none(spec)
     if day is not None:
-        return day
+        return day, "the date given"
     repo, (sha,) = open_repo(paths, [spec])
+    tagged = _tag_date(repo, spec)
+    if tagged is not None:
+        return tagged, f"the date of tag {spec}"
     cached = _resolved_dates.get((str(repo.top), spec))
-    if cached is not None:
-        return cached
-    return _commit_time(repo, sha).date()
+    return (cached if cached is not None else _commit_time(repo, sha).date(),
+            f"the commit date of {spec}")
+
+
+def _tag_date(repo: Repo, spec: str) -> date | None:
+    """An annotated tag's tagger date, in the tagger's own zone; None for anything else."""
+    try:
+        tag = git(["rev-parse", "--verify", "--quiet", f"{spec}^{{tag}}"], repo.cwd)
+        body = git(["cat-file", "tag", tag.decode("ascii", "replace").strip()], repo.cwd)
+    except GitError:
+        return None  # not an annotated tag (a lightweight tag, branch or commit)
+    for line in body.decode("utf-8", "replace").splitlines():
+        if not line:
+            break  # the end of the headers
+        found = re.fullmatch(r"tagger .*> (\d+) ([+-])(\d\d)(\d\d)", line)
+        if found:
+            seconds, sign, hours, minutes = found.groups()
+            offset = (int(hours) * 60 + int(minutes)) * (-1 if sign == "-" else 1)
+            zone = timezone(timedelta(minutes=offset))
+            return datetime.fromtimestamp(int(seconds), zone).date()
+    return None
 
 
 def _cutoff(history: History, spec: str) -> Callable[[Commit], bool]:
@@ -133,18 +157,60 @@ def since_position(history: History, spec: str | None) -> int:
 
 def pair(paths: Sequence[Path], rev1: str, rev2: str | None = None) -> tuple[Version, Version]:
     """The plans at rev1 and at rev2 (None: the working tree), with the same plan ids."""
-    repo, shas = open_repo(paths, ["HEAD", rev1] + ([rev2] if rev2 else []))
-    tip = shas[2] if rev2 else shas[0]
-    found = walk(repo, tip)
-    i = _position(found, shas[1])
+    old, new, _, _ = span(paths, rev1, rev2)
+    return old, new
+
+
+def _on_or_before(repo: Repo, found: Walk, day: date) -> int:
+    i = _latest_on_or_before(found, day)
+    if i is None:
+        first = found.chain[0]
+        raise GitError(f"no commit on or before {day.isoformat()}: the history starts at "
+                       f"{first.short} on {first.date.isoformat()}"
+                       + (" (this is a shallow clone)" if repo.shallow else ""))
+    return i
+
+
+def _changed_positions(repo: Repo, found: Walk, first: int, last: int) -> list[int]:
+    """The chain positions from `first` to `last` where the plan files differ from the one
+    before (the versions worth comparing), `first` always."""
+    picks: list[int] = []
+    prev = None
+    for i in range(first, last + 1):
+        files = tuple((p, b) for p, b, _ in plan_files(repo, found.states[i]))
+        if i == first or files != prev:
+            picks.append(i)
+        prev = files
+    return picks
+
+
+def span(paths: Sequence[Path], rev1: str, rev2: str | None = None
+         ) -> tuple[Version, Version, Iterable[Version] | None, list[str]]:
+    """The plans at rev1 and at rev2 (None: the working tree), and every version from one to
+    the other, oldest first, both ends included (streamed; None when rev1 is not on rev2's
+    first-parent line, so there is no line of commits between them), and notes for stderr
+    (a submodule's history was read).
+
+    Each end is a revision, or a date: the last commit on or before it (as --as-of reads it).
+    """
+    revs = ["HEAD", *(r for r in (rev1, rev2) if r and date_or_none(r) is None)]
+    repo, shas = open_repo(paths, revs)
+    sha_of = dict(zip(revs, shas, strict=True))
+    day2 = date_or_none(rev2) if rev2 else None
+    found = walk(repo, sha_of[rev2] if rev2 and day2 is None else sha_of["HEAD"])
+    last = len(found.chain) - 1 if day2 is None else _on_or_before(repo, found, day2)
+    day1 = date_or_none(rev1)
+    i = _on_or_before(repo, found, day1) if day1 is not None else _position(found, sha_of[rev1])
     if i is None:  # rev1 is off rev2's first-parent line
-        other = walk(repo, shas[1])
+        other = walk(repo, sha_of[rev1])
         old = read_versions(repo, other, [len(other.chain) - 1])[0]
     else:
         old = read_versions(repo, found, [i])[0]
-    if rev2:
-        new = read_versions(repo, found, [len(found.chain) - 1])[0]
-    else:
-        loaded = load_paths(paths)
-        new = Version(None, loaded.plans)
-    return old, new
+    new = read_versions(repo, found, [last])[0] if rev2 else Version(None, load_paths(paths).plans)
+    if i is None or i > last:
+        return old, new, None, repo.notes()
+    between: Iterable[Version] = Versions(repo, found, _changed_positions(repo, found, i, last),
+                                          [])
+    if not rev2:
+        between = chain(between, (new,))
+    return old, new, between, repo.notes()

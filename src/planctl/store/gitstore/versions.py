@@ -157,7 +157,7 @@ def plan_versions(paths: Sequence[Path], rev: str = "HEAD", *,
         if i == 0 or files != last:
             picks.append(i)
         last = files
-    notes: list[str] = []
+    notes: list[str] = repo.notes()
     if repo.shallow and found.chain:
         first = found.chain[0]
         notes.append(f"note: this is a shallow clone; history stops at {first.short} "
