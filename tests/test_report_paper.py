@@ -169,3 +169,25 @@ def test_xlsx_and_docx_show_what_xml_cannot_hold_as_an_escape(run, write_plan, c
     with zipfile.ZipFile(io.BytesIO(paper)) as z:
         header = b"".join(z.read(n) for n in z.namelist() if n.startswith("word/header"))
     assert FORBIDDEN[ch].encode() in header  # the classification (upper case) on every page
+
+
+# -- bounded exports ----------------------------------------------------------------------
+
+
+def test_a_paper_too_long_to_read_is_refused_pointing_to_xlsx_and_csv(run, write_plan, tmp_path):
+    from planctl.render.report_docx import MAX_PAPER_ACTIONS
+
+    n = MAX_PAPER_ACTIONS + 1
+    write_plan("plan: {id: big, title: Big}\nrecommendations:\n  - text: R\n    actions:\n"
+               + "".join(f"      - {{text: Action {i}, due: 1.12.13}}\n" for i in range(n)))
+    target = tmp_path / "paper.docx"
+    result = run("report", "--today", AS_AT, "-o", str(target))
+    assert result.exit_code == 5
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("planctl: error: ")
+    assert f"{MAX_PAPER_ACTIONS:,}" in lines[0] and f"{n:,}" in lines[0]
+    assert "--format xlsx" in lines[0] and "--format csv" in lines[0]
+    assert not target.exists()
+    # The workbook, written streaming, takes every action.
+    rows = sheet_rows(report(run, "xlsx"))
+    assert len(rows) == n and rows[-1]["Action"].value == f"Action {n - 1}"
