@@ -9,7 +9,7 @@ import pytest
 
 from conftest import planctl_exe
 
-ACTION_KEYS = {"plan", "recommendation", "id", "text", "leads", "due", "timescale", "status",
+ACTION_KEYS = {"plan", "recommendation", "id", "text", "leads", "due", "target", "timescale", "status",
                "days_overdue", "progress", "report_to", "latest_update"}
 
 

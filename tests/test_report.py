@@ -423,3 +423,55 @@ def test_markdown_converts_to_word_with_pandoc(run, bundled, tmp_path):
     assert body.count("<w:tbl>") == tables  # every pipe table became a Word table
     assert "Progress by recommendation" in body and "Service Manager Workforce Development" in body
     assert "\\" not in re.sub(r"<[^>]+>", "", body)  # no Markdown escape leaks into the text
+
+
+# -- the target date: the deadline an action had, whatever its status now ----------------
+
+TARGETS = """\
+plan: {id: p, title: T}
+recommendations:
+  - text: R
+    actions:
+      - text: Completed three weeks late
+        due: By 14.9.12
+        status: completed
+        completed: 2012-10-05
+      - text: Two milestones, the first met
+        milestones:
+          - {due: 2012-09-01, text: draft, done: true}
+          - {due: 2012-12-01, text: final}
+      - text: Dropped
+        due: By 1.11.12
+        status: dropped
+      - text: Reported monthly
+        due: 1.9.12
+        repeat: monthly
+"""
+
+
+def test_json_gives_the_target_date_also_for_completed_and_dropped_actions(run, write_plan):
+    import json
+
+    write_plan(TARGETS)
+
+    def data(*args: str) -> dict:
+        result = run(*args, "--today", "2012-10-09", "--format", "json")
+        assert result.exit_code == 0, result.stderr
+        return json.loads(result.stdout)
+
+    report = data("report")
+    for actions in (data("status")["actions"], report["actions"],
+                    report["latest_updates"]):
+        by_id = {a["id"]: a for a in actions}
+        if "1.1" in by_id:
+            assert by_id["1.1"]["due"] is None  # unchanged: nothing is due of a completed action
+            assert by_id["1.1"]["target"] == "2012-09-14"
+        assert by_id["1.2"]["target"] == "2012-12-01"  # the last milestone, not the next
+        if "1.3" in by_id:
+            assert by_id["1.3"]["due"] is None and by_id["1.3"]["target"] == "2012-11-01"
+        assert by_id["1.4"]["target"] is None  # a repeating action has no last date
+    done = {a["id"]: a for a in report["actions"]}["1.1"]
+    assert done["completed"] > done["target"]  # so "completed late?" has an answer
+    assert data("show", "1.1")["action"]["target"] == "2012-09-14"
+    late = data("overdue")["actions"]
+    assert [(a["id"], a["due"], a["target"]) for a in late] == [("1.4", "2012-09-01", None)]

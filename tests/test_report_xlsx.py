@@ -22,6 +22,7 @@ openpyxl = pytest.importorskip("openpyxl")
 
 AS_AT = "2012-10-09"
 DAY = date(2012, 10, 9)
+STATUS = "Status (planctl, as at 9 Oct 2012)"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
@@ -61,11 +62,11 @@ def test_actions_sheet_has_typed_cells_words_fills_freeze_and_filter(run, bundle
             assert r["Due"].value is None
         word = {"on-track": "On track", "due-soon": "Due soon", "no-date": "No date"}.get(
             row.status, row.status.capitalize())
-        assert r["Status"].value == word
-        assert r["RAG"].value == {"overdue": "Red", "on-track": "Green", "completed": "Blue",
+        assert r[STATUS].value == word
+        assert r["Colour (planctl)"].value == {"overdue": "Red", "on-track": "Green", "completed": "Blue",
                                   "due-soon": "Amber"}[row.status]
         assert r["Days late"].value == (row.days_overdue if row.status == "overdue" else None)
-        fills.setdefault(row.status, set()).add(r["Status"].fill.fgColor.rgb)
+        fills.setdefault(row.status, set()).add(r[STATUS].fill.fgColor.rgb)
         assert r["Action"].alignment.wrap_text
     # One fill per status, and a different one for each.
     assert all(len(f) == 1 for f in fills.values())

@@ -59,13 +59,13 @@ class Actions:
     shape: ClassVar[str] = "actions"
     sheet_name: ClassVar[str] = "Actions"
 
-    def sheet(self) -> tuple[list[dict[str, Any]], str | None, str, str]:
+    def sheet(self) -> tuple[list[dict[str, Any]], str | None, str, str, date]:
         """The xlsx form: the report's Actions sheet with these rows."""
         from ..render.report import action_entry, marking
 
         title = self.plans[0].title if len(self.plans) == 1 else "Action plans"
         return ([action_entry(r, self.day) for r in self.rows], marking(self.plans), title,
-                self.sheet_name)
+                self.sheet_name, self.day)
 
 
 @dataclass

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from ..core.errors import UsageError
@@ -63,7 +63,7 @@ class ShowsView(Protocol):  # shape "view"
 
 
 class ShowsActions(ShowsView, Protocol):  # shape "actions": render_rows' arguments
-    def sheet(self) -> tuple[list[JSONDict], str | None, str, str]: ...
+    def sheet(self) -> tuple[list[JSONDict], str | None, str, str, date]: ...
 
 
 class DrawsItself(Protocol):  # shape "own"

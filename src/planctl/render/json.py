@@ -12,6 +12,7 @@ from typing import Any
 from ..core.errors import byte_escape
 from ..core.evaluate import Row
 from ..core.jsondoc import JSONDict
+from ..core.model import Action
 from ..core.model import iso as iso  # re-exported: the renderers write dates with it
 
 
@@ -30,6 +31,7 @@ def action_dict(row: Row, today: date | None = None,
         "text": a.text,
         "leads": list(a.leads),
         "due": day(row.due),
+        "target": day(target(a)),
         "timescale": a.timescale_text or None,
         "status": row.status,
         "days_overdue": row.days_overdue,
@@ -41,6 +43,16 @@ def action_dict(row: Row, today: date | None = None,
     }
     out.update(optional_fields(row))
     return out
+
+
+def target(action: Action) -> date | None:
+    """The action's own deadline, whatever its status: the last date it had to be done by
+    (its last milestone, which is its timescale's date when it has one). Unlike `due`, it
+    stays for a completed or dropped action, so "completed late?" can be answered. None
+    for a repeating action (no last date) and for one without a date."""
+    if action.repeat:
+        return None
+    return max((ms.due for ms in action.milestones), default=None)
 
 
 def optional_fields(row: Row) -> JSONDict:

@@ -5,9 +5,9 @@ table, overdue by lead, coming up, changes, findings), then a landscape
 section for the full action table, whose columns are sized for their content
 (ID narrow, action text wide) so that no word is broken across lines. The
 classification is in every page's header and footer, with "Page N of M"
-fields that Word fills in. Plan text goes through safe_text (control
-characters made visible: Word's XML cannot hold them); python-docx escapes
-the rest. python-docx is imported inside `render`: only this output loads it.
+fields that Word fills in. Plan text goes through `t` (xml_text: control
+characters and every character XML forbids made visible: Word's XML cannot
+hold them); python-docx escapes the rest. python-docx is imported inside `render`: only this output loads it.
 """
 
 from __future__ import annotations
@@ -19,10 +19,11 @@ from collections.abc import Set as AbstractSet
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from ..core.errors import safe_text
+from ..core.errors import OutputError
 from ..core.jsondoc import JSONDict
 from .report import CHANGE_TITLES, change_detail
 from .views import show_date
+from .xmltext import xml_text
 
 if TYPE_CHECKING:
     from docx.section import Section
@@ -36,11 +37,17 @@ STATUS_WORDS = {"completed": "Completed", "dropped": "Dropped", "overdue": "Over
 # Cell shading per status (pale, so black text stays readable in print).
 SHADES = {"completed": "DCE9F7", "overdue": "F8D7DB", "due-soon": "FFEDB8",
           "on-track": "DCF0E0", "no-date": "ECEEF1", "dropped": "ECEEF1"}
+# The council's rating (`rag:`) on the shade of the status of the same colour.
+RATING_STATUS = {"red": "overdue", "amber": "due-soon", "green": "on-track", "blue": "completed"}
 BAR_CELLS = 10
+# The most actions a Word paper is written for (docs/report.md): about 250 landscape pages
+# of the action table, written in well under a minute and 250 MB.
+MAX_PAPER_ACTIONS = 5000
 
 
 def t(value: object) -> str:
-    return safe_text("" if value is None else str(value))
+    """Every text on its way into the paper: what XML cannot hold made visible."""
+    return xml_text(value)
 
 
 def long_date(d: date | None) -> str:
@@ -170,13 +177,7 @@ class Paper:
                 run.font.size = self.Pt(9)
                 if i in right:
                     p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-                colour = shade if shade_col is None or i == shade_col else None
-                if colour:
-                    shd = OxmlElement("w:shd")
-                    shd.set(qn("w:val"), "clear")
-                    shd.set(qn("w:color"), "auto")
-                    shd.set(qn("w:fill"), colour)
-                    cell._tc.get_or_add_tcPr().append(shd)
+                self.shade(cell, shade if shade_col is None or i == shade_col else None)
 
         head = table.rows[0]
         fill(head.cells, headers, bold=True, shade="D9DEE4")
@@ -191,6 +192,18 @@ class Paper:
             fill(row.cells, values, shade=SHADES.get(status or ""), shade_col=status_col)
         self.doc.add_paragraph()
         return table
+
+    def shade(self, cell: Any, colour: str | None) -> None:
+        """Fill one table cell (python-docx has no call for it)."""
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+
+        if colour:
+            shd = OxmlElement("w:shd")
+            shd.set(qn("w:val"), "clear")
+            shd.set(qn("w:color"), "auto")
+            shd.set(qn("w:fill"), colour)
+            cell._tc.get_or_add_tcPr().append(shd)
 
     def save(self) -> bytes:
         out = io.BytesIO()
@@ -338,12 +351,18 @@ def findings(paper: Paper, report: JSONDict) -> None:
 
 # The full action table, landscape (25.7 cm of text width): text wide, ids narrow.
 ACTION_WIDTHS = [1.3, 8.4, 3.6, 2.8, 2.5, 2.6, 4.5]
+# ... and with the council's own rating and position beside planctl's status.
+RATED_WIDTHS = [1.3, 6.2, 2.8, 2.4, 2.2, 2.6, 1.8, 3.4, 3.0]
 
 
 def action_table(paper: Paper, report: JSONDict, many: bool) -> None:
     paper.heading("All actions", 1)
-    paper.para(f"Every action with its status as at {show_date(report['as_at'])} and its "
-               "latest update.", italic=True)
+    # The council's words only when the plan gives them, so other papers keep their room.
+    rated = any(a.get("rag") or a.get("progress_note") for a in report["actions"])
+    paper.para(f"Every action with its status as at {show_date(report['as_at'])}, computed by "
+               "planctl from the dates" + (", the council's own rating (RAG) and position,"
+                                           if rated else "")
+               + " and its latest update.", italic=True)
     rows: list[list[str]] = []
     statuses: list[str | None] = []
     for a in report["actions"]:
@@ -353,14 +372,34 @@ def action_table(paper: Paper, report: JSONDict, many: bool) -> None:
         status = STATUS_WORDS.get(a["status"], a["status"])
         if a["status"] == "overdue":
             status += f", {a['days_overdue']} days late"
+        council = [a.get("rag") or "", a.get("progress_note") or ""] if rated else []
         rows.append([_ref(a, many), a["text"], "; ".join(a["leads"]) or "(no lead)",
-                     a["timescale"] or "", show_date(a["due"]), status, latest])
+                     a["timescale"] or "", show_date(a["due"]), status, *council, latest])
         statuses.append(a["status"])
-    paper.table(["ID", "Action", "Lead", "Timescale", "Due", "Status", "Latest update"], rows,
-                ACTION_WIDTHS, statuses, status_col=5)
+    headers = ["ID", "Action", "Lead", "Timescale", "Due",
+               f"Status (planctl, as at {show_date(report['as_at'])})",
+               *(["Council RAG", "Council's position"] if rated else []), "Latest update"]
+    table = paper.table(headers, rows, RATED_WIDTHS if rated else ACTION_WIDTHS, statuses,
+                        status_col=5)
+    if rated:
+        for row, a in zip(table.rows[1:], report["actions"], strict=True):
+            paper.shade(row.cells[6], SHADES.get(RATING_STATUS.get(a.get("rag") or "", "")))
+
+
+def check_size(report: JSONDict) -> None:
+    """Refuse a paper too long to read before building it: python-docx holds the whole
+    document in memory (200,000 actions took 1.7 GB and over 5 minutes), and no
+    committee reads thousands of pages. The workbook and the CSV stream any size."""
+    total = len(report["actions"])
+    if total > MAX_PAPER_ACTIONS:
+        raise OutputError(
+            f"the Word paper holds at most {MAX_PAPER_ACTIONS:,} actions and these plans have "
+            f"{total:,}: use --format xlsx or --format csv for every action, or --plan to "
+            "report one plan")
 
 
 def render(report: JSONDict) -> bytes:
+    check_size(report)
     many = len(report["plans"]) > 1
     paper = Paper(report["classification"])
     title = report["plans"][0]["title"] if not many else "Action plans"

@@ -350,8 +350,8 @@ def positions(report: JSONDict, many: bool) -> str:
                 esc(a.get("progress_note") or ""), measures(a)], num={0}) for a in items]
     return ('<section id="positions"><h2>The council\'s rating and position</h2>'
             '<p class="note">Beside the status planctl computes from the dates.</p>'
-            + table([">ID", "Action", "Status", "RAG", "Position", "Measures"], rows, "actions",
-                    (7, 30, 14, 9, 20, 20))
+            + table([">ID", "Action", "Status (planctl)", "Council RAG", "Position", "Measures"],
+                    rows, "actions", (7, 30, 14, 9, 20, 20))
             + "</section>")
 
 

@@ -169,7 +169,7 @@ def positions(report: JSONDict, many: bool) -> list[str]:
             for a in items]
     return (["## The council's rating and position", "",
              "Beside the status planctl computes from the dates.", ""]
-            + _table(["ID", "Action", "Status", "RAG", "Position", "Measures"], rows))
+            + _table(["ID", "Action", "Status (planctl)", "Council RAG", "Position", "Measures"], rows))
 
 
 def changes(report: JSONDict, many: bool) -> list[str]:
