@@ -363,7 +363,7 @@ ERRORS = [
     ("31 November", "'31 November' is not a date: November has 30 days"),
     ("June 2013 - April 2013", "ends (30.04.13) before it starts (01.06.13)"),
     ("From June 2013 by 31.3.13", "starts (01.06.13) after it is due (31.03.13)"),
-    ("Phase 2 - March 2014", "the day before 'March 2014' is not read"),
+    ("Report 2 - March 2014", "the day before 'March 2014' is not read"),  # a label's number is not: W122
     ("27 Oct-2012", "'27 Oct-2012' is not a date"),
     ("within 3 working weeks", "count working days, or weeks"),
 ]

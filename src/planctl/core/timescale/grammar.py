@@ -22,14 +22,17 @@ cases.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 
 from . import rules
 from .model import Timescale, TimescaleError, quote
+from .periods import UnknownEvent, normalise_anchors
+from .rules import Anchors, Reading
+from .unread import unread
 
-# (stripped, published, calendar, year_starts) -> its Timescale, or None: not its form
-ReadRule = Callable[[str, date | None, str, str | None], Timescale | None]
+# (stripped, published, calendar, year_starts, anchors) -> its Reading, or None: not its form
+ReadRule = Callable[[str, date | None, str, str | None, Anchors], Reading | None]
 
 
 class Rule:
@@ -134,13 +137,26 @@ RULES: tuple[Rule, ...] = (
 
 
 def read_timescale(text: str, published: date | None, calendar: str, year_starts: str | None,
-                   table: tuple[Rule, ...] = RULES) -> tuple[str, Timescale]:
+                   table: tuple[Rule, ...] = RULES, anchors: Mapping[str, date] | None = None
+                   ) -> tuple[str, Timescale]:
     """(the name of the rule that read `text`, what it gives); its TimescaleError names
     the rule that refused it."""
+    return read(text, published, calendar, year_starts, table, normalise_anchors(anchors))[:2]
+
+
+def read(text: str, published: date | None, calendar: str, year_starts: str | None,
+         table: tuple[Rule, ...] = RULES, anchors: Anchors = ()
+         ) -> tuple[str, Timescale, tuple[tuple[int, int], ...]]:
+    """read_timescale's answer and the spans of the stripped text the rule read (the audit
+    names every date-bearing token outside them: tests/test_timescale_tokens.py)."""
     stripped = " ".join(text.split())
     for rule in table:
         try:
-            timescale = rule.read(stripped, published, calendar, year_starts)
+            reading = rule.read(stripped, published, calendar, year_starts, anchors)
+            if reading is not None:
+                return rule.name, unread(stripped, reading[1], reading[0]), reading[1]
+        except UnknownEvent as event:  # counted from an event the plan does not date
+            return rule.name, Timescale(stripped, tbc=True, warnings=(event.warning,)), ((0, len(stripped)),)
         except TimescaleError as exc:
             exc.rule = rule.name
             raise
@@ -148,27 +164,44 @@ def read_timescale(text: str, published: date | None, calendar: str, year_starts
             error = TimescaleError(f"{quote(stripped)} is too far in the future")
             error.rule = rule.name
             raise error from None
-        if timescale is not None:
-            return rule.name, timescale
     raise AssertionError("the last rule reads every timescale or refuses it")
 
 
-@functools.lru_cache(maxsize=4096)  # plans repeat their timescales; a Timescale is immutable
 def parse_timescale(text: str, published: date | None = None, *,
-                    calendar: str = "england-and-wales", year_starts: str | None = None) -> Timescale:
+                    calendar: str = "england-and-wales", year_starts: str | None = None,
+                    anchors: Mapping[str, date] | None = None) -> Timescale:
     """Read a timescale. `published` anchors the relative forms ("Immediate", "within 3 months",
     "by 30 November", "Quarterly"); `calendar` names the bank holidays of working days;
-    `year_starts` (april, september; None: april, with a warning) reads a bare "2013/14"."""
-    return read_timescale(text, published, calendar, year_starts)[1]
+    `year_starts` (april, september; None: april, with a warning) reads a bare "2013/14";
+    `anchors` are the plan's named dates, keyed by event name ("letter", "plan accepted"),
+    that "within 6 months of the letter" counts from (periods.event_key matches them)."""
+    return _parse(text, published, calendar, year_starts, normalise_anchors(anchors))
+
+
+@functools.lru_cache(maxsize=4096)  # plans repeat their timescales; a Timescale is immutable
+def _parse(text: str, published: date | None, calendar: str, year_starts: str | None,
+           anchors: Anchors) -> Timescale:
+    return read(text, published, calendar, year_starts, RULES, anchors)[1]
+
+
+def _uncached(text: str, published: date | None = None, *, calendar: str = "england-and-wales",
+              year_starts: str | None = None, anchors: Mapping[str, date] | None = None) -> Timescale:
+    return read(text, published, calendar, year_starts, RULES, normalise_anchors(anchors))[1]
+
+
+# parse_timescale.__wrapped__ reads without the cache, as when it was lru_cache's own
+# (tests/test_speed_cold.py times and compares the uncached path).
+setattr(parse_timescale, "__wrapped__", _uncached)  # noqa: B010
 
 
 def _simple(stripped: str) -> Timescale | None:
     """The first rule alone, the shortcut (tests/test_speed_cold.py)."""
-    return rules.one_date(stripped, None, "england-and-wales", None)
+    reading = rules.one_date(stripped, None, "england-and-wales", None, ())
+    return reading[0] if reading is not None else None
 
 
 def _general(stripped: str, published: date | None, calendar: str,
              year_starts: str | None) -> Timescale:
     """What the rules after the shortcut read: the shortcut must give the same
     (tests/test_speed_cold.py)."""
-    return read_timescale(stripped, published, calendar, year_starts, RULES[1:])[1]
+    return read(stripped, published, calendar, year_starts, RULES[1:])[1]
