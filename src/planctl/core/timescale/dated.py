@@ -75,6 +75,7 @@ def read_dates(stripped: str, body: str, published: date | None, calendar: str,
     """The start and deadlines of `body`: `stripped` with its recurring words blanked."""
     items = _items(stripped, body, published, calendar, year_starts, anchors)
     used = [(it.start, it.end) for it in items]
+    used += [(it.end, m.end()) for it in items if (m := PATTERNS.onwards.match(body, it.end))]
     warnings = [TimescaleWarning("W120", it.note) for it in items if isinstance(it, Item) and it.note]
     items = _restated(items, body, published, stripped, warnings)
     start, deadlines, ends_until = _arrange(items, body, published, stripped, warnings)
@@ -97,6 +98,11 @@ def _items(stripped: str, body: str, published: date | None, calendar: str,
     items = _with_periods(_find_items(body, year_starts), body, stripped, published, calendar)
     for w in PATTERNS.within_any.finditer(body):  # "Within 6 months, then quarterly"
         if not any(it.start < w.end() and w.start() < it.end for it in items):
+            if not w["event"] and PATTERNS.counts_from.match(body, w.end()):
+                raise TimescaleError(  # "within 6 weeks of quarter 2 publication"
+                    f"{quote(stripped)}: planctl cannot tell what {w.group(0)!r} counts from; write "
+                    f"'{w.group(0)} of publication', of a date ('of 1.4.13') or of an event the "
+                    f"plan dates ('of the letter'); {ACCEPTED_FORMS}")
             due = within_due(w, stripped, published, calendar, anchors)
             items.append(Item(w.start(), w.end(), due, due, kind="period"))
     items.sort(key=lambda it: it.start)

@@ -127,9 +127,15 @@ class _Patterns:
             r"(?P<unit>day|week|fortnight|month|year)s?\b(?:\s+(?P<of>of|from|after|following)\s+"
             rf"(?!(?:{MONTH_RE}|spring|summer|autumn|winter|q[1-4]|quarter)\b)"
             r"(?P<event>[^\W0-9][\w'’-]*(?:\s+(?!(?:and|then|or|by|with|to|for|but|at|before|"
-            r"until|on|in|i\.?e|e\.?g)\b)[^\W0-9][\w'’-]*){0,6}))?",
+            rf"until|on|in|i\.?e|e\.?g|{MONTH_RE}|spring|summer|autumn|winter|q[1-4])\b)"
+            r"[^\W0-9][\w'’-]*){0,6}))?",
             re.IGNORECASE,
         )
+
+    @functools.cached_property
+    def counts_from(self) -> re.Pattern[str]:
+        # Just after a period: it counts from what follows.
+        return re.compile(r"\s+(?:of|from|after|following)\b", re.IGNORECASE)
 
     @functools.cached_property
     def period_of_date(self) -> re.Pattern[str]:
@@ -174,16 +180,22 @@ class _Patterns:
         )
 
     @functools.cached_property
+    def anchor(self) -> re.Pattern[str]:
+        # An event a date may count from ("of the letter"): date-bearing where it stands
+        # beside another date-bearing token (unread.py), not in "review of the policy by ...".
+        return re.compile(r"\b(?:of|from|after|following)\s+the\s+[^\W0-9][\w'’-]*", re.IGNORECASE)
+
+    @functools.cached_property
     def tokens(self) -> re.Pattern[str]:
         # The date-bearing tokens every reading must use or name (grammar's audit): a
         # period with its event, a quarter, a run of digits, a month or season name.
         return re.compile(
             rf"""
             (?P<period>\b(?:{NUM_RE})\s+(?:(?:working|business)\s+)?(?:day|week|fortnight|month|year)s?\b
-                (?:\s+(?:of|from|after|following)\s+(?!(?:{MONTH_RE}|spring|summer|autumn|winter|q[1-4])\b)
+                (?:\s+(?:of|from|after|following)\s+(?!(?:{MONTH_RE}|spring|summer|autumn|winter|q[1-4]|quarter)\b)
                 (?:the\s+)?[^\W0-9][\w'’-]*)?)
           | (?P<quarter>\b(?:Q|quarter\s*)(?:[1-4]|one|two|three|four)\b)
-          | (?P<digits>[0-9]+)
+          | (?P<digits>[0-9]+(?:[./-][0-9]+)*)
           | (?P<month>\b(?:{MONTH_RE})\b)
           | (?P<season>\b(?:spring|summer|autumn|winter)\b)
             """,

@@ -164,11 +164,12 @@ def dates(stripped: str, published: date | None, calendar: str,
           year_starts: str | None, anchors: Anchors) -> Reading | None:
     start, deadlines, _, warnings, used = read_dates(stripped, stripped, published, calendar, year_starts,
                                                      anchors)
-    ongoing = bool(PATTERNS.ongoing.search(stripped))
+    ongoing = PATTERNS.ongoing.search(stripped)
     if not deadlines and start is None and not ongoing:
         raise TimescaleError(_no_date(stripped, published))
-    return (Timescale(stripped, tuple(deadlines), ongoing=ongoing, start=start, warnings=tuple(warnings)),
-            tuple(used))
+    return (Timescale(stripped, tuple(deadlines), ongoing=bool(ongoing), start=start,
+                      warnings=tuple(warnings)),
+            (*used, *([ongoing.span()] if ongoing else [])))
 
 
 def _no_date(stripped: str, published: date | None) -> str:

@@ -2,8 +2,10 @@
 not use is named in a warning (W122) or the timescale is refused.
 
 The tokens (PATTERNS.tokens): runs of digits, month and season names, quarters (Q3,
-quarter three), periods ("6 months", with the event they count from). A token outside
+quarter three), periods ("6 months", with the event they count from), and an event
+("of the letter", PATTERNS.anchor) at the start or beside another token. A token outside
 the spans the rule read is:
+    an event ("from the letter") that nothing counts from          refused, naming it
     a number after a label word ("Step 4", "Phase 2", "No. 3")     W122: read as a label
     a quarter without its year that the deadline falls in           W122: read as a label
       (financial or calendar quarter: "June 2027 (Q1)")
@@ -40,17 +42,32 @@ def unread(stripped: str, used: Spans, timescale: Timescale) -> Timescale:
     if covered(used, 0, len(stripped)):
         return timescale  # the common forms: the rule read the whole text
     warnings = list(timescale.warnings)
-    for token in PATTERNS.tokens.finditer(stripped):
-        start, end = token.span()
-        if token.group(0) == "may" or covered(used, start, end):
+    for token, kind, start in _tokens(stripped, used):
+        if token == "may" or covered(used, start, start + len(token)):
             continue
-        message = _judge(stripped, token.group(0), token.lastgroup or "", start, timescale)
+        message = _judge(stripped, token, kind, start, timescale)
         if message not in (w.message for w in warnings):
             warnings.append(TimescaleWarning("W122", message))
     if len(warnings) == len(timescale.warnings):
         return timescale
     return Timescale(timescale.text, timescale.deadlines, ongoing=timescale.ongoing, tbc=timescale.tbc,
                      start=timescale.start, repeat=timescale.repeat, warnings=tuple(warnings))
+
+
+def _tokens(stripped: str, used: Spans) -> list[tuple[str, str, int]]:
+    """(token, kind, start) of each date-bearing token, in order. An event ("of the letter")
+    is one where it stands at the start or beside another token or a part read ("Quarterly
+    from the letter"), only spaces, brackets or punctuation between: there it reads as what
+    a date counts from."""
+    found = [(m.group(0), m.lastgroup or "", m.start()) for m in PATTERNS.tokens.finditer(stripped)]
+    edges = ({0} | {start for _, _, start in found} | {start + len(t) for t, _, start in found}
+             | {x for span in used for x in span})
+    for m in PATTERNS.anchor.finditer(stripped):
+        before = len(stripped[: m.start()].rstrip(" ,;:()[]-"))
+        after = m.end() + len(stripped[m.end():]) - len(stripped[m.end():].lstrip(" ,;:()[]-"))
+        if before in edges or after in edges:
+            found.append((m.group(0), "anchor", m.start()))
+    return sorted(found, key=lambda t: t[2])
 
 
 def _judge(stripped: str, token: str, kind: str, start: int, timescale: Timescale) -> str:
@@ -60,6 +77,11 @@ def _judge(stripped: str, token: str, kind: str, start: int, timescale: Timescal
     if kind == "digits" and label:
         written = stripped[label.start(): start + len(token)]
         return f"read {written!r} in {stripped!r} as a label, not a date (read as {reading})"
+    if kind == "anchor":  # what a date counts from, unread: the date may be wrong
+        raise TimescaleError(
+            f"{token!r} in {quote(stripped)} is not read: planctl cannot tell which date counts "
+            f"from it (the rest reads as {reading}); write e.g. 'within 3 months {token}' and "
+            f"give its date under plan dates:, or write the date; {ACCEPTED_FORMS}")
     if kind == "quarter" and timescale.deadlines:
         return _quarter_label(stripped, token, timescale.deadlines[-1].due, reading)
     if not timescale.deadlines and not timescale.tbc:
