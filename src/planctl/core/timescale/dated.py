@@ -242,6 +242,9 @@ def _kind(it: Item | Yearless | None) -> str:
     return it.kind if isinstance(it, Item) else ""
 
 
+_COUNT_WORDS = frozenset({"of", "from", "after", "following", "starting", "commencing", "beginning"})
+
+
 def _with_periods(items: list[Item | Yearless], body: str, stripped: str, published: date | None,
                   calendar: str) -> list[Item | Yearless]:
     """A period counted from a date written with it is one item, due at the period's end:
@@ -250,7 +253,9 @@ def _with_periods(items: list[Item | Yearless], body: str, stripped: str, publis
     out: list[Item | Yearless] = []
     previous_end = 0
     for it in items:
-        before = PATTERNS.period_of_date.search(body, previous_end, it.start)
+        near = body[max(previous_end, it.start - 40): it.start].lower().split()[-5:]
+        before = (PATTERNS.period_of_date.search(body, previous_end, it.start)
+                  if not _COUNT_WORDS.isdisjoint(near) else None)  # the search is slow: most have none
         after = None if before or _kind(it) else PATTERNS.date_for_period.match(body, it.end)
         found = before or after
         if found is None or _kind(it):

@@ -181,7 +181,10 @@ def read(text: str, published: date | None, calendar: str, year_starts: str | No
         try:
             reading = rule.read(stripped, published, calendar, year_starts, anchors)
             if reading is not None:
-                return rule.name, unread(stripped, reading[1], reading[0]), reading[1]
+                timescale, used = reading
+                if used != ((0, len(stripped)),):  # the common forms are read whole
+                    timescale = unread(stripped, used, timescale)
+                return rule.name, timescale, used
         except UnknownEvent as event:  # counted from an event the plan does not date
             return rule.name, Timescale(stripped, tbc=True, warnings=(event.warning,)), ((0, len(stripped)),)
         except TimescaleError as exc:

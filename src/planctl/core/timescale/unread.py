@@ -18,10 +18,11 @@ The lowercase word "may" is the verb, not the month.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from .model import ACCEPTED_FORMS, Timescale, TimescaleError, TimescaleWarning, quote
-from .patterns import PATTERNS
+from .patterns import MONTHS, PATTERNS, WORD_NUMBERS
 
 Spans = tuple[tuple[int, int], ...]
 
@@ -39,8 +40,8 @@ def covered(used: Spans, start: int, end: int) -> bool:
 def unread(stripped: str, used: Spans, timescale: Timescale) -> Timescale:
     """`timescale` with a W122 warning for each date-bearing token outside `used`; or a
     TimescaleError naming the first token whose reading would be a guess."""
-    if covered(used, 0, len(stripped)):
-        return timescale  # the common forms: the rule read the whole text
+    if covered(used, 0, len(stripped)) or not _may_hold_tokens(stripped, used):
+        return timescale  # the common forms: the rule read the whole text, or words only left
     warnings = list(timescale.warnings)
     for token, kind, start in _tokens(stripped, used):
         if token == "may" or covered(used, start, start + len(token)):
@@ -52,6 +53,26 @@ def unread(stripped: str, used: Spans, timescale: Timescale) -> Timescale:
         return timescale
     return Timescale(timescale.text, timescale.deadlines, ongoing=timescale.ongoing, tbc=timescale.tbc,
                      start=timescale.start, repeat=timescale.repeat, warnings=tuple(warnings))
+
+
+# The words a token begins with (a digit aside): a text whose unread parts hold none of
+# them has nothing to audit, and is not scanned (cold loads read 20,000 timescales).
+_STARTS = frozenset(MONTHS) | frozenset(WORD_NUMBERS) | {
+    "spring", "summer", "autumn", "winter", "quarter", "q", "of", "from", "after", "following"}
+
+
+_WORDS = re.compile(r"[a-z]+")
+
+
+def _may_hold_tokens(stripped: str, used: Spans) -> bool:
+    rest, at = [], 0
+    for s, e in sorted(used):
+        rest.append(stripped[at:s])
+        at = max(at, e)
+    rest.append(stripped[at:])
+    unread_text = " ".join(rest).lower()
+    return any(digit in unread_text for digit in "0123456789") or not _STARTS.isdisjoint(
+        _WORDS.findall(unread_text))
 
 
 def _tokens(stripped: str, used: Spans) -> list[tuple[str, str, int]]:
