@@ -193,6 +193,7 @@ class _Patterns:
             rf"""
             (?P<period>\b(?:{NUM_RE})\s+(?:(?:working|business)\s+)?(?:day|week|fortnight|month|year)s?\b
                 (?:\s+(?:of|from|after|following)\s+(?!(?:{MONTH_RE}|spring|summer|autumn|winter|q[1-4]|quarter)\b)
+                (?!(?:{NUM_RE})\s+(?:(?:working|business)\s+)?(?:day|week|fortnight|month|year))
                 (?:the\s+)?[^\W0-9][\w'’-]*)?)
           | (?P<quarter>\b(?:Q|quarter\s*)(?:[1-4]|one|two|three|four)\b)
           | (?P<digits>[0-9]+(?:[./-][0-9]+)*)
