@@ -162,3 +162,15 @@ def test_reschedule_keeps_the_rhythm_and_the_start(run, write_plan):
         result = run("reschedule", "1.1", "30.11.13", "--reason", "moved", "--today", "2012-10-09")
         assert result.exit_code == 0, result.stderr
         assert f"due: {moved}\n" in path.read_text(encoding="utf-8")
+
+
+def test_check_locates_a_token_the_reading_does_not_use(run, write_plan):
+    """Issue 21: 'Step 4 June 2027' is June 2027, and check says the 4 is read as a label."""
+    path = _plan(write_plan, "Step 4 June 2027")
+    line, col = _line_col(path, "Step 4 June 2027")
+    result = run("check")
+    assert result.exit_code == 0
+    assert (f"plans/p.yaml:{line}:{col}: W122 action 1.1 due: read 'Step 4' in 'Step 4 June 2027' "
+            "as a label, not a date (read as due 30 June 2027)") in result.stdout
+    status = run("status", "--today", "2027-06-10", "--format", "json")
+    assert json.loads(status.stdout)["actions"][0]["due"] == "2027-06-30"

@@ -281,6 +281,12 @@ CASES = [
           Case("By the end of calendar year 2014", ["31.12.14"]),
           Case("Report to LSCB within 6 weeks of publication", ["7.9.12"]),
           Case("Initial report within 3 months, final report by 31.3.13", ["27.10.12", "31.3.13"])),
+    # 11. Issue 21: a number after a label word is the label's, never the day (W122 names it).
+    # "Phase 2 - March 2014" was refused in 0.2 ("the day before 'March 2014' is not read").
+    *rule("labels",
+          Case("Phase 2 - March 2014", ["31.3.14"], warnings=["W122"]),
+          Case("Step 4 June 2027", ["30.6.27"], warnings=["W122"]),
+          Case("Stage 2: by 1 July 2027", ["1.7.27"], warnings=["W122"])),
     # The seed's forms keep their meaning.
     *rule("seed forms",
           Case("By 01.11.12 ongoing", ["1.11.12"], ongoing=True),
@@ -363,7 +369,7 @@ ERRORS = [
     ("31 November", "'31 November' is not a date: November has 30 days"),
     ("June 2013 - April 2013", "ends (30.04.13) before it starts (01.06.13)"),
     ("From June 2013 by 31.3.13", "starts (01.06.13) after it is due (31.03.13)"),
-    ("Phase 2 - March 2014", "the day before 'March 2014' is not read"),
+    ("Report 2 - March 2014", "the day before 'March 2014' is not read"),  # a label's number is not: W122
     ("27 Oct-2012", "'27 Oct-2012' is not a date"),
     ("within 3 working weeks", "count working days, or weeks"),
 ]

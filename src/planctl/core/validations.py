@@ -146,10 +146,12 @@ def due_before_publication(ctx: Context) -> Iterator[Problem]:
 
 
 def due_to_be_confirmed(ctx: Context) -> Iterator[Problem]:
-    """W104: due: says TBC (or the like): nobody can see slippage yet."""
+    """W104: due: says TBC (or the like): nobody can see slippage yet. Not when the timescale's
+    own warning already says why its date is unknown (W125: an event the plan does not date)."""
     for a, where in ctx.actions:
         at = where.get("timescale")
-        if at is not None and a.timescale is not None and a.timescale.tbc:
+        if at is not None and a.timescale is not None and a.timescale.tbc \
+                and not any(w.code == "W125" for w in a.timescale.warnings):
             yield _warn(ctx.plan, at, "W104", f"action {a.id} has no date yet "
                         f"({a.timescale.text!r}); committees cannot see slippage until it has one")
 

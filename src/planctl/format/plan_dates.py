@@ -21,12 +21,9 @@ from .yamlsafe import quoted
 def parse_timescale_in(written: str, published: date | None, calendar: str,
                        year_starts: str | None, anchors: Anchors | None) -> Timescale:
     """parse_timescale with the plan's named dates as the anchors of "within 6 months of the
-    letter". Passed only when the plan names dates, so that a plan without `dates:` reads as
-    it always has (and the call stays one until core/timescale's `anchors` is everywhere)."""
-    if anchors:
-        return parse_timescale(written, published, calendar=calendar, year_starts=year_starts,
-                               anchors=anchors)
-    return parse_timescale(written, published, calendar=calendar, year_starts=year_starts)
+    letter" (one call for the reader and for edits, so both read a timescale alike)."""
+    return parse_timescale(written, published, calendar=calendar, year_starts=year_starts,
+                           anchors=anchors or None)
 
 
 def normalise_event(name: str) -> str:

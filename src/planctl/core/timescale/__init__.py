@@ -14,7 +14,9 @@ in docs/plan-format.md ("Timescales").
     written   a date as written; parse_date (one date, nothing else)
     repeats   recurring forms: names, steps, occurrences
     dated     the dated things in its words, read as a start, ranges and deadlines
-    rules     one function per grammar rule
+    periods   what a period counts from: publication, an event the plan dates, a date
+    rules     one function per grammar rule; each gives the spans it read
+    unread    every date-bearing token outside those spans: a warning (W122) or refused
     grammar   the rules in order, with examples; parse_timescale
 """
 

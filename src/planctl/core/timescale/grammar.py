@@ -2,8 +2,14 @@
 
 parse_timescale gives a timescale to each rule of RULES in turn (its whitespace made single
 spaces). A rule whose form it is not gives None, and the next rule is tried; the first rule
-that gives a Timescale, or raises TimescaleError, has read it. The last rule reads every
+that gives a reading, or raises TimescaleError, has read it. The last rule reads every
 timescale the others leave, or says what it understood and what to write.
+
+No part is left unread (issue 21): each rule gives the spans of the text it read, and every
+date-bearing token outside them (a number, a month or season, a quarter, a period, an
+event) is named in a W122 warning or the timescale is refused (unread.py says which). A
+period counted from an event that is not the publication ("within 6 months of the letter")
+counts from the plan's date of that name (`anchors`), or is to be confirmed (W125).
 
 The examples are what each rule reads and gives, checked by tests/test_timescale_rules.py,
 read as if the plan were published on 27 July 2012 (EXAMPLES_PUBLISHED, a Friday), with
@@ -13,7 +19,9 @@ as these parts, joined by "; ", with dates as day.month.yy:
     due D (words), D     the deadlines, each with the words around it, if any
     repeat NAME          recurring (as if `repeat:` were written)
     ongoing / tbc        marked ongoing / to be confirmed
-    warns CODE           a warning says how an ambiguous form was read (W120, W121)
+    warns CODE           a warning says how an ambiguous form was read (W120, W121), names
+                         a token not read (W122), says a written date beat a period
+                         (W124) or that an event has no date (W125)
     error: TEXT          refused: the message says TEXT, and what to write instead
 The forms in full: docs/plan-format.md ("Timescales"), and tests/test_timescale_rules.py's
 cases.
@@ -22,14 +30,17 @@ cases.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 
 from . import rules
 from .model import Timescale, TimescaleError, quote
+from .periods import UnknownEvent, normalise_anchors
+from .rules import Anchors, Reading
+from .unread import unread
 
-# (stripped, published, calendar, year_starts) -> its Timescale, or None: not its form
-ReadRule = Callable[[str, date | None, str, str | None], Timescale | None]
+# (stripped, published, calendar, year_starts, anchors) -> its Reading, or None: not its form
+ReadRule = Callable[[str, date | None, str, str | None, Anchors], Reading | None]
 
 
 class Rule:
@@ -86,6 +97,10 @@ RULES: tuple[Rule, ...] = (
         ("within 40 working days of publication", "due 24.9.12"),
         ("20 working days from publication", "due 24.8.12"),
         ("within 3 working weeks", "error: count working days, or weeks"),
+        # An event other than the publication: the plan's date of that name, or unknown.
+        ("within 6 months of the letter", "tbc; warns W125"),
+        ("within 3 months of the revisit", "tbc; warns W125"),
+        ("within 6 months of publication of the report", "due 27.1.13"),
     )),
     # A year and nothing else: its last day, if the words say so.
     Rule("a year alone", rules.a_year_alone, (
@@ -106,6 +121,7 @@ RULES: tuple[Rule, ...] = (
         ("Within 6 months, then quarterly", "due 27.1.13; repeat quarterly"),
         ("bi-monthly", "error: 'bi-monthly' in 'bi-monthly' is ambiguous"),
         ("Monthly until March 2013", "error: recurs until a date"),
+        ("Quarterly from the letter", "error: 'from the letter' in 'Quarterly from the letter' is not read"),
         ("Quarterly by 31.12.12 and 31.3.13", "error: recurs but has 2 dates"),
     )),
     # Everything else: the dated things in the words (days, months, quarters, seasons,
@@ -129,18 +145,48 @@ RULES: tuple[Rule, ...] = (
         ("By 1.1.0000", "error: the year 0000 is not a year of a plan"),
         ("June 2013 - April 2013", "error: ends (30.04.13) before it starts (01.06.13)"),
         ("By the next LSCB meeting", "error: no date in timescale 'By the next LSCB meeting'"),
+        # Issue 21: every date-bearing token is read, or named in a warning, or refused.
+        ("2026/27 Q2", "due 30.9.26"),
+        ("Step 4 June 2027", "due 30.6.27 (Step 4); warns W122"),
+        ("3-7 June 2027", "from 3.6.27; due 7.6.27"),
+        ("June - end July 2027", "from 1.6.27; due 31.7.27"),
+        ("September and October 2026", "from 1.9.26; due 31.10.26; warns W120"),
+        ("for 12 months from May 2025", "from 1.5.25; due 30.4.26; warns W120"),
+        ("within 6 weeks of 1.4.13", "due 13.5.13"),
+        ("within 6 months (by July 2027)", "due 31.7.27; warns W124"),
+        ("June 2027 (Q1)", "due 30.6.27; warns W122"),
+        ("Report to LSCB 3 times by 27.10.12", "due 27.10.12 (Report to LSCB 3 times); warns W122"),
+        ("June 2027 (Q3)", "error: 'Q3' in 'June 2027 (Q3)' does not match the date"),
+        ("From June 2013, 6 months", "error: '6 months' in 'From June 2013, 6 months' is not read"),
+        ("within 6 weeks of quarter 2 publication", "error: cannot tell what 'within 6 weeks' counts from"),
     )),
 )
 
 
 def read_timescale(text: str, published: date | None, calendar: str, year_starts: str | None,
-                   table: tuple[Rule, ...] = RULES) -> tuple[str, Timescale]:
+                   table: tuple[Rule, ...] = RULES, anchors: Mapping[str, date] | None = None
+                   ) -> tuple[str, Timescale]:
     """(the name of the rule that read `text`, what it gives); its TimescaleError names
     the rule that refused it."""
+    return read(text, published, calendar, year_starts, table, normalise_anchors(anchors))[:2]
+
+
+def read(text: str, published: date | None, calendar: str, year_starts: str | None,
+         table: tuple[Rule, ...] = RULES, anchors: Anchors = ()
+         ) -> tuple[str, Timescale, tuple[tuple[int, int], ...]]:
+    """read_timescale's answer and the spans of the stripped text the rule read (the audit
+    names every date-bearing token outside them: tests/test_timescale_tokens.py)."""
     stripped = " ".join(text.split())
     for rule in table:
         try:
-            timescale = rule.read(stripped, published, calendar, year_starts)
+            reading = rule.read(stripped, published, calendar, year_starts, anchors)
+            if reading is not None:
+                timescale, used = reading
+                if used != ((0, len(stripped)),):  # the common forms are read whole
+                    timescale = unread(stripped, used, timescale)
+                return rule.name, timescale, used
+        except UnknownEvent as event:  # counted from an event the plan does not date
+            return rule.name, Timescale(stripped, tbc=True, warnings=(event.warning,)), ((0, len(stripped)),)
         except TimescaleError as exc:
             exc.rule = rule.name
             raise
@@ -148,27 +194,44 @@ def read_timescale(text: str, published: date | None, calendar: str, year_starts
             error = TimescaleError(f"{quote(stripped)} is too far in the future")
             error.rule = rule.name
             raise error from None
-        if timescale is not None:
-            return rule.name, timescale
     raise AssertionError("the last rule reads every timescale or refuses it")
 
 
-@functools.lru_cache(maxsize=4096)  # plans repeat their timescales; a Timescale is immutable
 def parse_timescale(text: str, published: date | None = None, *,
-                    calendar: str = "england-and-wales", year_starts: str | None = None) -> Timescale:
+                    calendar: str = "england-and-wales", year_starts: str | None = None,
+                    anchors: Mapping[str, date] | None = None) -> Timescale:
     """Read a timescale. `published` anchors the relative forms ("Immediate", "within 3 months",
     "by 30 November", "Quarterly"); `calendar` names the bank holidays of working days;
-    `year_starts` (april, september; None: april, with a warning) reads a bare "2013/14"."""
-    return read_timescale(text, published, calendar, year_starts)[1]
+    `year_starts` (april, september; None: april, with a warning) reads a bare "2013/14";
+    `anchors` are the plan's named dates, keyed by event name ("letter", "plan accepted"),
+    that "within 6 months of the letter" counts from (periods.event_key matches them)."""
+    return _parse(text, published, calendar, year_starts, normalise_anchors(anchors))
+
+
+@functools.lru_cache(maxsize=4096)  # plans repeat their timescales; a Timescale is immutable
+def _parse(text: str, published: date | None, calendar: str, year_starts: str | None,
+           anchors: Anchors) -> Timescale:
+    return read(text, published, calendar, year_starts, RULES, anchors)[1]
+
+
+def _uncached(text: str, published: date | None = None, *, calendar: str = "england-and-wales",
+              year_starts: str | None = None, anchors: Mapping[str, date] | None = None) -> Timescale:
+    return read(text, published, calendar, year_starts, RULES, normalise_anchors(anchors))[1]
+
+
+# parse_timescale.__wrapped__ reads without the cache, as when it was lru_cache's own
+# (tests/test_speed_cold.py times and compares the uncached path).
+setattr(parse_timescale, "__wrapped__", _uncached)  # noqa: B010
 
 
 def _simple(stripped: str) -> Timescale | None:
     """The first rule alone, the shortcut (tests/test_speed_cold.py)."""
-    return rules.one_date(stripped, None, "england-and-wales", None)
+    reading = rules.one_date(stripped, None, "england-and-wales", None, ())
+    return reading[0] if reading is not None else None
 
 
 def _general(stripped: str, published: date | None, calendar: str,
              year_starts: str | None) -> Timescale:
     """What the rules after the shortcut read: the shortcut must give the same
     (tests/test_speed_cold.py)."""
-    return read_timescale(stripped, published, calendar, year_starts, RULES[1:])[1]
+    return read(stripped, published, calendar, year_starts, RULES[1:])[1]

@@ -54,6 +54,9 @@ class _Patterns:
             rf"""
             (?:(?<![\w.\/-])(?=[0-9])|(?<!\w)(?=[^\W0-9]))(?:
                 (?P<iso_y>[0-9]{{4}})-(?P<iso_m>[0-9]{{1,2}})-(?P<iso_d>[0-9]{{1,2}})
+              | (?P<dr_d1>[0-9]{{1,2}})(?:st|nd|rd|th)?\s*(?:-|–|—|to|until|till)\s*
+                (?P<dr_d2>[0-9]{{1,2}})\s*(?:st|nd|rd|th)?\.?,?\s+(?:of\s+)?
+                (?P<dr_m>{MONTH_RE})\.?,?\s+(?P<dr_y>[0-9]{{4}}|'?[0-9]{{2}}(?![0-9]))
               | (?P<num_d>[0-9]{{1,2}})(?P<sep>[./-])(?P<num_m>[0-9]{{1,2}})(?P=sep)(?P<num_y>[0-9]+)
               | (?P<name_d>[0-9]{{1,2}})\s*(?:st|nd|rd|th)?\.?,?(?:\s+(?:of\s+)?|(?P<name_sep>[-/]))
                 (?P<name_m>{MONTH_RE})\.?,?(?(name_sep)(?P=name_sep)|\s+)(?P<name_y>[0-9]{{4}}|'?[0-9]{{2}}(?![0-9]))
@@ -86,6 +89,7 @@ class _Patterns:
                 (?P<yd_d>[0-9]{{1,2}})\s*(?:st|nd|rd|th)?\.?,?(?:\s+(?:of\s+)?|-)(?P<yd_m>{MONTH_RE})\b\.?
               | (?:Q|quarter\s*)(?P<q>[1-4]|one|two|three|four)\s*,?\s*(?:of\s+)?(?:the\s+)?
                 (?:financial\s+year\s+|FY\s*)?(?:{year_span.format(p="qy")}|(?P<qbad>[0-9]{{4}})(?![0-9/.-]))
+              | {year_span.format(p="qz")}\s*,?\s*(?:Q|quarter\s*)(?P<qz>[1-4]|one|two|three|four)\b
               | (?P<season>spring|summer|autumn|fall|winter)(?P<term>\s+term)?\s*,?\s*(?:of\s+)?
                 (?:{year_span.format(p="sy")}|(?P<sy>[0-9]{{4}}|'?[0-9]{{2}})(?![0-9/.-]))
               | (?:(?P<fy_a>financial|academic|school)\s+year\s+(?:of\s+)?|(?P<fy_b>FY|AY)\s*)?
@@ -105,24 +109,98 @@ class _Patterns:
 
     @functools.cached_property
     def within(self) -> re.Pattern[str]:
+        # A period after an event, the whole timescale: which event is dated.event_date's
+        # question (publication, a date the plan names, or none: to be confirmed).
         return re.compile(
             rf"^\s*(?:(?:to\s+be\s+(?:completed|done)\s+)?within|in|(?=[0-9a-z]))\s*(?P<n>{NUM_RE})\s+"
             r"(?P<working>(?:working|business)\s+)?(?P<unit>day|week|fortnight|month|year)s?\s*"
-            r"(?P<of>(?:of|from|after|following)\s+(?:the\s+)?(?:date\s+of\s+)?"
-            r"(?:publication|the\s+report|report|inspection|publication\s+of\s+the\s+report|"
-            r"the\s+inspection\s+report|inspection\s+report))?\s*$",
+            r"(?:(?P<of>of|from|after|following)\s+(?P<event>[^\W0-9][\w\s'’-]*?))?\s*$",
             re.IGNORECASE,
         )
 
     @functools.cached_property
     def within_any(self) -> re.Pattern[str]:
-        # "within 6 months" inside longer wording ("Within 6 months, then quarterly").
+        # "within 6 months" inside longer wording ("Within 6 months, then quarterly"), perhaps
+        # of an event: words up to punctuation or a joining word ("of the letter, then ...").
         return re.compile(
             rf"\b(?:within|in)\s+(?P<n>{NUM_RE})\s+(?P<working>(?:working|business)\s+)?"
-            r"(?P<unit>day|week|fortnight|month|year)s?\b(?:\s+(?:of|from|after|following)\s+"
-            r"(?:the\s+)?(?:date\s+of\s+)?(?:publication(?:\s+of\s+the\s+report)?|"
-            r"(?:the\s+)?(?:inspection\s+)?report|inspection))?",
+            r"(?P<unit>day|week|fortnight|month|year)s?\b(?:\s+(?P<of>of|from|after|following)\s+"
+            rf"(?!(?:{MONTH_RE}|spring|summer|autumn|winter|q[1-4]|quarter)\b)"
+            r"(?P<event>[^\W0-9][\w'’-]*(?:\s+(?!(?:and|then|or|by|with|to|for|but|at|before|"
+            rf"until|on|in|i\.?e|e\.?g|{MONTH_RE}|spring|summer|autumn|winter|q[1-4])\b)"
+            r"[^\W0-9][\w'’-]*){0,6}))?",
             re.IGNORECASE,
+        )
+
+    @functools.cached_property
+    def counts_from(self) -> re.Pattern[str]:
+        # Just after a period: it counts from what follows.
+        return re.compile(r"\s+(?:of|from|after|following)\b", re.IGNORECASE)
+
+    @functools.cached_property
+    def period_of_date(self) -> re.Pattern[str]:
+        # A period counted from a date written just after it: "for 12 months from May 2025",
+        # "within 6 weeks of 1.4.13". Matched ending where the date's item begins.
+        return re.compile(
+            rf"(?:\b(?P<lead>within|in|for|over|during)\s+)?\b(?P<n>{NUM_RE})\s+"
+            r"(?P<working>(?:working|business)\s+)?(?P<unit>day|week|fortnight|month|year)s?\s+"
+            r"(?:of|from|after|following|starting|commencing|beginning)\s+(?:the\s+)?"
+            r"(?:(?:start|beginning)\s+of\s+(?:the\s+)?)?$",
+            re.IGNORECASE,
+        )
+
+    @functools.cached_property
+    def date_for_period(self) -> re.Pattern[str]:
+        # A period written just after a start: "From June 2013 for 6 months".
+        return re.compile(
+            rf"\s*,?\s*for\s+(?:a\s+(?:period|total)\s+of\s+)?(?P<n>{NUM_RE})\s+"
+            r"(?P<working>(?:working|business)\s+)?(?P<unit>day|week|fortnight|month|year)s?\b",
+            re.IGNORECASE,
+        )
+
+    @functools.cached_property
+    def restate(self) -> re.Pattern[str]:
+        # The words between a period and a date that say the same deadline twice: "within 6
+        # months (by July 2027)", "in six months, i.e. by June", "by 31.3.13 (6 months)".
+        return re.compile(
+            r"[\s,;:(\[–—-]*(?:(?:i\.?\s?e\.?|that\s+is|namely|viz\.?|so|or)[\s,;:]*)?"
+            r"(?:(?:by|before|no\s+later\s+than|on|until|within|in)\s+)?(?:the\s+)?(?:end\s+of\s+)?$",
+            re.IGNORECASE,
+        )
+
+    @functools.cached_property
+    def label_number(self) -> re.Pattern[str]:
+        # A word that makes the number after it a label, not a day: "Step 4 June 2027".
+        return re.compile(
+            r"(?:\b(?:phase|stage|step|part|round|wave|tranche|cohort|level|tier|priority|action|"
+            r"recommendation|rec|objective|outcome|item|no|nos|number|section|module|session|"
+            r"workstream|strand|milestone|pillar|point|para|paragraph|chapter|appendix|annex|"
+            r"version|year|week|team|group|area|site|ward)\.?|#)\s*$",
+            re.IGNORECASE,
+        )
+
+    @functools.cached_property
+    def anchor(self) -> re.Pattern[str]:
+        # An event a date may count from ("of the letter"): date-bearing where it stands
+        # beside another date-bearing token (unread.py), not in "review of the policy by ...".
+        return re.compile(r"\b(?:of|from|after|following)\s+the\s+[^\W0-9][\w'’-]*", re.IGNORECASE)
+
+    @functools.cached_property
+    def tokens(self) -> re.Pattern[str]:
+        # The date-bearing tokens every reading must use or name (grammar's audit): a
+        # period with its event, a quarter, a run of digits, a month or season name.
+        return re.compile(
+            rf"""
+            (?P<period>\b(?:{NUM_RE})\s+(?:(?:working|business)\s+)?(?:day|week|fortnight|month|year)s?\b
+                (?:\s+(?:of|from|after|following)\s+(?!(?:{MONTH_RE}|spring|summer|autumn|winter|q[1-4]|quarter)\b)
+                (?!(?:{NUM_RE})\s+(?:(?:working|business)\s+)?(?:day|week|fortnight|month|year))
+                (?:the\s+)?[^\W0-9][\w'’-]*)?)
+          | (?P<quarter>\b(?:Q|quarter\s*)(?:[1-4]|one|two|three|four)\b)
+          | (?P<digits>[0-9]+(?:[./-][0-9]+)*)
+          | (?P<month>\b(?:{MONTH_RE})\b)
+          | (?P<season>\b(?:spring|summer|autumn|winter)\b)
+            """,
+            re.IGNORECASE | re.VERBOSE,
         )
 
     @functools.cached_property
@@ -175,8 +253,13 @@ class _Patterns:
     @functools.cached_property
     def range_between(self) -> re.Pattern[str]:
         # The whole text between the two ends of a range.
-        return re.compile(r"^\s*,?\s*(?:-|–|—|to|until|till|through|and)\s*(?:the\s+)?(?:end\s+of\s+)?$",
-                          re.IGNORECASE)
+        return re.compile(r"^\s*,?\s*(?:-|–|—|to|until|till|through|and)\s*(?:the\s+)?"
+                          r"(?:end(?:\s+of\s+|\s*-\s*|\s+))?$", re.IGNORECASE)
+
+    @functools.cached_property
+    def month_list(self) -> re.Pattern[str]:
+        # Between two months of a list: "September and October 2026", "May, June and July".
+        return re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)$", re.IGNORECASE)
 
     @functools.cached_property
     def until_words(self) -> re.Pattern[str]:
@@ -201,7 +284,8 @@ class _Patterns:
     @functools.cached_property
     def range_ahead(self) -> re.Pattern[str]:
         # "Jan - Mar 2013": a month with no year that starts a range of months.
-        return re.compile(rf"\s*(?:-|–|—|to|until|till|and)\s*(?:{MONTH_RE})\b", re.IGNORECASE)
+        return re.compile(rf"\s*(?:-|–|—|to|until|till|and|,|&)\s*(?:(?:the\s+)?end(?:\s+of\s+|\s*-\s*|\s+))?"
+                          rf"(?:{MONTH_RE})\b", re.IGNORECASE)
 
     @functools.cached_property
     def year_alone(self) -> re.Pattern[str]:

@@ -1,8 +1,10 @@
 """The rules of the timescale grammar, one function each, tried in grammar.RULES's order.
 
 Each reads `stripped` (the timescale, its whitespace made single spaces) and gives its
-Timescale; or None when the form is not its own, and the next rule is tried; or raises
-TimescaleError when the form is its own but cannot be read.
+Reading: the Timescale and the spans of `stripped` it read (grammar's audit names every
+date-bearing token outside them: unread.py); or None when the form is not its own, and the
+next rule is tried; or raises TimescaleError when the form is its own but cannot be read.
+`anchors` are the plan's named dates (periods.normalise_anchors).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from .dated import Dates, label, read_dates, within_due
+from .dated import Dates, label, read_dates
 from .dates import month_end
 from .model import (
     ACCEPTED_FORMS,
@@ -22,12 +24,16 @@ from .model import (
     quote,
 )
 from .patterns import MONTH_RE, MONTHS, NUM_RE, PATTERNS
+from .periods import within_due
 from .repeats import one_period_after, recurring_name
 from .written import make_date, refuse_other_digits, year_of
 
+Anchors = tuple[tuple[str, date], ...]
+Reading = tuple[Timescale, tuple[tuple[int, int], ...]]
+
 
 def one_date(stripped: str, published: date | None, calendar: str,
-             year_starts: str | None) -> Timescale | None:
+             year_starts: str | None, anchors: Anchors) -> Reading | None:
     """The forms most plans write most, read with one pattern (PATTERNS.simple). It gives
     exactly what the later rules give (tests/test_speed_cold.py checks that on generated
     text) and leaves anything else, or anything wrong, to them."""
@@ -46,60 +52,68 @@ def one_date(stripped: str, published: date | None, calendar: str,
                    else month_end(year, month))  # a month: due on its last day
     except TimescaleError:
         return None  # the later rules say what is wrong, in their words
-    return Timescale(stripped, (Deadline(due, label(m["by"] or "")),), ongoing=bool(m["ongoing"]))
+    return (Timescale(stripped, (Deadline(due, label(m["by"] or "")),), ongoing=bool(m["ongoing"])),
+            ((0, len(stripped)),))
 
 
 def empty(stripped: str, published: date | None, calendar: str,
-          year_starts: str | None) -> Timescale | None:
+          year_starts: str | None, anchors: Anchors) -> Reading | None:
     if not stripped:
         raise TimescaleError(f"the timescale is empty; {ACCEPTED_FORMS}")
     return None
 
 
 def other_digits(stripped: str, published: date | None, calendar: str,
-                 year_starts: str | None) -> Timescale | None:
+                 year_starts: str | None, anchors: Anchors) -> Reading | None:
     refuse_other_digits(stripped)
     return None
 
 
 def to_be_confirmed(stripped: str, published: date | None, calendar: str,
-                    year_starts: str | None) -> Timescale | None:
-    return Timescale(stripped, tbc=True) if PATTERNS.tbc.match(stripped) else None
+                    year_starts: str | None, anchors: Anchors) -> Reading | None:
+    m = PATTERNS.tbc.match(stripped)
+    if m is None:
+        return None
+    # "To be confirmed, by March 2013": the words after the verb are not read
+    return Timescale(stripped, tbc=True), ((0, m.end(2) if m.group(2) else len(stripped)),)
 
 
 def immediate(stripped: str, published: date | None, calendar: str,
-              year_starts: str | None) -> Timescale | None:
+              year_starts: str | None, anchors: Anchors) -> Reading | None:
     if not PATTERNS.immediate.match(stripped):
         return None
     anchor = needs_published(stripped, published, "relative to publication")
-    return Timescale(stripped, (Deadline(anchor, ""),))
+    return Timescale(stripped, (Deadline(anchor, ""),)), ((0, len(stripped)),)
 
 
 def within_a_period(stripped: str, published: date | None, calendar: str,
-                    year_starts: str | None) -> Timescale | None:
+                    year_starts: str | None, anchors: Anchors) -> Reading | None:
     within = PATTERNS.within.match(stripped)
     # "6 months" alone does not say from when: the later rules explain that
     if not within or not (within["of"] or stripped.lower().startswith(("within", "in ", "to be"))):
         return None
-    return Timescale(stripped, (Deadline(within_due(within, stripped, published, calendar), ""),))
+    if within["event"] and PATTERNS.tokens.search(within["event"]):
+        return None  # "within 6 weeks of 1 April 2013": a period of a date, the dates rule's
+    due = within_due(within, stripped, published, calendar, anchors)
+    return Timescale(stripped, (Deadline(due, ""),)), ((0, len(stripped)),)
 
 
 def a_year_alone(stripped: str, published: date | None, calendar: str,
-                 year_starts: str | None) -> Timescale | None:
+                 year_starts: str | None, anchors: Anchors) -> Reading | None:
     year_alone = PATTERNS.year_alone.match(stripped)
     if not year_alone:
         return None
     year = year_of(year_alone["y"], stripped)
     words = " ".join(year_alone["words"].lower().split())
     if words.endswith(("end of", "close of", "during", "in", "within")):
-        return Timescale(stripped, (Deadline(date(year, 12, 31), ""),))
+        return Timescale(stripped, (Deadline(date(year, 12, 31), ""),)), ((0, len(stripped)),)
     raise TimescaleError(
         f"{quote(stripped)} could mean before {year} begins or by the end of {year}; "
         f"write 'by end of {year}' (31.12.{str(year)[2:]}) or 'by 31.12.{str(year - 1)[2:]}'")
 
 
 def recurring(stripped: str, published: date | None, calendar: str,
-              year_starts: str | None) -> Timescale | None:
+              year_starts: str | None, anchors: Anchors) -> Reading | None:
     found = PATTERNS.recurring.search(stripped)
     if not found:
         return None
@@ -114,14 +128,14 @@ def recurring(stripped: str, published: date | None, calendar: str,
                              "'quarterly', 'termly' or 'annually'")
     # The recurring words are read; the rest may still hold a first date or a start.
     body = stripped[: found.start()] + " " * len(found.group(0)) + stripped[found.end():]
-    return _recurring(stripped, body, repeat, read_dates(stripped, body, published, calendar, year_starts),
-                      published)
+    dates = read_dates(stripped, body, published, calendar, year_starts, anchors)
+    return _recurring(stripped, body, repeat, dates, published), (found.span(), *dates[4])
 
 
 def _recurring(stripped: str, body: str, repeat: str, dates: Dates,
                published: date | None) -> Timescale:
     """A recurring timescale from its repeat and the dates in its other words."""
-    start, deadlines, ends_until, warnings = dates
+    start, deadlines, ends_until, warnings, _ = dates
     if ends_until:
         raise TimescaleError(
             f"{quote(stripped)} recurs until a date; planctl keeps a recurring action open until "
@@ -147,12 +161,15 @@ def _recurring(stripped: str, body: str, repeat: str, dates: Dates,
 
 
 def dates(stripped: str, published: date | None, calendar: str,
-          year_starts: str | None) -> Timescale | None:
-    start, deadlines, _, warnings = read_dates(stripped, stripped, published, calendar, year_starts)
-    ongoing = bool(PATTERNS.ongoing.search(stripped))
+          year_starts: str | None, anchors: Anchors) -> Reading | None:
+    start, deadlines, _, warnings, used = read_dates(stripped, stripped, published, calendar, year_starts,
+                                                     anchors)
+    ongoing = PATTERNS.ongoing.search(stripped)
     if not deadlines and start is None and not ongoing:
         raise TimescaleError(_no_date(stripped, published))
-    return Timescale(stripped, tuple(deadlines), ongoing=ongoing, start=start, warnings=tuple(warnings))
+    return (Timescale(stripped, tuple(deadlines), ongoing=bool(ongoing), start=start,
+                      warnings=tuple(warnings)),
+            (*used, *([ongoing.span()] if ongoing else [])))
 
 
 def _no_date(stripped: str, published: date | None) -> str:

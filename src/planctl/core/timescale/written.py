@@ -58,6 +58,14 @@ def match_span(m: re.Match[str]) -> tuple[date, date]:
         day = make_date(year_of(m["iso_y"], written), int(m["iso_m"]), int(m["iso_d"]), written,
                         swappable=False)
         return day, day
+    if m.group("dr_d1"):  # "3-7 June 2027": a range of days in one month
+        month, year = MONTHS[m["dr_m"].lower()], year_of(m["dr_y"], written)
+        first = make_date(year, month, int(m["dr_d1"]), written)
+        last = make_date(year, month, int(m["dr_d2"]), written)
+        if last < first:
+            raise TimescaleError(f"{quote(written)} ends ({last:%d.%m.%y}) before it starts "
+                                 f"({first:%d.%m.%y})")
+        return first, last
     if m.group("num_d"):
         day = make_date(year_of(m["num_y"], written), int(m["num_m"]), int(m["num_d"]), written)
         return day, day
@@ -109,6 +117,6 @@ def _parse_date(text: str) -> date:
                 return day
     m = PATTERNS.date.fullmatch(written)
     # A month with a two-digit year ("Oct 12") is a timescale, not one date: 12 October?
-    if m is None or (m.group("mon_y") and len(m["mon_y"].lstrip("'")) == 2):
+    if m is None or m.group("dr_d1") or (m.group("mon_y") and len(m["mon_y"].lstrip("'")) == 2):
         raise TimescaleError(f"{quote(text.strip())} is not a date; {DATE_FORMS}")
     return match_to_date(m)
