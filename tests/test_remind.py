@@ -215,3 +215,17 @@ def test_starttls_checks_the_certificate_and_then_sends(run, write_plan, smtp_se
     ok = run(*args, "--starttls", env={"SSL_CERT_FILE": str(cert), "SSL_CERT_DIR": str(tmp_path)})
     assert ok.exit_code == 0, ok.stdout + ok.stderr
     assert len(inbox.received) == 1
+
+
+def test_lead_is_found_without_its_accents_and_an_unknown_one_is_refused(run, write_plan, tmp_path):
+    data = plan(qa_name="Siân Prys")
+    write(write_plan, data)
+    out = tmp_path / "outbox"
+    result = run("remind", "--today", AS_AT, "--from", "p@example.org", "--lead", "sian prys",
+                 "--dry-run", str(out))
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert [f.name for f in sorted(out.iterdir())] == ["01-sian-prys.eml"]
+    result = run("remind", "--today", AS_AT, "--from", "p@example.org", "--lead", "Sian Pris",
+                 "--dry-run", str(out))
+    assert result.exit_code == 2
+    assert result.stderr == "planctl: error: no lead 'Sian Pris'; did you mean 'Siân Prys'?\n"

@@ -58,7 +58,10 @@ def _server(value: str) -> tuple[str, int]:
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:60] or "lead"
+    from ..core.names import fold_name
+
+    # Accents dropped, not the letters: Siân -> sian, not si-n.
+    return re.sub(r"[^a-z0-9]+", "-", fold_name(text)).strip("-")[:60] or "lead"
 
 
 @click.command()
@@ -136,11 +139,10 @@ def _delivery(smtp: str | None, dry_run: Path | None, user: str | None,
 def _compose(plans: list[Plan], day: date, days: int, leads: tuple[str, ...],
              from_addr: Address) -> tuple[list[Ready], list[Unsent]]:
     """Each lead's message, and the leads that cannot be reminded (and why)."""
-    from ..core.query import check_lead_names
+    from ..core.query import resolve_leads
     from ..render.reminders import message, plan_reminders
 
-    check_lead_names(plans, leads)
-    reminders = plan_reminders(plans, day, days, leads)
+    reminders = plan_reminders(plans, day, days, resolve_leads(plans, leads))
     now = datetime.now(UTC)
     ready: list[Ready] = []
     unreachable: list[Unsent] = []
