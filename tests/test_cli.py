@@ -405,3 +405,19 @@ def test_an_unknown_id_suggests_the_nearest_ids(run, bundled):
     result = run("show", "25", "--today", "2012-10-09")
     assert result.stderr == ("planctl: error: no action or recommendation '25'; "
                              "did you mean 19, 18, 17?\n")
+
+
+def test_docs_name_only_a_release_tag_they_tell_the_team_to_create():
+    """This repository has no release tags: an install line's tag is one the docs tell the
+    team to create (issue 21 item 7); and the README gives no timing it cannot back."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    docs = {p.name: p.read_text(encoding="utf-8") for p in [root / "README.md",
+                                                           *(root / "docs").glob("*.md")]}
+    created = set(re.findall(r"git tag -a\s+(v\d+\.\d+\.\d+)", docs["team-workflow.md"]))
+    named = {tag for text in docs.values() for tag in re.findall(r"\.git@(v[\d.]+\d)", text)}
+    named |= set(re.findall(r"rev: (v[\d.]+\d)", docs["team-workflow.md"]))
+    assert named and named <= created, (named, created)
+    assert not re.search(r"\babout \d+ s\b", docs["README.md"])
