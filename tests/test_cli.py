@@ -129,7 +129,8 @@ def test_show_action_and_recommendation(run, bundled):
 def test_unknown_id_gives_the_nearest(run, bundled):
     result = run("show", "3.11")
     assert result.exit_code == 2
-    assert result.stderr.startswith("planctl: error: no action or recommendation '3.11'; nearest:")
+    assert result.stderr.startswith("planctl: error: no action or recommendation '3.11'; "
+                                    "did you mean 3.2, 3.1?")
 
 
 def test_check_clean_plan_exits_zero_with_its_warning(run, bundled):
@@ -415,3 +416,81 @@ def test_colour_rules_on_a_terminal(bundled, env, colour, bold):
     out = b"".join(chunks).decode("utf-8", "replace")
     assert "overdue" in out
     assert _styles(out) == (colour, bold), out[:300]
+# --- Finding a lead or an id as a person types it: issue 21 item 7 --------------------------
+
+LEADS_PLAN = """\
+    plan: {title: T, inspection: {published: 2012-07-27}}
+    leads:
+      sj: Siân Jones
+      ow: {name: Owain Ó Briain, aliases: [Head of Ops]}
+      sian: Sian Evans
+    recommendations:
+      - text: R
+        actions:
+          - {text: first, due: 1.1.13, lead: sj}
+          - {text: second, due: 1.1.13, lead: ow}
+          - {text: third, due: 1.1.13, lead: Siân Jones}
+          - {text: fourth, due: 1.1.13, lead: sian}
+      - text: R2
+        actions:
+          - {text: fifth, due: 1.1.13, lead: ow}
+    """
+
+
+def _lead_ids(run, command: str, lead: str, today: str = "2013-01-05") -> list[str]:
+    extra = ("--days", "30") if command == "upcoming" else ()
+    result = run(command, "--today", today, *extra, "--lead", lead, "--format", "json")
+    assert result.exit_code == 0, (lead, result.stderr)
+    return [a["id"] for a in json.loads(result.stdout)["actions"]]
+
+
+@pytest.mark.parametrize("command", ["status", "overdue", "upcoming"])
+def test_lead_is_found_whatever_its_accents_and_case(run, write_plan, command):
+    write_plan(LEADS_PLAN)
+    today = "2012-12-20" if command == "upcoming" else "2013-01-05"
+    for typed in ("Sian Jones", "SIÂN JONES", "sian  jones", "sj"):
+        assert _lead_ids(run, command, typed, today) == ["1.1", "1.3"], typed
+    assert _lead_ids(run, command, "owain o briain", today) == ["1.2", "2.1"]
+
+
+def test_a_lead_spelled_exactly_wins_over_one_that_differs_only_in_accents(run, write_plan):
+    write_plan(LEADS_PLAN.replace("Sian Evans", "Sian Jones"))
+    assert _lead_ids(run, "status", "Sian Jones") == ["1.4"]  # Sian Jones, not Siân Jones
+
+
+def test_an_unknown_lead_suggests_the_nearest(run, write_plan):
+    write_plan(LEADS_PLAN)
+    result = run("status", "--today", "2012-10-09", "--lead", "Sian Jone")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("planctl: error: no lead 'Sian Jone'; did you mean 'Siân Jones'")
+    result = run("overdue", "--today", "2012-10-09", "--lead", "Owain O'Brian")
+    assert result.exit_code == 2 and "did you mean 'Owain Ó Briain'?" in result.stderr
+
+
+def test_an_unknown_id_suggests_the_nearest_ids(run, bundled):
+    result = run("show", "13.7", "--today", "2012-10-09")
+    assert result.exit_code == 2
+    assert result.stderr == ("planctl: error: no action or recommendation '13.7'; "
+                             "did you mean 13.3, 13.2, 13.1?\n")
+    result = run("note", "13.7", "text")
+    assert result.exit_code == 2
+    assert result.stderr == "planctl: error: no action '13.7'; did you mean 13.3, 13.2, 13.1?\n"
+    result = run("show", "25", "--today", "2012-10-09")
+    assert result.stderr == ("planctl: error: no action or recommendation '25'; "
+                             "did you mean 19, 18, 17?\n")
+
+
+def test_docs_name_only_a_release_tag_they_tell_the_team_to_create():
+    """This repository has no release tags: an install line's tag is one the docs tell the
+    team to create (issue 21 item 7); and the README gives no timing it cannot back."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    docs = {p.name: p.read_text(encoding="utf-8") for p in [root / "README.md",
+                                                           *(root / "docs").glob("*.md")]}
+    created = set(re.findall(r"git tag -a\s+(v\d+\.\d+\.\d+)", docs["team-workflow.md"]))
+    named = {tag for text in docs.values() for tag in re.findall(r"\.git@(v[\d.]+\d)", text)}
+    named |= set(re.findall(r"rev: (v[\d.]+\d)", docs["team-workflow.md"]))
+    assert named and named <= created, (named, created)
+    assert not re.search(r"\babout \d+ s\b", docs["README.md"])

@@ -120,7 +120,7 @@ def test_unknown_id_exits_2_with_the_nearest(run, bundled):
     old = bundled.read_bytes()
     result = run("done", "3.9", "--today", TODAY)
     assert result.exit_code == 2
-    assert result.stderr == "planctl: error: no action '3.9'; nearest: 3.2, 3.1, 13.3\n"
+    assert result.stderr == "planctl: error: no action '3.9'; did you mean 3.2, 3.1?\n"
     assert bundled.read_bytes() == old
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 
+import pytest
 import yaml
 
 from planctl.store.files import load_paths
@@ -106,3 +108,65 @@ def test_init_names_a_few_existing_plans_and_counts_the_rest(run, tmp_path, writ
     result = run("init", "--no-git")
     assert result.exit_code == 2
     assert "p0.yaml" in result.stderr and "and 3 more" in result.stderr
+
+
+# --- init --inspectorate: issue 21 item 7 -----------------------------------------------------
+
+INSPECTORATES = {
+    "ofsted-ilacs": ("Ofsted", "Requires improvement to be good",
+                     "The experiences and progress of care leavers", "What needs to improve?"),
+    "send-area": ("Ofsted and CQC", "Inconsistent experiences and outcomes",
+                  "The local area partnership's SEND arrangements", "Integrated Care Board"),
+    "cqc-local-authority": ("CQC", "Requires improvement", "Overall rating",
+                            "Safeguarding Adults Board"),
+    "hmi-probation": ("HM Inspectorate of Probation", "Requires improvement",
+                      "Out-of-court disposal policy and provision", "Youth Justice Management Board"),
+}
+
+
+def _uncomment_findings(text: str, grade: str) -> str:
+    """The template's findings block as a user fills it in: uncommented, each GRADE written."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("# findings:"))
+    end = next(i for i in range(start, len(lines)) if not lines[i].startswith("#"))
+    return "\n".join(lines[:start] + [line[2:].replace("GRADE", grade) for line in lines[start:end]]
+                     + lines[end:]) + "\n"
+
+
+@pytest.mark.parametrize("body", sorted(INSPECTORATES))
+def test_each_inspectorate_template_is_in_its_words_and_passes_check(run, tmp_path, body):
+    by, grade, judgement, wording = INSPECTORATES[body]
+    result = run("init", body, "--inspectorate", body, "--no-git", "--today", "2025-03-20",
+                 "--published", "14.3.25")
+    assert result.exit_code == 0, result.stderr
+    plans = tmp_path / body / "plans"
+    plan_file = plans / "action-plan.yaml"
+    text = plan_file.read_text(encoding="utf-8")
+    assert "LSCB" not in text and "Local Safeguarding Children Board" not in text
+    assert wording in text and judgement in text
+    (plan,) = load_paths([plans]).plans
+    assert plan.inspection.by == by
+    assert run("check", "--strict", "--plans", str(plans)).exit_code == 0
+    # Filled in, its findings block is a valid part of the plan, on the body's own scale.
+    plan_file.write_text(_uncomment_findings(text, grade), encoding="utf-8")
+    check = run("check", "--strict", "--plans", str(plans))
+    assert check.exit_code == 0, check.stdout + check.stderr
+    findings = json.loads(run("findings", "--plans", str(plans), "--format", "json").stdout)
+    [found] = findings["plans"]
+    assert grade in found["scale"] and found["counts"][grade] == found["total"] > 0
+
+
+def test_the_default_template_keeps_its_meaning_without_the_lscb(run, tmp_path):
+    result = run("init", "--no-git", "--today", "2012-10-09", "--published", "27.7.12")
+    assert result.exit_code == 0, result.stderr
+    text = (tmp_path / "plans" / "action-plan.yaml").read_text(encoding="utf-8")
+    assert "LSCB" not in text and "SCP: Safeguarding Children Partnership" in text
+    (plan,) = load_paths([tmp_path / "plans"]).plans
+    assert (plan.inspection.by, plan.inspection.kind) == ("Ofsted", "Inspection of services for children")
+    assert "findings:" not in text  # as before: no judgements block
+
+
+def test_an_unknown_inspectorate_is_refused_with_the_choices(run, tmp_path):
+    result = run("init", "--inspectorate", "ofsted", "--no-git")
+    assert result.exit_code == 2
+    assert "ofsted-ilacs" in result.stderr and not (tmp_path / "plans").exists()

@@ -215,3 +215,76 @@ def test_starttls_checks_the_certificate_and_then_sends(run, write_plan, smtp_se
     ok = run(*args, "--starttls", env={"SSL_CERT_FILE": str(cert), "SSL_CERT_DIR": str(tmp_path)})
     assert ok.exit_code == 0, ok.stdout + ok.stderr
     assert len(inbox.received) == 1
+
+
+def test_lead_is_found_without_its_accents_and_an_unknown_one_is_refused(run, write_plan, tmp_path):
+    data = plan(qa_name="Siân Prys")
+    write(write_plan, data)
+    out = tmp_path / "outbox"
+    result = run("remind", "--today", AS_AT, "--from", "p@example.org", "--lead", "sian prys",
+                 "--save-to", str(out))
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert [f.name for f in sorted(out.iterdir())] == ["01-sian-prys.eml"]
+    result = run("remind", "--today", AS_AT, "--from", "p@example.org", "--lead", "Sian Pris",
+                 "--save-to", str(out))
+    assert result.exit_code == 2
+    assert result.stderr == "planctl: error: no lead 'Sian Pris'; did you mean 'Siân Prys'?\n"
+
+
+# --- --dry-run is a flag, --save-to DIR writes files: issue 21 item 7 ---------------------------
+
+
+def test_dry_run_prints_the_emails_and_sends_nothing(run, write_plan, smtp_server, tmp_path):
+    write(write_plan, plan())
+    inbox, server = smtp_server()
+    result = run("remind", "--today", AS_AT, "--smtp", server, "--from", "plans@example.org",
+                 "--dry-run", "--lead", "SM QA")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert inbox.received == []  # the server was there; nothing went to it
+    assert "To: Service Manager QA <qa@example.org>\nSubject: Children's services plan: " \
+        "1 overdue, 1 due soon" in result.stdout
+    assert "3.1  Audit <script>alert(1)</script> files & records" in result.stdout
+    assert "1 reminder would be sent; 0 lead(s) not reminded" in result.stdout
+    assert result.stderr == "" and list(tmp_path.glob("**/*.eml")) == []
+    # Last on the line, and with no server at all, it is a flag still.
+    last = run("remind", "--today", AS_AT, "--from", "plans@example.org", "--lead", "qa",
+               "--dry-run")
+    assert last.exit_code == 0 and "would be sent" in last.stdout and last.stderr == ""
+
+
+def test_save_to_writes_eml_files_and_sends_nothing(run, write_plan, smtp_server, tmp_path):
+    write(write_plan, plan())
+    inbox, server = smtp_server()
+    out = tmp_path / "outbox"
+    result = run("remind", "--today", AS_AT, "--smtp", server, "--from", "plans@example.org",
+                 "--save-to", str(out), "--lead", "qa")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert inbox.received == [] and result.stderr == ""
+    assert [f.name for f in out.iterdir()] == ["01-service-manager-qa.eml"]
+    assert f"1 reminder written to {out}" in result.stdout
+
+
+@pytest.mark.parametrize("where", ["first", "last", "equals"])
+def test_the_old_dry_run_folder_still_writes_with_a_warning(run, write_plan, smtp_server,
+                                                             tmp_path, where):
+    write(write_plan, plan())
+    inbox, server = smtp_server()
+    out = tmp_path / "outbox"
+    dry = {"first": ["--dry-run", str(out)], "last": ["--dry-run", str(out)],
+           "equals": [f"--dry-run={out}"]}[where]
+    rest = ["--today", AS_AT, "--smtp", server, "--from", "plans@example.org", "--lead", "qa"]
+    args = dry + rest if where == "first" else rest + dry
+    result = run("remind", *args)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert inbox.received == []
+    assert [f.name for f in out.iterdir()] == ["01-service-manager-qa.eml"]
+    assert result.stderr == (f"planctl: warning: '--dry-run DIR' is deprecated: use '--save-to "
+                             f"{out}' ('--dry-run' alone prints the emails)\n")
+
+
+def test_dry_run_folder_and_save_to_naming_two_folders_is_refused(run, write_plan, tmp_path):
+    write(write_plan, plan())
+    result = run("remind", "--today", AS_AT, "--from", "p@example.org", "--dry-run", "a",
+                 "--save-to", "b")
+    assert result.exit_code == 2 and "name two folders" in result.stderr
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..core.model import Plan
-from ..core.names import normalise_name
+from ..core.names import fold_name
 
 if TYPE_CHECKING:
     from click.shell_completion import CompletionItem
@@ -81,12 +81,12 @@ def complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str) ->
 
 def complete_leads(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
     """Lead keys (no spaces, so every shell inserts them whole), matched on key, name or alias."""
-    wanted = normalise_name(incomplete.strip("'\""))
+    wanted = fold_name(incomplete.strip("'\""))  # `si<TAB>` offers Siân
     items: list[CompletionItem] = []
     for plan in _plans(ctx):
         for lead in plan.leads:
             names = (lead.key, lead.name, *lead.aliases)
-            if any(normalise_name(n).startswith(wanted) for n in names) and \
+            if any(fold_name(n).startswith(wanted) for n in names) and \
                     lead.key not in (i.value for i in items):
                 items.append(_item(lead.key, help=lead.name))
     return items

@@ -38,6 +38,8 @@ repos:
         pass_filenames: false
 """
 
+# ofsted-ilacs, send-area, cqc-local-authority, hmi-probation (commands/inspectorates.py)
+INSPECTORATES = ("ofsted-ilacs", "send-area", "cqc-local-authority", "hmi-probation")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _IGNORE_COMMENT = "# planctl: temp files an interrupted edit can leave (the next edit removes them)"
 _LISTED = 5  # existing plans named in the refusal
@@ -82,15 +84,25 @@ def _short(d: date) -> str:
     return f"{d.day}.{d.month}.{d.year % 100:02d}"
 
 
-def plan_text(name: str, title: str, authority: str, published: date, day: date) -> str:
-    """The commented template plan with the user's values filled in."""
-    from ..format.writer import scalar as yaml_scalar
+def plan_text(name: str, title: str, authority: str, published: date, day: date,
+              inspectorate: str | None = None) -> str:
+    """The commented template plan with the user's values and the inspectorate's wording."""
+    import textwrap
 
+    from ..format.writer import scalar as yaml_scalar
+    from .inspectorates import DEFAULT, PROFILES, extra_block
+
+    profile = PROFILES[inspectorate] if inspectorate else DEFAULT
     template = resources.files("planctl").joinpath("templates/plan.yaml").read_text("utf-8")
     return Template(template).substitute(
         name=name, title=yaml_scalar(title), authority=yaml_scalar(authority),
         published=published.isoformat(), today=day.isoformat(),
         first=_short(add_period(published, 3, "month")), second=_short(add_period(published, 8, "month")),
+        by=yaml_scalar(profile.by), kind=yaml_scalar(profile.kind), owner=yaml_scalar(profile.owner),
+        bodies="\n".join(f"  {key}: {yaml_scalar(body)}" for key, body in profile.bodies),
+        board=profile.bodies[0][0], second_body=profile.bodies[1][0],
+        extra=extra_block(profile), recommendation=profile.recommendation,
+        rec_text="\n      ".join(textwrap.wrap(profile.rec_text, 72)),
     )
 
 
@@ -104,10 +116,14 @@ def plan_text(name: str, title: str, authority: str, published: date, day: date)
 @click.option("--authority", default="Your Council", show_default=True, help="The council.")
 @click.option("--published", metavar="DATE", callback=date_option,
               help="When the inspection report was published (default: --today).")
+@click.option("--inspectorate", type=click.Choice(INSPECTORATES), metavar="BODY",
+              help="The template in this inspectorate's words: its judgement scale and areas, "
+                   "what it calls recommendations, the boards a council reports to: "
+                   + ", ".join(INSPECTORATES) + ".")
 @click.option("--no-git", is_flag=True, help="Do not run git init.")
 @pass_settings
 def init(s: Settings, path: Path, name: str, title: str, authority: str, published: date | None,
-         no_git: bool) -> None:
+         inspectorate: str | None, no_git: bool) -> None:
     """Start a plans folder: a commented plan that passes check, a pre-commit hook, git.
 
     Creates PATH/plans/NAME.yaml from a commented template, PATH/.pre-commit-config.yaml
@@ -122,11 +138,12 @@ def init(s: Settings, path: Path, name: str, title: str, authority: str, publish
       planctl init ofsted-2012 --name thurrock-2012-slac --published 27.7.12
       planctl init . --title "SEND inspection action plan" --authority "Thurrock Council"
       planctl init --name send-2024            # a second plan beside the first
+      planctl init --inspectorate ofsted-ilacs --published 14.3.25
     """
     if not _NAME.match(name):
         raise UsageError(f"--name {name!r}: use letters, digits, '-', '_' or '.' (it becomes the file name)")
     day = today(s)
-    text = plan_text(name, title, authority, published or day, day)
+    text = plan_text(name, title, authority, published or day, day, inspectorate)
     plan_file = path / "plans" / f"{name}.yaml"
     hook_file = path / ".pre-commit-config.yaml"
     if plan_file.exists():

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     Ready = tuple[Reminder, EmailMessage]  # a lead's reminder and its message
     Unsent = tuple[Reminder, str]  # a lead not reminded, and why
 
+_PRINT = "\x00print"  # --dry-run given alone (no file name holds NUL)
 TIMEOUT = 30  # seconds for each step with the SMTP server: a dead server never hangs CI
 PASSWORD_ENV = "PLANCTL_SMTP_PASSWORD"
 
@@ -58,7 +59,10 @@ def _server(value: str) -> tuple[str, int]:
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:60] or "lead"
+    from ..core.names import fold_name
+
+    # Accents dropped, not the letters: Siân -> sian, not si-n.
+    return re.sub(r"[^a-z0-9]+", "-", fold_name(text)).strip("-")[:60] or "lead"
 
 
 @click.command()
@@ -70,7 +74,12 @@ def _slug(text: str) -> str:
                                              f"{PASSWORD_ENV}, never from a flag.")
 @click.option("--from", "sender", metavar="ADDRESS", required=True,
               help="The From address, e.g. plans@council.example.")
-@click.option("--dry-run", "dry_run", type=click.Path(file_okay=False, path_type=Path),
+# `--dry-run` is a flag, as in every other command; `--dry-run DIR` (planctl 0.2, where it
+# wrote files) still works, with a warning: the option takes a value only when one follows
+# it, and remind takes no argument, so a word after it can only be that old folder.
+@click.option("--dry-run", "dry_run", is_flag=False, flag_value=_PRINT, default=None, metavar="",
+              help="Print each email that would be sent; send nothing.")
+@click.option("--save-to", "save_to", type=click.Path(file_okay=False, path_type=Path),
               metavar="DIR", help="Write each email to DIR as a .eml file instead of sending.")
 @click.option("--lead", "leads", multiple=True, metavar="LEAD", shell_complete=complete_leads,
               help="Only this lead (key, name or alias; repeatable).")
@@ -80,7 +89,8 @@ def _slug(text: str) -> str:
               help="Only this plan id (repeatable).")
 @pass_settings
 def remind(s: Settings, smtp: str | None, starttls: bool, user: str | None, sender: str,
-           dry_run: Path | None, leads: tuple[str, ...], days: int, plan_ids: tuple[str, ...]) -> None:
+           dry_run: str | None, save_to: Path | None, leads: tuple[str, ...], days: int,
+           plan_ids: tuple[str, ...]) -> None:
     """Email each lead one reminder of their overdue and due-soon actions.
 
     Each email (text and HTML) lists the lead's actions with id, text, due date
@@ -92,37 +102,56 @@ def remind(s: Settings, smtp: str | None, starttls: bool, user: str | None, send
 
     \b
     Examples:
-      planctl remind --from plans@council.example --dry-run outbox/
+      planctl remind --from plans@council.example --dry-run
+      planctl remind --from plans@council.example --save-to outbox/
       planctl remind --from plans@council.example --smtp smtp.council.example:587 \\
           --starttls --user plans        # password in PLANCTL_SMTP_PASSWORD
       PLANCTL_SMTP=localhost:25 planctl remind --from plans@council.example --lead "SM QA"
     """
-    server, password, from_addr = _delivery(smtp, dry_run, user, sender)
+    save_to = _folder(dry_run, save_to)
+    rehearse = dry_run is not None or save_to is not None
+    server, password, from_addr = _delivery(smtp, rehearse, user, sender)
     loaded = open_plans(s, judge=False)
     plans = select_plans(loaded.plans, plan_ids)  # an unknown --plan is said before --today
     at = as_at(s, loaded.as_of, loaded.paths)
     print_notes(at.notes)
     ready, unreachable = _compose(plans, at.day, days, leads, from_addr)
     failed: list[Unsent] = []
-    if dry_run is not None:
-        _write_all(dry_run, ready)
+    if save_to is not None:
+        _write_all(save_to, ready)
+    elif dry_run is not None:
+        _print_all(ready)
     elif ready:
-        assert server is not None  # _delivery: no --dry-run needs --smtp
+        assert server is not None  # _delivery: sending needs --smtp
         failed = _send_all(server, starttls, user, password, ready)
-    _summary(ready, failed, unreachable, dry_run, at.day)
+    verb = "written" if save_to is not None else "would be sent" if rehearse else "sent"
+    _summary(ready, failed, unreachable, verb, save_to, at.day)
     if failed or unreachable:
         raise RemindFailed(f"{len(failed) + len(unreachable)} lead(s) with overdue or due-soon "
                            "actions were not reminded (listed above)")
 
 
-def _delivery(smtp: str | None, dry_run: Path | None, user: str | None,
+def _folder(dry_run: str | None, save_to: Path | None) -> Path | None:
+    """Where to write the emails: --save-to, or the folder of the old `--dry-run DIR`."""
+    if dry_run is None or dry_run == _PRINT:
+        return save_to
+    click.echo(f"planctl: warning: '--dry-run DIR' is deprecated: use '--save-to "
+               f"{safe_text(dry_run, one_line=True)}' ('--dry-run' alone prints the emails)",
+               err=True)
+    if save_to is not None and save_to != Path(dry_run):
+        raise UsageError(f"--dry-run {dry_run!r} and --save-to {str(save_to)!r} name two "
+                         "folders; give --save-to DIR only")
+    return Path(dry_run)
+
+
+def _delivery(smtp: str | None, rehearse: bool, user: str | None,
               sender: str) -> tuple[tuple[str, int] | None, str | None, Address]:
-    """The server (None for --dry-run), the password and the From address; usage errors
-    before anything is read."""
-    if dry_run is None and not smtp:
-        raise UsageError("give --smtp HOST:PORT (or PLANCTL_SMTP), or --dry-run DIR to write "
-                         "the emails to files")
-    server = _server(smtp) if dry_run is None and smtp else None
+    """The server (None when nothing is sent), the password and the From address; usage
+    errors before anything is read."""
+    if not rehearse and not smtp:
+        raise UsageError("give --smtp HOST:PORT (or PLANCTL_SMTP); or --dry-run to print the "
+                         "emails, or --save-to DIR to write them to files")
+    server = _server(smtp) if not rehearse and smtp else None
     password = os.environ.get(PASSWORD_ENV)
     if server and user and not password:
         raise UsageError(f"--user {user!r} needs the password in the environment variable "
@@ -136,11 +165,10 @@ def _delivery(smtp: str | None, dry_run: Path | None, user: str | None,
 def _compose(plans: list[Plan], day: date, days: int, leads: tuple[str, ...],
              from_addr: Address) -> tuple[list[Ready], list[Unsent]]:
     """Each lead's message, and the leads that cannot be reminded (and why)."""
-    from ..core.query import check_lead_names
+    from ..core.query import resolve_leads
     from ..render.reminders import message, plan_reminders
 
-    check_lead_names(plans, leads)
-    reminders = plan_reminders(plans, day, days, leads)
+    reminders = plan_reminders(plans, day, days, resolve_leads(plans, leads))
     now = datetime.now(UTC)
     ready: list[Ready] = []
     unreachable: list[Unsent] = []
@@ -161,9 +189,8 @@ def _compose(plans: list[Plan], day: date, days: int, leads: tuple[str, ...],
 
 
 def _summary(ready: list[Ready], failed: list[Unsent], unreachable: list[Unsent],
-             dry_run: Path | None, day: date) -> None:
+             verb: str, folder: Path | None, day: date) -> None:
     """One line per lead (sent, NOT sent, NOT reminded), then the counts."""
-    verb = "written" if dry_run is not None else "sent"
     not_sent = {id(rem) for rem, _ in failed}
     for rem, _ in ready:
         if id(rem) in not_sent:
@@ -176,9 +203,19 @@ def _summary(ready: list[Ready], failed: list[Unsent], unreachable: list[Unsent]
         click.echo(f"NOT reminded: {safe_text(rem.lead, one_line=True)}: {rem.count}; "
                    f"{safe_text(why, one_line=True)}")
     done = len(ready) - len(failed)
-    where = f" to {safe_text(str(dry_run))}" if dry_run is not None else ""
+    where = f" to {safe_text(str(folder))}" if folder is not None else ""
     click.echo(f"{done} reminder{'s' if done != 1 else ''} {verb}{where}; "
                f"{len(failed) + len(unreachable)} lead(s) not reminded; as at {day:%d/%m/%Y}")
+
+
+def _print_all(ready: list[Ready]) -> None:
+    """Each email as it would be sent: its addresses, subject and text (the HTML part says
+    the same)."""
+    for _, msg in ready:
+        body = msg.get_body(("plain",))
+        text = body.get_content() if body is not None else ""
+        click.echo(f"To: {safe_text(str(msg['To']), one_line=True)}\n"
+                   f"Subject: {safe_text(str(msg['Subject']), one_line=True)}\n\n{text}")
 
 
 def _write_all(folder: Path, ready: list[Ready]) -> None:

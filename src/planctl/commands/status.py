@@ -13,7 +13,7 @@ import click
 from ..core.errors import UsageError
 from ..core.evaluate import Row, by_due_date, evaluate, most_late_first, summarise
 from ..core.model import Plan
-from ..core.query import check_lead_names, filter_rows
+from ..core.query import filter_rows, resolve_leads
 from ..core.words import count
 from ..loading.plans import open_plans
 from ..loading.settings import Settings, plan_paths
@@ -161,8 +161,8 @@ def _rows(s: Settings, leads: Names = (), recs: Names = (), statuses: Names = ()
     """Settings -> the plans and the date to judge at -> the rows the filters keep."""
     loaded = open_plans(s)
     print_notes(loaded.notes)
-    check_lead_names(loaded.plans, leads)
-    rows = filter_rows(evaluate(loaded.plans, loaded.day), leads, recs, statuses, bodies, plan_ids)
+    wanted = resolve_leads(loaded.plans, leads)
+    rows = filter_rows(evaluate(loaded.plans, loaded.day), wanted, recs, statuses, bodies, plan_ids)
     return loaded.plans, rows, loaded.day
 
 

@@ -51,3 +51,74 @@ def nearest_progress(value: str) -> str | None:
     key = "-".join(value.strip().lower().replace("_", " ").replace("-", " ").split())
     close = close_matches(key, PROGRESS_SYNONYMS, cutoff=0.75)
     return PROGRESS_SYNONYMS[close[0]] if close else None
+
+
+# Typed on a UK keyboard, a name loses its accents and its curly quotes: `--lead Sian`
+# means Siân, `--lead "SM's"` means SM’s.
+_PLAIN = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+                        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-"})
+
+
+@functools.lru_cache(maxsize=4096)
+def fold_name(name: str) -> str:
+    """A name as a person would type it: no accents, no case, plain quotes and dashes,
+    single spaces. Only for finding what someone asked for; a plan is read as written."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", name.translate(_PLAIN))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.casefold().split())
+
+
+class NameIndex:
+    """The names a user may type for things (leads: key, name and aliases), looked up as
+    written (case and spaces aside) first, then ignoring accents; with the nearest names
+    for a name that matches none. One rule for every command that takes a lead."""
+
+    def __init__(self) -> None:
+        self._exact: dict[str, set[str]] = {}
+        self._folded: dict[str, set[str]] = {}
+        self._shown: dict[str, str] = {}  # folded -> a spelling to suggest
+
+    def add(self, spelling: str, thing: str, shown: str | None = None) -> None:
+        """`spelling` names `thing` (an identity the caller chooses); `shown` is suggested."""
+        self._exact.setdefault(normalise_name(spelling), set()).add(thing)
+        folded = fold_name(spelling)
+        self._folded.setdefault(folded, set()).add(thing)
+        self._shown.setdefault(folded, shown or spelling)
+
+    def lookup(self, written: str) -> set[str]:
+        """What `written` names: an exact match wins over one that ignores accents (where
+        both Sian and Siân are leads, `Sian` is Sian)."""
+        return set(self._exact.get(normalise_name(written)) or self._folded.get(fold_name(written))
+                   or ())
+
+    def suggest(self, written: str, n: int = 1) -> list[str]:
+        """The nearest names to `written`, as a person would spell them, best first."""
+        close = close_matches(fold_name(written), self._shown, n=n, cutoff=0.5)
+        return list(dict.fromkeys(self._shown[c] for c in close))
+
+
+def _numbers(ref: str) -> tuple[int, ...] | None:
+    parts = ref.split(".")
+    return tuple(int(p) for p in parts) if all(p.isdigit() for p in parts) else None
+
+
+def nearest_ids(ref: str, ids: Iterable[str], n: int = 3) -> list[str]:
+    """The ids someone typing `ref` most likely meant, best first: for a numbered id
+    (13.7), those of the same recommendation nearest in number (13.2, 13.1); otherwise
+    (99.9, 3.l) the closest spellings."""
+    ids = list(dict.fromkeys(ids))
+    plan, _, item = ref.rpartition(":")
+    wanted = _numbers(item)
+    parent = item.rpartition(".")[0]
+    siblings = []
+    for candidate in ids:
+        c_plan, _, c_item = candidate.rpartition(":")
+        nums = _numbers(c_item)
+        if wanted and nums and c_plan == plan and c_item.rpartition(".")[0] == parent \
+                and len(nums) == len(wanted):
+            siblings.append((abs(nums[-1] - wanted[-1]), candidate))
+    if siblings:
+        return [c for _, c in sorted(siblings, key=lambda pair: pair[0])][:n]
+    return close_matches(ref, ids, n=n, cutoff=0.5)

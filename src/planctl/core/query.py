@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from .errors import UsageError
 from .evaluate import Row
 from .model import STATUS_VALUES, Action, Plan, Recommendation
-from .names import close_matches, nearest_progress, normalise_name, normalise_progress
+from .names import (
+    NameIndex,
+    close_matches,
+    nearest_ids,
+    nearest_progress,
+    normalise_name,
+    normalise_progress,
+)
 
 
 @dataclass(frozen=True)
@@ -35,33 +42,87 @@ def find(plans: Sequence[Plan], ref: str, actions_only: bool = False) -> Found:
     if len(found) > 1:
         choices = ", ".join(f"{f.plan.id}:{item}" for f in found)
         raise UsageError(f"{item!r} is in several plans; say which: {choices}")
-    ids = [f"{p.id}:{a.id}" if plan_id else a.id for p in scope for a in p.actions]
-    close = close_matches(ref, ids, n=3, cutoff=0.5)
-    hint = f"; nearest: {', '.join(close)}" if close else ""
-    what = "action" if actions_only else "action or recommendation"
-    raise UsageError(f"no {what} {ref!r}{hint}")
+    raise UsageError(f"no {'action' if actions_only else 'action or recommendation'} {ref!r}"
+                     + _id_hint(scope, ref, plan_id, actions_only))
 
 
-def _lead_matches(row: Row, wanted: str) -> bool:
-    wanted_n = normalise_name(wanted)
-    for name, key in zip(row.action.leads, row.action.lead_keys, strict=False):
-        if wanted_n in (normalise_name(name), normalise_name(key or "")):
-            return True
-        lead = next((lead for lead in row.plan.leads if lead.key == key), None)
-        if lead and wanted_n in {normalise_name(a) for a in lead.aliases}:
-            return True
-    return False
+def _id_hint(scope: Sequence[Plan], ref: str, plan_id: str, actions_only: bool) -> str:
+    """'; did you mean 13.2, 13.1?': the nearest action ids (recommendation ids for a ref
+    such as 25, where one is wanted)."""
+    def named(p: Plan, item_id: str) -> str:
+        return f"{p.id}:{item_id}" if plan_id else item_id
+
+    ids = [named(p, a.id) for p in scope for a in p.actions]
+    if not actions_only and "." not in ref.rpartition(":")[2]:
+        ids = [named(p, r.id) for p in scope for r in p.recommendations] + ids
+    close = nearest_ids(ref, ids)
+    return f"; did you mean {', '.join(close)}?" if close else ""
+
+
+def lead_index(plans: Sequence[Plan]) -> NameIndex:
+    """Every name a lead goes by in the plans (key, name, alias; names written only on
+    actions), each naming the set of spellings of its lead (normalised)."""
+    index = NameIndex()
+    for plan in plans:
+        for lead in plan.leads:
+            spellings = (lead.key, lead.name, *lead.aliases)
+            identity = "\n".join(sorted({normalise_name(n) for n in spellings}))
+            for name in spellings:
+                index.add(name, identity, lead.name)
+        for action in plan.actions:
+            for name in action.leads:
+                index.add(name, normalise_name(name))
+    return index
+
+
+def resolve_leads(plans: Sequence[Plan], wanted: Sequence[str]) -> frozenset[str] | None:
+    """The leads `--lead` names, as the set of their spellings (normalised, see
+    lead_spellings); None where no --lead was given. Case, spaces and accents aside
+    (`--lead sian` is Siân); a name that matches nobody is refused with the nearest lead
+    rather than printing nothing."""
+    if not wanted:
+        return None
+    index = lead_index(plans)
+    found: set[str] = set()
+    for w in wanted:
+        identities = index.lookup(w)
+        if not identities:
+            close = index.suggest(w)
+            hint = f"; did you mean {close[0]!r}?" if close else "; see 'planctl leads'"
+            raise UsageError(f"no lead {w!r}{hint}")
+        found |= {name for identity in identities for name in identity.split("\n")}
+    return frozenset(found)
+
+
+def lead_spellings(row_leads: Sequence[str], keys: Sequence[str | None], plan: Plan,
+                   ) -> list[set[str]]:
+    """For each lead of an action, every name it goes by (normalised): as written on the
+    action, and its declared key and aliases."""
+    out = []
+    for name, key in zip(row_leads, keys, strict=False):
+        names = {normalise_name(name)}
+        lead = next((x for x in plan.leads if key is not None and x.key == key), None)
+        if lead:
+            names |= {normalise_name(n) for n in (lead.key, lead.name, *lead.aliases)}
+        out.append(names)
+    return out
+
+
+def _lead_matches(row: Row, wanted: frozenset[str]) -> bool:
+    return any(names & wanted for names in lead_spellings(row.action.leads, row.action.lead_keys,
+                                                          row.plan))
 
 
 def filter_rows(
     rows: Iterable[Row],
-    leads: Sequence[str] = (),
+    leads: frozenset[str] | None = None,
     recs: Sequence[str] = (),
     statuses: Sequence[str] = (),
     bodies: Sequence[str] = (),
     plans: Sequence[str] = (),
 ) -> list[Row]:
-    """Rows matching every filter given; each filter matches any of its values."""
+    """Rows matching every filter given; each filter matches any of its values. `leads`:
+    from resolve_leads."""
     wanted_status = set()
     for s in statuses:
         norm = s.strip().lower().replace("_", "-").replace(" ", "-")
@@ -75,7 +136,7 @@ def filter_rows(
     bodies_n = {b.casefold() for b in bodies}
     out = []
     for row in rows:
-        if leads and not any(_lead_matches(row, lead) for lead in leads):
+        if leads is not None and not _lead_matches(row, leads):
             continue
         if recs and row.action.recommendation not in recs:
             continue
@@ -103,22 +164,3 @@ def _status_hint(written: str) -> str:
         return (f"; {progress!r} is a progress word, not a status: an open action is overdue, "
                 "due-soon, on-track or no-date")
     return ""
-
-
-def check_lead_names(plans: Sequence[Plan], wanted: Sequence[str]) -> None:
-    """Refuse a --lead that names nobody, with the nearest lead, rather than print nothing."""
-    if not wanted:
-        return
-    known = {}
-    for plan in plans:
-        for lead in plan.leads:
-            for name in (lead.key, lead.name, *lead.aliases):
-                known[normalise_name(name)] = lead.name
-        for action in plan.actions:
-            for name in action.leads:
-                known.setdefault(normalise_name(name), name)
-    for w in wanted:
-        if normalise_name(w) not in known:
-            close = close_matches(normalise_name(w), known, cutoff=0.5)
-            hint = f"; did you mean {known[close[0]]!r}?" if close else "; see 'planctl leads'"
-            raise UsageError(f"no lead {w!r}{hint}")

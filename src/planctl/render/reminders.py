@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from ..core.errors import safe_text
 from ..core.evaluate import Row, evaluate, id_sort_key
 from ..core.model import Plan
-from ..core.names import normalise_name
+from ..core.query import lead_spellings
 from .views import show_date
 
 if TYPE_CHECKING:  # the email modules load only when a reminder is sent
@@ -39,12 +39,11 @@ class Reminder:
 
 
 def plan_reminders(plans: Sequence[Plan], today: date, days: int,
-                   wanted: Sequence[str] = ()) -> list[Reminder]:
+                   wanted: frozenset[str] | None = None) -> list[Reminder]:
     """One Reminder per lead with an overdue action or one due within `days`, leads A-Z.
-    `wanted`: only these leads (key, name or alias, any case)."""
+    `wanted`: only these leads (core.query.resolve_leads: key, name or alias, any case)."""
     until = today + timedelta(days=days)
     out: dict[str, Reminder] = {}
-    wanted_n = {normalise_name(w) for w in wanted}
     for row in evaluate(plans, today):
         late = row.status == "overdue"
         soon = row.open and not late and row.due is not None and today <= row.due <= until
@@ -53,12 +52,8 @@ def plan_reminders(plans: Sequence[Plan], today: date, days: int,
         for name, key in zip(row.action.leads or ("(no lead)",),
                              row.action.lead_keys or (None,), strict=False):
             lead = next((x for x in row.plan.leads if key is not None and x.key == key), None)
-            if wanted_n:
-                names = {normalise_name(name)}
-                if lead:
-                    names |= {normalise_name(n) for n in (lead.key, *lead.aliases)}
-                if not names & wanted_n:
-                    continue
+            if wanted is not None and not lead_spellings((name,), (key,), row.plan)[0] & wanted:
+                continue
             rem = out.setdefault(name, Reminder(name))
             if lead and lead.email and lead.email not in rem.emails:
                 rem.emails.append(lead.email)
