@@ -22,8 +22,6 @@ from planctl.format.reader import load_text
 from planctl.store.edits import Edit
 from planctl.store.rewrite import edit_bytes
 
-pytestmark = pytest.mark.slow  # one heavy property test (300 random plans and edits)
-
 WORDS = ["Audit", "report", "to", "DMT", "and", "LSCB", "training", "of", "staff", "plan", "SMART", "CPC"]
 LEADS = ["sm-qa", "Service Manager QA", "SM QA", "sm-fst", "Service Manager FST", "Nobody Known"]
 DUES = ["By 14.9.12", "2012-10-27", "27.10.12", "Report to SMT 27.10.12", "Immediate", "TBC",
@@ -280,9 +278,21 @@ def expected_change(old, new, edit: Edit, explicit: bool) -> None:
     assert no_lines(new) == no_lines(dataclasses.replace(old, **same))
 
 
+@pytest.mark.slow  # the heavy run: 300 random plans and edits
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(source=plan_source(), edit=edits(), data=st.data())
 def test_random_edits_on_random_plans(source, edit, data):
+    check_random_edit(source, edit, data)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(source=plan_source(), edit=edits(), data=st.data())
+def test_a_few_random_edits_on_random_plans(source, edit, data):
+    """The quick run's share of the property above."""
+    check_random_edit(source, edit, data)
+
+
+def check_random_edit(source, edit, data) -> None:
     old_bytes, spans, explicit = source
     before = load(old_bytes)
     action_id = data.draw(st.sampled_from(sorted(spans)))
