@@ -20,13 +20,34 @@ in docs/plan-format.md ("Timescales").
     grammar   the rules in order, with examples; parse_timescale
 """
 
-from .dated import SEASON_END, TERM_END, YEAR_STARTS
+import importlib
+from typing import TYPE_CHECKING
+
 from .dates import CALENDARS, MAX_YEAR, MIN_YEAR, add_period, add_working_days, days_in_month
-from .grammar import _general, _simple, parse_timescale
 from .model import ACCEPTED_FORMS, DATE_FORMS, Deadline, Timescale, TimescaleError, TimescaleWarning
 from .patterns import MONTH_NAMES, MONTHS, PATTERNS
 from .repeats import REPEATS, normalise_repeat, occurrence, repeat_step
 from .written import date_or_none, match_to_date, parse_date
+
+if TYPE_CHECKING:
+    from .dated import SEASON_END, TERM_END, YEAR_STARTS
+    from .grammar import _general, _simple, parse_timescale
+
+# The grammar (its rules, their patterns, the check of unread tokens) is imported when first
+# asked for: a run served from the cache reads no timescale, and importing the grammar is
+# about a tenth of a warm `planctl status` (python -X importtime).
+_LAZY = {"parse_timescale": "grammar", "_general": "grammar", "_simple": "grammar",
+         "SEASON_END": "dated", "TERM_END": "dated", "YEAR_STARTS": "dated"}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # the next lookup is an ordinary one
+    return value
+
 
 __all__ = [
     "ACCEPTED_FORMS",
