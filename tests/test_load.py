@@ -395,6 +395,20 @@ def test_an_unreadable_due_leaves_the_plan_readable_with_that_deadline_to_be_con
     assert unread["due"] is None and unread["status"] == "no-date"
 
 
+def test_a_deadline_to_be_confirmed_says_so_where_people_read_the_due_date(run, write_plan):
+    """TBC and an unreadable timescale read "to be confirmed" under Due and in show, not a
+    blank a reader could take for a missing value; the JSON keeps due null (a contract)."""
+    write_plan(UNCLEAR)
+    table = run("status", "--today", "2026-03-01", "--no-color", env={"COLUMNS": "120"})
+    rows = {line.split()[0]: line for line in table.stdout.splitlines() if line[:3] in ("1.1", "1.2", "1.3")}
+    assert "to be confirmed" in rows["1.2"] and "to be confirmed" in rows["1.3"]
+    assert "to be confirmed" not in rows["1.1"]
+    shown = run("show", "1.3", "--today", "2026-03-01", "--no-color")
+    assert any(line.split()[:2] == ["Next", "due"] and line.endswith("to be confirmed")
+               for line in shown.stdout.splitlines())
+    assert _json_actions(run)["1.3"]["due"] is None
+
+
 def test_check_warns_w123_located_and_strict_makes_it_fail(run, write_plan):
     write_plan(UNCLEAR)
     result = run("check")

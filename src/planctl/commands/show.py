@@ -16,7 +16,7 @@ from ..loading.plans import open_plans
 from ..loading.settings import Settings
 from ..render import Column, Section, View
 from ..render.json import action_dict
-from ..render.views import show_date
+from ..render.views import due_text, show_date
 from .completers import complete_ids
 from .options import output, output_format, pass_settings, print_notes, shared_options
 
@@ -44,7 +44,7 @@ def _action_detail(plan: Plan, action: Action, day: date) -> tuple[dict[str, Any
         ("Text", action.text),
         ("Lead", "; ".join(action.leads)),
         ("Timescale", action.timescale_text),
-        ("Next due", show_date(row.due) + (f" - {row.due_label}" if row.due_label else "")),
+        ("Next due", due_text(row) + (f" - {row.due_label}" if row.due_label else "")),
         ("Status", row.status + late),
         ("Progress", action.progress),
     ]

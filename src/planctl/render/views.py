@@ -16,6 +16,18 @@ def show_date(d: date | None) -> str:
     return f"{d.day} {d:%b %Y}" if d else ""
 
 
+TO_BE_CONFIRMED = "to be confirmed"
+
+
+def due_text(row: Row) -> str:
+    """The due date as people read it: an open action whose timescale gives no date yet
+    (TBC, or a form planctl could not read: W123, W125) says so rather than showing blank."""
+    timescale = row.action.timescale
+    if row.due is None and row.status == "no-date" and timescale is not None and timescale.tbc:
+        return TO_BE_CONFIRMED
+    return show_date(row.due)
+
+
 def summary_line(summary: Summary, today: date) -> str:
     parts = [f"{summary.completed} completed ({summary.percent_complete}%)",
              f"{summary.overdue} overdue", f"{summary.due_soon} due soon",
@@ -48,7 +60,7 @@ def action_cells(row: Row, many_plans: bool, show_lead: bool = True, rag: bool =
     cells = [row.plan.id] if many_plans else []
     cells += [a.id, a.text] + (["; ".join(a.leads)] if show_lead else [])
     late = f"{row.days_overdue}d" if row.status == "overdue" else ""
-    return cells + [a.timescale_text, show_date(row.due), row.status, late] + (
+    return cells + [a.timescale_text, due_text(row), row.status, late] + (
         [a.rag or ""] if rag else [])
 
 
