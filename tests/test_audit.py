@@ -77,6 +77,11 @@ def test_history_of_an_unknown_action_is_an_error(story, run):  # noqa: F811
     result = run("history", "9.9")
     assert result.exit_code == 2
     assert "no action or recommendation '9.9'" in result.stderr
+    # as `show` does: the nearest ids of the plans as they stand, same recommendation first
+    near = run("history", "3.9")
+    assert near.exit_code == 2
+    assert near.stderr.rstrip().endswith("in the history of the plans; did you mean 3.2, 3.1?"), \
+        near.stderr
 
 
 # -- slippage -----------------------------------------------------------------------------

@@ -153,11 +153,12 @@ def slippage(s: Settings, since: str | None) -> None:
 
 @click.command()
 @shared_options
-@click.argument("rev", metavar="REV")
-@click.argument("rev2", metavar="[REV2]", required=False)
+@click.argument("rev", metavar="REV|DATE")
+@click.argument("rev2", metavar="[REV2|DATE]", required=False)
 @pass_settings
 def diff(s: Settings, rev: str, rev2: str | None) -> None:
-    """What changed in the plans between two revisions (REV2 default: the working tree).
+    """What changed in the plans between two revisions or dates (REV2 default: the working
+    tree; a DATE is the last commit on or before it, as with --as-of).
 
     Actions added, removed, completed, dropped, reopened, with other progress,
     rescheduled, reassigned, and any other change. Typical use: one tag per
@@ -167,6 +168,7 @@ def diff(s: Settings, rev: str, rev2: str | None) -> None:
     Examples:
       planctl diff committee-2012-09 committee-2012-10
       planctl diff committee-2012-10              # to the working tree
+      planctl diff 2012-09-01 2012-10-09          # the last commits on or before those days
       planctl diff HEAD~5 HEAD --format markdown > changes.md
       planctl diff committee-2012-09 --format json | jq '.rescheduled'
     """

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..core.errors import UsageError
 from ..core.model import Action, Plan
+from ..core.names import nearest_ids
 from .changes import ActionChange, ChangedAction, PlanChange, compare, repo_path
 from .commits import commit_dict
 from .matching import plan_pairs
@@ -84,7 +85,11 @@ def history(versions: Iterable[Version], start: int = 0, ref: str | None = None)
     walk = _Walk(match if ref else None)
     raw = walk.changes(versions, start)
     if not walk.found_ref:
-        raise UsageError(f"no action or recommendation {ref!r} in the history of the plans")
+        known = [x for p in walk.latest for r in p.recommendations
+                 for x in (r.id, *(a.id for a in r.actions))]
+        hint = nearest_ids(ref or "", known)
+        raise UsageError(f"no action or recommendation {ref!r} in the history of the plans"
+                         + (f"; did you mean {', '.join(hint)}?" if hint else ""))
     targets = walk.named_now()
     # Removed actions join when they were in the recommendation named, or when nothing is
     # named now (the history of an action since removed); never by an id they once shared.
