@@ -406,7 +406,17 @@ def test_a_deadline_to_be_confirmed_says_so_where_people_read_the_due_date(run, 
     shown = run("show", "1.3", "--today", "2026-03-01", "--no-color")
     assert any(line.split()[:2] == ["Next", "due"] and line.endswith("to be confirmed")
                for line in shown.stdout.splitlines())
-    assert _json_actions(run)["1.3"]["due"] is None
+    actions = _json_actions(run)
+    assert actions["1.3"]["due"] is None and actions["1.3"]["due_to_be_confirmed"] is True
+    assert actions["1.2"]["due_to_be_confirmed"] is True and "due_to_be_confirmed" not in actions["1.1"]
+    import openpyxl
+
+    assert run("report", "--today", "2026-03-01", "-o", "paper.xlsx").exit_code == 0
+    sheet = openpyxl.load_workbook("paper.xlsx")["Actions"]
+    header = [c.value for c in sheet[1]]
+    due = {row[header.index("ID")]: row[header.index("Due")]
+           for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert due["1.3"] == due["1.2"] == "to be confirmed"
 
 
 def test_check_warns_w123_located_and_strict_makes_it_fail(run, write_plan):

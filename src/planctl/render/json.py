@@ -62,6 +62,8 @@ def optional_fields(row: Row) -> JSONDict:
     out: JSONDict = {}
     if a.start is not None:
         out["start"] = iso(a.start)
+    if row.due is None and row.status == "no-date" and a.timescale is not None and a.timescale.tbc:
+        out["due_to_be_confirmed"] = True  # TBC, or a timescale planctl cannot read or count
     theme = row.plan.theme_of(a) if row.plan.themes else None
     if theme is not None:
         out["theme"] = theme

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from ..core.errors import OutputError
 from ..core.jsondoc import JSONDict
 from .report import CHANGE_TITLES, change_detail
-from .views import show_date
+from .views import due_cell, show_date
 from .xmltext import xml_text
 
 if TYPE_CHECKING:
@@ -374,7 +374,7 @@ def action_table(paper: Paper, report: JSONDict, many: bool) -> None:
             status += f", {a['days_overdue']} days late"
         council = [a.get("rag") or "", a.get("progress_note") or ""] if rated else []
         rows.append([_ref(a, many), a["text"], "; ".join(a["leads"]) or "(no lead)",
-                     a["timescale"] or "", show_date(a["due"]), status, *council, latest])
+                     a["timescale"] or "", due_cell(a), status, *council, latest])
         statuses.append(a["status"])
     headers = ["ID", "Action", "Lead", "Timescale", "Due",
                f"Status (planctl, as at {show_date(report['as_at'])})",

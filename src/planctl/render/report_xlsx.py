@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from ..core.jsondoc import JSONDict
 from .csv import safe_cell
 from .report import CHANGE_TITLES, change_detail
-from .views import show_date
+from .views import TO_BE_CONFIRMED, show_date
 from .xmltext import xml_text
 
 if TYPE_CHECKING:
@@ -231,7 +231,7 @@ def action_row(a: JSONDict) -> list[object]:
     latest = a.get("latest_update") or {}
     status, rating = a["status"], a.get("rag")
     return [a["plan"], a["recommendation"], a["id"], a["text"], "; ".join(a["leads"]),
-            a.get("timescale") or "", a["due"],
+            a.get("timescale") or "", a["due"] or (TO_BE_CONFIRMED if a.get("due_to_be_confirmed") else None),
             Styled(STATUS_WORDS.get(status, status), status=status),
             Styled(COLOURS.get(status, ""), status=status),
             a["days_overdue"] if status == "overdue" else None,

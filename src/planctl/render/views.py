@@ -28,6 +28,11 @@ def due_text(row: Row) -> str:
     return show_date(row.due)
 
 
+def due_cell(a: JSONDict) -> str:
+    """due_text for an action object of the report (render/json.action_dict)."""
+    return TO_BE_CONFIRMED if a.get("due_to_be_confirmed") else show_date(a["due"])
+
+
 def summary_line(summary: Summary, today: date) -> str:
     parts = [f"{summary.completed} completed ({summary.percent_complete}%)",
              f"{summary.overdue} overdue", f"{summary.due_soon} due soon",
