@@ -50,6 +50,8 @@ COMMANDS = {
     "history": "audit:history",
     "slippage": "audit:slippage",
     "diff": "audit:diff",
+    "meeting": "meeting:meeting",
+    "meetings": "meeting:meetings",
     "report": "report:report",
     "remind": "remind:remind",
     "findings": "findings:findings",

@@ -158,7 +158,8 @@ def slippage(s: Settings, since: str | None) -> None:
 @pass_settings
 def diff(s: Settings, rev: str, rev2: str | None) -> None:
     """What changed in the plans between two revisions or dates (REV2 default: the working
-    tree; a DATE is the last commit on or before it, as with --as-of).
+    tree; a DATE is the last commit on or before it, as with --as-of; REV `last` or
+    `last:BODY` is the latest meeting tag dated before today or --today: see `meeting`).
 
     Actions added, removed, completed, dropped, reopened, with other progress,
     rescheduled, reassigned, and any other change. Typical use: one tag per
@@ -168,6 +169,8 @@ def diff(s: Settings, rev: str, rev2: str | None) -> None:
     Examples:
       planctl diff committee-2012-09 committee-2012-10
       planctl diff committee-2012-10              # to the working tree
+      planctl diff last                           # since the last committee meeting
+      planctl diff last:lscb --today 2012-11-01   # since the LSCB's last meeting before it
       planctl diff 2012-09-01 2012-10-09          # the last commits on or before those days
       planctl diff HEAD~5 HEAD --format markdown > changes.md
       planctl diff committee-2012-09 --format json | jq '.rescheduled'
@@ -176,7 +179,13 @@ def diff(s: Settings, rev: str, rev2: str | None) -> None:
     from ..history.span import steps_between
 
     fmt = output_format(s)
-    old, new, between, notes = gitstore.span(plan_paths(s), rev, rev2)
+    paths = plan_paths(s)
+    if gitstore.is_last(rev):
+        from ..loading.asat import as_at
+        from .meeting import since_meeting
+
+        rev = since_meeting(rev, as_at(s, None, paths).day, paths) or rev
+    old, new, between, notes = gitstore.span(paths, rev, rev2)
     steps = steps_between(between) if between is not None else None
     result = diff_of(old, new, rev, rev2 or "working tree", steps)
     for note in [*notes, *result.notes()]:

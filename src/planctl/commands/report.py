@@ -80,7 +80,9 @@ def refuse_plan_target(target: Path, plans_paths: list[Path], plan_files: list[s
                    "extension chooses the format: .md .html .csv .json .ics .xlsx .docx. '-' is "
                    "stdout; devices and pipes are written into; a symbolic link is refused.")
 @click.option("--since", metavar="REV", help="Add what changed since this git revision or date "
-                                            "(completed, slipped, added, dropped).")
+                                            "(completed, slipped, added, dropped); 'last' (or "
+                                            "'last:BODY'): the latest meeting tag before the "
+                                            "as-at date (see 'planctl meeting').")
 @click.option("--plan", "plan_ids", multiple=True, metavar="PLAN",
               help="Only this plan id (repeatable).")
 @click.option("--ics-tasks", is_flag=True,
@@ -105,6 +107,7 @@ def report(s: Settings, output_path: str | None, since: str | None, plan_ids: tu
       planctl report -o actions.xlsx
       planctl report --since committee-2012-07 -o paper.docx
       planctl report --since committee-2012-07 -o progress.md
+      planctl report --since last -o paper.docx     # since the last meeting tag
       pandoc progress.md -o progress.docx
     """
     from .output import refuse_binary_on_terminal, target_of
@@ -124,6 +127,10 @@ def report(s: Settings, output_path: str | None, since: str | None, plan_ids: tu
         raise UsageError("no plans to report on")
     if output_path is not None and not target.is_stream:
         refuse_plan_target(Path(output_path), paths, [p.path for p in loaded.plans])
+    if since:
+        from .meeting import since_meeting
+
+        since = since_meeting(since, day, paths)
     changes = timeline = None
     if since or fmt in ("html", "json"):
         from ..history import trail  # only reports that show the trail pay for git

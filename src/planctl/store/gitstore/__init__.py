@@ -26,17 +26,21 @@ Public interface (also used by the report command):
 - `working_tree_differs(paths)`: a plan file has uncommitted changes.
 - `check_can_commit(path)`, `commit_file(path, subject, body)`: `--commit` on edits.
 - `init_repo(path)`: `planctl init`.
+- meetings: `meeting_commit`, `make_tag`, `meeting_tags`, `last_meeting` (`meeting`,
+  `meetings`, `--since last`).
 """
 
 from __future__ import annotations
 
 from .commits import check_can_commit, commit_file, commits_on_both_sides, init_repo, working_tree_differs
+from .meetings import MeetingTag, is_last, last_meeting, meeting_tags
 from .records import Commit, Version
 from .repo import Repo, open_repo
 from .revisions import as_of_date, as_of_when, load_as_of, load_at, pair, since_position, span
 from .runner import literal
 from .versions import History, Versions, plan_versions
 
-__all__ = ["Commit", "History", "Repo", "Version", "Versions", "as_of_date", "as_of_when", "check_can_commit",
-           "commit_file", "commits_on_both_sides", "init_repo", "literal", "load_as_of", "load_at",
+__all__ = ["Commit", "History", "MeetingTag", "Repo", "Version", "Versions", "as_of_date",
+           "as_of_when", "check_can_commit", "commit_file", "commits_on_both_sides", "init_repo",
+           "is_last", "last_meeting", "literal", "load_as_of", "load_at", "meeting_tags",
            "open_repo", "pair", "plan_versions", "since_position", "span", "working_tree_differs"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -62,13 +62,16 @@ class GitMissing(GitError):
     """git itself cannot be found: no other reason for a failure applies."""
 
 
-def git(args: Sequence[str], cwd: Path, data: bytes | None = None, *, needs: str = READS) -> bytes:
+def git(args: Sequence[str], cwd: Path, data: bytes | None = None, *, needs: str = READS,
+        env: Mapping[str, str] | None = None) -> bytes:
     """The one git runner: git's stdout, or GitError with git's first line of complaint.
 
-    needs: what git is for, said when git is missing.
+    needs: what git is for, said when git is missing. env: variables to set for this one
+    call (a meeting tag's date: GIT_COMMITTER_DATE).
     """
     try:
-        proc = subprocess.run(_argv(args), cwd=cwd, input=data, capture_output=True, env=_env())
+        proc = subprocess.run(_argv(args), cwd=cwd, input=data, capture_output=True,
+                              env={**_env(), **(env or {})})
     except FileNotFoundError:
         raise GitMissing(f"git is not installed (or not on PATH); {needs}") from None
     except OSError as exc:
