@@ -81,6 +81,11 @@ def _carried(plan: Plan, action: Action) -> Pairs:
     theme = plan.theme_of(action) if plan.themes else None
     if theme is not None:
         pairs.append(("Theme", f"{plan.theme_title(theme)} ({theme})"))
+    if action.cites is not None:
+        pairs.append(("Ref", action.cites))
+    rec_cites = plan.cites_of(action)
+    if rec_cites is not None:
+        pairs.append(("Recommendation ref", rec_cites))
     if action.rag is not None:
         meaning = plan.rag_meaning(action.rag)
         pairs.append(("Council RAG", action.rag + (f" - {meaning}" if meaning else "")))
@@ -131,6 +136,7 @@ class ShowResult:
         rec = _recommendation(found)
         return {"as_of": iso(day), "recommendation": {
             "plan": found.plan.id, "id": rec.id, "text": rec.text,
+            **({"ref": rec.cites} if rec.cites is not None else {}),
             "actions": [_action_detail(found.plan, a, day)[0] for a in rec.actions]}}
 
     def view(self) -> View:
@@ -147,6 +153,8 @@ class ShowResult:
         details = [_action_detail(found.plan, a, day) for a in rec.actions]
         head = Section(f"Recommendation {found.plan.id}:{rec.id}", cols)
         head.add(["Text", rec.text])
+        if rec.cites is not None:
+            head.add(["Ref", rec.cites])
         actions = Section("Actions", [Column("ID"), Column("Action", wrap=3),
                                       Column("Lead", wrap=1), Column("Due"),
                                       Column("Status", status=True)])

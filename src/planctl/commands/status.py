@@ -13,7 +13,7 @@ import click
 from ..core.errors import UsageError
 from ..core.evaluate import Row, by_due_date, evaluate, most_late_first, summarise
 from ..core.model import Plan
-from ..core.query import filter_rows, resolve_leads
+from ..core.query import citing, filter_rows, resolve_leads
 from ..core.words import count
 from ..loading.plans import open_plans
 from ..loading.settings import Settings, plan_paths
@@ -39,6 +39,9 @@ def filter_options(f: F) -> F:
                      help="Only actions reporting to this board, e.g. LSCB (repeatable)."),
         click.option("--plan", "plan_ids", multiple=True, metavar="PLAN",
                      help="Only this plan id (repeatable)."),
+        click.option("--ref", "refs", multiple=True, metavar="TEXT",
+                     help="Only actions whose ref:, or their recommendation's, contains TEXT "
+                          "(any case; repeatable), e.g. --ref 'para 4'."),
     ]):
         f = opt(f)
     return f
@@ -157,12 +160,15 @@ def _finish(s: Settings, result: Actions, fmt: str, out: str | None) -> None:
 
 
 def _rows(s: Settings, leads: Names = (), recs: Names = (), statuses: Names = (),
-          bodies: Names = (), plan_ids: Names = ()) -> tuple[tuple[Plan, ...], list[Row], date]:
+          bodies: Names = (), plan_ids: Names = (),
+          refs: Names = ()) -> tuple[tuple[Plan, ...], list[Row], date]:
     """Settings -> the plans and the date to judge at -> the rows the filters keep."""
     loaded = open_plans(s)
     print_notes(loaded.notes)
     wanted = resolve_leads(loaded.plans, leads)
     rows = filter_rows(evaluate(loaded.plans, loaded.day), wanted, recs, statuses, bodies, plan_ids)
+    if refs:
+        rows = citing(rows, refs)
     return loaded.plans, rows, loaded.day
 
 
@@ -175,7 +181,7 @@ def _rows(s: Settings, leads: Names = (), recs: Names = (), statuses: Names = ()
 @output_option
 @pass_settings
 def status(s: Settings, leads: Names, recs: Names, statuses: Names, bodies: Names,
-           plan_ids: Names, by_rec: bool, by_theme: bool, output: str | None) -> None:
+           plan_ids: Names, refs: Names, by_rec: bool, by_theme: bool, output: str | None) -> None:
     """Every action and its status as at today.
 
     \b
@@ -184,6 +190,7 @@ def status(s: Settings, leads: Names, recs: Names, statuses: Names, bodies: Name
       planctl status --today 2012-10-09 --lead "Service Manager QA"
       planctl status --by-rec --format markdown > progress.md
       planctl status --by-theme
+      planctl status --ref "para 4"   # what answers paragraph 4 of the report
       planctl status --format json | jq '.summary'
       planctl status --format xlsx -o actions.xlsx
     """
@@ -195,7 +202,7 @@ def status(s: Settings, leads: Names, recs: Names, statuses: Names, bodies: Name
         raise UsageError("--by-rec and --by-theme are two different groupings; give one")
     if by_theme and fmt not in names("view"):
         raise UsageError("--by-theme has no xlsx form; 'planctl report' groups by theme")
-    plans, rows, day = _rows(s, leads, recs, statuses, bodies, plan_ids)
+    plans, rows, day = _rows(s, leads, recs, statuses, bodies, plan_ids, refs)
     _finish(s, StatusResult(rows, plans, day, by_rec, by_theme), fmt, output)
 
 
@@ -207,7 +214,7 @@ def status(s: Settings, leads: Names, recs: Names, statuses: Names, bodies: Name
 @output_option
 @pass_settings
 def overdue(s: Settings, leads: Names, recs: Names, statuses: Names, bodies: Names,
-            plan_ids: Names, by_lead: bool, exit_code: bool, output: str | None) -> None:
+            plan_ids: Names, refs: Names, by_lead: bool, exit_code: bool, output: str | None) -> None:
     """What is late, most late first.
 
     \b
@@ -216,10 +223,11 @@ def overdue(s: Settings, leads: Names, recs: Names, statuses: Names, bodies: Nam
       planctl overdue --by-lead --today 2012-10-09
       planctl overdue --lead "SM QA" --format csv > late.csv
       planctl overdue --exit-code || echo "something is late"
+      planctl overdue --ref "Reg 13"
       planctl overdue --format xlsx -o overdue.xlsx
     """
     fmt = output_format(s, OverdueResult.shape)
-    plans, rows, day = _rows(s, leads, recs, statuses, bodies, plan_ids)
+    plans, rows, day = _rows(s, leads, recs, statuses, bodies, plan_ids, refs)
     rows = most_late_first(r for r in rows if r.status == "overdue")
     _finish(s, OverdueResult(rows, plans, day, by_lead), fmt, output)
     if exit_code and rows:
@@ -234,7 +242,7 @@ def overdue(s: Settings, leads: Names, recs: Names, statuses: Names, bodies: Nam
 @output_option
 @pass_settings
 def upcoming(s: Settings, leads: Names, recs: Names, statuses: Names, bodies: Names,
-             plan_ids: Names, days: int, output: str | None) -> None:
+             plan_ids: Names, refs: Names, days: int, output: str | None) -> None:
     """Open actions due in the next N days, by date.
 
     \b
@@ -245,7 +253,7 @@ def upcoming(s: Settings, leads: Names, recs: Names, statuses: Names, bodies: Na
       planctl upcoming --days 60 --format xlsx -o upcoming.xlsx
     """
     fmt = output_format(s, UpcomingResult.shape)
-    plans, rows, day = _rows(s, leads, recs, statuses, bodies, plan_ids)
+    plans, rows, day = _rows(s, leads, recs, statuses, bodies, plan_ids, refs)
     end = day + timedelta(days=days)
     rows = by_due_date(r for r in rows if r.open and r.due and day <= r.due <= end)
     _finish(s, UpcomingResult(rows, plans, day, days), fmt, output)

@@ -95,6 +95,9 @@ class Action:
     progress_note: str | None = None  # `progress:`, the latest narrative position (undated)
     rag: Rag | None = None  # the council's own rating (red/amber/green/blue), beside the status
     measures: tuple[Measure, ...] = ()
+    # `ref:` as written: where it comes from (report paragraph, regulation, work package).
+    # Not `ref`, which is this action's own `plan:id`.
+    cites: str | None = None
     line: int = 0
     column: int = 0
     id_written: bool = False  # `id:` given in the file (else the id is its position)
@@ -125,6 +128,7 @@ class Recommendation:
     actions: tuple[Action, ...] = ()
     line: int = 0
     theme: str | None = None  # a key of plan.themes
+    cites: str | None = None  # `ref:` as written (the report paragraph it answers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +229,14 @@ class Plan:
 
     def rag_meaning(self, colour: str | None) -> str | None:
         return next((r.meaning for r in self.rag_key if r.colour == colour), None)
+
+    def cites_of(self, action: Action) -> str | None:
+        """The `ref:` of the action's recommendation (not the action's own)."""
+        return self._cites_by_rec.get(action.recommendation)
+
+    @cached_property
+    def _cites_by_rec(self) -> dict[str, str | None]:
+        return {r.id: r.cites for r in self.recommendations}
 
     def theme_of(self, action: Action) -> str | None:
         return self._theme_by_rec.get(action.recommendation)

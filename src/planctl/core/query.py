@@ -150,6 +150,23 @@ def filter_rows(
     return out
 
 
+def citing(rows: Iterable[Row], texts: Sequence[str]) -> list[Row]:
+    """Rows whose action's `ref:`, or its recommendation's, contains any of `texts`: case and
+    runs of spaces aside ("Para 4.2" finds "para  4.2 (b)")."""
+    def norm(text: str) -> str:
+        return " ".join(text.casefold().split())
+
+    wanted = [norm(t) for t in texts]
+    if any(not w for w in wanted):
+        raise UsageError("--ref needs some text to look for, e.g. --ref 'para 4'")
+    out = []
+    for row in rows:
+        cites = [norm(c) for c in (row.action.cites, row.plan.cites_of(row.action)) if c]
+        if any(w in c for w in wanted for c in cites):
+            out.append(row)
+    return out
+
+
 def _status_hint(written: str) -> str:
     """Did you mean: the nearest status, else the progress word it resembles, whose status
     is one of those an open action can have."""

@@ -72,9 +72,9 @@ PLAN_KEYS = {"id", "title", "authority", "inspection", "version", "updated", "ow
              "classification", "due_soon_days", "calendar", "year_starts", "rag_key", "dates"}
 INSPECTION_KEYS = {"by", "kind", "published", "report"}
 TOP_KEYS = {"plan", "leads", "bodies", "recommendations", "findings", "themes"}
-REC_KEYS = {"id", "text", "actions", "theme"}
+REC_KEYS = {"id", "text", "actions", "theme", "ref"}
 ACTION_KEYS = {"id", "text", "due", "lead", "report_to", "status", "completed", "evidence",
-               "updates", "repeat", "reported", "milestones", "start", "progress", "rag",
+               "updates", "repeat", "reported", "milestones", "start", "progress", "rag", "ref",
                "measures"}
 LEAD_KEYS = {"name", "aliases", "email", "organisation"}
 MEASURE_KEYS = {"text", "baseline", "target", "actual"}
@@ -293,7 +293,8 @@ def _read_recommendation(r: NodeReader, node: yaml.Node, pos: int, ctx: _Context
             if action is not None:
                 actions.append(action)
     theme = _read_theme(r, m["theme"][1], rec_id, ctx) if "theme" in m else None
-    rec = Recommendation(rec_id, text or "", tuple(actions), node.start_mark.line + 1, theme)
+    cites = _read_cites(r, m["ref"][1], f"recommendation {rec_id}") if "ref" in m else None
+    rec = Recommendation(rec_id, text or "", tuple(actions), node.start_mark.line + 1, theme, cites)
     r.located.add(rec, {"self": r.at(node), **({"actions": r.at(m["actions"][1])} if "actions" in m else {})})
     return rec
 
@@ -336,6 +337,7 @@ def _read_action(r: NodeReader, node: yaml.Node, rec_id: str, pos: int, ctx: _Co
     progress_note = r.text(m["progress"][1], f"{where} progress") if "progress" in m else None
     rag = _read_rag(r, m["rag"][1], where) if "rag" in m else None
     measures = _read_measures(r, m["measures"][1], where) if "measures" in m else ()
+    cites = _read_cites(r, m["ref"][1], where) if "ref" in m else None
 
     if text is None:
         return None
@@ -344,7 +346,7 @@ def _read_action(r: NodeReader, node: yaml.Node, rec_id: str, pos: int, ctx: _Co
         start=start,
         leads=leads, lead_keys=lead_keys, report_to=report_to, progress=progress,
         completed=completed, evidence=evidence, updates=updates, repeat=repeat, reported=reported,
-        milestones=milestones, progress_note=progress_note, rag=rag, measures=measures,
+        milestones=milestones, progress_note=progress_note, rag=rag, measures=measures, cites=cites,
         line=line, column=node.start_mark.column + 1, id_written=bool(written_id),
     )
     r.located.add(action, located)
@@ -447,6 +449,26 @@ def _read_start(r: NodeReader, node: yaml.Node, where: str, ctx: _Context,
                  f"({timescale.start:%d %B %Y}); write the start in one of them")
         return None
     return start
+
+
+MAX_REF = 200  # a paragraph number, a regulation, a work-package code: never a page of text
+
+
+def _read_cites(r: NodeReader, node: yaml.Node, where: str) -> str | None:
+    """`ref:`, where the recommendation or action comes from, as written: one line, short,
+    since it stands beside the text in every report's rows."""
+    written = r.text(node, f"{where} ref")
+    if written is None:
+        return None
+    if any(ch in written for ch in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"):
+        r.report(node, "E028", f"{where} ref must be one line (where it comes from: "
+                 "'para 4.2', 'Reg 13'); write the detail in text or progress")
+        return None
+    if len(written) > MAX_REF:
+        r.report(node, "E028", f"{where} ref is {len(written)} characters, over {MAX_REF}: "
+                 "give where it comes from ('para 4.2'), not the passage itself")
+        return None
+    return written
 
 
 def _read_rag(r: NodeReader, node: yaml.Node, where: str) -> Rag | None:

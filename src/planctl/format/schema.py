@@ -78,6 +78,8 @@ DESCRIPTIONS = {
         "text": "The recommendation as written in the report.",
         "actions": "What will be done about it.",
         "theme": "A key of the top-level themes: (a workstream or priority area).",
+        "ref": "Where it comes from, as written, one line: the report paragraph, regulation "
+               "or work package ('para 4.2', 'Reg 13').",
     },
     "action": {
         "id": "The action's id (default: <recommendation>.<position>, e.g. 3.1).",
@@ -102,6 +104,8 @@ DESCRIPTIONS = {
         "rag": "The council's own rating: red, amber, green or blue (or R, A, G, B), shown beside "
                "the computed status.",
         "measures": "Success measures: [{text, baseline, target, actual}], values as written.",
+        "ref": "Where it comes from, as written, one line: the report paragraph, regulation "
+               "or work package ('para 4.2', 'Reg 13').",
     },
     "measure": {
         "text": "What is measured.",
@@ -185,6 +189,9 @@ def _object(kind: str, types: dict[str, Json], required: Sequence[str] = ()) -> 
 def build() -> Json:
     text, date, id_ = _ref("text"), _ref("date"), _ref("id")
     texts = _one_or_many(text)
+    # `ref:` as the reader takes it: one line, at most MAX_REF characters.
+    cites = {"type": ["string", "number"], "maxLength": load.MAX_REF,
+             "pattern": "^[^\n\r\u000b\u000c\u001c-\u001e\u0085\u2028\u2029]*$"}
     definitions = {
         "text": {"type": ["string", "number", "boolean"],
                  "description": "Text; planctl reads the characters as written."},
@@ -233,10 +240,11 @@ def build() -> Json:
             "rag": {"type": "string", "pattern": _words_pattern(RAG_WORDS)},
             "measures": {"type": "array", "items": _object("measure", {
                 "text": text, "baseline": text, "target": text, "actual": text}, ("text",))},
+            "ref": cites,
         }, ("text",)),
         "recommendation": _object("recommendation", {
             "id": id_, "text": text, "actions": {"type": "array", "items": _ref("action")},
-            "theme": text},
+            "theme": text, "ref": cites},
             ("text",)),
         "findings": _object("findings", {
             "scale": {"type": "array", "items": text},

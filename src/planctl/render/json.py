@@ -69,6 +69,11 @@ def optional_fields(row: Row) -> JSONDict:
         out["theme"] = theme
     if a.rag is not None:
         out["rag"] = a.rag
+    if a.cites is not None:
+        out["ref"] = a.cites  # `ref:` as written: where it comes from (not plan:id)
+    rec_cites = row.plan.cites_of(a)
+    if rec_cites is not None:
+        out["recommendation_ref"] = rec_cites
     if a.progress_note is not None:
         out["progress_note"] = a.progress_note
     if a.measures:

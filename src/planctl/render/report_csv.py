@@ -22,7 +22,7 @@ COLUMNS = ["as_at", "plan", "recommendation", "id", "text", "leads", "report_to"
 
 
 # Only when some action carries them (so reports of other plans are unchanged).
-CARRIED = ["start", "theme", "rag", "progress_note", "measures"]
+CARRIED = ["start", "theme", "rag", "progress_note", "measures", "ref", "recommendation_ref"]
 
 
 def _measures(items: list[JSONDict]) -> str:

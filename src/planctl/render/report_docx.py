@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from ..core.errors import OutputError
 from ..core.jsondoc import JSONDict
 from .report import CHANGE_TITLES, change_detail
-from .views import due_cell, show_date
+from .views import cited, due_cell, show_date
 from .xmltext import xml_text
 
 if TYPE_CHECKING:
@@ -280,7 +280,7 @@ def summary(paper: Paper, report: JSONDict) -> None:
 def recommendations(paper: Paper, report: JSONDict, many: bool) -> None:
     paper.heading("Progress by recommendation", 1)
     paper.para("Bar: \u2588 completed, \u2592 overdue, \u2591 other open or dropped.", italic=True)
-    rows = [[f"{r['plan']}:{r['id']}" if many else r["id"], r["text"],
+    rows = [[f"{r['plan']}:{r['id']}" if many else r["id"], cited(r["text"], r),
              f"{r['completed']} of {r['total']}", str(r["overdue"]),
              f"{text_bar(r['completed'], r['overdue'], r['total'])} {r['percent_complete']}%"]
             for r in report["recommendations"]]
@@ -299,7 +299,7 @@ def overdue(paper: Paper, report: JSONDict, many: bool) -> None:
                italic=True)
     for g in groups:
         paper.heading(f"{g['lead']} ({g['count']} overdue)", 2)
-        rows = [[_ref(a, many), a["text"], a["timescale"] or "", show_date(a["due"]),
+        rows = [[_ref(a, many), cited(a["text"], a), a["timescale"] or "", show_date(a["due"]),
                  str(a["days_overdue"])] for a in g["actions"]]
         paper.table(["ID", "Action", "Timescale", "Due", "Days late"], rows,
                     [1.3, 8.6, 2.6, 2.5, 2.0], right={4})
@@ -312,7 +312,7 @@ def upcoming(paper: Paper, report: JSONDict, many: bool) -> None:
         paper.para(f"Nothing falls due between {show_date(up['from'])} and "
                    f"{show_date(up['until'])}.")
         return
-    rows = [[_ref(a, many), a["text"], "; ".join(a["leads"]) or "(no lead)", show_date(a["due"]),
+    rows = [[_ref(a, many), cited(a["text"], a), "; ".join(a["leads"]) or "(no lead)", show_date(a["due"]),
              STATUS_WORDS.get(a["status"], a["status"])] for a in up["actions"]]
     paper.table(["ID", "Action", "Lead", "Due", "Status"], rows, [1.3, 6.9, 3.8, 2.5, 2.5],
                 [a["status"] for a in up["actions"]], status_col=4)
@@ -373,7 +373,7 @@ def action_table(paper: Paper, report: JSONDict, many: bool) -> None:
         if a["status"] == "overdue":
             status += f", {a['days_overdue']} days late"
         council = [a.get("rag") or "", a.get("progress_note") or ""] if rated else []
-        rows.append([_ref(a, many), a["text"], "; ".join(a["leads"]) or "(no lead)",
+        rows.append([_ref(a, many), cited(a["text"], a), "; ".join(a["leads"]) or "(no lead)",
                      a["timescale"] or "", due_cell(a), status, *council, latest])
         statuses.append(a["status"])
     headers = ["ID", "Action", "Lead", "Timescale", "Due",

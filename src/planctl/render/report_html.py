@@ -17,7 +17,7 @@ from ..core.errors import safe_text
 from ..core.jsondoc import JSONDict
 from ..core.words import agree, count
 from .report import CHANGE_TITLES, change_detail
-from .views import show_date
+from .views import cited, show_date
 
 STATUS_WORDS = {"completed": "completed", "dropped": "dropped", "overdue": "overdue",
                 "due-soon": "due soon", "on-track": "on track", "no-date": "no date"}
@@ -272,7 +272,7 @@ def recommendations(report: JSONDict, many: bool) -> str:
     rows = []
     for r in recs:
         name = f"{r['plan']}:{r['id']}" if many else r["id"]
-        rows.append(tr([esc(name), esc(r["text"]), str(r["total"]), str(r["completed"]),
+        rows.append(tr([esc(name), esc(cited(r["text"], r)), str(r["total"]), str(r["completed"]),
                         str(r["overdue"]), f"{r['percent_complete']}%"], num={0, 2, 3, 4, 5},
                        cls="late" if r["overdue"] else ""))
     return (f'<section id="recommendations"><h2>Progress by recommendation</h2>'
@@ -305,7 +305,7 @@ def overdue(report: JSONDict, many: bool) -> str:
         out.append(f'<p class="note">{count(total, "overdue action")}, most late first under each lead '
                    "(an action with two leads is listed under both).</p>")
     for g in groups:
-        rows = [tr([ref(a, many), esc(a["text"]), esc(a["timescale"] or ""),
+        rows = [tr([ref(a, many), esc(cited(a["text"], a)), esc(a["timescale"] or ""),
                     esc(show_date(a["due"])), count(a["days_overdue"], "day")], num={0, 4}, keep={3})
                 for a in g["actions"]]
         out.append(f'<div class="group"><h3>{esc(g["lead"])} '
@@ -325,7 +325,7 @@ def upcoming(report: JSONDict, many: bool) -> str:
     if not up["actions"]:
         out.append("<p>Nothing falls due in this period.</p>")
     else:
-        rows = [tr([ref(a, many), esc(a["text"]), leads(a), esc(show_date(a["due"])),
+        rows = [tr([ref(a, many), esc(cited(a["text"], a)), leads(a), esc(show_date(a["due"])),
                     badge(a["status"])], num={0}, keep={3}) for a in up["actions"]]
         out.append(table([">ID", "Action", "Lead", "Due", "Status"], rows, "actions",
                          (7, 45, 19, 13, 16)))
@@ -346,7 +346,7 @@ def positions(report: JSONDict, many: bool) -> str:
             f' <span class="muted">{k} {esc(m[k])}</span>' for k in ("baseline", "target", "actual")
             if m.get(k) is not None) for m in a.get("measures", ()))
 
-    rows = [tr([ref(a, many), esc(a["text"]), badge(a["status"]), esc(a.get("rag") or ""),
+    rows = [tr([ref(a, many), esc(cited(a["text"], a)), badge(a["status"]), esc(a.get("rag") or ""),
                 esc(a.get("progress_note") or ""), measures(a)], num={0}) for a in items]
     return ('<section id="positions"><h2>The council\'s rating and position</h2>'
             '<p class="note">Beside the status planctl computes from the dates.</p>'
@@ -365,7 +365,7 @@ def latest_updates(report: JSONDict, many: bool) -> str:
         for a in with_update:
             u = a["latest_update"]
             by = f' <span class="muted">({esc(u["by"])})</span>' if u["by"] else ""
-            rows.append(tr([ref(a, many), esc(a["text"]), badge(a["status"]),
+            rows.append(tr([ref(a, many), esc(cited(a["text"], a)), badge(a["status"]),
                             f'<span class="date">{esc(show_date(u["date"]))}</span>{by}<br>'
                             f'{esc(u["text"])}'], num={0}))
         out.append(table([">ID", "Action", "Status", "Latest update"], rows, "actions",

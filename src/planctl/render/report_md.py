@@ -13,7 +13,7 @@ from ..core.jsondoc import JSONDict
 from ..core.words import count
 from .markdown import md_escape
 from .report import CHANGE_TITLES
-from .views import show_date
+from .views import cited, show_date
 
 BAR_CELLS = 10
 DONE, LATE, REST = "\u2588", "\u2592", "\u2591"  # full block, medium shade, light shade
@@ -89,7 +89,7 @@ def recommendations(report: JSONDict, many: bool) -> list[str]:
     rows = []
     for r in report["recommendations"]:
         ref = f"{r['plan']}:{r['id']}" if many else r["id"]
-        rows.append([md_escape(ref), md_escape(r["text"]), f"{r['completed']} of {r['total']}",
+        rows.append([md_escape(ref), md_escape(cited(r["text"], r)), f"{r['completed']} of {r['total']}",
                      str(r["overdue"]), f"{text_bar(r['completed'], r['overdue'], r['total'])} "
                      f"{r['percent_complete']}%"])
     return out + _table(["Rec", "Recommendation", "Completed", "Overdue", "Progress"], rows,
@@ -112,7 +112,7 @@ def overdue(report: JSONDict, many: bool) -> list[str]:
         return out + [f"Nothing is overdue as at {show_date(report['as_at'])}.", ""]
     for group in report["overdue_by_lead"]:
         out += [f"### {md_escape(group['lead'])} ({group['count']} overdue)", ""]
-        rows = [[md_escape(action_ref(a, many)), md_escape(a["text"]),
+        rows = [[md_escape(action_ref(a, many)), md_escape(cited(a["text"], a)),
                  md_escape(a["timescale"] or ""), show_date(a["due"]), str(a["days_overdue"])]
                 for a in group["actions"]]
         out += _table(["ID", "Action", "Timescale", "Due", "Days late"], rows, right={4})
@@ -125,7 +125,7 @@ def upcoming(report: JSONDict, many: bool) -> list[str]:
            f"Open actions due from {show_date(up['from'])} to {show_date(up['until'])}.", ""]
     if not up["actions"]:
         return out + ["Nothing falls due in this period.", ""]
-    rows = [[md_escape(action_ref(a, many)), md_escape(a["text"]), _leads(a), show_date(a["due"]),
+    rows = [[md_escape(action_ref(a, many)), md_escape(cited(a["text"], a)), _leads(a), show_date(a["due"]),
              a["status"]] for a in up["actions"]]
     return out + _table(["ID", "Action", "Lead", "Due", "Status"], rows)
 
@@ -139,7 +139,7 @@ def latest_updates(report: JSONDict, many: bool) -> list[str]:
         for a in with_update:
             u = a["latest_update"]
             by = f" ({md_escape(u['by'])})" if u["by"] else ""
-            rows.append([md_escape(action_ref(a, many)), md_escape(a["text"]), a["status"],
+            rows.append([md_escape(action_ref(a, many)), md_escape(cited(a["text"], a)), a["status"],
                          f"{show_date(u['date'])}{by}: {md_escape(u['text'])}"])
         out += _table(["ID", "Action", "Status", "Latest update"], rows)
     if without:
@@ -163,7 +163,7 @@ def positions(report: JSONDict, many: bool) -> list[str]:
              if a.get("rag") or a.get("progress_note") or a.get("measures")]
     if not items:
         return []
-    rows = [[md_escape(action_ref(a, many)), md_escape(a["text"]), a["status"], a.get("rag") or "",
+    rows = [[md_escape(action_ref(a, many)), md_escape(cited(a["text"], a)), a["status"], a.get("rag") or "",
              md_escape(a.get("progress_note") or ""),
              md_escape("; ".join(_measure_text(m) for m in a.get("measures", ())))]
             for a in items]

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from ..core.jsondoc import JSONDict
 from .csv import safe_cell
 from .report import CHANGE_TITLES, change_detail
-from .views import TO_BE_CONFIRMED, show_date
+from .views import TO_BE_CONFIRMED, cited, show_date
 from .xmltext import xml_text
 
 if TYPE_CHECKING:
@@ -242,17 +242,25 @@ def action_row(a: JSONDict) -> list[object]:
             latest.get("date"), latest.get("by") or "", latest.get("text") or ""]
 
 
+def _with_ref(row: list[Any], ref: Any, cites: bool) -> list[Any]:
+    """The row with the Ref cell after the Action one (index 3), when the plan cites."""
+    return [*row[:4], ref, *row[4:]] if cites else row
+
+
 def actions_sheet(wb: Workbook, actions: list[JSONDict], marking: str | None, title: str,
                   as_at: date | None, name: str = "Actions") -> None:
     # One plan: its id in every row is noise, and the printed page needs the room.
     many = len({a["plan"] for a in actions}) > 1
     skip = 0 if many else 1
-    columns = ACTION_COLUMNS[skip:]
+    # A Ref column after Action only when the plan cites its sources (else the sheet is as before).
+    cites = any(a.get("ref") or a.get("recommendation_ref") for a in actions)
+    columns = _with_ref(ACTION_COLUMNS, ("Ref", 14), cites)[skip:]
     headers = [status_heading(as_at) if h == "Status" else h for h, _ in columns]
     sheet = Sheet(wb, name, [w for _, w in columns], freeze_below=1)
     top = sheet.table_header(headers)
     for a in actions:
-        sheet.add(*action_row(a)[skip:])
+        ref = a.get("ref") or a.get("recommendation_ref") or ""
+        sheet.add(*_with_ref(action_row(a), ref, cites)[skip:])
     sheet.filter(top, len(headers))
     sheet.page(marking, title)
 
@@ -302,7 +310,7 @@ def summary_sheet(wb: Workbook, report: JSONDict, title: str) -> None:
     sheet.heading("Progress by recommendation")
     sheet.table_header(["Rec", "Recommendation", "Actions", "Completed", "Overdue", "Complete"])
     for r in report["recommendations"]:
-        sheet.add(f"{r['plan']}:{r['id']}" if many else r["id"], r["text"], r["total"],
+        sheet.add(f"{r['plan']}:{r['id']}" if many else r["id"], cited(r["text"], r), r["total"],
                   r["completed"], Styled(r["overdue"], status="overdue" if r["overdue"] else None),
                   Styled(r["percent_complete"] / 100, fmt="0%"))
     sheet.page(report["classification"], title, landscape=False)

@@ -19,6 +19,13 @@ def show_date(d: date | None) -> str:
 TO_BE_CONFIRMED = "to be confirmed"
 
 
+def cited(text: str, item: JSONDict) -> str:
+    """The text with where it comes from beside it, "(ref: para 4.2)": the item's own `ref:`,
+    else its recommendation's. Unchanged when the plan gives neither."""
+    ref = item.get("ref") or item.get("recommendation_ref")
+    return f"{text} (ref: {ref})" if ref else text
+
+
 def due_text(row: Row) -> str:
     """The due date as people read it: an open action whose timescale gives no date yet
     (TBC, or a form planctl could not read: W123, W125) says so rather than showing blank."""
@@ -136,7 +143,8 @@ def recommendation_rollup(rows: Sequence[Row]) -> list[JSONDict]:
         key = (row.plan.id, row.action.recommendation)
         if key not in out:
             rec = next(r for r in row.plan.recommendations if r.id == row.action.recommendation)
-            out[key] = {"plan": row.plan.id, "id": rec.id, "text": rec.text, "rows": []}
+            out[key] = {"plan": row.plan.id, "id": rec.id, "text": rec.text, "rows": [],
+                        **({"ref": rec.cites} if rec.cites is not None else {})}
         out[key]["rows"].append(row)
     result = []
     for item in out.values():
