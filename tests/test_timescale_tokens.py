@@ -190,6 +190,18 @@ def test_ranges_inside_a_month_and_to_the_end_of_a_month(text, start, due):
     assert _read(text)[:3] == ([due], start, [])
 
 
+@pytest.mark.parametrize("text", ["April - 31 May 2013", "1 April - 31 May 2013",
+                                  "1st April to 31st May 2013"])
+def test_a_range_to_a_day_of_a_later_month_is_a_range(text):
+    # "April - 31" was once read as April 2031 and "1 April - 31" as a day with a stray year
+    assert _read(text)[:3] == ([date(2013, 5, 31)], date(2013, 4, 1), [])
+
+
+def test_a_year_left_after_a_day_and_month_is_still_refused():
+    with pytest.raises(TimescaleError, match=r"'27 Oct-2012' is not a date"):
+        parse_timescale("27 Oct-2012", P)
+
+
 def test_a_range_of_days_that_goes_backwards_is_refused_naming_it():
     with pytest.raises(TimescaleError, match=r"'7-3 June 2027' ends \(03.06.27\) before it starts"):
         parse_timescale("7-3 June 2027", P)

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from .dates import add_months, days_in_month, month_end
 from .model import ACCEPTED_FORMS, Deadline, TimescaleError, TimescaleWarning, needs_published, quote
-from .patterns import MONTH_NAMES, MONTHS, PATTERNS
+from .patterns import MONTH_NAMES, MONTH_RE, MONTHS, PATTERNS
 from .periods import count, within_due
 from .written import match_span, year_of
 
@@ -420,6 +420,12 @@ def _fy_span(m: re.Match[str], p: str, written: str) -> tuple[int, int]:
     return y1, y2
 
 
+# Digits just after a day and month that can only be its year ("27 Oct-2012"), not the day
+# a range runs to ("1 April - 31 May 2013").
+_LEFT_BEHIND = re.compile(rf"\s*[-/,.]?\s*'?[0-9]+(?![0-9])(?!\s*(?:st|nd|rd|th)?\.?,?\s+(?:of\s+)?"
+                          rf"(?:{MONTH_RE})\b)", re.IGNORECASE)
+
+
 def _day_month(m: re.Match[str], stripped: str) -> Yearless | None:
     """ "30 November": a day of a month, with no year."""
     written = m.group(0).strip()
@@ -430,7 +436,7 @@ def _day_month(m: re.Match[str], stripped: str) -> Yearless | None:
                              f"{days_in_month(2001, month)} days; {ACCEPTED_FORMS}")
     if m["yd_m"] == "may" or _labelled(stripped, m.start()):  # "phase 2 may start", "Step 4 June"
         return None
-    trailing = re.match(r"\s*[-/,.]?\s*'?[0-9]+", stripped[m.end():])
+    trailing = _LEFT_BEHIND.match(stripped[m.end():])
     if trailing:  # "27 Oct-2012": a year the day-month form would leave behind
         raise TimescaleError(f"{quote(stripped[m.start():m.end() + trailing.end()].strip())} is "
                              f"not a date; write e.g. '27 October 2012' or '27.10.12'; {ACCEPTED_FORMS}")

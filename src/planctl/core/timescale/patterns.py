@@ -60,7 +60,9 @@ class _Patterns:
               | (?P<num_d>[0-9]{{1,2}})(?P<sep>[./-])(?P<num_m>[0-9]{{1,2}})(?P=sep)(?P<num_y>[0-9]+)
               | (?P<name_d>[0-9]{{1,2}})\s*(?:st|nd|rd|th)?\.?,?(?:\s+(?:of\s+)?|(?P<name_sep>[-/]))
                 (?P<name_m>{MONTH_RE})\.?,?(?(name_sep)(?P=name_sep)|\s+)(?P<name_y>[0-9]{{4}}|'?[0-9]{{2}}(?![0-9]))
-              | (?P<mon_m>{MONTH_RE})\.?(?:\s*[-/]\s*|\s+)(?P<mon_y>[0-9]{{4}}|'?[0-9]{{2}}(?![0-9]))
+              | (?P<mon_m>{MONTH_RE})\.?(?:\s*[-/]\s*|\s+)(?P<mon_y>[0-9]{{4}}|'?[0-9]{{2}}(?![0-9])
+                # not the day a range runs to: "April - 31 May 2013" is no April 2031
+                (?!\s*(?:st|nd|rd|th)?\.?,?\s+(?:of\s+)?(?:{MONTH_RE})\b))
             )(?![\w\/-]|\.[0-9])
             """,
             re.IGNORECASE | re.VERBOSE,
