@@ -120,3 +120,13 @@ def committed(bundled, git_repo):
     git_repo("commit", "-q", "-m", "Plan as agreed", date="2012-08-01T10:00:00+01:00")
     git_repo("tag", "committee-2012-09")
     return bundled
+
+
+# The bundled plan's first action of recommendation 3 (3.1), exactly as written: tests that
+# delete or change it replace this text.
+REC3_AUDIT = """      - text: >-
+          Audit of compliance (IRT, DCT and AT) with requirement to respond to
+          referrers in writing to advise the outcome of contact by IRT/DCT/AT
+        due: By 14.9.12
+        lead: Service Manager FST
+"""

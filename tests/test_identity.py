@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import as_json
+from conftest import REC3_AUDIT, as_json
 from planctl.format.reader import load_text
 from planctl.history.diff import DIFF_CATEGORIES
 from planctl.history.diff import diff as diff_of
@@ -312,13 +312,6 @@ def test_beyond_the_comparison_limit_actions_are_paired_by_position():
     small = match_actions(tuple(old.actions)[:5], tuple(new.actions)[:5])
     assert [(a.id, b.id) for a, b in small] == [(a.id, a.id) for a in tuple(old.actions)[:5]]
 
-
-REC3_AUDIT = """      - text: >-
-          Audit of compliance (IRT, DCT and AT) with requirement to respond to
-          referrers in writing to advise the outcome of contact by IRT/DCT/AT
-        due: By 14.9.12
-        lead: Service Manager FST
-"""
 
 
 def test_history_of_an_id_follows_the_action_not_a_deleted_one_that_held_the_id(committed, git_repo, run):
