@@ -54,6 +54,7 @@ COMMANDS = {
     "meetings": "meeting:meetings",
     "report": "report:report",
     "remind": "remind:remind",
+    "returns": "returns:returns",
     "findings": "findings:findings",
     "compare": "findings:compare",
     "init": "init:init",
