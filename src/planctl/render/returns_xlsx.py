@@ -30,7 +30,15 @@ from ..core.evaluate import Row, evaluate
 from ..core.model import Plan
 from ..core.names import fold_name
 from ..core.query import lead_spellings
-from .report_xlsx import FONT, HEADER_FILL, STATUS_WORDS, UK_DATE, text
+from .report_xlsx import (
+    FONT,
+    HEADER_FILL,
+    MAX_ROW_HEIGHT,
+    STATUS_WORDS,
+    UK_DATE,
+    header_footer_text,
+    text,
+)
 from .views import TO_BE_CONFIRMED, show_date
 
 if TYPE_CHECKING:
@@ -229,10 +237,10 @@ def instructions(ret: LeadReturn, made: date, by: date | None) -> list[str]:
         "3. Leave a cell empty when you have nothing to add: an empty cell changes nothing.",
         "",
         "Please do not",
-        "- change the grey columns (ID to Council rating): they are locked to prevent "
+        "\u2022 change the grey columns (ID to Council rating): they are locked to prevent "
         "accidents;",
-        "- add, delete or re-order rows, or rename the sheets;",
-        "- copy the rows into another workbook: this file carries details needed to read it back.",
+        "\u2022 add, delete or re-order rows, or rename the sheets;",
+        "\u2022 copy the rows into another workbook: this file carries details needed to read it back.",
         "",
         "When you have finished",
         "Save the file, keep its name, and reply to the email with this file attached.",
@@ -252,7 +260,31 @@ def _instructions_sheet(wb: Workbook, ret: LeadReturn, made: date, by: date | No
         c = ws.cell(i, 1, text(line))
         c.font = st["title"] if i == 1 else st["bold"] if line in headings else st["font"]
         c.alignment = st["wrap"]
+        ws.row_dimensions[i].height = 15 * lines(line, 110) + (6 if i == 1 else 0)
     ws.protection.sheet = True  # nothing to type here
+    _page(ws, ret, landscape=False)
+
+
+def lines(value: object, width: float) -> int:
+    """The lines a wrapped cell of this width needs (neither LibreOffice nor every Excel
+    sizes the rows of a generated file on opening: the height is given)."""
+    per_line = int(max(1.0, width * 1.2 - 1))
+    return sum(max(1, -(-len(part) // per_line)) for part in str(value).split("\n"))
+
+
+def _page(ws: Worksheet, ret: LeadReturn, landscape: bool = True) -> None:
+    """A4, one page wide, the plans' classification in the header and footer."""
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = 9  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
+    marking = next((p.classification for p in ret.plans if p.classification), None)
+    for hf in (ws.oddHeader, ws.oddFooter):
+        if marking:
+            hf.center.text = header_footer_text(marking, 60)  # type: ignore[union-attr]
+        hf.left.text = header_footer_text(f"Return: {ret.name}", 80)  # type: ignore[union-attr]
+    ws.oddFooter.right.text = "Page &P of &N"  # type: ignore[union-attr]
 
 
 def _owned_values(r: ReturnRow, made: date) -> list[object]:
@@ -300,7 +332,11 @@ def _actions_sheet(wb: Workbook, ret: LeadReturn, made: date, st: dict[str, Any]
         c.alignment = st["wrap"]
     ws.freeze_panes = "B2"
     for n, r in enumerate(ret.rows, 2):
-        for i, value in enumerate(_owned_values(r, made), 1):
+        values = _owned_values(r, made)
+        tall = max(lines(v, WIDTHS[h]) for v, h in zip(values, layout.COLUMNS, strict=False))
+        # Room to type in the lead's cells: three lines at least.
+        ws.row_dimensions[n].height = min(MAX_ROW_HEIGHT, 15 * max(3, tall))
+        for i, value in enumerate(values, 1):
             c = ws.cell(n, i, value if isinstance(value, date) else text(value) or None)
             c.alignment = st["wrap"]
             c.font = st["font"]
@@ -322,6 +358,8 @@ def _actions_sheet(wb: Workbook, ret: LeadReturn, made: date, st: dict[str, Any]
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
     ws.protection.autoFilter = False
+    ws.print_title_rows = "1:1"
+    _page(ws, ret)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(layout.COLUMNS))}{len(ret.rows) + 1}"
 
 
