@@ -62,3 +62,12 @@ ROW_FIELDS: Final = (
 # Bounds on what `apply` reads (the same spirit as `import`'s limits).
 MAX_ROWS: Final = 5_000
 MAX_CELL_CHARS: Final = 10_000
+
+# Bounds on reading returns out of saved emails (store/returns/mail.py).
+MAX_MAIL_BYTES: Final = 200 * 2**20     # one .eml or one mbox file
+MAX_MESSAGE_BYTES: Final = 50 * 2**20   # one message of an mbox
+MAX_MESSAGES: Final = 10_000            # messages in one mbox
+MAX_MAIL_PARTS: Final = 1_000           # MIME parts in one message, forwarded ones included
+MAX_MAIL_DEPTH: Final = 10              # messages forwarded inside messages
+MAX_ATTACHMENT_BYTES: Final = 20 * 2**20  # one xlsx attachment (import's MAX_XLSX_BYTES)
+XLSX_MIME: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
