@@ -92,7 +92,8 @@ def test_date_without_zone_is_utc_and_missing_date_is_none(tmp_path):
     path = tmp_path / "a.eml"
     path.write_bytes(bytes(msg))
     assert read_mail(path)[0].sent is None
-    raw = bytes(message(when=None)).replace(b"Subject:", b"Date: Wed, 14 Jan 2026 09:30:00 -0000\r\nSubject:", 1)
+    undated = b"Date: Wed, 14 Jan 2026 09:30:00 -0000\r\nSubject:"
+    raw = bytes(message(when=None)).replace(b"Subject:", undated, 1)
     path.write_bytes(raw)
     assert read_mail(path)[0].sent == datetime(2026, 1, 14, 9, 30, tzinfo=UTC)
 
