@@ -97,7 +97,9 @@ def test_one_email_per_lead_with_overdue_and_due_soon(run, write_plan, smtp_serv
     assert "due 14 Sep 2012, 25 days late" in text
     assert "3.10  Report to the board" in text and "due 15 Oct 2012" in text
     assert "Far off" not in text and "Done already" not in by_to["fst@example.org"].as_string()
-    assert 'planctl note 3.1 "' in text and "planctl done 3.1" in text
+    # Leads are asked in plain words: no planctl or git command unless --with-commands.
+    assert "reply to this email" in text and "planctl " not in text and "git " not in text
+    assert "planctl " not in html.replace("Sent by planctl.", "")
     # The HTML part escapes plan text: the markup arrives as text, never as markup.
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "files &amp; records" in html and ">25</td>" in html
@@ -288,3 +290,78 @@ def test_dry_run_folder_and_save_to_naming_two_folders_is_refused(run, write_pla
                  "--save-to", "b")
     assert result.exit_code == 2 and "name two folders" in result.stderr
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+
+
+def test_with_commands_puts_the_planctl_commands_back(run, write_plan, tmp_path):
+    write(write_plan, plan())
+    result = run("remind", "--today", AS_AT, "--from", "plans@example.org", "--lead", "qa",
+                 "--with-commands", "--save-to", "outbox")
+    assert result.exit_code == 0, result.stderr
+    (eml,) = (tmp_path / "outbox").iterdir()
+    msg = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
+    text = msg.get_body(("plain",)).get_content()
+    assert 'planctl note 3.1 "' in text and "planctl done 3.1" in text
+    assert "planctl note 3.1" in msg.get_body(("html",)).get_content()
+
+
+def commit_plans(tmp_path):
+    import subprocess
+
+    for args in (["init", "-q", "-b", "main"], ["add", "plans"], ["commit", "-q", "-m", "plan"]):
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+
+def test_attach_returns_sends_each_lead_their_return(run, write_plan, smtp_server, tmp_path):
+    from openpyxl import load_workbook
+
+    from planctl.core import returns as layout
+
+    data = plan()
+    data["leads"]["hr"]["email"] = "hr@example.org"
+    data["recommendations"][0]["actions"].append(
+        {"id": "5.1", "text": "Nothing due yet", "due": "1.6.13", "lead": "hr"})
+    write(write_plan, data)
+    commit_plans(tmp_path)
+    inbox, server = smtp_server()
+    result = run("remind", "--today", AS_AT, "--smtp", server, "--from", "plans@example.org",
+                 "--attach-returns", "--by", "2012-10-31")
+    assert result.exit_code == 0, result.stderr
+    by_to = {m["To"].addresses[0].addr_spec: m for m in inbox.messages()}
+    assert set(by_to) == {"qa@example.org", "fst@example.org", "hr@example.org"}
+    qa = by_to["qa@example.org"]
+    (part,) = [p for p in qa.iter_attachments()]
+    assert part.get_filename() == "qa-service-manager-qa.xlsx"
+    assert part.get_content_type() == layout.XLSX_MIME
+    saved = tmp_path / "qa.xlsx"
+    saved.write_bytes(part.get_content())
+    wb = load_workbook(saved)
+    ids = [r[0] for r in wb[layout.ACTIONS_SHEET].iter_rows(min_row=2, values_only=True)]
+    assert ids == ["3.1", "3.10", "3.2"]
+    text = qa.get_body(("plain",)).get_content()
+    assert "qa-service-manager-qa.xlsx" in text and "reply to this email with the file attached" in text
+    assert "31 Oct 2012" in text and "planctl " not in text and "git " not in text
+    # A lead with nothing due still gets their return; the whole message saved as .eml
+    # gives the workbook back to read_mail.
+    from planctl.store.returns.mail import read_mail
+
+    eml = tmp_path / "hr.eml"
+    eml.write_bytes(bytes(by_to["hr@example.org"]))
+    (found,) = read_mail(eml)
+    assert found.name == "hr-head-of-hr.xlsx" and found.sender == "plans@example.org"
+
+
+def test_attach_returns_refuses_uncommitted_plans(run, write_plan, tmp_path):
+    path = write(write_plan, plan())
+    commit_plans(tmp_path)
+    path.write_text(path.read_text() + "# changed\n")
+    result = run("remind", "--today", AS_AT, "--from", "plans@example.org",
+                 "--attach-returns", "--save-to", "outbox")
+    assert result.exit_code == 4 and "uncommitted changes" in result.stderr
+    assert not (tmp_path / "outbox").exists()
+
+
+def test_by_without_attach_returns_is_refused(run, write_plan):
+    write(write_plan, plan())
+    result = run("remind", "--today", AS_AT, "--from", "plans@example.org", "--by", "2012-10-31",
+                 "--dry-run")
+    assert result.exit_code == 2 and "--attach-returns" in result.stderr

@@ -16,13 +16,13 @@ from ..loading.asat import as_at
 from ..loading.plans import open_plans
 from ..loading.settings import Settings
 from .completers import complete_leads
-from .options import pass_settings, print_notes, select_plans, shared_options
+from .options import date_option, pass_settings, print_notes, select_plans, shared_options
 
 if TYPE_CHECKING:
     from email.headerregistry import Address
     from email.message import EmailMessage
 
-    from ..render.reminders import Reminder
+    from ..render.reminders import Attached, Reminder
 
     Ready = tuple[Reminder, EmailMessage]  # a lead's reminder and its message
     Unsent = tuple[Reminder, str]  # a lead not reminded, and why
@@ -87,14 +87,26 @@ def _slug(text: str) -> str:
               help="Open actions due within this many days are 'due soon'.")
 @click.option("--plan", "plan_ids", multiple=True, metavar="PLAN",
               help="Only this plan id (repeatable).")
+@click.option("--attach-returns", "attach", is_flag=True,
+              help="Attach each lead's return (as 'returns make' cuts it) and email every lead "
+                   "with an open action; the plans must be committed.")
+@click.option("--by", "by", metavar="DATE", callback=date_option,
+              help="With --attach-returns: the day the returns are wanted back.")
+@click.option("--with-commands", "commands", is_flag=True,
+              help="Show the planctl commands to record progress (for leads who use planctl); "
+                   "by default the emails hold none.")
 @pass_settings
 def remind(s: Settings, smtp: str | None, starttls: bool, user: str | None, sender: str,
            dry_run: str | None, save_to: Path | None, leads: tuple[str, ...], days: int,
-           plan_ids: tuple[str, ...]) -> None:
+           plan_ids: tuple[str, ...], attach: bool, by: date | None, commands: bool) -> None:
     """Email each lead one reminder of their overdue and due-soon actions.
 
     Each email (text and HTML) lists the lead's actions with id, text, due date
-    and days late, and how to record progress. The addresses come from the
+    and days late, and asks for progress in plain words (no planctl or git
+    commands unless --with-commands). With --attach-returns every lead with an
+    open action gets their return attached (docs/returns.md), cut from the
+    plans as committed (uncommitted changes are refused, exit 4), and is asked
+    to fill it in and reply with it attached. The addresses come from the
     plan's leads: (`email:`). Leads with something due but no usable address
     are listed, and make the exit code 1. Run it weekly from CI: see
     docs/remind.md. Exit codes: 0 every reminder sent (or written); 1 some lead
@@ -107,7 +119,12 @@ def remind(s: Settings, smtp: str | None, starttls: bool, user: str | None, send
       planctl remind --from plans@council.example --smtp smtp.council.example:587 \\
           --starttls --user plans        # password in PLANCTL_SMTP_PASSWORD
       PLANCTL_SMTP=localhost:25 planctl remind --from plans@council.example --lead "SM QA"
+      planctl remind --from plans@council.example --attach-returns --by 2026-01-16 \\
+          --save-to outbox/
     """
+    if by is not None and not attach:
+        raise UsageError("--by is the day the returns are wanted back: give it with "
+                         "--attach-returns")
     save_to = _folder(dry_run, save_to)
     rehearse = dry_run is not None or save_to is not None
     server, password, from_addr = _delivery(smtp, rehearse, user, sender)
@@ -115,7 +132,8 @@ def remind(s: Settings, smtp: str | None, starttls: bool, user: str | None, send
     plans = select_plans(loaded.plans, plan_ids)  # an unknown --plan is said before --today
     at = as_at(s, loaded.as_of, loaded.paths)
     print_notes(at.notes)
-    ready, unreachable = _compose(plans, at.day, days, leads, from_addr)
+    returns = _returns(s, leads, at.day, by, plan_ids) if attach else None
+    ready, unreachable = _compose(plans, at.day, days, leads, from_addr, returns, commands)
     failed: list[Unsent] = []
     if save_to is not None:
         _write_all(save_to, ready)
@@ -162,13 +180,36 @@ def _delivery(smtp: str | None, rehearse: bool, user: str | None,
         raise UsageError(str(exc)) from None
 
 
+def _returns(s: Settings, leads: tuple[str, ...], day: date, by: date | None,
+             plan_ids: tuple[str, ...]) -> dict[str, Attached]:
+    """Each lead's return (as `returns make` cuts it), by the lead's name."""
+    from ..render.reminders import Attached
+    from ..render.returns_xlsx import render
+    from .returns import cut_returns
+
+    if by is not None and by < day:
+        raise UsageError(f"--by {by.isoformat()} is before the day the returns are made "
+                         f"({day.isoformat()})")
+    rets, commit, made = cut_returns(s, leads, day, plan_ids)
+    return {r.name: Attached(r.file_name, render(r, commit, made, by), len(r.rows), by)
+            for r in rets}
+
+
 def _compose(plans: list[Plan], day: date, days: int, leads: tuple[str, ...],
-             from_addr: Address) -> tuple[list[Ready], list[Unsent]]:
-    """Each lead's message, and the leads that cannot be reminded (and why)."""
+             from_addr: Address, returns: dict[str, Attached] | None = None,
+             commands: bool = False) -> tuple[list[Ready], list[Unsent]]:
+    """Each lead's message, and the leads that cannot be reminded (and why). With returns,
+    every lead with a return is written to, whether or not anything is due."""
     from ..core.query import resolve_leads
-    from ..render.reminders import message, plan_reminders
+    from ..render.reminders import Reminder, message, plan_reminders
 
     reminders = plan_reminders(plans, day, days, resolve_leads(plans, leads))
+    if returns is not None:
+        known = {rem.lead for rem in reminders}
+        emails = _emails(plans)
+        reminders += [Reminder(name, list(emails.get(name, ()))) for name in returns
+                      if name not in known]
+        reminders.sort(key=lambda r: r.lead.casefold())
     now = datetime.now(UTC)
     ready: list[Ready] = []
     unreachable: list[Unsent] = []
@@ -184,8 +225,20 @@ def _compose(plans: list[Plan], day: date, days: int, leads: tuple[str, ...],
         except ValueError as exc:
             unreachable.append((rem, f"{exc}; correct it under leads: in the plan"))
             continue
-        ready.append((rem, message(rem, to, from_addr, plans, day, days, now)))
+        attached = returns.get(rem.lead) if returns is not None else None
+        ready.append((rem, message(rem, to, from_addr, plans, day, days, now, attached,
+                                   commands)))
     return ready, unreachable
+
+
+def _emails(plans: list[Plan]) -> dict[str, list[str]]:
+    """Each lead's addresses (by name) across the plans' leads:."""
+    out: dict[str, list[str]] = {}
+    for plan in plans:
+        for lead in plan.leads:
+            if lead.email and lead.email not in out.setdefault(lead.name, []):
+                out[lead.name].append(lead.email)
+    return out
 
 
 def _summary(ready: list[Ready], failed: list[Unsent], unreachable: list[Unsent],

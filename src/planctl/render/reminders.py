@@ -19,6 +19,7 @@ from ..core.errors import safe_text
 from ..core.evaluate import Row, evaluate, id_sort_key
 from ..core.model import Plan
 from ..core.query import lead_spellings
+from ..core.returns import XLSX_MIME
 from .views import show_date
 
 if TYPE_CHECKING:  # the email modules load only when a reminder is sent
@@ -78,7 +79,18 @@ def _title(plans: Sequence[Plan]) -> str:
     return one_line(plans[0].title, 300) if len(plans) == 1 else "Action plans"
 
 
-def text_body(rem: Reminder, plans: Sequence[Plan], today: date, days: int) -> str:
+@dataclass(frozen=True)
+class Attached:
+    """The lead's return attached to their email (`remind --attach-returns`)."""
+
+    file_name: str
+    data: bytes
+    count: int  # the open actions in it
+    by: date | None  # the day it is wanted back
+
+
+def text_body(rem: Reminder, plans: Sequence[Plan], today: date, days: int,
+              attached: Attached | None = None, commands: bool = False) -> str:
     many = len(plans) > 1
     lines = [f"Dear {one_line(rem.lead)},", "",
              f"This is a reminder from the action plan \"{_title(plans)}\", as at "
@@ -96,17 +108,43 @@ def text_body(rem: Reminder, plans: Sequence[Plan], today: date, days: int) -> s
             lines.append(f"        {when}" + (f" ({r.action.timescale_text})"
                                                if r.action.timescale_text else ""))
             lines.append("")
-    example = _ref((rem.overdue or rem.due_soon)[0], many)
-    lines += ["How to record progress", "",
-              "Update the plan in its git repository (or ask the plan owner to):",
-              f"  planctl note {example} \"what has been done, and what is next\"",
-              f"  planctl done {example} --on {today.isoformat()} --evidence \"where the proof is\"",
-              f"  planctl reschedule {example} NEW-DATE --reason \"why\"   (if the committee agreed)",
-              "", "Sent by planctl."]
+    lines += _how_text(rem, many, today, attached, commands)
     return safe_text("\n".join(lines)) + "\n"
 
 
-def html_body(rem: Reminder, plans: Sequence[Plan], today: date, days: int) -> str:
+def _how_text(rem: Reminder, many: bool, today: date, attached: Attached | None,
+              commands: bool) -> list[str]:
+    """What the lead is asked to do, in plain words; planctl's commands only when asked for
+    (a team whose leads use planctl themselves)."""
+    if attached is not None:
+        lines = ["Your return", "",
+                 f"Attached is your return, {attached.file_name}: a spreadsheet of the "
+                 f"{attached.count} open action{'s' if attached.count != 1 else ''} you lead.",
+                 "Please open it, fill in the yellow columns (progress, a rating, the date an "
+                 "action was completed, a new date and its reason if one was agreed, evidence), "
+                 "save it, and reply to this email with the file attached.",
+                 "The first sheet of the file explains each column."]
+        if attached.by is not None:
+            lines.append(f"Please reply by {show_date(attached.by)}.")
+    else:
+        lines = ["How to send your progress", "",
+                 "Please reply to this email with, for each action: what has been done and what "
+                 "is next; the date it was completed and where the evidence is, if it is done; "
+                 "and the new date and the reason, if the committee agreed to move it."]
+    lines.append("")
+    rows = rem.overdue or rem.due_soon
+    if commands and rows:
+        example = _ref(rows[0], many)
+        lines += ["If you use planctl, record it in the plan's git repository:",
+                  f"  planctl note {example} \"what has been done, and what is next\"",
+                  f"  planctl done {example} --on {today.isoformat()} --evidence \"where the proof is\"",
+                  f"  planctl reschedule {example} NEW-DATE --reason \"why\"   (if the committee agreed)",
+                  ""]
+    return [*lines, "Sent by planctl."]
+
+
+def html_body(rem: Reminder, plans: Sequence[Plan], today: date, days: int,
+              attached: Attached | None = None, commands: bool = False) -> str:
     def e(value: object) -> str:
         return html.escape(safe_text(str(value)), quote=True)
 
@@ -132,17 +170,20 @@ def html_body(rem: Reminder, plans: Sequence[Plan], today: date, days: int) -> s
                          f"<td style=\"white-space:nowrap\">{e(show_date(r.due))}</td>"
                          f"<td align=\"right\">{e(late)}</td></tr>")
         parts.append("</table>")
-    example = e(_ref((rem.overdue or rem.due_soon)[0], many))
-    parts.append("<h2 style=\"font-size:16px\">How to record progress</h2>"
-                 "<p>Update the plan in its git repository (or ask the plan owner to):</p><pre>"
-                 f"planctl note {example} \"what has been done, and what is next\"\n"
-                 f"planctl done {example} --on {today.isoformat()} --evidence \"where the proof is\"</pre>"
-                 "<p style=\"color:#5b6470\">Sent by planctl.</p></body></html>")
+    how = _how_text(rem, many, today, attached, commands)
+    heading, paras = how[0], [line for line in how[2:] if line and not line.startswith("  ")]
+    code = [line.strip() for line in how if line.startswith("  planctl ")]
+    parts.append(f"<h2 style=\"font-size:16px\">{e(heading)}</h2>")
+    parts += [f"<p>{e(p)}</p>" for p in paras[:-1]]
+    if code:
+        parts.append("<pre>" + "\n".join(e(c) for c in code) + "</pre>")
+    parts.append("<p style=\"color:#5b6470\">Sent by planctl.</p></body></html>")
     return "".join(parts) + "\n"
 
 
 def message(rem: Reminder, to: Sequence[Address], sender: Address, plans: Sequence[Plan],
-            today: date, days: int, now: datetime) -> EmailMessage:
+            today: date, days: int, now: datetime, attached: Attached | None = None,
+            commands: bool = False) -> EmailMessage:
     """The reminder as an EmailMessage (policy SMTP: CRLF, folded, encoded headers).
     `to` and `sender`: email.headerregistry.Address objects, already checked."""
     from email import policy
@@ -150,12 +191,17 @@ def message(rem: Reminder, to: Sequence[Address], sender: Address, plans: Sequen
     from email.utils import format_datetime, make_msgid
 
     msg = EmailMessage(policy=policy.SMTP)
-    msg["Subject"] = one_line(f"{_title(plans)}: {rem.count} as at {show_date(today)}")
+    what = rem.count if attached is None else f"your return to fill in ({rem.count})"
+    msg["Subject"] = one_line(f"{_title(plans)}: {what} as at {show_date(today)}")
     msg["From"] = sender
     msg["To"] = to
     msg["Date"] = format_datetime(now)
     msg["Message-ID"] = make_msgid("planctl", domain=sender.domain or None)
     msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies, please
-    msg.set_content(text_body(rem, plans, today, days))
-    msg.add_alternative(html_body(rem, plans, today, days), subtype="html")
+    msg.set_content(text_body(rem, plans, today, days, attached, commands))
+    msg.add_alternative(html_body(rem, plans, today, days, attached, commands), subtype="html")
+    if attached is not None:
+        maintype, subtype = XLSX_MIME.split("/")
+        msg.add_attachment(attached.data, maintype=maintype, subtype=subtype,
+                           filename=attached.file_name)
     return msg
