@@ -156,7 +156,8 @@ def lead_returns(plans: Sequence[Plan], day: date, folders: Sequence[str],
             shown, emails, rows = found.setdefault(ident, (lead.name if lead else name, [], []))
             if lead and lead.email and lead.email not in emails:
                 emails.append(lead.email)
-            rows.append(row)
+            if not rows or rows[-1] is not row:  # a lead written twice on one action: one row
+                rows.append(row)
     out = []
     for ident, (shown, emails, rows) in found.items():
         many = len({r.plan.id for r in rows}) > 1
@@ -421,9 +422,14 @@ def workbook(ret: LeadReturn, commit: str, made: date, by: date | None) -> Workb
     return wb
 
 
-def steady_zip(data: bytes) -> bytes:
-    """The same xlsx with every zip entry dated ZIP_TIME (openpyxl stamps each with the
-    time of saving), in the same order: equal inputs give equal bytes."""
+_MODIFIED = re.compile(rb"(<dcterms:modified\b[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+def steady_zip(data: bytes, made: date) -> bytes:
+    """The same xlsx with every zip entry dated ZIP_TIME and the workbook's "modified"
+    stamp the day it was made (openpyxl stamps both with the time of saving), in the
+    same order: equal inputs give equal bytes."""
+    stamp = f"{made.isoformat()}T00:00:00Z".encode()
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, \
             zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -431,7 +437,10 @@ def steady_zip(data: bytes) -> bytes:
             entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = info.external_attr
-            dst.writestr(entry, src.read(info.filename))
+            part = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                part = _MODIFIED.sub(lambda m: m.group(1) + stamp + m.group(2), part)
+            dst.writestr(entry, part)
     return out.getvalue()
 
 
@@ -439,7 +448,7 @@ def render(ret: LeadReturn, commit: str, made: date, by: date | None) -> bytes:
     """The return's bytes: the same for the same return, commit and days."""
     out = io.BytesIO()
     workbook(ret, commit, made, by).save(out)
-    return steady_zip(out.getvalue())
+    return steady_zip(out.getvalue(), made)
 
 
 def render_all(returns: Iterable[LeadReturn], commit: str, made: date,
