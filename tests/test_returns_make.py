@@ -311,3 +311,23 @@ def test_a_lead_written_twice_on_one_action_gets_one_row(run, repo, tmp_path):
     made(run, "--lead", "qa")
     ids = [r["ID"] for r in rows(book(tmp_path, "qa-service-manager-qa.xlsx")[layout.ACTIONS_SHEET])]
     assert ids == ["1.1", "1.10", "1.2"]
+
+
+def test_the_plans_own_rating_meanings_are_on_the_first_sheet(run, repo, tmp_path):
+    data = plan()
+    data["plan"]["rag_key"] = {"red": "off track", "blue": "complete and evidence checked"}
+    repo(data)
+    made(run)
+    words = [str(c.value) for c in book(tmp_path, "qa-service-manager-qa.xlsx")[
+        layout.INSTRUCTIONS_SHEET]["A"] if c.value]
+    assert any(w.strip() == "red: off track" for w in words)
+    assert any(w.strip() == "blue: complete and evidence checked" for w in words)
+    assert not any(w.strip().startswith(("amber:", "green:")) for w in words)
+
+
+def test_no_meanings_invented_without_a_rag_key(run, repo, tmp_path):
+    repo()
+    made(run)
+    words = [str(c.value).strip() for c in book(tmp_path, "qa-service-manager-qa.xlsx")[
+        layout.INSTRUCTIONS_SHEET]["A"] if c.value]
+    assert not any(w.startswith(("red:", "amber:", "green:", "blue:")) for w in words)

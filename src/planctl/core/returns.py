@@ -59,6 +59,12 @@ ROW_FIELDS: Final = (
     "progress",        # its progress at the commit
 )
 
+# Text in every sheet, the hidden one's too, is written through render.returns_xlsx.cell_text
+# (control characters and what XML forbids made visible; a "'" before a leading =, +, -, @,
+# their full-width forms, a tab or a line break, so that no cell starts a formula): compare
+# a plan's value with a recorded one by passing it through the same function. LibreOffice
+# keeps the hidden sheet hidden but saves "veryHidden" back as "hidden": both are hidden.
+
 # Bounds on what `apply` reads (the same spirit as `import`'s limits).
 MAX_ROWS: Final = 5_000
 MAX_CELL_CHARS: Final = 10_000

@@ -201,15 +201,13 @@ def _due(row: Row) -> object:
 
 
 def _rag_lines(ret: LeadReturn) -> list[str]:
-    """The plans' own meanings of the ratings (rag_key:), else planctl's."""
+    """The plans' own meanings of the ratings (rag_key:); none when the plans give none
+    (planctl does not invent what a council's colours mean)."""
     meanings: dict[str, str] = {}
     for plan in ret.plans:
         for m in plan.rag_key:
             meanings.setdefault(m.colour, m.meaning)
-    default = {"red": "serious problems: the action will not be delivered on time",
-               "amber": "some problems: at risk, but expected to be delivered",
-               "green": "on track", "blue": "completed"}
-    return [f"    {c}: {meanings.get(c, default[c])}" for c in RATINGS]
+    return [f"        {c}: {' '.join(meanings[c].split())}" for c in RATINGS if c in meanings]
 
 
 def instructions(ret: LeadReturn, made: date, by: date | None) -> list[str]:
@@ -217,6 +215,7 @@ def instructions(ret: LeadReturn, made: date, by: date | None) -> list[str]:
     when = (f"Please send it back by {show_date(by)}." if by is not None else
             "Please send it back by the date given in the email it came with.")
     n = len(ret.rows)
+    rag = _rag_lines(ret)
     return [
         f"Your return: {ret.name}",
         "",
@@ -228,8 +227,8 @@ def instructions(ret: LeadReturn, made: date, by: date | None) -> list[str]:
         "1. Open the Actions sheet. Each row is one action.",
         "2. Fill in the yellow columns for each action where you have news:",
         "    Progress update: what has been done since the last update, and what happens next.",
-        "    Rating: pick red, amber, green or blue from the list:",
-        *_rag_lines(ret),
+        "    Rating: pick red, amber, green or blue from the list" + (":" if rag else "."),
+        *rag,
         f"    Completed on: the date the action was completed (for example {made:%d/%m/%Y}), "
         "only if it is.",
         "    New due date: only if the new date has been agreed: a date or a month "
@@ -296,7 +295,7 @@ def _owned_values(r: ReturnRow, made: date) -> list[object]:
             row.action.rag or ""]
 
 
-def _validations(ws: Worksheet, last: int) -> None:
+def _validations(ws: Worksheet, last: int, made: date) -> None:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -308,9 +307,9 @@ def _validations(ws: Worksheet, last: int) -> None:
                             showInputMessage=True)
     done = DataValidation(type="date", operator="between", formula1="1", formula2="2958465",
                           allow_blank=True, showErrorMessage=True, errorTitle="Completed on",
-                          error="Type a date, for example 14/01/2026.",
+                          error=f"Type a date, for example {made:%d/%m/%Y}.",
                           promptTitle="Completed on",
-                          prompt="The date it was completed, e.g. 14/01/2026",
+                          prompt=f"The date it was completed, e.g. {made:%d/%m/%Y}",
                           showInputMessage=True)
     new_due = DataValidation(type="textLength", operator="lessThanOrEqual", formula1="200",
                              allow_blank=True, showInputMessage=True, promptTitle="New due date",
@@ -368,7 +367,7 @@ def _actions_sheet(wb: Workbook, ret: LeadReturn, made: date, st: dict[str, Any]
             c.style = looks["date" if isinstance(value, date) else "id" if i == 1 else "owned"]
         for i, look in enumerate(lead_looks, owned + 1):
             ws.cell(n, i).style = look
-    _validations(ws, max(2, len(ret.rows) + 1))
+    _validations(ws, max(2, len(ret.rows) + 1), made)
     ws.protection.sheet = True
     # Leads may still widen columns, resize rows and filter: nothing that changes a value.
     ws.protection.formatColumns = False
