@@ -257,10 +257,15 @@ def _instructions_sheet(wb: Workbook, ret: LeadReturn, made: date, by: date | No
     ws.column_dimensions["A"].width = INSTRUCTIONS_WIDTH
     ws.sheet_view.showGridLines = False
     headings = {"What to do", "Please do not", "When you have finished"}
+    from openpyxl.styles import Alignment
+
     for i, line in enumerate(instructions(ret, made, by), 1):
-        c = ws.cell(i, 1, text(line))
+        words = line.lstrip(" ")
+        c = ws.cell(i, 1, text(words) or None)
         c.font = st["title"] if i == 1 else st["bold"] if line in headings else st["font"]
-        c.alignment = st["wrap"]
+        # Indented as a list, wrapped lines too (leading spaces would indent the first only).
+        c.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left",
+                                indent=(len(line) - len(words)) // 2)
         ws.row_dimensions[i].height = 15 * lines(line, INSTRUCTIONS_WIDTH) + (6 if i == 1 else 0)
     ws.protection.sheet = True  # nothing to type here
     _page(ws, ret, landscape=False)
