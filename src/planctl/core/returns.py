@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from .importing.limits import MAX_XLSX_BYTES
+
 FORMAT_VERSION: Final = 1
 
 INSTRUCTIONS_SHEET: Final = "Instructions"
@@ -75,5 +77,5 @@ MAX_MESSAGE_BYTES: Final = 50 * 2**20   # one message of an mbox
 MAX_MESSAGES: Final = 10_000            # messages in one mbox
 MAX_MAIL_PARTS: Final = 1_000           # MIME parts in one message, forwarded ones included
 MAX_MAIL_DEPTH: Final = 10              # messages forwarded inside messages
-MAX_ATTACHMENT_BYTES: Final = 20 * 2**20  # one xlsx attachment (import's MAX_XLSX_BYTES)
+MAX_ATTACHMENT_BYTES: Final = MAX_XLSX_BYTES  # one xlsx attachment: what `import` reads
 XLSX_MIME: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
