@@ -26,6 +26,7 @@ from typing import NamedTuple
 
 from .errors import WARNING, Problem
 from .model import Action, Milestone, Plan
+from .signoff import AWAITING, awaits
 from .timescale import occurrence
 
 
@@ -42,10 +43,16 @@ class Row(NamedTuple):
     due: date | None  # the deadline that drives the status
     due_label: str
     days_overdue: int
+    awaiting: bool = False  # completed, but the plan requires a sign-off not yet given
 
     @property
     def open(self) -> bool:
         return self.status not in ("completed", "dropped")
+
+    @property
+    def shown_status(self) -> str:
+        """The status as people read it: "completed, awaiting sign-off" apart."""
+        return AWAITING if self.awaiting else self.status
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,7 @@ class Summary:
     on_track: int
     no_date: int
     dropped: int
+    awaiting_signoff: int | None = None  # of the completed; None: no plan requires sign-off
 
     @property
     def percent_complete(self) -> int:
@@ -66,7 +74,10 @@ class Summary:
     def as_dict(self) -> dict[str, int]:
         return {"total": self.total, "completed": self.completed, "overdue": self.overdue,
                 "due_soon": self.due_soon, "on_track": self.on_track, "no_date": self.no_date,
-                "dropped": self.dropped}
+                "dropped": self.dropped,
+                # Only where a plan requires sign-off, so other plans' output is unchanged.
+                **({"awaiting_signoff": self.awaiting_signoff}
+                   if self.awaiting_signoff is not None else {})}
 
 
 def _done_by(flag: bool, on: date | None, today: date) -> bool:
@@ -140,14 +151,15 @@ def evaluate_action(plan: Plan, action: Action, today: date, soon: date | None =
     """soon: the last day counted as due soon (today + the plan's due_soon_days), when the
     caller has worked it out once for the whole plan."""
     if action.progress == "completed" and (action.completed is None or action.completed <= today):
-        return Row(plan, action, "completed", None, "", 0)
+        return Row(plan, action, "completed", None, "", 0, awaits(plan, action, today))
     if action.progress == "dropped":
         return Row(plan, action, "dropped", None, "", 0)
     due, label, all_met = next_deadline(action, today)
     if due is None:
         ongoing = action.timescale is not None and action.timescale.ongoing
-        status = "completed" if all_met and not ongoing else "no-date"
-        return Row(plan, action, status, None, "", 0)
+        if all_met and not ongoing:
+            return Row(plan, action, "completed", None, "", 0, awaits(plan, action, today))
+        return Row(plan, action, "no-date", None, "", 0)
     if action.start is not None and today < action.start:  # not begun: nothing is due yet
         return Row(plan, action, "on-track", due, label, 0)
     if due < today:
@@ -166,11 +178,16 @@ def evaluate(plans: Iterable[Plan], today: date) -> list[Row]:
 
 
 def summarise(rows: Iterable[Row]) -> Summary:
-    counts = Counter(row.status for row in rows)
+    counts: Counter[str] = Counter()
+    awaiting, required = 0, False
+    for row in rows:
+        counts[row.status] += 1
+        awaiting += row.awaiting
+        required = required or row.plan.signoff_required
     return Summary(
         total=sum(counts.values()), completed=counts["completed"], overdue=counts["overdue"],
         due_soon=counts["due-soon"], on_track=counts["on-track"], no_date=counts["no-date"],
-        dropped=counts["dropped"],
+        dropped=counts["dropped"], awaiting_signoff=awaiting if required else None,
     )
 
 
