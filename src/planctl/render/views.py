@@ -40,6 +40,29 @@ def due_cell(a: JSONDict) -> str:
     return TO_BE_CONFIRMED if a.get("due_to_be_confirmed") else show_date(a["due"])
 
 
+def awaiting(a: JSONDict) -> bool:
+    """An action object (render/json.action_dict) that is completed, awaiting sign-off."""
+    return (a.get("signoff") or {}).get("state") == "awaiting"
+
+
+def shown_words(a: JSONDict, word: str) -> str:
+    """A renderer's word for the action's status, with ", awaiting sign-off" where it is."""
+    return f"{word}, awaiting sign-off" if awaiting(a) else word
+
+
+def signoff_text(a: JSONDict) -> str:
+    """The sign-off in words: "", "awaiting sign-off", or who signed it off, when, on what."""
+    s = a.get("signoff")
+    if not s:
+        return ""
+    if s["state"] == "awaiting":
+        return "awaiting sign-off"
+    on = s["on"]
+    on = date.fromisoformat(on) if isinstance(on, str) else on
+    evidence = f" (evidence: {s['evidence']})" if s.get("evidence") else ""
+    return f"signed off by {s['by']} on {show_date(on)}{evidence}"
+
+
 def summary_line(summary: Summary, today: date) -> str:
     awaiting = (f", {summary.awaiting_signoff} of them awaiting sign-off"
                 if summary.awaiting_signoff else "")
