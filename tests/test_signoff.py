@@ -358,3 +358,20 @@ def test_diff_json_of_plans_without_sign_offs_has_no_new_keys(write_plan, git_re
     data = as_json(run("diff", "HEAD", "--format", "json"))
     assert "signed_off" not in data and "unsigned" not in data
     assert json.dumps(data)  # still a JSON document
+
+
+def test_status_exports_say_awaiting_sign_off(write_plan, run, tmp_path):
+    import openpyxl
+
+    write_plan(plan_text())
+    rows = list(csv.reader(io.StringIO(run("status", "--today", "2012-10-09", "--format", "csv")
+                                       .stdout)))
+    assert [r[rows[0].index("Status")] for r in rows[1:]] == [
+        "completed, awaiting sign-off", "on-track"]
+    md = run("status", "--today", "2012-10-09", "--format", "markdown").stdout
+    assert "| completed, awaiting sign-off |" in md
+    result = run("status", "--today", "2012-10-09", "--format", "xlsx", "-o", str(tmp_path / "s.xlsx"))
+    assert result.exit_code == 0, result.stderr
+    book = openpyxl.load_workbook(tmp_path / "s.xlsx")
+    values = [c.value for row in book.worksheets[0].iter_rows() for c in row]
+    assert "Completed, awaiting sign-off" in values

@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from operator import attrgetter
 from typing import NamedTuple
 
 from .errors import WARNING, Problem
@@ -177,13 +178,14 @@ def evaluate(plans: Iterable[Plan], today: date) -> list[Row]:
     return rows
 
 
+_STATUS, _SIGNOFF, _AWAITING = attrgetter("status"), attrgetter("plan.signoff"), attrgetter("awaiting")
+
+
 def summarise(rows: Iterable[Row]) -> Summary:
-    counts: Counter[str] = Counter()
-    awaiting, required = 0, False
-    for row in rows:
-        counts[row.status] += 1
-        awaiting += row.awaiting
-        required = required or row.plan.signoff_required
+    rows = rows if isinstance(rows, list | tuple) else list(rows)
+    counts = Counter(map(_STATUS, rows))  # C loops: this runs per group at 20,000 actions
+    required = "required" in set(map(_SIGNOFF, rows))  # Plan.signoff_required, row by row
+    awaiting = sum(map(_AWAITING, rows)) if required else 0
     return Summary(
         total=sum(counts.values()), completed=counts["completed"], overdue=counts["overdue"],
         due_soon=counts["due-soon"], on_track=counts["on-track"], no_date=counts["no-date"],

@@ -209,13 +209,14 @@ def leads_table(rows: Sequence[Row], plans: Sequence[Plan]) -> list[JSONDict]:
         s = summarise(group)
         entry.update(total=s.total, open=s.overdue + s.due_soon + s.on_track + s.no_date,
                      overdue=s.overdue, due_soon=s.due_soon, completed=s.completed)
+        if s.awaiting_signoff is not None:  # of the completed, where a plan requires sign-off
+            entry["awaiting_signoff"] = s.awaiting_signoff
     required = any(p.signoff_required for p in plans)
     for entry in counts.values():
         for k in ("total", "open", "overdue", "due_soon", "completed"):
             entry.setdefault(k, 0)
-        if required:  # of the completed (only where a plan requires sign-off: docs/json.md)
-            entry["awaiting_signoff"] = sum(
-                r.awaiting for r in rows if entry["lead"] in (r.action.leads or ("(no lead)",)))
+        if required:  # only then (docs/json.md)
+            entry.setdefault("awaiting_signoff", 0)
     return sorted(counts.values(), key=lambda e: (-e["overdue"], -e["open"], e["lead"].casefold()))
 
 
