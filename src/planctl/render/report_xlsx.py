@@ -295,8 +295,8 @@ def summary_sheet(wb: Workbook, report: JSONDict, title: str) -> None:
     for key, status in SUMMARY_STATUSES:
         sheet.add(Styled(STATUS_WORDS[status], status=status), s[key],
                   Styled(COLOURS[status], status=status))
-    if "awaiting_signoff" in s:  # of the completed: counted apart where sign-off is required
-        sheet.add("of which awaiting sign-off", s["awaiting_signoff"])
+        if key == "completed" and "awaiting_signoff" in s:  # of them, where sign-off is required
+            sheet.add("of which awaiting sign-off", s["awaiting_signoff"])
     sheet.add(Styled("Total", bold=True), Styled(s["total"], bold=True))
     sheet.add("Complete", Styled(s["percent_complete"] / 100, fmt="0%"))
     sheet.add()
