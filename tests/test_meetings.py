@@ -210,3 +210,37 @@ def test_no_meeting_tags_says_how_to_fetch_them(story, run, tmp_path, monkeypatc
     assert result.stderr.startswith("planctl: error: last: no meeting tag committee-YYYY-MM-DD")
     assert "git fetch --tags" in result.stderr
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_history_since_last_shows_only_the_commits_after_the_last_meeting(story, run):
+    assert run("meeting", "2012-09-15", "--today", "2012-11-01").exit_code == 0
+    data = as_json(run("history", "--since", "last", "--today", "2012-11-01", "--format", "json"))
+    assert data["since"] == "committee-2012-09-15"
+    subjects = [c["subject"] for c in data["commits"]]
+    assert "done 1.1" in subjects and "agreed" not in subjects
+    table = run("history", "--since", "last", "--today", "2012-11-01")
+    assert table.exit_code == 0, table.stderr
+    assert "note: last is committee-2012-09-15" in table.stderr
+    assert "done 1.1" in table.stdout and "agreed" not in table.stdout
+
+
+def test_slippage_since_last_body_reads_the_bodys_last_meeting(story, run, git_repo, tmp_path):
+    plan = tmp_path / "plans" / "p.yaml"
+    plan.write_text(plan.read_text().replace("By 27.10.12", "By 30.11.12"))
+    git_repo("commit", "-qam", "1.2 moved", date="2012-10-25T10:00:00+01:00")
+    assert run("meeting", "2012-10-21", "--body", "LSCB", "--today", "2012-11-01").exit_code == 0
+    data = as_json(run("slippage", "--since", "last:LSCB", "--today", "2012-11-01",
+                       "--format", "json"))
+    assert data["since"] == "lscb-2012-10-21"
+    assert [(a["id"], a["days_slipped"]) for a in data["actions"]] == [("1.2", 34)]
+    # Before the move was made, nothing had slipped since that meeting.
+    earlier = run("slippage", "--since", "last:LSCB", "--today", "2012-10-22")
+    assert earlier.exit_code == 0, earlier.stderr
+
+
+@pytest.mark.parametrize("command", ["history", "slippage"])
+def test_history_and_slippage_since_last_without_a_tag_say_how_to_fetch_them(story, run, command):
+    result = run(command, "--since", "last", "--today", "2012-11-01")
+    assert result.exit_code == 4
+    assert result.stderr.startswith("planctl: error: last: no meeting tag committee-YYYY-MM-DD")
+    assert "git fetch --tags" in result.stderr and len(result.stderr.splitlines()) == 1

@@ -304,7 +304,11 @@ _EVERY_KIND = (
     "      - text: A\n        lead: Nobody\n        report_to: [LSCB]\n        due: By 1.1.12\n"
     "        status: done\n        updates:\n          - date: 2013-01-02\n            text: U\n"
     "          - date: 2013-01-01\n            text: U\n"
-    "      - text: B\n        due: TBC\n      - text: C\n")
+    "        signed_off: {by: Nobody, on: 2013-01-03}\n"
+    "      - text: B\n        due: TBC\n        signed_off: {by: DMT, on: 2013-01-03}\n"
+    "      - text: C\n"
+    "      - text: D\n        lead: sm\n        due: By 1.1.13\n        status: completed\n"
+    "        completed: 2013-01-05\n        signed_off: {by: DMT, on: 2013-01-04}\n")
 
 
 def test_every_registered_check_runs():
@@ -320,8 +324,8 @@ def test_every_registered_check_runs():
 
     added = (*BASIC_VALIDATIONS, Check("W999", every_action))
     problems = validate(plan, located, added)
-    assert problems[:-3] == validate(plan, located)
-    assert [p.message for p in problems[-3:]] == ["saw 2.1", "saw 2.2", "saw 2.3"]
+    assert problems[:-4] == validate(plan, located)
+    assert [p.message for p in problems[-4:]] == ["saw 2.1", "saw 2.2", "saw 2.3", "saw 2.4"]
 
 
 # -- shallow texts: what compose() composes without counting cannot nest deep ---------------

@@ -46,6 +46,8 @@ COMMANDS = {
     "assign": "edit:assign",
     "rate": "edit:rate",
     "reopen": "edit:reopen",
+    "signoff": "edit:signoff",
+    "unsign": "edit:unsign",
     "add": "edit:add",
     "history": "audit:history",
     "slippage": "audit:slippage",

@@ -92,7 +92,20 @@ def _notes(found: gitstore.History) -> None:
 
 _SINCE = click.option("--since", metavar="DATE|REV",
                       help="Only changes after this revision (e.g. a committee tag), or on or "
-                           "after this date.")
+                           "after this date; `last` (or `last:BODY`): the latest meeting tag "
+                           "before today or --today (see `meeting`).")
+
+
+def _since(s: Settings, since: str | None) -> str | None:
+    """--since as given; `last` / `last:BODY` is the latest meeting tag (as report and diff
+    read it; the same error when there is none)."""
+    if not gitstore.is_last(since):
+        return since
+    from ..loading.asat import as_at
+    from .meeting import since_meeting
+
+    paths = plan_paths(s)
+    return since_meeting(since, as_at(s, None, paths).day, paths)
 
 
 @click.command()
@@ -113,11 +126,13 @@ def history(s: Settings, ref: str | None, since: str | None) -> None:
       planctl history
       planctl history 3.1
       planctl history --since committee-2012-09 --format markdown
+      planctl history --since last                # since the last committee meeting
       planctl history --format json | jq '.commits[0]'
     """
     from ..history.changelog import history as history_of
 
     fmt = output_format(s)
+    since = _since(s, since)
     found = _history(s)
     start = gitstore.since_position(found, since)
     entries = history_of(found.versions, start, ref)
@@ -140,11 +155,13 @@ def slippage(s: Settings, since: str | None) -> None:
     Examples:
       planctl slippage
       planctl slippage --since committee-2012-09
+      planctl slippage --since last:lscb          # since the LSCB's last meeting
       planctl slippage --format json | jq '.actions[] | {id, days_slipped}'
     """
     from ..history.slippage import slippage as slippage_of
 
     fmt = output_format(s)
+    since = _since(s, since)
     found = _history(s)
     actions = slippage_of(found.versions, gitstore.since_position(found, since))
     _notes(found)

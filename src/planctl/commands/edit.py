@@ -1,5 +1,5 @@
-"""Edit commands: done, start, drop, note, reschedule, assign, rate, reopen, add (the work is in
-planctl.store.edits)."""
+"""Edit commands: done, start, drop, note, reschedule, assign, rate, reopen, signoff, unsign,
+add (the work is in planctl.store.edits)."""
 
 from __future__ import annotations
 
@@ -354,7 +354,7 @@ def reopen(s: Settings, ref: str, reason: str, on: str | None, by: str | None, d
            commit: bool) -> None:
     """Reopen a completed or dropped action: back to `status: in-progress`.
 
-    `completed:` is removed; an update "Reopened (was completed on <date>):
+    `completed:` (and a sign-off, `signed_off:`) is removed; an update "Reopened (was completed on <date>):
     <reason>" keeps the old completion and says why.
 
     \b
@@ -363,6 +363,66 @@ def reopen(s: Settings, ref: str, reason: str, on: str | None, by: str | None, d
       planctl reopen 16.1 --reason "No longer covered by 15.1" --by "Head of CATO" --commit
     """
     _run(s, ref, _edit("reopen", on=_date(s, on, "--on"), text=reason, by=by), dry_run, commit)
+
+
+@click.command()
+@shared_options
+@edit_options
+@click.argument("ref", metavar="ID", shell_complete=complete_action_ids)
+@click.option("--by", "by", required=True, metavar="NAME",
+              help="Who signs it off: a lead, a QA officer or a board.")
+@click.option("--evidence", metavar="TEXT", help="What the sign-off rests on (a report, minutes).")
+@click.option("--on", "on", metavar="DATE", help="When it was signed off (default: today).")
+@pass_settings
+def signoff(s: Settings, ref: str, by: str, evidence: str | None, on: str | None, dry_run: bool,
+            commit: bool) -> None:
+    """Record that a completed action has been checked and signed off (`signed_off:`).
+
+    Completed is not the same as assured: a peer, the quality assurance team or
+    the board checks the evidence and signs the action off. Only a completed
+    action can be signed off, on or after the day it was completed. NAME may
+    be anyone; a warning says when it is not one of the plan's leads or
+    bodies, and `planctl check` warns (W140) when it is the action's own lead.
+    With `plan.signoff: required`, a completed action is shown as "completed,
+    awaiting sign-off" until it is signed off. `planctl unsign` (or `reopen`)
+    removes the sign-off.
+
+    \b
+    Examples:
+      planctl signoff 3.1 --by "QA Team" --evidence "Audit of 20 files, 3 Oct 2012"
+      planctl signoff 3.1 --by LSCB --on 15.10.12 --commit
+      planctl signoff thurrock-2012-slac:3.1 --by "Head of CATO" --dry-run
+    """
+    given = _parse(on, "--on") if on is not None else None
+    day = today(s)
+    when = day if given is None else given
+    if when > day:
+        raise UsageError(f"--on {on}: {when:%d %B %Y} is after today ({day:%d %B %Y}); "
+                         "a sign-off cannot be in the future (a typo in the year?)")
+    _run(s, ref, _edit("signoff", on=when, by=by, text=evidence), dry_run, commit)
+
+
+@click.command()
+@shared_options
+@edit_options
+@click.argument("ref", metavar="ID", shell_complete=complete_action_ids)
+@click.option("--reason", metavar="TEXT", help="Why the sign-off is withdrawn (kept in its updates).")
+@click.option("--on", "on", metavar="DATE", help="Date of the update (default: today).")
+@click.option("--by", "by", metavar="NAME", help="Who withdrew it.")
+@pass_settings
+def unsign(s: Settings, ref: str, reason: str | None, on: str | None, by: str | None,
+           dry_run: bool, commit: bool) -> None:
+    """Withdraw an action's sign-off (remove `signed_off:`); the action stays completed.
+
+    With --reason, an update "Sign-off withdrawn (was signed off by <name> on
+    <date>): <reason>" is added too. `planctl reopen` also removes a sign-off.
+
+    \b
+    Examples:
+      planctl unsign 3.1
+      planctl unsign 3.1 --reason "Signed off by the wrong board" --commit
+    """
+    _run(s, ref, _edit("unsign", on=_date(s, on, "--on"), text=reason, by=by), dry_run, commit)
 
 
 @click.command(cls=TextCommand)

@@ -11,6 +11,7 @@ import click
 from ..core.evaluate import evaluate_action, milestones_done
 from ..core.model import Action, Plan, Recommendation, iso
 from ..core.query import Found, find
+from ..core.signoff import described
 from ..core.words import count
 from ..loading.plans import open_plans
 from ..loading.settings import Settings
@@ -45,7 +46,7 @@ def _action_detail(plan: Plan, action: Action, day: date) -> tuple[dict[str, Any
         ("Lead", "; ".join(action.leads)),
         ("Timescale", action.timescale_text),
         ("Next due", due_text(row) + (f" - {row.due_label}" if row.due_label else "")),
-        ("Status", row.status + late),
+        ("Status", row.shown_status + late),
         ("Progress", action.progress),
     ]
     pairs += _carried(plan, action)
@@ -65,6 +66,8 @@ def _action_detail(plan: Plan, action: Action, day: date) -> tuple[dict[str, Any
             if action.completed_source == "git" else "")))
     for e in action.evidence:
         pairs.append(("Evidence", e))
+    if action.signed_off is not None:
+        pairs.append(("Signed off", described(action.signed_off)[len("signed off "):]))
     latest = action.latest_update(day)
     if latest:
         by = f" ({latest.by})" if latest.by else ""

@@ -22,10 +22,12 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from operator import attrgetter
 from typing import NamedTuple
 
 from .errors import WARNING, Problem
 from .model import Action, Milestone, Plan
+from .signoff import AWAITING, awaits
 from .timescale import occurrence
 
 
@@ -42,10 +44,16 @@ class Row(NamedTuple):
     due: date | None  # the deadline that drives the status
     due_label: str
     days_overdue: int
+    awaiting: bool = False  # completed, but the plan requires a sign-off not yet given
 
     @property
     def open(self) -> bool:
         return self.status not in ("completed", "dropped")
+
+    @property
+    def shown_status(self) -> str:
+        """The status as people read it: "completed, awaiting sign-off" apart."""
+        return AWAITING if self.awaiting else self.status
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,7 @@ class Summary:
     on_track: int
     no_date: int
     dropped: int
+    awaiting_signoff: int | None = None  # of the completed; None: no plan requires sign-off
 
     @property
     def percent_complete(self) -> int:
@@ -66,7 +75,10 @@ class Summary:
     def as_dict(self) -> dict[str, int]:
         return {"total": self.total, "completed": self.completed, "overdue": self.overdue,
                 "due_soon": self.due_soon, "on_track": self.on_track, "no_date": self.no_date,
-                "dropped": self.dropped}
+                "dropped": self.dropped,
+                # Only where a plan requires sign-off, so other plans' output is unchanged.
+                **({"awaiting_signoff": self.awaiting_signoff}
+                   if self.awaiting_signoff is not None else {})}
 
 
 def _done_by(flag: bool, on: date | None, today: date) -> bool:
@@ -140,14 +152,15 @@ def evaluate_action(plan: Plan, action: Action, today: date, soon: date | None =
     """soon: the last day counted as due soon (today + the plan's due_soon_days), when the
     caller has worked it out once for the whole plan."""
     if action.progress == "completed" and (action.completed is None or action.completed <= today):
-        return Row(plan, action, "completed", None, "", 0)
+        return Row(plan, action, "completed", None, "", 0, awaits(plan, action, today))
     if action.progress == "dropped":
         return Row(plan, action, "dropped", None, "", 0)
     due, label, all_met = next_deadline(action, today)
     if due is None:
         ongoing = action.timescale is not None and action.timescale.ongoing
-        status = "completed" if all_met and not ongoing else "no-date"
-        return Row(plan, action, status, None, "", 0)
+        if all_met and not ongoing:
+            return Row(plan, action, "completed", None, "", 0, awaits(plan, action, today))
+        return Row(plan, action, "no-date", None, "", 0)
     if action.start is not None and today < action.start:  # not begun: nothing is due yet
         return Row(plan, action, "on-track", due, label, 0)
     if due < today:
@@ -165,12 +178,18 @@ def evaluate(plans: Iterable[Plan], today: date) -> list[Row]:
     return rows
 
 
+_STATUS, _SIGNOFF, _AWAITING = attrgetter("status"), attrgetter("plan.signoff"), attrgetter("awaiting")
+
+
 def summarise(rows: Iterable[Row]) -> Summary:
-    counts = Counter(row.status for row in rows)
+    rows = rows if isinstance(rows, list | tuple) else list(rows)
+    counts = Counter(map(_STATUS, rows))  # C loops: this runs per group at 20,000 actions
+    required = "required" in set(map(_SIGNOFF, rows))  # Plan.signoff_required, row by row
+    awaiting = sum(map(_AWAITING, rows)) if required else 0
     return Summary(
         total=sum(counts.values()), completed=counts["completed"], overdue=counts["overdue"],
         due_soon=counts["due-soon"], on_track=counts["on-track"], no_date=counts["no-date"],
-        dropped=counts["dropped"],
+        dropped=counts["dropped"], awaiting_signoff=awaiting if required else None,
     )
 
 

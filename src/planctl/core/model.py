@@ -45,6 +45,16 @@ class Update:
 
 
 @dataclass(frozen=True, slots=True)
+class SignOff:
+    """`signed_off:` of an action: who checked the completed work and assured it, when, and
+    on what evidence. Kept as written: the signer may be a lead, a board or anyone."""
+
+    by: str
+    on: date
+    evidence: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Theme:
     key: str
     title: str
@@ -98,6 +108,7 @@ class Action:
     # `ref:` as written: where it comes from (report paragraph, regulation, work package).
     # Not `ref`, which is this action's own `plan:id`.
     cites: str | None = None
+    signed_off: SignOff | None = None  # `signed_off:`: completed is not the same as assured
     line: int = 0
     column: int = 0
     id_written: bool = False  # `id:` given in the file (else the id is its position)
@@ -208,6 +219,11 @@ class Plan:
     themes: tuple[Theme, ...] = ()  # in the order written
     rag_key: tuple[RagMeaning, ...] = ()
     dates: tuple[NamedDate, ...] = ()  # plan.dates, in the order written
+    signoff: str | None = None  # plan.signoff: "required", "optional" or None (not written)
+
+    @property
+    def signoff_required(self) -> bool:
+        return self.signoff == "required"
 
     @property
     def anchors(self) -> Anchors:

@@ -22,6 +22,7 @@ from typing import TypeVar
 from .errors import STRICT, WARNING, Problem
 from .model import Action, Plan, Recommendation
 from .names import nearest
+from .signoff import completed_on, is_completed, signer_is_lead
 
 MAX_MESSAGE = 1000  # a hostile value quoted in a message stays readable
 
@@ -198,6 +199,35 @@ def completed_without_date(ctx: Context) -> Iterator[Problem]:
                         f"action {a.id} is completed but has no 'completed:' date", STRICT)
 
 
+def signed_off_by_own_lead(ctx: Context) -> Iterator[Problem]:
+    """W140: signed off by the action's own lead: assurance is a second person's."""
+    for a, where in ctx.actions:
+        s = a.signed_off
+        if s is not None and signer_is_lead(ctx.plan, a, s.by):
+            yield _warn(ctx.plan, where.get("signed_off"), "W140",
+                        f"action {a.id} is signed off by its own lead {s.by!r}; a sign-off is "
+                        "assurance by someone else (a peer, the QA team or the board)")
+
+
+def signed_off_before_completed(ctx: Context) -> Iterator[Problem]:
+    """W141: signed off on a date before the action was completed."""
+    for a, where in ctx.actions:
+        s, done = a.signed_off, completed_on(a)
+        if s is not None and done is not None and s.on < done and is_completed(a):
+            yield _warn(ctx.plan, where.get("signed_off"), "W141",
+                        f"action {a.id} is signed off on {s.on:%d %B %Y}, before it was "
+                        f"completed ({done:%d %B %Y}); check both dates")
+
+
+def signed_off_not_completed(ctx: Context) -> Iterator[Problem]:
+    """W142: signed off, but not completed (reopened by hand, or signed off too soon)."""
+    for a, where in ctx.actions:
+        if a.signed_off is not None and not is_completed(a):
+            yield _warn(ctx.plan, where.get("signed_off"), "W142",
+                        f"action {a.id} is signed off but its status is {a.progress}, not "
+                        "completed; remove signed_off: ('planctl unsign') or complete it")
+
+
 # The registry. To add a check: write its function above, list it here with its code.
 # Problems come out check by check, in this order.
 BASIC_VALIDATIONS: tuple[Check, ...] = (
@@ -209,6 +239,9 @@ BASIC_VALIDATIONS: tuple[Check, ...] = (
     Check("W106", open_action_without_due),
     Check("W107", open_action_without_lead),
     Check("W108", updates_out_of_order),
+    Check("W140", signed_off_by_own_lead),
+    Check("W141", signed_off_before_completed),
+    Check("W142", signed_off_not_completed),
 )
 STRICT_VALIDATIONS: tuple[Check, ...] = (Check("S201", completed_without_date),)
 

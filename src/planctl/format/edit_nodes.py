@@ -182,8 +182,22 @@ def _splice_values(amap: MapEdit, old: Action, new: Action, spelled: dict[str, s
         amap.set("report_to", list(new.report_to))
     if new.rag != old.rag and new.rag is not None:  # edits rate, never take a rating away
         amap.set("rag", new.rag)
+    if new.signed_off != old.signed_off:
+        _splice_signed_off(amap, new)
     if new.timescale != old.timescale and ("due" in amap.entries or "milestones" not in amap.entries):
         amap.set("due", new.timescale.text if new.timescale else "TBC")
+
+
+def _splice_signed_off(amap: MapEdit, new: Action) -> None:
+    """`signed_off:` written as a block mapping (by, on, evidence), or removed."""
+    s = new.signed_off
+    if s is None:
+        amap.remove("signed_off")
+        return
+    value: Fields = {"by": s.by, "on": s.on}
+    if s.evidence is not None:
+        value["evidence"] = s.evidence
+    amap.set("signed_off", value)
 
 
 def _splice_milestones(doc: Doc, amap: MapEdit, old: Action, new: Action, plan: Plan,

@@ -66,16 +66,17 @@ from .loaded import finish as finish  # re-exported, likewise
 from .nodes import MAX_WARNINGS, Entry, NodeReader, TooManyProblems, kind
 from .plan_dates import parse_start as parse_start  # re-exported: the importer reads starts
 from .plan_dates import parse_timescale_in, read_named_dates, unreadable
+from .signoff import SIGNOFF_CHOICES, read_signed_off
 from .yamlsafe import compose, decode, quoted
 
 PLAN_KEYS = {"id", "title", "authority", "inspection", "version", "updated", "owner",
-             "classification", "due_soon_days", "calendar", "year_starts", "rag_key", "dates"}
+             "classification", "due_soon_days", "calendar", "year_starts", "rag_key", "dates", "signoff"}
 INSPECTION_KEYS = {"by", "kind", "published", "report"}
 TOP_KEYS = {"plan", "leads", "bodies", "recommendations", "findings", "themes"}
 REC_KEYS = {"id", "text", "actions", "theme", "ref"}
 ACTION_KEYS = {"id", "text", "due", "lead", "report_to", "status", "completed", "evidence",
                "updates", "repeat", "reported", "milestones", "start", "progress", "rag", "ref",
-               "measures"}
+               "measures", "signed_off"}
 LEAD_KEYS = {"name", "aliases", "email", "organisation"}
 MEASURE_KEYS = {"text", "baseline", "target", "actual"}
 # The council's own rating: the colour, or its initial as spreadsheets write it (R/A/G/B).
@@ -166,7 +167,8 @@ def _read_meta(r: NodeReader, node: yaml.Node, meta: dict[str, Any]) -> date | N
         days = r.integer(m["due_soon_days"][1], "plan.due_soon_days")
         if days is not None:
             meta["due_soon_days"] = days
-    for key, choices in (("calendar", CALENDARS), ("year_starts", YEAR_STARTS)):
+    for key, choices in (("calendar", CALENDARS), ("year_starts", YEAR_STARTS),
+                         ("signoff", SIGNOFF_CHOICES)):
         if key in m and (value := _read_choice(r, m[key][1], f"plan.{key}", choices)) is not None:
             meta[key] = value
     if "rag_key" in m:
@@ -338,6 +340,9 @@ def _read_action(r: NodeReader, node: yaml.Node, rec_id: str, pos: int, ctx: _Co
     rag = _read_rag(r, m["rag"][1], where) if "rag" in m else None
     measures = _read_measures(r, m["measures"][1], where) if "measures" in m else ()
     cites = _read_cites(r, m["ref"][1], where) if "ref" in m else None
+    signed_off = read_signed_off(r, m["signed_off"][1], where) if "signed_off" in m else None
+    if signed_off is not None:
+        located["signed_off"] = r.at(m["signed_off"][1])
 
     if text is None:
         return None
@@ -347,7 +352,7 @@ def _read_action(r: NodeReader, node: yaml.Node, rec_id: str, pos: int, ctx: _Co
         leads=leads, lead_keys=lead_keys, report_to=report_to, progress=progress,
         completed=completed, evidence=evidence, updates=updates, repeat=repeat, reported=reported,
         milestones=milestones, progress_note=progress_note, rag=rag, measures=measures, cites=cites,
-        line=line, column=node.start_mark.column + 1, id_written=bool(written_id),
+        signed_off=signed_off, line=line, column=node.start_mark.column + 1, id_written=bool(written_id),
     )
     r.located.add(action, located)
     return action

@@ -23,6 +23,7 @@ from ..core.model import PROGRESS_VALUES
 from ..core.names import PROGRESS_SYNONYMS
 from ..core.timescale import CALENDARS, REPEATS, YEAR_STARTS
 from . import reader as load
+from .signoff import MAX_SIGNER, SIGNED_OFF_KEYS, SIGNOFF_CHOICES
 
 Json = dict[str, Any]  # a JSON Schema object: JSON, of any shape
 
@@ -65,6 +66,8 @@ DESCRIPTIONS = {
         "dates": "Named dates timescales count from: event: date, e.g. {letter: 2026-03-02, "
                  "plan accepted: 2026-04-10} for 'within 6 months of the letter'. Names are read "
                  "in any case, without a leading 'the'.",
+        "signoff": "required: a completed action is 'completed, awaiting sign-off' until its "
+                   "signed_off: is given; optional (the default): a sign-off is recorded if given.",
     },
     "inspection": {
         "by": "The inspectorate, e.g. Ofsted.",
@@ -106,6 +109,13 @@ DESCRIPTIONS = {
         "measures": "Success measures: [{text, baseline, target, actual}], values as written.",
         "ref": "Where it comes from, as written, one line: the report paragraph, regulation "
                "or work package ('para 4.2', 'Reg 13').",
+        "signed_off": "Who assured the completed work, when, and on what: {by: NAME, on: DATE, "
+                      "evidence: TEXT}; by and on required (planctl signoff writes it).",
+    },
+    "signed_off": {
+        "by": "Who signed it off: a lead, a QA officer or a board (one line).",
+        "on": "The date it was signed off.",
+        "evidence": "What the sign-off rests on (a report, minutes, a link).",
     },
     "measure": {
         "text": "What is measured.",
@@ -145,6 +155,7 @@ KEY_SETS = {
     "recommendation": load.REC_KEYS, "action": load.ACTION_KEYS, "lead": load.LEAD_KEYS,
     "update": load.UPDATE_KEYS, "milestone": load.MILESTONE_KEYS, "findings": load.FINDINGS_KEYS,
     "area": load.AREA_KEYS, "judgement": load.JUDGEMENT_KEYS, "measure": load.MEASURE_KEYS,
+    "signed_off": SIGNED_OFF_KEYS,
 }
 
 
@@ -214,6 +225,8 @@ def build() -> Json:
                         "additionalProperties": text},
             "dates": {"type": "object", "propertyNames": {"pattern": r"\S"},
                       "additionalProperties": date},
+            "signoff": {"anyOf": [{"enum": list(SIGNOFF_CHOICES)},
+                                  {"type": "string", "pattern": _words_pattern(SIGNOFF_CHOICES)}]},
         }, ("title",)),
         "lead": {"anyOf": [text, _object("lead", {"name": text, "aliases": texts, "email": text,
                                                   "organisation": text}, ("name",))]},
@@ -241,6 +254,9 @@ def build() -> Json:
             "measures": {"type": "array", "items": _object("measure", {
                 "text": text, "baseline": text, "target": text, "actual": text}, ("text",))},
             "ref": cites,
+            "signed_off": _object("signed_off", {
+                "by": {"type": ["string", "number"], "maxLength": MAX_SIGNER}, "on": date, "evidence": text},
+                ("by", "on")),
         }, ("text",)),
         "recommendation": _object("recommendation", {
             "id": id_, "text": text, "actions": {"type": "array", "items": _ref("action")},

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 # The fields compared, in the order shown.
 FIELDS = ("text", "recommendation", "due", "lead", "report_to", "status", "completed",
-          "evidence", "updates", "repeat", "reported", "milestones")
+          "evidence", "updates", "repeat", "reported", "milestones", "signed_off")
 
 
 def action_fields(a: Action) -> dict[str, object]:
@@ -41,7 +41,14 @@ def action_fields(a: Action) -> dict[str, object]:
         "reported": [iso(d) for d in a.reported],
         "milestones": [{"due": iso(m.due), "text": m.text, "done": m.done, "done_on": iso(m.done_on)}
                        for m in a.milestones],
+        "signed_off": signoff_fields(a),
     }
+
+
+def signoff_fields(a: Action) -> dict[str, object] | None:
+    """The sign-off as JSON values ({by, on, evidence}), None when not signed off."""
+    s = a.signed_off
+    return None if s is None else {"by": s.by, "on": iso(s.on), "evidence": s.evidence}
 
 
 def due_date(a: Action) -> date | None:

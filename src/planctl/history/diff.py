@@ -9,7 +9,15 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from ..core.model import Action, iso
-from .changes import ActionChange, FieldChange, compare, due_date, move_reason, note_reason
+from .changes import (
+    ActionChange,
+    FieldChange,
+    compare,
+    due_date,
+    move_reason,
+    note_reason,
+    signoff_fields,
+)
 from .commits import commit_dict
 from .span import Step, Steps
 
@@ -18,6 +26,9 @@ if TYPE_CHECKING:
 
 DIFF_CATEGORIES = ("added", "removed", "moved", "completed", "dropped", "reopened", "progress",
                    "rescheduled", "reassigned", "changed")
+# Before "changed", in the JSON only when they have entries: diffs of plans without
+# sign-offs keep the keys they always had.
+SIGNOFF_CATEGORIES = ("signed_off", "unsigned")
 
 
 @dataclass(frozen=True)
@@ -153,6 +164,21 @@ class Reassigned:
 
 
 @dataclass(frozen=True)
+class SignOffChanged:
+    """Signed off (`new`), or a sign-off withdrawn (`old`, `new` None) or replaced."""
+
+    plan: str
+    id: str
+    text: str
+    old: dict[str, object] | None  # {by, on, evidence} (history.changes.signoff_fields)
+    new: dict[str, object] | None
+
+    def as_dict(self) -> dict[str, object]:
+        return {"plan": self.plan, "id": self.id, "text": self.text, "from": self.old,
+                "to": self.new}
+
+
+@dataclass(frozen=True)
 class OtherChanges:
     """Every other field that changed."""
 
@@ -187,7 +213,7 @@ class MaybeReworded:
                 "removed": list(self.removed), "added": list(self.added), "note": self.note()}
 
 
-DiffItem = Brief | Moved | StatusChanged | Rescheduled | Reassigned | OtherChanges
+DiffItem = Brief | Moved | StatusChanged | Rescheduled | Reassigned | SignOffChanged | OtherChanges
 """An entry of one of the categories."""
 
 
@@ -204,14 +230,21 @@ class Diff:
     progress: list[StatusChanged] = field(default_factory=list)
     rescheduled: list[Rescheduled] = field(default_factory=list)
     reassigned: list[Reassigned] = field(default_factory=list)
+    signed_off: list[SignOffChanged] = field(default_factory=list)
+    unsigned: list[SignOffChanged] = field(default_factory=list)
     changed: list[OtherChanges] = field(default_factory=list)
     maybe_reworded: list[MaybeReworded] = field(default_factory=list)
 
     def categories(self) -> dict[str, Sequence[DiffItem]]:
-        """Each category's entries, in the order of DIFF_CATEGORIES."""
-        return dict(zip(DIFF_CATEGORIES, (
+        """Each category's entries, in the order of DIFF_CATEGORIES (the sign-off ones, when
+        there are some, before "changed")."""
+        out: dict[str, Sequence[DiffItem]] = dict(zip(DIFF_CATEGORIES[:-1], (
             self.added, self.removed, self.moved, self.completed, self.dropped, self.reopened,
-            self.progress, self.rescheduled, self.reassigned, self.changed), strict=True))
+            self.progress, self.rescheduled, self.reassigned), strict=True))
+        out.update((k, v) for k, v in zip(SIGNOFF_CATEGORIES, (self.signed_off, self.unsigned),
+                                          strict=True) if v)
+        out["changed"] = self.changed
+        return out
 
     def as_dict(self) -> dict[str, object]:
         out: dict[str, object] = {"from": self.old.as_dict(), "to": self.new.as_dict()}
@@ -310,6 +343,9 @@ def _sort(out: Diff, c: ActionChange, old: Action, new: Action, steps: Sequence[
             out.rescheduled.append(Rescheduled(c.plan, c.id, c.text, old.timescale_text or None,
                                                new.timescale_text or None, due_date(old),
                                                due_date(new), joined_reasons(moves), moves))
+        elif f.field == "signed_off":
+            entry = SignOffChanged(c.plan, c.id, c.text, signoff_fields(old), signoff_fields(new))
+            (out.signed_off if new.signed_off is not None else out.unsigned).append(entry)
         elif f.field == "lead":
             out.reassigned.append(Reassigned(c.plan, c.id, c.text, old.leads, new.leads,
                                              _reason(steps, old, new, _leads)))

@@ -33,7 +33,7 @@ Pair = tuple[Action | None, Action | None]
 def content_key(a: Action) -> tuple[object, ...]:
     """Every compared field of an action: equal keys, equal content (ids aside)."""
     return (a.text, a.recommendation, a.timescale, a.leads, a.report_to, a.progress, a.completed,
-            a.evidence, a.updates, a.repeat, a.reported, a.milestones)
+            a.evidence, a.updates, a.repeat, a.reported, a.milestones, a.signed_off)
 
 
 def plan_pairs(old: Plan | None, new: Plan) -> list[Pair]:

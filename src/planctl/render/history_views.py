@@ -21,6 +21,7 @@ from ..history.diff import (
     OtherChanges,
     Reassigned,
     Rescheduled,
+    SignOffChanged,
 )
 from . import Column, Section, View
 
@@ -33,11 +34,15 @@ if TYPE_CHECKING:
 _TITLES = {"added": "Added", "removed": "Removed", "moved": "Moved to another recommendation or plan",
            "completed": "Completed", "dropped": "Dropped",
            "reopened": "Reopened", "progress": "Progress changed", "rescheduled": "Rescheduled",
-           "reassigned": "Reassigned", "changed": "Other changes"}
+           "reassigned": "Reassigned", "signed_off": "Signed off", "unsigned": "Sign-off withdrawn",
+           "changed": "Other changes"}
 
 
 def _fmt_item(item: object) -> str:
-    """One item of a list field: an update, a milestone, or a plain value."""
+    """One item of a list field: an update, a milestone, or a plain value; or a sign-off."""
+    if isinstance(item, dict) and "by" in item and "on" in item:
+        evidence = f" (evidence: {item['evidence']})" if item.get("evidence") else ""
+        return f"{item['on']} by {item['by']}{evidence}"
     if isinstance(item, dict) and "text" in item and "date" in item:
         by = f" ({item['by']})" if item.get("by") else ""
         return f"{item['date']}{by}: {item['text']}"
@@ -56,7 +61,7 @@ def show_change(old: object, new: object) -> tuple[str, str]:
         if not gone and not came:
             gone, came = before, after
         return "; ".join(map(_fmt_item, gone)), "; ".join(map(_fmt_item, came))
-    return ("" if old is None else str(old)), ("" if new is None else str(new))
+    return ("" if old is None else _fmt_item(old)), ("" if new is None else _fmt_item(new))
 
 
 def _heading(c: Commit | None) -> str:
@@ -132,6 +137,8 @@ def _diff_rows(cat: str, a: DiffItem, name: str) -> list[list[str]]:
         frm, to = show_change(a.old, a.new)
         where = f"plan {a.from_plan}, " if a.from_plan else ""
         return [[name, a.text, f"{where}recommendation {frm} ({a.from_id})", f"recommendation {to}"]]
+    if isinstance(a, SignOffChanged):
+        return [[name, a.text, *show_change(a.old, a.new)]]
     if isinstance(a, Reassigned):
         frm, to = show_change(list(a.old), list(a.new))
     else:

@@ -41,7 +41,7 @@ def action_dict(row: Row, today: date | None = None,
             {"date": day(latest.date), "text": latest.text, "by": latest.by} if latest else None
         ),
     }
-    out.update(optional_fields(row))
+    out.update(optional_fields(row, today))
     return out
 
 
@@ -55,7 +55,19 @@ def target(action: Action) -> date | None:
     return max((ms.due for ms in action.milestones), default=None)
 
 
-def optional_fields(row: Row) -> JSONDict:
+def signoff_state(row: Row, today: date | None) -> JSONDict | None:
+    """`signoff` (docs/json.md): signed-off (as at `today`) with who, when and on what;
+    awaiting (completed, the plan requires it, not yet given); None for an action not
+    completed and not signed off. The `status` stays `completed` either way."""
+    s = row.action.signed_off
+    if s is not None and (today is None or s.on <= today):
+        return {"state": "signed-off", "by": s.by, "on": iso(s.on), "evidence": s.evidence}
+    if row.awaiting:
+        return {"state": "awaiting", "by": None, "on": None, "evidence": None}
+    return None
+
+
+def optional_fields(row: Row, today: date | None = None) -> JSONDict:
     """The fields real plans carry, each only when the plan gives it (docs/json.md), so the
     output of plans without them is unchanged."""
     a = row.action
@@ -76,6 +88,8 @@ def optional_fields(row: Row) -> JSONDict:
         out["recommendation_ref"] = rec_cites
     if a.progress_note is not None:
         out["progress_note"] = a.progress_note
+    if row.plan.signoff_required or a.signed_off is not None:
+        out["signoff"] = signoff_state(row, today)
     if a.measures:
         out["measures"] = [{"text": m.text, "baseline": m.baseline, "target": m.target,
                             "actual": m.actual} for m in a.measures]

@@ -157,6 +157,9 @@ def build_report(plans: Sequence[Plan], today: date, *, changes: JSONDict | None
         rec["open"] = rec["total"] - rec["completed"] - rec["dropped"]
         recommendations.append(rec)
     themed = {"themes": theme_rollup(rows)} if any(p.themes for p in plans) else {}
+    # Only where a plan requires sign-off, so reports of other plans are unchanged.
+    signoff = ({"signoff": signoff_section(rows, changes, today)}
+               if any(p.signoff_required for p in plans) else {})
     return {
         "report": "planctl progress report",
         "format_version": FORMAT_VERSION,
@@ -167,6 +170,7 @@ def build_report(plans: Sequence[Plan], today: date, *, changes: JSONDict | None
                     "percent_complete": summary.percent_complete},
         "recommendations": recommendations,
         **themed,
+        **signoff,
         "overdue_by_lead": [
             {"lead": lead, "count": len(group), "actions": [brief_entry(r, today) for r in group]}
             for lead, group in by_lead(overdue)
@@ -179,6 +183,25 @@ def build_report(plans: Sequence[Plan], today: date, *, changes: JSONDict | None
         "findings": findings_of(plans),
         "actions": [action_entry(r, today) for r in rows],
     }
+
+
+def signoff_section(rows: Sequence[Row], changes: JSONDict | None, today: date) -> JSONDict:
+    """The completed actions not yet signed off: those completed since --since (the last
+    meeting) when the report shows changes, else all of them."""
+    waiting = [r for r in rows if r.awaiting]
+    if changes is not None:
+        done = {(i["plan"], i["id"]) for i in changes["completed"]}
+        waiting = [r for r in waiting if (r.plan.id, r.action.id) in done]
+    waiting.sort(key=lambda r: (r.plan.id, id_sort_key(r.action.id)))
+    return {"since": changes["since"] if changes is not None else None,
+            "awaiting": [brief_entry(r, today) for r in waiting]}
+
+
+def signoff_title(section: JSONDict) -> str:
+    """The heading every format gives the list."""
+    since = section["since"]
+    return (f"Completed since {since}, not yet signed off" if since
+            else "Completed, not yet signed off")
 
 
 # -- what changed since --since (history.trail reads it from git) ------------------------------

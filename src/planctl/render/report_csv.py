@@ -14,6 +14,7 @@ from datetime import date
 from ..core.errors import safe_text
 from ..core.jsondoc import JSONDict
 from .csv import safe_cell
+from .views import signoff_text
 
 COLUMNS = ["as_at", "plan", "recommendation", "id", "text", "leads", "report_to", "timescale",
            "due", "status", "days_overdue", "progress", "completed", "evidence", "repeat",
@@ -22,7 +23,8 @@ COLUMNS = ["as_at", "plan", "recommendation", "id", "text", "leads", "report_to"
 
 
 # Only when some action carries them (so reports of other plans are unchanged).
-CARRIED = ["start", "theme", "rag", "progress_note", "measures", "ref", "recommendation_ref"]
+CARRIED = ["start", "theme", "rag", "progress_note", "measures", "ref", "recommendation_ref",
+           "signoff"]
 
 
 def _measures(items: list[JSONDict]) -> str:
@@ -39,7 +41,7 @@ def carried_cells(a: JSONDict, columns: list[str]) -> list[str]:
     for c in columns:
         value = a.get(c)
         cells.append("" if value is None else _measures(value) if c == "measures"
-                     else str(value))
+                     else signoff_text(a) if c == "signoff" else str(value))
     return cells
 
 

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.errors import OutputError
 from ..core.jsondoc import JSONDict
-from .report import CHANGE_TITLES, change_detail
-from .views import cited, due_cell, show_date
+from .report import CHANGE_TITLES, change_detail, signoff_title
+from .views import cited, due_cell, show_date, shown_words
 from .xmltext import xml_text
 
 if TYPE_CHECKING:
@@ -272,6 +272,9 @@ def summary(paper: Paper, report: JSONDict) -> None:
                         ("no_date", "no-date"), ("dropped", "dropped")):
         rows.append([STATUS_WORDS[status], str(s[key])])
         statuses.append(status)
+        if key == "completed" and "awaiting_signoff" in s:  # of them, counted apart
+            rows.append(["of which awaiting sign-off", str(s["awaiting_signoff"])])
+            statuses.append(None)
     rows.append(["Total", str(s["total"])])
     statuses.append(None)
     paper.table(["Status", "Actions"], rows, [5.0, 3.0], statuses, status_col=0, right={1})
@@ -337,6 +340,20 @@ def changes(paper: Paper, report: JSONDict, many: bool) -> None:
         paper.table(["ID", "Action", "Lead", "Detail"], rows, [1.3, 8.2, 3.5, 4.0])
 
 
+def signoff(paper: Paper, report: JSONDict, many: bool) -> None:
+    """Completed (since the last meeting) but not yet signed off: only where required."""
+    section = report.get("signoff")
+    if section is None:
+        return
+    paper.heading(signoff_title(section), 1)
+    if not section["awaiting"]:
+        paper.para("None: every completed action is signed off.")
+        return
+    rows = [[_ref(a, many), cited(a["text"], a), "; ".join(a["leads"]) or "(no lead)"]
+            for a in section["awaiting"]]
+    paper.table(["ID", "Action", "Lead"], rows, [1.3, 12.2, 3.5])
+
+
 def findings(paper: Paper, report: JSONDict) -> None:
     if not report["findings"]:
         return
@@ -369,7 +386,7 @@ def action_table(paper: Paper, report: JSONDict, many: bool) -> None:
         u = a["latest_update"]
         latest = (f"{show_date(u['date'])}" + (f" ({u['by']})" if u["by"] else "")
                   + f": {u['text']}") if u else ""
-        status = STATUS_WORDS.get(a["status"], a["status"])
+        status = shown_words(a, STATUS_WORDS.get(a["status"], a["status"]))
         if a["status"] == "overdue":
             status += f", {a['days_overdue']} days late"
         council = [a.get("rag") or "", a.get("progress_note") or ""] if rated else []
@@ -411,6 +428,7 @@ def render(report: JSONDict) -> bytes:
     overdue(paper, report, many)
     upcoming(paper, report, many)
     changes(paper, report, many)
+    signoff(paper, report, many)
     findings(paper, report)
     paper.landscape()
     action_table(paper, report, many)

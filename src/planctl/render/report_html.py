@@ -16,7 +16,7 @@ from datetime import date
 from ..core.errors import safe_text
 from ..core.jsondoc import JSONDict
 from ..core.words import agree, count
-from .report import CHANGE_TITLES, change_detail
+from .report import CHANGE_TITLES, change_detail, signoff_title
 from .views import cited, show_date
 
 STATUS_WORDS = {"completed": "completed", "dropped": "dropped", "overdue": "overdue",
@@ -232,9 +232,11 @@ def summary(report: JSONDict) -> str:
     tiles = "".join(
         f'<div class="tile t-{status}"><span class="n">{s[key]}</span>{badge(status)}</div>'
         for key, status in SUMMARY_KEYS if s[key] or status not in ("no-date", "dropped"))
+    awaiting = (f' ({s["awaiting_signoff"]} awaiting sign-off)'
+                if s.get("awaiting_signoff") else "")
     lead = (f'<p class="headline"><strong>{s["percent_complete"]}% complete.</strong> '
             f'Of {count(s["total"], "action")}, {s["completed"]} {agree(s["completed"], "is", "are")} '
-            f'completed and {s["open"]} {agree(s["open"], "is", "are")} still open; '
+            f'completed{awaiting} and {s["open"]} {agree(s["open"], "is", "are")} still open; '
             f'<strong>{s["overdue"]} {agree(s["overdue"], "is", "are")} overdue</strong>.</p>')
     meter = (f'<div class="meter" role="img" aria-label="{s["percent_complete"]}% complete">'
              f'<span style="width:{s["percent_complete"]}%"></span></div>')
@@ -402,6 +404,24 @@ def changes(report: JSONDict, many: bool) -> str:
     return "".join(out)
 
 
+def signoff(report: JSONDict, many: bool) -> str:
+    """Completed (since the last meeting) but not yet signed off: only where required."""
+    section = report.get("signoff")
+    if section is None:
+        return ""
+    n = report["summary"].get("awaiting_signoff", 0)
+    out = [f'<section id="signoff"><h2>{esc(signoff_title(section))}</h2>'
+           f'<p class="note">{count(n, "completed action")} awaiting sign-off in all.</p>']
+    if not section["awaiting"]:
+        out.append('<p class="muted">None: every completed action is signed off.</p>')
+    else:
+        rows = [tr([ref(a, many), esc(cited(a["text"], a)), leads(a)], num={0})
+                for a in section["awaiting"]]
+        out.append(table([">ID", "Action", "Lead"], rows, "actions", (7, 70, 23)))
+    out.append("</section>")
+    return "".join(out)
+
+
 def timeline(report: JSONDict) -> str:
     points = report["timeline"]
     chart = timeline_chart(points or [])
@@ -541,7 +561,7 @@ def render(report: JSONDict) -> str:
         header(report), summary(report), recommendations(report, many), themes(report),
         timeline(report),
         overdue(report, many), upcoming(report, many), latest_updates(report, many),
-        positions(report, many), changes(report, many), findings(report),
+        positions(report, many), changes(report, many), signoff(report, many), findings(report),
     ])
     as_at: date = report["as_at"]
     return (

@@ -25,7 +25,7 @@ from urllib.parse import quote
 from ..core.errors import safe_text
 from ..core.jsondoc import JSONDict
 from ..core.words import count
-from .views import show_date
+from .views import show_date, shown_words
 
 if TYPE_CHECKING:  # imported when a calendar is made, so other commands never load it
     from icalendar import Calendar
@@ -72,7 +72,7 @@ def description(a: JSONDict, plan_title: str, as_at: date,
     if deadline is not None and deadline["label"]:
         lines.append(f"This deadline: {deadline['label']}")
     late = f", {count(a['days_overdue'], 'day')} late" if a["status"] == "overdue" else ""
-    lines.append(f"Status as at {show_date(as_at)}: {a['status']}{late}")
+    lines.append(f"Status as at {show_date(as_at)}: {shown_words(a, a['status'])}{late}")
     if a["report_to_names"]:
         lines.append("Report to: " + "; ".join(a["report_to_names"]))
     if a["latest_update"]:

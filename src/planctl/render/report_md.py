@@ -12,7 +12,7 @@ from collections.abc import Set as AbstractSet
 from ..core.jsondoc import JSONDict
 from ..core.words import count
 from .markdown import md_escape
-from .report import CHANGE_TITLES
+from .report import CHANGE_TITLES, signoff_title
 from .views import cited, show_date
 
 BAR_CELLS = 10
@@ -79,6 +79,8 @@ def summary(report: JSONDict) -> list[str]:
            f"{count(s['total'], 'action')}: {s['completed']} completed ({s['percent_complete']}% complete), "
            f"{s['overdue']} overdue, {s['open']} still open.", ""]
     rows = [[label, str(s[key])] for key, label in STATUS_LABELS.items()]
+    if "awaiting_signoff" in s:  # of the completed, counted apart
+        rows.insert(1, ["of which awaiting sign-off", str(s["awaiting_signoff"])])
     rows.append(["**Total**", f"**{s['total']}**"])
     return out + _table(["Status", "Actions"], rows, right={1})
 
@@ -199,6 +201,19 @@ def changes(report: JSONDict, many: bool) -> list[str]:
     return out
 
 
+def signoff(report: JSONDict, many: bool) -> list[str]:
+    """Completed (since the last meeting) but not yet signed off: only where required."""
+    section = report.get("signoff")
+    if section is None:
+        return []
+    out = [f"## {md_escape(signoff_title(section))}", ""]
+    if not section["awaiting"]:
+        return out + ["None: every completed action is signed off.", ""]
+    rows = [[md_escape(action_ref(a, many)), md_escape(cited(a["text"], a)), _leads(a)]
+            for a in section["awaiting"]]
+    return out + _table(["ID", "Action", "Lead"], rows)
+
+
 def findings(report: JSONDict) -> list[str]:
     if not report["findings"]:
         return []
@@ -219,5 +234,5 @@ def render(report: JSONDict) -> str:
     parts = (banner + header(report) + summary(report) + recommendations(report, many)
              + themes(report) + overdue(report, many) + upcoming(report, many) + latest_updates(report, many)
              + positions(report, many)
-             + changes(report, many) + findings(report) + banner)
+             + changes(report, many) + signoff(report, many) + findings(report) + banner)
     return "\n".join(parts).rstrip("\n") + "\n"

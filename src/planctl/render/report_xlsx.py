@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from ..core.jsondoc import JSONDict
 from .csv import safe_cell
 from .report import CHANGE_TITLES, change_detail
-from .views import TO_BE_CONFIRMED, cited, show_date
+from .views import TO_BE_CONFIRMED, cited, show_date, shown_words
 from .xmltext import xml_text
 
 if TYPE_CHECKING:
@@ -232,7 +232,7 @@ def action_row(a: JSONDict) -> list[object]:
     status, rating = a["status"], a.get("rag")
     return [a["plan"], a["recommendation"], a["id"], a["text"], "; ".join(a["leads"]),
             a.get("timescale") or "", a["due"] or (TO_BE_CONFIRMED if a.get("due_to_be_confirmed") else None),
-            Styled(STATUS_WORDS.get(status, status), status=status),
+            Styled(shown_words(a, STATUS_WORDS.get(status, status or "")), status=status),
             Styled(COLOURS.get(status, ""), status=status),
             a["days_overdue"] if status == "overdue" else None,
             Styled(rating, status=RATING_FILLS.get(rating or "")) if rating else None,
@@ -295,6 +295,8 @@ def summary_sheet(wb: Workbook, report: JSONDict, title: str) -> None:
     for key, status in SUMMARY_STATUSES:
         sheet.add(Styled(STATUS_WORDS[status], status=status), s[key],
                   Styled(COLOURS[status], status=status))
+        if key == "completed" and "awaiting_signoff" in s:  # of them, where sign-off is required
+            sheet.add("of which awaiting sign-off", s["awaiting_signoff"])
     sheet.add(Styled("Total", bold=True), Styled(s["total"], bold=True))
     sheet.add("Complete", Styled(s["percent_complete"] / 100, fmt="0%"))
     sheet.add()

@@ -40,8 +40,33 @@ def due_cell(a: JSONDict) -> str:
     return TO_BE_CONFIRMED if a.get("due_to_be_confirmed") else show_date(a["due"])
 
 
+def awaiting(a: JSONDict) -> bool:
+    """An action object (render/json.action_dict) that is completed, awaiting sign-off."""
+    return (a.get("signoff") or {}).get("state") == "awaiting"
+
+
+def shown_words(a: JSONDict, word: str) -> str:
+    """A renderer's word for the action's status, with ", awaiting sign-off" where it is."""
+    return f"{word}, awaiting sign-off" if awaiting(a) else word
+
+
+def signoff_text(a: JSONDict) -> str:
+    """The sign-off in words: "", "awaiting sign-off", or who signed it off, when, on what."""
+    s = a.get("signoff")
+    if not s:
+        return ""
+    if s["state"] == "awaiting":
+        return "awaiting sign-off"
+    on = s["on"]
+    on = date.fromisoformat(on) if isinstance(on, str) else on
+    evidence = f" (evidence: {s['evidence']})" if s.get("evidence") else ""
+    return f"signed off by {s['by']} on {show_date(on)}{evidence}"
+
+
 def summary_line(summary: Summary, today: date) -> str:
-    parts = [f"{summary.completed} completed ({summary.percent_complete}%)",
+    awaiting = (f", {summary.awaiting_signoff} of them awaiting sign-off"
+                if summary.awaiting_signoff else "")
+    parts = [f"{summary.completed} completed ({summary.percent_complete}%{awaiting})",
              f"{summary.overdue} overdue", f"{summary.due_soon} due soon",
              f"{summary.on_track} on track"]
     # Rare statuses only when present, so the line stays short enough to read.
@@ -72,7 +97,7 @@ def action_cells(row: Row, many_plans: bool, show_lead: bool = True, rag: bool =
     cells = [row.plan.id] if many_plans else []
     cells += [a.id, a.text] + (["; ".join(a.leads)] if show_lead else [])
     late = f"{row.days_overdue}d" if row.status == "overdue" else ""
-    return cells + [a.timescale_text, due_text(row), row.status, late] + (
+    return cells + [a.timescale_text, due_text(row), row.shown_status, late] + (
         [a.rag or ""] if rag else [])
 
 
@@ -184,9 +209,14 @@ def leads_table(rows: Sequence[Row], plans: Sequence[Plan]) -> list[JSONDict]:
         s = summarise(group)
         entry.update(total=s.total, open=s.overdue + s.due_soon + s.on_track + s.no_date,
                      overdue=s.overdue, due_soon=s.due_soon, completed=s.completed)
+        if s.awaiting_signoff is not None:  # of the completed, where a plan requires sign-off
+            entry["awaiting_signoff"] = s.awaiting_signoff
+    required = any(p.signoff_required for p in plans)
     for entry in counts.values():
         for k in ("total", "open", "overdue", "due_soon", "completed"):
             entry.setdefault(k, 0)
+        if required:  # only then (docs/json.md)
+            entry.setdefault("awaiting_signoff", 0)
     return sorted(counts.values(), key=lambda e: (-e["overdue"], -e["open"], e["lead"].casefold()))
 
 
@@ -194,10 +224,14 @@ def leads_view(entries: list[JSONDict], today: date) -> View:
     section = Section(None, [Column("Lead", wrap=1), Column("Open", justify="right"),
                              Column("Overdue", justify="right"), Column("Due soon", justify="right"),
                              Column("Completed", justify="right"), Column("Total", justify="right")])
+    signoff = any("awaiting_signoff" in e for e in entries)
+    if signoff:
+        section.columns.insert(5, Column("Awaiting sign-off", justify="right"))
     for e in entries:
         status = "overdue" if e["overdue"] else "due-soon" if e["due_soon"] else None
         section.add([e["lead"], str(e["open"]), str(e["overdue"]), str(e["due_soon"]),
-                     str(e["completed"]), str(e["total"])], status)
+                     str(e["completed"]), *([str(e["awaiting_signoff"])] if signoff else []),
+                     str(e["total"])], status)
     section.columns[2] = Column("Overdue", justify="right", status=True)
     return View([section], summary=f"{count(len(entries), 'lead')} - as at {show_date(today)}",
                 empty="No leads.")

@@ -17,12 +17,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..core.errors import UsageError
-from ..core.model import RAG_VALUES, Action, Plan, Update
+from ..core.model import RAG_VALUES, Action, Plan, SignOff, Update
 from ..core.names import normalise_name
+from ..core.signoff import completed_on, described, is_completed, known_signer
 from ..core.timescale import PATTERNS, Timescale, TimescaleError
 from ..format.edit_nodes import Written
 from ..format.plan_dates import parse_timescale_in
 from ..format.reader import RAG_WORDS
+from ..format.signoff import MAX_SIGNER
 from ..format.writer import date_like, move_date, plain_date
 
 
@@ -162,7 +164,7 @@ def _reopen(plan: Plan, action: Action, shape: Written, edit: Edit) -> Change:
                          "there is nothing to reopen")
     reason = _reason(edit)
     was = action.progress + (f" on {action.completed.isoformat()}" if action.completed else "")
-    new = dataclasses.replace(action, progress="in-progress", completed=None,
+    new = dataclasses.replace(action, progress="in-progress", completed=None, signed_off=None,
                               updates=action.updates + (_update(edit, f"Reopened (was {was}): {reason}"),))
     return Change(new, "reopened", trailers=(("Reason", reason),))
 
@@ -343,6 +345,44 @@ def _rate(plan: Plan, action: Action, shape: Written, edit: Edit) -> Change:
     return Change(new, f"rated {colour}", trailers=trailers)
 
 
+def _signoff(plan: Plan, action: Action, shape: Written, edit: Edit) -> Change:
+    if not is_completed(action):
+        raise UsageError(f"{action.id} is {action.progress}, not completed: only completed work "
+                         f"can be signed off ('planctl done {action.id}' first); nothing was changed")
+    if action.signed_off is not None:
+        raise UsageError(f"{action.id} is already {described(action.signed_off)}; to record another "
+                         f"sign-off, 'planctl unsign {action.id}' first; nothing was changed")
+    by = check_text(edit.by or "", "--by").strip()
+    if any(ch in by for ch in "\n\r\v\f\x85\u2028\u2029") or len(by) > MAX_SIGNER:
+        raise UsageError(f"--by must be one line of at most {MAX_SIGNER} characters: who signs "
+                         "it off (a name, a role or a board)")
+    done = completed_on(action)
+    if done is not None and edit.on < done:
+        raise UsageError(f"--on {edit.on:%d %B %Y} is before {action.id} was completed "
+                         f"({done:%d %B %Y}): a sign-off follows the completion; nothing was changed")
+    evidence = check_text(edit.text, "--evidence").strip() if edit.text is not None else None
+    signed = SignOff(by, edit.on, evidence)
+    notes = [] if known_signer(plan, by) else [
+        f"{by!r} is not one of the plan's leads or bodies; the sign-off is recorded as written"]
+    trailers = (("Signed-off-on", edit.on.isoformat()),) + ((("Evidence", evidence),) if evidence else ())
+    return Change(dataclasses.replace(action, signed_off=signed), described(signed), notes=notes,
+                  trailers=trailers)
+
+
+def _unsign(plan: Plan, action: Action, shape: Written, edit: Edit) -> Change:
+    if action.signed_off is None:
+        raise UsageError(f"{action.id} is not signed off; nothing was changed")
+    reason = edit.text.strip() if edit.text and edit.text.strip() else None
+    new = dataclasses.replace(action, signed_off=None)
+    was = described(action.signed_off)
+    if reason is not None:
+        new = dataclasses.replace(new, updates=action.updates + (
+            _update(edit, f"Sign-off withdrawn (was {was}): {check_text(reason, 'the reason')}"),))
+    return Change(new, f"sign-off withdrawn (was {was})",
+                  trailers=(("Reason", reason),) if reason else ())
+
+
 CHANGES: dict[str, Callable[[Plan, Action, Written, Edit], Change]] = {
     "done": _done, "start": _start, "drop": _drop, "note": _note,
-    "reschedule": _reschedule, "assign": _assign, "reopen": _reopen, "rate": _rate}
+    "reschedule": _reschedule, "assign": _assign, "reopen": _reopen, "rate": _rate,
+    "signoff": _signoff, "unsign": _unsign}
