@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -138,8 +138,7 @@ def _latest(returns: list[Return]) -> tuple[list[Return], list[str]]:
     notes = []
 
     def when(r: Return) -> tuple[datetime, date]:
-        sent = r.sent.replace(tzinfo=None) - (r.sent.utcoffset() or r.sent.resolution * 0) \
-            if r.sent is not None else datetime.min
+        sent = r.sent.astimezone(UTC).replace(tzinfo=None) if r.sent is not None else datetime.min
         return sent, r.saved
 
     for r in returns:
@@ -172,6 +171,7 @@ class Plans:
         self.path_of = {p.id: p.path for p in loaded.plans}
         self.leads = [lead for p in loaded.plans for lead in p.leads]
         self.data: dict[str, bytes] = {}
+        self._parsed: dict[str, tuple[bytes, Plan | None]] = {}  # the last bytes read, by path
         self._history: dict[str, tuple[Any, list[tuple[Plan, ...]]]] = {}
 
     def bytes_of(self, path: str) -> bytes:
@@ -185,7 +185,11 @@ class Plans:
         path = self.path_of.get(plan_id)
         if path is None:
             return None
-        return load_cached(self.bytes_of(path), path)[0]
+        data = self.bytes_of(path)
+        kept = self._parsed.get(path)
+        if kept is None or kept[0] is not data:
+            kept = self._parsed[path] = (data, load_cached(data, path)[0])
+        return kept[1]
 
     def at(self, commit: str) -> tuple[Any, list[tuple[Plan, ...]]]:
         """(the version at the commit, the plans of every version from it to the working
