@@ -23,8 +23,16 @@ def help_block() -> str:
 
     runner = CliRunner()
     parts = [START, "", "Generated from the program by `python tools/gen_docs.py`; do not edit by hand.", ""]
+    import click
+
+    names = []
     for name in ["", *sorted(COMMANDS)]:
-        args = [name, "--help"] if name else ["--help"]
+        names.append(name)
+        command = cli.get_command(click.Context(cli), name) if name else None
+        if isinstance(command, click.Group):  # `returns make`, `returns apply` ...
+            names += [f"{name} {sub}" for sub in sorted(command.list_commands(click.Context(command)))]
+    for name in names:
+        args = [*name.split(), "--help"] if name else ["--help"]
         # A fixed width and environment, so the text does not depend on who runs it.
         result = runner.invoke(cli, args, prog_name="planctl", terminal_width=80,
                                env={"COLUMNS": "80", "NO_COLOR": "1"})

@@ -145,8 +145,9 @@ def remind(s: Settings, smtp: str | None, starttls: bool, user: str | None, send
     verb = "written" if save_to is not None else "would be sent" if rehearse else "sent"
     _summary(ready, failed, unreachable, verb, save_to, at.day)
     if failed or unreachable:
-        raise RemindFailed(f"{len(failed) + len(unreachable)} lead(s) with overdue or due-soon "
-                           "actions were not reminded (listed above)")
+        what = "a return" if attach else "overdue or due-soon actions"
+        raise RemindFailed(f"{len(failed) + len(unreachable)} lead(s) with {what} were not "
+                           "reminded (listed above)")
 
 
 def _folder(dry_run: str | None, save_to: Path | None) -> Path | None:

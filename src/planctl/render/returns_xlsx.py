@@ -57,6 +57,7 @@ WIDTHS = {layout.ID: 9, layout.RECOMMENDATION: 30, layout.ACTION: 46, layout.TIM
           layout.DUE: 14, layout.STATUS: 12, layout.COUNCIL_RATING: 10,
           layout.PROGRESS_UPDATE: 46, layout.RATING: 10, layout.COMPLETED_ON: 14,
           layout.NEW_DUE_DATE: 15, layout.REASON: 32, layout.EVIDENCE: 32}
+INSTRUCTIONS_WIDTH = 72  # one column of words, within an A4 portrait page
 LEAD_FILL = "FFF8DC"  # a pale yellow: the cells to fill in
 LEAD_HEADER_FILL = "1C5A2A"
 # A fixed moment for the workbook's created/modified stamps and the zip entries' times:
@@ -228,8 +229,8 @@ def instructions(ret: LeadReturn, made: date, by: date | None) -> list[str]:
         "    Progress update: what has been done since the last update, and what happens next.",
         "    Rating: pick red, amber, green or blue from the list:",
         *_rag_lines(ret),
-        "    Completed on: the date the action was completed (for example 14/01/2026), only "
-        "if it is.",
+        f"    Completed on: the date the action was completed (for example {made:%d/%m/%Y}), "
+        "only if it is.",
         "    New due date: only if the new date has been agreed: a date or a month "
         "(for example March 2027).",
         "    Reason for new date: why the date moved. A new due date is not accepted without it.",
@@ -253,14 +254,14 @@ def _instructions_sheet(wb: Workbook, ret: LeadReturn, made: date, by: date | No
     ws = wb.active
     assert ws is not None  # a new Workbook has one sheet
     ws.title = layout.INSTRUCTIONS_SHEET
-    ws.column_dimensions["A"].width = 110
+    ws.column_dimensions["A"].width = INSTRUCTIONS_WIDTH
     ws.sheet_view.showGridLines = False
     headings = {"What to do", "Please do not", "When you have finished"}
     for i, line in enumerate(instructions(ret, made, by), 1):
         c = ws.cell(i, 1, text(line))
         c.font = st["title"] if i == 1 else st["bold"] if line in headings else st["font"]
         c.alignment = st["wrap"]
-        ws.row_dimensions[i].height = 15 * lines(line, 110) + (6 if i == 1 else 0)
+        ws.row_dimensions[i].height = 15 * lines(line, INSTRUCTIONS_WIDTH) + (6 if i == 1 else 0)
     ws.protection.sheet = True  # nothing to type here
     _page(ws, ret, landscape=False)
 
@@ -330,6 +331,7 @@ def _actions_sheet(wb: Workbook, ret: LeadReturn, made: date, st: dict[str, Any]
         c.font = st["head"]
         c.fill = st["head_fill"] if i <= owned else st["lead_fill_head"]
         c.alignment = st["wrap"]
+    ws.row_dimensions[1].height = 30  # two lines: "Council rating", "Reason for new date"
     ws.freeze_panes = "B2"
     for n, r in enumerate(ret.rows, 2):
         values = _owned_values(r, made)
