@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.message
+import email.policy
 import email.utils
 import json
 import shutil
@@ -441,3 +442,82 @@ def test_a_return_resaved_by_libreoffice_still_applies(run, plan, tmp_path):
          "--by", "Head of Operations"],
         ["rate", "1.1", "amber"], ["done", "1.3", "--on", "2026-10-02"]], base)
     assert plan.read_bytes() == expected
+
+
+def test_a_return_sent_by_remind_over_smtp_comes_back_and_applies(run, plan, tmp_path):
+    """The whole cycle on real SMTP: remind --attach-returns to aiosmtpd on 127.0.0.1, the
+    message saved as .eml, the attachment filled, a reply saved, applied with --commit."""
+    pytest.importorskip("aiosmtpd")
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    received: list[bytes] = []
+
+    class Inbox:
+        async def handle_DATA(self, server, session, envelope):
+            received.append(envelope.content)
+            return "250 OK"
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    controller = Controller(Inbox(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        r = run("remind", "--today", "2026-10-01", "--smtp", f"127.0.0.1:{port}",
+                "--from", "plans@council.example", "--attach-returns", "--by", "2026-10-30")
+    finally:
+        controller.stop()
+    # Sian Jones has no email in leads: she is listed as not reminded (exit 1); the others are
+    assert r.exit_code == 1 and "1 lead(s) with a return were not reminded" in r.stderr
+    sent = [email.message_from_bytes(m, policy=email.policy.default) for m in received]
+    (to_ops,) = [m for m in sent if m["To"].addresses[0].addr_spec == "ops@council.example"]
+    (tmp_path / "sent.eml").write_bytes(bytes(to_ops))
+    (part,) = list(to_ops.iter_attachments())
+    blank = tmp_path / part.get_filename()
+    blank.write_bytes(part.get_content())
+    (tmp_path / "filled").mkdir()
+    filled = fill(blank, {"1.1": {"Progress update": "Replied by email", "Rating": "green"}},
+                  tmp_path / "filled" / part.get_filename())
+    reply = _eml(tmp_path, filled, "Head of Operations <ops@council.example>",
+                 "Mon, 12 Oct 2026 08:15:00 +0100", "reply.eml")
+    r = apply(run, str(reply), "--commit")
+    assert r.exit_code == 0, r.stderr
+    assert "warning" not in r.stderr
+    text = plan.read_text()
+    assert "date: 2026-10-12\n            text: Replied by email" in text and "rag: green" in text
+    author, email_, _, message = head_message(tmp_path)
+    assert (author, email_) == ("Head of Operations", "ops@council.example")
+    assert "Returned-by: ops@council.example\n" in message
+
+
+def test_a_winmail_dat_attachment_is_refused_saying_what_to_do(run, plan, tmp_path):
+    msg = email.message.EmailMessage()
+    msg["From"] = "ops@council.example"
+    msg["Date"] = "Mon, 12 Oct 2026 08:15:00 +0100"
+    msg.set_content("See attached")
+    msg.add_attachment(b"\x78\x9f\x3e\x22junk", maintype="application", subtype="ms-tnef",
+                       filename="winmail.dat")
+    (tmp_path / "outlook.eml").write_bytes(bytes(msg))
+    before = plan.read_bytes()
+    r = apply(run, "outlook.eml")
+    assert r.exit_code == 2
+    assert "winmail.dat" in r.stderr
+    assert plan.read_bytes() == before
+
+
+def test_a_row_added_by_the_lead_is_refused(run, plan):
+    make(run)
+    wb = openpyxl.load_workbook(RET)
+    ws = wb["Actions"]
+    heads = {c.value: c.column for c in ws[1]}
+    n = ws.max_row + 1
+    ws.cell(n, heads["ID"], "1.9")
+    ws.cell(n, heads["Progress update"], "An action of my own")
+    wb.save(RET)
+    before = plan.read_bytes()
+    r = apply(run, RET)
+    assert r.exit_code == 2
+    assert f"Actions!A{n}: ID '1.9' is not one this return was made with" in r.stderr
+    assert plan.read_bytes() == before

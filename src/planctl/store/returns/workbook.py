@@ -308,18 +308,21 @@ def _rows(book: _Book, records: dict[str, dict[str, str]]) -> tuple[ReturnRow, .
         if cols is None:
             cols = _columns(book, cells)
             continue
+        from openpyxl.utils import get_column_letter
+
+        id_ref = f"{sheet}!{get_column_letter(cols[layout.ID] + 1)}{n}"
         id_cell = cells[cols[layout.ID]] if cols[layout.ID] < len(cells) else None
         ident = _text(book, id_cell, sheet) if id_cell is not None else ""
         filled = _filled(book, cells, cols, n)
         if not ident:
             if not filled.empty:
-                raise book.fail(f"{sheet}!A{n}", "a row without an ID is filled in; only the "
-                                "rows the return was made with can be read")
+                raise book.fail(id_ref, "a row without an ID is filled in; only the rows the "
+                                "return was made with can be read")
             continue
         record = records.get(ident)
         if record is None or ident in seen:
             why = "is in two rows" if ident in seen else "is not one this return was made with"
-            raise book.fail(f"{sheet}!A{n}", f"ID {ident[:40]!r} {why} (rows "
+            raise book.fail(id_ref, f"ID {ident[:40]!r} {why} (rows "
                             "cannot be added or copied; make a new return)")
         seen.add(ident)
         plan = safe_plan_path(record["plan"])
@@ -329,7 +332,7 @@ def _rows(book: _Book, records: dict[str, dict[str, str]]) -> tuple[ReturnRow, .
         _owned_edits(book, cells, cols, n, record)
         rows.append(ReturnRow(n, ident, plan, record["action"],
                               {k: v for k, v in record.items() if not k.startswith("_")},
-                              filled, f"{sheet}!A{n}"))
+                              filled, id_ref))
     if cols is None:
         raise book.fail(sheet, "the Actions sheet is empty")
     return tuple(rows)
