@@ -263,6 +263,7 @@ def test_an_edit_of_a_column_planctl_owns_is_a_warning_and_ignored(run, plan):
     ws = wb["Actions"]
     heads = {c.value: c.column for c in ws[1]}
     ws.cell(2, heads["Action"], "Audit everything, twice")
+    ws.cell(2, heads["Timescale"], "By 31.3.27")
     ws.cell(2, heads["Progress update"], "Done the first half")
     wb.save(RET)
     before = plan.read_text()
@@ -270,8 +271,11 @@ def test_an_edit_of_a_column_planctl_owns_is_a_warning_and_ignored(run, plan):
     assert r.exit_code == 0, r.stderr
     where = cell_of(Path(RET), "1.1", "Action")
     assert f"{RET}: {where}: the Action column is planctl's; the change made there is ignored" in r.stderr
+    where = cell_of(Path(RET), "1.1", "Timescale")
+    assert f"{RET}: {where}: the Timescale column is planctl's" in r.stderr
+    assert r.stderr.count("column is planctl's") == 2  # the untouched cells are not named
     after = plan.read_text()
-    assert "twice" not in after and "Done the first half" in after
+    assert "twice" not in after and "31.3.27" not in after and "Done the first half" in after
     kept = "Audit referrals to the front door"
     assert before.count(kept) == after.count(kept)
 

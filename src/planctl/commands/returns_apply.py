@@ -39,7 +39,7 @@ from ..loading.settings import Settings
 from .options import output, output_format, pass_settings, shared_options, today
 
 if TYPE_CHECKING:
-    from ..core.model import Plan
+    from ..core.model import Action, Plan
     from ..render import View
     from ..store.edits import Edit, EditResult
 
@@ -233,7 +233,7 @@ class Plans:
         raise UsageError(f"plan file {written!r} is not among the plans at the return's commit")
 
 
-def _followed(ret: Return, plans: Plans) -> dict[int, Followed | None]:
+def _followed(ret: Return, plans: Plans) -> tuple[dict[int, Followed | None], list[str]]:
     """Each row's action at the commit and now, by the row's line; UsageError when the
     return does not match its commit (it was altered)."""
     from ..history.follow import follow
@@ -241,6 +241,7 @@ def _followed(ret: Return, plans: Plans) -> dict[int, Followed | None]:
 
     old, versions = plans.at(ret.state.commit)
     old_plans = {p.id: p for p in old.plans}
+    ret_warnings: list[str] = []
     keys: dict[int, tuple[str, str]] = {}
     for row in ret.rows:
         if row.filled.empty:
@@ -257,6 +258,7 @@ def _followed(ret: Return, plans: Plans) -> dict[int, Followed | None]:
                              f"commit {ret.state.commit[:12]} is not the one this return was made "
                              "with; the return was altered (make a new one)")
         keys[row.line] = (plan_id, row.action)
+        ret_warnings += _owned_edited(ret, row, old_plans[plan_id], action)
     now = follow(old.plans, versions, keys.values())
     out: dict[int, Followed | None] = {}
     for row in ret.rows:
@@ -269,6 +271,23 @@ def _followed(ret: Return, plans: Plans) -> dict[int, Followed | None]:
         action = next((a for a in plan.actions if a.id == current.id), None) \
             if plan is not None and current is not None else None
         out[row.line] = Followed(at_commit, action, _due_reader(plan) if plan else None)
+    return out, ret_warnings
+
+
+def _owned_edited(ret: Return, row: Any, plan: Plan, action: Action) -> list[str]:
+    """A warning for each of planctl's cells the hidden sheet does not record (Recommendation,
+    Timescale) that no longer shows what the plan said at the commit: the edit is ignored."""
+    from ..core import returns as layout
+    from ..render.returns_xlsx import cell_text
+
+    rec = next((r for r in plan.recommendations if r.id == action.recommendation), None)
+    wanted = {layout.RECOMMENDATION: f"{rec.id}. {rec.text}" if rec else action.recommendation,
+              layout.TIMESCALE: action.timescale_text}
+    out = []
+    for heading, (where, shown) in row.owned.items():
+        if " ".join(shown.split()) != " ".join(cell_text(wanted.get(heading, shown)).split()):
+            out.append(f"{ret.name}: {where}: the {heading} column is planctl's; the change made "
+                       "there is ignored (say it in Progress update)")
     return out
 
 
@@ -336,7 +355,7 @@ def _plan_one(ret: Return, plans: Plans, force: bool, day: date) -> Applied:
                           f"emails in leads: ({', '.join(emails)}); whose commit it is is not "
                           "guessed")
     try:
-        followed = _followed(ret, plans)
+        followed, owned = _followed(ret, plans)
     except PlanctlError as exc:
         a.error = str(exc)
         return a
@@ -346,7 +365,7 @@ def _plan_one(ret: Return, plans: Plans, force: bool, day: date) -> Applied:
         a.error = f"{ret.name}: {bad.detail}"
         return a
     a.planned = planned
-    a.warnings += list(ret.warnings)
+    a.warnings += [*ret.warnings, *owned]
     if ret.sender and a.email and ret.sender.casefold() != a.email.casefold():
         a.warnings.append(f"{ret.name}: sent by {ret.sender}, not from {name}'s address in "
                           f"leads: ({a.email}); check it is theirs")

@@ -52,6 +52,8 @@ class ReturnRow:
     recorded: dict[str, str]  # the hidden sheet's fields (core/returns.py ROW_FIELDS)
     filled: Filled
     where: str  # "Actions!A7": the row, for messages
+    # planctl's cells the hidden sheet does not record, as shown: heading -> (cell, text)
+    owned: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -330,9 +330,12 @@ def _rows(book: _Book, records: dict[str, dict[str, str]]) -> tuple[ReturnRow, .
             raise book.fail(record["_where"], f"plan file {record['plan'][:80]!r} is not a "
                             "path inside the plans folder; the return was altered")
         _owned_edits(book, cells, cols, n, record)
+        owned = {h: (f"{sheet}!{get_column_letter(cols[h] + 1)}{n}",
+                     cell_text(getattr(cells[cols[h]], "value", None)) if cols[h] < len(cells) else "")
+                 for h in (layout.RECOMMENDATION, layout.TIMESCALE)}
         rows.append(ReturnRow(n, ident, plan, record["action"],
                               {k: v for k, v in record.items() if not k.startswith("_")},
-                              filled, id_ref))
+                              filled, id_ref, owned))
     if cols is None:
         raise book.fail(sheet, "the Actions sheet is empty")
     return tuple(rows)
