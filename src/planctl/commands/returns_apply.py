@@ -172,7 +172,7 @@ class Plans:
         self.leads = [lead for p in loaded.plans for lead in p.leads]
         self.data: dict[str, bytes] = {}
         self._parsed: dict[str, tuple[bytes, Plan | None]] = {}  # the last bytes read, by path
-        self._history: dict[str, tuple[Any, list[tuple[Plan, ...]]]] = {}
+        self._history: dict[str, tuple[Any, dict[tuple[str, str], Action | None]]] = {}
 
     def bytes_of(self, path: str) -> bytes:
         if path not in self.data:
@@ -191,9 +191,9 @@ class Plans:
             kept = self._parsed[path] = (data, load_cached(data, path)[0])
         return kept[1]
 
-    def at(self, commit: str) -> tuple[Any, list[tuple[Plan, ...]]]:
-        """(the version at the commit, the plans of every version from it to the working
-        tree, oldest first)."""
+    def at(self, commit: str) -> tuple[Any, dict[tuple[str, str], Action | None]]:
+        """(the version at the commit, each of its actions -> that action in the working
+        tree as it was before any return was applied: followed once per commit)."""
         from ..store import gitstore
         from ..store.returns.commit import has_commit
 
@@ -202,9 +202,12 @@ class Plans:
                 raise UsageError(f"commit {commit[:12]} is not in this repository (the return was "
                                  "cut from another copy of the plans, or the history was "
                                  "rewritten); make a new return")
-            old, _new, between, _notes = gitstore.span(self.paths, commit, None)
-            versions = [v.plans for v in between] if between is not None else [_new.plans]
-            self._history[commit] = (old, versions)
+            from ..history.follow import follow
+
+            old, new, between, _notes = gitstore.span(self.paths, commit, None)
+            versions = (v.plans for v in between) if between is not None else [new.plans]
+            wanted = [(p.id, a.id) for p in old.plans for a in p.actions]
+            self._history[commit] = (old, follow(old.plans, versions, wanted))
         return self._history[commit]
 
     def lead(self, key: str) -> tuple[str, list[str]]:
@@ -236,10 +239,9 @@ class Plans:
 def _followed(ret: Return, plans: Plans) -> tuple[dict[int, Followed | None], list[str]]:
     """Each row's action at the commit and now, by the row's line; UsageError when the
     return does not match its commit (it was altered)."""
-    from ..history.follow import follow
     from ..render.returns_xlsx import cell_text
 
-    old, versions = plans.at(ret.state.commit)
+    old, now = plans.at(ret.state.commit)
     old_plans = {p.id: p for p in old.plans}
     ret_warnings: list[str] = []
     keys: dict[int, tuple[str, str]] = {}
@@ -259,7 +261,6 @@ def _followed(ret: Return, plans: Plans) -> tuple[dict[int, Followed | None], li
                              "with; the return was altered (make a new one)")
         keys[row.line] = (plan_id, row.action)
         ret_warnings += _owned_edited(ret, row, old_plans[plan_id], action)
-    now = follow(old.plans, versions, keys.values())
     out: dict[int, Followed | None] = {}
     for row in ret.rows:
         key = keys.get(row.line)

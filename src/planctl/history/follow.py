@@ -20,28 +20,32 @@ Key = tuple[str, str]  # (plan id, action id)
 def follow(start: Iterable[Plan], versions: Iterable[Iterable[Plan]],
            wanted: Iterable[Key]) -> dict[Key, Action | None]:
     """Each wanted (plan id, action id) of the `start` plans -> its action in the last of
-    `versions` (oldest first), or None when it was removed on the way (or never existed)."""
+    `versions` (oldest first), or None when it was removed on the way (or never existed).
+    Each step costs one pairing per plan that changed, whatever the number wanted."""
     last: dict[str, Plan] = {p.id: p for p in start}
-    now: dict[Key, Key | None] = {}
+    # plan id -> action id there now -> the wanted keys it is
+    at: dict[str, dict[str, list[Key]]] = {}
+    out: dict[Key, Action | None] = {}
     for key in wanted:
         plan = last.get(key[0])
-        now[key] = key if plan is not None and any(a.id == key[1] for a in plan.actions) else None
+        out[key] = None
+        if plan is not None and any(a.id == key[1] for a in plan.actions):
+            at.setdefault(key[0], {}).setdefault(key[1], []).append(key)
     for plans in versions:
         for plan in plans:
             before = last.get(plan.id)
-            if before is None or before is plan:
-                last[plan.id] = plan
-                continue
-            moved = {a.id: (b.id if b is not None else None)
-                     for a, b in plan_pairs(before, plan) if a is not None}
-            for key, at in now.items():
-                if at is not None and at[0] == plan.id:
-                    to = moved.get(at[1])
-                    now[key] = (plan.id, to) if to is not None else None
             last[plan.id] = plan
-    out: dict[Key, Action | None] = {}
-    for key, at in now.items():
-        plan = last.get(at[0]) if at is not None else None
-        out[key] = next((a for a in plan.actions if a.id == at[1]), None) \
-            if plan is not None and at is not None else None
+            here = at.get(plan.id)
+            if before is None or before is plan or not here:
+                continue
+            moved: dict[str, list[Key]] = {}
+            for a, b in plan_pairs(before, plan):
+                if a is not None and b is not None and a.id in here:
+                    moved.setdefault(b.id, []).extend(here[a.id])
+            at[plan.id] = moved
+    for plan_id, here in at.items():
+        actions = {a.id: a for a in last[plan_id].actions}
+        for action_id, keys in here.items():
+            for key in keys:
+                out[key] = actions.get(action_id)
     return out
