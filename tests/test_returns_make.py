@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import time
 from datetime import date, datetime
 
 import pytest
@@ -253,8 +254,11 @@ def test_same_plan_and_commit_give_the_same_bytes(run, repo, tmp_path):
     made(run)
     first = (tmp_path / "out" / "qa-service-manager-qa.xlsx").read_bytes()
     (tmp_path / "out" / "qa-service-manager-qa.xlsx").unlink()
+    time.sleep(1.1)  # openpyxl stamps the time of saving, to the second
     made(run)
     assert (tmp_path / "out" / "qa-service-manager-qa.xlsx").read_bytes() == first
+    props = load_workbook(tmp_path / "out" / "qa-service-manager-qa.xlsx").properties
+    assert props.modified == props.created == datetime(2012, 10, 9)
 
 
 def test_json_summary(run, repo, tmp_path):
@@ -298,3 +302,32 @@ def test_libreoffice_round_trip_keeps_hidden_sheet_and_protection(run, repo, tmp
     assert ws.cell(2, 1).protection.locked and not ws.cell(2, col).protection.locked
     assert ws["A3"].value == "1.10"
     assert date(2012, 9, 14) == ws.cell(2, layout.COLUMNS.index(layout.DUE) + 1).value.date()
+
+
+def test_a_lead_written_twice_on_one_action_gets_one_row(run, repo, tmp_path):
+    data = plan()
+    data["recommendations"][0]["actions"][0]["lead"] = ["qa", "SM QA"]
+    repo(data)
+    made(run, "--lead", "qa")
+    ids = [r["ID"] for r in rows(book(tmp_path, "qa-service-manager-qa.xlsx")[layout.ACTIONS_SHEET])]
+    assert ids == ["1.1", "1.10", "1.2"]
+
+
+def test_the_plans_own_rating_meanings_are_on_the_first_sheet(run, repo, tmp_path):
+    data = plan()
+    data["plan"]["rag_key"] = {"red": "off track", "blue": "complete and evidence checked"}
+    repo(data)
+    made(run)
+    words = [str(c.value) for c in book(tmp_path, "qa-service-manager-qa.xlsx")[
+        layout.INSTRUCTIONS_SHEET]["A"] if c.value]
+    assert any(w.strip() == "red: off track" for w in words)
+    assert any(w.strip() == "blue: complete and evidence checked" for w in words)
+    assert not any(w.strip().startswith(("amber:", "green:")) for w in words)
+
+
+def test_no_meanings_invented_without_a_rag_key(run, repo, tmp_path):
+    repo()
+    made(run)
+    words = [str(c.value).strip() for c in book(tmp_path, "qa-service-manager-qa.xlsx")[
+        layout.INSTRUCTIONS_SHEET]["A"] if c.value]
+    assert not any(w.startswith(("red:", "amber:", "green:", "blue:")) for w in words)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from .importing.limits import MAX_XLSX_BYTES
+
 FORMAT_VERSION: Final = 1
 
 INSTRUCTIONS_SHEET: Final = "Instructions"
@@ -59,6 +61,12 @@ ROW_FIELDS: Final = (
     "progress",        # its progress at the commit
 )
 
+# Text in every sheet, the hidden one's too, is written through render.returns_xlsx.cell_text
+# (control characters and what XML forbids made visible; a "'" before a leading =, +, -, @,
+# their full-width forms, a tab or a line break, so that no cell starts a formula): compare
+# a plan's value with a recorded one by passing it through the same function. LibreOffice
+# keeps the hidden sheet hidden but saves "veryHidden" back as "hidden": both are hidden.
+
 # Bounds on what `apply` reads (the same spirit as `import`'s limits).
 MAX_ROWS: Final = 5_000
 MAX_CELL_CHARS: Final = 10_000
@@ -69,5 +77,5 @@ MAX_MESSAGE_BYTES: Final = 50 * 2**20   # one message of an mbox
 MAX_MESSAGES: Final = 10_000            # messages in one mbox
 MAX_MAIL_PARTS: Final = 1_000           # MIME parts in one message, forwarded ones included
 MAX_MAIL_DEPTH: Final = 10              # messages forwarded inside messages
-MAX_ATTACHMENT_BYTES: Final = 20 * 2**20  # one xlsx attachment (import's MAX_XLSX_BYTES)
+MAX_ATTACHMENT_BYTES: Final = MAX_XLSX_BYTES  # one xlsx attachment: what `import` reads
 XLSX_MIME: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

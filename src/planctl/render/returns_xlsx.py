@@ -156,7 +156,8 @@ def lead_returns(plans: Sequence[Plan], day: date, folders: Sequence[str],
             shown, emails, rows = found.setdefault(ident, (lead.name if lead else name, [], []))
             if lead and lead.email and lead.email not in emails:
                 emails.append(lead.email)
-            rows.append(row)
+            if not rows or rows[-1] is not row:  # a lead written twice on one action: one row
+                rows.append(row)
     out = []
     for ident, (shown, emails, rows) in found.items():
         many = len({r.plan.id for r in rows}) > 1
@@ -200,15 +201,13 @@ def _due(row: Row) -> object:
 
 
 def _rag_lines(ret: LeadReturn) -> list[str]:
-    """The plans' own meanings of the ratings (rag_key:), else planctl's."""
+    """The plans' own meanings of the ratings (rag_key:); none when the plans give none
+    (planctl does not invent what a council's colours mean)."""
     meanings: dict[str, str] = {}
     for plan in ret.plans:
         for m in plan.rag_key:
             meanings.setdefault(m.colour, m.meaning)
-    default = {"red": "serious problems: the action will not be delivered on time",
-               "amber": "some problems: at risk, but expected to be delivered",
-               "green": "on track", "blue": "completed"}
-    return [f"    {c}: {meanings.get(c, default[c])}" for c in RATINGS]
+    return [f"        {c}: {' '.join(meanings[c].split())}" for c in RATINGS if c in meanings]
 
 
 def instructions(ret: LeadReturn, made: date, by: date | None) -> list[str]:
@@ -216,6 +215,7 @@ def instructions(ret: LeadReturn, made: date, by: date | None) -> list[str]:
     when = (f"Please send it back by {show_date(by)}." if by is not None else
             "Please send it back by the date given in the email it came with.")
     n = len(ret.rows)
+    rag = _rag_lines(ret)
     return [
         f"Your return: {ret.name}",
         "",
@@ -227,8 +227,8 @@ def instructions(ret: LeadReturn, made: date, by: date | None) -> list[str]:
         "1. Open the Actions sheet. Each row is one action.",
         "2. Fill in the yellow columns for each action where you have news:",
         "    Progress update: what has been done since the last update, and what happens next.",
-        "    Rating: pick red, amber, green or blue from the list:",
-        *_rag_lines(ret),
+        "    Rating: pick red, amber, green or blue from the list" + (":" if rag else "."),
+        *rag,
         f"    Completed on: the date the action was completed (for example {made:%d/%m/%Y}), "
         "only if it is.",
         "    New due date: only if the new date has been agreed: a date or a month "
@@ -257,10 +257,15 @@ def _instructions_sheet(wb: Workbook, ret: LeadReturn, made: date, by: date | No
     ws.column_dimensions["A"].width = INSTRUCTIONS_WIDTH
     ws.sheet_view.showGridLines = False
     headings = {"What to do", "Please do not", "When you have finished"}
+    from openpyxl.styles import Alignment
+
     for i, line in enumerate(instructions(ret, made, by), 1):
-        c = ws.cell(i, 1, text(line))
+        words = line.lstrip(" ")
+        c = ws.cell(i, 1, text(words) or None)
         c.font = st["title"] if i == 1 else st["bold"] if line in headings else st["font"]
-        c.alignment = st["wrap"]
+        # Indented as a list, wrapped lines too (leading spaces would indent the first only).
+        c.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left",
+                                indent=(len(line) - len(words)) // 2)
         ws.row_dimensions[i].height = 15 * lines(line, INSTRUCTIONS_WIDTH) + (6 if i == 1 else 0)
     ws.protection.sheet = True  # nothing to type here
     _page(ws, ret, landscape=False)
@@ -295,7 +300,7 @@ def _owned_values(r: ReturnRow, made: date) -> list[object]:
             row.action.rag or ""]
 
 
-def _validations(ws: Worksheet, last: int) -> None:
+def _validations(ws: Worksheet, last: int, made: date) -> None:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -307,9 +312,9 @@ def _validations(ws: Worksheet, last: int) -> None:
                             showInputMessage=True)
     done = DataValidation(type="date", operator="between", formula1="1", formula2="2958465",
                           allow_blank=True, showErrorMessage=True, errorTitle="Completed on",
-                          error="Type a date, for example 14/01/2026.",
+                          error=f"Type a date, for example {made:%d/%m/%Y}.",
                           promptTitle="Completed on",
-                          prompt="The date it was completed, e.g. 14/01/2026",
+                          prompt=f"The date it was completed, e.g. {made:%d/%m/%Y}",
                           showInputMessage=True)
     new_due = DataValidation(type="textLength", operator="lessThanOrEqual", formula1="200",
                              allow_blank=True, showInputMessage=True, promptTitle="New due date",
@@ -318,6 +323,26 @@ def _validations(ws: Worksheet, last: int) -> None:
                      (new_due, layout.NEW_DUE_DATE)):
         dv.add(f"{col[name]}2:{col[name]}{last}")
         ws.add_data_validation(dv)
+
+
+def _cell_styles(wb: Workbook, st: dict[str, Any]) -> dict[str, str]:
+    """The looks of the action rows as named styles: one assignment per cell instead of
+    five (a cell's font, fill, alignment, protection and format each cost a hash)."""
+    from openpyxl.styles import NamedStyle
+
+    looks = {"owned": ("General", False), "id": ("@", False), "date": (LONG_DATE, False),
+             "lead_text": ("@", True), "lead_date": (UK_DATE, True),
+             "lead_rating": ("General", True)}
+    names = {}
+    for key, (fmt, lead) in looks.items():
+        style = NamedStyle(name=f"planctl {key.replace('_', ' ')}", font=st["font"],
+                           alignment=st["wrap"], number_format=fmt)
+        if lead:
+            style.fill = st["lead_fill"]
+            style.protection = st["open"]
+        wb.add_named_style(style)
+        names[key] = style.name
+    return names
 
 
 def _actions_sheet(wb: Workbook, ret: LeadReturn, made: date, st: dict[str, Any]) -> None:
@@ -333,6 +358,10 @@ def _actions_sheet(wb: Workbook, ret: LeadReturn, made: date, st: dict[str, Any]
         c.alignment = st["wrap"]
     ws.row_dimensions[1].height = 30  # two lines: "Council rating", "Reason for new date"
     ws.freeze_panes = "B2"
+    looks = _cell_styles(wb, st)
+    lead_looks = [looks["lead_date" if name == layout.COMPLETED_ON else
+                        "lead_rating" if name == layout.RATING else "lead_text"]
+                  for name in layout.LEAD_COLUMNS]
     for n, r in enumerate(ret.rows, 2):
         values = _owned_values(r, made)
         tall = max(lines(v, WIDTHS[h]) for v, h in zip(values, layout.COLUMNS, strict=False))
@@ -340,21 +369,10 @@ def _actions_sheet(wb: Workbook, ret: LeadReturn, made: date, st: dict[str, Any]
         ws.row_dimensions[n].height = min(MAX_ROW_HEIGHT, 15 * max(3, tall))
         for i, value in enumerate(values, 1):
             c = ws.cell(n, i, value if isinstance(value, date) else text(value) or None)
-            c.alignment = st["wrap"]
-            c.font = st["font"]
-            if isinstance(value, date):
-                c.number_format = LONG_DATE
-            elif i == 1:
-                c.number_format = "@"
-        for i, name in enumerate(layout.LEAD_COLUMNS, owned + 1):
-            c = ws.cell(n, i)
-            c.protection = st["open"]
-            c.fill = st["lead_fill"]
-            c.alignment = st["wrap"]
-            c.font = st["font"]
-            c.number_format = (UK_DATE if name == layout.COMPLETED_ON else
-                               "General" if name == layout.RATING else "@")
-    _validations(ws, max(2, len(ret.rows) + 1))
+            c.style = looks["date" if isinstance(value, date) else "id" if i == 1 else "owned"]
+        for i, look in enumerate(lead_looks, owned + 1):
+            ws.cell(n, i).style = look
+    _validations(ws, max(2, len(ret.rows) + 1), made)
     ws.protection.sheet = True
     # Leads may still widen columns, resize rows and filter: nothing that changes a value.
     ws.protection.formatColumns = False
@@ -408,9 +426,14 @@ def workbook(ret: LeadReturn, commit: str, made: date, by: date | None) -> Workb
     return wb
 
 
-def steady_zip(data: bytes) -> bytes:
-    """The same xlsx with every zip entry dated ZIP_TIME (openpyxl stamps each with the
-    time of saving), in the same order: equal inputs give equal bytes."""
+_MODIFIED = re.compile(rb"(<dcterms:modified\b[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+def steady_zip(data: bytes, made: date) -> bytes:
+    """The same xlsx with every zip entry dated ZIP_TIME and the workbook's "modified"
+    stamp the day it was made (openpyxl stamps both with the time of saving), in the
+    same order: equal inputs give equal bytes."""
+    stamp = f"{made.isoformat()}T00:00:00Z".encode()
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, \
             zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -418,7 +441,10 @@ def steady_zip(data: bytes) -> bytes:
             entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = info.external_attr
-            dst.writestr(entry, src.read(info.filename))
+            part = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                part = _MODIFIED.sub(lambda m: m.group(1) + stamp + m.group(2), part)
+            dst.writestr(entry, part)
     return out.getvalue()
 
 
@@ -426,7 +452,7 @@ def render(ret: LeadReturn, commit: str, made: date, by: date | None) -> bytes:
     """The return's bytes: the same for the same return, commit and days."""
     out = io.BytesIO()
     workbook(ret, commit, made, by).save(out)
-    return steady_zip(out.getvalue())
+    return steady_zip(out.getvalue(), made)
 
 
 def render_all(returns: Iterable[LeadReturn], commit: str, made: date,
