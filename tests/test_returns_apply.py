@@ -525,3 +525,62 @@ def test_a_row_added_by_the_lead_is_refused(run, plan):
     assert r.exit_code == 2
     assert f"Actions!A{n}: ID '1.9' is not one this return was made with" in r.stderr
     assert plan.read_bytes() == before
+
+
+def test_json_lists_each_change_with_its_cell(run, plan):
+    make(run)
+    fill(Path(RET), {"1.1": {"Progress update": "In JSON"}, "1.2": {"New due date": "15.11.26"}})
+    r = apply(run, RET, "--dry-run", "--format", "json")
+    assert r.exit_code == 1  # the new date without a reason is left out
+    (ret,) = json.loads(r.stdout)["returns"]
+    assert (ret["lead"], ret["lead_name"], ret["saved"]) == ("hos-ops", "Head of Operations",
+                                                              "2026-10-14")
+    changes = {(c["id"], c["change"]): c for c in ret["changes"]}
+    assert changes[("1.1", "note")]["status"] == "apply"
+    assert changes[("1.2", "reschedule")]["status"] == "refused"
+    assert changes[("1.2", "reschedule")]["cell"] == cell_of(Path(RET), "1.2", "New due date")
+
+
+def test_a_cell_over_the_size_limit_refuses_the_return(run, plan):
+    from planctl.core.returns import MAX_CELL_CHARS
+
+    make(run)
+    fill(Path(RET), {"1.1": {"Progress update": "x" * (MAX_CELL_CHARS + 1)}})
+    r = apply(run, RET)
+    assert r.exit_code == 2
+    where = cell_of(Path(RET), "1.1", "Progress update")
+    assert f"{where}: longer than {MAX_CELL_CHARS:,} characters" in r.stderr
+
+
+def test_completed_on_an_action_with_milestones_completes_the_next_one(run, tmp_path, git_repo):
+    text = """\
+plan:
+  title: Milestones
+leads:
+  hos-ops: {name: Head of Operations, email: ops@council.example}
+recommendations:
+  - text: R
+    actions:
+      - text: Roll out the new form
+        lead: hos-ops
+        milestones:
+          - {due: 2026-10-31, text: pilot}
+          - {due: 2027-01-31, text: everyone}
+"""
+    plan = setup_plan(tmp_path, git_repo, text)
+    make(run)
+    fill(Path(RET), {"1.1": {"Completed on": "28/10/2026"}})
+    base = plan.read_bytes()
+    r = apply(run, RET, "--commit")
+    assert r.exit_code == 0, r.stderr
+    assert plan.read_bytes() == by_hand(run, tmp_path, [["done", "1.1", "--on", "28.10.26"]], base)
+    assert "done: 2026-10-28" in plan.read_text() and "everyone" in plan.read_text()
+
+
+def test_several_reasons_in_one_return_each_name_their_action(run, plan, tmp_path):
+    make(run)
+    fill(Path(RET), {"1.1": {"New due date": "31.10.26", "Reason for new date": "Audit staff off"},
+                     "1.2": {"New due date": "30.11.26", "Reason for new date": "Trainer off"}})
+    assert apply(run, RET, "--commit").exit_code == 0
+    _, _, _, message = head_message(tmp_path)
+    assert "Reason: p:1.1: Audit staff off\nReason: p:1.2: Trainer off\n" in message
