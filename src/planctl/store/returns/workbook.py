@@ -139,8 +139,8 @@ def _state(book: _Book) -> tuple[ReturnState, dict[str, dict[str, str]]]:
             continue
         record["_where"] = f"{sheet}!A{n}"
         if record["id"] in records:
-            raise book.fail(f"{sheet}!A{n}", f"ID {record['id']!r} is recorded twice; the "
-                            "return was altered (make a new one)")
+            raise book.fail(f"{sheet}!A{n}", f"ID {record['id']!r} is recorded twice in the "
+                            "hidden sheet, so its rows cannot be told apart; make a new return")
         records[record["id"]] = record
     return _read_state(book, keys), records
 
