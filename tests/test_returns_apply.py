@@ -584,3 +584,20 @@ def test_several_reasons_in_one_return_each_name_their_action(run, plan, tmp_pat
     assert apply(run, RET, "--commit").exit_code == 0
     _, _, _, message = head_message(tmp_path)
     assert "Reason: p:1.1: Audit staff off\nReason: p:1.2: Trainer off\n" in message
+
+
+def test_a_return_over_two_plan_files_is_one_commit(run, plan, tmp_path, git_repo):
+    second = tmp_path / "plans" / "q.yaml"
+    second.write_text(plan.read_text().replace("title: Test plan", "title: Second plan"))
+    commit_all(git_repo, "A second plan")
+    make(run)
+    fill(Path(RET), {"p:1.1": {"Progress update": "In the first"},
+                     "q:1.2": {"Progress update": "In the second"}})
+    count = commit_count(tmp_path)
+    r = apply(run, RET, "--commit")
+    assert r.exit_code == 0, r.stderr
+    assert commit_count(tmp_path) == count + 1
+    files = subprocess.run(["git", "show", "--name-only", "--format=", "HEAD"], cwd=tmp_path,
+                           capture_output=True, text=True, check=True).stdout.split()
+    assert files == ["plans/p.yaml", "plans/q.yaml"]
+    assert "In the first" in plan.read_text() and "In the second" in second.read_text()
