@@ -365,3 +365,12 @@ def test_by_without_attach_returns_is_refused(run, write_plan):
     result = run("remind", "--today", AS_AT, "--from", "plans@example.org", "--by", "2012-10-31",
                  "--dry-run")
     assert result.exit_code == 2 and "--attach-returns" in result.stderr
+
+
+def test_dry_run_names_the_attached_return(run, write_plan, tmp_path):
+    write(write_plan, plan())
+    commit_plans(tmp_path)
+    result = run("remind", "--today", AS_AT, "--from", "plans@example.org", "--lead", "qa",
+                 "--attach-returns", "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert "Attached: qa-service-manager-qa.xlsx\n" in result.stdout

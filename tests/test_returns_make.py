@@ -132,6 +132,7 @@ def test_hidden_sheet_records_commit_and_rows(run, repo, tmp_path):
     wb = book(tmp_path, "qa-service-manager-qa.xlsx")
     ws = wb[layout.STATE_SHEET]
     assert ws.sheet_state == "veryHidden"
+    assert wb.security.lockStructure  # sheets cannot be unhidden, renamed or deleted
     state = {ws.cell(i, 1).value: ws.cell(i, 2).value for i in range(1, len(layout.STATE_KEYS) + 1)}
     assert state == {"format": layout.FORMAT_VERSION, "commit": sha, "lead": "qa",
                      "made": TODAY, "by": "2012-10-31"}

@@ -268,8 +268,10 @@ def _print_all(ready: list[Ready]) -> None:
     for _, msg in ready:
         body = msg.get_body(("plain",))
         text = body.get_content() if body is not None else ""
+        files = "".join(f"Attached: {safe_text(part.get_filename() or '', one_line=True)}\n"
+                        for part in msg.iter_attachments())
         click.echo(f"To: {safe_text(str(msg['To']), one_line=True)}\n"
-                   f"Subject: {safe_text(str(msg['Subject']), one_line=True)}\n\n{text}")
+                   f"Subject: {safe_text(str(msg['Subject']), one_line=True)}\n{files}\n{text}")
 
 
 def _write_all(folder: Path, ready: list[Ready]) -> None:

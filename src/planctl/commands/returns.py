@@ -55,9 +55,11 @@ def cut_returns(s: Settings, leads: tuple[str, ...], day: date | None = None,
     loaded = open_plans(s, judge=False)
     plans = select_plans(loaded.plans, plan_ids)
     commit = source_commit(loaded.paths)
-    at = as_at(s, None, loaded.paths)
-    print_notes(at.notes)
-    made = day or at.day
+    if day is None:  # else the caller has worked it out, and said its notes
+        at = as_at(s, None, loaded.paths)
+        print_notes(at.notes)
+        day = at.day
+    made = day
     wanted = resolve_leads(plans, leads)
     return lead_returns(plans, made, [str(p) for p in loaded.paths], wanted), commit, made
 

@@ -417,6 +417,10 @@ def workbook(ret: LeadReturn, commit: str, made: date, by: date | None) -> Workb
     _actions_sheet(wb, ret, made, st)
     _state_sheet(wb, ret, commit, made, by)
     wb.active = 0  # opens on the instructions: read first
+    from openpyxl.workbook.protection import WorkbookProtection
+
+    # No password: sheets cannot be renamed, deleted, moved or unhidden by accident.
+    wb.security = WorkbookProtection(lockStructure=True)
     stamp = datetime.combine(made, time(0), UTC).replace(tzinfo=None)
     wb.properties.creator = "planctl"
     wb.properties.title = text(f"Return: {ret.name}")
