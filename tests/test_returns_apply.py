@@ -601,3 +601,25 @@ def test_a_return_over_two_plan_files_is_one_commit(run, plan, tmp_path, git_rep
                            capture_output=True, text=True, check=True).stdout.split()
     assert files == ["plans/p.yaml", "plans/q.yaml"]
     assert "In the first" in plan.read_text() and "In the second" in second.read_text()
+
+
+def test_several_returns_in_one_email_are_each_applied(run, plan, tmp_path):
+    make(run)
+    ops = fill(Path(RET), {"1.1": {"Progress update": "Ops, attached first"}})
+    qa = fill(Path("out/qa-qa-manager.xlsx"), {"1.4": {"Progress update": "QA, attached second"}})
+    msg = email.message.EmailMessage()
+    msg["From"] = "pa@council.example"
+    msg["Date"] = "Tue, 13 Oct 2026 10:00:00 +0100"
+    msg.set_content("Both returns attached.")
+    for path in (ops, qa):
+        msg.add_attachment(path.read_bytes(), maintype="application",
+                           subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           filename=path.name)
+    (tmp_path / "both.eml").write_bytes(bytes(msg))
+    r = apply(run, "both.eml", "--commit")
+    assert r.exit_code == 0, r.stderr
+    text = plan.read_text()
+    assert "Ops, attached first" in text and "QA, attached second" in text
+    log = subprocess.run(["git", "log", "-2", "--format=%an"], cwd=tmp_path, capture_output=True,
+                         text=True, check=True).stdout.split("\n")
+    assert log[:2] == ["QA Manager", "Head of Operations"]
