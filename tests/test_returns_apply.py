@@ -441,6 +441,7 @@ def test_a_return_resaved_by_libreoffice_still_applies(run, plan, tmp_path):
     base = plan.read_bytes()
     r = apply(run, str(resaved))
     assert r.exit_code == 0, r.stderr
+    assert "warning" not in r.stderr  # no owned cell reads as edited after the re-save
     expected = by_hand(run, tmp_path, [
         ["note", "1.1", "Through LibreOffice", "--on", r.stdout.split("notes dated ")[1][:10],
          "--by", "Head of Operations"],
@@ -623,3 +624,20 @@ def test_several_returns_in_one_email_are_each_applied(run, plan, tmp_path):
     log = subprocess.run(["git", "log", "-2", "--format=%an"], cwd=tmp_path, capture_output=True,
                          text=True, check=True).stdout.split("\n")
     assert log[:2] == ["QA Manager", "Head of Operations"]
+
+
+def test_a_zip_bomb_is_refused_by_imports_guard(run, plan, tmp_path):
+    import zipfile
+
+    make(run)
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(RET) as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info.filename))
+        dst.writestr("xl/media/padding.bin", b"\0" * (30 * 2**20))
+    before = plan.read_bytes()
+    r = apply(run, str(bomb))
+    assert r.exit_code == 2
+    assert r.stderr.startswith(f"planctl: error: {bomb}: ")
+    assert "limit" in r.stderr and "Traceback" not in r.stderr
+    assert plan.read_bytes() == before
