@@ -641,3 +641,17 @@ def test_a_zip_bomb_is_refused_by_imports_guard(run, plan, tmp_path):
     assert r.stderr.startswith(f"planctl: error: {bomb}: ")
     assert "limit" in r.stderr and "Traceback" not in r.stderr
     assert plan.read_bytes() == before
+
+
+def test_a_workbook_still_stamped_as_made_is_dated_by_the_files_time(run, plan):
+    import os
+
+    make(run)
+    fill(Path(RET), {"1.1": {"Progress update": "Saved by a tool that keeps the stamp"}},
+         saved="2026-10-01T00:00:00Z")  # the stamp `returns make` writes: not a save
+    when = dt.datetime(2026, 10, 21, 12, 0).timestamp()
+    os.utime(RET, (when, when))
+    r = apply(run, RET)
+    assert r.exit_code == 0, r.stderr
+    assert "notes dated 2026-10-21 (the file's modification time)" in r.stdout
+    assert "date: 2026-10-21" in plan.read_text()
