@@ -137,3 +137,8 @@ def write_returns(folder: Path, rets: list[LeadReturn], commit: str, made: date,
     except OSError as exc:
         raise OutputError(f"cannot write to {str(folder)!r}: {exc.strerror or exc}") from None
     return out
+
+
+from .returns_apply import apply  # noqa: E402 - the group's second command, in its own module
+
+returns.add_command(apply)
