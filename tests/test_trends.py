@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-import textwrap
+import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -132,6 +132,86 @@ def test_no_trends_outside_git(write_plan, run):
     assert report_json(run)["trends"] is None
 
 
+# -- the HTML report's charts: what a screen reader reads ------------------------------
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def trends_svgs(run, tmp_path) -> tuple[str, list[ET.Element]]:
+    out = tmp_path / "report.html"
+    result = run("report", "--today", "2013-06-01", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    section = re.search(r'<section id="trends">.*?</section>', page, re.S)
+    assert section, "no Trends section"
+    svgs = [ET.fromstring(s) for s in re.findall(r"<svg .*?</svg>", section[0], re.S)]
+    return section[0], svgs
+
+
+def spoken(svg: ET.Element) -> tuple[str, str]:
+    """The accessible name and description, as aria-labelledby gives them."""
+    ids = svg.get("aria-labelledby", "").split()
+    found = {e.get("id"): "".join(e.itertext()) for e in svg.iter() if e.get("id") in ids}
+    assert svg.get("role") == "img" and len(found) == 2, svg.attrib
+    title, desc = (found[i] for i in ids)
+    return title, desc
+
+
+def test_html_trends_read_aloud(history, run, tmp_path):
+    section, svgs = trends_svgs(run, tmp_path)
+    status, strip, measure = svgs
+    title, desc = spoken(status)
+    assert title == "Actions by status at each change to the plan"
+    assert desc.startswith("10 Mar 2013 (")
+    assert desc.endswith("as at 1 Jun 2013: 2 actions, 1 overdue, 1 on track")
+    title, desc = spoken(strip)
+    assert title == "Council rating of action 1.1 at each point"
+    assert [part.split(": ")[1] for part in desc.split("; ")] == ["Red", "Amber", "Green", "Green"]
+    # the letters are drawn, not only the colours
+    assert [t.text for t in strip.iter(f"{SVG}text")] == ["R", "A", "G", "G"]
+    title, desc = spoken(measure)
+    assert title == "Audits rated good (action 1.1): actual value at each point"
+    assert "10 Apr 2013" in desc and ": 71%;" in desc
+    assert "as at 1 Jun 2013: not yet measured (not plotted: no number)" in desc
+    assert "target 85%" in desc and "baseline 62%" in desc
+    # no style attribute or element: the dashboard's CSP allows hashed elements only
+    assert "style=" not in section and "<style" not in section
+
+
+def test_a_value_that_is_not_a_number_is_not_plotted_as_zero(history, run, tmp_path):
+    section, (_, _, measure) = trends_svgs(run, tmp_path)
+    said = ["".join(d.itertext()) for d in measure.iter(f"{SVG}circle")]  # one dot a value
+    assert [re.sub(r"\(\w+\)", "", t) for t in said] == ["10 Mar 2013 : 60%", "10 Apr 2013 : 71%"]
+    (line,) = measure.iter(f"{SVG}path")
+    assert len(re.findall(r"[ML]", line.get("d"))) == 2  # two values joined, nothing after
+    assert "<li>as at 1 Jun 2013: not yet measured (no number)</li>" in section
+
+
+# -- the Word paper ---------------------------------------------------------------------
+
+
+def test_docx_trends_tables(history, run, tmp_path):
+    import docx
+
+    out = tmp_path / "paper.docx"
+    result = run("report", "--today", "2013-06-01", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    doc = docx.Document(str(out))
+    texts = [[[c.text for c in r.cells] for r in t.rows] for t in doc.tables]
+    counts = next(t for t in texts if t[0][:2] == ["#", "Point"] and "Overdue" in t[0])
+    assert counts[1][:4] == ["1", "10 Mar 2013 (" + counts[1][1].split("(")[1], "2", "0"]
+    assert counts[-1] == ["4", "as at 1 Jun 2013", "2", "0", "1", "0", "1", "0", "0"]
+    ratings = next(t for t in texts if t[0][:2] == ["ID", "Action"] and t[0][-1] == "Moves")
+    assert ratings[1] == ["1.1", "Board reviews performance", "R", "A", "G", "G", "2"]
+    table = doc.tables[texts.index(ratings)]
+    fills = [c._tc.xpath("./w:tcPr/w:shd/@w:fill") for c in table.rows[1].cells[2:6]]
+    assert fills == [["F4B6BD"], ["FFE08A"], ["B9E0C2"], ["B9E0C2"]]
+    measures = next(t for t in texts if t[0] == ["#", "Point", "Actual", "Not a figure because"])
+    assert [r[2:] for r in measures[1:]] == [["60%", ""], ["71%", ""],
+                                            ["not yet measured", "no number"],
+                                            ["not yet measured", "no number"]]
+
+
 # -- reading a measure's value ----------------------------------------------------------
 
 
@@ -193,5 +273,3 @@ def test_any_text_reads_without_error_and_words_never_as_numbers(text):
         assert r.number is None
 
 
-def _dedent(text: str) -> str:
-    return textwrap.dedent(text)
