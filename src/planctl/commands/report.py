@@ -17,6 +17,8 @@ from ..render import report as core
 from ..render.formats import FORMATS, names
 from .options import output, pass_settings, print_notes, select_plans, shared_options
 
+TRENDS_FORMATS = ("html", "json", "docx")  # the formats that show the trends from git
+
 
 @dataclass
 class ReportResult:
@@ -131,11 +133,14 @@ def report(s: Settings, output_path: str | None, since: str | None, plan_ids: tu
         from .meeting import since_meeting
 
         since = since_meeting(since, day, paths)
-    changes = timeline = None
-    if since or fmt in ("html", "json"):
+    changes = timeline = trends = None
+    if since or fmt in TRENDS_FORMATS:
         from ..history import trail  # only reports that show the trail pay for git
 
         changes = core.changes_section(trail.since(paths, since, plans), plans, day) if since else None
-        timeline = trail.timeline(paths, plans, day) if fmt in ("html", "json") else None
-    report = core.build_report(plans, day, changes=changes, timeline=timeline)
+        if fmt in TRENDS_FORMATS:  # one pass over the history gives both
+            timeline, found = trail.timeline_and_trends(paths, plans, day)
+            timeline = timeline if fmt in ("html", "json") else None
+            trends = found.as_dict(day=lambda d: d) if found is not None else None
+    report = core.build_report(plans, day, changes=changes, timeline=timeline, trends=trends)
     output(ReportResult(report, datetime.now(UTC), ics_tasks), fmt, s, target, f"{fmt} report")

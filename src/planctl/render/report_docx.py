@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from ..core.errors import OutputError
 from ..core.jsondoc import JSONDict
 from .report import CHANGE_TITLES, change_detail, signoff_title
+from .trends_docx import trends
 from .views import cited, due_cell, show_date, shown_words
 from .xmltext import xml_text
 
@@ -429,6 +430,7 @@ def render(report: JSONDict) -> bytes:
     upcoming(paper, report, many)
     changes(paper, report, many)
     signoff(paper, report, many)
+    trends(paper, report, many)
     findings(paper, report)
     paper.landscape()
     action_table(paper, report, many)
