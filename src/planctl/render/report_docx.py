@@ -190,6 +190,7 @@ class Paper:
             status = statuses[n] if statuses else None
             row = table.add_row()  # type: ignore[no-untyped-call]  # python-docx leaves it unannotated
             fill(row.cells, values, shade=SHADES.get(status or ""), shade_col=status_col)
+        keep_rows_whole(table)
         self.doc.add_paragraph()
         return table
 
@@ -209,6 +210,18 @@ class Paper:
         out = io.BytesIO()
         self.doc.save(out)
         return out.getvalue()
+
+
+def keep_rows_whole(table: Table) -> None:
+    """No row is split across two pages (w:cantSplit): a row read in two halves, the
+    second under a repeated header, is easily misread as two actions."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for row in table.rows:
+        cant = OxmlElement("w:cantSplit")
+        cant.set(qn("w:val"), "true")
+        row._tr.get_or_add_trPr().append(cant)
 
 
 CM_PER_CHAR = 0.2  # 9 pt Arial, a little over the average character
