@@ -477,6 +477,21 @@ def findings(report: JSONDict) -> str:
     return "".join(out)
 
 
+def _action_widths(actions: list[JSONDict], rated: bool, many: bool) -> tuple[int, ...]:
+    """Column widths (per cent) of the table of all actions: the room left by the short
+    columns is shared between the action and its latest update by how much text each
+    holds, so that neither runs to many narrow lines beside a half-empty column (rows are
+    never split on paper: a tall row leaves a tall gap)."""
+    id_w = 11 if many else 6  # "plan-id:3.1" (several plans) breaks only at its hyphens
+    fixed = [13, 12, 11, *([8] if rated else [])]  # lead, due, status, council RAG
+    room = 100 - id_w - sum(fixed)
+    said = sum(len(a["text"]) for a in actions)
+    updates = sum(len(u["text"]) + 30 if (u := a["latest_update"]) else 13 for a in actions)
+    action_w = round(room * said / max(said + updates, 1))
+    action_w = min(max(action_w, round(room * 0.4)), round(room * 0.8))
+    return (id_w, action_w, *fixed, room - action_w)
+
+
 def action_table(report: JSONDict, many: bool) -> str:
     """Every action in one table, the paper's annex: a reader looking for one action finds
     it here whatever its status. The council's rating column only when the plan rates its
@@ -497,13 +512,10 @@ def action_table(report: JSONDict, many: bool) -> str:
         rating = [f'<span class="rag r-{esc(a["rag"])}">{esc(a["rag"])}</span>'
                   if a.get("rag") else ""] if rated else []
         rows.append(tr([ref(a, many), esc(cited(a["text"], a)), leads(a), esc(due_cell(a)), status,
-                        *rating, latest], num={0}, keep={3}))
-    header = [">ID", "Action", "Lead", "Due", "Status (planctl)",
+                        *rating, latest], keep={3}))
+    header = ["ID", "Action", "Lead", "Due", "Status (planctl)",
               *(["Council RAG"] if rated else []), "Latest update"]
-    # The update column narrow when no action has one (it only says "none recorded").
-    latest_w = 29 if any(a["latest_update"] for a in actions) else 12
-    widths = ((6, 50 - latest_w, 13, 12, 11, 8, latest_w) if rated
-              else (6, 57 - latest_w, 14, 12, 11, latest_w))
+    widths = _action_widths(actions, rated, many)
     # The heading and its note in one block kept with the table: Chromium keeps no
     # `break-after: avoid` between a paragraph and a table.
     return (f'<section id="actions"><div class="keep-next"><h2>All actions</h2><p class="note">'
