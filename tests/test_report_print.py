@@ -427,6 +427,13 @@ def test_a_plan_of_ten_actions_prints_on_at_most_4_pages(run, write_plan, tmp_pa
                     "All actions"):
         assert section in joined
     assert_action_table_headed_on_each_page(texts, "Review the LSCB's multi-agency audit")
+    # No row is split: each update's first and last words are on one page of the table.
+    start = next(i for i, t in enumerate(texts) if "All actions" in t)
+    for first, last in [("Threshold document published", "rebooked for October"),
+                        ("First audit of 40 contacts", "to team managers for review"),
+                        ("Template built; delayed", "recording in place in all teams")]:
+        pages = {i for i, t in enumerate(texts) if i >= start and first in t}
+        assert len(pages) == 1 and last in texts[pages.pop()], first
 
 
 # -- on a phone -------------------------------------------------------------------------------
