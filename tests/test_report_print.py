@@ -407,8 +407,6 @@ def test_the_bundled_plan_prints_on_at_most_12_a4_pages(run, bundled, tmp_path):
         assert [round(float(x)) for x in p.mediabox[2:]] == [595, 842]  # A4 portrait
     texts = page_texts(reader)
     assert len(texts) >= 4  # 62 actions are not one page: the PDF was read
-    # Sections flow: a page ends only when it is full, so every page but the last holds
-    # text from more than its top.
     assert_action_table_headed_on_each_page(texts, "CiCC to report to CPC on achievement")
     assert all(f"Page {i + 1} of {len(texts)}" in t for i, t in enumerate(texts))
 
