@@ -307,6 +307,8 @@ def test_report_formats_show_awaiting_sign_off(write_plan, git_repo, run, tmp_pa
     html = (tmp_path / "r.html").read_text()
     assert "<h2>Completed since committee-2012-10-01, not yet signed off</h2>" in html
     assert "2 completed (2 awaiting sign-off)" in html.replace(" are ", " ").replace(" is ", " ")
+    all_actions = html[html.index('<section id="actions"'):]
+    assert all_actions.count("awaiting sign-off</span>") == 2  # the paper's table of every action
     rows = list(csv.DictReader(io.StringIO((tmp_path / "r.csv").read_text(encoding="utf-8-sig"))))
     assert [(r["status"], r["signoff"]) for r in rows] == [("completed", "awaiting sign-off")] * 2
     ics = (tmp_path / "r.ics").read_text().replace("\r\n ", "")

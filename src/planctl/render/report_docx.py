@@ -191,6 +191,7 @@ class Paper:
             status = statuses[n] if statuses else None
             row = table.add_row()  # type: ignore[no-untyped-call]  # python-docx leaves it unannotated
             fill(row.cells, values, shade=SHADES.get(status or ""), shade_col=status_col)
+        keep_rows_whole(table)
         self.doc.add_paragraph()
         return table
 
@@ -210,6 +211,18 @@ class Paper:
         out = io.BytesIO()
         self.doc.save(out)
         return out.getvalue()
+
+
+def keep_rows_whole(table: Table) -> None:
+    """No row is split across two pages (w:cantSplit): a row read in two halves, the
+    second under a repeated header, is easily misread as two actions."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for row in table.rows:
+        cant = OxmlElement("w:cantSplit")
+        cant.set(qn("w:val"), "true")
+        row._tr.get_or_add_trPr().append(cant)
 
 
 CM_PER_CHAR = 0.2  # 9 pt Arial, a little over the average character
@@ -367,10 +380,13 @@ def findings(paper: Paper, report: JSONDict) -> None:
                         [[j["name"], j["grade"]] for j in area["judgements"]], [12.0, 5.0])
 
 
-# The full action table, landscape (25.7 cm of text width): text wide, ids narrow.
-ACTION_WIDTHS = [1.3, 8.4, 3.6, 2.8, 2.5, 2.6, 4.5]
+# The full action table, landscape (25.7 cm of text width): ids narrow, the action and
+# its latest update wide. A row is never split (w:cantSplit), so the update, often the
+# longest text, gets the room that keeps rows short: at 3 cm an update of 200 characters
+# made a row of 13 lines and a page of two actions.
+ACTION_WIDTHS = [1.3, 8.2, 3.0, 2.4, 2.4, 2.6, 5.8]
 # ... and with the council's own rating and position beside planctl's status.
-RATED_WIDTHS = [1.3, 6.2, 2.8, 2.4, 2.2, 2.6, 1.8, 3.4, 3.0]
+RATED_WIDTHS = [1.3, 5.0, 2.8, 2.2, 2.1, 2.4, 1.8, 3.4, 4.7]
 
 
 def action_table(paper: Paper, report: JSONDict, many: bool) -> None:

@@ -10,6 +10,7 @@ Plain string templates, no template engine. Two rules hold everywhere:
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Set as AbstractSet
 from datetime import date
 
@@ -18,7 +19,8 @@ from ..core.jsondoc import JSONDict
 from ..core.words import agree, count
 from .charts import trends_section
 from .report import CHANGE_TITLES, change_detail, signoff_title
-from .views import cited, show_date
+from .report_css import PAPER_AND_PHONE
+from .views import awaiting, cited, due_cell, show_date
 
 STATUS_WORDS = {"completed": "completed", "dropped": "dropped", "overdue": "overdue",
                 "due-soon": "due soon", "on-track": "on track", "no-date": "no date"}
@@ -60,13 +62,39 @@ def leads(item: JSONDict) -> str:
 
 def table(header: list[str], rows: list[str], cls: str = "", widths: tuple[int, ...] = ()) -> str:
     """`header`: pre-escaped cells (a leading '>' aligns right); `rows`: pre-built <tr>s;
-    `widths`: per column, in per cent, so that every table of a kind lines up."""
-    th = "".join(f'<th class="num">{h[1:]}</th>' if h.startswith(">") else f"<th>{h}</th>"
+    `widths`: per column, in per cent, so that every table of a kind lines up.
+
+    Each cell carries its column's heading (`data-label`): on a phone the CSS shows a table
+    as one card per row, each value under its heading. Every element has its table role
+    written out, as a table shown that way loses its implicit roles in some browsers."""
+    th = "".join(f'<th role="columnheader" scope="col" class="num">{h[1:]}</th>'
+                 if h.startswith(">") else f'<th role="columnheader" scope="col">{h}</th>'
                  for h in header)
     cols = ("<colgroup>" + "".join(f'<col style="width:{w}%">' for w in widths) + "</colgroup>"
             if widths else "")
-    return (f'<table class="{cls}">{cols}<thead><tr>{th}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>')
+    labels = [esc(html.unescape(_TAG.sub("", h.removeprefix(">")))) for h in header]
+    body = "".join(_labelled(r, labels) for r in rows)
+    return (f'<table class="{cls}" role="table">{cols}<thead role="rowgroup"><tr role="row">{th}'
+            f'</tr></thead><tbody role="rowgroup">{body}</tbody></table>')
+
+
+_TAG = re.compile(r"<[^>]*>")
+# The start of a row or cell that `tr` wrote; plan text inside a cell is escaped, so it
+# can hold no '<'.
+_ROW_OR_CELL = re.compile(r"<(tr|td)(?=[ >])")
+
+
+def _labelled(row: str, labels: list[str]) -> str:
+    """One <tr> with its table roles, each cell labelled with its column's heading."""
+    column = iter(labels)
+
+    def mark(m: re.Match[str]) -> str:
+        if m.group(1) == "tr":
+            return '<tr role="row"'
+        label = next(column, "")
+        return f'<td role="cell" data-label="{label}"' if label else '<td role="cell"'
+
+    return _ROW_OR_CELL.sub(mark, row)
 
 
 def tr(cells: list[str], num: AbstractSet[int] = frozenset(), cls: str = "",
@@ -198,6 +226,14 @@ def timeline_chart(points: list[JSONDict]) -> str:
     return "".join(parts)
 
 
+def scroller(label: str, chart: str) -> str:
+    """A chart in a region of its own that scrolls sideways on a narrow screen (a phone),
+    keeping its text readable, where scaled down to the screen it would not be; focusable,
+    so that the keyboard scrolls it too."""
+    return (f'<div class="scroller" role="region" tabindex="0" aria-label="{esc(label)}">'
+            f"{chart}</div>")
+
+
 # -- sections ---------------------------------------------------------------------------
 
 
@@ -280,7 +316,8 @@ def recommendations(report: JSONDict, many: bool) -> str:
                        cls="late" if r["overdue"] else ""))
     return (f'<section id="recommendations"><h2>Progress by recommendation</h2>'
             f'<p class="note">Each bar is one recommendation; each block is one action.</p>'
-            f'<figure class="keep">{legend()}{progress_chart(recs, many)}</figure>'
+            f'<figure class="keep">{legend()}'
+            f'{scroller("Chart of actions per recommendation", progress_chart(recs, many))}</figure>'
             + table([">Rec", "Recommendation", ">Actions", ">Done", ">Overdue", ">% done"],
                     rows, "recs", (6, 59, 9, 8, 10, 8))
             + "</section>")
@@ -371,8 +408,12 @@ def latest_updates(report: JSONDict, many: bool) -> str:
             rows.append(tr([ref(a, many), esc(cited(a["text"], a)), badge(a["status"]),
                             f'<span class="date">{esc(show_date(u["date"]))}</span>{by}<br>'
                             f'{esc(u["text"])}'], num={0}))
-        out.append(table([">ID", "Action", "Status", "Latest update"], rows, "actions",
+        out.append(table([">ID", "Action", "Status", "Latest update"], rows, "actions updates",
                          (7, 38, 16, 39)))
+        # On paper the table of all actions carries these updates: said once, not twice.
+        out.append(f'<p class="print-only">The latest update on each of these '
+                   f"{count(len(with_update), 'action')} is in the table of all actions, "
+                   "at the end.</p>")
     if without:
         ids = ", ".join(ref(a, many) for a in without)
         out.append(f'<p class="noupdate"><strong>No update recorded</strong> for '
@@ -431,7 +472,8 @@ def timeline(report: JSONDict) -> str:
     return (f'<section id="timeline"><h2>Progress over time</h2>'
             f'<p class="note">Open, completed and overdue actions at each change to the plan '
             f"recorded in git, from {esc(show_date(points[0]['date']))} to "
-            f"{esc(show_date(points[-1]['date']))}.</p>{chart}</section>")
+            f"{esc(show_date(points[-1]['date']))}.</p>"
+            f"{scroller('Chart of actions over time', chart)}</section>")
 
 
 def findings(report: JSONDict) -> str:
@@ -454,6 +496,57 @@ def findings(report: JSONDict) -> str:
         out.append("</div>")
     out.append("</section>")
     return "".join(out)
+
+
+def _action_widths(actions: list[JSONDict], rated: bool, many: bool) -> tuple[int, ...]:
+    """Column widths (per cent) of the table of all actions: the room left by the short
+    columns is shared between the action and its latest update by how much text each
+    holds, so that neither runs to many narrow lines beside a half-empty column (rows are
+    never split on paper: a tall row leaves a tall gap)."""
+    id_w = 11 if many else 6  # "plan-id:3.1" (several plans) breaks only at its hyphens
+    fixed = [13, 12, 11, *([8] if rated else [])]  # lead, due, status, council RAG
+    room = 100 - id_w - sum(fixed)
+    said = sum(len(a["text"]) for a in actions)
+    updates = sum(len(u["text"]) + 30 if (u := a["latest_update"]) else 13 for a in actions)
+    action_w = round(room * said / max(said + updates, 1))
+    action_w = min(max(action_w, round(room * 0.4)), round(room * 0.8))
+    return (id_w, action_w, *fixed, room - action_w)
+
+
+def action_table(report: JSONDict, many: bool) -> str:
+    """Every action in one table, the paper's annex: a reader looking for one action finds
+    it here whatever its status. The council's rating column only when the plan rates its
+    actions (as in the Word paper), so papers of other plans keep the room."""
+    actions = report["actions"]
+    if not actions:
+        return ""
+    rated = any(a.get("rag") for a in actions)
+    rows = []
+    for a in actions:
+        status = badge(a["status"])
+        if awaiting(a):
+            status += '<br><span class="muted">awaiting sign-off</span>'
+        if a["status"] == "overdue":
+            status += f'<br><span class="muted lateby">{count(a["days_overdue"], "day")} late</span>'
+        u = a["latest_update"]
+        latest = ((f'<span class="date">{esc(show_date(u["date"]))}</span>'
+                   + (f' <span class="muted">({esc(u["by"])})</span>' if u["by"] else "")
+                   + f": {esc(u['text'])}") if u else '<span class="muted">none recorded</span>')
+        rating = [f'<span class="rag r-{esc(a["rag"])}">{esc(a["rag"])}</span>'
+                  if a.get("rag") else ""] if rated else []
+        rows.append(tr([ref(a, many), esc(cited(a["text"], a)), leads(a), esc(due_cell(a)), status,
+                        *rating, latest], keep={3}))
+    header = ["ID", "Action", "Lead", "Due", "Status (planctl)",
+              *(["Council RAG"] if rated else []), "Latest update"]
+    widths = _action_widths(actions, rated, many)
+    # The heading and its note in one block kept with the table: Chromium keeps no
+    # `break-after: avoid` between a paragraph and a table.
+    return (f'<section id="actions"><div class="keep-next"><h2>All actions</h2><p class="note">'
+            f"{count(len(actions), 'action')}: each one's status as at "
+            f"{esc(show_date(report['as_at']))}, computed by planctl from its dates"
+            + (", beside the council's own rating" if rated else "")
+            + ", and its latest update.</p></div>"
+            + table(header, rows, "actions all", widths) + "</section>")
 
 
 STYLE = """
@@ -499,7 +592,7 @@ td { padding: 6px 8px; border-bottom: 1px solid var(--rule); vertical-align: top
 .num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 .nowrap { white-space: nowrap; }
 table.actions, table.recs, table.grades { table-layout: fixed; }
-td { overflow-wrap: anywhere; }
+td { overflow-wrap: break-word; }  /* breaks a word only when it alone overflows its column */
 tr.late td:nth-child(5) { color: #8c0f1d; font-weight: 700; }
 .recs td:nth-child(2) { font-size: 14px; }
 .count { font-weight: 400; color: var(--muted); font-size: 15px; }
@@ -523,27 +616,6 @@ figure { margin: 0; }
 .grade.g0 { color: #0e3f75; } .grade.g1 { color: #1c5a2a; } .grade.g2 { color: #6b4500; }
 .grade.g3 { color: #8c0f1d; }
 footer { margin-top: 30px; color: var(--muted); font-size: 13px; }
-@media print {
-  @page { size: A4; margin: 16mm 14mm 18mm;
-    @top-center { content: MARKING; font: 700 9pt sans-serif; letter-spacing: .1em; }
-    @bottom-center { content: MARKING; font: 700 9pt sans-serif; letter-spacing: .1em; }
-    @bottom-right { content: "Page " counter(page) " of " counter(pages); font: 8pt sans-serif; } }
-  body { font-size: 10.5pt; }
-  main { max-width: none; padding: 0; }
-  .marking { display: none; }
-  section { break-before: page; margin-top: 0; }
-  section#summary, section#timeline { break-before: auto; margin-top: 18pt; }
-  .keep, section#timeline { break-inside: avoid; }
-  th { font-size: 9pt; }
-  h2, h3 { break-after: avoid; }
-  table { font-size: 9.5pt; }
-  thead { display: table-header-group; }
-  tr, .tile, .chart, .facts { break-inside: avoid; }
-  .group { break-inside: auto; }
-  .status, .meter span, .swatch, th, .facts, .noupdate { -webkit-print-color-adjust: exact;
-    print-color-adjust: exact; }
-  .chart { max-width: 100%; }
-}
 """
 
 
@@ -551,7 +623,7 @@ def render(report: JSONDict) -> str:
     many = len(report["plans"]) > 1
     mark = report["classification"]
     title = report["plans"][0]["title"] if len(report["plans"]) == 1 else "Action plans"
-    style = STYLE.replace("MARKING", css_string(mark) if mark else '""')
+    style = (STYLE + PAPER_AND_PHONE).replace("MARKING", css_string(mark) if mark else '""')
     # The marking sits in the page's banner and contentinfo landmarks, so that everything on
     # the page is in a landmark (axe's `region` rule) and screen readers find it there.
     marking = f'<div class="marking" role="note">{esc(mark)}</div>' if mark else ""
@@ -563,6 +635,7 @@ def render(report: JSONDict) -> str:
         timeline(report), trends_section(report.get("trends"), many),
         overdue(report, many), upcoming(report, many), latest_updates(report, many),
         positions(report, many), changes(report, many), signoff(report, many), findings(report),
+        action_table(report, many),
     ])
     as_at: date = report["as_at"]
     return (
