@@ -1,0 +1,134 @@
+"""The dashboard's data: every action with its history, the filters' choices, the summary.
+
+`build_dashboard` is pure: plans + the as-at date (+ what render.dashboard_history read
+from the versions git gave the command) -> a dict of JSON values (ISO dates). The
+page (render/dashboard_html.py) embeds this dict and draws its table from it; `dashboard
+--format json` prints it. Its keys are documented in docs/json.md.
+
+Each action carries the keys of `status --format json` (render.json.action_dict), so the
+dashboard's figures are the status command's figures for the same plans and date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from ..core.evaluate import Row, evaluate, summarise
+from ..core.jsondoc import JSONDict
+from ..core.model import Plan, iso
+from .json import action_dict
+from .report import marking, plan_header
+
+FORMAT_VERSION = 1
+# The order statuses are listed in: the ones that need attention first.
+STATUS_ORDER = ("overdue", "due-soon", "on-track", "no-date", "completed", "dropped")
+STATUS_WORDS = {"overdue": "Overdue", "due-soon": "Due soon", "on-track": "On track",
+                "no-date": "No date", "completed": "Completed", "dropped": "Dropped"}
+RATING_ORDER = ("red", "amber", "green", "blue")
+NOT_RATED = "none"  # the rating filter's value for an action the council has not rated
+
+
+def lead_scope(plan: Plan, many_authorities: bool) -> str:
+    """Whose leads these are: the same role name in two councils is two leads. Only
+    written into the filter when the plans are of more than one authority."""
+    return (plan.authority or plan.id) if many_authorities else ""
+
+
+def _lead_keys(row: Row, scope: str) -> list[str]:
+    return [f"{scope}: {lead}" if scope else lead for lead in row.action.leads]
+
+
+def action_record(row: Row, today: date, index: int, scope: str) -> JSONDict:
+    """One action as `status --format json` gives it, and what the dashboard adds."""
+    a, plan = row.action, row.plan
+    out = action_dict(row, today)
+    rec = next((r for r in plan.recommendations if r.id == a.recommendation), None)
+    theme = plan.theme_of(a) if plan.themes else None
+    out.update(
+        index=index,
+        recommendation_text=rec.text if rec is not None else None,
+        theme_title=plan.theme_title(theme) if theme is not None else None,
+        rag_meaning=plan.rag_meaning(a.rag) if a.rag is not None else None,
+        lead_keys=_lead_keys(row, scope),
+        completed=iso(a.completed),
+        evidence=list(a.evidence),
+        milestones=[{"due": iso(m.due), "text": m.text, "done": m.done, "done_on": iso(m.done_on)}
+                    for m in a.milestones],
+        updates=[{"date": iso(u.date), "text": u.text, "by": u.by} for u in a.updates],
+        file=plan.path,
+        line=a.line,
+    )
+    return out
+
+
+def _choices(actions: Sequence[JSONDict], plans: Sequence[Plan]) -> JSONDict:
+    """What each filter offers: only values some action has, in a reader's order."""
+    many = len(plans) > 1
+    leads = sorted({k for a in actions for k in a["lead_keys"]}, key=str.casefold)
+    recs: dict[str, str] = {}
+    for a in actions:
+        key = f"{a['plan']}:{a['recommendation']}" if many else a["recommendation"]
+        recs.setdefault(key, a.get("recommendation_text") or "")
+    themes: dict[str, str] = {}
+    for a in actions:
+        if a.get("theme") is not None:
+            themes.setdefault(a["theme"], a.get("theme_title") or a["theme"])
+    statuses = {a["status"] for a in actions}
+    ratings = {a.get("rag") or NOT_RATED for a in actions}
+    return {
+        "leads": leads,
+        "recommendations": [{"value": k, "text": t} for k, t in recs.items()],
+        "themes": [{"value": k, "text": t} for k, t in themes.items()],
+        "statuses": [s for s in STATUS_ORDER if s in statuses],
+        "ratings": [r for r in (*RATING_ORDER, NOT_RATED) if r in ratings],
+        "plans": [{"value": p.id, "text": p.title or p.id} for p in plans],
+    }
+
+
+def build_dashboard(plans: Sequence[Plan], today: date, *, history: JSONDict | None = None,
+                    trends: JSONDict | None = None, rollup: list[JSONDict] | None = None) -> JSONDict:
+    """The whole dashboard as at `today`.
+
+    history: render.dashboard_history.action_histories' result (None: the plans are not in
+    git); trends and rollup: the trend figures and the one-row-per-plan table, when given.
+    """
+    rows = evaluate(plans, today)
+    many_authorities = len({p.authority or p.id for p in plans}) > 1
+    actions = [action_record(r, today, i, lead_scope(r.plan, many_authorities))
+               for i, r in enumerate(rows)]
+    per_action = (history or {}).get("actions", {})
+    for a in actions:
+        found = per_action.get((a["plan"], a["id"]))
+        a["history"] = found["events"] if found else []
+        if found and found.get("slipped"):
+            a["slipped"] = found["slipped"]
+    summary = summarise(rows)
+    open_count = sum(1 for r in rows if r.open)
+    return {
+        "dashboard": "planctl dashboard",
+        "format_version": FORMAT_VERSION,
+        "as_of": iso(today),
+        "classification": marking(plans),
+        "plans": [_jsonable(plan_header(p)) for p in plans],
+        "summary": {**summary.as_dict(), "open": open_count,
+                    "percent_complete": summary.percent_complete},
+        "filters": _choices(actions, plans),
+        "history": None if history is None else {
+            "shallow": history["shallow"], "commits": history["commits"],
+            "timeline": history["timeline"]},
+        "trends": trends,
+        "rollup": rollup,
+        "actions": actions,
+    }
+
+
+def _jsonable(value: object) -> object:
+    """The report's plan header keeps `date`s; here they are ISO strings."""
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

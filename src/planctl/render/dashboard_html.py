@@ -1,0 +1,272 @@
+"""The dashboard as one self-contained HTML page (render.dashboard gives its data).
+
+The page works without its script: the summary and every row of the table are written
+here. The script (templates/dashboard.js) adds the filters, search, sorting, the view in
+the address and the action's detail, reading the data from a JSON block.
+
+Safety, as in the report (render/report_html.py, whose `esc` every text goes through):
+- a Content-Security-Policy allows nothing but this page's own style and script, named
+  by their sha256 hashes: no request of any kind, no other script, no eval;
+- no `style=` attribute and no inline handler anywhere (a hash covers elements only);
+- the data block escapes `<`, `>` and `&` as \\u escapes, so no text can end it.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from datetime import date
+from functools import cache
+from importlib import resources
+
+from ..core.jsondoc import JSONDict
+from ..core.words import agree, count
+from .dashboard import STATUS_ORDER, STATUS_WORDS
+from .report_html import esc, long_date, timeline_chart
+from .views import show_date
+
+# The columns: (key the script sorts by, heading).
+COLUMNS = (("id", "ID"), ("text", "Action"), ("leads", "Lead"), ("recommendation", "Rec."),
+           ("theme", "Theme"), ("due", "Due"), ("status", "Status"), ("rating", "Rating"),
+           ("update", "Latest update"))
+SUMMARY_KEYS = {"overdue": "overdue", "due-soon": "due_soon", "on-track": "on_track",
+                "no-date": "no_date", "completed": "completed", "dropped": "dropped"}
+# What each filter is called, in the order the form shows them: (name in the address, label).
+FILTERS = (("lead", "Lead"), ("rec", "Recommendation"), ("theme", "Theme"),
+           ("status", "Status"), ("rating", "Council rating"), ("plan", "Plan"))
+RATING_WORDS = {"red": "Red", "amber": "Amber", "green": "Green", "blue": "Blue",
+                "none": "Not rated"}
+UPDATE_CHARS = 280  # the table shows the start of a long update; the detail shows it all
+
+
+@cache
+def asset(name: str) -> str:
+    """A file of templates/ (the page's style and script), as text."""
+    return resources.files("planctl").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def sha256(text: str) -> str:
+    """The CSP source naming an inline element by its content."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+
+
+def csp(style: str, script: str) -> str:
+    return (f"default-src 'none'; script-src {sha256(script)}; style-src {sha256(style)}; "
+            "img-src data:; base-uri 'none'; form-action 'none'")
+
+
+def data_block(data: JSONDict) -> str:
+    """The data as JSON that no text can end early: `<` `>` `&` and the JavaScript line
+    separators written as \\u escapes (still the same JSON); ASCII only, so bytes that are
+    not UTF-8 (lone surrogates from file names) cannot fail the write."""
+    text = json.dumps(data, ensure_ascii=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def ref(a: JSONDict, many: bool) -> str:
+    return f"{a['plan']}:{a['id']}" if many else a["id"]
+
+
+def _due(a: JSONDict) -> str:
+    if a["due"]:
+        return esc(show_date(date.fromisoformat(a["due"])))
+    if a["target"]:  # completed or dropped: its own deadline, muted
+        return f'<span class="muted">{esc(show_date(date.fromisoformat(a["target"])))}</span>'
+    return '<span class="muted">none</span>'
+
+
+def status_badge(status: str) -> str:
+    return f'<span class="status s-{esc(status)}">{esc(STATUS_WORDS.get(status, status))}</span>'
+
+
+def rating_badge(rag: str | None) -> str:
+    if rag is None:
+        return '<span class="muted">not rated</span>'
+    return f'<span class="rag r-{esc(rag)}">{esc(RATING_WORDS.get(rag, rag))}</span>'
+
+
+def _update(a: JSONDict) -> str:
+    u = a["latest_update"]
+    if not u:
+        return '<span class="muted">none</span>'
+    text = u["text"] if len(u["text"]) <= UPDATE_CHARS else u["text"][:UPDATE_CHARS].rstrip() + "…"
+    when = esc(show_date(date.fromisoformat(u["date"]))) if u["date"] else ""
+    return f'<span class="when">{when}</span> {esc(text)}'
+
+
+def row(a: JSONDict, many: bool) -> str:
+    i = a["index"]
+    leads = esc("; ".join(a["leads"])) or '<span class="muted">no lead</span>'
+    theme = esc(a["theme_title"] or a.get("theme") or "")
+    cells = [
+        f'<button type="button" class="open" data-i="{i}" aria-haspopup="dialog" disabled>'
+        f'{esc(ref(a, many))}</button>',
+        esc(a["text"]), leads, esc(a["recommendation"]), theme, _due(a),
+        status_badge(a["status"]), rating_badge(a.get("rag")), _update(a),
+    ]
+    tds = "".join(f'<td role="cell" class="c-{key}" data-label="{esc(head)}">{cell}</td>'
+                  for (key, head), cell in zip(COLUMNS, cells, strict=True))
+    return f'<tr role="row" id="r{i}" class="row-{esc(a["status"])}">{tds}</tr>'
+
+
+def table(data: JSONDict) -> str:
+    many = len(data["plans"]) > 1
+    heads = "".join(
+        f'<th role="columnheader" scope="col" class="c-{key}" data-key="{key}">'
+        f'<button type="button" class="sort" data-key="{key}" disabled>{head}'
+        f'<span class="arrow" aria-hidden="true"></span></button></th>'
+        for key, head in COLUMNS)
+    rows = "".join(row(a, many) for a in data["actions"])
+    # A column no action fills is left out of the view (the filter too).
+    hide = " ".join(cls for cls, key in (("no-theme", "theme"), ("no-rating", "rag"))
+                    if not any(a.get(key) for a in data["actions"]))
+    return (f'<table id="actions-table" class="{hide}" role="table" aria-describedby="counts">'
+            '<caption class="visually-hidden">Every action of the plan: select an action\'s id '
+            'for everything about it; select a column heading to sort.</caption>'
+            f'<thead role="rowgroup"><tr role="row">{heads}</tr></thead>'
+            f'<tbody role="rowgroup">{rows}</tbody></table>')
+
+
+def _options(values: list[tuple[str, str]]) -> str:
+    return '<option value="">All</option>' + "".join(
+        f'<option value="{esc(v)}">{esc(t)}</option>' for v, t in values)
+
+
+def filters(data: JSONDict) -> str:
+    f = data["filters"]
+    many = len(data["plans"]) > 1
+    choices = {
+        "lead": [(x, x) for x in f["leads"]],
+        "rec": [(r["value"], f"{r['value']}: {_short(r['text'])}" if r["text"] else r["value"])
+                for r in f["recommendations"]],
+        "theme": [(t["value"], t["text"]) for t in f["themes"]],
+        "status": [(s, STATUS_WORDS.get(s, s)) for s in f["statuses"]],
+        "rating": [(r, RATING_WORDS.get(r, r)) for r in f["ratings"]],
+        "plan": [(p["value"], p["text"]) for p in f["plans"]] if many else [],
+    }
+    fields = "".join(
+        f'<div class="field"><label for="f-{name}">{label}</label>'
+        f'<select id="f-{name}" name="{name}">{_options(choices[name])}</select></div>'
+        for name, label in FILTERS if choices[name])
+    return ('<form id="filters" class="filters" role="search" aria-label="Filter the actions" '
+            'hidden><div class="field search"><label for="f-q">Search</label>'
+            '<input type="search" id="f-q" name="q" autocomplete="off" '
+            'placeholder="Words in the action, lead or update"></div>'
+            f'{fields}<div class="field buttons"><button type="reset" id="clear">Clear filters'
+            '</button></div></form>')
+
+
+def _short(text: str, limit: int = 70) -> str:
+    return text if len(text) <= limit else text[:limit].rstrip() + "…"
+
+
+def summary(data: JSONDict) -> str:
+    s = data["summary"]
+    pct = s["percent_complete"]
+    tiles = "".join(
+        f'<li class="tile t-{status}"><span class="n">{s[SUMMARY_KEYS[status]]}</span> '
+        f'{esc(STATUS_WORDS[status])}</li>'
+        for status in STATUS_ORDER if s[SUMMARY_KEYS[status]] or status not in ("no-date", "dropped"))
+    headline = (f'<p class="headline"><strong>{pct}% complete.</strong> Of '
+                f'{count(s["total"], "action")}, {s["completed"]} '
+                f'{agree(s["completed"], "is", "are")} completed and {s["open"]} '
+                f'{agree(s["open"], "is", "are")} still open; <strong>{s["overdue"]} '
+                f'{agree(s["overdue"], "is", "are")} overdue</strong>.</p>')
+    bar = (f'<svg class="meter" viewBox="0 0 100 4" preserveAspectRatio="none" role="img" '
+           f'aria-label="{pct}% complete"><rect width="100" height="4" fill="#e3e6ea"/>'
+           f'<rect width="{pct}" height="4" fill="#1d5fa8"/></svg>')
+    return (f'<section id="summary" aria-labelledby="summary-title"><h2 id="summary-title">'
+            f'Summary</h2>{headline}{bar}<ul class="tiles">{tiles}</ul>'
+            f'{rollup(data)}{trends(data)}</section>')
+
+
+def rollup(data: JSONDict) -> str:
+    """One row per plan, when the page shows more than one (core's roll-up, given as
+    data["rollup"]); nothing otherwise."""
+    rows = data.get("rollup") or []
+    if len(data["plans"]) < 2 or not rows:
+        return ""
+    heads = "".join(f'<th scope="col"{cls}>{h}</th>' for h, cls in (
+        ("Authority", ""), ("Inspection", ""), ("Actions", ' class="num"'),
+        ("% complete", ' class="num"'), ("Overdue", ' class="num"'), ("Due soon", ' class="num"'),
+        ("Slipped", ' class="num"'), ("Last update", "")))
+    body = "".join("<tr>" + "".join(
+        f"<td>{esc(r.get(k))}</td>" if k in ROLLUP_TEXT else f'<td class="num">{esc(r.get(k))}</td>'
+        for k in ROLLUP_KEYS) + "</tr>" for r in rows)
+    return (f'<div class="rollup"><h3>Plans</h3><div class="scroll"><table class="plain">'
+            f'<thead><tr>{heads}</tr></thead><tbody>{body}</tbody></table></div></div>')
+
+
+ROLLUP_KEYS = ("authority", "inspection", "actions", "percent_complete", "overdue", "due_soon",
+               "slipped", "last_update")
+ROLLUP_TEXT = {"authority", "inspection", "last_update"}
+
+
+def trends(data: JSONDict) -> str:
+    """The counts over time from git (the report's timeline chart)."""
+    hist = data.get("history")
+    points = (hist or {}).get("timeline") or []
+    if len(points) < 2:
+        return ""
+    chart = timeline_chart([{**p, "date": date.fromisoformat(p["date"])} for p in points])
+    return (f'<figure class="trend"><figcaption>Open, completed and overdue actions at each '
+            f'change to the plans in git, to {esc(long_date(date.fromisoformat(data["as_of"])))}'
+            f'</figcaption>{chart}</figure>')
+
+
+def header(data: JSONDict) -> str:
+    plans = data["plans"]
+    as_of = long_date(date.fromisoformat(data["as_of"]))
+    if len(plans) == 1:
+        p = plans[0]
+        title = p["title"] or p["id"]
+        ins = p["inspection"]
+        facts = [x for x in (p["authority"], ": ".join(y for y in (ins["by"], ins["kind"]) if y),
+                             f"plan version {p['version']}" if p["version"] else "") if x]
+    else:
+        authorities = {p["authority"] or p["id"] for p in plans}
+        title = "Action plans"
+        facts = [f"{count(len(plans), 'plan')} of {count(len(authorities), 'authority')}"]
+    fact_line = " · ".join(esc(f) for f in facts)
+    return (f'<p class="kicker">Action plan dashboard · progress as at {esc(as_of)}</p>'
+            f"<h1>{esc(title)}</h1>" + (f'<p class="facts">{fact_line}</p>' if facts else ""))
+
+
+DIALOG = ('<dialog id="detail" aria-labelledby="detail-title">'
+          '<div class="dialog-head"><h2 id="detail-title">Action</h2>'
+          '<button type="button" id="detail-close">Close</button></div>'
+          '<div id="detail-body"></div></dialog>')
+
+
+def render(data: JSONDict) -> str:
+    style, script = asset("dashboard.css"), asset("dashboard.js")
+    mark = data["classification"]
+    marking = f'<p class="marking">{esc(mark)}</p>' if mark else ""
+    total = len(data["actions"])
+    title = (data["plans"][0]["title"] or data["plans"][0]["id"]) if len(data["plans"]) == 1 \
+        else "Action plans"
+    files = ", ".join(esc(p["file"]) for p in data["plans"])
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en-GB"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{csp(style, script)}">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<meta name="referrer" content="no-referrer"><meta name="generator" content="planctl">'
+        f"<title>{esc(title)} - dashboard as at {esc(show_date(date.fromisoformat(data['as_of'])))}"
+        f"</title><style>{style}</style></head>\n"
+        f'<body><a class="skip" href="#actions">Skip to the actions</a>'
+        f'<header class="top">{marking}{header(data)}</header>\n<main>{summary(data)}\n'
+        '<section id="actions" aria-labelledby="actions-title">'
+        '<h2 id="actions-title">Actions</h2>'
+        f"{filters(data)}"
+        f'<p id="counts" class="counts" role="status">{count(total, "action")}</p>'
+        '<p id="applied" class="applied">All actions (no filters).</p>'
+        f"{table(data)}</section>\n</main>{DIALOG}"
+        f'<footer class="bottom"><p>Made by planctl from {files}, as at '
+        f"{esc(show_date(date.fromisoformat(data['as_of'])))}. Statuses are computed from each "
+        "action's timescale and progress on that date. This page makes no network request.</p>"
+        f"{marking}</footer>\n"
+        f'<script type="application/json" id="data">{data_block(data)}</script>\n'
+        f"<script>{script}</script></body></html>\n"
+    )
