@@ -1,0 +1,252 @@
+"""The dashboard page without a browser: its structure, its CSP, its data block, its JSON,
+and each action's history from git. (The page in Chromium: test_dashboard_browser.py.)"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from conftest import as_json
+
+AS_AT = "2012-10-09"
+BUNDLED_ACTIONS = 62
+
+
+class Page(HTMLParser):
+    """Every element with its attributes, the text of each <script> and <style>, and the
+    text under each id."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict]] = []
+        self.raw: list[tuple[str, dict, str]] = []  # script/style: (tag, attrs, text)
+        self._open: tuple[str, dict] | None = None
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.elements.append((tag, a))
+        if tag in ("script", "style"):
+            self._open = (tag, a)
+            self.raw.append((tag, a, ""))
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self._open = None
+
+    def handle_data(self, data):
+        if self._open is not None:
+            tag, a, text = self.raw[-1]
+            self.raw[-1] = (tag, a, text + data)
+
+    def tags(self, name: str) -> list[dict]:
+        return [a for tag, a in self.elements if tag == name]
+
+
+def dashboard(run, *args: str) -> str:
+    result = run("dashboard", "--today", AS_AT, "-o", "-", *args)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def data_of(page: str) -> dict:
+    found = re.search(r'<script type="application/json" id="data">(.*?)</script>', page, re.S)
+    assert found
+    return json.loads(found.group(1))
+
+
+def sha(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+def test_the_csp_names_exactly_the_page_s_own_script_and_style_by_hash(run, bundled):
+    page = Page(dashboard(run))
+    (meta,) = [a for a in page.tags("meta") if a.get("http-equiv") == "Content-Security-Policy"]
+    policy = dict((d.strip().split(" ", 1) + [""])[:2] for d in meta["content"].split(";"))
+    assert policy["default-src"] == "'none'" and policy["form-action"] == "'none'"
+    scripts = [text for tag, a, text in page.raw if tag == "script" and "type" not in a]
+    styles = [text for tag, a, text in page.raw if tag == "style"]
+    assert len(scripts) == 1 and len(styles) == 1
+    assert policy["script-src"] == sha(scripts[0])  # nothing else may run: no 'unsafe-*'
+    assert policy["style-src"] == sha(styles[0])
+    assert "unsafe" not in meta["content"]
+    code = re.sub(r"/\*.*?\*/", "", scripts[0], flags=re.S)  # not the comments
+    assert not re.search(r"\beval\s*\(|new\s+Function|setTimeout\s*\(\s*[\"']", code)
+    assert not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write", code)
+
+
+def test_no_style_attribute_inline_handler_or_external_address(run, bundled):
+    page = Page(dashboard(run))
+    for tag, attrs in page.elements:
+        assert "style" not in attrs, tag  # a CSP hash covers elements, not attributes
+        assert not [k for k in attrs if k.startswith("on")], (tag, attrs)
+        for key in ("src", "href", "action", "srcset", "poster", "data"):
+            value = attrs.get(key)
+            if value is not None and not (tag == "svg" and key == "xmlns"):
+                assert value.startswith("#"), (tag, key, value)  # in-page anchors only
+    assert not page.tags("link") and not page.tags("img") and not page.tags("iframe")
+
+
+def test_every_action_is_a_row_of_the_table_without_javascript(run, bundled):
+    text = dashboard(run)
+    page = Page(text)
+    rows = [a for a in page.tags("tr") if a.get("id", "").startswith("r")]
+    assert len(rows) == BUNDLED_ACTIONS
+    assert all(a.get("role") == "row" for a in page.tags("tr"))  # a card stays a row
+    assert {a.get("role") for a in page.tags("td")} == {"cell"}
+    assert {a.get("role") for a in page.tags("th") if "data-key" in a} == {"columnheader"}
+    # The summary and the whole table are in the HTML; the filters wait for the script.
+    assert "10% complete." in text and "All actions (no filters)." in text
+    (form,) = page.tags("form")
+    assert "hidden" in form
+    assert "Audit of compliance (IRT, DCT and AT)" in text
+
+
+def test_each_filter_and_the_search_box_is_labelled(run, bundled):
+    page = Page(dashboard(run))
+    labels = {a["for"] for a in page.tags("label")}
+    controls = [a["id"] for tag, a in page.elements if tag in ("select", "input")]
+    assert set(controls) <= labels
+    # The bundled plan has leads, recommendations, statuses, no rating, one plan.
+    assert {"f-q", "f-lead", "f-rec", "f-status", "f-rating"} <= set(controls)
+    assert "f-plan" not in controls  # one plan: nothing to choose
+
+
+def test_a_plan_text_holding_script_end_tags_stays_inert(run, write_plan):
+    text = "Stop </script><script>alert(1)</script> and <!-- here & </SCRIPT > now \u2028!"
+    write_plan(f"""\
+        plan: {{title: "Plan </script>", authority: A}}
+        recommendations:
+          - text: Rec
+            actions:
+              - text: {json.dumps(text)}
+                due: 1.11.12
+                lead: "Head </style>"
+                updates:
+                  - {{date: 2012-10-01, text: "<img src=x onerror=alert(2)>"}}
+        """)
+    page = dashboard(run)
+    parsed = Page(page)
+    assert len([t for t, a, _ in parsed.raw if t == "script"]) == 2  # the data and ours
+    assert not parsed.tags("img")
+    data = data_of(page)  # the block ends where we ended it, and reads back the same text
+    assert data["actions"][0]["text"] == text
+    assert data["actions"][0]["leads"] == ["Head </style>"]
+    block = re.search(r'id="data">(.*?)</script>', page, re.S).group(1)
+    assert "<" not in block and ">" not in block and "&" not in block
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page  # the table cell
+    assert page.count("</style>") == 1
+
+
+def test_json_carries_status_s_figures_for_the_same_plans_and_date(run, bundled):
+    data = as_json(run("dashboard", "--today", AS_AT, "--format", "json"))
+    status = as_json(run("status", "--today", AS_AT, "--format", "json"))
+    assert data["as_of"] == status["as_of"] == AS_AT
+    assert {k: data["summary"][k] for k in status["summary"]} == status["summary"]
+    assert len(data["actions"]) == len(status["actions"]) == BUNDLED_ACTIONS
+    for mine, theirs in zip(data["actions"], status["actions"], strict=True):
+        assert {k: mine[k] for k in theirs} == theirs  # every status key, the same value
+    for key in ("dashboard", "format_version", "plans", "filters", "history", "trends",
+                "rollup", "classification"):
+        assert key in data
+    assert data["history"] is None  # not in git
+    assert data["filters"]["statuses"] == ["overdue", "on-track", "completed"]
+    assert data["filters"]["ratings"] == ["none"]
+    first = data["actions"][0]
+    for key in ("index", "recommendation_text", "lead_keys", "updates", "milestones",
+                "evidence", "history", "file", "line"):
+        assert key in first
+
+
+def test_the_page_s_data_block_is_the_json_output(run, bundled):
+    page = data_of(dashboard(run))
+    data = as_json(run("dashboard", "--today", AS_AT, "--format", "json"))
+    assert page == data
+
+
+@pytest.fixture
+def edited(committed, git_repo, run, monkeypatch):
+    """The bundled plan with 3.1 rescheduled, reassigned and completed, each in a commit."""
+    def commit_on(day: str, *args: str) -> None:
+        stamp = f"{day}T12:00:00+01:00"
+        monkeypatch.setenv("GIT_AUTHOR_DATE", stamp)
+        monkeypatch.setenv("GIT_COMMITTER_DATE", stamp)
+        result = run(*args, "--commit", "--today", day)
+        assert result.exit_code == 0, result.stderr
+
+    commit_on("2012-09-10", "reschedule", "3.1", "30.11.12", "--reason", "Sample delayed by ICS")
+    commit_on("2012-09-20", "assign", "3.1", "Service Manager QA", "--reason", "FST restructured")
+    commit_on("2012-10-05", "done", "3.1")
+    return committed
+
+
+def test_each_action_carries_its_moves_reassignments_and_completion(run, edited):
+    data = as_json(run("dashboard", "--today", AS_AT, "--format", "json"))
+    (a,) = [x for x in data["actions"] if x["id"] == "3.1"]
+    kinds = [(e["kind"], e["date"]) for e in a["history"]]
+    assert kinds == [("deadline", "2012-09-10"), ("lead", "2012-09-20"), ("status", "2012-10-05")]
+    moved, lead, done = a["history"]
+    assert (moved["from"], moved["to"], moved["days"]) == ("2012-09-14", "2012-11-30", 77)
+    assert moved["reason"] == "Sample delayed by ICS"
+    assert lead["to"] == ["Service Manager QA"] and lead["reason"] == "FST restructured"
+    assert (done["from"], done["to"]) == ("not-started", "completed")
+    assert all(e["commit"] and e["author"] == "Test Author" for e in a["history"])
+    untouched = [x for x in data["actions"] if x["id"] == "3.2"][0]
+    assert untouched["history"] == [] and "slipped" not in untouched
+    # The same figures as `slippage --format json`
+    slipped = as_json(run("slippage", "--format", "json"))["actions"]
+    (s,) = [x for x in slipped if x["id"] == "3.1"]
+    assert a["slipped"] == {k: s[k] for k in ("first_due", "current_due", "days_slipped", "moves")}
+    assert data["history"]["commits"] == 4 and data["history"]["shallow"] is False
+
+
+def test_a_date_in_the_past_shows_no_history_made_after_it(run, edited):
+    data = as_json(run("dashboard", "--today", "2012-09-15", "--format", "json"))
+    (a,) = [x for x in data["actions"] if x["id"] == "3.1"]
+    assert [e["kind"] for e in a["history"]] == ["deadline"]
+
+
+def test_the_detail_is_filled_from_the_page_s_data(run, edited):
+    page = dashboard(run)
+    assert "Sample delayed by ICS" in json.dumps(data_of(page))  # the dialog reads it there
+    assert Page(page).tags("dialog")[0]["aria-labelledby"] == "detail-title"
+
+
+def test_writes_atomically_and_refuses_the_plans_folder(run, bundled, tmp_path):
+    out = tmp_path / "site" / "index.html"
+    result = run("dashboard", "--today", AS_AT, "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert "wrote html dashboard" in result.stderr
+    before = bundled.read_bytes()
+    refused = run("dashboard", "--today", AS_AT, "-o", str(bundled.parent / "d.html"))
+    assert refused.exit_code != 0 and "plans folder" in refused.stderr
+    assert bundled.read_bytes() == before and not (bundled.parent / "d.html").exists()
+
+
+def test_format_comes_from_the_option_or_a_json_name(run, bundled, tmp_path):
+    run("dashboard", "--today", AS_AT, "-o", "d.json")
+    assert json.loads((tmp_path / "d.json").read_text())["dashboard"] == "planctl dashboard"
+    bad = run("dashboard", "--format", "xlsx")
+    assert bad.exit_code == 2 and "not available for dashboard" in bad.stderr
+
+
+def test_many_plans_get_the_plan_filter_and_authority_scoped_leads(run, write_plan):
+    for name, authority in (("a.yaml", "Council A"), ("b.yaml", "Council B")):
+        write_plan(f"""\
+            plan: {{id: {name[0]}, title: Plan {name[0]}, authority: {authority}}}
+            recommendations:
+              - text: Rec
+                actions:
+                  - {{text: Do it, due: 1.11.12, lead: Head of Service}}
+            """, name)
+    data = as_json(run("dashboard", "--today", AS_AT, "--format", "json"))
+    assert data["filters"]["leads"] == ["Council A: Head of Service", "Council B: Head of Service"]
+    assert [p["value"] for p in data["filters"]["plans"]] == ["a", "b"]
+    page = Page(dashboard(run))
+    assert [a["id"] for a in page.tags("select")].count("f-plan") == 1
