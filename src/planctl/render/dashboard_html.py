@@ -115,7 +115,9 @@ def table(data: JSONDict) -> str:
     heads = "".join(
         f'<th role="columnheader" scope="col" class="c-{key}" data-key="{key}">'
         f'<button type="button" class="sort" data-key="{key}" disabled>{head}'
-        f'<span class="arrow" aria-hidden="true"></span></button></th>'
+        f'<span class="arrow" aria-hidden="true"></span></button>'
+        # Paper: a heading with a button in it is not repeated on each page (Chromium).
+        f'<span class="print-head" aria-hidden="true">{head}</span></th>'
         for key, head in COLUMNS)
     rows = "".join(row(a, many) for a in data["actions"])
     # A column no action fills is left out of the view (the filter too).
