@@ -250,3 +250,51 @@ def test_many_plans_get_the_plan_filter_and_authority_scoped_leads(run, write_pl
     assert [p["value"] for p in data["filters"]["plans"]] == ["a", "b"]
     page = Page(dashboard(run))
     assert [a["id"] for a in page.tags("select")].count("f-plan") == 1
+
+
+# -- docs/team-workflow.md: the pages jobs ------------------------------------------------------
+
+
+def pages_jobs() -> dict[str, dict]:
+    import yaml
+
+    from conftest import ROOT
+
+    text = (ROOT / "docs" / "team-workflow.md").read_text(encoding="utf-8")
+    blocks = [yaml.safe_load(b) for b in re.findall(r"```yaml\n(.*?)```", text, re.S)
+              if "planctl dashboard" in b]
+    github = next(b for b in blocks if "jobs" in b)
+    gitlab = next(b for b in blocks if "pages" in b)
+    return {"github": github, "gitlab": gitlab}
+
+
+def test_the_pages_jobs_fetch_the_whole_history_and_the_tags():
+    jobs = pages_jobs()
+    gh = jobs["github"]
+    assert gh[True]["push"]["branches"] == ["main"]  # YAML 1.1 reads `on:` as true
+    checkout = next(s for s in gh["jobs"]["build"]["steps"] if "checkout" in s.get("uses", ""))
+    assert checkout["with"] == {"fetch-depth": 0, "fetch-tags": True}
+    gl = jobs["gitlab"]["pages"]
+    assert gl["variables"]["GIT_DEPTH"] == 0 and gl["artifacts"] == {"paths": ["public"]}
+    assert any(line.startswith("git fetch --tags") for line in gl["script"])
+
+
+def test_the_pages_jobs_command_builds_the_dashboard_from_a_real_repository(run, committed,
+                                                                            git_repo, tmp_path):
+    import shlex
+
+    git_repo("tag", "-a", "committee-2012-10-09", "-m", "Committee", date="2012-10-09T18:00:00+01:00")
+    jobs = pages_jobs()
+    commands = [s["run"] for s in jobs["github"]["jobs"]["build"]["steps"]
+                if s.get("run", "").startswith("planctl dashboard")]
+    commands += [line for line in jobs["gitlab"]["pages"]["script"]
+                 if line.startswith("planctl dashboard")]
+    assert len(commands) == 2
+    for command in commands:
+        argv = shlex.split(command)
+        result = run(*argv[1:], "--today", AS_AT)
+        assert result.exit_code == 0, result.stderr
+        page = (tmp_path / "public" / "index.html").read_text(encoding="utf-8")
+        data = data_of(page)
+        assert data["history"]["commits"] == 1 and len(data["actions"]) == BUNDLED_ACTIONS
+        (tmp_path / "public" / "index.html").unlink()
