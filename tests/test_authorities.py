@@ -10,7 +10,6 @@ import textwrap
 from datetime import date
 
 from conftest import as_json
-
 from planctl.core.rollup import authority_of, rollup
 from planctl.format.reader import load_text
 
@@ -64,3 +63,63 @@ def test_rollup_slipped_unknown_without_history():
 def test_last_update_ignores_updates_after_the_as_at_date():
     plan = load(plan_text("north", "Northmoor", "Head of Service", updated="2026-02-01"))
     assert rollup([plan], date(2026, 1, 15))[0].last_update is None
+
+
+# -- the roll-up in the report ------------------------------------------------------------
+
+
+def two_councils(write_plan):
+    write_plan(plan_text("north", "Northmoor Borough Council", "Head of Service",
+                         updated="2026-02-01", due="2026-02-10"), "north.yaml")
+    write_plan(plan_text("south", "Southmere City Council", "Head of Service", done=True,
+                         inspectorate="CQC"), "south.yaml")
+
+
+def test_report_json_has_a_rollup_for_several_plans(write_plan, run):
+    two_councils(write_plan)
+    report = as_json(run("report", "--today", "2026-03-01", "--format", "json"))
+    rows = {r["authority"]: r for r in report["rollup"]}
+    assert set(rows) == {"Northmoor Borough Council", "Southmere City Council"}
+    north = rows["Northmoor Borough Council"]
+    assert (north["actions"], north["overdue"], north["last_update"]) == (2, 1, "2026-02-01")
+    assert north["slipped"] is None  # not in git: not known, never 0
+    assert rows["Southmere City Council"]["inspectorate"] == "CQC"
+
+
+def test_report_of_one_plan_has_no_rollup(write_plan, run):
+    write_plan(plan_text("north", "Northmoor Borough Council", "Head of Service"))
+    report = as_json(run("report", "--today", "2026-03-01", "--format", "json"))
+    assert "rollup" not in report
+
+
+def test_rollup_in_markdown_html_and_word(write_plan, run, tmp_path):
+    import docx
+
+    two_councils(write_plan)
+    md = run("report", "--today", "2026-03-01").stdout
+    assert "## Plans at a glance" in md
+    assert "| Northmoor Borough Council | north | Ofsted: Children's services" in md
+    run("report", "--today", "2026-03-01", "-o", str(tmp_path / "r.html"))
+    page = (tmp_path / "r.html").read_text()
+    section = page.split('<section id="rollup">')[1].split("</section>")[0]
+    assert "Southmere City Council" in section and "Northmoor Borough Council" in section
+    run("report", "--today", "2026-03-01", "-o", str(tmp_path / "r.docx"))
+    paper = docx.Document(str(tmp_path / "r.docx"))
+    texts = [[c.text for c in t.rows[0].cells] for t in paper.tables]
+    assert ["Authority", "Plan", "Inspection", "Actions", "% complete", "Overdue", "Due soon",
+            "Slipped", "Last update"] in texts
+
+
+def test_rollup_counts_slipped_deadlines_from_git(write_plan, run, git_repo, tmp_path):
+    two_councils(write_plan)
+    git_repo("add", "plans")
+    git_repo("commit", "-q", "-m", "Plans agreed", date="2026-01-05T10:00:00+00:00")
+    path = tmp_path / "plans" / "north.yaml"
+    path.write_text(path.read_text().replace("due: 2026-02-10", "due: 2026-04-30"))
+    git_repo("commit", "-q", "-am", "Audit later: staff shortage", date="2026-02-05T10:00:00+00:00")
+    report = as_json(run("report", "--today", "2026-03-01", "--format", "json"))
+    rows = {r["plan"]: r["slipped"] for r in report["rollup"]}
+    assert rows == {"north": 1, "south": 0}
+    # As at a date before the move, it had not slipped yet.
+    earlier = as_json(run("report", "--today", "2026-01-20", "--format", "json"))
+    assert {r["plan"]: r["slipped"] for r in earlier["rollup"]}["north"] == 0

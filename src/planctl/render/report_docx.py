@@ -277,6 +277,24 @@ def summary(paper: Paper, report: JSONDict) -> None:
     paper.table(["Status", "Actions"], rows, [5.0, 3.0], statuses, status_col=0, right={1})
 
 
+def rollup(paper: Paper, report: JSONDict) -> None:
+    """The roll-up, one row per plan: only in a report of several plans (landscape: nine
+    columns)."""
+    from . import report_rollup as r
+
+    rows = report.get("rollup")
+    if not rows:
+        return
+    paper.landscape()
+    paper.heading(r.TITLE, 1)
+    paper.para(r.note(rows), italic=True)
+    paper.table(r.HEADERS, [r.cells(row) for row in rows],
+                [4.2, 3.2, 5.4, 1.8, 2.0, 1.8, 1.8, 1.8, 3.7],
+                ["overdue" if row["overdue"] else None for row in rows], status_col=5,
+                right=r.NUMBERS)
+    paper.portrait()
+
+
 def recommendations(paper: Paper, report: JSONDict, many: bool) -> None:
     paper.heading("Progress by recommendation", 1)
     paper.para("Bar: \u2588 completed, \u2592 overdue, \u2591 other open or dropped.", italic=True)
@@ -407,6 +425,7 @@ def render(report: JSONDict) -> bytes:
     paper.doc.core_properties.author = "planctl"
     front(paper, report)
     summary(paper, report)
+    rollup(paper, report)
     recommendations(paper, report, many)
     overdue(paper, report, many)
     upcoming(paper, report, many)

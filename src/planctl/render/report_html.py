@@ -283,6 +283,21 @@ def recommendations(report: JSONDict, many: bool) -> str:
             + "</section>")
 
 
+def rollup(report: JSONDict) -> str:
+    """The roll-up, one row per plan: only in a report of several plans."""
+    from . import report_rollup as r
+
+    rows = report.get("rollup")
+    if not rows:
+        return ""
+    body = [tr([esc(c) for c in r.cells(row)], num=r.NUMBERS, keep={8},
+               cls="late" if row["overdue"] else "") for row in rows]
+    return (f'<section id="rollup"><h2>{esc(r.TITLE)}</h2><p class="note">{esc(r.note(rows))}</p>'
+            + table([f">{esc(h)}" if i in r.NUMBERS else esc(h) for i, h in enumerate(r.HEADERS)],
+                    body, "rollup")
+            + "</section>")
+
+
 def themes(report: JSONDict) -> str:
     if not report.get("themes"):  # only plans with themes: have this section
         return ""
@@ -538,7 +553,7 @@ def render(report: JSONDict) -> str:
     bottom = f'<footer class="page-marking">{marking}</footer>' if mark else ""
     files = ", ".join(esc(p["file"]) for p in report["plans"])
     body = "".join([
-        header(report), summary(report), recommendations(report, many), themes(report),
+        header(report), summary(report), rollup(report), recommendations(report, many), themes(report),
         timeline(report),
         overdue(report, many), upcoming(report, many), latest_updates(report, many),
         positions(report, many), changes(report, many), findings(report),

@@ -96,6 +96,18 @@ def recommendations(report: JSONDict, many: bool) -> list[str]:
                         right={3})
 
 
+def rollup(report: JSONDict) -> list[str]:
+    """The roll-up, one row per plan: only in a report of several plans."""
+    from . import report_rollup as r
+
+    rows = report.get("rollup")
+    if not rows:
+        return []
+    return ([f"## {r.TITLE}", "", md_escape(r.note(rows)), ""]
+            + _table(r.HEADERS, [[md_escape(c) for c in r.cells(row)] for row in rows],
+                     right=r.NUMBERS))
+
+
 def themes(report: JSONDict) -> list[str]:
     if not report.get("themes"):  # only plans with themes: have this section
         return []
@@ -216,7 +228,7 @@ def render(report: JSONDict) -> str:
     many = len(report["plans"]) > 1
     mark = report["classification"]
     banner = [f"**{md_escape(mark)}**", ""] if mark else []
-    parts = (banner + header(report) + summary(report) + recommendations(report, many)
+    parts = (banner + header(report) + summary(report) + rollup(report) + recommendations(report, many)
              + themes(report) + overdue(report, many) + upcoming(report, many) + latest_updates(report, many)
              + positions(report, many)
              + changes(report, many) + findings(report) + banner)
