@@ -165,7 +165,10 @@ def _rows(s: Settings, leads: Names = (), recs: Names = (), statuses: Names = ()
     """Settings -> the plans and the date to judge at -> the rows the filters keep."""
     loaded = open_plans(s)
     print_notes(loaded.notes)
-    wanted = resolve_leads(loaded.plans, leads)
+    # Names are looked up among the plans --plan keeps: a lead of two councils is not
+    # ambiguous once one council's plan is chosen.
+    scope = [p for p in loaded.plans if p.id in plan_ids] if plan_ids else loaded.plans
+    wanted = resolve_leads(scope or loaded.plans, leads)
     rows = filter_rows(evaluate(loaded.plans, loaded.day), wanted, recs, statuses, bodies, plan_ids)
     if refs:
         rows = citing(rows, refs)

@@ -12,20 +12,9 @@ from datetime import date
 
 from .evaluate import evaluate, summarise
 from .model import Plan, iso
-from .names import fold_name
+from .names import authority_key, authority_of, fold_name
 
-
-def authority_of(plan: Plan) -> str:
-    """Whose plan it is: its `authority:`, else the plan itself (its id). Leads, and the
-    roll-up, are scoped by it: two plan files of one council share their leads."""
-    written = (plan.authority or "").strip()
-    return written or plan.id
-
-
-def authority_key(plan: Plan) -> str:
-    """The authority as compared: case, spaces and accents aside ("Northmoor Borough
-    Council" and "northmoor borough council" are one council)."""
-    return fold_name(authority_of(plan))
+__all__ = ["RollupRow", "authority_key", "authority_of", "rollup", "rollup_row"]
 
 
 @dataclass(frozen=True)

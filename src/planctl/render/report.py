@@ -19,21 +19,22 @@ from ..core.errors import byte_escape
 from ..core.evaluate import (
     Row,
     by_due_date,
-    by_lead,
     by_theme,
     deadlines,
     evaluate,
     evaluate_action,
     id_sort_key,
+    lead_groups,
     most_late_first,
     summarise,
 )
 from ..core.jsondoc import JSONDict
 from ..core.model import Plan, identity_key
+from ..core.names import fold_name
 from ..core.rollup import rollup
 from ..core.words import count
 from .json import action_dict
-from .views import recommendation_rollup, show_date
+from .views import lead_title, recommendation_rollup, show_date
 
 if TYPE_CHECKING:  # the report command imports history only when it shows changes
     from ..history.diff import Diff, DiffItem, Rescheduled
@@ -113,6 +114,13 @@ def plan_header(plan: Plan) -> JSONDict:
     }
 
 
+def lead_label(report: JSONDict, group: JSONDict) -> str:
+    """An `overdue_by_lead` group's lead as a heading: with its authority where the report
+    covers several (the same role name in two councils is two leads)."""
+    scopes = {fold_name((p["authority"] or "").strip() or p["id"]) for p in report["plans"]}
+    return lead_title(group["lead"], group["authority"], len(scopes) > 1)
+
+
 def marking(plans: Sequence[Plan]) -> str | None:
     """The protective marking printed top and bottom: each distinct one, upper case."""
     seen: list[str] = []
@@ -172,8 +180,9 @@ def build_report(plans: Sequence[Plan], today: date, *, changes: JSONDict | None
         **themed,
         **rollup_section(plans, today, slipped),
         "overdue_by_lead": [
-            {"lead": lead, "count": len(group), "actions": [brief_entry(r, today) for r in group]}
-            for lead, group in by_lead(overdue)
+            {"lead": g.lead, "authority": g.authority, "count": len(g.rows),
+             "actions": [brief_entry(r, today) for r in g.rows]}
+            for g in lead_groups(overdue)
         ],
         "upcoming": {"days": upcoming_days, "from": today, "until": until,
                      "actions": [brief_entry(r, today) for r in upcoming]},

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.errors import OutputError
 from ..core.jsondoc import JSONDict
-from .report import CHANGE_TITLES, change_detail
+from .report import CHANGE_TITLES, change_detail, lead_label
 from .views import cited, due_cell, show_date
 from .xmltext import xml_text
 
@@ -316,7 +316,7 @@ def overdue(paper: Paper, report: JSONDict, many: bool) -> None:
     paper.para("Most late first under each lead; an action with two leads is under both.",
                italic=True)
     for g in groups:
-        paper.heading(f"{g['lead']} ({g['count']} overdue)", 2)
+        paper.heading(f"{lead_label(report, g)} ({g['count']} overdue)", 2)
         rows = [[_ref(a, many), cited(a["text"], a), a["timescale"] or "", show_date(a["due"]),
                  str(a["days_overdue"])] for a in g["actions"]]
         paper.table(["ID", "Action", "Timescale", "Due", "Days late"], rows,

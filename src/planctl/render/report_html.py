@@ -16,7 +16,7 @@ from datetime import date
 from ..core.errors import safe_text
 from ..core.jsondoc import JSONDict
 from ..core.words import agree, count
-from .report import CHANGE_TITLES, change_detail
+from .report import CHANGE_TITLES, change_detail, lead_label
 from .views import cited, show_date
 
 STATUS_WORDS = {"completed": "completed", "dropped": "dropped", "overdue": "overdue",
@@ -246,7 +246,7 @@ def at_a_glance(report: JSONDict) -> str:
     """Who holds the overdue actions and what falls due next: the questions members ask first."""
     groups = sorted(report["overdue_by_lead"], key=lambda g: (-g["count"], g["lead"].casefold()))
     up = report["upcoming"]
-    rows = [tr([esc(g["lead"]), str(g["count"]),
+    rows = [tr([esc(lead_label(report, g)), str(g["count"]),
                 count(max(a["days_overdue"] for a in g["actions"]), "day")], num={1, 2})
             for g in groups]
     late = (table(["Lead", ">Overdue", ">Most late"], rows, "leadcounts", (60, 18, 22)) if rows
@@ -323,7 +323,7 @@ def overdue(report: JSONDict, many: bool) -> str:
         rows = [tr([ref(a, many), esc(cited(a["text"], a)), esc(a["timescale"] or ""),
                     esc(show_date(a["due"])), count(a["days_overdue"], "day")], num={0, 4}, keep={3})
                 for a in g["actions"]]
-        out.append(f'<div class="group"><h3>{esc(g["lead"])} '
+        out.append(f'<div class="group"><h3>{esc(lead_label(report, g))} '
                    f'<span class="count">{g["count"]} overdue</span></h3>'
                    + table([">ID", "Action", "Timescale", "Due", ">Late by"], rows, "actions",
                          (7, 55, 15, 12, 11))

@@ -12,7 +12,7 @@ from collections.abc import Set as AbstractSet
 from ..core.jsondoc import JSONDict
 from ..core.words import count
 from .markdown import md_escape
-from .report import CHANGE_TITLES
+from .report import CHANGE_TITLES, lead_label
 from .views import cited, show_date
 
 BAR_CELLS = 10
@@ -123,7 +123,7 @@ def overdue(report: JSONDict, many: bool) -> list[str]:
     if not report["overdue_by_lead"]:
         return out + [f"Nothing is overdue as at {show_date(report['as_at'])}.", ""]
     for group in report["overdue_by_lead"]:
-        out += [f"### {md_escape(group['lead'])} ({group['count']} overdue)", ""]
+        out += [f"### {md_escape(lead_label(report, group))} ({group['count']} overdue)", ""]
         rows = [[md_escape(action_ref(a, many)), md_escape(cited(a["text"], a)),
                  md_escape(a["timescale"] or ""), show_date(a["due"]), str(a["days_overdue"])]
                 for a in group["actions"]]
