@@ -6,6 +6,7 @@ Real plan files in tmp_path, read by planctl: what the user sees in `leads`, `st
 
 from __future__ import annotations
 
+import json
 import textwrap
 from datetime import date
 
@@ -123,3 +124,172 @@ def test_rollup_counts_slipped_deadlines_from_git(write_plan, run, git_repo, tmp
     # As at a date before the move, it had not slipped yet.
     earlier = as_json(run("report", "--today", "2026-01-20", "--format", "json"))
     assert {r["plan"]: r["slipped"] for r in earlier["rollup"]}["north"] == 0
+
+
+# -- leads belong to an authority -----------------------------------------------------------
+
+
+def council_plan(plan_id: str, authority: str | None, lead: str = "Head of Service",
+                 email: str | None = None, due: str = "2026-01-31", title: str = "") -> str:
+    """A plan whose lead is declared under `leads:` (with an email when given); its first
+    action is overdue on 1 March 2026, its second open and not due."""
+    auth = f"  authority: {authority}\n" if authority else ""
+    mail = f"\n    email: {email}" if email else ""
+    return (f"plan:\n  id: {plan_id}\n  title: {title or plan_id + ' plan'}\n{auth}"
+            f"leads:\n  hos:\n    name: {json.dumps(lead)}{mail}\n"
+            "recommendations:\n  - id: '1'\n    text: Improve supervision\n    actions:\n"
+            f"      - text: {plan_id} audit of supervision\n        due: {due}\n        lead: hos\n"
+            f"      - text: {plan_id} training\n        due: 2026-12-31\n        lead: hos\n")
+
+
+TODAY = ("--today", "2026-03-01")
+
+
+def three_files(write_plan):
+    """Northmoor in two plan files (children's and adults'), Southmere in one: each names a
+    "Head of Service"."""
+    write_plan(council_plan("north-children", "Northmoor Borough Council",
+                            email="hos.children@northmoor.example"), "north-children.yaml")
+    write_plan(council_plan("north-adults", "Northmoor Borough Council",
+                            email="hos.children@northmoor.example"), "north-adults.yaml")
+    write_plan(council_plan("south", "Southmere City Council", email="hos@southmere.example",
+                            due="2026-06-30"), "south.yaml")
+
+
+def test_leads_keeps_the_same_role_in_two_councils_apart(write_plan, run):
+    three_files(write_plan)
+    out = as_json(run("leads", *TODAY, "--format", "json"))["leads"]
+    heads = {e["authority"]: e for e in out if e["lead"] == "Head of Service"}
+    assert set(heads) == {"Northmoor Borough Council", "Southmere City Council"}
+    # Two plan files of one council share their lead: 4 actions, 2 overdue.
+    assert (heads["Northmoor Borough Council"]["total"],
+            heads["Northmoor Borough Council"]["overdue"]) == (4, 2)
+    assert (heads["Southmere City Council"]["total"],
+            heads["Southmere City Council"]["overdue"]) == (2, 0)
+    assert set(out[0]) >= {"lead", "key", "authority", "total", "open", "overdue", "due_soon",
+                           "completed"}
+
+
+def test_leads_table_shows_the_authority_when_there_are_several(write_plan, run):
+    three_files(write_plan)
+    result = run("leads", *TODAY, "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Authority,Lead,Open,Overdue,Due soon,Completed,Total"
+    assert "Northmoor Borough Council,Head of Service,4,2,0,0,4" in lines
+    assert "Southmere City Council,Head of Service,2,0,0,0,2" in lines
+    table = run("leads", *TODAY, "--format", "table", env={"COLUMNS": "120"}).stdout
+    assert "Authority" in table and "Southmere City Council" in table
+
+
+def test_leads_table_of_one_authority_has_no_authority_column(write_plan, run):
+    write_plan(council_plan("north-children", "Northmoor Borough Council"), "a.yaml")
+    write_plan(council_plan("north-adults", "Northmoor Borough Council"), "b.yaml")
+    lines = run("leads", *TODAY, "--format", "csv").stdout.splitlines()
+    assert lines == ["Lead,Open,Overdue,Due soon,Completed,Total",
+                     "Head of Service,4,2,0,0,4"]
+
+
+def test_an_ambiguous_lead_is_refused_with_the_choices(write_plan, run):
+    three_files(write_plan)
+    result = run("status", *TODAY, "--lead", "head of service")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith("planctl: error: ")
+    assert "several authorities" in result.stderr
+    assert ("'Northmoor Borough Council:Head of Service', "
+            "'Southmere City Council:Head of Service'") in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_status_lead_authority_colon_lead(write_plan, run):
+    three_files(write_plan)
+    # Matched as names are: case and spaces aside.
+    got = as_json(run("status", *TODAY, "--lead", "northmoor  borough council:HEAD OF SERVICE",
+                      "--format", "json"))
+    assert sorted(a["plan"] for a in got["actions"]) == ["north-adults", "north-adults",
+                                                         "north-children", "north-children"]
+    south = as_json(run("status", *TODAY, "--lead", "Southmere City Council:hos",
+                        "--format", "json"))
+    assert {a["plan"] for a in south["actions"]} == {"south"}
+
+
+def test_plan_filter_makes_a_bare_name_unambiguous(write_plan, run):
+    three_files(write_plan)
+    got = as_json(run("status", *TODAY, "--plan", "south", "--lead", "Head of Service",
+                      "--format", "json"))
+    assert {a["plan"] for a in got["actions"]} == {"south"}
+
+
+def test_unknown_lead_within_an_authority_is_refused(write_plan, run):
+    three_files(write_plan)
+    result = run("status", *TODAY, "--lead", "Southmere City Council:Head of Servce")
+    assert result.exit_code == 2
+    assert "no lead 'Head of Servce' in Southmere City Council" in result.stderr
+    assert "did you mean 'Head of Service'" in result.stderr
+
+
+def test_authority_matched_without_accents(write_plan, run):
+    write_plan(council_plan("mon", "Cyngor Sir Ynys Môn"), "mon.yaml")
+    write_plan(council_plan("south", "Southmere City Council"), "south.yaml")
+    got = as_json(run("status", *TODAY, "--lead", "cyngor sir ynys mon:head of service",
+                      "--format", "json"))
+    assert {a["plan"] for a in got["actions"]} == {"mon"}
+
+
+def test_plan_without_authority_is_its_own_authority(write_plan, run):
+    write_plan(council_plan("north", None), "north.yaml")
+    write_plan(council_plan("south", None), "south.yaml")
+    out = as_json(run("leads", *TODAY, "--format", "json"))["leads"]
+    assert sorted(e["authority"] for e in out) == ["north", "south"]
+    got = as_json(run("status", *TODAY, "--lead", "north:Head of Service", "--format", "json"))
+    assert {a["plan"] for a in got["actions"]} == {"north"}
+
+
+def test_a_lead_whose_name_holds_a_colon_still_works(write_plan, run):
+    write_plan(council_plan("north", "Northmoor Borough Council", lead="Head of Service: Adults"),
+               "north.yaml")
+    write_plan(council_plan("south", "Southmere City Council"), "south.yaml")
+    got = as_json(run("status", *TODAY, "--lead", "Head of Service: Adults", "--format", "json"))
+    assert {a["plan"] for a in got["actions"]} == {"north"}
+    # The first colon splits only where what is before it is an authority.
+    got = as_json(run("status", *TODAY, "--lead",
+                      "Northmoor Borough Council:Head of Service: Adults", "--format", "json"))
+    assert {a["plan"] for a in got["actions"]} == {"north"}
+
+
+def test_overdue_by_lead_groups_by_authority(write_plan, run):
+    write_plan(council_plan("north", "Northmoor Borough Council"), "north.yaml")
+    write_plan(council_plan("south", "Southmere City Council"), "south.yaml")
+    groups = as_json(run("overdue", *TODAY, "--by-lead", "--format", "json"))["leads"]
+    assert [(g["authority"], g["lead"], g["count"]) for g in groups] == [
+        ("Northmoor Borough Council", "Head of Service", 1),
+        ("Southmere City Council", "Head of Service", 1)]
+    md = run("overdue", *TODAY, "--by-lead", "--format", "markdown").stdout
+    assert "Head of Service - Northmoor Borough Council (1)" in md
+    assert "Head of Service - Southmere City Council (1)" in md
+
+
+def test_report_groups_overdue_by_authority_scoped_lead(write_plan, run):
+    write_plan(council_plan("north", "Northmoor Borough Council"), "north.yaml")
+    write_plan(council_plan("south", "Southmere City Council"), "south.yaml")
+    report = as_json(run("report", *TODAY, "--format", "json"))
+    assert [(g["authority"], g["count"]) for g in report["overdue_by_lead"]] == [
+        ("Northmoor Borough Council", 1), ("Southmere City Council", 1)]
+    md = run("report", *TODAY).stdout
+    assert "### Head of Service - Southmere City Council (1 overdue)" in md
+
+
+def test_remind_sends_each_councils_lead_their_own_actions(write_plan, run):
+    write_plan(council_plan("north", "Northmoor Borough Council", email="hos@northmoor.example"),
+               "north.yaml")
+    write_plan(council_plan("south", "Southmere City Council", email="hos@southmere.example"),
+               "south.yaml")
+    result = run("remind", *TODAY, "--from", "plans@region.example", "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    messages = result.stdout.split("To: ")[1:]
+    assert len(messages) == 2
+    by_to = {m.splitlines()[0]: m for m in messages}
+    north = next(m for to, m in by_to.items() if "northmoor" in to)
+    south = next(m for to, m in by_to.items() if "southmere" in to)
+    assert "north audit" in north and "south audit" not in north
+    assert "south audit" in south and "north audit" not in south
