@@ -6,11 +6,16 @@ Real plan files in tmp_path, read by planctl: what the user sees in `leads`, `st
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import shutil
+import subprocess
+import sys
 import textwrap
 from datetime import date
+from pathlib import Path
 
-from conftest import as_json
+from conftest import ROOT, as_json
 from planctl.core.rollup import authority_of, rollup
 from planctl.format.reader import load_text
 
@@ -293,3 +298,79 @@ def test_remind_sends_each_councils_lead_their_own_actions(write_plan, run):
     south = next(m for to, m in by_to.items() if "southmere" in to)
     assert "north audit" in north and "south audit" not in north
     assert "south audit" in south and "north audit" not in south
+
+
+# -- the worked example: examples/councils ---------------------------------------------------
+
+EXAMPLES = ROOT / "examples"
+
+
+def example_councils(tmp_path) -> Path:
+    """A copy of examples/councils outside git (the roll-up's slipped is then unknown)."""
+    target = tmp_path / "councils"
+    shutil.copytree(EXAMPLES / "councils", target)
+    return target
+
+
+def make_councils():
+    spec = importlib.util.spec_from_file_location("make_councils", EXAMPLES / "make_councils.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_example_plans_are_as_the_script_writes_them():
+    result = subprocess.run([sys.executable, str(EXAMPLES / "make_councils.py"), "--check"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+
+
+def test_example_plans_pass_check(tmp_path, run):
+    folder = example_councils(tmp_path)
+    result = run("check", "--plans", str(folder))
+    assert result.exit_code == 0, result.stdout + result.stderr
+    said = result.stdout + result.stderr
+    assert "26 plans" in said and "0 errors, 0 warnings" in said
+
+
+def test_example_report_rolls_up_every_council(tmp_path, run):
+    folder = example_councils(tmp_path)
+    councils = {c[0] for c in make_councils().COUNCILS}
+    report = as_json(run("report", "--plans", str(folder), "--today", "2026-03-01",
+                         "--format", "json"))
+    rows = report["rollup"]
+    assert len(rows) == 26 and len(councils) >= 20
+    assert {r["authority"] for r in rows} == councils
+    assert {r["inspectorate"] for r in rows} == {"Ofsted", "CQC", "Ofsted and CQC",
+                                                  "HMI Probation"}
+    assert all(5 <= r["actions"] <= 25 for r in rows)
+    assert any(r["overdue"] for r in rows) and any(r["percent_complete"] == 100 for r in rows)
+    # Each row's figures are what `status` says of that plan alone, on that date.
+    for row in rows[:: 5]:
+        alone = as_json(run("status", "--plans", str(folder), "--today", "2026-03-01",
+                            "--plan", row["plan"], "--format", "json"))["summary"]
+        assert (row["actions"], row["overdue"], row["due_soon"], row["completed"]) == (
+            alone["total"], alone["overdue"], alone["due_soon"], alone["completed"])
+    md = run("report", "--plans", str(folder), "--today", "2026-03-01").stdout
+    assert "## Plans at a glance" in md and "| Dunmere Council | dunmere |" in md
+
+
+def test_example_leads_keep_each_councils_head_of_service(tmp_path, run):
+    folder = example_councils(tmp_path)
+    leads = as_json(run("leads", "--plans", str(folder), "--today", "2026-03-01",
+                        "--format", "json"))["leads"]
+    heads = [e for e in leads if e["lead"] == "Head of Service"]
+    assert len(heads) == len({e["authority"] for e in heads}) >= 20
+    northmoor = next(e for e in heads if e["authority"] == "Northmoor Borough Council")
+    # One lead across Northmoor's two plan files: the same actions `--lead` finds.
+    found = as_json(run("status", "--plans", str(folder), "--today", "2026-03-01", "--lead",
+                        "Northmoor Borough Council:Head of Service", "--format", "json"))
+    assert {a["plan"] for a in found["actions"]} == {"northmoor", "northmoor-yjs"}
+    assert northmoor["total"] == len(found["actions"])
+    ambiguous = run("status", "--plans", str(folder), "--today", "2026-03-01",
+                    "--lead", "Head of Service")
+    assert ambiguous.exit_code == 2
+    assert "'Southmere City Council:Head of Service'" in ambiguous.stderr
+    table = run("leads", "--plans", str(folder), "--today", "2026-03-01",
+                env={"COLUMNS": "160"}).stdout
+    assert table.splitlines()[0].split()[:2] == ["Authority", "Lead"]
