@@ -283,6 +283,13 @@ def recommendations(report: JSONDict, many: bool) -> str:
             + "</section>")
 
 
+# Only in a page with the roll-up (so a one-plan report is unchanged).
+ROLLUP_STYLE = """
+.wide { overflow-x: auto; } table.rollup { min-width: 760px; } .rollup td { overflow-wrap: normal; }
+@media print { .wide { overflow: visible; } table.rollup { min-width: 0; } }
+"""
+
+
 def rollup(report: JSONDict) -> str:
     """The roll-up, one row per plan: only in a report of several plans."""
     from . import report_rollup as r
@@ -290,12 +297,19 @@ def rollup(report: JSONDict) -> str:
     rows = report.get("rollup")
     if not rows:
         return ""
-    body = [tr([esc(c) for c in r.cells(row)], num=r.NUMBERS, keep={8},
-               cls="late" if row["overdue"] else "") for row in rows]
+    body = []
+    for row in rows:
+        cells = [esc(c) for c in r.cells(row)]
+        if row["overdue"]:  # the figure members look for first
+            cells[5] = f"<strong>{cells[5]}</strong>"
+        body.append(tr(cells, num=r.NUMBERS, keep={8}))
+    # Nine columns: on a phone the table scrolls inside its own (focusable, named) region,
+    # never the page.
     return (f'<section id="rollup"><h2>{esc(r.TITLE)}</h2><p class="note">{esc(r.note(rows))}</p>'
+            f'<div class="wide" tabindex="0" role="region" aria-label="{esc(r.TITLE)}">'
             + table([f">{esc(h)}" if i in r.NUMBERS else esc(h) for i, h in enumerate(r.HEADERS)],
                     body, "rollup")
-            + "</section>")
+            + "</div></section>")
 
 
 def themes(report: JSONDict) -> str:
@@ -546,6 +560,7 @@ def render(report: JSONDict) -> str:
     mark = report["classification"]
     title = report["plans"][0]["title"] if len(report["plans"]) == 1 else "Action plans"
     style = STYLE.replace("MARKING", css_string(mark) if mark else '""')
+    style += ROLLUP_STYLE if report.get("rollup") else ""
     # The marking sits in the page's banner and contentinfo landmarks, so that everything on
     # the page is in a landmark (axe's `region` rule) and screen readers find it there.
     marking = f'<div class="marking" role="note">{esc(mark)}</div>' if mark else ""
