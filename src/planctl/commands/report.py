@@ -17,6 +17,8 @@ from ..render import report as core
 from ..render.formats import FORMATS, names
 from .options import output, pass_settings, print_notes, select_plans, shared_options
 
+ROLLUP_FORMATS = ("html", "markdown", "docx", "json")  # the formats that show the roll-up
+
 
 @dataclass
 class ReportResult:
@@ -131,11 +133,13 @@ def report(s: Settings, output_path: str | None, since: str | None, plan_ids: tu
         from .meeting import since_meeting
 
         since = since_meeting(since, day, paths)
-    changes = timeline = None
-    if since or fmt in ("html", "json"):
+    changes = timeline = slipped = None
+    rollup = len(plans) > 1 and fmt in ROLLUP_FORMATS
+    if since or fmt in ("html", "json") or rollup:
         from ..history import trail  # only reports that show the trail pay for git
 
         changes = core.changes_section(trail.since(paths, since, plans), plans, day) if since else None
         timeline = trail.timeline(paths, plans, day) if fmt in ("html", "json") else None
-    report = core.build_report(plans, day, changes=changes, timeline=timeline)
+        slipped = trail.slipped(paths, plans, day) if rollup else None
+    report = core.build_report(plans, day, changes=changes, timeline=timeline, slipped=slipped)
     output(ReportResult(report, datetime.now(UTC), ics_tasks), fmt, s, target, f"{fmt} report")

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.errors import OutputError
 from ..core.jsondoc import JSONDict
-from .report import CHANGE_TITLES, change_detail
+from .report import CHANGE_TITLES, change_detail, lead_label
 from .views import cited, due_cell, show_date
 from .xmltext import xml_text
 
@@ -277,6 +277,24 @@ def summary(paper: Paper, report: JSONDict) -> None:
     paper.table(["Status", "Actions"], rows, [5.0, 3.0], statuses, status_col=0, right={1})
 
 
+def rollup(paper: Paper, report: JSONDict) -> None:
+    """The roll-up, one row per plan: only in a report of several plans (landscape: nine
+    columns)."""
+    from . import report_rollup as r
+
+    rows = report.get("rollup")
+    if not rows:
+        return
+    paper.landscape()
+    paper.heading(r.TITLE, 1)
+    paper.para(r.note(rows), italic=True)
+    paper.table(r.HEADERS, [r.cells(row) for row in rows],
+                [4.2, 3.2, 5.4, 1.8, 2.0, 1.8, 1.8, 1.8, 3.7],
+                ["overdue" if row["overdue"] else None for row in rows], status_col=5,
+                right=r.NUMBERS)
+    paper.portrait()
+
+
 def recommendations(paper: Paper, report: JSONDict, many: bool) -> None:
     paper.heading("Progress by recommendation", 1)
     paper.para("Bar: \u2588 completed, \u2592 overdue, \u2591 other open or dropped.", italic=True)
@@ -298,7 +316,7 @@ def overdue(paper: Paper, report: JSONDict, many: bool) -> None:
     paper.para("Most late first under each lead; an action with two leads is under both.",
                italic=True)
     for g in groups:
-        paper.heading(f"{g['lead']} ({g['count']} overdue)", 2)
+        paper.heading(f"{lead_label(report, g)} ({g['count']} overdue)", 2)
         rows = [[_ref(a, many), cited(a["text"], a), a["timescale"] or "", show_date(a["due"]),
                  str(a["days_overdue"])] for a in g["actions"]]
         paper.table(["ID", "Action", "Timescale", "Due", "Days late"], rows,
@@ -407,6 +425,7 @@ def render(report: JSONDict) -> bytes:
     paper.doc.core_properties.author = "planctl"
     front(paper, report)
     summary(paper, report)
+    rollup(paper, report)
     recommendations(paper, report, many)
     overdue(paper, report, many)
     upcoming(paper, report, many)

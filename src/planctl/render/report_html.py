@@ -16,7 +16,7 @@ from datetime import date
 from ..core.errors import safe_text
 from ..core.jsondoc import JSONDict
 from ..core.words import agree, count
-from .report import CHANGE_TITLES, change_detail
+from .report import CHANGE_TITLES, change_detail, lead_label
 from .views import cited, show_date
 
 STATUS_WORDS = {"completed": "completed", "dropped": "dropped", "overdue": "overdue",
@@ -246,7 +246,7 @@ def at_a_glance(report: JSONDict) -> str:
     """Who holds the overdue actions and what falls due next: the questions members ask first."""
     groups = sorted(report["overdue_by_lead"], key=lambda g: (-g["count"], g["lead"].casefold()))
     up = report["upcoming"]
-    rows = [tr([esc(g["lead"]), str(g["count"]),
+    rows = [tr([esc(lead_label(report, g)), str(g["count"]),
                 count(max(a["days_overdue"] for a in g["actions"]), "day")], num={1, 2})
             for g in groups]
     late = (table(["Lead", ">Overdue", ">Most late"], rows, "leadcounts", (60, 18, 22)) if rows
@@ -283,6 +283,35 @@ def recommendations(report: JSONDict, many: bool) -> str:
             + "</section>")
 
 
+# Only in a page with the roll-up (so a one-plan report is unchanged).
+ROLLUP_STYLE = """
+.wide { overflow-x: auto; } table.rollup { min-width: 760px; } .rollup td { overflow-wrap: normal; }
+@media print { .wide { overflow: visible; } table.rollup { min-width: 0; } }
+"""
+
+
+def rollup(report: JSONDict) -> str:
+    """The roll-up, one row per plan: only in a report of several plans."""
+    from . import report_rollup as r
+
+    rows = report.get("rollup")
+    if not rows:
+        return ""
+    body = []
+    for row in rows:
+        cells = [esc(c) for c in r.cells(row)]
+        if row["overdue"]:  # the figure members look for first
+            cells[5] = f"<strong>{cells[5]}</strong>"
+        body.append(tr(cells, num=r.NUMBERS, keep={8}))
+    # Nine columns: on a phone the table scrolls inside its own (focusable, named) region,
+    # never the page.
+    return (f'<section id="rollup"><h2>{esc(r.TITLE)}</h2><p class="note">{esc(r.note(rows))}</p>'
+            f'<div class="wide" tabindex="0" role="region" aria-label="{esc(r.TITLE)}">'
+            + table([f">{esc(h)}" if i in r.NUMBERS else esc(h) for i, h in enumerate(r.HEADERS)],
+                    body, "rollup")
+            + "</div></section>")
+
+
 def themes(report: JSONDict) -> str:
     if not report.get("themes"):  # only plans with themes: have this section
         return ""
@@ -308,7 +337,7 @@ def overdue(report: JSONDict, many: bool) -> str:
         rows = [tr([ref(a, many), esc(cited(a["text"], a)), esc(a["timescale"] or ""),
                     esc(show_date(a["due"])), count(a["days_overdue"], "day")], num={0, 4}, keep={3})
                 for a in g["actions"]]
-        out.append(f'<div class="group"><h3>{esc(g["lead"])} '
+        out.append(f'<div class="group"><h3>{esc(lead_label(report, g))} '
                    f'<span class="count">{g["count"]} overdue</span></h3>'
                    + table([">ID", "Action", "Timescale", "Due", ">Late by"], rows, "actions",
                          (7, 55, 15, 12, 11))
@@ -531,6 +560,7 @@ def render(report: JSONDict) -> str:
     mark = report["classification"]
     title = report["plans"][0]["title"] if len(report["plans"]) == 1 else "Action plans"
     style = STYLE.replace("MARKING", css_string(mark) if mark else '""')
+    style += ROLLUP_STYLE if report.get("rollup") else ""
     # The marking sits in the page's banner and contentinfo landmarks, so that everything on
     # the page is in a landmark (axe's `region` rule) and screen readers find it there.
     marking = f'<div class="marking" role="note">{esc(mark)}</div>' if mark else ""
@@ -538,7 +568,7 @@ def render(report: JSONDict) -> str:
     bottom = f'<footer class="page-marking">{marking}</footer>' if mark else ""
     files = ", ".join(esc(p["file"]) for p in report["plans"])
     body = "".join([
-        header(report), summary(report), recommendations(report, many), themes(report),
+        header(report), summary(report), rollup(report), recommendations(report, many), themes(report),
         timeline(report),
         overdue(report, many), upcoming(report, many), latest_updates(report, many),
         positions(report, many), changes(report, many), findings(report),

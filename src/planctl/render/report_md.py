@@ -12,7 +12,7 @@ from collections.abc import Set as AbstractSet
 from ..core.jsondoc import JSONDict
 from ..core.words import count
 from .markdown import md_escape
-from .report import CHANGE_TITLES
+from .report import CHANGE_TITLES, lead_label
 from .views import cited, show_date
 
 BAR_CELLS = 10
@@ -96,6 +96,18 @@ def recommendations(report: JSONDict, many: bool) -> list[str]:
                         right={3})
 
 
+def rollup(report: JSONDict) -> list[str]:
+    """The roll-up, one row per plan: only in a report of several plans."""
+    from . import report_rollup as r
+
+    rows = report.get("rollup")
+    if not rows:
+        return []
+    return ([f"## {r.TITLE}", "", md_escape(r.note(rows)), ""]
+            + _table(r.HEADERS, [[md_escape(c) for c in r.cells(row)] for row in rows],
+                     right=r.NUMBERS))
+
+
 def themes(report: JSONDict) -> list[str]:
     if not report.get("themes"):  # only plans with themes: have this section
         return []
@@ -111,7 +123,7 @@ def overdue(report: JSONDict, many: bool) -> list[str]:
     if not report["overdue_by_lead"]:
         return out + [f"Nothing is overdue as at {show_date(report['as_at'])}.", ""]
     for group in report["overdue_by_lead"]:
-        out += [f"### {md_escape(group['lead'])} ({group['count']} overdue)", ""]
+        out += [f"### {md_escape(lead_label(report, group))} ({group['count']} overdue)", ""]
         rows = [[md_escape(action_ref(a, many)), md_escape(cited(a["text"], a)),
                  md_escape(a["timescale"] or ""), show_date(a["due"]), str(a["days_overdue"])]
                 for a in group["actions"]]
@@ -216,7 +228,7 @@ def render(report: JSONDict) -> str:
     many = len(report["plans"]) > 1
     mark = report["classification"]
     banner = [f"**{md_escape(mark)}**", ""] if mark else []
-    parts = (banner + header(report) + summary(report) + recommendations(report, many)
+    parts = (banner + header(report) + summary(report) + rollup(report) + recommendations(report, many)
              + themes(report) + overdue(report, many) + upcoming(report, many) + latest_updates(report, many)
              + positions(report, many)
              + changes(report, many) + findings(report) + banner)
