@@ -298,3 +298,69 @@ def test_the_pages_jobs_command_builds_the_dashboard_from_a_real_repository(run,
         data = data_of(page)
         assert data["history"]["commits"] == 1 and len(data["actions"]) == BUNDLED_ACTIONS
         (tmp_path / "public" / "index.html").unlink()
+
+
+# -- the trends (history/trends.py) and the roll-up (core/rollup.py) --------------------------
+
+
+@pytest.fixture
+def rated(tmp_path, git_repo):
+    """test_trends' plan: its rating red -> amber -> green over three commits, its deadline
+    moved twice, its measure 60% -> 71% -> "not yet measured"."""
+    from test_trends import PLAN, STEPS
+
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    path = plans / "p.yaml"
+    path.write_text(PLAN, encoding="utf-8")
+    git_repo("add", "plans")
+    git_repo("commit", "-q", "-m", "Plan as agreed", date="2013-03-10T10:00:00+00:00")
+    for when, message, edits in STEPS:
+        text = path.read_text(encoding="utf-8")
+        for old, new in edits:
+            text = text.replace(old, new)
+        path.write_text(text, encoding="utf-8")
+        git_repo("commit", "-q", "-am", message, date=when)
+    return path
+
+
+def test_the_trends_are_the_report_s_and_each_action_gets_its_strip(run, rated):
+    data = as_json(run("dashboard", "--today", "2013-06-01", "--format", "json"))
+    report = as_json(run("report", "--today", "2013-06-01", "--format", "json"))
+    assert data["trends"] == report["trends"]  # the same figures, from the same history
+    assert [s["ratings"] for s in data["trends"]["ratings"]] == [["red", "amber", "green", "green"]]
+    page = run("dashboard", "--today", "2013-06-01", "-o", "-").stdout
+    parsed = Page(page)
+    (template,) = parsed.tags("template")
+    assert template["id"] == "trend-0"  # the first action's, copied into its detail
+    strip = re.search(r'<template id="trend-0">(.*?)</template>', page, re.S).group(1)
+    assert "Council rating of action 1.1 at each point" in strip
+    assert "Audits rated good" in strip and "not yet measured" in strip  # listed, not plotted
+    assert 'aria-labelledby="summary-status-title' in page  # the status chart in the summary
+    (a,) = [x for x in data["actions"] if x["id"] == "1.1"]
+    assert [e["kind"] for e in a["history"]] == ["deadline", "deadline"]
+    assert a["slipped"]["days_slipped"] == 61
+
+
+def test_many_plans_get_the_roll_up_each_plan_a_link_to_its_view(run, write_plan):
+    for name, authority in (("a.yaml", "Council A"), ("b.yaml", "Council B")):
+        write_plan(f"""\
+            plan: {{id: {name[0]}, title: Plan {name[0]}, authority: {authority}}}
+            recommendations:
+              - text: Rec
+                actions:
+                  - {{text: Do it, due: 1.9.12, lead: Head of Service}}
+                  - {{text: Then this, due: 1.12.12, lead: Head of Service}}
+            """, name)
+    data = as_json(run("dashboard", "--today", AS_AT, "--format", "json"))
+    assert [(r["authority"], r["actions"], r["overdue"], r["slipped"]) for r in data["rollup"]] \
+        == [("Council A", 2, 1, None), ("Council B", 2, 1, None)]  # not in git: not known
+    page = dashboard(run)
+    assert "Plans at a glance" in page
+    assert [a["href"] for a in Page(page).tags("a") if "view" in a["href"]] == \
+        ["#view?plan=a", "#view?plan=b"]
+
+
+def test_one_plan_has_no_roll_up(run, bundled):
+    assert as_json(run("dashboard", "--today", AS_AT, "--format", "json"))["rollup"] is None
+    assert "Plans at a glance" not in dashboard(run)

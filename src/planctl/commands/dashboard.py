@@ -31,26 +31,36 @@ def choose_format(written: str | None, output_path: str | None) -> str:
     return "html"
 
 
-def read_history(loaded: Loaded, plans: Sequence[Plan], day: date) -> JSONDict | None:
-    """Each action's deadline moves, reassignments and status changes, from git (None when
-    the plans are not in a git repository). Up to --as-of REV when one is given."""
+def read_history(loaded: Loaded, plans: Sequence[Plan], day: date
+                 ) -> tuple[JSONDict | None, JSONDict | None]:
+    """Each action's deadline moves, reassignments and status changes, and the trends (at
+    each meeting tag, else each commit date), from one read of git; (None, None) when the
+    plans are not in a git repository. Up to --as-of REV when one is given."""
     from ..history.sharing import SharedObjects
+    from ..history.trends import Meeting, TrendsBuilder
     from ..render.dashboard_history import action_histories
     from ..store import gitstore
     from .progress import progress
 
     rev = loaded.as_of.spec if loaded.as_of is not None and loaded.as_of.day is None else "HEAD"
+    ids = {p.id for p in plans}
     try:
         found = gitstore.plan_versions(loaded.paths, rev, share=SharedObjects())
-        # Read once (the walks below go over them three times), with a bar on a terminal.
-        versions = list(progress(found.versions, len(found.versions), "Reading the history"))
+        tags = gitstore.meeting_tags(loaded.paths)
+        # Read once, with a bar on a terminal: the walks below go over them several times.
+        # A date in the past (--today, --as-of DATE): what was committed after it is not known.
+        versions = [gitstore.Version(v.commit, tuple(p for p in v.plans if p.id in ids))
+                    for v in progress(found.versions, len(found.versions), "Reading the history")
+                    if v.commit is None or v.commit.date <= day]
     except GitError:
-        return None
+        return None, None
     for note in found.notes:
         click.echo(note, err=True)
-    # A date in the past (--today, --as-of DATE): what was committed after it is not known yet.
-    versions = [v for v in versions if v.commit is None or v.commit.date <= day]
-    return action_histories(versions, plans, day, found.shallow, len(found.chain))
+    builder = TrendsBuilder(day, [Meeting(t.day, t.name, t.commit) for t in tags], found.chain)
+    for v in versions:
+        builder.add(v)
+    trends = builder.finish(plans).as_dict()
+    return action_histories(versions, plans, day, found.shallow, len(found.chain)), trends
 
 
 @click.command()
@@ -94,8 +104,14 @@ def dashboard(s: Settings, output_path: str | None, plan_ids: tuple[str, ...]) -
     if output_path is not None and not target.is_stream:
         refuse_plan_target(Path(output_path), loaded.paths, [p.path for p in loaded.plans])
     day = loaded.day
-    history = read_history(loaded, plans, day)
-    data = build_dashboard(plans, day, history=history)
+    history, trends = read_history(loaded, plans, day)
+    rollup = None
+    if len(plans) > 1:
+        from ..core.rollup import rollup as rollup_of
+
+        slipped = history["slipped_per_plan"] if history is not None else None
+        rollup = [r.as_dict() for r in rollup_of(plans, day, slipped=slipped)]
+    data = build_dashboard(plans, day, history=history, trends=trends, rollup=rollup)
     if fmt == "json":
         from ..render.report import render_json
 

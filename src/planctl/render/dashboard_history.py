@@ -62,13 +62,21 @@ def events(chain: Sequence[Step]) -> list[JSONDict]:
 
 def action_histories(versions: Sequence[Version], plans: Sequence[Plan], today: date,
                      shallow: bool, commits: int) -> JSONDict:
-    """Per (plan id, action id) of the newest version: its events and its slippage; and
-    the counts over time that the report's timeline chart shows, ending on `today`.
+    """Per (plan id, action id) of the newest version: its events and its slippage; how many
+    actions of each plan slipped (the roll-up's figure); and the counts over time that the
+    report's timeline chart shows, ending on `today`. `versions`: the plans shown, as
+    committed up to `today`.
 
     `actions` is keyed by tuples: it is read by render.dashboard, never written as JSON.
     """
     chains = steps_between(versions)
-    slipped = {(s.plan, s.id): s for s in slippage(versions) if not s.removed}
+    # As history.trail.slipped counts them for the report's roll-up: the commits, then the
+    # plans shown (a move needs a commit; the plans shown say which actions are still there).
+    moved = [s for s in slippage([*versions, Version(None, tuple(plans))]) if not s.removed]
+    slipped = {(s.plan, s.id): s for s in moved}
+    per_plan: dict[str, int] = {}
+    for m in moved:
+        per_plan[m.plan] = per_plan.get(m.plan, 0) + 1
     per_action: dict[tuple[str, str], JSONDict] = {}
     for key, chain in chains.items():
         found = events(chain)
@@ -77,10 +85,8 @@ def action_histories(versions: Sequence[Version], plans: Sequence[Plan], today: 
             per_action[key] = {"events": found, "slipped": None if s is None else {
                 "first_due": iso(s.first_due), "current_due": iso(s.current_due),
                 "days_slipped": s.days_slipped, "moves": s.moves}}
-    ids = {p.id for p in plans}
-    scoped = [Version(v.commit, tuple(p for p in v.plans if p.id in ids)) for v in versions]
-    points = [p for p in timeline(scoped) if p.date < today]
+    points = [p for p in timeline(versions) if p.date < today]
     rows = evaluate(plans, today)
     points.append(TimelinePoint(today, None, summarise(rows), sum(1 for r in rows if r.open)))
-    return {"actions": per_action, "shallow": shallow, "commits": commits,
-            "timeline": [p.as_dict() for p in points]}
+    return {"actions": per_action, "slipped_per_plan": per_plan, "shallow": shallow,
+            "commits": commits, "timeline": [p.as_dict() for p in points]}

@@ -19,9 +19,11 @@ import json
 from datetime import date
 from functools import cache
 from importlib import resources
+from urllib.parse import quote
 
 from ..core.jsondoc import JSONDict
 from ..core.words import agree, count
+from .charts import measure_chart, not_plotted, rating_strip, status_chart
 from .dashboard import STATUS_ORDER, STATUS_WORDS
 from .report_html import esc, long_date, timeline_chart
 from .views import show_date
@@ -184,37 +186,76 @@ def summary(data: JSONDict) -> str:
 
 
 def rollup(data: JSONDict) -> str:
-    """One row per plan, when the page shows more than one (core's roll-up, given as
-    data["rollup"]); nothing otherwise."""
+    """One row per plan (core.rollup, as the report's "Plans at a glance"), when the page
+    shows more than one plan; nothing otherwise."""
+    from . import report_rollup as r
+
     rows = data.get("rollup") or []
     if len(data["plans"]) < 2 or not rows:
         return ""
-    heads = "".join(f'<th scope="col"{cls}>{h}</th>' for h, cls in (
-        ("Authority", ""), ("Inspection", ""), ("Actions", ' class="num"'),
-        ("% complete", ' class="num"'), ("Overdue", ' class="num"'), ("Due soon", ' class="num"'),
-        ("Slipped", ' class="num"'), ("Last update", "")))
-    body = "".join("<tr>" + "".join(
-        f"<td>{esc(r.get(k))}</td>" if k in ROLLUP_TEXT else f'<td class="num">{esc(r.get(k))}</td>'
-        for k in ROLLUP_KEYS) + "</tr>" for r in rows)
-    return (f'<div class="rollup"><h3>Plans</h3><div class="scroll"><table class="plain">'
-            f'<thead><tr>{heads}</tr></thead><tbody>{body}</tbody></table></div></div>')
-
-
-ROLLUP_KEYS = ("authority", "inspection", "actions", "percent_complete", "overdue", "due_soon",
-               "slipped", "last_update")
-ROLLUP_TEXT = {"authority", "inspection", "last_update"}
+    heads = "".join(f'<th scope="col" class="num">{esc(h)}</th>' if i in r.NUMBERS
+                    else f'<th scope="col">{esc(h)}</th>' for i, h in enumerate(r.HEADERS))
+    body = []
+    for row in rows:
+        dated = {**row, **{k: date.fromisoformat(row[k]) if row[k] else None
+                           for k in ("published", "last_update")}}
+        cells = [f'<td class="num">{esc(c)}</td>' if i in r.NUMBERS else f"<td>{esc(c)}</td>"
+                 for i, c in enumerate(r.cells(dated))]
+        # The plan's name opens the dashboard's view of that plan alone.
+        cells[1] = (f'<td><a href="#view?plan={esc(quote(row["plan"], safe=""))}">'
+                    f'{esc(row["plan"])}</a></td>')
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    # Nine columns: on a phone the table scrolls inside its own named region, never the page.
+    return (f'<div class="rollup"><h3 id="rollup-title">{esc(r.TITLE)}</h3>'
+            f'<p class="note">{esc(r.note(rows))}</p>'
+            '<div class="scroll" tabindex="0" role="region" aria-labelledby="rollup-title">'
+            f'<table class="plain"><thead><tr>{heads}</tr></thead><tbody>{"".join(body)}</tbody>'
+            "</table></div></div>")
 
 
 def trends(data: JSONDict) -> str:
-    """The counts over time from git (the report's timeline chart)."""
-    hist = data.get("history")
-    points = (hist or {}).get("timeline") or []
+    """The actions by status at each meeting (or commit date) from git, as the report's
+    trends draw it; without trends, the counts at each change (the report's timeline)."""
+    found = data.get("trends")
+    if found and len(found["points"]) > 1:
+        basis = ("each committee meeting (its git tag)" if found["basis"] == "meetings"
+                 else "each date the plans changed in git (no meeting tags)")
+        return (f'<figure class="trend"><figcaption>Actions by status at {basis}, and now'
+                f"</figcaption>{status_chart(found, 'summary-status')}</figure>")
+    points = (data.get("history") or {}).get("timeline") or []
     if len(points) < 2:
         return ""
     chart = timeline_chart([{**p, "date": date.fromisoformat(p["date"])} for p in points])
     return (f'<figure class="trend"><figcaption>Open, completed and overdue actions at each '
             f'change to the plans in git, to {esc(long_date(date.fromisoformat(data["as_of"])))}'
             f'</figcaption>{chart}</figure>')
+
+
+def action_trends(data: JSONDict) -> str:
+    """Each action's rating strip and measure charts from the trends, as <template>s the
+    script copies into the action's detail (drawn and escaped here: the script never turns
+    text into HTML)."""
+    found = data.get("trends")
+    if not found:
+        return ""
+    points = found["points"]
+    index = {(a["plan"], a["id"]): a["index"] for a in data["actions"]}
+    parts: dict[int, list[str]] = {}
+    for s in found["ratings"]:
+        i = index.get((s["plan"], s["id"]))
+        if i is not None and any(s["ratings"]):
+            parts.setdefault(i, []).append(
+                '<p class="chart-title">Council rating at each point (R red, A amber, G green, '
+                'B blue, \u2013 none)</p>' + rating_strip(s, points, f"strip-{i}", s["id"]))
+    for n, m in enumerate(found["measures"]):
+        i = index.get((m["plan"], m["action"]))
+        if i is None:
+            continue
+        left_out = "".join(f"<li>{esc(t)}</li>" for t in not_plotted(m, points))
+        parts.setdefault(i, []).append(
+            f'<p class="chart-title">{esc(m["measure"])}</p>{measure_chart(m, points, f"measure-{n}")}'
+            + (f'<p class="muted">Not plotted:</p><ul>{left_out}</ul>' if left_out else ""))
+    return "".join(f'<template id="trend-{i}">{"".join(p)}</template>' for i, p in parts.items())
 
 
 def header(data: JSONDict) -> str:
@@ -229,7 +270,7 @@ def header(data: JSONDict) -> str:
     else:
         authorities = {p["authority"] or p["id"] for p in plans}
         title = "Action plans"
-        facts = [f"{count(len(plans), 'plan')} of {count(len(authorities), 'authority')}"]
+        facts = [f"{count(len(plans), 'plan')} of {count(len(authorities), 'authority', 'authorities')}"]
     fact_line = " · ".join(esc(f) for f in facts)
     return (f'<p class="kicker">Action plan dashboard · progress as at {esc(as_of)}</p>'
             f"<h1>{esc(title)}</h1>" + (f'<p class="facts">{fact_line}</p>' if facts else ""))
@@ -264,7 +305,7 @@ def render(data: JSONDict) -> str:
         f"{filters(data)}"
         f'<p id="counts" class="counts" role="status">{count(total, "action")}</p>'
         '<p id="applied" class="applied">All actions (no filters).</p>'
-        f"{table(data)}</section>\n</main>{DIALOG}"
+        f"{table(data)}</section>\n</main>{DIALOG}{action_trends(data)}"
         f'<footer class="bottom"><p>Made by planctl from {files}, as at '
         f"{esc(show_date(date.fromisoformat(data['as_of'])))}. Statuses are computed from each "
         "action's timescale and progress on that date. This page makes no network request.</p>"

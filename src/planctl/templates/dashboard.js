@@ -290,6 +290,14 @@
     s.appendChild(ol);
   }
 
+  function trendPart(body, a) {
+    // Drawn by planctl into a <template> (escaped there); copied, never parsed from text.
+    var tpl = document.getElementById("trend-" + a.index);
+    if (!tpl || !data.trends) { return; }
+    var title = data.trends.basis === "meetings" ? "At each committee meeting" : "At each change to the plan";
+    section(body, title).appendChild(document.importNode(tpl.content, true));
+  }
+
   function listPart(body, title, items, line) {
     if (!items || !items.length) { return; }
     var ul = el("ul", "plain");
@@ -351,6 +359,7 @@
       return day(u.date) + (u.by ? " (" + u.by + ")" : "") + ": " + u.text;
     });
     listPart(body, "Evidence", a.evidence, function (e) { return e; });
+    trendPart(body, a);
     historyPart(body, a);
   }
 
