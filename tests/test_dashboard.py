@@ -158,9 +158,11 @@ def test_json_carries_status_s_figures_for_the_same_plans_and_date(run, bundled)
     assert data["filters"]["statuses"] == ["overdue", "on-track", "completed"]
     assert data["filters"]["ratings"] == ["none"]
     first = data["actions"][0]
-    for key in ("index", "recommendation_text", "lead_keys", "updates", "milestones",
-                "evidence", "history", "file", "line"):
+    for key in ("index", "updates", "milestones", "evidence", "history", "line"):
         assert key in first
+    assert data["lead_scopes"] == {}  # one authority: leads are their names
+    recs = data["filters"]["recommendations"]  # each recommendation's text, once
+    assert recs[0]["value"] == "1" and recs[0]["text"].startswith("Ensure that agreement to commence a CAF")
 
 
 def test_the_page_s_data_block_is_the_json_output(run, bundled):
@@ -247,6 +249,7 @@ def test_many_plans_get_the_plan_filter_and_authority_scoped_leads(run, write_pl
             """, name)
     data = as_json(run("dashboard", "--today", AS_AT, "--format", "json"))
     assert data["filters"]["leads"] == ["Council A: Head of Service", "Council B: Head of Service"]
+    assert data["lead_scopes"] == {"a": "Council A", "b": "Council B"}
     assert [p["value"] for p in data["filters"]["plans"]] == ["a", "b"]
     page = Page(dashboard(run))
     assert [a["id"] for a in page.tags("select")].count("f-plan") == 1

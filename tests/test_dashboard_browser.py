@@ -118,7 +118,7 @@ def test_filters_search_and_sort_drive_the_rows_and_the_address(watched):
     page.click("th[data-key=due] button")
     assert page.get_attribute("th[data-key=due]", "aria-sort") == "descending"
     dues = page.eval_on_selector_all(
-        "#actions-table tbody tr:not([hidden]) td.c-due", "ts => ts.map(t => t.textContent)")
+        "#actions-table tbody tr:not([hidden]) td:nth-child(6)", "ts => ts.map(t => t.textContent)")
     data = page.evaluate("JSON.parse(document.getElementById('data').textContent).actions")
     by_ref = {a["id"]: a for a in data}
     order = [by_ref[i]["due"] for i in w.visible_ids()]

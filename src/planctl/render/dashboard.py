@@ -17,6 +17,7 @@ from datetime import date
 from ..core.evaluate import Row, evaluate, summarise
 from ..core.jsondoc import JSONDict
 from ..core.model import Plan, iso
+from ..core.names import authority_key, authority_of
 from .json import action_dict
 from .report import marking, plan_header
 
@@ -30,46 +31,53 @@ NOT_RATED = "none"  # the rating filter's value for an action the council has no
 
 
 def lead_scope(plan: Plan, many_authorities: bool) -> str:
-    """Whose leads these are: the same role name in two councils is two leads. Only
-    written into the filter when the plans are of more than one authority."""
-    return (plan.authority or plan.id) if many_authorities else ""
+    """Whose leads these are (core.names.authority_of, as `leads` scopes them): the same
+    role name in two councils is two leads. Only written into the filter when the plans
+    are of more than one authority."""
+    return authority_of(plan) if many_authorities else ""
 
 
-def _lead_keys(row: Row, scope: str) -> list[str]:
-    return [f"{scope}: {lead}" if scope else lead for lead in row.action.leads]
-
-
-def action_record(row: Row, today: date, index: int, scope: str) -> JSONDict:
-    """One action as `status --format json` gives it, and what the dashboard adds."""
+def action_record(row: Row, today: date, index: int) -> JSONDict:
+    """One action as `status --format json` gives it, and what the dashboard adds. What is
+    the same for every action of a plan or recommendation (the file, the recommendation's
+    text, whose leads they are) is said once, in `plans` and `filters`: at 20,000 actions
+    the page stays small."""
     a, plan = row.action, row.plan
     out = action_dict(row, today)
-    rec = next((r for r in plan.recommendations if r.id == a.recommendation), None)
     theme = plan.theme_of(a) if plan.themes else None
+    if theme is not None:
+        out["theme_title"] = plan.theme_title(theme)
+    if a.rag is not None and plan.rag_meaning(a.rag):
+        out["rag_meaning"] = plan.rag_meaning(a.rag)
     out.update(
         index=index,
-        recommendation_text=rec.text if rec is not None else None,
-        theme_title=plan.theme_title(theme) if theme is not None else None,
-        rag_meaning=plan.rag_meaning(a.rag) if a.rag is not None else None,
-        lead_keys=_lead_keys(row, scope),
         completed=iso(a.completed),
         evidence=list(a.evidence),
         milestones=[{"due": iso(m.due), "text": m.text, "done": m.done, "done_on": iso(m.done_on)}
                     for m in a.milestones],
         updates=[{"date": iso(u.date), "text": u.text, "by": u.by} for u in a.updates],
-        file=plan.path,
         line=a.line,
     )
     return out
 
 
-def _choices(actions: Sequence[JSONDict], plans: Sequence[Plan]) -> JSONDict:
+def lead_key(lead: str, scope: str) -> str:
+    """A lead as the Lead filter offers it: `AUTHORITY: LEAD` when the plans are of more
+    than one authority (docs/dashboard.md)."""
+    return f"{scope}: {lead}" if scope else lead
+
+
+def _choices(actions: Sequence[JSONDict], plans: Sequence[Plan], scopes: dict[str, str]
+             ) -> JSONDict:
     """What each filter offers: only values some action has, in a reader's order."""
     many = len(plans) > 1
-    leads = sorted({k for a in actions for k in a["lead_keys"]}, key=str.casefold)
+    leads = sorted({lead_key(lead, scopes.get(a["plan"], "")) for a in actions
+                    for lead in a["leads"]}, key=str.casefold)
+    texts = {(p.id, r.id): r.text for p in plans for r in p.recommendations}
     recs: dict[str, str] = {}
     for a in actions:
         key = f"{a['plan']}:{a['recommendation']}" if many else a["recommendation"]
-        recs.setdefault(key, a.get("recommendation_text") or "")
+        recs.setdefault(key, texts.get((a["plan"], a["recommendation"]), ""))
     themes: dict[str, str] = {}
     for a in actions:
         if a.get("theme") is not None:
@@ -94,9 +102,9 @@ def build_dashboard(plans: Sequence[Plan], today: date, *, history: JSONDict | N
     git); trends and rollup: the trend figures and the one-row-per-plan table, when given.
     """
     rows = evaluate(plans, today)
-    many_authorities = len({p.authority or p.id for p in plans}) > 1
-    actions = [action_record(r, today, i, lead_scope(r.plan, many_authorities))
-               for i, r in enumerate(rows)]
+    many_authorities = len({authority_key(p) for p in plans}) > 1
+    scopes = {p.id: lead_scope(p, many_authorities) for p in plans if many_authorities}
+    actions = [action_record(r, today, i) for i, r in enumerate(rows)]
     per_action = (history or {}).get("actions", {})
     for a in actions:
         found = per_action.get((a["plan"], a["id"]))
@@ -113,7 +121,8 @@ def build_dashboard(plans: Sequence[Plan], today: date, *, history: JSONDict | N
         "plans": [_jsonable(plan_header(p)) for p in plans],
         "summary": {**summary.as_dict(), "open": open_count,
                     "percent_complete": summary.percent_complete},
-        "filters": _choices(actions, plans),
+        "lead_scopes": scopes,
+        "filters": _choices(actions, plans, scopes),
         "history": None if history is None else {
             "shallow": history["shallow"], "commits": history["commits"],
             "timeline": history["timeline"]},

@@ -89,27 +89,30 @@ def rating_badge(rag: str | None) -> str:
 
 
 def _update(a: JSONDict) -> str:
+    """The latest update's start (empty: the style sheet says "none")."""
     u = a["latest_update"]
     if not u:
-        return '<span class="muted">none</span>'
+        return ""
     text = u["text"] if len(u["text"]) <= UPDATE_CHARS else u["text"][:UPDATE_CHARS].rstrip() + "…"
     when = esc(show_date(date.fromisoformat(u["date"]))) if u["date"] else ""
     return f'<span class="when">{when}</span> {esc(text)}'
 
 
-def row(a: JSONDict, many: bool) -> str:
-    i = a["index"]
+def row(a: JSONDict, many: bool, shown: frozenset[str]) -> str:
+    """One action's row. Cells carry no class or label: the style sheet finds each column
+    by its position (COLUMNS), which keeps a 20,000-action page small. A column no action
+    fills (theme, rating) is written empty and hidden."""
     leads = esc("; ".join(a["leads"])) or '<span class="muted">no lead</span>'
-    theme = esc(a["theme_title"] or a.get("theme") or "")
     cells = [
-        f'<button type="button" class="open" data-i="{i}" aria-haspopup="dialog" disabled>'
+        f'<button type="button" class="open" aria-haspopup="dialog" disabled>'
         f'{esc(ref(a, many))}</button>',
-        esc(a["text"]), leads, esc(a["recommendation"]), theme, _due(a),
-        status_badge(a["status"]), rating_badge(a.get("rag")), _update(a),
+        esc(a["text"]), leads, esc(a["recommendation"]),
+        esc(a.get("theme_title") or a.get("theme") or "") if "theme" in shown else "",
+        _due(a), status_badge(a["status"]),
+        rating_badge(a.get("rag")) if "rag" in shown else "", _update(a),
     ]
-    tds = "".join(f'<td role="cell" class="c-{key}" data-label="{esc(head)}">{cell}</td>'
-                  for (key, head), cell in zip(COLUMNS, cells, strict=True))
-    return f'<tr role="row" id="r{i}" class="row-{esc(a["status"])}">{tds}</tr>'
+    tds = "".join(f'<td role="cell">{cell}</td>' for cell in cells)
+    return f'<tr role="row" id="r{a["index"]}" class="row-{esc(a["status"])}">{tds}</tr>'
 
 
 def table(data: JSONDict) -> str:
@@ -121,10 +124,11 @@ def table(data: JSONDict) -> str:
         # Paper: a heading with a button in it is not repeated on each page (Chromium).
         f'<span class="print-head" aria-hidden="true">{head}</span></th>'
         for key, head in COLUMNS)
-    rows = "".join(row(a, many) for a in data["actions"])
     # A column no action fills is left out of the view (the filter too).
+    shown = frozenset(key for key in ("theme", "rag") if any(a.get(key) for a in data["actions"]))
+    rows = "".join(row(a, many, shown) for a in data["actions"])
     hide = " ".join(cls for cls, key in (("no-theme", "theme"), ("no-rating", "rag"))
-                    if not any(a.get(key) for a in data["actions"]))
+                    if key not in shown)
     return (f'<table id="actions-table" class="{hide}" role="table" aria-describedby="counts">'
             '<caption class="visually-hidden">Every action of the plan: select an action\'s id '
             'for everything about it; select a column heading to sort.</caption>'

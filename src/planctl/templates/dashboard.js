@@ -8,6 +8,8 @@
   var data = JSON.parse(document.getElementById("data").textContent);
   var actions = data.actions;
   var many = data.plans.length > 1;
+  var planOf = {};
+  data.plans.forEach(function (p) { planOf[p.id] = p; });
   var table = document.getElementById("actions-table");
   var tbody = table.tBodies[0];
   var form = document.getElementById("filters");
@@ -33,16 +35,21 @@
   });
   var rows = actions.map(function (a) { return document.getElementById("r" + a.index); });
   var ref = function (a) { return many ? a.plan + ":" + a.id : a.id; };
+  var scopes = data.lead_scopes || {};
+  var recTexts = {};
+  data.filters.recommendations.forEach(function (r) { recTexts[r.value] = r.text; });
+  var recOf = function (a) { return many ? a.plan + ":" + a.recommendation : a.recommendation; };
   var facts = actions.map(function (a) {
     var u = a.latest_update;
+    var scope = scopes[a.plan];
     return {
-      lead: a.lead_keys,
-      rec: many ? a.plan + ":" + a.recommendation : a.recommendation,
+      lead: a.leads.map(function (l) { return scope ? scope + ": " + l : l; }),
+      rec: recOf(a),
       theme: a.theme || "",
       status: a.status,
       rating: a.rag || "none",
       plan: a.plan,
-      words: [ref(a), a.text, a.leads.join(" "), a.recommendation_text || "", a.theme_title || "",
+      words: [ref(a), a.text, a.leads.join(" "), recTexts[recOf(a)] || "", a.theme_title || "",
               u ? u.text : "", a.progress_note || ""].join("\n").toLowerCase()
     };
   });
@@ -335,7 +342,8 @@
     body.appendChild(el("p", "text", a.text));
     var dl = el("dl", "facts");
     fact(dl, "Plan", many ? a.plan : "");
-    fact(dl, "Recommendation", a.recommendation + (a.recommendation_text ? ": " + a.recommendation_text : ""));
+    var recText = recTexts[recOf(a)];
+    fact(dl, "Recommendation", a.recommendation + (recText ? ": " + recText : ""));
     fact(dl, "Lead", a.leads.join("; ") || "no lead");
     fact(dl, "Theme", a.theme_title || a.theme);
     fact(dl, "Timescale", a.timescale);
@@ -349,7 +357,7 @@
     fact(dl, "Completed", day(a.completed));
     fact(dl, "Reports to", a.report_to.join("; "));
     fact(dl, "Ref", a.ref);
-    fact(dl, "Source", a.file + ":" + a.line);
+    fact(dl, "Source", (planOf[a.plan] || {}).file + ":" + a.line);
     body.appendChild(dl);
     measuresPart(body, a);
     listPart(body, "Milestones", a.milestones, function (m) {
@@ -382,7 +390,7 @@
     if (!b) { return; }
     opener = b;
     var next = fromForm();
-    next.action = ref(actions[Number(b.getAttribute("data-i"))]);
+    next.action = ref(actions[Number(b.closest("tr").id.slice(1))]);
     go(next, false);
   });
   table.tHead.addEventListener("click", function (ev) {
