@@ -37,7 +37,7 @@ def lead_scope(plan: Plan, many_authorities: bool) -> str:
     return authority_of(plan) if many_authorities else ""
 
 
-def action_record(row: Row, today: date, index: int) -> JSONDict:
+def action_record(row: Row, today: date) -> JSONDict:
     """One action as `status --format json` gives it, and what the dashboard adds. What is
     the same for every action of a plan or recommendation (the file, the recommendation's
     text, whose leads they are) is said once, in `plans` and `filters`: at 20,000 actions
@@ -49,15 +49,17 @@ def action_record(row: Row, today: date, index: int) -> JSONDict:
         out["theme_title"] = plan.theme_title(theme)
     if a.rag is not None and plan.rag_meaning(a.rag):
         out["rag_meaning"] = plan.rag_meaning(a.rag)
-    out.update(
-        index=index,
-        completed=iso(a.completed),
-        evidence=list(a.evidence),
-        milestones=[{"due": iso(m.due), "text": m.text, "done": m.done, "done_on": iso(m.done_on)}
-                    for m in a.milestones],
-        updates=[{"date": iso(u.date), "text": u.text, "by": u.by} for u in a.updates],
-        line=a.line,
-    )
+    # Empty lists and unset dates are left out: said 20,000 times they would weigh megabytes.
+    if a.completed is not None:
+        out["completed"] = iso(a.completed)
+    if a.evidence:
+        out["evidence"] = list(a.evidence)
+    if len(a.milestones) > 1 or any(m.text for m in a.milestones):  # not just the deadline
+        out["milestones"] = [{"due": iso(m.due), "text": m.text, "done": m.done,
+                              "done_on": iso(m.done_on)} for m in a.milestones]
+    if a.updates:
+        out["updates"] = [{"date": iso(u.date), "text": u.text, "by": u.by} for u in a.updates]
+    out["line"] = a.line
     return out
 
 
@@ -104,11 +106,12 @@ def build_dashboard(plans: Sequence[Plan], today: date, *, history: JSONDict | N
     rows = evaluate(plans, today)
     many_authorities = len({authority_key(p) for p in plans}) > 1
     scopes = {p.id: lead_scope(p, many_authorities) for p in plans if many_authorities}
-    actions = [action_record(r, today, i) for i, r in enumerate(rows)]
+    actions = [action_record(r, today) for r in rows]
     per_action = (history or {}).get("actions", {})
     for a in actions:
         found = per_action.get((a["plan"], a["id"]))
-        a["history"] = found["events"] if found else []
+        if found and found["events"]:
+            a["history"] = found["events"]
         if found and found.get("slipped"):
             a["slipped"] = found["slipped"]
     summary = summarise(rows)

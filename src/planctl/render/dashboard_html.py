@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -58,6 +59,13 @@ def csp(style: str, script: str) -> str:
             "img-src data:; base-uri 'none'; form-action 'none'")
 
 
+def page_data(data: JSONDict) -> JSONDict:
+    """The data as the page embeds it: `dashboard --format json` less each action's `text`,
+    which the page holds once, in the action's row (the script reads it there)."""
+    return {**data, "actions": [{k: v for k, v in a.items() if k != "text"}
+                                for a in data["actions"]]}
+
+
 def data_block(data: JSONDict) -> str:
     """The data as JSON that no text can end early: `<` `>` `&` and the JavaScript line
     separators written as \\u escapes (still the same JSON); ASCII only, so bytes that are
@@ -71,11 +79,13 @@ def ref(a: JSONDict, many: bool) -> str:
 
 
 def _due(a: JSONDict) -> str:
+    """The next deadline; for a completed or dropped action its own, muted; empty: none
+    (the style sheet says so)."""
     if a["due"]:
         return esc(show_date(date.fromisoformat(a["due"])))
-    if a["target"]:  # completed or dropped: its own deadline, muted
+    if a["target"]:
         return f'<span class="muted">{esc(show_date(date.fromisoformat(a["target"])))}</span>'
-    return '<span class="muted">none</span>'
+    return ""
 
 
 def status_badge(status: str) -> str:
@@ -98,24 +108,39 @@ def _update(a: JSONDict) -> str:
     return f'<span class="when">{when}</span> {esc(text)}'
 
 
-def row(a: JSONDict, many: bool, shown: frozenset[str]) -> str:
-    """One action's row. Cells carry no class or label: the style sheet finds each column
-    by its position (COLUMNS), which keeps a 20,000-action page small. A column no action
-    fills (theme, rating) is written empty and hidden."""
+def shown_columns(data: JSONDict) -> tuple[tuple[str, str], ...]:
+    """The columns of this page: theme and rating only when some action has one."""
+    have = {key for key, field in (("theme", "theme"), ("rating", "rag"))
+            if any(a.get(field) for a in data["actions"])}
+    return tuple((key, head) for key, head in COLUMNS
+                 if key not in ("theme", "rating") or key in have)
+
+
+def style_for(columns: tuple[tuple[str, str], ...]) -> str:
+    """The style sheet with each `td:col(NAME)` made the column's position on this page
+    (a column left out matches nothing): cells carry no class, which keeps a 20,000-action
+    page small."""
+    where = {key: n for n, (key, _) in enumerate(columns, 1)}
+    return re.sub(r"td:col\((\w+)\)", lambda m: f"td:nth-child({where.get(m.group(1), 99)})",
+                  asset("dashboard.css"))
+
+
+def row(i: int, a: JSONDict, many: bool, keys: frozenset[str]) -> str:
+    """One action's row (the script finds it by its id, r0, r1 ...)."""
     leads = esc("; ".join(a["leads"])) or '<span class="muted">no lead</span>'
     cells = [
-        f'<button type="button" class="open" aria-haspopup="dialog" disabled>'
-        f'{esc(ref(a, many))}</button>',
+        # Not in a form: no type needed. Enabled by the script, which opens the dialog.
+        f'<button aria-haspopup="dialog" disabled>{esc(ref(a, many))}</button>',
         esc(a["text"]), leads, esc(a["recommendation"]),
-        esc(a.get("theme_title") or a.get("theme") or "") if "theme" in shown else "",
+        esc(a.get("theme_title") or a.get("theme") or "") if "theme" in keys else None,
         _due(a), status_badge(a["status"]),
-        rating_badge(a.get("rag")) if "rag" in shown else "", _update(a),
+        rating_badge(a.get("rag")) if "rating" in keys else None, _update(a),
     ]
-    tds = "".join(f'<td role="cell">{cell}</td>' for cell in cells)
-    return f'<tr role="row" id="r{a["index"]}" class="row-{esc(a["status"])}">{tds}</tr>'
+    tds = "".join(f'<td role="cell">{cell}</td>' for cell in cells if cell is not None)
+    return f'<tr role="row" id="r{i}">{tds}</tr>'
 
 
-def table(data: JSONDict) -> str:
+def table(data: JSONDict, columns: tuple[tuple[str, str], ...]) -> str:
     many = len(data["plans"]) > 1
     heads = "".join(
         f'<th role="columnheader" scope="col" class="c-{key}" data-key="{key}">'
@@ -123,13 +148,10 @@ def table(data: JSONDict) -> str:
         f'<span class="arrow" aria-hidden="true"></span></button>'
         # Paper: a heading with a button in it is not repeated on each page (Chromium).
         f'<span class="print-head" aria-hidden="true">{head}</span></th>'
-        for key, head in COLUMNS)
-    # A column no action fills is left out of the view (the filter too).
-    shown = frozenset(key for key in ("theme", "rag") if any(a.get(key) for a in data["actions"]))
-    rows = "".join(row(a, many, shown) for a in data["actions"])
-    hide = " ".join(cls for cls, key in (("no-theme", "theme"), ("no-rating", "rag"))
-                    if key not in shown)
-    return (f'<table id="actions-table" class="{hide}" role="table" aria-describedby="counts">'
+        for key, head in columns)
+    keys = frozenset(key for key, _ in columns)
+    rows = "".join(row(i, a, many, keys) for i, a in enumerate(data["actions"]))
+    return (f'<table id="actions-table" role="table" aria-describedby="counts">'
             '<caption class="visually-hidden">Every action of the plan: select an action\'s id '
             'for everything about it; select a column heading to sort.</caption>'
             f'<thead role="rowgroup"><tr role="row">{heads}</tr></thead>'
@@ -243,7 +265,7 @@ def action_trends(data: JSONDict) -> str:
     if not found:
         return ""
     points = found["points"]
-    index = {(a["plan"], a["id"]): a["index"] for a in data["actions"]}
+    index = {(a["plan"], a["id"]): i for i, a in enumerate(data["actions"])}
     parts: dict[int, list[str]] = {}
     for s in found["ratings"]:
         i = index.get((s["plan"], s["id"]))
@@ -287,7 +309,8 @@ DIALOG = ('<dialog id="detail" aria-labelledby="detail-title">'
 
 
 def render(data: JSONDict) -> str:
-    style, script = asset("dashboard.css"), asset("dashboard.js")
+    columns = shown_columns(data)
+    style, script = style_for(columns), asset("dashboard.js")
     mark = data["classification"]
     marking = f'<p class="marking">{esc(mark)}</p>' if mark else ""
     total = len(data["actions"])
@@ -309,11 +332,11 @@ def render(data: JSONDict) -> str:
         f"{filters(data)}"
         f'<p id="counts" class="counts" role="status">{count(total, "action")}</p>'
         '<p id="applied" class="applied">All actions (no filters).</p>'
-        f"{table(data)}</section>\n</main>{DIALOG}{action_trends(data)}"
+        f"{table(data, columns)}</section>\n</main>{DIALOG}{action_trends(data)}"
         f'<footer class="bottom"><p>Made by planctl from {files}, as at '
         f"{esc(show_date(date.fromisoformat(data['as_of'])))}. Statuses are computed from each "
         "action's timescale and progress on that date. This page makes no network request.</p>"
         f"{marking}</footer>\n"
-        f'<script type="application/json" id="data">{data_block(data)}</script>\n'
+        f'<script type="application/json" id="data">{data_block(page_data(data))}</script>\n'
         f"<script>{script}</script></body></html>\n"
     )

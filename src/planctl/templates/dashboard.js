@@ -33,7 +33,13 @@
     var el = document.getElementById("f-" + n);
     if (el) { selects[n] = el; }
   });
-  var rows = actions.map(function (a) { return document.getElementById("r" + a.index); });
+  var rows = actions.map(function (a, i) {
+    var tr = document.getElementById("r" + i);
+    a.index = i;
+    // The action's text is in its row only (the data leaves it out: the page stays small).
+    if (a.text === undefined) { a.text = tr.cells[1].textContent; }
+    return tr;
+  });
   var ref = function (a) { return many ? a.plan + ":" + a.id : a.id; };
   var scopes = data.lead_scopes || {};
   var recTexts = {};
@@ -281,7 +287,7 @@
         a.slipped.moves + " move" + (a.slipped.moves === 1 ? "" : "s") + " (first due " +
         day(a.slipped.first_due) + ")."));
     }
-    if (!a.history.length) {
+    if (!a.history || !a.history.length) {
       s.appendChild(el("p", "muted", "No deadline move, reassignment or change of progress in git."));
       return;
     }
@@ -363,7 +369,7 @@
     listPart(body, "Milestones", a.milestones, function (m) {
       return day(m.due) + " " + m.text + (m.done ? " (done" + (m.done_on ? " " + day(m.done_on) : "") + ")" : "");
     });
-    listPart(body, "Updates, newest first", a.updates.slice().reverse(), function (u) {
+    listPart(body, "Updates, newest first", (a.updates || []).slice().reverse(), function (u) {
       return day(u.date) + (u.by ? " (" + u.by + ")" : "") + ": " + u.text;
     });
     listPart(body, "Evidence", a.evidence, function (e) { return e; });
@@ -378,7 +384,7 @@
       return;
     }
     fill(actions[i]);
-    opener = opener || rows[i].querySelector("button.open");
+    opener = opener || rows[i].querySelector("button");
     if (!dialog.open) { dialog.showModal(); }
     document.getElementById("detail-close").focus();
   }
@@ -386,7 +392,7 @@
   /* -- wiring -- */
 
   tbody.addEventListener("click", function (ev) {
-    var b = ev.target.closest("button.open");
+    var b = ev.target.closest("button");
     if (!b) { return; }
     opener = b;
     var next = fromForm();
@@ -433,7 +439,7 @@
     if (next) { apply(next); }
   });
 
-  document.querySelectorAll("button.open, button.sort").forEach(function (b) { b.disabled = false; });
+  document.querySelectorAll("#actions-table button").forEach(function (b) { b.disabled = false; });
   form.hidden = false;
   document.documentElement.classList.add("js");
   apply(fromHash() || blank());
