@@ -269,3 +269,33 @@ def test_axe_core_finds_no_violation(watched, width):
     page.select_option("#f-status", "overdue")
     page.click("#r6 button")
     assert page.evaluate(run) == []
+
+
+def test_a_long_plan_lists_a_page_of_rows_at_a_time(browser, run, write_plan, tmp_path):
+    """600 actions: 250 listed (the layout stays small, so filters stay fast), then more."""
+    actions = "\n".join(f"      - {{text: Action number {n}, due: {1 + n % 28}.11.12, lead: Lead {n % 7}}}"
+                        for n in range(600))
+    write_plan(f"plan: {{title: Long plan}}\nrecommendations:\n  - text: Rec\n    actions:\n{actions}\n")
+    run("dashboard", "--today", AS_AT, "-o", "long.html")
+    w = Watched(browser, (tmp_path / "long.html").as_uri())
+    try:
+        page = w.page
+        assert len(w.visible_ids()) == 250
+        assert page.inner_text("#more-rows") == "Show 250 more"
+        assert page.inner_text("#more-note") == "The first 250 are listed; 350 more match."
+        page.click("#more-rows")
+        assert len(w.visible_ids()) == 500
+        page.select_option("#f-lead", "Lead 3")  # a new view starts at the first page
+        assert len(w.visible_ids()) == 86 and not page.is_visible("#more")
+        page.select_option("#f-lead", "")
+        page.click("#all-rows")
+        ids = w.visible_ids()
+        assert len(ids) == 600 and ids[:3] == ["1.1", "1.2", "1.3"]
+        page.click("th[data-key=due] button")  # sorted: the first page, in order
+        data = page.evaluate("JSON.parse(document.getElementById('data').textContent).actions")
+        due = {a["id"]: a["due"] for a in data}
+        listed = [due[i] for i in w.visible_ids()]
+        assert len(listed) == 250 and listed == sorted(listed) and listed[0] == "2012-11-01"
+        assert w.problems == []
+    finally:
+        w.close()

@@ -302,6 +302,10 @@ def header(data: JSONDict) -> str:
             f"<h1>{esc(title)}</h1>" + (f'<p class="facts">{fact_line}</p>' if facts else ""))
 
 
+# Below the table when more rows match than are listed (the script fills it in).
+MORE = ('<p id="more" class="more" hidden><span id="more-note"></span>'
+        '<button type="button" id="more-rows">Show more</button> '
+        '<button type="button" id="all-rows">Show all</button></p>')
 DIALOG = ('<dialog id="detail" aria-labelledby="detail-title">'
           '<div class="dialog-head"><h2 id="detail-title">Action</h2>'
           '<button type="button" id="detail-close">Close</button></div>'
@@ -332,7 +336,7 @@ def render(data: JSONDict) -> str:
         f"{filters(data)}"
         f'<p id="counts" class="counts" role="status">{count(total, "action")}</p>'
         '<p id="applied" class="applied">All actions (no filters).</p>'
-        f"{table(data, columns)}</section>\n</main>{DIALOG}{action_trends(data)}"
+        f"{table(data, columns)}{MORE}</section>\n</main>{DIALOG}{action_trends(data)}"
         f'<footer class="bottom"><p>Made by planctl from {files}, as at '
         f"{esc(show_date(date.fromisoformat(data['as_of'])))}. Statuses are computed from each "
         "action's timescale and progress on that date. This page makes no network request.</p>"

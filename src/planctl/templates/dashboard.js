@@ -59,6 +59,13 @@
               u ? u.text : "", a.progress_note || ""].join("\n").toLowerCase()
     };
   });
+  var PAGE = 250;  // rows listed at a time
+  var limit = PAGE;
+  var more = document.getElementById("more");
+  var moreNote = document.getElementById("more-note");
+  var moreButton = document.getElementById("more-rows");
+  var allButton = document.getElementById("all-rows");
+  var shownOrder = actions.map(function (a, i) { return i; });  // the rows' order now
   var state = blank();
   var sorted = {key: "", dir: "asc"};  // the order the rows are in now
   var opener = null;  // the button that opened the detail, to return focus to
@@ -157,9 +164,9 @@
     }
   }
 
-  function compare(key) {
+  function compare(values) {
     return function (x, y) {
-      var a = sortValue(actions[x], key), b = sortValue(actions[y], key);
+      var a = values[x], b = values[y];
       if (a === b) { return x - y; }
       if (a === "") { return 1; }  // nothing to sort by: last, either way
       if (b === "") { return -1; }
@@ -169,20 +176,20 @@
   }
 
   function order(key, dir) {
+    // Works out the order only; apply() moves the rows it lists (a few hundred), not all.
     if (sorted.key === key && sorted.dir === dir) { return; }
     var index = actions.map(function (a, i) { return i; });
     if (key) {
-      var cmp = compare(key);
+      var values = actions.map(function (a) { return sortValue(a, key); });
+      var cmp = compare(values);
       index.sort(dir === "desc" ? function (x, y) {
-        var blankX = sortValue(actions[x], key) === "", blankY = sortValue(actions[y], key) === "";
+        var blankX = values[x] === "", blankY = values[y] === "";
         if (blankX !== blankY) { return blankX ? 1 : -1; }
         return cmp(y, x);
       } : cmp);
     }
-    var frag = document.createDocumentFragment();
-    index.forEach(function (i) { frag.appendChild(rows[i]); });
-    tbody.appendChild(frag);
     sorted = {key: key, dir: dir};
+    shownOrder = index;
     table.querySelectorAll("th[data-key]").forEach(function (th) {
       if (th.getAttribute("data-key") === key) {
         th.setAttribute("aria-sort", dir === "desc" ? "descending" : "ascending");
@@ -203,7 +210,13 @@
     return parts;
   }
 
-  function apply(next) {
+  function sameView(a, b) {
+    return ["lead", "rec", "theme", "status", "rating", "plan", "q", "sort", "dir"].every(
+      function (k) { return a[k] === b[k]; });
+  }
+
+  function apply(next, keepLimit) {
+    if (!keepLimit && !sameView(state, next)) { limit = PAGE; }
     state = next;
     NAMES.forEach(function (n) {
       if (!selects[n]) { return; }
@@ -213,12 +226,29 @@
     if (search.value !== state.q) { search.value = state.q; }
     var words = terms(state.q);
     var shown = 0, per = {};
-    for (var i = 0; i < actions.length; i++) {
-      var m = matches(facts[i], state, words);
-      if (rows[i].hidden === m) { rows[i].hidden = !m; }
-      if (m) { shown++; per[facts[i].status] = (per[facts[i].status] || 0) + 1; }
-    }
     order(state.sort, state.dir);
+    // Only the first `limit` matching rows (in the order shown) are in the layout: a page of
+    // 20,000 actions filters and sorts as fast as one of 200.
+    var listed = [];
+    for (var k = 0; k < shownOrder.length; k++) {
+      var i = shownOrder[k];
+      var m = matches(facts[i], state, words);
+      if (m) { shown++; per[facts[i].status] = (per[facts[i].status] || 0) + 1; }
+      var visible = m && shown <= limit;
+      if (visible) { listed.push(rows[i]); }
+      if (rows[i].hidden === visible) { rows[i].hidden = !visible; }
+    }
+    // The rows listed go to the end of the table in their order; the hidden ones stay put.
+    var frag = document.createDocumentFragment();
+    listed.forEach(function (r) { frag.appendChild(r); });
+    tbody.appendChild(frag);
+    var rest = shown - Math.min(shown, limit);
+    more.hidden = rest === 0;
+    if (rest) {
+      moreButton.textContent = "Show " + Math.min(PAGE, rest) + " more";
+      allButton.textContent = "Show all " + shown;
+      moreNote.textContent = "The first " + limit + " are listed; " + rest + " more match. ";
+    }
     var noun = actions.length === 1 ? "action" : "actions";
     var text = shown === actions.length ? "All " + actions.length + " " + noun
       : "Showing " + shown + " of " + actions.length + " " + noun;
@@ -421,6 +451,8 @@
     go(next, false);
   });
   document.getElementById("detail-close").addEventListener("click", function () { dialog.close(); });
+  moreButton.addEventListener("click", function () { limit += PAGE; apply(state, true); });
+  allButton.addEventListener("click", function () { limit = Infinity; apply(state, true); });
   dialog.addEventListener("close", function () {
     if (state.action) {
       var next = fromForm();
