@@ -26,6 +26,8 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or (
 if CHROMIUM is None:
     pytest.skip("Chromium is not installed (run .ci/chromium.sh: the Debian package chromium), "
                 "so the dashboard is not tried in a browser", allow_module_level=True)
+from test_dashboard import rated  # noqa: E402,F401  (the plan with three ratings in git)
+
 AXE = os.environ.get("AXE_CORE_JS")  # axe.min.js from the axe-core package (.ci/axe.sh)
 
 AS_AT = "2012-10-09"
@@ -296,6 +298,66 @@ def test_a_long_plan_lists_a_page_of_rows_at_a_time(browser, run, write_plan, tm
         due = {a["id"]: a["due"] for a in data}
         listed = [due[i] for i in w.visible_ids()]
         assert len(listed) == 250 and listed == sorted(listed) and listed[0] == "2012-11-01"
+        assert w.problems == []
+    finally:
+        w.close()
+
+
+@pytest.mark.usefixtures("rated")
+def test_an_action_s_detail_shows_its_rating_strip_and_measure_from_git(browser, run, tmp_path):
+    run("dashboard", "--today", "2013-06-01", "-o", "rated.html")
+    w = Watched(browser, (tmp_path / "rated.html").as_uri() + "#view?action=1.1",
+                bypass_csp=bool(AXE))
+    try:
+        page = w.page
+        assert page.evaluate("document.getElementById('detail').open")
+        names = page.eval_on_selector_all("#detail-body svg[role=img]",
+                                          "ss => ss.map(s => s.querySelector('title').textContent)")
+        assert "Council rating of action 1.1 at each point" in names
+        assert any("Audits rated good" in n for n in names)
+        body = page.inner_text("#detail-body")
+        assert "not yet measured" in body  # listed, never drawn as zero
+        assert "Deadline moved from 30 Apr 2013 to 31 May 2013" in body
+        assert page.evaluate("document.querySelector('#summary svg[role=img]') !== null")
+        if AXE and os.path.isfile(AXE):
+            page.add_script_tag(path=AXE)
+            assert page.evaluate(
+                "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', "
+                "'wcag21a', 'wcag21aa', 'best-practice']}}).then(r => r.violations.map("
+                "v => [v.id, v.nodes.map(n => n.target.join(' '))]))") == []
+        assert w.problems == []
+    finally:
+        w.close()
+
+
+def test_many_councils_get_the_roll_up_and_its_links_open_a_plan_s_view(browser, run, tmp_path):
+    from conftest import ROOT
+
+    shutil.copytree(ROOT / "examples" / "councils", tmp_path / "plans")
+    result = run("dashboard", "--today", "2025-10-01", "-o", "many.html")
+    assert result.exit_code == 0, result.stderr
+    w = Watched(browser, (tmp_path / "many.html").as_uri(), width=390, bypass_csp=bool(AXE))
+    try:
+        page = w.page
+        assert page.is_visible("text=Plans at a glance")
+        scroll, client = page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert scroll <= client  # the nine-column roll-up scrolls in its own region
+        first = page.locator(".rollup a").first
+        plan = first.inner_text()
+        first.click()
+        page.wait_for_function(f"location.hash === '#view?plan={plan}'")
+        ids = w.visible_ids()
+        assert ids and all(i.startswith(plan + ":") for i in ids)
+        assert page.input_value("#f-plan") == plan
+        leads = page.eval_on_selector_all("#f-lead option", "os => os.map(o => o.value)")
+        assert all(": " in v for v in leads if v)  # AUTHORITY: LEAD, two councils' heads apart
+        if AXE and os.path.isfile(AXE):
+            page.add_script_tag(path=AXE)
+            assert page.evaluate(
+                "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', "
+                "'wcag21a', 'wcag21aa', 'best-practice']}}).then(r => r.violations.map("
+                "v => [v.id, v.nodes.map(n => n.target.join(' '))]))") == []
         assert w.problems == []
     finally:
         w.close()
