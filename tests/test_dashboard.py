@@ -378,3 +378,25 @@ def test_many_plans_get_the_roll_up_each_plan_a_link_to_its_view(run, write_plan
 def test_one_plan_has_no_roll_up(run, bundled):
     assert as_json(run("dashboard", "--today", AS_AT, "--format", "json"))["rollup"] is None
     assert "Plans at a glance" not in dashboard(run)
+
+
+def test_the_report_s_hostile_plan_stays_text(run, write_plan):
+    from test_report_html import HOSTILE
+
+    write_plan(HOSTILE, "evil.yaml")
+    out = dashboard(run)
+    page = Page(out)
+    tags = [tag for tag, _ in page.elements]
+    assert not {"img", "b", "iframe"} & set(tags)
+    assert len(page.tags("script")) == 2  # the data and ours, nothing from the plan
+    for _, attrs in page.elements:
+        assert not any(k.startswith("on") for k in attrs)
+    assert out.count("</style>") == 1 and out.count("</script>") == 2
+    assert "&lt;img src=x onerror=alert(3)&gt;" in out  # the recommendation, as text
+    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
+    data = data_of(out)
+    assert data["classification"] == "PUBLIC</STYLE><SCRIPT>ALERT(2)</SCRIPT>"  # data, inert
+    # What the script writes into the detail shows controls as the table does: no ESC, no
+    # right-to-left override to reorder the text around it.
+    texts = json.dumps(data, ensure_ascii=False)
+    assert "\x1b" not in texts and "\u202e" not in texts and "\\x1b" in texts

@@ -20,8 +20,10 @@ import re
 from datetime import date
 from functools import cache
 from importlib import resources
+from typing import Any
 from urllib.parse import quote
 
+from ..core.errors import safe_text
 from ..core.jsondoc import JSONDict
 from ..core.words import agree, count
 from .charts import measure_chart, not_plotted, rating_strip, status_chart
@@ -61,9 +63,22 @@ def csp(style: str, script: str) -> str:
 
 def page_data(data: JSONDict) -> JSONDict:
     """The data as the page embeds it: `dashboard --format json` less each action's `text`,
-    which the page holds once, in the action's row (the script reads it there)."""
-    return {**data, "actions": [{k: v for k, v in a.items() if k != "text"}
-                                for a in data["actions"]]}
+    which the page holds once, in the action's row (the script reads it there); every
+    string with its control and bidirectional characters shown as the table shows them
+    (safe_text), so the detail the script fills in cannot be reordered by plan text."""
+    shown: JSONDict = visible({**data, "actions": [{k: v for k, v in a.items() if k != "text"}
+                                                   for a in data["actions"]]})
+    return shown
+
+
+def visible(value: Any) -> Any:
+    if isinstance(value, str):
+        return safe_text(value)
+    if isinstance(value, dict):
+        return {k: visible(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [visible(v) for v in value]
+    return value
 
 
 def data_block(data: JSONDict) -> str:
