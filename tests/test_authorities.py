@@ -374,3 +374,23 @@ def test_example_leads_keep_each_councils_head_of_service(tmp_path, run):
     table = run("leads", "--plans", str(folder), "--today", "2026-03-01",
                 env={"COLUMNS": "160"}).stdout
     assert table.splitlines()[0].split()[:2] == ["Authority", "Lead"]
+
+
+def test_report_of_several_plans_opens_with_one_heading(write_plan, run, tmp_path):
+    import docx
+
+    two_councils(write_plan)
+    md = run("report", "--today", "2026-03-01").stdout
+    assert md.startswith("# Action plans of 2 authorities\n")
+    assert md.count("\n# ") == 0  # no heading per plan before the summary
+    annex = md.split("## The plans")[1]
+    assert "| north | north plan |" in annex and "plans/south.yaml" in annex
+    run("report", "--today", "2026-03-01", "-o", str(tmp_path / "r.html"))
+    page = (tmp_path / "r.html").read_text()
+    assert page.count("<h1>") == 1 and "<h1>Action plans of 2 authorities</h1>" in page
+    assert '<section id="plans">' in page
+    run("report", "--today", "2026-03-01", "-o", str(tmp_path / "r.docx"))
+    paper = docx.Document(str(tmp_path / "r.docx"))
+    assert paper.paragraphs[0].text == "Action plans of 2 authorities"
+    assert ["Plan", "Title", "Version", "Owner", "File"] in [
+        [c.text for c in t.rows[0].cells] for t in paper.tables]
