@@ -394,3 +394,12 @@ def test_report_of_several_plans_opens_with_one_heading(write_plan, run, tmp_pat
     assert paper.paragraphs[0].text == "Action plans of 2 authorities"
     assert ["Plan", "Title", "Version", "Owner", "File"] in [
         [c.text for c in t.rows[0].cells] for t in paper.tables]
+
+
+def test_ambiguity_error_names_ten_choices_and_counts_the_rest(tmp_path, run):
+    folder = example_councils(tmp_path)
+    result = run("status", "--plans", str(folder), "--today", "2026-03-01",
+                 "--lead", "Head of Service")
+    assert result.exit_code == 2
+    assert result.stderr.count(":Head of Service'") == 10
+    assert "and 14 more (see 'planctl leads')" in result.stderr
