@@ -370,7 +370,7 @@ def test_example_leads_keep_each_councils_head_of_service(tmp_path, run):
     ambiguous = run("status", "--plans", str(folder), "--today", "2026-03-01",
                     "--lead", "Head of Service")
     assert ambiguous.exit_code == 2
-    assert "'Southmere City Council:Head of Service'" in ambiguous.stderr
+    assert "'Ashdown Vale Council:Head of Service'" in ambiguous.stderr
     table = run("leads", "--plans", str(folder), "--today", "2026-03-01",
                 env={"COLUMNS": "160"}).stdout
     assert table.splitlines()[0].split()[:2] == ["Authority", "Lead"]
