@@ -53,6 +53,7 @@ COMMANDS = {
     "meeting": "meeting:meeting",
     "meetings": "meeting:meetings",
     "report": "report:report",
+    "dashboard": "dashboard:dashboard",
     "remind": "remind:remind",
     "findings": "findings:findings",
     "compare": "findings:compare",

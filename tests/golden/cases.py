@@ -63,6 +63,8 @@ def cases() -> list[tuple[str, str, list[str]]]:
             out.append((f"git/{name}.{fmt}", "git", [*args, "--format", fmt]))
     out.append(("git/report-since.md", "git", ["report", *TODAY, "--since", "committee-2012-09",
                                                  "--format", "md"]))
+    # the trends from git (issue 23): one deadline moved in a commit, one uncommitted
+    out.append(("git/report-trends.json", "git", ["report", *TODAY, "--format", "json"]))
     return out
 
 

@@ -18,6 +18,7 @@ from ..render.formats import FORMATS, names
 from .options import output, pass_settings, print_notes, select_plans, shared_options
 
 ROLLUP_FORMATS = ("html", "markdown", "docx", "json")  # the formats that show the roll-up
+TRENDS_FORMATS = ("html", "json", "docx")  # the formats that show the trends from git
 
 
 @dataclass
@@ -133,13 +134,17 @@ def report(s: Settings, output_path: str | None, since: str | None, plan_ids: tu
         from .meeting import since_meeting
 
         since = since_meeting(since, day, paths)
-    changes = timeline = slipped = None
+    changes = timeline = trends = slipped = None
     rollup = len(plans) > 1 and fmt in ROLLUP_FORMATS
-    if since or fmt in ("html", "json") or rollup:
+    if since or fmt in TRENDS_FORMATS or rollup:
         from ..history import trail  # only reports that show the trail pay for git
 
         changes = core.changes_section(trail.since(paths, since, plans), plans, day) if since else None
-        timeline = trail.timeline(paths, plans, day) if fmt in ("html", "json") else None
+        if fmt in TRENDS_FORMATS:  # one pass over the history gives both
+            timeline, found = trail.timeline_and_trends(paths, plans, day)
+            timeline = timeline if fmt in ("html", "json") else None
+            trends = found.as_dict(day=lambda d: d) if found is not None else None
         slipped = trail.slipped(paths, plans, day) if rollup else None
-    report = core.build_report(plans, day, changes=changes, timeline=timeline, slipped=slipped)
+    report = core.build_report(plans, day, changes=changes, timeline=timeline, trends=trends,
+                               slipped=slipped)
     output(ReportResult(report, datetime.now(UTC), ics_tasks), fmt, s, target, f"{fmt} report")

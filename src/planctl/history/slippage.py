@@ -66,7 +66,7 @@ class SlippedAction:
                 "changes": [c.as_dict() for c in self.changes]}
 
 
-@dataclass
+@dataclass(eq=False)  # compared and hashed by identity: one track per action
 class _Track:
     plan: str
     id: str
@@ -93,23 +93,42 @@ def _move(commit: Commit, old: Action, new: Action, was: date, now: date) -> Dea
 
 def slippage(versions: Iterable[Version], start: int = 0) -> list[SlippedAction]:
     """Every action whose deadline moved later (from `start` on), most days slipped first."""
-    tracks: dict[tuple[str, str], _Track] = {}  # by (plan, id) in the latest version
-    gone: list[_Track] = []
-    asleep: dict[tuple[str, str], _Track] = {}  # the actions of plan files deleted for now
-    seed = max(start - 1, 0)  # the version the deadlines are measured from
-    before: dict[str, Plan] = {}
-    # id(action) -> (action, its due date) for the version before: versions read from git
-    # share the objects of unchanged actions, whose dates need not be worked out again
-    dues: dict[int, tuple[Action, date | None]] = {}
-    for i, v in enumerate(versions):
+    deadlines = Deadlines(start)
+    for v in versions:
+        deadlines.add(v)
+    return deadlines.slipped()
+
+
+class Deadlines:
+    """slippage's one pass over the versions, a version at a time, so that another report
+    (history.trends) follows the same actions and moves in the same pass.
+
+    `tracks` maps (plan, id) in the version just added to its action's track; the dict is
+    a new one for each version, so a reader may keep it as that version's map.
+    """
+
+    def __init__(self, start: int = 0) -> None:
+        self.tracks: dict[tuple[str, str], _Track] = {}  # by (plan, id) in the latest version
+        self._gone: list[_Track] = []
+        self._asleep: dict[tuple[str, str], _Track] = {}  # actions of plan files deleted for now
+        self._seed = max(start - 1, 0)  # the version the deadlines are measured from
+        self._i = -1
+        self._before: dict[str, Plan] = {}
+        # id(action) -> (action, its due date) for the version before: versions read from git
+        # share the objects of unchanged actions, whose dates need not be worked out again
+        self._dues: dict[int, tuple[Action, date | None]] = {}
+
+    def add(self, v: Version) -> None:
+        self._i += 1
+        i, seed, tracks, asleep, dues = self._i, self._seed, self.tracks, self._asleep, self._dues
         if i < seed:
-            continue
+            return
         now: dict[tuple[str, str], _Track] = {}
         new_dues: dict[int, tuple[Action, date | None]] = {}
         for plan in v.plans:
             pid = plan.id
-            for a, b in plan_pairs(before.get(pid), plan):  # every action of every version:
-                if b is None:                                # kept inline, no call per action
+            for a, b in plan_pairs(self._before.get(pid), plan):  # every action of every
+                if b is None:                                      # version: kept inline
                     continue
                 known = dues.get(id(b))
                 d = known[1] if known is not None and known[0] is b else due_date(b)
@@ -131,17 +150,20 @@ def slippage(versions: Iterable[Version], start: int = 0) -> list[SlippedAction]
                     t.later = t.later or d > t.current
                 t.current = d
         present = {p.id for p in v.plans}
-        gone += _left(tracks, now, present, asleep)
-        tracks, dues = now, new_dues
+        self._gone += _left(tracks, now, present, asleep)
+        self.tracks, self._dues = now, new_dues
         # each plan as last seen, deleted ones too: a plan file deleted and restored later is
         # followed across the gap, as a renamed one is (its actions' tracks wait in `asleep`)
-        before.update((p.id, p) for p in v.plans)
+        self._before.update((p.id, p) for p in v.plans)
         for key in [k for k in asleep if k[0] in present]:
-            gone.append(asleep.pop(key))  # restored without it: removed
-    out = [s for t in [*tracks.values(), *gone, *asleep.values()]
-           if (s := t.slipped()) is not None]
-    out.sort(key=lambda s: (-s.days_slipped, s.plan, id_sort_key(s.id)))
-    return out
+            self._gone.append(asleep.pop(key))  # restored without it: removed
+
+    def slipped(self) -> list[SlippedAction]:
+        """Every action whose deadline moved later, most days slipped first."""
+        out = [s for t in [*self.tracks.values(), *self._gone, *self._asleep.values()]
+               if (s := t.slipped()) is not None]
+        out.sort(key=lambda s: (-s.days_slipped, s.plan, id_sort_key(s.id)))
+        return out
 
 
 def _wake(asleep: dict[tuple[str, str], _Track], key: tuple[str, str]) -> _Track | None:

@@ -8,7 +8,7 @@ runs git).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import chain
@@ -19,12 +19,14 @@ from ..core.evaluate import evaluate, summarise
 from ..core.model import Plan
 from ..core.timescale import date_or_none
 from ..store.gitstore import Commit, Version, plan_versions, span
+from ..store.gitstore.meetings import meeting_tags
 from .diff import Diff, diff
 from .sharing import SharedObjects
 from .slippage import slippage
 from .span import steps_between
 from .timeline import TimelinePoint
 from .timeline import timeline as counts
+from .trends import Meeting, Trends, TrendsBuilder
 
 
 @dataclass(frozen=True)
@@ -61,18 +63,39 @@ def timeline(paths: Sequence[Path], plans: Sequence[Plan],
     The last point is always `today` with the report's own plans (the working tree, or the
     revision --as-of read), so the chart ends on the summary's figures.
     """
+    return timeline_and_trends(paths, plans, today, with_trends=False)[0]
+
+
+def timeline_and_trends(paths: Sequence[Path], plans: Sequence[Plan], today: date,
+                        with_trends: bool = True
+                        ) -> tuple[list[dict[str, object]] | None, Trends | None]:
+    """The timeline (above) and the trends (history.trends) in one pass over the history:
+    each version is read from git once and given to both. (None, None) outside git."""
     try:
         history = plan_versions(paths, share=SharedObjects())
+        tags = meeting_tags(paths) if with_trends else []
     except GitError:
-        return None
+        return None, None
     ids = {p.id for p in plans}
-    versions = (Version(v.commit, tuple(p for p in v.plans if p.id in ids))
-                for v in history.versions)
+    versions: Iterable[Version] = (Version(v.commit, tuple(p for p in v.plans if p.id in ids))
+                                   for v in history.versions)
+    builder = None
+    if with_trends:
+        meetings = [Meeting(t.day, t.name, t.commit) for t in tags]
+        builder = TrendsBuilder(today, meetings, history.chain)
+        versions = _fed(versions, builder)
     # --today or --as-of in the past: the future is not known yet
     points = [p for p in counts(versions) if p.date < today]
     rows = evaluate(plans, today)
     points.append(TimelinePoint(today, None, summarise(rows), sum(1 for r in rows if r.open)))
-    return [p.as_dict(day=_as_is) for p in points]
+    return [p.as_dict(day=_as_is) for p in points], builder.finish(plans) if builder else None
+
+
+def _fed(versions: Iterable[Version], builder: TrendsBuilder) -> Iterator[Version]:
+    """The versions, each given to the trends as it passes to the timeline."""
+    for v in versions:
+        builder.add(v)
+        yield v
 
 
 def slipped(paths: Sequence[Path], plans: Sequence[Plan], today: date) -> dict[str, int] | None:

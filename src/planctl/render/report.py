@@ -154,9 +154,11 @@ def theme_rollup(rows: Sequence[Row]) -> list[JSONDict]:
 
 def build_report(plans: Sequence[Plan], today: date, *, changes: JSONDict | None = None,
                  timeline: list[JSONDict] | None = None, upcoming_days: int = UPCOMING_DAYS,
-                 slipped: Mapping[str, int] | None = None) -> JSONDict:
-    """The whole report as at `today`; `changes` and `timeline` come from the adapters below;
-    `slipped` (plan id -> actions slipped, history.trail.slipped) feeds the roll-up."""
+                 slipped: Mapping[str, int] | None = None,
+                 trends: JSONDict | None = None) -> JSONDict:
+    """The whole report as at `today`; `changes`, `timeline` and `trends` (history.trends'
+    as_dict, dates kept as `date`s) come from git through history.trail; `slipped` (plan id
+    -> actions slipped, history.trail.slipped) feeds the roll-up."""
     rows = evaluate(plans, today)
     summary = summarise(rows)
     open_rows = [r for r in rows if r.open]
@@ -189,6 +191,7 @@ def build_report(plans: Sequence[Plan], today: date, *, changes: JSONDict | None
         "latest_updates": [brief_entry(r, today) for r in open_rows],
         "changes": changes,
         "timeline": timeline,
+        "trends": trends,
         "findings": findings_of(plans),
         "actions": [action_entry(r, today) for r in rows],
     }

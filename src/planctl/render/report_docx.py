@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from ..core.errors import OutputError
 from ..core.jsondoc import JSONDict
 from .report import CHANGE_TITLES, change_detail, lead_label
+from .trends_docx import trends
 from .views import cited, due_cell, show_date
 from .xmltext import xml_text
 
@@ -449,6 +450,7 @@ def render(report: JSONDict) -> bytes:
     overdue(paper, report, many)
     upcoming(paper, report, many)
     changes(paper, report, many)
+    trends(paper, report, many)
     findings(paper, report)
     paper.landscape()
     action_table(paper, report, many)

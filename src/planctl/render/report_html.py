@@ -16,6 +16,7 @@ from datetime import date
 from ..core.errors import safe_text
 from ..core.jsondoc import JSONDict
 from ..core.words import agree, count
+from .charts import trends_section
 from .report import CHANGE_TITLES, change_detail, lead_label
 from .views import cited, show_date
 
@@ -592,7 +593,7 @@ def render(report: JSONDict) -> str:
     files = ", ".join(esc(p["file"]) for p in report["plans"])
     body = "".join([
         header(report), summary(report), rollup(report), recommendations(report, many), themes(report),
-        timeline(report),
+        timeline(report), trends_section(report.get("trends"), many),
         overdue(report, many), upcoming(report, many), latest_updates(report, many),
         positions(report, many), changes(report, many), findings(report), rollup_plans(report),
     ])
