@@ -403,3 +403,50 @@ def test_ambiguity_error_names_ten_choices_and_counts_the_rest(tmp_path, run):
     assert result.exit_code == 2
     assert result.stderr.count(":Head of Service'") == 10
     assert "and 14 more (see 'planctl leads')" in result.stderr
+
+
+def test_example_dashboard_has_the_rollup_and_the_plan_filter(tmp_path, run):
+    from html.parser import HTMLParser
+
+    folder = example_councils(tmp_path)
+    args = ("--plans", str(folder), "--today", "2026-03-01")
+    data = as_json(run("dashboard", *args, "--format", "json"))
+    plan_ids = sorted(p.stem for p in folder.glob("*.yaml"))
+    assert len(data["rollup"]) == 26
+    assert {r["authority"] for r in data["rollup"]} == {c[0] for c in make_councils().COUNCILS}
+    # The dashboard's roll-up is the report's, for the same plans and date.
+    report = as_json(run("report", *args, "--format", "json"))
+    assert data["rollup"] == report["rollup"]
+    assert sorted(p["value"] for p in data["filters"]["plans"]) == plan_ids
+    leads = data["filters"]["leads"]
+    assert "Northmoor Borough Council: Head of Service" in leads
+    assert "Southmere City Council: Head of Service" in leads
+
+    class Page(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.select, self.options, self.links, self.text = None, [], [], []
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "select":
+                self.select = a.get("id")
+            elif tag == "option" and self.select == "f-plan":
+                self.options.append(a.get("value"))
+            elif tag == "a" and (a.get("href") or "").startswith("#view?plan="):
+                self.links.append(a["href"].removeprefix("#view?plan="))
+
+        def handle_endtag(self, tag):
+            if tag == "select":
+                self.select = None
+
+        def handle_data(self, data):
+            self.text.append(data)
+
+    result = run("dashboard", *args, "-o", str(tmp_path / "d.html"))
+    assert result.exit_code == 0, result.stderr
+    page = Page()
+    page.feed((tmp_path / "d.html").read_text(encoding="utf-8"))
+    assert "Plans at a glance" in "".join(page.text)
+    assert set(plan_ids) <= set(page.options)  # the plan filter offers every plan
+    assert sorted(page.links) == plan_ids  # each roll-up row opens its plan's view
