@@ -370,7 +370,83 @@ def test_example_leads_keep_each_councils_head_of_service(tmp_path, run):
     ambiguous = run("status", "--plans", str(folder), "--today", "2026-03-01",
                     "--lead", "Head of Service")
     assert ambiguous.exit_code == 2
-    assert "'Southmere City Council:Head of Service'" in ambiguous.stderr
+    assert "'Ashdown Vale Council:Head of Service'" in ambiguous.stderr
     table = run("leads", "--plans", str(folder), "--today", "2026-03-01",
                 env={"COLUMNS": "160"}).stdout
     assert table.splitlines()[0].split()[:2] == ["Authority", "Lead"]
+
+
+def test_report_of_several_plans_opens_with_one_heading(write_plan, run, tmp_path):
+    import docx
+
+    two_councils(write_plan)
+    md = run("report", "--today", "2026-03-01").stdout
+    assert md.startswith("# Action plans of 2 authorities\n")
+    assert md.count("\n# ") == 0  # no heading per plan before the summary
+    annex = md.split("## The plans")[1]
+    assert "| north | north plan |" in annex and "plans/south.yaml" in annex
+    run("report", "--today", "2026-03-01", "-o", str(tmp_path / "r.html"))
+    page = (tmp_path / "r.html").read_text()
+    assert page.count("<h1>") == 1 and "<h1>Action plans of 2 authorities</h1>" in page
+    assert '<section id="plans">' in page
+    run("report", "--today", "2026-03-01", "-o", str(tmp_path / "r.docx"))
+    paper = docx.Document(str(tmp_path / "r.docx"))
+    assert paper.paragraphs[0].text == "Action plans of 2 authorities"
+    assert ["Plan", "Title", "Version", "Owner", "File"] in [
+        [c.text for c in t.rows[0].cells] for t in paper.tables]
+
+
+def test_ambiguity_error_names_ten_choices_and_counts_the_rest(tmp_path, run):
+    folder = example_councils(tmp_path)
+    result = run("status", "--plans", str(folder), "--today", "2026-03-01",
+                 "--lead", "Head of Service")
+    assert result.exit_code == 2
+    assert result.stderr.count(":Head of Service'") == 10
+    assert "and 14 more (see 'planctl leads')" in result.stderr
+
+
+def test_example_dashboard_has_the_rollup_and_the_plan_filter(tmp_path, run):
+    from html.parser import HTMLParser
+
+    folder = example_councils(tmp_path)
+    args = ("--plans", str(folder), "--today", "2026-03-01")
+    data = as_json(run("dashboard", *args, "--format", "json"))
+    plan_ids = sorted(p.stem for p in folder.glob("*.yaml"))
+    assert len(data["rollup"]) == 26
+    assert {r["authority"] for r in data["rollup"]} == {c[0] for c in make_councils().COUNCILS}
+    # The dashboard's roll-up is the report's, for the same plans and date.
+    report = as_json(run("report", *args, "--format", "json"))
+    assert data["rollup"] == report["rollup"]
+    assert sorted(p["value"] for p in data["filters"]["plans"]) == plan_ids
+    leads = data["filters"]["leads"]
+    assert "Northmoor Borough Council: Head of Service" in leads
+    assert "Southmere City Council: Head of Service" in leads
+
+    class Page(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.select, self.options, self.links, self.text = None, [], [], []
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "select":
+                self.select = a.get("id")
+            elif tag == "option" and self.select == "f-plan":
+                self.options.append(a.get("value"))
+            elif tag == "a" and (a.get("href") or "").startswith("#view?plan="):
+                self.links.append(a["href"].removeprefix("#view?plan="))
+
+        def handle_endtag(self, tag):
+            if tag == "select":
+                self.select = None
+
+        def handle_data(self, data):
+            self.text.append(data)
+
+    result = run("dashboard", *args, "-o", str(tmp_path / "d.html"))
+    assert result.exit_code == 0, result.stderr
+    page = Page()
+    page.feed((tmp_path / "d.html").read_text(encoding="utf-8"))
+    assert "Plans at a glance" in "".join(page.text)
+    assert set(plan_ids) <= set(page.options)  # the plan filter offers every plan
+    assert sorted(page.links) == plan_ids  # each roll-up row opens its plan's view

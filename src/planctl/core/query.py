@@ -149,13 +149,20 @@ def resolve_leads(plans: Sequence[Plan], wanted: Sequence[str]) -> frozenset[str
     return frozenset(found)
 
 
+MAX_CHOICES = 10  # leads named in one ambiguity error
+
+
 def _choices(identities: set[str], authorities: dict[str, str], shown: dict[str, str]) -> str:
     """'Northmoor Borough Council:Head of Service', ... (each a valid --lead), A-Z."""
     out = set()
     for identity in identities:
         first = identity.split("\n")[0]
         out.add(f"{authorities[_authority_of(first)]}:{shown.get(first, first)}")
-    return ", ".join(repr(c) for c in sorted(out, key=str.casefold))
+    ordered = [repr(c) for c in sorted(out, key=str.casefold)]
+    if len(ordered) > MAX_CHOICES:  # one line a person reads: the rest are in `leads`
+        rest = len(ordered) - MAX_CHOICES
+        return (", ".join(ordered[:MAX_CHOICES]) + f" and {rest} more (see 'planctl leads')")
+    return ", ".join(ordered)
 
 
 def lead_spellings(row_leads: Sequence[str], keys: Sequence[str | None], plan: Plan,

@@ -246,6 +246,14 @@ def text_bar(done: int, late: int, total: int) -> str:
 
 
 def front(paper: Paper, report: JSONDict) -> None:
+    if report.get("rollup"):  # several plans: one heading; each plan's facts at the end
+        from .report_rollup import headline
+
+        title, line = headline(report)
+        paper.heading(title, 0)
+        paper.para(f"Progress report as at {long_date(report['as_at'])}", bold=True)
+        paper.para(line)
+        return
     for plan in report["plans"]:
         paper.heading(plan["title"], 0)
         lead = f"Progress report as at {long_date(report['as_at'])}"
@@ -294,6 +302,17 @@ def rollup(paper: Paper, report: JSONDict) -> None:
                 ["overdue" if row["overdue"] else None for row in rows], status_col=5,
                 right=r.NUMBERS)
     paper.portrait()
+
+
+def rollup_plans(paper: Paper, report: JSONDict) -> None:
+    """The plans' own facts (version, owner, file) in a report of several plans."""
+    from . import report_rollup as r
+
+    if not report.get("rollup"):
+        return
+    paper.heading(r.PLANS_TITLE, 1)
+    paper.table(r.PLAN_HEADERS, [r.plan_cells(p) for p in report["plans"]],
+                [3.0, 9.5, 4.0, 5.2, 4.0])
 
 
 def recommendations(paper: Paper, report: JSONDict, many: bool) -> None:
@@ -435,6 +454,7 @@ def render(report: JSONDict) -> bytes:
     findings(paper, report)
     paper.landscape()
     action_table(paper, report, many)
+    rollup_plans(paper, report)
     paper.para(f"Produced by planctl from {', '.join(p['file'] for p in report['plans'])}, as "
                f"at {show_date(report['as_at'])}. Statuses are computed from each action's "
                "timescale and progress on that date.", italic=True)

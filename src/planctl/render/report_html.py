@@ -202,6 +202,8 @@ def timeline_chart(points: list[JSONDict]) -> str:
 
 
 def header(report: JSONDict) -> str:
+    if report.get("rollup"):  # several plans: one heading; each plan's facts at the end
+        return rollup_header(report)
     out = []
     for plan in report["plans"]:
         ins = plan["inspection"]
@@ -289,6 +291,27 @@ ROLLUP_STYLE = """
 .wide { overflow-x: auto; } table.rollup { min-width: 760px; } .rollup td { overflow-wrap: normal; }
 @media print { .wide { overflow: visible; } table.rollup { min-width: 0; } }
 """
+
+
+def rollup_header(report: JSONDict) -> str:
+    from . import report_rollup as r
+
+    title, line = r.headline(report)
+    return (f'<header class="plan"><p class="kicker">Progress report as at '
+            f"{esc(long_date(report['as_at']))}</p><h1>{esc(title)}</h1>"
+            f'<p class="note">{esc(line)}</p></header>')
+
+
+def rollup_plans(report: JSONDict) -> str:
+    """The plans' own facts (version, owner, file) in a report of several plans."""
+    from . import report_rollup as r
+
+    if not report.get("rollup"):
+        return ""
+    body = [tr([esc(c) for c in r.plan_cells(p)]) for p in report["plans"]]
+    return (f'<section id="plans"><h2>{esc(r.PLANS_TITLE)}</h2>'
+            f'<div class="wide" tabindex="0" role="region" aria-label="{esc(r.PLANS_TITLE)}">'
+            + table([esc(h) for h in r.PLAN_HEADERS], body, "rollup") + "</div></section>")
 
 
 def rollup(report: JSONDict) -> str:
@@ -572,7 +595,7 @@ def render(report: JSONDict) -> str:
         header(report), summary(report), rollup(report), recommendations(report, many), themes(report),
         timeline(report), trends_section(report.get("trends"), many),
         overdue(report, many), upcoming(report, many), latest_updates(report, many),
-        positions(report, many), changes(report, many), findings(report),
+        positions(report, many), changes(report, many), findings(report), rollup_plans(report),
     ])
     as_at: date = report["as_at"]
     return (

@@ -48,6 +48,11 @@ def _leads(item: JSONDict) -> str:
 
 
 def header(report: JSONDict) -> list[str]:
+    if report.get("rollup"):  # several plans: one heading; each plan's facts at the end
+        from .report_rollup import headline
+
+        title, line = headline(report)
+        return [f"# {md_escape(title)}", "", md_escape(line), ""]
     out: list[str] = []
     for plan in report["plans"]:
         out.append(f"# {md_escape(plan['title'])}")
@@ -94,6 +99,17 @@ def recommendations(report: JSONDict, many: bool) -> list[str]:
                      f"{r['percent_complete']}%"])
     return out + _table(["Rec", "Recommendation", "Completed", "Overdue", "Progress"], rows,
                         right={3})
+
+
+def rollup_plans(report: JSONDict) -> list[str]:
+    """The plans' own facts (version, owner, file) in a report of several plans."""
+    from . import report_rollup as r
+
+    if not report.get("rollup"):
+        return []
+    return ([f"## {r.PLANS_TITLE}", ""]
+            + _table(r.PLAN_HEADERS, [[md_escape(c) for c in r.plan_cells(p)]
+                                      for p in report["plans"]]))
 
 
 def rollup(report: JSONDict) -> list[str]:
@@ -231,5 +247,5 @@ def render(report: JSONDict) -> str:
     parts = (banner + header(report) + summary(report) + rollup(report) + recommendations(report, many)
              + themes(report) + overdue(report, many) + upcoming(report, many) + latest_updates(report, many)
              + positions(report, many)
-             + changes(report, many) + findings(report) + banner)
+             + changes(report, many) + findings(report) + rollup_plans(report) + banner)
     return "\n".join(parts).rstrip("\n") + "\n"

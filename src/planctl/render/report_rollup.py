@@ -36,3 +36,30 @@ def note(rows: list[JSONDict]) -> str:
     if any(r["slipped"] is None for r in rows):
         text += f" {UNKNOWN}: not known (the plans are not in git)."
     return text
+
+
+# -- a report of several plans opens with one heading; each plan's own facts come last -------
+
+PLANS_TITLE = "The plans"
+PLAN_HEADERS = ["Plan", "Title", "Version", "Owner", "File"]
+
+
+def headline(report: JSONDict) -> tuple[str, str]:
+    """(title, line under it) of a report of several plans, in place of a header per plan
+    (26 of them would fill the first pages)."""
+    rows = report["rollup"]
+    authorities = list(dict.fromkeys(r["authority"] for r in rows))
+    title = (f"{authorities[0]}: action plans" if len(authorities) == 1
+             else f"Action plans of {len(authorities)} authorities")
+    line = (f"{len(rows)} plans, progress as at {show_date(report['as_at'])}. Each plan's "
+            f"figures are under {TITLE}; its version, owner and file under {PLANS_TITLE}, "
+            "at the end.")
+    return title, line
+
+
+def plan_cells(plan: JSONDict) -> list[str]:
+    """One plan's own facts (a row of "The plans"), as plain text."""
+    version = plan["version"] or ""
+    if plan["updated"]:
+        version = f"{version} (updated {show_date(plan['updated'])})".strip()
+    return [plan["id"], plan["title"], version, plan["owner"] or "", plan["file"]]

@@ -115,9 +115,9 @@ def actions_json(rows: Sequence[Row], today: date, **extra: object) -> JSONDict:
 
 def by_lead_view(rows: Sequence[Row], plans: Sequence[Plan], today: date) -> View:
     # The section title names the lead, so the rows need no lead column.
-    scoped = several_authorities(plans)
+    scoped, rag = several_authorities(plans), rated(rows)  # once, not once per lead
     sections = [actions_section(f"{lead_title(g.lead, g.authority, scoped)} ({len(g.rows)})",
-                                g.rows, many(plans), show_lead=False, rag=rated(rows))
+                                g.rows, many(plans), show_lead=False, rag=rag)
                 for g in lead_groups(rows)]
     return View(sections, summary=f"{count(len(rows), 'overdue action')} as at {show_date(today)}",
                 empty=f"Nothing overdue as at {show_date(today)}.", group_header="lead")
