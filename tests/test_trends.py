@@ -132,6 +132,35 @@ def test_no_trends_outside_git(write_plan, run):
     assert report_json(run)["trends"] is None
 
 
+def test_a_renumbered_action_keeps_its_strip(history, run, tmp_path):
+    """An action inserted before 1.1 renumbers it 1.2: its ratings and moves follow it."""
+    path = tmp_path / "plans" / "p.yaml"
+    text = path.read_text(encoding="utf-8").replace(
+        "    actions:\n", "    actions:\n      - text: A new first action\n        due: 31.12.13\n"
+        "        lead: dcs\n        rag: blue\n", 1)
+    path.write_text(text, encoding="utf-8")
+    history("commit", "-q", "-am", "New first action", date="2013-05-20T10:00:00+00:00")
+    ratings = {s["id"]: s for s in report_json(run)["trends"]["ratings"]}
+    assert ratings["1.2"]["text"] == "Board reviews performance"
+    assert ratings["1.2"]["ratings"] == ["red", "amber", "green", "green", "green"]
+    assert ratings["1.2"]["deadline_moves"] == 2
+    assert ratings["1.1"]["ratings"] == [None, None, None, "blue", "blue"]  # not in the plan yet
+
+
+def test_a_value_in_another_unit_is_listed_not_plotted(history, run, tmp_path):
+    path = tmp_path / "plans" / "p.yaml"
+    text = path.read_text(encoding="utf-8").replace('actual: "not yet measured"',
+                                                    'actual: "3.2 days"')
+    path.write_text(text, encoding="utf-8")
+    history("commit", "-q", "-am", "Measured in days", date="2013-05-20T10:00:00+00:00")
+    (measure,) = report_json(run)["trends"]["measures"]
+    assert measure["unit"] == "day"  # the latest number's unit
+    assert [(v["text"], v["plotted"]) for v in measure["values"]] == [
+        ("60%", False), ("71%", False), ("not yet measured", False), ("3.2 days", True),
+        ("3.2 days", True)]
+    assert not measure["baseline"]["plotted"] and not measure["target"]["plotted"]
+
+
 # -- the HTML report's charts: what a screen reader reads ------------------------------
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -185,6 +214,20 @@ def test_a_value_that_is_not_a_number_is_not_plotted_as_zero(history, run, tmp_p
     (line,) = measure.iter(f"{SVG}path")
     assert len(re.findall(r"[ML]", line.get("d"))) == 2  # two values joined, nothing after
     assert "<li>as at 1 Jun 2013: not yet measured (no number)</li>" in section
+
+
+def test_plan_text_in_the_charts_is_escaped(tmp_path, git_repo, run):
+    hostile = PLAN.replace("Audits rated good", "<script>alert(1)</script> & \u202egood")
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "p.yaml").write_text(hostile, encoding="utf-8")
+    git_repo("add", "plans")
+    git_repo("commit", "-q", "-m", "Plan", date="2013-03-10T10:00:00+00:00")
+    section, svgs = trends_svgs(run, tmp_path)
+    assert "<script>" not in section and "&lt;script&gt;" in section
+    assert "\u202e" not in section  # a bidi control is shown, not obeyed
+    title, _ = spoken(svgs[-1])
+    assert title.startswith("<script>alert(1)</script> & ")
 
 
 # -- the Word paper ---------------------------------------------------------------------

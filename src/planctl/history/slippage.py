@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from ..core.evaluate import id_sort_key
 from ..core.model import Action, Plan, iso
 from .changes import due_date, move_reason
-from .matching import plan_pairs
+from .matching import Pair, match_changed
 
 if TYPE_CHECKING:
     from ..store.gitstore import Commit, Version
@@ -103,8 +103,11 @@ class Deadlines:
     """slippage's one pass over the versions, a version at a time, so that another report
     (history.trends) follows the same actions and moves in the same pass.
 
-    `tracks` maps (plan, id) in the version just added to its action's track; the dict is
-    a new one for each version, so a reader may keep it as that version's map.
+    `tracks` maps (plan, id) in the version just added to its action's track. It is kept
+    from version to version and changed only where an action changed: versions read from
+    git share the objects of unchanged actions, which keep their id, date and track, so
+    only the actions a commit touched are paired (match_changed) and looked at. A reader
+    that keeps a version's map copies it.
     """
 
     def __init__(self, start: int = 0) -> None:
@@ -113,50 +116,66 @@ class Deadlines:
         self._asleep: dict[tuple[str, str], _Track] = {}  # actions of plan files deleted for now
         self._seed = max(start - 1, 0)  # the version the deadlines are measured from
         self._i = -1
-        self._before: dict[str, Plan] = {}
-        # id(action) -> (action, its due date) for the version before: versions read from git
-        # share the objects of unchanged actions, whose dates need not be worked out again
-        self._dues: dict[int, tuple[Action, date | None]] = {}
+        self._before: dict[str, Plan] = {}  # each plan as last seen, deleted ones too
+        self._live: set[str] = set()  # the plans of the version before
 
     def add(self, v: Version) -> None:
         self._i += 1
-        i, seed, tracks, asleep, dues = self._i, self._seed, self.tracks, self._asleep, self._dues
-        if i < seed:
+        if self._i < self._seed:
             return
-        now: dict[tuple[str, str], _Track] = {}
-        new_dues: dict[int, tuple[Action, date | None]] = {}
-        for plan in v.plans:
-            pid = plan.id
-            for a, b in plan_pairs(self._before.get(pid), plan):  # every action of every
-                if b is None:                                      # version: kept inline
-                    continue
-                known = dues.get(id(b))
-                d = known[1] if known is not None and known[0] is b else due_date(b)
-                new_dues[id(b)] = (b, d)
-                t = tracks.get((pid, a.id)) if a is not None else None
-                if t is None and a is not None and asleep:
-                    t = _wake(asleep, (pid, a.id))
-                if t is None:
-                    now[(pid, b.id)] = _Track(pid, b.id, b.text, d, d)
-                    continue
-                now[(pid, b.id)] = t
-                t.id, t.text = b.id, b.text
-                if d is None or d == t.current:
-                    continue  # TBC or ongoing for now: the last date still stands
-                if t.current is None:  # a first date, not a move
-                    t.first = t.first or d
-                elif i > seed and v.commit is not None and a is not None:  # both are, from git
-                    t.changes.append(_move(v.commit, a, b, t.current, d))
-                    t.later = t.later or d > t.current
-                t.current = d
         present = {p.id for p in v.plans}
-        self._gone += _left(tracks, now, present, asleep)
-        self.tracks, self._dues = now, new_dues
-        # each plan as last seen, deleted ones too: a plan file deleted and restored later is
-        # followed across the gap, as a renamed one is (its actions' tracks wait in `asleep`)
+        self._sleep(self._live - present)
+        commit = v.commit if self._i > self._seed else None  # moves need both ends from git
+        for plan in v.plans:
+            old = self._before.get(plan.id)
+            if old is None:
+                self._follow(plan.id, [(None, b) for b in plan.actions], commit)
+            elif old is not plan and old.recommendations != plan.recommendations:
+                self._follow(plan.id, match_changed(tuple(old.actions), tuple(plan.actions)),
+                             commit)
+        # a plan file deleted and restored later is followed across the gap, as a renamed one
+        # is (its actions' tracks wait in `asleep`, and wake when paired again)
         self._before.update((p.id, p) for p in v.plans)
-        for key in [k for k in asleep if k[0] in present]:
-            self._gone.append(asleep.pop(key))  # restored without it: removed
+        self._live = present
+        for key in [k for k in self._asleep if k[0] in present]:
+            self._gone.append(self._asleep.pop(key))  # restored without it: removed
+
+    def _sleep(self, plans: set[str]) -> None:
+        """The tracks of plan files no longer there wait, in case they come back."""
+        for key in [k for k in self.tracks if k[0] in plans] if plans else ():
+            t = self.tracks.pop(key)
+            t.present = False
+            self._asleep[key] = t
+
+    def _follow(self, pid: str, pairs: list[Pair], commit: Commit | None) -> None:
+        """One plan's changed actions (old, new): each track moved to its new id, its
+        deadline followed; an action removed is gone."""
+        tracks, asleep = self.tracks, self._asleep
+        placed: list[tuple[tuple[str, str], _Track]] = []
+        for a, b in pairs:
+            t = tracks.pop((pid, a.id), None) if a is not None else None
+            if t is None and a is not None and asleep:
+                t = _wake(asleep, (pid, a.id))
+            if b is None:
+                if t is not None:
+                    t.present = False
+                    self._gone.append(t)
+                continue
+            d = due_date(b)
+            if t is None:
+                placed.append(((pid, b.id), _Track(pid, b.id, b.text, d, d)))
+                continue
+            placed.append(((pid, b.id), t))
+            t.id, t.text = b.id, b.text
+            if d is None or d == t.current:
+                continue  # TBC or ongoing for now: the last date still stands
+            if t.current is None:  # a first date, not a move
+                t.first = t.first or d
+            elif commit is not None and a is not None:
+                t.changes.append(_move(commit, a, b, t.current, d))
+                t.later = t.later or d > t.current
+            t.current = d
+        tracks.update(placed)  # after every pop: renumbered actions may swap ids
 
     def slipped(self) -> list[SlippedAction]:
         """Every action whose deadline moved later, most days slipped first."""
@@ -172,19 +191,3 @@ def _wake(asleep: dict[tuple[str, str], _Track], key: tuple[str, str]) -> _Track
     if t is not None:
         t.present = True
     return t
-
-
-def _left(tracks: dict[tuple[str, str], _Track], now: dict[tuple[str, str], _Track],
-          present: set[str], asleep: dict[tuple[str, str], _Track]) -> list[_Track]:
-    """The tracks not followed into the version just read: actions removed from it (those of
-    a plan file deleted wait in `asleep`, in case it comes back)."""
-    kept = {id(t) for t in now.values()}
-    out = []
-    for key, t in tracks.items():
-        if id(t) not in kept:
-            t.present = False
-            if t.plan in present:
-                out.append(t)
-            else:
-                asleep[key] = t
-    return out

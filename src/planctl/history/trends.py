@@ -172,7 +172,7 @@ class TrendsBuilder:
                 self._meetings.popleft()  # before the plans were in git: nothing to show
             self._meetings_before(here)
         self._deadlines.add(v)
-        tracks = self._deadlines.tracks
+        tracks = dict(self._deadlines.tracks)  # this version's map (Deadlines changes its own)
         self._last = (v, tracks)
         if self.basis == "commits":
             c = v.commit

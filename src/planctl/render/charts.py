@@ -305,15 +305,17 @@ def _ref(item: JSONDict, key: str, many: bool) -> str:
 def _strips(trends: JSONDict, many: bool) -> str:
     points, strips = trends["points"], trends["ratings"]
     if not strips:
-        return ('<h3>Council ratings</h3><p class="muted">No action has a council rating or a '
-                "moved deadline in this period.</p>")
+        return ('<h3>Council ratings and deadline moves</h3><p class="muted">No action has a '
+                "council rating or a moved deadline in this period.</p>")
     rows = []
     for n, s in enumerate(strips):
         name = _ref(s, "id", many)
-        rows.append(f'<tr><td class="num">{esc(name)}</td><td>{esc(s["text"])}</td>'
-                    f"<td>{rating_strip(s, points, f'trend-r{n}', name)}</td>"
+        rated = any(r not in (None, "unrated") for r in s["ratings"])
+        cell = (rating_strip(s, points, f"trend-r{n}", name) if rated
+                else '<span class="muted">no rating recorded</span>')  # moves only: no strip
+        rows.append(f'<tr><td class="num">{esc(name)}</td><td>{esc(s["text"])}</td><td>{cell}</td>'
                     f'<td class="num">{s["deadline_moves"]}</td></tr>')
-    return ('<h3>Council ratings</h3><p class="note">One cell per point, oldest first: '
+    return ('<h3>Council ratings and deadline moves</h3><p class="note">One cell per point, oldest first: '
             "R red, A amber, G green, B blue, \u2013 no rating, blank: not in the plan then. "
             "Deadline moves: the commits that moved the action's deadline.</p>"
             '<table class="trends"><thead><tr><th class="num">ID</th><th>Action</th>'

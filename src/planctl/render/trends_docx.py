@@ -64,7 +64,7 @@ def trends(paper: PaperLike, report: JSONDict, many: bool) -> None:
 
 def _ratings(paper: PaperLike, found: JSONDict, many: bool) -> None:
     strips = found["ratings"]
-    paper.heading("Council ratings", 2)
+    paper.heading("Council ratings and deadline moves", 2)
     if not strips:
         paper.para("No action has a council rating or a moved deadline in this period.")
         return
