@@ -117,10 +117,10 @@
     if (hash === location.hash) { apply(next); return; }
     if (replace) {
       history.replaceState(null, "", hash);
-      apply(next);
     } else {
       location.hash = hash;  // a new entry: back and forward walk the views (hashchange)
     }
+    apply(next);  // now, not when hashchange comes (which applies the same view again)
   }
 
   function fromForm() {
