@@ -145,7 +145,9 @@ def row(i: int, a: JSONDict, many: bool, keys: frozenset[str]) -> str:
     leads = esc("; ".join(a["leads"])) or '<span class="muted">no lead</span>'
     cells = [
         # Not in a form: no type needed. Enabled by the script, which opens the dialog.
-        f'<button aria-haspopup="dialog" disabled>{esc(ref(a, many))}</button>',
+        # PLAN:ID may break after the colon, never inside the plan's name.
+        f'<button aria-haspopup="dialog" disabled>{esc(ref(a, many)).replace(":", ":<wbr>", 1)}'
+        '</button>',
         esc(a["text"]), leads, esc(a["recommendation"]),
         esc(a.get("theme_title") or a.get("theme") or "") if "theme" in keys else None,
         _due(a), status_badge(a["status"]),
