@@ -400,3 +400,12 @@ def test_the_report_s_hostile_plan_stays_text(run, write_plan):
     # right-to-left override to reorder the text around it.
     texts = json.dumps(data, ensure_ascii=False)
     assert "\x1b" not in texts and "\u202e" not in texts and "\\x1b" in texts
+
+
+def test_as_of_a_revision_shows_the_history_up_to_it(run, edited, git_repo):
+    git_repo("tag", "rescheduled", "HEAD~2")  # the reschedule, before the reassignment
+    data = as_json(run("dashboard", "--as-of", "rescheduled", "--today", AS_AT, "--format", "json"))
+    (a,) = [x for x in data["actions"] if x["id"] == "3.1"]
+    assert [e["kind"] for e in a["history"]] == ["deadline"]
+    assert a["leads"] == ["Service Manager FST"] and (a["due"], a["status"]) == ("2012-11-30", "on-track")
+    assert data["history"]["commits"] == 2
