@@ -161,11 +161,13 @@ def test_without_by_the_instructions_point_at_the_email(run, repo, tmp_path):
 
 
 def test_ids_carry_the_plan_when_a_return_spans_plans(run, repo, tmp_path, write_plan):
-    second = plan()
+    # Two plan files of one council share its leads (leads belong to an authority).
+    first, second = plan(), plan()
+    first["plan"]["authority"] = second["plan"]["authority"] = "Northmoor Borough Council"
     second["recommendations"][0]["actions"] = [
         {"id": "1.1", "text": "Other plan's action", "due": "1.12.12", "lead": "qa"}]
     write_plan(yaml.safe_dump(second), "q.yaml")
-    repo()
+    repo(first)
     made(run, "--lead", "SM QA")
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["qa-service-manager-qa.xlsx"]
     wb = book(tmp_path, "qa-service-manager-qa.xlsx")

@@ -55,6 +55,7 @@ COMMANDS = {
     "meeting": "meeting:meeting",
     "meetings": "meeting:meetings",
     "report": "report:report",
+    "dashboard": "dashboard:dashboard",
     "remind": "remind:remind",
     "returns": "returns:returns",
     "findings": "findings:findings",

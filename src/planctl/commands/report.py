@@ -17,6 +17,7 @@ from ..render import report as core
 from ..render.formats import FORMATS, names
 from .options import output, pass_settings, print_notes, select_plans, shared_options
 
+ROLLUP_FORMATS = ("html", "markdown", "docx", "json")  # the formats that show the roll-up
 TRENDS_FORMATS = ("html", "json", "docx")  # the formats that show the trends from git
 
 
@@ -133,8 +134,9 @@ def report(s: Settings, output_path: str | None, since: str | None, plan_ids: tu
         from .meeting import since_meeting
 
         since = since_meeting(since, day, paths)
-    changes = timeline = trends = None
-    if since or fmt in TRENDS_FORMATS:
+    changes = timeline = trends = slipped = None
+    rollup = len(plans) > 1 and fmt in ROLLUP_FORMATS
+    if since or fmt in TRENDS_FORMATS or rollup:
         from ..history import trail  # only reports that show the trail pay for git
 
         changes = core.changes_section(trail.since(paths, since, plans), plans, day) if since else None
@@ -142,5 +144,7 @@ def report(s: Settings, output_path: str | None, since: str | None, plan_ids: tu
             timeline, found = trail.timeline_and_trends(paths, plans, day)
             timeline = timeline if fmt in ("html", "json") else None
             trends = found.as_dict(day=lambda d: d) if found is not None else None
-    report = core.build_report(plans, day, changes=changes, timeline=timeline, trends=trends)
+        slipped = trail.slipped(paths, plans, day) if rollup else None
+    report = core.build_report(plans, day, changes=changes, timeline=timeline, trends=trends,
+                               slipped=slipped)
     output(ReportResult(report, datetime.now(UTC), ics_tasks), fmt, s, target, f"{fmt} report")

@@ -29,7 +29,8 @@ Names = tuple[str, ...]  # a repeatable option's values
 def filter_options(f: F) -> F:
     for opt in reversed([
         click.option("--lead", "leads", multiple=True, metavar="LEAD", shell_complete=complete_leads,
-                     help="Only this lead (key, name or alias; repeatable)."),
+                     help="Only this lead (key, name or alias; repeatable). Where a name is a "
+                          "lead of several authorities: 'AUTHORITY:LEAD'."),
         click.option("--rec", "recs", multiple=True, metavar="ID",
                      help="Only this recommendation (repeatable)."),
         click.option("--status", "statuses", multiple=True, metavar="STATUS",
@@ -165,7 +166,10 @@ def _rows(s: Settings, leads: Names = (), recs: Names = (), statuses: Names = ()
     """Settings -> the plans and the date to judge at -> the rows the filters keep."""
     loaded = open_plans(s)
     print_notes(loaded.notes)
-    wanted = resolve_leads(loaded.plans, leads)
+    # Names are looked up among the plans --plan keeps: a lead of two councils is not
+    # ambiguous once one council's plan is chosen.
+    scope = [p for p in loaded.plans if p.id in plan_ids] if plan_ids else loaded.plans
+    wanted = resolve_leads(scope or loaded.plans, leads)
     rows = filter_rows(evaluate(loaded.plans, loaded.day), wanted, recs, statuses, bodies, plan_ids)
     if refs:
         rows = citing(rows, refs)
@@ -266,10 +270,15 @@ def upcoming(s: Settings, leads: Names, recs: Names, statuses: Names, bodies: Na
 def leads(s: Settings, plan_ids: Names) -> None:
     """Each lead with counts of open, overdue, due-soon and completed actions.
 
+    A lead belongs to its plan's authority: "Head of Service" in two councils
+    is two leads (shown with an Authority column when plans of several are
+    read); two plan files of one council share theirs.
+
     \b
     Examples:
       planctl leads
       planctl leads --today 2012-10-09 --format csv
+      planctl leads --plans examples/councils --today 2026-03-01
     """
     fmt = output_format(s)
     plans, rows, day = _rows(s, plan_ids=plan_ids)

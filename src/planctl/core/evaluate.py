@@ -27,6 +27,7 @@ from typing import NamedTuple
 
 from .errors import WARNING, Problem
 from .model import Action, Milestone, Plan
+from .names import authority_key, authority_of
 from .signoff import AWAITING, awaits
 from .timescale import occurrence
 
@@ -193,13 +194,35 @@ def summarise(rows: Iterable[Row]) -> Summary:
     )
 
 
-def by_lead(rows: Iterable[Row]) -> list[tuple[str, list[Row]]]:
-    """Rows grouped under each lead (an action with two leads is under both), leads A-Z."""
-    groups: dict[str, list[Row]] = {}
+class LeadGroup(NamedTuple):
+    """The rows of one lead of one authority (names.authority_of): "Head of Service" in two
+    councils is two groups; in two plan files of one council, one."""
+
+    authority: str  # as the first plan of it writes it
+    lead: str
+    rows: list[Row]
+
+
+def lead_groups(rows: Iterable[Row]) -> list[LeadGroup]:
+    """Rows grouped under each lead of each authority (an action with two leads is under
+    both), by authority then lead, A-Z."""
+    groups: dict[tuple[str, str], LeadGroup] = {}
+    scopes: dict[int, tuple[str, str]] = {}  # id(plan) -> (authority key, authority)
     for row in rows:
+        scope = scopes.get(id(row.plan))
+        if scope is None:
+            scope = scopes[id(row.plan)] = (authority_key(row.plan), authority_of(row.plan))
         for lead in row.action.leads or ("(no lead)",):
-            groups.setdefault(lead, []).append(row)
-    return sorted(groups.items(), key=lambda item: item[0].casefold())
+            group = groups.get((scope[0], lead))
+            if group is None:
+                group = groups[(scope[0], lead)] = LeadGroup(scope[1], lead, [])
+            group.rows.append(row)
+    return [groups[k] for k in sorted(groups, key=lambda k: (k[0], k[1].casefold()))]
+
+
+def by_lead(rows: Iterable[Row]) -> list[tuple[str, list[Row]]]:
+    """(lead, rows) of lead_groups: a lead of two authorities comes twice."""
+    return [(g.lead, g.rows) for g in lead_groups(rows)]
 
 
 def most_late_first(rows: Iterable[Row]) -> list[Row]:

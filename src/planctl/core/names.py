@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 
-from .model import Progress
+from .model import Plan, Progress
 
 PROGRESS_SYNONYMS: dict[str, Progress] = {
     "not-started": "not-started", "notstarted": "not-started", "open": "not-started",
@@ -68,6 +68,30 @@ def fold_name(name: str) -> str:
     decomposed = unicodedata.normalize("NFKD", name.translate(_PLAIN))
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(bare.casefold().split())
+
+
+def authority_of(plan: Plan) -> str:
+    """Whose plan it is: its `authority:`, else the plan itself (its id). Leads are scoped by
+    it: "Head of Service" in two councils is two leads; two plan files of one council share
+    theirs."""
+    written = (plan.authority or "").strip()
+    return written or plan.id
+
+
+def authority_key(plan: Plan) -> str:
+    """The authority as compared: case, spaces and accents aside, as names are matched
+    ("Northmoor Borough Council" in two plan files is one council however it is typed)."""
+    return fold_name(authority_of(plan))
+
+
+# Between an authority and a lead's name in a scoped spelling: str.split() counts it as
+# white space, so a normalised name never holds it.
+SCOPE = "\x1f"
+
+
+def scoped(authority: str, name: str) -> str:
+    """A lead's spelling within its authority (`authority` from authority_key)."""
+    return f"{authority}{SCOPE}{normalise_name(name)}"
 
 
 class NameIndex:

@@ -9,12 +9,16 @@ from .errors import UsageError
 from .evaluate import Row
 from .model import STATUS_VALUES, Action, Plan, Recommendation
 from .names import (
+    SCOPE,
     NameIndex,
+    authority_key,
+    authority_of,
     close_matches,
+    fold_name,
     nearest_ids,
     nearest_progress,
-    normalise_name,
     normalise_progress,
+    scoped,
 )
 
 
@@ -61,49 +65,117 @@ def _id_hint(scope: Sequence[Plan], ref: str, plan_id: str, actions_only: bool) 
 
 def lead_index(plans: Sequence[Plan]) -> NameIndex:
     """Every name a lead goes by in the plans (key, name, alias; names written only on
-    actions), each naming the set of spellings of its lead (normalised)."""
+    actions), each naming the set of its lead's spellings scoped by its authority (see
+    names.scoped): one identity per lead of each authority."""
     index = NameIndex()
     for plan in plans:
+        authority = authority_key(plan)
         for lead in plan.leads:
             spellings = (lead.key, lead.name, *lead.aliases)
-            identity = "\n".join(sorted({normalise_name(n) for n in spellings}))
+            identity = "\n".join(sorted({scoped(authority, n) for n in spellings}))
             for name in spellings:
                 index.add(name, identity, lead.name)
         for action in plan.actions:
             for name in action.leads:
-                index.add(name, normalise_name(name))
+                index.add(name, scoped(authority, name))
     return index
 
 
+def _lead_names(plans: Sequence[Plan]) -> tuple[dict[str, str], dict[str, str]]:
+    """(authority key -> the authority as first written, scoped spelling -> the lead's name
+    as shown): the words of a choice offered when a name is ambiguous."""
+    authorities: dict[str, str] = {}
+    shown: dict[str, str] = {}
+    for plan in plans:
+        authority = authority_key(plan)
+        authorities.setdefault(authority, authority_of(plan))
+        for lead in plan.leads:
+            for n in (lead.key, lead.name, *lead.aliases):
+                shown.setdefault(scoped(authority, n), lead.name)
+        for action in plan.actions:
+            for n in action.leads:
+                shown.setdefault(scoped(authority, n), n)
+    return authorities, shown
+
+
+def _authority_of(identity: str) -> str:
+    return identity.partition(SCOPE)[0]
+
+
+def _named(index: NameIndex, authorities: dict[str, str], shown: dict[str, str],
+           written: str) -> set[str]:
+    """The lead identities `written` names: `AUTHORITY:LEAD` (split at the first colon, only
+    where the words before it name an authority of the plans), else the whole name (a lead
+    whose name holds a colon). Where both readings name leads and they differ: refused."""
+    whole = index.lookup(written)
+    prefix, colon, rest = written.partition(":")
+    authority = fold_name(prefix)
+    if not colon or authority not in authorities:
+        return whole
+    within = {i for i in index.lookup(rest) if _authority_of(i) == authority}
+    if not within and not whole:
+        close = [c for c in index.suggest(rest, 5)
+                 if any(_authority_of(i) == authority for i in index.lookup(c))]
+        hint = f"; did you mean {close[0]!r}?" if close else "; see 'planctl leads'"
+        raise UsageError(f"no lead {rest.strip()!r} in {authorities[authority]}{hint}")
+    if within and whole and within != whole:
+        raise UsageError(f"lead {written!r} can be read two ways; say which: "
+                         + _choices(within | whole, authorities, shown))
+    return within or whole
+
+
 def resolve_leads(plans: Sequence[Plan], wanted: Sequence[str]) -> frozenset[str] | None:
-    """The leads `--lead` names, as the set of their spellings (normalised, see
+    """The leads `--lead` names, as the set of their spellings scoped by authority (see
     lead_spellings); None where no --lead was given. Case, spaces and accents aside
-    (`--lead sian` is Siân); a name that matches nobody is refused with the nearest lead
-    rather than printing nothing."""
+    (`--lead sian` is Siân); `AUTHORITY:LEAD` where one name is a lead of several
+    authorities. A name that matches nobody is refused with the nearest lead, and one that
+    names leads of several authorities with the choices, rather than guessing."""
     if not wanted:
         return None
     index = lead_index(plans)
+    authorities, shown = _lead_names(plans)
     found: set[str] = set()
     for w in wanted:
-        identities = index.lookup(w)
+        identities = _named(index, authorities, shown, w)
         if not identities:
             close = index.suggest(w)
             hint = f"; did you mean {close[0]!r}?" if close else "; see 'planctl leads'"
             raise UsageError(f"no lead {w!r}{hint}")
-        found |= {name for identity in identities for name in identity.split("\n")}
+        spellings = {name for identity in identities for name in identity.split("\n")}
+        if len({_authority_of(name) for name in spellings}) > 1:
+            raise UsageError(f"lead {w!r} is a lead of several authorities; say which: "
+                             + _choices(identities, authorities, shown))
+        found |= spellings
     return frozenset(found)
+
+
+MAX_CHOICES = 10  # leads named in one ambiguity error
+
+
+def _choices(identities: set[str], authorities: dict[str, str], shown: dict[str, str]) -> str:
+    """'Northmoor Borough Council:Head of Service', ... (each a valid --lead), A-Z."""
+    out = set()
+    for identity in identities:
+        first = identity.split("\n")[0]
+        out.add(f"{authorities[_authority_of(first)]}:{shown.get(first, first)}")
+    ordered = [repr(c) for c in sorted(out, key=str.casefold)]
+    if len(ordered) > MAX_CHOICES:  # one line a person reads: the rest are in `leads`
+        rest = len(ordered) - MAX_CHOICES
+        return (", ".join(ordered[:MAX_CHOICES]) + f" and {rest} more (see 'planctl leads')")
+    return ", ".join(ordered)
 
 
 def lead_spellings(row_leads: Sequence[str], keys: Sequence[str | None], plan: Plan,
                    ) -> list[set[str]]:
-    """For each lead of an action, every name it goes by (normalised): as written on the
-    action, and its declared key and aliases."""
+    """For each lead of an action, every name it goes by, scoped by the plan's authority
+    (names.scoped): as written on the action, and its declared key and aliases."""
+    authority = authority_key(plan)
     out = []
     for name, key in zip(row_leads, keys, strict=False):
-        names = {normalise_name(name)}
+        names = {scoped(authority, name)}
         lead = next((x for x in plan.leads if key is not None and x.key == key), None)
         if lead:
-            names |= {normalise_name(n) for n in (lead.key, lead.name, *lead.aliases)}
+            names |= {scoped(authority, n) for n in (lead.key, lead.name, *lead.aliases)}
         out.append(names)
     return out
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
 from pathlib import Path
 
 from ..core.errors import GitError
@@ -21,6 +22,7 @@ from ..store.gitstore import Commit, Version, plan_versions, span
 from ..store.gitstore.meetings import meeting_tags
 from .diff import Diff, diff
 from .sharing import SharedObjects
+from .slippage import slippage
 from .span import steps_between
 from .timeline import TimelinePoint
 from .timeline import timeline as counts
@@ -94,6 +96,25 @@ def _fed(versions: Iterable[Version], builder: TrendsBuilder) -> Iterator[Versio
     for v in versions:
         builder.add(v)
         yield v
+
+
+def slipped(paths: Sequence[Path], plans: Sequence[Plan], today: date) -> dict[str, int] | None:
+    """For each plan reported, how many of its actions had their deadline moved later (as
+    `slippage` counts them: commits on or before `today`, then the plans as reported); None
+    when the plans are not in git (the roll-up then says it does not know)."""
+    ids = {p.id for p in plans}
+    try:
+        history = plan_versions(paths, share=SharedObjects())
+        versions = (Version(v.commit, tuple(p for p in v.plans if p.id in ids))
+                    for v in history.versions if v.commit is None or v.commit.date <= today)
+        moved = slippage(chain(versions, [Version(None, tuple(plans))]))
+    except GitError:
+        return None
+    out: dict[str, int] = {}
+    for action in moved:
+        if not action.removed:
+            out[action.plan] = out.get(action.plan, 0) + 1
+    return out
 
 
 def _as_is(day: date) -> date:

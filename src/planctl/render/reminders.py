@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from ..core.errors import safe_text
 from ..core.evaluate import Row, evaluate, id_sort_key
 from ..core.model import Plan
+from ..core.names import authority_key
 from ..core.query import lead_spellings
 from ..core.returns import XLSX_MIME
 from .views import show_date
@@ -44,7 +45,8 @@ def plan_reminders(plans: Sequence[Plan], today: date, days: int,
     """One Reminder per lead with an overdue action or one due within `days`, leads A-Z.
     `wanted`: only these leads (core.query.resolve_leads: key, name or alias, any case)."""
     until = today + timedelta(days=days)
-    out: dict[str, Reminder] = {}
+    out: dict[tuple[str, str], Reminder] = {}  # by authority and lead: two councils' "Head
+    # of Service" are two people, never one email naming the other council's actions
     for row in evaluate(plans, today):
         late = row.status == "overdue"
         soon = row.open and not late and row.due is not None and today <= row.due <= until
@@ -55,7 +57,7 @@ def plan_reminders(plans: Sequence[Plan], today: date, days: int,
             lead = next((x for x in row.plan.leads if key is not None and x.key == key), None)
             if wanted is not None and not lead_spellings((name,), (key,), row.plan)[0] & wanted:
                 continue
-            rem = out.setdefault(name, Reminder(name))
+            rem = out.setdefault((authority_key(row.plan), name), Reminder(name))
             if lead and lead.email and lead.email not in rem.emails:
                 rem.emails.append(lead.email)
             (rem.overdue if late else rem.due_soon).append(row)

@@ -11,7 +11,7 @@ report command calls only when they are shown; nothing here runs git.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -19,20 +19,22 @@ from ..core.errors import byte_escape
 from ..core.evaluate import (
     Row,
     by_due_date,
-    by_lead,
     by_theme,
     deadlines,
     evaluate,
     evaluate_action,
     id_sort_key,
+    lead_groups,
     most_late_first,
     summarise,
 )
 from ..core.jsondoc import JSONDict
 from ..core.model import Plan, identity_key
+from ..core.names import fold_name
+from ..core.rollup import rollup
 from ..core.words import count
 from .json import action_dict
-from .views import recommendation_rollup, show_date
+from .views import lead_title, recommendation_rollup, show_date
 
 if TYPE_CHECKING:  # the report command imports history only when it shows changes
     from ..history.diff import Diff, DiffItem, Rescheduled
@@ -112,6 +114,13 @@ def plan_header(plan: Plan) -> JSONDict:
     }
 
 
+def lead_label(report: JSONDict, group: JSONDict) -> str:
+    """An `overdue_by_lead` group's lead as a heading: with its authority where the report
+    covers several (the same role name in two councils is two leads)."""
+    scopes = {fold_name((p["authority"] or "").strip() or p["id"]) for p in report["plans"]}
+    return lead_title(group["lead"], group["authority"], len(scopes) > 1)
+
+
 def marking(plans: Sequence[Plan]) -> str | None:
     """The protective marking printed top and bottom: each distinct one, upper case."""
     seen: list[str] = []
@@ -145,9 +154,11 @@ def theme_rollup(rows: Sequence[Row]) -> list[JSONDict]:
 
 def build_report(plans: Sequence[Plan], today: date, *, changes: JSONDict | None = None,
                  timeline: list[JSONDict] | None = None, upcoming_days: int = UPCOMING_DAYS,
+                 slipped: Mapping[str, int] | None = None,
                  trends: JSONDict | None = None) -> JSONDict:
     """The whole report as at `today`; `changes`, `timeline` and `trends` (history.trends'
-    as_dict, dates kept as `date`s) come from git through history.trail."""
+    as_dict, dates kept as `date`s) come from git through history.trail; `slipped` (plan id
+    -> actions slipped, history.trail.slipped) feeds the roll-up."""
     rows = evaluate(plans, today)
     summary = summarise(rows)
     open_rows = [r for r in rows if r.open]
@@ -173,9 +184,11 @@ def build_report(plans: Sequence[Plan], today: date, *, changes: JSONDict | None
         "recommendations": recommendations,
         **themed,
         **signoff,
+        **rollup_section(plans, today, slipped),
         "overdue_by_lead": [
-            {"lead": lead, "count": len(group), "actions": [brief_entry(r, today) for r in group]}
-            for lead, group in by_lead(overdue)
+            {"lead": g.lead, "authority": g.authority, "count": len(g.rows),
+             "actions": [brief_entry(r, today) for r in g.rows]}
+            for g in lead_groups(overdue)
         ],
         "upcoming": {"days": upcoming_days, "from": today, "until": until,
                      "actions": [brief_entry(r, today) for r in upcoming]},
@@ -205,6 +218,17 @@ def signoff_title(section: JSONDict) -> str:
     since = section["since"]
     return (f"Completed since {since}, not yet signed off" if since
             else "Completed, not yet signed off")
+
+
+def rollup_section(plans: Sequence[Plan], today: date,
+                   slipped: Mapping[str, int] | None) -> JSONDict:
+    """`rollup`: one row per plan (core.rollup), only when the report covers more than one
+    plan, so that a one-plan report is unchanged. Dates stay `date`s, as elsewhere here."""
+    if len(plans) < 2:
+        return {}
+    return {"rollup": [{**row.as_dict(), "published": row.published,
+                        "last_update": row.last_update}
+                       for row in rollup(plans, today, slipped=slipped)]}
 
 
 # -- what changed since --since (history.trail reads it from git) ------------------------------

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.errors import OutputError
 from ..core.jsondoc import JSONDict
-from .report import CHANGE_TITLES, change_detail, signoff_title
+from .report import CHANGE_TITLES, change_detail, lead_label, signoff_title
 from .trends_docx import trends
 from .views import cited, due_cell, show_date, shown_words
 from .xmltext import xml_text
@@ -259,6 +259,14 @@ def text_bar(done: int, late: int, total: int) -> str:
 
 
 def front(paper: Paper, report: JSONDict) -> None:
+    if report.get("rollup"):  # several plans: one heading; each plan's facts at the end
+        from .report_rollup import headline
+
+        title, line = headline(report)
+        paper.heading(title, 0)
+        paper.para(f"Progress report as at {long_date(report['as_at'])}", bold=True)
+        paper.para(line)
+        return
     for plan in report["plans"]:
         paper.heading(plan["title"], 0)
         lead = f"Progress report as at {long_date(report['as_at'])}"
@@ -294,6 +302,35 @@ def summary(paper: Paper, report: JSONDict) -> None:
     paper.table(["Status", "Actions"], rows, [5.0, 3.0], statuses, status_col=0, right={1})
 
 
+def rollup(paper: Paper, report: JSONDict) -> None:
+    """The roll-up, one row per plan: only in a report of several plans (landscape: nine
+    columns)."""
+    from . import report_rollup as r
+
+    rows = report.get("rollup")
+    if not rows:
+        return
+    paper.landscape()
+    paper.heading(r.TITLE, 1)
+    paper.para(r.note(rows), italic=True)
+    paper.table(r.HEADERS, [r.cells(row) for row in rows],
+                [4.2, 3.2, 5.4, 1.8, 2.0, 1.8, 1.8, 1.8, 3.7],
+                ["overdue" if row["overdue"] else None for row in rows], status_col=5,
+                right=r.NUMBERS)
+    paper.portrait()
+
+
+def rollup_plans(paper: Paper, report: JSONDict) -> None:
+    """The plans' own facts (version, owner, file) in a report of several plans."""
+    from . import report_rollup as r
+
+    if not report.get("rollup"):
+        return
+    paper.heading(r.PLANS_TITLE, 1)
+    paper.table(r.PLAN_HEADERS, [r.plan_cells(p) for p in report["plans"]],
+                [3.0, 9.5, 4.0, 5.2, 4.0])
+
+
 def recommendations(paper: Paper, report: JSONDict, many: bool) -> None:
     paper.heading("Progress by recommendation", 1)
     paper.para("Bar: \u2588 completed, \u2592 overdue, \u2591 other open or dropped.", italic=True)
@@ -315,7 +352,7 @@ def overdue(paper: Paper, report: JSONDict, many: bool) -> None:
     paper.para("Most late first under each lead; an action with two leads is under both.",
                italic=True)
     for g in groups:
-        paper.heading(f"{g['lead']} ({g['count']} overdue)", 2)
+        paper.heading(f"{lead_label(report, g)} ({g['count']} overdue)", 2)
         rows = [[_ref(a, many), cited(a["text"], a), a["timescale"] or "", show_date(a["due"]),
                  str(a["days_overdue"])] for a in g["actions"]]
         paper.table(["ID", "Action", "Timescale", "Due", "Days late"], rows,
@@ -441,6 +478,7 @@ def render(report: JSONDict) -> bytes:
     paper.doc.core_properties.author = "planctl"
     front(paper, report)
     summary(paper, report)
+    rollup(paper, report)
     recommendations(paper, report, many)
     overdue(paper, report, many)
     upcoming(paper, report, many)
@@ -450,6 +488,7 @@ def render(report: JSONDict) -> bytes:
     findings(paper, report)
     paper.landscape()
     action_table(paper, report, many)
+    rollup_plans(paper, report)
     paper.para(f"Produced by planctl from {', '.join(p['file'] for p in report['plans'])}, as "
                f"at {show_date(report['as_at'])}. Statuses are computed from each action's "
                "timescale and progress on that date.", italic=True)

@@ -18,8 +18,8 @@ from ..core.errors import safe_text
 from ..core.jsondoc import JSONDict
 from ..core.words import agree, count
 from .charts import trends_section
-from .report import CHANGE_TITLES, change_detail, signoff_title
-from .report_css import PAPER_AND_PHONE
+from .report import CHANGE_TITLES, change_detail, lead_label, signoff_title
+from .report_css import PAPER_AND_PHONE, ROLLUP_STYLE, STYLE
 from .views import awaiting, cited, due_cell, show_date
 
 STATUS_WORDS = {"completed": "completed", "dropped": "dropped", "overdue": "overdue",
@@ -238,6 +238,8 @@ def scroller(label: str, chart: str) -> str:
 
 
 def header(report: JSONDict) -> str:
+    if report.get("rollup"):  # several plans: one heading; each plan's facts at the end
+        return rollup_header(report)
     out = []
     for plan in report["plans"]:
         ins = plan["inspection"]
@@ -285,7 +287,7 @@ def at_a_glance(report: JSONDict) -> str:
     """Who holds the overdue actions and what falls due next: the questions members ask first."""
     groups = sorted(report["overdue_by_lead"], key=lambda g: (-g["count"], g["lead"].casefold()))
     up = report["upcoming"]
-    rows = [tr([esc(g["lead"]), str(g["count"]),
+    rows = [tr([esc(lead_label(report, g)), str(g["count"]),
                 count(max(a["days_overdue"] for a in g["actions"]), "day")], num={1, 2})
             for g in groups]
     late = (table(["Lead", ">Overdue", ">Most late"], rows, "leadcounts", (60, 18, 22)) if rows
@@ -323,6 +325,49 @@ def recommendations(report: JSONDict, many: bool) -> str:
             + "</section>")
 
 
+def rollup_header(report: JSONDict) -> str:
+    from . import report_rollup as r
+
+    title, line = r.headline(report)
+    return (f'<header class="plan"><p class="kicker">Progress report as at '
+            f"{esc(long_date(report['as_at']))}</p><h1>{esc(title)}</h1>"
+            f'<p class="note">{esc(line)}</p></header>')
+
+
+def rollup_plans(report: JSONDict) -> str:
+    """The plans' own facts (version, owner, file) in a report of several plans."""
+    from . import report_rollup as r
+
+    if not report.get("rollup"):
+        return ""
+    body = [tr([esc(c) for c in r.plan_cells(p)]) for p in report["plans"]]
+    return (f'<section id="plans"><h2>{esc(r.PLANS_TITLE)}</h2>'
+            f'<div class="wide" tabindex="0" role="region" aria-label="{esc(r.PLANS_TITLE)}">'
+            + table([esc(h) for h in r.PLAN_HEADERS], body, "rollup") + "</div></section>")
+
+
+def rollup(report: JSONDict) -> str:
+    """The roll-up, one row per plan: only in a report of several plans."""
+    from . import report_rollup as r
+
+    rows = report.get("rollup")
+    if not rows:
+        return ""
+    body = []
+    for row in rows:
+        cells = [esc(c) for c in r.cells(row)]
+        if row["overdue"]:  # the figure members look for first
+            cells[5] = f"<strong>{cells[5]}</strong>"
+        body.append(tr(cells, num=r.NUMBERS, keep={8}))
+    # Nine columns: on a phone the table scrolls inside its own (focusable, named) region,
+    # never the page.
+    return (f'<section id="rollup"><h2>{esc(r.TITLE)}</h2><p class="note">{esc(r.note(rows))}</p>'
+            f'<div class="wide" tabindex="0" role="region" aria-label="{esc(r.TITLE)}">'
+            + table([f">{esc(h)}" if i in r.NUMBERS else esc(h) for i, h in enumerate(r.HEADERS)],
+                    body, "rollup")
+            + "</div></section>")
+
+
 def themes(report: JSONDict) -> str:
     if not report.get("themes"):  # only plans with themes: have this section
         return ""
@@ -348,7 +393,7 @@ def overdue(report: JSONDict, many: bool) -> str:
         rows = [tr([ref(a, many), esc(cited(a["text"], a)), esc(a["timescale"] or ""),
                     esc(show_date(a["due"])), count(a["days_overdue"], "day")], num={0, 4}, keep={3})
                 for a in g["actions"]]
-        out.append(f'<div class="group"><h3>{esc(g["lead"])} '
+        out.append(f'<div class="group"><h3>{esc(lead_label(report, g))} '
                    f'<span class="count">{g["count"]} overdue</span></h3>'
                    + table([">ID", "Action", "Timescale", "Due", ">Late by"], rows, "actions",
                          (7, 55, 15, 12, 11))
@@ -549,81 +594,12 @@ def action_table(report: JSONDict, many: bool) -> str:
             + table(header, rows, "actions all", widths) + "</section>")
 
 
-STYLE = """
-:root { --ink:#1b1f24; --muted:#5b6470; --rule:#d5d9de; --band:#f5f6f8; }
-* { box-sizing: border-box; }
-html { -webkit-text-size-adjust: 100%; }
-body { margin: 0; color: var(--ink); background: #fff;
-  font: 16px/1.5 "Helvetica Neue", Arial, "Liberation Sans", "DejaVu Sans", sans-serif; }
-main { max-width: 1060px; margin: 0 auto; padding: 8px 32px 24px; }
-.page-marking { margin: 0; color: var(--ink); }
-.marking { text-align: center; font-weight: 700; letter-spacing: .12em; font-size: 14px;
-  padding: 4px; border: 2px solid var(--ink); margin: 12px auto; max-width: 1060px; }
-.kicker { margin: 16px 0 0; color: var(--muted); text-transform: uppercase; letter-spacing: .08em;
-  font-size: 13px; font-weight: 700; }
-h1 { font-size: 28px; line-height: 1.25; margin: 4px 0 14px; }
-h2 { font-size: 22px; margin: 0 0 10px; padding-bottom: 4px; border-bottom: 3px solid var(--ink); }
-h3 { font-size: 17px; margin: 18px 0 6px; }
-section { margin-top: 36px; }
-.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 18px; margin: 0;
-  padding: 12px 16px; background: var(--band); border-left: 4px solid var(--ink); }
-.facts dt { font-weight: 700; } .facts dd { margin: 0; }
-.headline { font-size: 19px; margin: 6px 0 10px; }
-.meter { height: 14px; background: #e4e7eb; border-radius: 7px; overflow: hidden; max-width: 640px; }
-.meter span { display: block; height: 100%; background: #1d5fa8; }
-.tiles { display: flex; flex-wrap: wrap; gap: 12px; margin-top: 16px; }
-.tile { border: 1px solid var(--rule); border-radius: 6px; padding: 8px 14px; min-width: 130px;
-  display: flex; flex-direction: column; align-items: flex-start; gap: 4px; }
-.tile .n { font-size: 30px; font-weight: 700; line-height: 1.1; }
-.tile.t-overdue { border: 2px solid #c0182b; }
-.status { display: inline-block; font-size: 13px; font-weight: 700; padding: 1px 8px;
-  border-radius: 10px; border: 1px solid; white-space: nowrap; }
-.s-completed { color: #0e3f75; background: #e3eefa; border-color: #9dbde3; }
-.s-overdue { color: #8c0f1d; background: #fde7e9; border-color: #eea3ab; }
-.s-due-soon { color: #6b4500; background: #fff2cc; border-color: #e6c266; }
-.s-on-track { color: #1c5a2a; background: #e4f4e7; border-color: #9fd1aa; }
-.s-no-date, .s-dropped { color: #3d4450; background: #eef0f2; border-color: #c4c8ce; }
-.note, .muted { color: var(--muted); }
-.note { margin: 4px 0 10px; }
-table { width: 100%; border-collapse: collapse; margin: 6px 0 14px; font-size: 14.5px; }
-th { text-align: left; background: var(--band); border-bottom: 2px solid var(--ink);
-  padding: 6px 8px; font-size: 13.5px; }
-td { padding: 6px 8px; border-bottom: 1px solid var(--rule); vertical-align: top; }
-.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-.nowrap { white-space: nowrap; }
-table.actions, table.recs, table.grades { table-layout: fixed; }
-td { overflow-wrap: break-word; }  /* breaks a word only when it alone overflows its column */
-tr.late td:nth-child(5) { color: #8c0f1d; font-weight: 700; }
-.recs td:nth-child(2) { font-size: 14px; }
-.count { font-weight: 400; color: var(--muted); font-size: 15px; }
-.chart { display: block; max-width: 100%; height: auto; margin: 6px 0 14px; }
-.chart .lbl { font: 700 13px sans-serif; fill: #1b1f24; }
-.chart .val { font: 13px sans-serif; fill: #1b1f24; }
-.chart .tick { font: 12px sans-serif; fill: #5b6470; }
-.chart .end { font: 700 13px sans-serif; }
-.legend { list-style: none; padding: 0; margin: 6px 0; display: flex; flex-wrap: wrap; gap: 6px 18px;
-  font-size: 14px; }
-.legend li { display: flex; align-items: center; gap: 6px; }
-.swatch { display: inline-block; width: 16px; height: 12px; border: 1px solid #0003; }
-.swatch.hatch { background-image: repeating-linear-gradient(45deg, transparent 0 3px,
-  #ffffff8c 3px 5px) !important; }
-.glance { display: grid; grid-template-columns: 3fr 2fr; gap: 0 32px; margin-top: 8px; }
-.glance ul { padding-left: 20px; margin: 6px 0; } .glance li { margin-bottom: 6px; }
-figure { margin: 0; }
-.noupdate { background: #fff8e1; border-left: 4px solid #d98e04; padding: 8px 12px; }
-.areas { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 0 28px; }
-.grade { font-weight: 700; }
-.grade.g0 { color: #0e3f75; } .grade.g1 { color: #1c5a2a; } .grade.g2 { color: #6b4500; }
-.grade.g3 { color: #8c0f1d; }
-footer { margin-top: 30px; color: var(--muted); font-size: 13px; }
-"""
-
-
 def render(report: JSONDict) -> str:
     many = len(report["plans"]) > 1
     mark = report["classification"]
     title = report["plans"][0]["title"] if len(report["plans"]) == 1 else "Action plans"
     style = (STYLE + PAPER_AND_PHONE).replace("MARKING", css_string(mark) if mark else '""')
+    style += ROLLUP_STYLE if report.get("rollup") else ""
     # The marking sits in the page's banner and contentinfo landmarks, so that everything on
     # the page is in a landmark (axe's `region` rule) and screen readers find it there.
     marking = f'<div class="marking" role="note">{esc(mark)}</div>' if mark else ""
@@ -631,11 +607,11 @@ def render(report: JSONDict) -> str:
     bottom = f'<footer class="page-marking">{marking}</footer>' if mark else ""
     files = ", ".join(esc(p["file"]) for p in report["plans"])
     body = "".join([
-        header(report), summary(report), recommendations(report, many), themes(report),
+        header(report), summary(report), rollup(report), recommendations(report, many), themes(report),
         timeline(report), trends_section(report.get("trends"), many),
         overdue(report, many), upcoming(report, many), latest_updates(report, many),
         positions(report, many), changes(report, many), signoff(report, many), findings(report),
-        action_table(report, many),
+        rollup_plans(report), action_table(report, many),
     ])
     as_at: date = report["as_at"]
     return (

@@ -12,7 +12,7 @@ from collections.abc import Set as AbstractSet
 from ..core.jsondoc import JSONDict
 from ..core.words import count
 from .markdown import md_escape
-from .report import CHANGE_TITLES, signoff_title
+from .report import CHANGE_TITLES, lead_label, signoff_title
 from .views import cited, show_date
 
 BAR_CELLS = 10
@@ -48,6 +48,11 @@ def _leads(item: JSONDict) -> str:
 
 
 def header(report: JSONDict) -> list[str]:
+    if report.get("rollup"):  # several plans: one heading; each plan's facts at the end
+        from .report_rollup import headline
+
+        title, line = headline(report)
+        return [f"# {md_escape(title)}", "", md_escape(line), ""]
     out: list[str] = []
     for plan in report["plans"]:
         out.append(f"# {md_escape(plan['title'])}")
@@ -98,6 +103,29 @@ def recommendations(report: JSONDict, many: bool) -> list[str]:
                         right={3})
 
 
+def rollup_plans(report: JSONDict) -> list[str]:
+    """The plans' own facts (version, owner, file) in a report of several plans."""
+    from . import report_rollup as r
+
+    if not report.get("rollup"):
+        return []
+    return ([f"## {r.PLANS_TITLE}", ""]
+            + _table(r.PLAN_HEADERS, [[md_escape(c) for c in r.plan_cells(p)]
+                                      for p in report["plans"]]))
+
+
+def rollup(report: JSONDict) -> list[str]:
+    """The roll-up, one row per plan: only in a report of several plans."""
+    from . import report_rollup as r
+
+    rows = report.get("rollup")
+    if not rows:
+        return []
+    return ([f"## {r.TITLE}", "", md_escape(r.note(rows)), ""]
+            + _table(r.HEADERS, [[md_escape(c) for c in r.cells(row)] for row in rows],
+                     right=r.NUMBERS))
+
+
 def themes(report: JSONDict) -> list[str]:
     if not report.get("themes"):  # only plans with themes: have this section
         return []
@@ -113,7 +141,7 @@ def overdue(report: JSONDict, many: bool) -> list[str]:
     if not report["overdue_by_lead"]:
         return out + [f"Nothing is overdue as at {show_date(report['as_at'])}.", ""]
     for group in report["overdue_by_lead"]:
-        out += [f"### {md_escape(group['lead'])} ({group['count']} overdue)", ""]
+        out += [f"### {md_escape(lead_label(report, group))} ({group['count']} overdue)", ""]
         rows = [[md_escape(action_ref(a, many)), md_escape(cited(a["text"], a)),
                  md_escape(a["timescale"] or ""), show_date(a["due"]), str(a["days_overdue"])]
                 for a in group["actions"]]
@@ -231,8 +259,9 @@ def render(report: JSONDict) -> str:
     many = len(report["plans"]) > 1
     mark = report["classification"]
     banner = [f"**{md_escape(mark)}**", ""] if mark else []
-    parts = (banner + header(report) + summary(report) + recommendations(report, many)
+    parts = (banner + header(report) + summary(report) + rollup(report) + recommendations(report, many)
              + themes(report) + overdue(report, many) + upcoming(report, many) + latest_updates(report, many)
              + positions(report, many)
-             + changes(report, many) + signoff(report, many) + findings(report) + banner)
+             + changes(report, many) + signoff(report, many) + findings(report) + rollup_plans(report)
+             + banner)
     return "\n".join(parts).rstrip("\n") + "\n"

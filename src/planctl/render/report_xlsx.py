@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.jsondoc import JSONDict
 from .csv import safe_cell
-from .report import CHANGE_TITLES, change_detail
+from .report import CHANGE_TITLES, change_detail, lead_label
 from .views import TO_BE_CONFIRMED, cited, show_date, shown_words
 from .xmltext import xml_text
 
@@ -307,7 +307,7 @@ def summary_sheet(wb: Workbook, report: JSONDict, title: str) -> None:
     else:
         sheet.table_header(["Lead", "Overdue", "Most days late"])
         for g in sorted(groups, key=lambda g: (-g["count"], g["lead"].casefold())):
-            sheet.add(g["lead"], g["count"], max(a["days_overdue"] for a in g["actions"]))
+            sheet.add(lead_label(report, g), g["count"], max(a["days_overdue"] for a in g["actions"]))
     sheet.add()
     sheet.heading("Progress by recommendation")
     sheet.table_header(["Rec", "Recommendation", "Actions", "Completed", "Overdue", "Complete"])

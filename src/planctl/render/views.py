@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from ..core.evaluate import Row, Summary, by_lead, by_theme, id_sort_key, summarise
+from ..core.evaluate import Row, Summary, by_theme, id_sort_key, lead_groups, summarise
 from ..core.jsondoc import JSONDict
 from ..core.model import Plan
+from ..core.names import authority_key, authority_of
 from ..core.words import count
 from . import Column, Section, View
 
@@ -113,6 +114,17 @@ def many(plans: Sequence[Plan]) -> bool:
     return len(plans) > 1
 
 
+def several_authorities(plans: Sequence[Plan]) -> bool:
+    """Plans of more than one authority: only then does a lead's name need its authority."""
+    return len({authority_key(p) for p in plans}) > 1
+
+
+def lead_title(lead: str, authority: str, scoped: bool) -> str:
+    """A lead as a heading: "Head of Service - Northmoor Borough Council" where leads of
+    several authorities are shown together, else the name alone."""
+    return f"{lead} - {authority}" if scoped else lead
+
+
 def actions_view(rows: Sequence[Row], plans: Sequence[Plan], today: date, empty: str) -> View:
     return View([actions_section(None, rows, many(plans), rag=rated(rows))],
                 summary=summary_line(summarise(rows), today), empty=empty)
@@ -128,9 +140,10 @@ def actions_json(rows: Sequence[Row], today: date, **extra: object) -> JSONDict:
 
 def by_lead_view(rows: Sequence[Row], plans: Sequence[Plan], today: date) -> View:
     # The section title names the lead, so the rows need no lead column.
-    sections = [actions_section(f"{lead} ({len(group)})", group, many(plans), show_lead=False,
-                                rag=rated(rows))
-                for lead, group in by_lead(rows)]
+    scoped, rag = several_authorities(plans), rated(rows)  # once, not once per lead
+    sections = [actions_section(f"{lead_title(g.lead, g.authority, scoped)} ({len(g.rows)})",
+                                g.rows, many(plans), show_lead=False, rag=rag)
+                for g in lead_groups(rows)]
     return View(sections, summary=f"{count(len(rows), 'overdue action')} as at {show_date(today)}",
                 empty=f"Nothing overdue as at {show_date(today)}.", group_header="lead")
 
@@ -139,9 +152,9 @@ def by_lead_json(rows: Sequence[Row], today: date) -> JSONDict:
     from .json import action_dict, iso
 
     return {"as_of": iso(today),
-            "leads": [{"lead": lead, "count": len(group),
-                       "actions": [action_dict(r, today) for r in group]}
-                      for lead, group in by_lead(rows)]}
+            "leads": [{"lead": g.lead, "authority": g.authority, "count": len(g.rows),
+                       "actions": [action_dict(r, today) for r in g.rows]}
+                      for g in lead_groups(rows)]}
 
 
 def by_theme_view(rows: Sequence[Row], plans: Sequence[Plan], today: date) -> View:
@@ -197,16 +210,24 @@ def rollup_view(rows: Sequence[Row], plans: Sequence[Plan], today: date) -> View
 
 
 def leads_table(rows: Sequence[Row], plans: Sequence[Plan]) -> list[JSONDict]:
-    """Each lead (declared or only written on actions) with counts; busiest overdue first."""
-    counts: dict[str, JSONDict] = {}
+    """Each lead of each authority (declared or only written on actions) with counts;
+    busiest overdue first."""
+    counts: dict[tuple[str, str], JSONDict] = {}
+    names: dict[str, str] = {}  # authority key -> as the first plan of it writes it
+    for plan in [*plans, *(r.plan for r in rows)]:
+        names.setdefault(authority_key(plan), authority_of(plan))
     for plan in plans:
+        scope = authority_key(plan)
         for lead in plan.leads:
-            entry = counts.setdefault(lead.name, {"lead": lead.name, "key": lead.key})
+            entry = counts.setdefault((scope, lead.name), {
+                "lead": lead.name, "key": lead.key, "authority": names[scope]})
             if lead.organisation:  # only when the plan gives one (docs/json.md)
                 entry["organisation"] = lead.organisation
-    for name, group in by_lead(rows):
-        entry = counts.setdefault(name, {"lead": name, "key": None})
-        s = summarise(group)
+    for g in lead_groups(rows):
+        scope = authority_key(g.rows[0].plan)
+        entry = counts.setdefault((scope, g.lead),
+                                  {"lead": g.lead, "key": None, "authority": names[scope]})
+        s = summarise(g.rows)
         entry.update(total=s.total, open=s.overdue + s.due_soon + s.on_track + s.no_date,
                      overdue=s.overdue, due_soon=s.due_soon, completed=s.completed)
         if s.awaiting_signoff is not None:  # of the completed, where a plan requires sign-off
@@ -217,21 +238,27 @@ def leads_table(rows: Sequence[Row], plans: Sequence[Plan]) -> list[JSONDict]:
             entry.setdefault(k, 0)
         if required:  # only then (docs/json.md)
             entry.setdefault("awaiting_signoff", 0)
-    return sorted(counts.values(), key=lambda e: (-e["overdue"], -e["open"], e["lead"].casefold()))
+    return sorted(counts.values(), key=lambda e: (-e["overdue"], -e["open"], e["lead"].casefold(),
+                                                  e["authority"].casefold()))
 
 
 def leads_view(entries: list[JSONDict], today: date) -> View:
-    section = Section(None, [Column("Lead", wrap=1), Column("Open", justify="right"),
-                             Column("Overdue", justify="right"), Column("Due soon", justify="right"),
-                             Column("Completed", justify="right"), Column("Total", justify="right")])
+    # The authority only where leads of several are listed (the same name may be two leads).
+    scoped = len({e["authority"].casefold() for e in entries}) > 1
+    section = Section(None, ([Column("Authority", wrap=1)] if scoped else []) + [
+        Column("Lead", wrap=1), Column("Open", justify="right"),
+        Column("Overdue", justify="right"), Column("Due soon", justify="right"),
+        Column("Completed", justify="right"), Column("Total", justify="right")])
     signoff = any("awaiting_signoff" in e for e in entries)
     if signoff:
-        section.columns.insert(5, Column("Awaiting sign-off", justify="right"))
+        section.columns.insert(len(section.columns) - 1, Column("Awaiting sign-off", justify="right"))
     for e in entries:
         status = "overdue" if e["overdue"] else "due-soon" if e["due_soon"] else None
-        section.add([e["lead"], str(e["open"]), str(e["overdue"]), str(e["due_soon"]),
-                     str(e["completed"]), *([str(e["awaiting_signoff"])] if signoff else []),
-                     str(e["total"])], status)
-    section.columns[2] = Column("Overdue", justify="right", status=True)
+        section.add(([e["authority"]] if scoped else []) + [
+            e["lead"], str(e["open"]), str(e["overdue"]), str(e["due_soon"]),
+            str(e["completed"]), *([str(e["awaiting_signoff"])] if signoff else []),
+            str(e["total"])], status)
+    overdue_col = 3 if scoped else 2
+    section.columns[overdue_col] = Column("Overdue", justify="right", status=True)
     return View([section], summary=f"{count(len(entries), 'lead')} - as at {show_date(today)}",
                 empty="No leads.")
