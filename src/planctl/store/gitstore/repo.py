@@ -116,6 +116,16 @@ def _rev_parse_error(exc: GitError, revs: Sequence[str], cwd: Path) -> GitError:
     return exc
 
 
+# HEAD as this process resolved it, by the folder git was asked in: lets the --today note
+# (commits.py) find its answer kept for that commit without a git process of its own.
+_heads: dict[Path, str] = {}
+
+
+def resolved_head(folder: Path) -> str | None:
+    """The commit HEAD named when open_repo was last asked for it from `folder`, if it was."""
+    return _heads.get(folder)
+
+
 def open_repo(paths: Sequence[Path], revs: Sequence[str] = ()) -> tuple[Repo, list[str]]:
     """The repository holding the plans, and each revision as a full commit id."""
     for rev in revs:
@@ -138,6 +148,8 @@ def open_repo(paths: Sequence[Path], revs: Sequence[str] = ()) -> tuple[Repo, li
             and not shas[-1].startswith("^"):
         superproject = shas.pop()
     _one_commit_each(revs, shas, cwd)
+    if "HEAD" in revs:
+        _heads[cwd] = shas[list(revs).index("HEAD")]
     real_top = Path(os.path.realpath(top))
     specs = []
     for p in paths:

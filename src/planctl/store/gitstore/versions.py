@@ -15,7 +15,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ...core.model import Plan
-from ...format.reader import load_text
 from ..cache import Interner, decode, encode, entry_key, load_cached, read_payload
 from .lineage import Walk, plan_files, walk
 from .records import Commit, Version
@@ -77,10 +76,13 @@ class Versions:
     """The versions of a History, read from git as they are iterated (never all at once)."""
 
     def __init__(self, repo: Repo, found: Walk, picks: Sequence[int], notes: list[str],
-                 share: Interner | None = None) -> None:
+                 share: Interner | None = None, last_good: dict[str, Plan] | None = None) -> None:
         self._repo, self._walk, self._picks, self._notes = repo, found, tuple(picks), notes
         self._share = share
         self.commits = tuple(found.chain[i] for i in self._picks)
+        # plan id -> the last version of it that could be read: what an unreadable version
+        # stands for. Seeded by a walk that resumes (resume_versions); read after iterating.
+        self.last_good: dict[str, Plan] = dict(last_good or {})
 
     def __len__(self) -> int:
         return len(self._picks)
@@ -101,7 +103,7 @@ class Versions:
         repo, found = self._repo, self._walk
         reader = BlobReader(repo.cwd)
         parsed = _Parsed(reader, self._share)
-        last_good: dict[str, Plan] = {}
+        last_good = self.last_good
         try:
             for i in self._picks:
                 commit = found.chain[i]
@@ -127,6 +129,8 @@ class Versions:
 
 def read_versions(repo: Repo, found: Walk, picks: Sequence[int]) -> list[Version]:
     """A few versions at the chain positions `picks`, read exactly (diff's two ends)."""
+    from ...format.reader import load_text  # here: a history read through the cache needs no parser
+
     files_at = {i: plan_files(repo, found.states[i]) for i in picks}
     blobs = cat_blobs(repo.cwd, {blob for files in files_at.values() for _, blob, _ in files})
     out = []
@@ -150,13 +154,7 @@ def plan_versions(paths: Sequence[Path], rev: str = "HEAD", *,
     """
     repo, (tip,) = open_repo(paths, [rev])
     found = walk(repo, tip)
-    picks: list[int] = []
-    last = None
-    for i, state in enumerate(found.states):
-        files = tuple((p, b) for p, b, _ in plan_files(repo, state))
-        if i == 0 or files != last:
-            picks.append(i)
-        last = files
+    picks = _picks(repo, found)
     notes: list[str] = repo.notes()
     if repo.shallow and found.chain:
         first = found.chain[0]
@@ -164,6 +162,66 @@ def plan_versions(paths: Sequence[Path], rev: str = "HEAD", *,
                      f"({first.date.isoformat()}); run 'git fetch --unshallow' for all of it")
     return History(Versions(repo, found, picks, notes, share), tuple(found.chain), repo.shallow,
                    notes, repo)
+
+
+def _picks(repo: Repo, found: Walk) -> list[int]:
+    """The chain positions of the first commit and of each commit that changed the plans."""
+    picks: list[int] = []
+    last = None
+    for i, state in enumerate(found.states):
+        files = tuple((p, b) for p, b, _ in plan_files(repo, state))
+        if i == 0 or files != last:
+            picks.append(i)
+        last = files
+    return picks
+
+
+Files = tuple[tuple[str, str, str], ...]  # (path, blob, plan id), as Version.files
+
+
+@dataclass(frozen=True)
+class Resume:
+    """Where an earlier walk over the versions stopped: its last commit, the plan files
+    there and the last readable version of each plan (Versions.last_good)."""
+
+    commit: str
+    files: Files
+    last_good: dict[str, Plan]
+
+
+@dataclass(frozen=True)
+class Newer:
+    """What resume_versions found: the tip, and the versions to read after `since` (all
+    of them when `resumed` is False: the walk must start again from the first commit)."""
+
+    tip: str
+    resumed: bool
+    versions: Versions | None  # None: the tip is `since`'s commit, nothing is new
+    files: Files  # the plan files at the tip
+
+
+def resume_versions(repo: Repo, tip: str, since: Resume | None, *,
+                    share: Interner | None = None) -> Newer:
+    """The versions of the plans up to `tip` (a commit id, from open_repo) that come after
+    `since`, when `since` still describes this history; else every version (`resumed` False).
+
+    `since` describes it when its commit is on the first-parent line of `rev` and the
+    plan files there are what this walk finds there now, by path, blob and plan id: a
+    later rename gives the older versions other plan ids, and an amended or reset
+    history drops the commit. No git process when the tip is `since`'s commit; else one
+    `git log` and a `git cat-file` for what is new.
+    """
+    if since is not None and since.commit == tip:
+        return Newer(tip, True, None, since.files)
+    found = walk(repo, tip)
+    picks = _picks(repo, found)
+    at_tip = plan_files(repo, found.states[-1]) if found.states else ()
+    where = {c.sha: i for i, c in enumerate(found.chain)}
+    k = where.get(since.commit) if since is not None else None
+    if since is not None and k is not None and plan_files(repo, found.states[k]) == since.files:
+        later = [i for i in picks if i > k]
+        return Newer(tip, True, Versions(repo, found, later, [], share, since.last_good), at_tip)
+    return Newer(tip, False, Versions(repo, found, picks, [], share), at_tip)
 
 
 @dataclass(frozen=True)
