@@ -147,3 +147,20 @@ def test_status_at_a_past_date_uses_the_kept_dates(repo, run, git_repo):
         assert early["status"] != "completed"
         assert (late["completed"], late["completed_source"]) == ("2012-10-02", "git")
     assert os.listdir(cache_dir())
+
+
+def test_history_kept_in_parts_survives_losing_some_of_them(repo, run, git_repo):
+    """A version kept in parts (store/cache/parts.py) whose recommendation entries are gone
+    or damaged is read from git again: the same history."""
+    repo({0: "completed", 1: "in-progress", 6: "completed"}, "2012-10-02")
+    repo({0: "completed", 1: "completed", 6: "completed", 7: "in-progress"}, "2012-10-05")
+    first = run("history", "--format", "json")
+    assert first.exit_code == 0, first.stderr
+    files = sorted(p for p in cache_dir().glob("v*/*") if p.is_file())
+    for n, p in enumerate(files):
+        if n % 3 == 0:
+            p.unlink()
+        elif n % 3 == 1:
+            p.write_bytes(p.read_bytes()[:-3] + b"xyz")
+    again = run("history", "--format", "json")
+    assert again.exit_code == 0 and again.stdout == first.stdout

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ...core.model import Plan
-from ..cache import Interner, decode, encode, entry_key, load_cached, read_payload
+from ..cache import Interner, load_cached
+from ..cache.parts import keep_version, read_version
 from .lineage import Walk, plan_files, walk
 from .records import Commit, Version
 from .repo import Repo, open_repo
@@ -33,32 +34,19 @@ class _Parsed:
         self._share = share
         self._recent: dict[tuple[str, str], tuple[Plan | None, bool]] = {}
 
-    def _shared(self, blob: str, repo_path: str, plan_id: str,
-                share: Interner) -> tuple[Plan | None, bool] | None:
-        payload = read_payload(entry_key(b"", repo_path, blob, f"\0{plan_id}"))
-        if payload is not None:
-            try:
-                plan, _, is_comparison = decode(payload, share)
-                return plan, is_comparison
-            except Exception:  # noqa: BLE001 - undecodable: a miss, read it again
-                pass
-        return None
-
     def _load(self, blob: str, repo_path: str, plan_id: str) -> tuple[Plan | None, bool]:
         share = self._share
-        if share is not None:
-            found = self._shared(blob, repo_path, plan_id, share)
-            if found is not None:
-                return found
-        result = load_cached(lambda: self._reader.get(blob), repo_path,
-                             content_id=blob, plan_id=plan_id)
-        plan, _, is_comparison = result
-        if share is not None and plan is not None:
-            # parsed just now: decode the encoded form too, to share objects with its neighbours
-            payload = encode(result)
-            if payload is not None:
-                plan = decode(payload, share)[0]
-        return plan, is_comparison
+        if share is None:
+            plan, _, is_comparison = load_cached(lambda: self._reader.get(blob), repo_path,
+                                                 content_id=blob, plan_id=plan_id)
+            return plan, is_comparison
+        # shared with its neighbours: kept in parts, one entry per recommendation (parts.py)
+        found = read_version(repo_path, blob, plan_id, share)
+        if found is None:
+            result = load_cached(self._reader.get(blob), repo_path, content_id=blob,
+                                 plan_id=plan_id, use=False)
+            found = keep_version(repo_path, blob, plan_id, result, share)
+        return found[0], found[2]
 
     def get(self, blob: str, repo_path: str, plan_id: str) -> tuple[Plan | None, bool]:
         """(plan or None when unreadable, whether it is a comparison file)."""
