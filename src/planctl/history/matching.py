@@ -64,7 +64,8 @@ def changed_in_recommendations(old: Sequence[Recommendation],
     action with itself (the very object), in the same order: what a comparison of two
     versions reports on. Matches only the recommendations that are not the very same object."""
     before, after = _flat(old), _flat(new)
-    return _changed(_Matching(before, after, _by_recommendation(old, new, before, after)))
+    seed = _by_recommendation(old, new, before, after, kept_pairs=False)
+    return _changed(_Matching(before, after, seed))
 
 
 def match_actions(before: Sequence[Action], after: Sequence[Action]) -> list[Pair]:
@@ -95,7 +96,8 @@ Seed = tuple[dict[int, Action], dict[int, None], dict[int, None]]  # pairs, old 
 
 
 def _by_recommendation(old: Sequence[Recommendation], new: Sequence[Recommendation],
-                       before: Sequence[Action], after: Sequence[Action]) -> Seed | None:
+                       before: Sequence[Action], after: Sequence[Action], *,
+                       kept_pairs: bool = True) -> Seed | None:
     """The first pass: each action of a recommendation that is the very object in both
     versions, paired with itself; what is left on each side, in order. None (match the
     whole plan) unless every id is unique on both sides.
@@ -104,6 +106,8 @@ def _by_recommendation(old: Sequence[Recommendation], new: Sequence[Recommendati
     makes (the same id, the very object, and nothing else has that id on either side),
     and the pairs of that step do not depend on one another; so taking them here leaves
     the later steps the very actions, at the very positions, they would have had.
+    kept_pairs False: leave those pairs out of the seed (a caller that reports only the
+    actions that are not themselves, `_changed`, never reads them).
     """
     if not (before and after and _unique_ids(before) and _unique_ids(after)):
         return None
@@ -114,7 +118,8 @@ def _by_recommendation(old: Sequence[Recommendation], new: Sequence[Recommendati
     for r in new:
         n = len(r.actions)
         if id(r) in kept:
-            pairs.update(zip(range(j, j + n), r.actions, strict=True))
+            if kept_pairs:
+                pairs.update(zip(range(j, j + n), r.actions, strict=True))
         else:
             new_left.update(dict.fromkeys(range(j, j + n)))
         j += n

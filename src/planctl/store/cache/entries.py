@@ -64,13 +64,18 @@ def entry_path(key: str) -> Path:
     return cache_dir() / f"v{FORMAT_VERSION}" / key
 
 
+_folders: dict[Path, str | None] = {}  # cache_dir() -> its entries' folder, if usable
+
+
 def _entry_file(key: str) -> str | None:
     """entry_path(key) as a string, when its folders are usable (usable(entry_path(key))),
     made without pathlib: a history reads thousands of entries, 20 us of paths each."""
-    folder = cache_dir() / f"v{FORMAT_VERSION}"
-    if not (usable_dir(folder.parent) and usable_dir(folder)):
-        return None
-    return os.path.join(str(folder), key)
+    root = cache_dir()
+    if root not in _folders:
+        folder = root / f"v{FORMAT_VERSION}"
+        _folders[root] = str(folder) if usable_dir(root) and usable_dir(folder) else None
+    folder_name = _folders[root]
+    return None if folder_name is None else os.path.join(folder_name, key)
 
 
 def _header(key: str) -> bytes:
