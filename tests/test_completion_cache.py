@@ -164,3 +164,42 @@ def test_history_kept_in_parts_survives_losing_some_of_them(repo, run, git_repo)
             p.write_bytes(p.read_bytes()[:-3] + b"xyz")
     again = run("history", "--format", "json")
     assert again.exit_code == 0 and again.stdout == first.stdout
+
+
+def test_the_today_note_follows_new_commits_within_one_process(repo, run):
+    """The --today note reuses what was kept for HEAD only within the command that resolved
+    it: a commit between two runs in one process is seen."""
+    said = "changed in git after 2012-10-01"
+    for _ in range(2):  # the second run reads what the first kept
+        first = run("status", "--today", "2012-10-01")
+        assert first.exit_code == 0 and said not in first.stderr
+    repo({0: "completed", 1: "completed", 2: "completed"}, "2012-10-05")
+    later = run("status", "--today", "2012-10-01")
+    assert later.exit_code == 0 and said in later.stderr
+    assert said in run("status", "--today", "2012-10-01").stderr
+
+
+def test_the_today_note_is_not_taken_from_another_commands_head(repo, run):
+    """`history` resolves HEAD too, and hands nothing over: a commit after it is seen by the
+    next --today note even when that command reads no completion dates from git."""
+    repo({}, "2012-09-25")  # nothing completed: a past --today reads no completion dates
+    said = "changed in git after 2012-10-01"
+    assert run("history").exit_code == 0
+    assert said not in run("status", "--today", "2012-10-01").stderr
+    assert run("history").exit_code == 0
+    repo({3: "in-progress"}, "2012-10-05", "a later edit")
+    assert said in run("status", "--today", "2012-10-01").stderr
+
+
+def test_a_past_today_at_a_known_commit_starts_one_git_process(repo, run, tmp_path, monkeypatch):
+    """The completion dates and the --today note both come from what was kept for HEAD:
+    git is asked only what HEAD is."""
+    assert run("status", "--today", "2012-09-10").exit_code == 0  # keeps both
+    trace = tmp_path / "trace"
+    monkeypatch.setenv("GIT_TRACE", str(trace))
+    again = run("status", "--today", "2012-09-10")
+    monkeypatch.delenv("GIT_TRACE")
+    assert again.exit_code == 0 and "changed in git after 2012-09-10" in again.stderr
+    started = [line.split("trace: built-in: git ", 1)[1].split()[0]
+               for line in trace.read_text().splitlines() if "trace: built-in: git " in line]
+    assert started == ["rev-parse"]

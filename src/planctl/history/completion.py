@@ -73,10 +73,13 @@ def kept_completion_dates(paths: Sequence[Path], rev: str,
     """completion_dates over every version up to `rev`, through the cache (see the module's
     docstring); the same dates a walk from the first commit gives."""
     from ..store import cache, gitstore
+    from ..store.gitstore.repo import hand_over_head
     from .sharing import SharedObjects
 
     share = SharedObjects()
     repo, (tip,) = gitstore.open_repo(paths, [rev])  # the one git process when nothing is new
+    if rev == "HEAD":
+        hand_over_head(repo, tip)  # for this command's --today note (gitstore.commits)
     name = "completion\0" + "\0".join([str(repo.top), *repo.specs])
     code = cache.code_stamp("history")
     kept = cache.read_state(name, code, cache.WalkState)

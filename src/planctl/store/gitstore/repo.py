@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -116,14 +117,25 @@ def _rev_parse_error(exc: GitError, revs: Sequence[str], cwd: Path) -> GitError:
     return exc
 
 
-# HEAD as this process resolved it, by the folder git was asked in: lets the --today note
-# (commits.py) find its answer kept for that commit without a git process of its own.
-_heads: dict[Path, str] = {}
+# HEAD as the completion dates of a past --today just resolved it, by the folder git was
+# asked in, and when: lets the --today note of the same command (commits.py) find its
+# answer kept for that commit without a git process of its own.
+_heads: dict[Path, tuple[str, float]] = {}
+FRESH = 2.0  # seconds: one command's two reads; later, or a second time, git is asked
+
+
+def hand_over_head(repo: Repo, sha: str) -> None:
+    """Say that HEAD is `sha` now, for the next resolved_head(repo.cwd) (history/completion.py)."""
+    _heads[repo.cwd] = (sha, time.monotonic())
 
 
 def resolved_head(folder: Path) -> str | None:
-    """The commit HEAD named when open_repo was last asked for it from `folder`, if it was."""
-    return _heads.get(folder)
+    """The commit handed over for `folder` in the last FRESH seconds, once (taken: a later
+    call asks git); None when there is none."""
+    found = _heads.pop(folder, None)
+    if found is None or time.monotonic() - found[1] > FRESH:
+        return None
+    return found[0]
 
 
 def open_repo(paths: Sequence[Path], revs: Sequence[str] = ()) -> tuple[Repo, list[str]]:
@@ -148,8 +160,6 @@ def open_repo(paths: Sequence[Path], revs: Sequence[str] = ()) -> tuple[Repo, li
             and not shas[-1].startswith("^"):
         superproject = shas.pop()
     _one_commit_each(revs, shas, cwd)
-    if "HEAD" in revs:
-        _heads[cwd] = shas[list(revs).index("HEAD")]
     real_top = Path(os.path.realpath(top))
     specs = []
     for p in paths:
