@@ -76,13 +76,15 @@ def kept_completion_dates(paths: Sequence[Path], rev: str,
     from ..store.gitstore.repo import hand_over_head
     from .sharing import SharedObjects
 
-    share = SharedObjects()
     repo, (tip,) = gitstore.open_repo(paths, [rev])  # the one git process when nothing is new
     if rev == "HEAD":
         hand_over_head(repo, tip)  # for this command's --today note (gitstore.commits)
     name = "completion\0" + "\0".join([str(repo.top), *repo.specs])
     code = cache.code_stamp("history")
     kept = cache.read_state(name, code, cache.WalkState)
+    if kept is not None and kept.commit == tip:  # nothing new: the dates alone, no plan decoded
+        return {(p, a): d for p, a, d in kept.facts if (p, a) in wanted and d is not None}
+    share = SharedObjects()
     walk, since = _resumed(kept, share)
     newer = gitstore.resume_versions(repo, tip, since, share=share)
     if not newer.resumed:

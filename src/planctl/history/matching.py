@@ -10,7 +10,6 @@ versions, unchanged content) are found without comparing texts.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from difflib import SequenceMatcher
 from itertools import chain, compress
 from operator import attrgetter, is_
 
@@ -273,6 +272,8 @@ class _Matching:
             if a.text == b.text:  # what ratio() gives, without building its tables
                 ratio = 1.0
             else:
+                from difflib import SequenceMatcher  # here: a past --today reads kept dates only
+
                 sm = SequenceMatcher(None, a.text, b.text, autojunk=False)
                 if sm.real_quick_ratio() < SIMILARITY or sm.quick_ratio() < SIMILARITY:
                     continue
