@@ -29,7 +29,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import BUNDLED, DONE_DAY, Bench, measure, parse_rows, planctl_command, say  # noqa: E402
+from run import BUNDLED, DONE_DAY, PAST_DAY, ROOT, Bench, measure, parse_rows, planctl_command, say  # noqa: E402
 
 
 def verdict(old: dict, new: dict) -> str:
@@ -90,6 +90,11 @@ class Pair:
         self.run("`status`, bundled plan", {
             which: ([*self.exes[which], "status", "--plans", str(BUNDLED)], self.env("status", which),
                     None, None) for which in ("old", "new")})
+
+    def row_today(self) -> None:
+        self.run(f"`status --today {PAST_DAY}`, bundled plan in its repository", {
+            which: ([*self.exes[which], "status", "--today", PAST_DAY, "--plans", str(BUNDLED)],
+                    self.env("today", which), None, ROOT) for which in ("old", "new")})
 
     def row_history(self) -> None:
         commits = self.args.commits
@@ -161,7 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     work = args.keep.resolve() if args.keep else Path(tempfile.mkdtemp(prefix="planctl-pair-"))
     work.mkdir(parents=True, exist_ok=True)
     pair = Pair(args, work)
-    names = {1: "warm", 2: "cold", 3: "status", 4: "growth", 6: "history", 7: "done", 8: "files"}
+    names = {1: "warm", 2: "cold", 3: "status", 4: "growth", 6: "history", 7: "done", 8: "files",
+             9: "today"}
     try:
         for row in rows:
             if row in names:

@@ -70,7 +70,8 @@ for path in sorted(Path(sys.argv[1]).glob("*.yaml")):
 IMPORTS_ONLY = "import click, yaml, rich.console, rich.table"
 
 ROWS = {"warm": 1, "cold": 2, "status": 3, "growth": 4, "memory": 5, "history": 6, "done": 7,
-        "files": 8}
+        "files": 8, "today": 9}
+PAST_DAY = "2012-10-09"  # row 9: a date judged in the past, so completion dates come from git
 
 
 def parse_rows(values: list[str] | None) -> list[int]:
@@ -429,6 +430,24 @@ class Bench:
         r = measure(group, self.runs, "status")
         self.figure(3, "`planctl status`, bundled plan", r["status"]["median"],
                     r["imports"]["median"], "python -c 'import click, yaml, rich...'", "<= 1.0x", 1.0)
+
+    def row_today(self) -> None:
+        """`status --today` a past date on the bundled plan inside its git repository (this
+        checkout): completion dates from git, kept in the cache after the warm-up run."""
+        env = self.env("today")
+        group = {"today": ([*self.planctl, "status", "--today", PAST_DAY, "--plans", str(BUNDLED)],
+                           env, None, ROOT),
+                 "imports": ([self.py, "-c", IMPORTS_ONLY], env, None, None),
+                 "import cli": ([self.py, "-c", "import planctl.cli"], env, None, None)}
+        r = measure(group, self.runs, "today")
+        in_git = (ROOT / ".git").exists()
+        note = "" if in_git else "the bundled plan is not in a git repository here: no git read"
+        self.figure(9, f"`status --today {PAST_DAY}`, bundled plan in its repository",
+                    r["today"]["median"], r["imports"]["median"],
+                    "python -c 'import click, yaml, rich...'", "<= 1.0x", 1.0, note=note)
+        self.figure(9, f"`status --today {PAST_DAY}`, against importing planctl's CLI",
+                    r["today"]["median"], r["import cli"]["median"],
+                    "python -c 'import planctl.cli'", "<= 1.0x", 1.0, note=note)
 
     def sizes(self) -> list[tuple[int, int]]:
         sizes = [(self.A // 10, max(1, self.F // 10)), (self.A, self.F)]

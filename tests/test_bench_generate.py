@@ -109,10 +109,11 @@ def bench_run():
 
 
 def test_only_takes_row_numbers_and_names(bench_run):
-    assert bench_run.parse_rows(None) == [1, 2, 3, 4, 5, 6, 7, 8]
+    assert bench_run.parse_rows(None) == [1, 2, 3, 4, 5, 6, 7, 8, 9]
+    assert bench_run.parse_rows(["today"]) == [9]
     assert bench_run.parse_rows(["warm,7", "Files"]) == [1, 7, 8]
     assert bench_run.parse_rows([" 2 , ,cold"]) == [2]
-    for bad in (["9"], ["0"], ["warmest"], ["1,x"]):
+    for bad in (["10"], ["0"], ["warmest"], ["1,x"]):
         with pytest.raises(ValueError):
             bench_run.parse_rows(bad)
     with pytest.raises(SystemExit) as exc:

@@ -294,3 +294,112 @@ def test_matching_shared_objects_with_repeated_ids_gives_what_copies_give(seed, 
         return [(at(olds, a), at(news, b)) for a, b in pairs]
 
     assert where(shared, before, after) == where(apart, old_copy, new_copy)
+
+
+# -- matching by recommendation (issue 25): the pairs of the whole-plan match ----------------
+
+
+def _parts_decoder():
+    """Versions decoded as a history decodes them: in parts (store/cache/parts.py), through
+    one SharedObjects, so a recommendation a step left alone is the very object."""
+    from planctl.store.cache.codec import join, split
+    from planctl.store.cache.entries import digest
+
+    share, kept = SharedObjects(), {}
+
+    def decode(text: str):
+        version, parts = split(_payload(text), digest)
+        kept.update(parts)
+        return join(version, share, kept.get)[0]
+
+    return decode
+
+
+def _positions(pairs, olds, news):
+    """Each pair as (position in olds, position in news): which object went with which."""
+    def at(seq, x):
+        return None if x is None else next(n for n, y in enumerate(seq) if y is x)
+    return [(at(olds, a), at(news, b)) for a, b in pairs]
+
+
+def _same_pairs_as_the_whole_plan_match(old, new) -> None:
+    from planctl.history.matching import changed_in_recommendations, match_recommendations
+
+    before = tuple(a for r in old for a in r.actions)
+    after = tuple(a for r in new for a in r.actions)
+    olds, news = copy.deepcopy(before), copy.deepcopy(after)
+    whole = match_actions(olds, news)
+    expected = _positions(whole, olds, news)
+    assert _positions(match_recommendations(old, new), before, after) == expected
+    changed = [(i, j) for i, j in expected
+               if i is None or j is None or before[i] is not after[j]]
+    assert _positions(changed_in_recommendations(old, new), before, after) == changed
+
+
+@_SETTINGS
+@given(seed=st.integers(0, 2**32 - 1), steps=st.integers(2, 30),
+       shape=st.sampled_from([(3, 3), (5, 2), (1, 6), (8, 4)]))
+def test_matching_by_recommendation_pairs_as_the_whole_plan_match(seed, steps, shape):
+    """Random edit sequences (dates, statuses, notes that shift every later line, actions
+    added, removed, swapped, reworded, moved to another recommendation, reverts), decoded
+    as a history decodes them: the same pairs as match_actions over the whole plan."""
+    decode = _parts_decoder()
+    plans = [decode(text) for text in _texts(seed, steps, *shape)]
+    for old, new in zip(plans, plans[1:], strict=False):
+        _same_pairs_as_the_whole_plan_match(old.recommendations, new.recommendations)
+
+
+def test_a_history_decoded_in_parts_reuses_the_recommendations_a_commit_left_alone():
+    decode = _parts_decoder()
+    plans = [decode(text) for text in _texts(7, 40, 8, 4)]
+    kept = [len({id(r) for r in a.recommendations} & {id(r) for r in b.recommendations})
+            for a, b in zip(plans, plans[1:], strict=False)]
+    assert sum(kept) > len(kept) * 4  # most of the 8 recommendations, most of the time
+
+
+@_SETTINGS
+@given(seed=st.integers(0, 2**32 - 1), recs=st.integers(1, 6), ids=st.integers(1, 30),
+       edits=st.integers(0, 8))
+def test_matching_by_recommendation_with_repeated_ids_and_moves(seed, recs, ids, edits):
+    """Recommendations kept as the very object, replaced, swapped, repeated; actions moved
+    between them; ids repeated (the first pass then steps aside): the whole-plan pairs."""
+    from dataclasses import replace
+
+    rng = Random(seed)
+    pool = list(load_text(_texts(seed, 1, recs=3, per_rec=4)[0], "plans/p.yaml")[0].actions)
+
+    def action():
+        return replace(rng.choice(pool), id=f"{rng.randrange(ids)}")
+
+    old = [replace(r, actions=tuple(action() for _ in range(rng.randrange(4))))
+           for r in load_text(_texts(seed, 1, recs=recs, per_rec=1)[0], "plans/p.yaml")[0].recommendations]
+    new = list(old)
+    for _ in range(edits):
+        k = rng.randrange(len(new))
+        op = rng.choice(["swap", "repeat", "edit", "move", "add", "drop", "copy"])
+        acts = list(new[k].actions)
+        if op == "swap":
+            j = rng.randrange(len(new))
+            new[k], new[j] = new[j], new[k]
+        elif op == "repeat":
+            new.insert(k, new[rng.randrange(len(new))])
+        elif op == "copy":
+            new[k] = copy.deepcopy(new[k])
+        elif op == "move" and acts:
+            moved = acts.pop(rng.randrange(len(acts)))
+            new[k] = replace(new[k], actions=tuple(acts))
+            j = rng.randrange(len(new))
+            there = list(new[j].actions)
+            there.insert(rng.randrange(len(there) + 1), replace(moved, recommendation=new[j].id))
+            new[j] = replace(new[j], actions=tuple(there))
+        elif op == "edit" and acts:
+            n = rng.randrange(len(acts))
+            acts[n] = replace(acts[n], text=acts[n].text + " again")
+            new[k] = replace(new[k], actions=tuple(acts))
+        elif op == "drop" and acts:
+            del acts[rng.randrange(len(acts))]
+            new[k] = replace(new[k], actions=tuple(acts))
+        else:
+            acts.insert(rng.randrange(len(acts) + 1), action())
+            new[k] = replace(new[k], actions=tuple(acts))
+    _same_pairs_as_the_whole_plan_match(tuple(old), tuple(new))

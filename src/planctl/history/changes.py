@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from itertools import chain
 from typing import TYPE_CHECKING
 
 from ..core.evaluate import id_sort_key
 from ..core.model import Action, Plan, iso
-from .matching import content_key, match_actions, match_changed
+from .matching import changed_in_recommendations, content_key, match_actions
 
 if TYPE_CHECKING:
     from ..store.gitstore import Commit
@@ -227,8 +226,7 @@ def _compare_actions(pid: str, before: Plan | None, after: Plan | None) -> list[
     if old_recs == new_recs:
         return []
     out = []
-    for a, b in match_changed(tuple(chain.from_iterable(r.actions for r in old_recs)),
-                              tuple(chain.from_iterable(r.actions for r in new_recs))):
+    for a, b in changed_in_recommendations(old_recs, new_recs):
         if a is not None and b is not None and a.id == b.id and content_key(a) == content_key(b):
             continue  # equal copies, not shared objects: unchanged (most pairs; no call for them)
         change = _action_change(pid, a, b)

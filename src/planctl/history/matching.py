@@ -10,11 +10,10 @@ versions, unchanged content) are found without comparing texts.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from difflib import SequenceMatcher
-from itertools import compress
+from itertools import chain, compress
 from operator import attrgetter, is_
 
-from ..core.model import Action, Plan
+from ..core.model import Action, Plan, Recommendation
 
 # Two actions with positional ids are the same action when their texts are at least this
 # similar (difflib's ratio: 2 * matching characters / total characters). 0.6 keeps a reworded
@@ -38,10 +37,34 @@ def content_key(a: Action) -> tuple[object, ...]:
 
 def plan_pairs(old: Plan | None, new: Plan) -> list[Pair]:
     """The actions of two versions of a plan paired by identity; an unchanged plan pairs
-    each action with itself without comparing texts (most plans in most commits)."""
+    each action with itself without comparing texts (most plans in most commits).
+    The same pairs as match_actions over all their actions."""
     if old is not None and old.recommendations == new.recommendations:
         return [(a, a) for a in new.actions]
-    return match_actions(tuple(old.actions) if old else (), tuple(new.actions))
+    return match_recommendations(old.recommendations if old else (), new.recommendations)
+
+
+def _flat(recs: Sequence[Recommendation]) -> tuple[Action, ...]:
+    return tuple(chain.from_iterable(r.actions for r in recs))
+
+
+def match_recommendations(old: Sequence[Recommendation], new: Sequence[Recommendation]) -> list[Pair]:
+    """match_actions over the actions of these recommendations (the same pairs, in the same
+    order), matching only the recommendations that are not the very same object."""
+    before, after = _flat(old), _flat(new)
+    m = _Matching(before, after, _by_recommendation(old, new, before, after))
+    pairs = m.pairs
+    return [(pairs.get(j), b) for j, b in enumerate(after)] + m.removed()
+
+
+def changed_in_recommendations(old: Sequence[Recommendation],
+                               new: Sequence[Recommendation]) -> list[Pair]:
+    """The pairs of match_actions over the actions of these recommendations that are not an
+    action with itself (the very object), in the same order: what a comparison of two
+    versions reports on. Matches only the recommendations that are not the very same object."""
+    before, after = _flat(old), _flat(new)
+    seed = _by_recommendation(old, new, before, after, kept_pairs=False)
+    return _changed(_Matching(before, after, seed))
 
 
 def match_actions(before: Sequence[Action], after: Sequence[Action]) -> list[Pair]:
@@ -58,13 +81,55 @@ def match_actions(before: Sequence[Action], after: Sequence[Action]) -> list[Pai
     return [(pairs.get(j), b) for j, b in enumerate(after)] + m.removed()
 
 
-def match_changed(before: Sequence[Action], after: Sequence[Action]) -> list[Pair]:
-    """match_actions without the pairs of an action with itself (the very object): what a
-    comparison of two versions reports on."""
-    m = _Matching(before, after)
-    pairs = m.pairs
+def _changed(m: _Matching) -> list[Pair]:
+    pairs, after = m.pairs, m.after
     out = [(pairs.get(j), after[j]) for j in m.changed]
     return [(a, b) for a, b in out if a is not b] + m.removed()
+
+
+def _unique_ids(actions: Sequence[Action]) -> bool:
+    return len(set(map(_ID, actions))) == len(actions)
+
+
+Seed = tuple[dict[int, Action], dict[int, None], dict[int, None]]  # pairs, old left, new left
+
+
+def _by_recommendation(old: Sequence[Recommendation], new: Sequence[Recommendation],
+                       before: Sequence[Action], after: Sequence[Action], *,
+                       kept_pairs: bool = True) -> Seed | None:
+    """The first pass: each action of a recommendation that is the very object in both
+    versions, paired with itself; what is left on each side, in order. None (match the
+    whole plan) unless every id is unique on both sides.
+
+    With unique ids, such an action is the pair the first step of the whole-plan match
+    makes (the same id, the very object, and nothing else has that id on either side),
+    and the pairs of that step do not depend on one another; so taking them here leaves
+    the later steps the very actions, at the very positions, they would have had.
+    kept_pairs False: leave those pairs out of the seed (a caller that reports only the
+    actions that are not themselves, `_changed`, never reads them).
+    """
+    if not (before and after and _unique_ids(before) and _unique_ids(after)):
+        return None
+    kept = {id(r) for r in old}.intersection(map(id, new))
+    pairs: dict[int, Action] = {}
+    new_left: dict[int, None] = {}
+    j = 0
+    for r in new:
+        n = len(r.actions)
+        if id(r) in kept:
+            if kept_pairs:
+                pairs.update(zip(range(j, j + n), r.actions, strict=True))
+        else:
+            new_left.update(dict.fromkeys(range(j, j + n)))
+        j += n
+    old_left: dict[int, None] = {}
+    i = 0
+    for r in old:
+        n = len(r.actions)
+        if id(r) not in kept:
+            old_left.update(dict.fromkeys(range(i, i + n)))
+        i += n
+    return pairs, old_left, new_left
 
 
 def _same_objects(before: Sequence[Action], after: Sequence[Action]) -> list[int]:
@@ -88,12 +153,15 @@ class _Matching:
 
     __slots__ = ("before", "after", "pairs", "old_left", "new_left", "seeded", "changed")
 
-    def __init__(self, before: Sequence[Action], after: Sequence[Action]) -> None:
+    def __init__(self, before: Sequence[Action], after: Sequence[Action],
+                 seed: Seed | None = None) -> None:
         self.before, self.after = before, after
         self.pairs: dict[int, Action] = {}
-        same = _same_objects(before, after)
-        self.seeded = bool(same)
-        if same:
+        same = _same_objects(before, after) if seed is None else []
+        self.seeded = bool(same) or seed is not None
+        if seed is not None:  # the first pass, by recommendation: see _by_recommendation
+            self.pairs, self.old_left, self.new_left = seed
+        elif same:
             self.pairs.update(zip(same, map(before.__getitem__, same), strict=True))
             self.old_left = dict.fromkeys(sorted(set(range(len(before))).difference(same)))
             self.new_left = dict.fromkeys(sorted(set(range(len(after))).difference(same)))
@@ -201,10 +269,15 @@ class _Matching:
         scored = []
         for i, j in candidates:
             a, b = self.before[i], self.after[j]
-            sm = SequenceMatcher(None, a.text, b.text, autojunk=False)
-            if sm.real_quick_ratio() < SIMILARITY or sm.quick_ratio() < SIMILARITY:
-                continue
-            ratio = sm.ratio()
+            if a.text == b.text:  # what ratio() gives, without building its tables
+                ratio = 1.0
+            else:
+                from difflib import SequenceMatcher  # here: a past --today reads kept dates only
+
+                sm = SequenceMatcher(None, a.text, b.text, autojunk=False)
+                if sm.real_quick_ratio() < SIMILARITY or sm.quick_ratio() < SIMILARITY:
+                    continue
+                ratio = sm.ratio()
             if ratio >= SIMILARITY:
                 scored.append((a.recommendation != b.recommendation, -ratio, a.id != b.id,
                                abs(i - j), i, j))

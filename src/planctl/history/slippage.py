@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from ..core.evaluate import id_sort_key
 from ..core.model import Action, Plan, iso
 from .changes import due_date, move_reason
-from .matching import Pair, match_changed
+from .matching import Pair, changed_in_recommendations
 
 if TYPE_CHECKING:
     from ..store.gitstore import Commit, Version
@@ -106,7 +106,7 @@ class Deadlines:
     `tracks` maps (plan, id) in the version just added to its action's track. It is kept
     from version to version and changed only where an action changed: versions read from
     git share the objects of unchanged actions, which keep their id, date and track, so
-    only the actions a commit touched are paired (match_changed) and looked at. A reader
+    only the actions a commit touched are paired (changed_in_recommendations) and looked at. A reader
     that keeps a version's map copies it.
     """
 
@@ -131,8 +131,8 @@ class Deadlines:
             if old is None:
                 self._follow(plan.id, [(None, b) for b in plan.actions], commit)
             elif old is not plan and old.recommendations != plan.recommendations:
-                self._follow(plan.id, match_changed(tuple(old.actions), tuple(plan.actions)),
-                             commit)
+                self._follow(plan.id, changed_in_recommendations(old.recommendations,
+                                                                 plan.recommendations), commit)
         # a plan file deleted and restored later is followed across the gap, as a renamed one
         # is (its actions' tracks wait in `asleep`, and wake when paired again)
         self._before.update((p.id, p) for p in v.plans)

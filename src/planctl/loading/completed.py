@@ -20,24 +20,26 @@ def with_git_dates(plans: tuple[Plan, ...], paths: list[Path],
                    as_of: AsOf | None) -> tuple[Plan, ...]:
     """The plans, with those dates filled in (completed_source "git"); unchanged when git
     cannot tell. The history read is up to --as-of (its revision, or the last commit on or
-    before its date), else HEAD."""
+    before its date), else HEAD; up to a revision, the dates are kept in the cache by the
+    commit they were worked out at (history/completion.py)."""
     wanted = {(p.id, a.id) for p in plans for a in p.actions
               if a.progress == "completed" and a.completed is None}
     if not wanted or not in_git(paths):
         return plans
     from ..core.errors import GitError
-    from ..history.completion import completion_dates
+    from ..history.completion import completion_dates, kept_completion_dates
     from ..history.sharing import SharedObjects
     from ..store.gitstore import plan_versions
 
     try:
-        history = plan_versions(paths, as_of.spec if as_of is not None and as_of.day is None
-                                else "HEAD", share=SharedObjects())
-        versions: Iterable[Version] = history.versions
-        if as_of is not None and as_of.day is not None:
+        if as_of is None or as_of.day is None:  # HEAD or a revision: kept in the cache
+            dates = kept_completion_dates(paths, as_of.spec if as_of is not None else "HEAD", wanted)
+        else:
             last = as_of.day
-            versions = (v for v in versions if v.commit is not None and v.commit.date <= last)
-        dates = completion_dates(versions, wanted)
+            versions: Iterable[Version] = (
+                v for v in plan_versions(paths, "HEAD", share=SharedObjects()).versions
+                if v.commit is not None and v.commit.date <= last)
+            dates = completion_dates(versions, wanted)
     except GitError:
         return plans
     if not dates:

@@ -5,7 +5,9 @@ to what `format.reader.load_text` returned for them: the plan, its problems (wit
 their lines) and whether it is a comparison file. Entries live in
 `$XDG_CACHE_HOME/planctl` (default `~/.cache/planctl`): the plans of a folder in one
 index file per set of `--plans` paths (index.py: a file whose stat is unchanged is
-not even read), versions from git one entry per blob (entries.py's `load_cached`).
+not even read), versions from git one entry per blob (entries.py's `load_cached`),
+and what a walk over a history found, as of the commit it stopped at (state.py: the
+completion dates from git).
 
 Threat model and format. A payload is MessagePack written and read by msgspec
 straight into the model's frozen dataclasses (codec.py); nothing in an entry can
@@ -50,10 +52,13 @@ from .entries import (
 )
 from .folder import cache_dir, enabled, use_cache
 from .index import INDEX_MAGIC, Index
+from .stamp import code_stamp
+from .state import LogEnds, WalkState, decode_plan, encode_plan, read_state, write_state
 
-__all__ = ["FORMAT_VERSION", "INDEX_MAGIC", "MAGIC", "Index", "Interner", "Loaded", "cache_dir",
-           "clear", "decode", "enabled", "encode", "entry_key", "entry_path", "load_cached",
-           "read_entry", "read_payload", "use_cache", "write_entry"]
+__all__ = ["FORMAT_VERSION", "INDEX_MAGIC", "MAGIC", "Index", "Interner", "LogEnds", "Loaded", "WalkState",
+           "cache_dir", "clear", "code_stamp", "decode", "decode_plan", "enabled", "encode",
+           "encode_plan", "entry_key", "entry_path", "load_cached", "read_entry", "read_payload",
+           "read_state", "use_cache", "write_entry", "write_state"]
 
 
 def clear() -> int:

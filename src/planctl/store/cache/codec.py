@@ -99,6 +99,54 @@ def _shells() -> _Shells:
                    msgspec.msgpack.Decoder(Action))
 
 
+# -- a payload in parts: the plan without its recommendations, and each recommendation ----
+#
+# A history's versions differ by a few recommendations. Kept whole, each version's entry
+# holds all of them again (100 KB for a 200-action plan, read and digested at every
+# commit); kept in parts, a version is its plan's own fields and the digest of each
+# recommendation's bytes, and each recommendation is kept once (parts.py). Read through
+# an Interner keyed by those digests, a recommendation seen at the last commit is found
+# without reading or decoding anything.
+
+_PARTS = msgspec.msgpack.Decoder(tuple[msgspec.Raw, tuple[bytes, ...]])
+PART_KEY = b"\0"  # before a digest, as an Interner key: no action's encoding starts with it
+
+
+class MissingPart(Exception):
+    """A recommendation named by a version in parts could not be read (a miss)."""
+
+
+def split(payload: bytes, digest: Callable[[bytes], bytes]) -> tuple[bytes, list[tuple[bytes, bytes]]]:
+    """A payload in parts: (the version, [(digest, a recommendation's bytes)]); `join` puts
+    them back together."""
+    shell, problems, is_comparison = _shells().entry.decode(payload)
+    recs = [bytes(raw) for raw in shell.recommendations] if shell is not None else []
+    if shell is not None:
+        shell = dataclasses.replace(shell, recommendations=())
+    named = [(digest(rec), rec) for rec in recs]
+    head = _ENCODER.encode((shell, problems, is_comparison))
+    return _ENCODER.encode((msgspec.Raw(head), tuple(d for d, _ in named))), named
+
+
+def join(version: bytes, share: Interner, fetch: Callable[[bytes], bytes | None]) -> Loaded:
+    """The result a version in parts stands for, its recommendations through `share` (keyed by
+    PART_KEY + digest) or else `fetch(digest)`. Raises MissingPart or a msgspec error."""
+    head, digests = _PARTS.decode(version)
+    shell, problems, is_comparison = _shells().entry.decode(head)
+    if shell is None:
+        return None, problems, is_comparison
+    recs = tuple(share.shared(PART_KEY + d, functools.partial(_fetched, d, fetch, share))
+                 for d in digests)
+    return Plan(**{**vars(shell), "recommendations": recs}), problems, is_comparison
+
+
+def _fetched(d: bytes, fetch: Callable[[bytes], bytes | None], share: Interner) -> Recommendation:
+    data = fetch(d)
+    if data is None:
+        raise MissingPart(d.hex())
+    return _recommendation(msgspec.Raw(data), share)
+
+
 def _plan(shell: Any, share: Interner) -> Plan:
     recs = tuple(share.shared(bytes(raw), functools.partial(_recommendation, raw, share))
                  for raw in shell.recommendations)

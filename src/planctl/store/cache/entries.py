@@ -7,12 +7,14 @@ digest of everything the loaded result depends on.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from hashlib import blake2b
 from pathlib import Path
+from typing import Any
 
 from .codec import Loaded, decode, encode
-from .folder import cache_dir, enabled, usable, write_atomically
+from .folder import cache_dir, enabled, usable, usable_dir, write_atomically
 from .stamp import loader_stamp
 
 # The entry format: header, digest, codec.py's payload. Bump it when either changes
@@ -34,25 +36,53 @@ def entry_key(data: bytes, path: str, content_id: str | None = None, key_extra: 
     default) and every problem carry it. digest_of_data: `digest(data)`, when the
     caller has it already.
     """
-    h = blake2b(digest_size=20)
-    for part in (str(FORMAT_VERSION), loader_stamp(), key_extra, path):
+    h = _keyed().copy()
+    for part in (key_extra, path):
         h.update(part.encode("utf-8", "surrogateescape") + b"\0")
     if content_id is not None:
         h.update(b"id:" + content_id.encode("utf-8", "surrogateescape"))
     else:
         h.update(b"data:" + (digest_of_data or digest(data)))
-    return h.hexdigest()
+    return str(h.hexdigest())
+
+
+_KEYED: list[Any] = []  # the hash of what every key starts with (the stamp: ~5 KB), once
+
+
+def _keyed() -> Any:
+    """blake2b fed with the format and the reader's stamp: copied for each key, so a history
+    of 1,000 versions and 40,000 parts hashes the stamp once, not once per entry."""
+    if not _KEYED:
+        h = blake2b(digest_size=20)
+        for part in (str(FORMAT_VERSION), loader_stamp()):
+            h.update(part.encode("utf-8", "surrogateescape") + b"\0")
+        _KEYED.append(h)
+    return _KEYED[0]
 
 
 def entry_path(key: str) -> Path:
     return cache_dir() / f"v{FORMAT_VERSION}" / key
 
 
+_folders: dict[Path, str | None] = {}  # cache_dir() -> its entries' folder, if usable
+
+
+def _entry_file(key: str) -> str | None:
+    """entry_path(key) as a string, when its folders are usable (usable(entry_path(key))),
+    made without pathlib: a history reads thousands of entries, 20 us of paths each."""
+    root = cache_dir()
+    if root not in _folders:
+        folder = root / f"v{FORMAT_VERSION}"
+        _folders[root] = str(folder) if usable_dir(root) and usable_dir(folder) else None
+    folder_name = _folders[root]
+    return None if folder_name is None else os.path.join(folder_name, key)
+
+
 def _header(key: str) -> bytes:
     return MAGIC + f"{FORMAT_VERSION} {key}\n".encode()
 
 
-def entry_payload(path: Path, key: str) -> bytes | None:
+def entry_payload(path: Path | str, key: str) -> bytes | None:
     """An entry's payload, checked against its header and digest; None if it is not whole."""
     try:
         with open(path, "rb") as fh:
@@ -82,10 +112,10 @@ def read_entry(path: Path, key: str) -> Loaded | None:
 def read_payload(key: str) -> bytes | None:
     """The payload of entry `key`, undecoded, or None on a miss: the same checks as
     read_entry (the cache on, a usable folder, header, digest)."""
-    target = entry_path(key)
-    if not enabled() or not usable(target):
+    if not enabled():
         return None
-    return entry_payload(target, key)
+    target = _entry_file(key)
+    return None if target is None else entry_payload(target, key)
 
 
 def write_entry(path: Path, key: str, payload: bytes) -> None:

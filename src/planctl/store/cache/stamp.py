@@ -51,3 +51,9 @@ def loader_stamp() -> str:
             parts += [f"{folder}/{part}" for part in _folder_stamp(_PACKAGE / folder)]
         _stamp = ",".join(parts)
     return _stamp
+
+
+def code_stamp(folder: str) -> str:
+    """The stamp of one more folder of the package (e.g. "history"): what kept state
+    (state.py) computed by that code is keyed by besides the reader's stamp."""
+    return ",".join(_folder_stamp(_PACKAGE / folder))

@@ -9,27 +9,38 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ...core.errors import GitError
-from .repo import PLAN_SUFFIXES, open_repo, start_folder
+from .repo import PLAN_SUFFIXES, open_repo, resolved_head, start_folder
 from .runner import WHOLE_TREE, GitMissing, git, literal
 
 
 def commits_on_both_sides(paths: Sequence[Path], day: date) -> bool:
     """Whether the plans have commits on or before `day` and after it (for the --today note).
 
-    One git call; False when anything goes wrong (no commits, git missing): it is only a note.
+    One git call, none when this process resolved HEAD already (the completion dates of
+    a past --today do) and the answer for that commit is kept in the cache; False when
+    anything goes wrong (no commits, git missing): it is only a note.
     """
+    from ..cache import LogEnds, read_state, write_state
+
     folder = start_folder(paths)
     specs = [literal(os.path.realpath(Path(p).absolute())) for p in paths]
+    head, name = resolved_head(folder), "\0".join(["plan-log-ends", *specs])
+    kept = read_state(name, "", LogEnds) if head is not None else None
+    if kept is None or kept.tip != head:
+        try:
+            out = git(["log", "--first-parent", "--no-show-signature", "--format=%cI", "HEAD",
+                       "--", *specs], folder)
+        except GitError:
+            return False
+        dates = out.decode("utf-8", "replace").split()  # newest first
+        kept = LogEnds(head or "", dates[0] if dates else None, dates[-1] if dates else None)
+        if head is not None:
+            write_state(name, "", kept)
     try:
-        out = git(["log", "--first-parent", "--no-show-signature", "--format=%cI", "HEAD", "--",
-                   *specs], folder)
-    except GitError:
-        return False
-    dates = out.decode("utf-8", "replace").split()
-    try:  # newest first
-        return (datetime.fromisoformat(dates[0]).date() > day
-                and datetime.fromisoformat(dates[-1]).date() <= day)
-    except (IndexError, ValueError):
+        return (kept.newest is not None and kept.oldest is not None
+                and datetime.fromisoformat(kept.newest).date() > day
+                and datetime.fromisoformat(kept.oldest).date() <= day)
+    except ValueError:
         return False
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -114,6 +115,27 @@ def _rev_parse_error(exc: GitError, revs: Sequence[str], cwd: Path) -> GitError:
         return GitError(f"unknown revision {name!r}: give a tag, branch, commit or a date "
                         "such as 2012-10-09" + _ref_hint(name, cwd) + _shallow_hint(name, cwd))
     return exc
+
+
+# HEAD as the completion dates of a past --today just resolved it, by the folder git was
+# asked in, and when: lets the --today note of the same command (commits.py) find its
+# answer kept for that commit without a git process of its own.
+_heads: dict[Path, tuple[str, float]] = {}
+FRESH = 2.0  # seconds: one command's two reads; later, or a second time, git is asked
+
+
+def hand_over_head(repo: Repo, sha: str) -> None:
+    """Say that HEAD is `sha` now, for the next resolved_head(repo.cwd) (history/completion.py)."""
+    _heads[repo.cwd] = (sha, time.monotonic())
+
+
+def resolved_head(folder: Path) -> str | None:
+    """The commit handed over for `folder` in the last FRESH seconds, once (taken: a later
+    call asks git); None when there is none."""
+    found = _heads.pop(folder, None)
+    if found is None or time.monotonic() - found[1] > FRESH:
+        return None
+    return found[0]
 
 
 def open_repo(paths: Sequence[Path], revs: Sequence[str] = ()) -> tuple[Repo, list[str]]:

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ...core.model import Plan
-from ...format.reader import load_text
-from ..cache import Interner, decode, encode, entry_key, load_cached, read_payload
+from ..cache import Interner, load_cached
+from ..cache.parts import keep_version, read_version
 from .lineage import Walk, plan_files, walk
 from .records import Commit, Version
 from .repo import Repo, open_repo
@@ -34,32 +34,19 @@ class _Parsed:
         self._share = share
         self._recent: dict[tuple[str, str], tuple[Plan | None, bool]] = {}
 
-    def _shared(self, blob: str, repo_path: str, plan_id: str,
-                share: Interner) -> tuple[Plan | None, bool] | None:
-        payload = read_payload(entry_key(b"", repo_path, blob, f"\0{plan_id}"))
-        if payload is not None:
-            try:
-                plan, _, is_comparison = decode(payload, share)
-                return plan, is_comparison
-            except Exception:  # noqa: BLE001 - undecodable: a miss, read it again
-                pass
-        return None
-
     def _load(self, blob: str, repo_path: str, plan_id: str) -> tuple[Plan | None, bool]:
         share = self._share
-        if share is not None:
-            found = self._shared(blob, repo_path, plan_id, share)
-            if found is not None:
-                return found
-        result = load_cached(lambda: self._reader.get(blob), repo_path,
-                             content_id=blob, plan_id=plan_id)
-        plan, _, is_comparison = result
-        if share is not None and plan is not None:
-            # parsed just now: decode the encoded form too, to share objects with its neighbours
-            payload = encode(result)
-            if payload is not None:
-                plan = decode(payload, share)[0]
-        return plan, is_comparison
+        if share is None:
+            plan, _, is_comparison = load_cached(lambda: self._reader.get(blob), repo_path,
+                                                 content_id=blob, plan_id=plan_id)
+            return plan, is_comparison
+        # shared with its neighbours: kept in parts, one entry per recommendation (parts.py)
+        found = read_version(repo_path, blob, plan_id, share)
+        if found is None:
+            result = load_cached(self._reader.get(blob), repo_path, content_id=blob,
+                                 plan_id=plan_id, use=False)
+            found = keep_version(repo_path, blob, plan_id, result, share)
+        return found[0], found[2]
 
     def get(self, blob: str, repo_path: str, plan_id: str) -> tuple[Plan | None, bool]:
         """(plan or None when unreadable, whether it is a comparison file)."""
@@ -77,10 +64,13 @@ class Versions:
     """The versions of a History, read from git as they are iterated (never all at once)."""
 
     def __init__(self, repo: Repo, found: Walk, picks: Sequence[int], notes: list[str],
-                 share: Interner | None = None) -> None:
+                 share: Interner | None = None, last_good: dict[str, Plan] | None = None) -> None:
         self._repo, self._walk, self._picks, self._notes = repo, found, tuple(picks), notes
         self._share = share
         self.commits = tuple(found.chain[i] for i in self._picks)
+        # plan id -> the last version of it that could be read: what an unreadable version
+        # stands for. Seeded by a walk that resumes (resume_versions); read after iterating.
+        self.last_good: dict[str, Plan] = dict(last_good or {})
 
     def __len__(self) -> int:
         return len(self._picks)
@@ -101,7 +91,7 @@ class Versions:
         repo, found = self._repo, self._walk
         reader = BlobReader(repo.cwd)
         parsed = _Parsed(reader, self._share)
-        last_good: dict[str, Plan] = {}
+        last_good = self.last_good
         try:
             for i in self._picks:
                 commit = found.chain[i]
@@ -127,6 +117,8 @@ class Versions:
 
 def read_versions(repo: Repo, found: Walk, picks: Sequence[int]) -> list[Version]:
     """A few versions at the chain positions `picks`, read exactly (diff's two ends)."""
+    from ...format.reader import load_text  # here: a history read through the cache needs no parser
+
     files_at = {i: plan_files(repo, found.states[i]) for i in picks}
     blobs = cat_blobs(repo.cwd, {blob for files in files_at.values() for _, blob, _ in files})
     out = []
@@ -150,13 +142,7 @@ def plan_versions(paths: Sequence[Path], rev: str = "HEAD", *,
     """
     repo, (tip,) = open_repo(paths, [rev])
     found = walk(repo, tip)
-    picks: list[int] = []
-    last = None
-    for i, state in enumerate(found.states):
-        files = tuple((p, b) for p, b, _ in plan_files(repo, state))
-        if i == 0 or files != last:
-            picks.append(i)
-        last = files
+    picks = _picks(repo, found)
     notes: list[str] = repo.notes()
     if repo.shallow and found.chain:
         first = found.chain[0]
@@ -164,6 +150,66 @@ def plan_versions(paths: Sequence[Path], rev: str = "HEAD", *,
                      f"({first.date.isoformat()}); run 'git fetch --unshallow' for all of it")
     return History(Versions(repo, found, picks, notes, share), tuple(found.chain), repo.shallow,
                    notes, repo)
+
+
+def _picks(repo: Repo, found: Walk) -> list[int]:
+    """The chain positions of the first commit and of each commit that changed the plans."""
+    picks: list[int] = []
+    last = None
+    for i, state in enumerate(found.states):
+        files = tuple((p, b) for p, b, _ in plan_files(repo, state))
+        if i == 0 or files != last:
+            picks.append(i)
+        last = files
+    return picks
+
+
+Files = tuple[tuple[str, str, str], ...]  # (path, blob, plan id), as Version.files
+
+
+@dataclass(frozen=True)
+class Resume:
+    """Where an earlier walk over the versions stopped: its last commit, the plan files
+    there and the last readable version of each plan (Versions.last_good)."""
+
+    commit: str
+    files: Files
+    last_good: dict[str, Plan]
+
+
+@dataclass(frozen=True)
+class Newer:
+    """What resume_versions found: the tip, and the versions to read after `since` (all
+    of them when `resumed` is False: the walk must start again from the first commit)."""
+
+    tip: str
+    resumed: bool
+    versions: Versions | None  # None: the tip is `since`'s commit, nothing is new
+    files: Files  # the plan files at the tip
+
+
+def resume_versions(repo: Repo, tip: str, since: Resume | None, *,
+                    share: Interner | None = None) -> Newer:
+    """The versions of the plans up to `tip` (a commit id, from open_repo) that come after
+    `since`, when `since` still describes this history; else every version (`resumed` False).
+
+    `since` describes it when its commit is on the first-parent line of `rev` and the
+    plan files there are what this walk finds there now, by path, blob and plan id: a
+    later rename gives the older versions other plan ids, and an amended or reset
+    history drops the commit. No git process when the tip is `since`'s commit; else one
+    `git log` and a `git cat-file` for what is new.
+    """
+    if since is not None and since.commit == tip:
+        return Newer(tip, True, None, since.files)
+    found = walk(repo, tip)
+    picks = _picks(repo, found)
+    at_tip = plan_files(repo, found.states[-1]) if found.states else ()
+    where = {c.sha: i for i, c in enumerate(found.chain)}
+    k = where.get(since.commit) if since is not None else None
+    if since is not None and k is not None and plan_files(repo, found.states[k]) == since.files:
+        later = [i for i in picks if i > k]
+        return Newer(tip, True, Versions(repo, found, later, [], share, since.last_good), at_tip)
+    return Newer(tip, False, Versions(repo, found, picks, [], share), at_tip)
 
 
 @dataclass(frozen=True)
