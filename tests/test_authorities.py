@@ -241,13 +241,34 @@ def test_authority_matched_without_accents(write_plan, run):
     assert {a["plan"] for a in got["actions"]} == {"mon"}
 
 
-def test_plan_without_authority_is_its_own_authority(write_plan, run):
+def test_plans_without_authority_share_their_leads_as_before_and_are_warned(write_plan, run):
+    # Whether two files that name no authority are one council's or two cannot be told:
+    # they are read as before 0.4 (one council), with a warning on each that says how to say.
     write_plan(council_plan("north", None), "north.yaml")
     write_plan(council_plan("south", None), "south.yaml")
     out = as_json(run("leads", *TODAY, "--format", "json"))["leads"]
-    assert sorted(e["authority"] for e in out) == ["north", "south"]
-    got = as_json(run("status", *TODAY, "--lead", "north:Head of Service", "--format", "json"))
-    assert {a["plan"] for a in got["actions"]} == {"north"}
+    heads = [e for e in out if e["lead"] == "Head of Service"]
+    assert [e["authority"] for e in heads] == ["(no authority)"]  # one lead, not two
+    got = as_json(run("status", *TODAY, "--lead", "Head of Service", "--format", "json"))
+    assert {a["plan"] for a in got["actions"]} == {"north", "south"}
+    said = run("check").stdout
+    for name in ("north.yaml", "south.yaml"):
+        assert f"{name}:1:1: W143 no `authority:`" in said
+    assert "Add `authority: NAME` under `plan:`" in said
+
+
+def test_a_named_council_and_plans_without_authority_are_apart(write_plan, run):
+    write_plan(council_plan("north", "Northmoor Borough Council"), "north.yaml")
+    write_plan(council_plan("south", None), "south.yaml")
+    out = as_json(run("leads", *TODAY, "--format", "json"))["leads"]
+    assert sorted(e["authority"] for e in out if e["lead"] == "Head of Service") == [
+        "(no authority)", "Northmoor Borough Council"]
+    refused = run("status", *TODAY, "--lead", "Head of Service")
+    assert refused.exit_code == 2 and "(no authority):Head of Service" in refused.stderr
+    got = as_json(run("status", *TODAY, "--lead", "(no authority):Head of Service",
+                      "--format", "json"))
+    assert {a["plan"] for a in got["actions"]} == {"south"}
+    assert "W143" not in run("check").stdout  # only one plan names no authority
 
 
 def test_a_lead_whose_name_holds_a_colon_still_works(write_plan, run):

@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 from .errors import WARNING, Problem
 from .model import Action, Milestone, Plan
-from .names import authority_key, authority_of
+from .names import authority_key, lead_authority
 from .signoff import AWAITING, awaits
 from .timescale import occurrence
 
@@ -195,7 +195,7 @@ def summarise(rows: Iterable[Row]) -> Summary:
 
 
 class LeadGroup(NamedTuple):
-    """The rows of one lead of one authority (names.authority_of): "Head of Service" in two
+    """The rows of one lead of one authority (names.lead_authority): "Head of Service" in two
     councils is two groups; in two plan files of one council, one."""
 
     authority: str  # as the first plan of it writes it
@@ -211,7 +211,7 @@ def lead_groups(rows: Iterable[Row]) -> list[LeadGroup]:
     for row in rows:
         scope = scopes.get(id(row.plan))
         if scope is None:
-            scope = scopes[id(row.plan)] = (authority_key(row.plan), authority_of(row.plan))
+            scope = scopes[id(row.plan)] = (authority_key(row.plan), lead_authority(row.plan))
         for lead in row.action.leads or ("(no lead)",):
             group = groups.get((scope[0], lead))
             if group is None:

@@ -71,17 +71,33 @@ def fold_name(name: str) -> str:
 
 
 def authority_of(plan: Plan) -> str:
-    """Whose plan it is: its `authority:`, else the plan itself (its id). Leads are scoped by
-    it: "Head of Service" in two councils is two leads; two plan files of one council share
-    theirs."""
+    """Whose plan it is, one plan at a time (the roll-up's row): its `authority:`, else the
+    plan itself (its id)."""
     written = (plan.authority or "").strip()
     return written or plan.id
 
 
+# The scope of the leads of plans that name no authority, and how it is shown. Whether two
+# such files are one council's or two cannot be told, so they keep sharing their leads as
+# every plan did before 0.4, and `check` warns (W143) that from 0.5 each such plan will be
+# an authority of its own (CHANGELOG, "Compatibility").
+UNNAMED_AUTHORITY = ""
+UNNAMED_SHOWN = "(no authority)"
+
+
 def authority_key(plan: Plan) -> str:
-    """The authority as compared: case, spaces and accents aside, as names are matched
-    ("Northmoor Borough Council" in two plan files is one council however it is typed)."""
-    return fold_name(authority_of(plan))
+    """The scope of a plan's leads, as compared: its `authority:` with case, spaces and
+    accents aside, as names are matched ("Northmoor Borough Council" in two plan files is
+    one council however it is typed); UNNAMED_AUTHORITY for a plan that names none."""
+    written = (plan.authority or "").strip()
+    return fold_name(written) if written else UNNAMED_AUTHORITY
+
+
+def lead_authority(plan: Plan) -> str:
+    """The authority a plan's leads belong to, as shown beside them: "Head of Service" in
+    two councils is two leads; two plan files of one council share theirs."""
+    written = (plan.authority or "").strip()
+    return written or UNNAMED_SHOWN
 
 
 # Between an authority and a lead's name in a scoped spelling: str.split() counts it as

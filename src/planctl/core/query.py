@@ -10,11 +10,13 @@ from .evaluate import Row
 from .model import STATUS_VALUES, Action, Plan, Recommendation
 from .names import (
     SCOPE,
+    UNNAMED_AUTHORITY,
+    UNNAMED_SHOWN,
     NameIndex,
     authority_key,
-    authority_of,
     close_matches,
     fold_name,
+    lead_authority,
     nearest_ids,
     nearest_progress,
     normalise_progress,
@@ -88,7 +90,7 @@ def _lead_names(plans: Sequence[Plan]) -> tuple[dict[str, str], dict[str, str]]:
     shown: dict[str, str] = {}
     for plan in plans:
         authority = authority_key(plan)
-        authorities.setdefault(authority, authority_of(plan))
+        authorities.setdefault(authority, lead_authority(plan))
         for lead in plan.leads:
             for n in (lead.key, lead.name, *lead.aliases):
                 shown.setdefault(scoped(authority, n), lead.name)
@@ -110,6 +112,10 @@ def _named(index: NameIndex, authorities: dict[str, str], shown: dict[str, str],
     whole = index.lookup(written)
     prefix, colon, rest = written.partition(":")
     authority = fold_name(prefix)
+    if authority == fold_name(UNNAMED_SHOWN):  # as the choices of an ambiguous name show it
+        authority = UNNAMED_AUTHORITY
+    elif not authority:
+        return whole
     if not colon or authority not in authorities:
         return whole
     within = {i for i in index.lookup(rest) if _authority_of(i) == authority}

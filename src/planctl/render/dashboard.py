@@ -17,7 +17,7 @@ from datetime import date
 from ..core.evaluate import Row, evaluate, summarise
 from ..core.jsondoc import JSONDict
 from ..core.model import Plan, iso
-from ..core.names import authority_key, authority_of
+from ..core.names import authority_key, lead_authority
 from .json import action_dict
 from .report import marking, plan_header
 
@@ -31,10 +31,10 @@ NOT_RATED = "none"  # the rating filter's value for an action the council has no
 
 
 def lead_scope(plan: Plan, many_authorities: bool) -> str:
-    """Whose leads these are (core.names.authority_of, as `leads` scopes them): the same
+    """Whose leads these are (core.names.lead_authority, as `leads` scopes them): the same
     role name in two councils is two leads. Only written into the filter when the plans
     are of more than one authority."""
-    return authority_of(plan) if many_authorities else ""
+    return lead_authority(plan) if many_authorities else ""
 
 
 def action_record(row: Row, today: date) -> JSONDict:

@@ -8,7 +8,7 @@ from datetime import date
 from ..core.evaluate import Row, Summary, by_theme, id_sort_key, lead_groups, summarise
 from ..core.jsondoc import JSONDict
 from ..core.model import Plan
-from ..core.names import authority_key, authority_of
+from ..core.names import authority_key, lead_authority
 from ..core.words import count
 from . import Column, Section, View
 
@@ -215,7 +215,7 @@ def leads_table(rows: Sequence[Row], plans: Sequence[Plan]) -> list[JSONDict]:
     counts: dict[tuple[str, str], JSONDict] = {}
     names: dict[str, str] = {}  # authority key -> as the first plan of it writes it
     for plan in [*plans, *(r.plan for r in rows)]:
-        names.setdefault(authority_key(plan), authority_of(plan))
+        names.setdefault(authority_key(plan), lead_authority(plan))
     for plan in plans:
         scope = authority_key(plan)
         for lead in plan.leads:
