@@ -246,8 +246,10 @@ def positions(parse: Parse) -> str:
         value = got.get("id")
         plain = type(value) in (str, int, float, bool) or value is None
         return "none (plain Python values)" if plain else f"? ({type(value).__name__})"
-    return ("scalars only, one node at a time, as addresses in its buffer; none for "
-            "mappings, lists or empty values; its Python API has no locations")
+    if type(got).__name__ == "Tree" or isinstance(got, list):  # rapidyaml's tree, or our walk of it
+        return ("scalars only, one node at a time, as addresses in its buffer; none for "
+                "mappings, lists or empty values; its Python API has no locations")
+    return f"? ({type(got).__name__}: look)"
 
 
 # -- agreement with libyaml ----------------------------------------------------------------
