@@ -357,6 +357,58 @@ def _follow(child: subprocess.Popen[str], start: int, names: list[str],
     return start, ""
 
 
+def _libyaml_scalars(text: str) -> list[str]:
+    """Keys and scalars in document order, as libyaml composes them."""
+    root = yaml.compose(text, Loader=yaml.CSafeLoader)
+    out, stack = [], [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            out.append(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack += [n for pair in reversed(node.value) for n in reversed(pair)]
+        else:
+            stack += reversed(node.value)
+    return out
+
+
+def _ryml_scalars(text: str) -> list[str]:
+    """The same from rapidyaml's tree (aliases resolved; an empty value is "")."""
+    import ryml
+    tree = ryml.parse_in_arena(text.encode())
+    tree.resolve()
+    out: list[str] = []
+    stack = [tree.root_id()]
+    while stack:
+        node = stack.pop()
+        if tree.has_key(node):
+            out.append(bytes(tree.key(node)).decode())
+        if tree.has_val(node) and not tree.is_container(node):
+            value = tree.val(node)
+            out.append(bytes(value).decode() if value is not None else "")
+        children = []
+        child = tree.first_child(node)
+        while child != ryml.NONE:
+            children.append(child)
+            child = tree.next_sibling(child)
+        stack += reversed(children)
+    return out
+
+
+def ryml_characters(texts: dict[str, str]) -> list[str]:
+    """The texts libyaml reads whose keys and scalars rapidyaml reads differently."""
+    differ = []
+    for name, text in texts.items():
+        try:
+            theirs = _libyaml_scalars(text)
+        except yaml.YAMLError:
+            continue
+        ours = _try(_ryml_scalars, text)
+        if ours != theirs:
+            differ.append(name)
+    return differ
+
+
 # -- hostile texts, bounded ----------------------------------------------------------------
 
 
@@ -461,6 +513,13 @@ def main() -> None:
             differ = agreement_bounded(next(i for i, c in enumerate(CANDIDATES) if c[0] == label))
             print(f"| {label} | {positions(parse)} | {characters(parse)} | "
                   f"{len(differ)}: {'; '.join(differ) or '-'} |")
+        if any(module == "ryml" for _, module, _ in found):
+            own = {str(p): p.read_text(encoding="utf-8-sig") for p in sorted(
+                [*(HERE.parent / "plans").rglob("*.yaml"), *(CORPUS / "good").glob("*.yaml")])}
+            own.update((f"bench file {i}", text) for i, text in enumerate(texts))
+            differ = ryml_characters(own)
+            print(f"\nrapidyaml's keys and scalars against libyaml's, {len(own)} files (plans/, "
+                  f"tests/corpus/good, the bench files): {len(differ)} differ {differ[:5]}")
         if not args.skip_bounds:
             found_labels = {label for label, _, _ in found}
             labels = [("planctl compose", "_planctl_compose", -1)] + [
