@@ -87,7 +87,9 @@ def test_the_whole_bad_corpus_is_checked_by_one_bounded_process(tmp_path):
     result = bounded("check", "--plans", str(plans))
     assert_no_traceback(result)
     assert result.returncode == 1
-    lines = problem_lines(result.stdout)
+    # W143 belongs to the set, not to a file: these unrelated files name no authority and
+    # share lead names, so each is warned that they are read as one council's.
+    lines = [line for line in problem_lines(result.stdout) if ": W143 " not in line]
     for name, want in EXPECTED.items():
         mine = [line for line in lines if line.startswith(f"{plans}/{name}:")]
         assert_located(mine, f"{plans}/{name}", want)
