@@ -526,3 +526,19 @@ def test_status_served_by_the_cache_imports_no_module_it_does_not_use(bundled, t
                         and m not in {"planctl.commands.status", "planctl.commands.options",
                                       "planctl.commands.completers"})
         assert not others, (args, others)
+
+
+@pytest.mark.parametrize("plans", [".", "plans", "./plans/"])
+def test_files_found_in_folders_are_named_as_given_without_a_leading_dot(run, write_plan, plans,
+                                                                        tmp_path):
+    """A plan's file is named the same however its folder was given (`--plans .` too):
+    in `check`'s FILE:LINE:COL lines, in JSON's `file`, in problems about unreadable files."""
+    (tmp_path / "plans" / "sub" / "deeper").mkdir(parents=True)
+    write_plan("plan: {title: T}\nrecommendations: []\nbogus: 1\n", name="sub/deeper/p.yaml")
+    (tmp_path / "plans" / "gone.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    (tmp_path / "top.yaml").write_text("plan: {title: T}\nrecommendations: []\nbogus: 1\n")
+    result = run("check", "--plans", plans)
+    out = result.stdout + result.stderr
+    assert "plans/sub/deeper/p.yaml:3:1:" in out and "plans/gone.yaml:1:1:" in out, out
+    assert ("\ntop.yaml:3:1:" in "\n" + out) == (plans == "."), out
+    assert "./" not in out and "//" not in out
