@@ -494,3 +494,51 @@ def test_docs_name_only_a_release_tag_they_tell_the_team_to_create():
     named |= set(re.findall(r"rev: (v[\d.]+\d)", docs["team-workflow.md"]))
     assert named and named <= created, (named, created)
     assert not re.search(r"\babout \d+ s\b", docs["README.md"])
+
+
+# What a table of statuses never needs: a short command's time is mostly start-up, so
+# these stay with the commands that use them (docs/benchmarks.md, "0.4: start-up").
+NOT_FOR_STATUS = ("yaml", "rich", "openpyxl", "docx", "icalendar", "email", "smtplib",
+                  "hashlib", "planctl.format.reader", "planctl.render.json",
+                  "planctl.render.dashboard", "planctl.render.report", "planctl.history.trends",
+                  "planctl.store.gitstore.versions", "planctl.store.gitstore.lineage")
+
+
+def test_status_served_by_the_cache_imports_no_module_it_does_not_use(bundled, tmp_path,
+                                                                     git_repo):
+    """A short command's time is mostly its start-up: `status` served by the cache (the
+    plan's stat settled, as a plan is between edits) never loads the parser, other
+    formats' writers, other commands, the walk of git history or OpenSSL."""
+    git_repo("add", "-A")
+    git_repo("commit", "-qm", "the plan", date="2012-08-01T10:00:00")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    import time  # the index trusts a stat a second old (store/cache/index.py)
+
+    time.sleep(max(0.0, (bundled.stat().st_ctime_ns + 1_100_000_000 - time.time_ns()) / 1e9))
+    for args in (["status"], ["status", "--today", "2012-10-09"]):  # a past date: git's dates
+        _modules_after(args, env)  # the cache filled
+        warm = _modules_after(args, env)
+        assert "planctl.commands.status" in warm
+        loaded = sorted(m for m in warm if m.split(".")[0] in NOT_FOR_STATUS
+                        or any(m == n or m.startswith((f"{n}.", f"{n}_")) for n in NOT_FOR_STATUS))
+        assert not loaded, (args, loaded)
+        others = sorted(m for m in warm if m.startswith("planctl.commands.")
+                        and m not in {"planctl.commands.status", "planctl.commands.options",
+                                      "planctl.commands.completers"})
+        assert not others, (args, others)
+
+
+@pytest.mark.parametrize("plans", [".", "plans", "./plans/"])
+def test_files_found_in_folders_are_named_as_given_without_a_leading_dot(run, write_plan, plans,
+                                                                        tmp_path):
+    """A plan's file is named the same however its folder was given (`--plans .` too):
+    in `check`'s FILE:LINE:COL lines, in JSON's `file`, in problems about unreadable files."""
+    (tmp_path / "plans" / "sub" / "deeper").mkdir(parents=True)
+    write_plan("plan: {title: T}\nrecommendations: []\nbogus: 1\n", name="sub/deeper/p.yaml")
+    (tmp_path / "plans" / "gone.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    (tmp_path / "top.yaml").write_text("plan: {title: T}\nrecommendations: []\nbogus: 1\n")
+    result = run("check", "--plans", plans)
+    out = result.stdout + result.stderr
+    assert "plans/sub/deeper/p.yaml:3:1:" in out and "plans/gone.yaml:1:1:" in out, out
+    assert ("\ntop.yaml:3:1:" in "\n" + out) == (plans == "."), out
+    assert "./" not in out and "//" not in out

@@ -257,3 +257,25 @@ def test_a_plan_file_name_that_is_not_utf8_gives_valid_utf8_ids_and_messages(bun
     assert check.stdout.decode("utf-8").startswith("plans/caf\\xe9.yaml:")
     chosen = _planctl_bytes("status", "--plan", "caf\\xe9", "--today", "9.10.12")
     assert chosen.returncode == 0 and b"62 actions" in chosen.stdout  # the id as shown selects it
+
+
+@pytest.mark.parametrize("one_line", [False, True])
+def test_every_control_bidi_and_surrogate_character_is_shown_not_passed_through(one_line):
+    """safe_text passes plain text through untouched, but never one of the characters a
+    terminal acts on: every C0 and C1 control, DEL, each bidi and line-separator control,
+    each lone surrogate (a file name's byte that is not UTF-8), wherever it sits in a
+    cell; newline and tab only where the text may take more than one line."""
+    from planctl.core.errors import safe_text
+
+    acted_on = [*range(0x00, 0x20), *range(0x7F, 0xA0), *range(0xD800, 0xE000),
+                0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A),
+                0x2028, 0x2029]
+    for code in acted_on:
+        ch = chr(code)
+        if ch in "\n\t" and not one_line:
+            assert safe_text(f"a{ch}b") == f"a{ch}b"
+            continue
+        shown = safe_text(f"Plain text {ch} and more", one_line=one_line)
+        assert ch not in shown and shown.startswith("Plain text \\") and shown.endswith(" and more")
+    plain = "Café – 3.1 “reviewed” 日本 ✓"
+    assert safe_text(plain, one_line=one_line) == plain

@@ -24,6 +24,19 @@ def byte_escape(code: int) -> str:
 
 
 _SURROGATES = re.compile("[\ud800-\udfff]")
+# What safe_text changes, as one character class: most text has none of it, and one
+# search in C finds that (a table of 400 cells: 0.3 ms instead of 3 ms through the loop).
+# Compiled when first needed (0.4 ms each): most commands use one of the two.
+_SHOWN = "\x7f-\x9f\ud800-\udfff" + "".join(sorted(_INVISIBLE))
+_UNSAFE: dict[bool, re.Pattern[str]] = {}
+
+
+def _unsafe(one_line: bool) -> re.Pattern[str]:
+    found = _UNSAFE.get(one_line)
+    if found is None:  # with newline and tab (one line) or without
+        found = _UNSAFE[one_line] = re.compile(
+            f"[\x00-\x1f{_SHOWN}]" if one_line else f"[\x00-\x08\x0b-\x1f{_SHOWN}]")
+    return found
 
 
 def name_text(name: str) -> str:
@@ -41,6 +54,8 @@ def safe_text(text: str, one_line: bool = False) -> str:
     a newline in a file name or value could forge a line of its own. The bytes of a name
     that is not UTF-8 are shown as `\\xNN` (see name_text).
     """
+    if _unsafe(one_line).search(text) is None:
+        return text
     out = []
     for ch in text:
         code = ord(ch)

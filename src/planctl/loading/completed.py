@@ -28,13 +28,16 @@ def with_git_dates(plans: tuple[Plan, ...], paths: list[Path],
         return plans
     from ..core.errors import GitError
     from ..history.completion import completion_dates, kept_completion_dates
-    from ..history.sharing import SharedObjects
-    from ..store.gitstore import plan_versions
 
     try:
         if as_of is None or as_of.day is None:  # HEAD or a revision: kept in the cache
             dates = kept_completion_dates(paths, as_of.spec if as_of is not None else "HEAD", wanted)
         else:
+            # Imported here: the walk of versions (and git's log parsing under it) is not
+            # needed by the common case above, a plain past --today served from the cache.
+            from ..history.sharing import SharedObjects
+            from ..store.gitstore import plan_versions
+
             last = as_of.day
             versions: Iterable[Version] = (
                 v for v in plan_versions(paths, "HEAD", share=SharedObjects()).versions

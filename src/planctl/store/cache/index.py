@@ -17,8 +17,12 @@ ctime). Any other row is stored with its stat smudged, so it never matches and t
 file's bytes are hashed on every run until its stat can be trusted.
 
 Layout: header, the entries, the table (msgpack: written time and, per file, stat,
-digest of its bytes, and its entry's offset, length and digest), then BLAKE2b of the
-table and its length (8 bytes). An entry is read (pread), checked and decoded only
+digest of its bytes, and its entry's offset, length and check), then BLAKE2b of the
+table and its length (8 bytes). An entry's check is its CRC-32 (`entry_check`): it
+only has to catch damage to bytes this index wrote, which a CRC does (zip and PNG
+check the same way), and a warm run checks every entry it serves - 15 MB at 20,000
+actions, 6 ms as CRC-32 against 24 ms as BLAKE2b. What names a file's contents (the
+digest of its bytes, entry keys) stays BLAKE2b. An entry is read (pread), checked and decoded only
 when its file is served, so the entries of 100,000 actions are never all in memory
 beside the plans decoded from them. A new entry goes straight into the next index
 file (a temporary file, renamed into place at the end); the entries served are
@@ -30,15 +34,15 @@ from __future__ import annotations
 import contextlib
 import os
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from hashlib import blake2b
 from typing import BinaryIO
 
 import msgspec
 
 from .codec import Loaded, decode, encode
-from .entries import DIGEST, FORMAT_VERSION, digest, entry_key, entry_path, entry_payload, remember
+from .entries import DIGEST, FORMAT_VERSION, blake2b, digest, entry_key, entry_path, entry_payload, remember
 from .folder import cache_dir, enabled, remove_dead_temps, usable
 from .stamp import loader_stamp
 
@@ -49,10 +53,15 @@ _RACY_NS = 1_000_000_000
 _SMUDGED = -1  # the ctime of a stat that must not be trusted: no real stat has it
 
 StatKey = tuple[int, int, int, int, int]
-# per file: (stat, digest of its bytes, entry offset, entry length, entry digest)
+# per file: (stat, digest of its bytes, entry offset, entry length, entry check)
 Row = tuple[StatKey, bytes, int, int, bytes]
 _TABLE = msgspec.msgpack.Decoder(tuple[int, dict[str, Row]])
 _ENCODER = msgspec.msgpack.Encoder()
+
+
+def entry_check(entry: bytes) -> bytes:
+    """What the table keeps to catch a damaged entry (see the module's docstring)."""
+    return zlib.crc32(entry).to_bytes(4, "big")
 
 
 def stat_key(st: os.stat_result) -> StatKey:
@@ -150,7 +159,7 @@ class Index:
         self.fd, self.old, self.end = fd, files, start
 
     def _entry(self, old: Row) -> bytes | None:
-        """An old entry's bytes, checked against their digest; None if they do not match."""
+        """An old entry's bytes, checked against their check; None if they do not match."""
         offset, length = old[2], old[3]
         start = len(self._header())
         if self.fd is None or offset < 0 or length < 0 or offset + length > self.end - start:
@@ -159,7 +168,7 @@ class Index:
             data = os.pread(self.fd, length, start + offset)
         except (OSError, OverflowError):
             return None
-        if len(data) != length or digest(data) != old[4]:
+        if len(data) != length or entry_check(data) != old[4]:
             return None
         return data
 
@@ -235,7 +244,7 @@ class Index:
         return self.out
 
     def _append(self, entry: bytes) -> tuple[int, int, bytes] | None:
-        """Add an entry to the next index file: (offset, length, digest), or None."""
+        """Add an entry to the next index file: (offset, length, check), or None."""
         out = self._start()
         if out is None:
             return None
@@ -245,7 +254,7 @@ class Index:
             self.on = False
             self.close()
             return None
-        where = (self.size, len(entry), digest(entry))
+        where = (self.size, len(entry), entry_check(entry))
         self.size += len(entry)
         return where
 
