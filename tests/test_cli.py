@@ -499,7 +499,7 @@ def test_docs_name_only_a_release_tag_they_tell_the_team_to_create():
 # What a table of statuses never needs: a short command's time is mostly start-up, so
 # these stay with the commands that use them (docs/benchmarks.md, "0.4: start-up").
 NOT_FOR_STATUS = ("yaml", "rich", "openpyxl", "docx", "icalendar", "email", "smtplib",
-                  "hashlib", "planctl.format.reader", "planctl.render.json",
+                  "planctl.format.reader", "planctl.render.json",
                   "planctl.render.dashboard", "planctl.render.report", "planctl.history.trends",
                   "planctl.store.gitstore.versions", "planctl.store.gitstore.lineage")
 
