@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+
+# hashlib's, though `import hashlib` loads OpenSSL first (~3 ms a start): CPython's
+# `_blake2` would skip that, but it is private (docs/benchmarks.md, "0.4: start-up").
+from hashlib import blake2b as blake2b  # (index.py hashes with it too)
 from pathlib import Path
 from typing import Any
 
 from .codec import Loaded, decode, encode
 from .folder import cache_dir, enabled, usable, usable_dir, write_atomically
 from .stamp import loader_stamp
-
-# hashlib's, though `import hashlib` loads OpenSSL first (~3 ms a start): CPython's
-# `_blake2` would skip that, but it is private (docs/benchmarks.md, "0.4: start-up").
-from hashlib import blake2b as blake2b  # (index.py hashes with it too)
 
 # The entry format: header, digest, codec.py's payload. Bump it when either changes
 # (the reader's and the model's code are keyed separately, by the stamp).
