@@ -194,10 +194,7 @@ def _across_files(changes: list[ActionChange]) -> list[ActionChange]:
     both removes and adds actions in different plans (rare: no cost otherwise)."""
     gone = [c.old for c in changes if c.new is None and c.old is not None]
     came = [c.new for c in changes if c.old is None and c.new is not None]
-    if not gone or not came or {a.plan for a in gone} == {b.plan for b in came} == {gone[0].plan}:
-        return changes
-    pairs = [(a, b) for a, b in match_actions(gone, came)
-             if a is not None and b is not None and a.plan != b.plan]
+    pairs = pairs_across_files(gone, came)
     if not pairs:
         return changes
     paired = {id(x) for pair in pairs for x in pair}
@@ -207,6 +204,17 @@ def _across_files(changes: list[ActionChange]) -> list[ActionChange]:
         out.append(ActionChange(b.plan, b.id, "moved", b.text, fields, a, b))
     out.sort(key=lambda c: (c.plan, id_sort_key(c.id)))
     return out
+
+
+def pairs_across_files(gone: Sequence[Action], came: Sequence[Action]) -> list[tuple[Action, Action]]:
+    """Actions removed from one plan (`gone`) paired with actions added to another (`came`)
+    in the same commit, by the same identity as within a plan (history.matching): the
+    action moved between plan files. What `diff`/`history` show as "moved" and what
+    `returns apply` follows (history.follow)."""
+    if not gone or not came or {a.plan for a in gone} == {b.plan for b in came} == {gone[0].plan}:
+        return []
+    return [(a, b) for a, b in match_actions(gone, came)
+            if a is not None and b is not None and a.plan != b.plan]
 
 
 def _plan_change(pid: str, before: Plan | None, after: Plan | None) -> PlanChange | None:
