@@ -3,6 +3,7 @@ with openpyxl the way a lead fills them."""
 
 from __future__ import annotations
 
+import email.message
 import io
 import re
 import shutil
@@ -137,3 +138,19 @@ def commit_count(tmp_path: Path) -> int:
 def copy_tree(src: Path, dst: Path) -> Path:
     shutil.copytree(src, dst)
     return dst
+
+
+def eml(tmp_path: Path, attachment: Path, sender: str, date: str, name: str) -> Path:
+    """A saved email (.eml) from `sender`, dated `date`, with the return attached."""
+    msg = email.message.EmailMessage()
+    msg["From"] = sender
+    msg["To"] = "plans@council.example"
+    msg["Subject"] = "Re: your return"
+    msg["Date"] = date
+    msg.set_content("Attached.")
+    msg.add_attachment(attachment.read_bytes(), maintype="application",
+                       subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       filename=attachment.name)
+    path = tmp_path / name
+    path.write_bytes(bytes(msg))
+    return path

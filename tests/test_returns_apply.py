@@ -25,6 +25,7 @@ from returns_helpers import (
     make,
     setup_plan,
 )
+from returns_helpers import eml as _eml
 
 RET = "out/hos-ops-head-of-operations.xlsx"
 
@@ -370,21 +371,6 @@ def test_a_lead_without_an_email_is_applied_but_not_committed(run, plan, tmp_pat
     assert commit_count(tmp_path) == count
 
 
-def _eml(tmp_path: Path, attachment: Path, sender: str, date: str, name: str) -> Path:
-    msg = email.message.EmailMessage()
-    msg["From"] = sender
-    msg["To"] = "plans@council.example"
-    msg["Subject"] = "Re: your return"
-    msg["Date"] = date
-    msg.set_content("Attached.")
-    msg.add_attachment(attachment.read_bytes(), maintype="application",
-                       subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       filename=attachment.name)
-    path = tmp_path / name
-    path.write_bytes(bytes(msg))
-    return path
-
-
 def test_a_return_by_email_is_dated_by_the_email_and_names_the_sender(run, plan, tmp_path):
     make(run)
     fill(Path(RET), {"1.1": {"Progress update": "By email"}})
@@ -656,43 +642,3 @@ def test_a_workbook_still_stamped_as_made_is_dated_by_the_files_time(run, plan):
     assert "notes dated 2026-10-21 (the file's modification time)" in r.stdout
     assert "date: 2026-10-21" in plan.read_text()
 
-
-def test_an_action_moved_to_another_plan_file_is_followed_there(run, plan, tmp_path, git_repo):
-    """A block cut from one plan file and pasted into another in one commit: the row's
-    change lands in the file the action is in now, as `diff` shows the move."""
-    block = """      - text: Train the duty team on thresholds
-        due: By 31.10.26
-        lead: hos-ops
-"""
-    other = tmp_path / "plans" / "q.yaml"
-    other.write_text("""plan:
-  title: Workforce plan
-leads:
-  hos-ops:
-    name: Head of Operations
-    email: ops@council.example
-recommendations:
-  - text: Develop the workforce
-    actions:
-      - text: Recruit two social workers
-        due: By 31.12.26
-        lead: hos-ops
-""")
-    commit_all(git_repo, "A second plan")
-    make(run)
-    plan.write_text(plan.read_text().replace(block, ""))
-    other.write_text(other.read_text() + block)
-    commit_all(git_repo, "Training belongs to the workforce plan")
-    fill(Path(RET), {"p:1.2": {"Progress update": "Training booked for November",
-                               "Rating": "amber"}})
-    before = plan.read_bytes()
-    r = apply(run, RET, "--commit")
-    assert r.exit_code == 0, (r.stdout, r.stderr)
-    assert "not in the plan" not in r.stdout
-    assert plan.read_bytes() == before
-    shown = run("show", "q:1.2", "--today", TODAY).stdout
-    assert "Training booked for November" in shown and "Train the duty team" in shown
-    assert "rag: amber" in other.read_text()
-    files = subprocess.run(["git", "show", "--name-only", "--format=", "HEAD"], cwd=tmp_path,
-                           capture_output=True, text=True, check=True).stdout.split()
-    assert files == ["plans/q.yaml"]

@@ -367,11 +367,22 @@ def _plan_one(ret: Return, plans: Plans, force: bool, day: date) -> Applied:
         return a
     a.planned = planned
     a.warnings += [*ret.warnings, *owned]
+    a.warnings += _dated_later(ret, planned, day)
     if ret.sender and a.email and ret.sender.casefold() != a.email.casefold():
         a.warnings.append(f"{ret.name}: sent by {ret.sender}, not from {name}'s address in "
                           f"leads: ({a.email}); check it is theirs")
     _run_edits(a, plans)
     return a
+
+
+def _dated_later(ret: Return, planned: list[Planned], day: date) -> list[str]:
+    """A warning when what the return writes is dated the day it was saved and that day is
+    after the as-at date (a clock ahead, a time zone, a mistyped --today): the change is
+    still dated as saved, which is the fact, but not silently."""
+    if ret.saved <= day or not any(p.runs and p.on == ret.saved for p in planned):
+        return []
+    return [f"{ret.name}: {ret.saved_from} ({ret.saved.isoformat()}) is after the as-at date "
+            f"({day.isoformat()}); its updates are dated {ret.saved.isoformat()}, as saved"]
 
 
 # -- writing and committing ------------------------------------------------------------------
@@ -442,20 +453,23 @@ class ApplyResult:
     dry_run: bool
 
     def view(self) -> View:
-        from ..render import Column, Section, View
+        from ..render import Column, Section, View, short_text
 
         sections = []
         for a in self.applied:
             r = a.ret
             title = (f"{r.name}: {a.lead_name}, made {r.state.made.isoformat()} from "
                      f"{r.state.commit[:7]}; notes dated {r.saved.isoformat()} ({r.saved_from})")
-            sec = Section(title, [Column("ID"), Column("Action"), Column("Change"),
+            sec = Section(title, [Column("ID"), Column("Action", wrap=2), Column("Change"),
                                   Column("Value", wrap=2), Column("Result", wrap=1)])
             if a.error:
                 sec.add(["", "", "", "", f"refused: {a.error}"])
             for p in a.planned:
                 result = p.status + (f": {p.detail}" if p.detail else "")
-                sec.add([p.row.id, p.target, p.change, p.value, result])
+                # the row's ID as the lead saw it; where the action is now, when it moved
+                ident = f"{p.row.id} (now {p.target})" if p.followed else p.row.id
+                sec.add([ident, short_text(" ".join(p.action_text.split())), p.change, p.value,
+                         result])
             sections.append(sec)
         return View(sections, summary=self.summary(), empty="No returns to apply.")
 
@@ -479,7 +493,8 @@ class ApplyResult:
                     "saved": a.ret.saved.isoformat(), "saved_from": a.ret.saved_from,
                     "sender": a.ret.sender, "error": a.error, "committed": a.committed,
                     "warnings": a.warnings,
-                    "changes": [{"id": p.row.id, "action": p.target, "change": p.change,
+                    "changes": [{"id": p.row.id, "action": p.target, "text": p.action_text,
+                                 "change": p.change,
                                  "value": p.value, "status": p.status, "detail": p.detail,
                                  "cell": p.row.filled.cells.get(COLUMN_OF[p.change], p.row.where)}
                                 for p in a.planned]} for a in self.applied]}

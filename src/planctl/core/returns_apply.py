@@ -99,6 +99,8 @@ class Planned:
     action_id: str = ""  # the action's id now
     reason: str | None = None  # for the commit's Reason: trailer
     unreadable: bool = False  # a cell that cannot be read: nothing of the return applies
+    action_text: str = ""  # the action's text now (as the return was made, when gone)
+    followed: bool = False  # the action's plan or id changed since (renumbered, moved)
 
     @property
     def runs(self) -> bool:
@@ -180,9 +182,12 @@ class _Row:
 
     def add(self, change: str, value: str, status: str, detail: str = "", **edit: object) -> None:
         now = self.followed.now
+        old = self.followed.old
         target = f"{now.plan}:{now.id}" if now else f"{self.row.plan}:{self.row.action}"
         self.out.append(Planned(self.row, target, change, value, status, detail,
                                 plan_id=now.plan if now else "", action_id=now.id if now else "",
+                                action_text=(now or old).text,
+                                followed=now is not None and (now.plan, now.id) != (old.plan, old.id),
                                 **edit))  # type: ignore[arg-type]
 
     def gated(self, held: bool, extra: Sequence[str] = ()) -> tuple[str, str]:

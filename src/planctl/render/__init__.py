@@ -8,6 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+SHORT = 70  # characters of a long text a table shows in a cell of its own (then "…")
+
+
+def short_text(text: str, limit: int = SHORT) -> str:
+    """A long text cut to `limit` characters, "…" after: where a table names an action
+    beside other columns (the dashboard's filters, `returns apply`)."""
+    return text if len(text) <= limit else text[:limit].rstrip() + "…"
+
 
 @dataclass(frozen=True)
 class Column:

@@ -26,6 +26,7 @@ from urllib.parse import quote
 from ..core.errors import safe_text
 from ..core.jsondoc import JSONDict
 from ..core.words import agree, count
+from . import short_text
 from .charts import measure_chart, not_plotted, rating_strip, status_chart
 from .dashboard import STATUS_ORDER, STATUS_WORDS
 from .report_html import esc, long_date, timeline_chart
@@ -185,7 +186,7 @@ def filters(data: JSONDict) -> str:
     many = len(data["plans"]) > 1
     choices = {
         "lead": [(x, x) for x in f["leads"]],
-        "rec": [(r["value"], f"{r['value']}: {_short(r['text'])}" if r["text"] else r["value"])
+        "rec": [(r["value"], f"{r['value']}: {short_text(r['text'])}" if r["text"] else r["value"])
                 for r in f["recommendations"]],
         "theme": [(t["value"], t["text"]) for t in f["themes"]],
         "status": [(s, STATUS_WORDS.get(s, s)) for s in f["statuses"]],
@@ -202,10 +203,6 @@ def filters(data: JSONDict) -> str:
             'placeholder="Words in the action, lead or update"></div>'
             f'{fields}<div class="field buttons"><button type="reset" id="clear">Clear filters'
             '</button></div></form>')
-
-
-def _short(text: str, limit: int = 70) -> str:
-    return text if len(text) <= limit else text[:limit].rstrip() + "…"
 
 
 def summary(data: JSONDict) -> str:
