@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sys
@@ -17,9 +18,13 @@ from ..core.jsondoc import JSONDict
 from ..core.model import Action
 from ..core.model import iso as iso  # re-exported: the renderers write dates with it
 
+# The same few hundred dates, written for every action (due, target, latest update):
+# looked up, not formatted again (bounded, so a long-lived caller cannot grow it).
+_day = functools.lru_cache(maxsize=4096)(iso)
+
 
 def action_dict(row: Row, today: date | None = None,
-                day: Callable[[date | None], object] = iso) -> JSONDict:
+                day: Callable[[date | None], object] = _day) -> JSONDict:
     """The action object of status, overdue and upcoming (docs/json.md).
 
     day: how dates are written; the report passes one that keeps them `date`s.
@@ -54,7 +59,7 @@ def target(action: Action) -> date | None:
     for a repeating action (no last date) and for one without a date."""
     if action.repeat:
         return None
-    return max((ms.due for ms in action.milestones), default=None)
+    return max([ms.due for ms in action.milestones], default=None)  # a list: faster than a generator
 
 
 def signoff_state(row: Row, today: date | None) -> JSONDict | None:
@@ -63,7 +68,7 @@ def signoff_state(row: Row, today: date | None) -> JSONDict | None:
     completed and not signed off. The `status` stays `completed` either way."""
     s = row.action.signed_off
     if s is not None and (today is None or s.on <= today):
-        return {"state": "signed-off", "by": s.by, "on": iso(s.on), "evidence": s.evidence}
+        return {"state": "signed-off", "by": s.by, "on": _day(s.on), "evidence": s.evidence}
     if row.awaiting:
         return {"state": "awaiting", "by": None, "on": None, "evidence": None}
     return None
@@ -75,7 +80,7 @@ def optional_fields(row: Row, today: date | None = None) -> JSONDict:
     a = row.action
     out: JSONDict = {}
     if a.start is not None:
-        out["start"] = iso(a.start)
+        out["start"] = _day(a.start)
     if row.due is None and row.status == "no-date" and a.timescale is not None and a.timescale.tbc:
         out["due_to_be_confirmed"] = True  # TBC, or a timescale planctl cannot read or count
     theme = row.plan.theme_of(a) if row.plan.themes else None
