@@ -234,21 +234,20 @@ def _layout(value: Any, pad: str, out: list[str]) -> None:
         out.append(_one_line(value, kind))
         return
     inner = pad + "  "
-    if type(value) is dict:
-        items = [f"{inner}{_compact(str(k))}: " for k in value]
-        out.append("{\n")
-        for i, (head, item) in enumerate(zip(items, value.values(), strict=True)):
+    is_dict = type(value) is dict
+    heads = [f"{inner}{_compact(str(k))}: " for k in value] if is_dict else [inner] * len(value)
+    out.append("{\n" if is_dict else "[\n")
+    last = len(heads) - 1
+    for i, (head, item) in enumerate(zip(heads, value.values() if is_dict else value, strict=True)):
+        end = ",\n" if i < last else "\n"
+        item_kind = _kind(item)
+        if item_kind == _NESTED:
             out.append(head)
             _layout(item, inner, out)
-            out.append(",\n" if i < len(items) - 1 else "\n")
-        out.append(pad + "}")
-    else:
-        out.append("[\n")
-        for i, item in enumerate(value):
-            out.append(inner)
-            _layout(item, inner, out)
-            out.append(",\n" if i < len(value) - 1 else "\n")
-        out.append(pad + "]")
+            out.append(end)
+        else:  # a one-line item (an action): its line in one piece
+            out.append(f"{head}{_one_line(item, item_kind)}{end}")
+    out.append(pad + ("}" if is_dict else "]"))
 
 
 def dumps(data: Any) -> str:
