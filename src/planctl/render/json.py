@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sys
@@ -9,15 +10,21 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+import msgspec
+
 from ..core.errors import byte_escape
 from ..core.evaluate import Row
 from ..core.jsondoc import JSONDict
 from ..core.model import Action
 from ..core.model import iso as iso  # re-exported: the renderers write dates with it
 
+# The same few hundred dates, written for every action (due, target, latest update):
+# looked up, not formatted again (bounded, so a long-lived caller cannot grow it).
+_day = functools.lru_cache(maxsize=4096)(iso)
+
 
 def action_dict(row: Row, today: date | None = None,
-                day: Callable[[date | None], object] = iso) -> JSONDict:
+                day: Callable[[date | None], object] = _day) -> JSONDict:
     """The action object of status, overdue and upcoming (docs/json.md).
 
     day: how dates are written; the report passes one that keeps them `date`s.
@@ -52,7 +59,7 @@ def target(action: Action) -> date | None:
     for a repeating action (no last date) and for one without a date."""
     if action.repeat:
         return None
-    return max((ms.due for ms in action.milestones), default=None)
+    return max([ms.due for ms in action.milestones], default=None)  # a list: faster than a generator
 
 
 def signoff_state(row: Row, today: date | None) -> JSONDict | None:
@@ -61,7 +68,7 @@ def signoff_state(row: Row, today: date | None) -> JSONDict | None:
     completed and not signed off. The `status` stays `completed` either way."""
     s = row.action.signed_off
     if s is not None and (today is None or s.on <= today):
-        return {"state": "signed-off", "by": s.by, "on": iso(s.on), "evidence": s.evidence}
+        return {"state": "signed-off", "by": s.by, "on": _day(s.on), "evidence": s.evidence}
     if row.awaiting:
         return {"state": "awaiting", "by": None, "on": None, "evidence": None}
     return None
@@ -73,7 +80,7 @@ def optional_fields(row: Row, today: date | None = None) -> JSONDict:
     a = row.action
     out: JSONDict = {}
     if a.start is not None:
-        out["start"] = iso(a.start)
+        out["start"] = _day(a.start)
     if row.due is None and row.status == "no-date" and a.timescale is not None and a.timescale.tbc:
         out["due_to_be_confirmed"] = True  # TBC, or a timescale planctl cannot read or count
     theme = row.plan.theme_of(a) if row.plan.themes else None
@@ -125,7 +132,9 @@ class _Pieces(list[str]):
             self.flush()
 
     def flush(self) -> None:
-        self.write(_INVISIBLE.sub(_escape, "".join(self)))
+        text = "".join(self)
+        # Every character _INVISIBLE finds is non-ASCII: an ASCII piece has none to find.
+        self.write(text if text.isascii() else _INVISIBLE.sub(_escape, text))
         self.clear()
 
 
@@ -138,9 +147,9 @@ def json_out(data: JSONDict) -> None:
 
 
 def _compact_encoder() -> Callable[[Any], str]:
-    """Each leaf object in one call of the json module's C encoder. JSONEncoder.encode
-    builds a new C encoder per call; at 20,000 actions that was a quarter of the JSON time,
-    so one is built here and reused (what encode does, without the rebuilding)."""
+    """The json module's C encoder, built once and reused: JSONEncoder.encode builds a new
+    one per call (a quarter of the JSON time at 20,000 actions). It writes what msgspec
+    would write differently (see _one_line)."""
     encoder = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
     c_make_encoder = getattr(json.encoder, "c_make_encoder", None)
     if c_make_encoder is None:  # pragma: no cover - a Python without the C accelerator
@@ -158,57 +167,96 @@ def _compact_encoder() -> Callable[[Any], str]:
 
 
 _compact = _compact_encoder()
+_encode = msgspec.json.Encoder().encode
+_format = msgspec.json.format
+
+
+def _one_line(value: Any, kind: int) -> str:
+    """One value on one line, exactly as json.dumps(ensure_ascii=False, separators=(", ",
+    ": ")) writes it. msgspec writes the same bytes twice as fast, except for floats
+    (1e+16 is its 1e16) and keys that are not strings: those, and what msgspec refuses
+    (a lone surrogate, from a file name that is not UTF-8), go to the json module."""
+    if kind == _PLAIN:
+        try:
+            return _format(_encode(value), indent=0).decode()
+        except (TypeError, ValueError, msgspec.EncodeError):
+            pass
+    return _compact(value)
 
 
 _CONTAINERS = (dict, list, tuple)
+# What a walk finds in a value: nothing but strings, ints, bools and None on one line;
+# a float or a key that is not a string on one line; objects inside (spread over lines).
+_PLAIN, _ODD, _NESTED = 0, 1, 2
+_SCALARS = frozenset({str, int, bool, type(None)})  # written alike by msgspec and json
 
 
-def _nested(value: Any) -> bool:
-    """A container laid out over several lines: it holds objects, or lists of them."""
+def _kind(value: Any) -> int:
+    """_NESTED for a container laid out over several lines (it holds objects, or lists of
+    them); for a one-line value, whether it holds anything msgspec writes differently."""
     kind = type(value)
     if kind is dict:
-        for item in value.values():
-            inner = type(item)
-            if inner is list or inner is tuple:
-                for x in item:
-                    if type(x) in _CONTAINERS:
-                        return True
-            elif inner is dict and _nested(item):
-                return True
-        return False
+        return _dict_kind(value)
     if kind is list or kind is tuple:
-        return any(type(x) in _CONTAINERS for x in value)
-    return False
+        found = _PLAIN
+        for x in value:
+            inner = type(x)
+            if inner in _CONTAINERS:
+                return _NESTED
+            if inner not in _SCALARS:
+                found = _ODD
+        return found
+    return _PLAIN if kind in _SCALARS else _ODD
+
+
+def _dict_kind(value: dict[Any, Any]) -> int:
+    found = _PLAIN
+    for key, item in value.items():
+        inner = type(item)
+        if inner in _SCALARS and type(key) is str:
+            continue
+        k = _ODD if type(key) is not str else _PLAIN
+        if inner is dict:
+            k |= _dict_kind(item)
+        elif inner is list or inner is tuple:
+            k |= _kind(item)
+        elif inner not in _SCALARS:
+            k = _ODD
+        if k >= _NESTED:
+            return _NESTED
+        found |= k
+    return found
 
 
 def _layout(value: Any, pad: str, out: list[str]) -> None:
-    if not _nested(value):
-        out.append(_compact(value))
+    kind = _kind(value)
+    if kind != _NESTED:
+        out.append(_one_line(value, kind))
         return
     inner = pad + "  "
-    if type(value) is dict:
-        items = [f"{inner}{_compact(str(k))}: " for k in value]
-        out.append("{\n")
-        for i, (head, item) in enumerate(zip(items, value.values(), strict=True)):
+    is_dict = type(value) is dict
+    heads = [f"{inner}{_compact(str(k))}: " for k in value] if is_dict else [inner] * len(value)
+    out.append("{\n" if is_dict else "[\n")
+    last = len(heads) - 1
+    for i, (head, item) in enumerate(zip(heads, value.values() if is_dict else value, strict=True)):
+        end = ",\n" if i < last else "\n"
+        item_kind = _kind(item)
+        if item_kind == _NESTED:
             out.append(head)
             _layout(item, inner, out)
-            out.append(",\n" if i < len(items) - 1 else "\n")
-        out.append(pad + "}")
-    else:
-        out.append("[\n")
-        for i, item in enumerate(value):
-            out.append(inner)
-            _layout(item, inner, out)
-            out.append(",\n" if i < len(value) - 1 else "\n")
-        out.append(pad + "]")
+            out.append(end)
+        else:  # a one-line item (an action): its line in one piece
+            out.append(f"{head}{_one_line(item, item_kind)}{end}")
+    out.append(pad + ("}" if is_dict else "]"))
 
 
 def dumps(data: Any) -> str:
     """JSON laid out for people and for grep: every object that holds other objects is
     spread over lines; every other object (an action, a summary) sits on one line.
 
-    Each one-line object is written by the json module's C encoder: the indented
-    encoder is pure Python, and at 20,000 actions it was most of `overdue --format json`.
+    Each one-line object is written by msgspec (or, where msgspec would write other
+    bytes, the json module's C encoder): the indented encoder is pure Python, and at
+    20,000 actions it was most of `overdue --format json`.
     """
     out: list[str] = []
     _layout(data, "", out)
