@@ -259,6 +259,10 @@ def _followed(ret: Return, plans: Plans) -> tuple[dict[int, Followed | None], li
             raise UsageError(f"{ret.name}: {row.where}: action {row.action} of {row.plan} at "
                              f"commit {ret.state.commit[:12]} is not the one this return was made "
                              "with; the return was altered (make a new one)")
+        if ret.state.lead not in _lead_idents(action):
+            raise UsageError(f"{ret.name}: {row.where}: action {row.action} is not led by "
+                             f"{ret.state.lead!r} at commit {ret.state.commit[:12]}; the return "
+                             "was altered (make a new one)")
         keys[row.line] = (plan_id, row.action)
         ret_warnings += _owned_edited(ret, row, old_plans[plan_id], action)
     out: dict[int, Followed | None] = {}
@@ -273,6 +277,13 @@ def _followed(ret: Return, plans: Plans) -> tuple[dict[int, Followed | None], li
             if plan is not None and current is not None else None
         out[row.line] = Followed(at_commit, action, _due_reader(plan) if plan else None)
     return out, ret_warnings
+
+
+def _lead_idents(action: Action) -> set[str]:
+    """The names a return of this action's leads records (a key, else the name as written,
+    as `returns make` names them): a return credited to anyone else was altered."""
+    return {key or name for name, key in zip(action.leads, action.lead_keys, strict=False)} \
+        | set(action.leads)
 
 
 def _owned_edited(ret: Return, row: Any, plan: Plan, action: Action) -> list[str]:
