@@ -36,3 +36,35 @@ def test_a_return_whose_hidden_lead_was_changed_is_refused_not_credited(run, pla
     assert f"is not led by {lead!r}" in r.stderr
     assert "Traceback" not in r.stderr
     assert plan.read_bytes() == before
+
+
+@pytest.mark.parametrize("written", ["November 2026", "Nov 2026", "november-2026"])
+def test_a_meeting_on_a_month_is_refused_not_tagged_on_its_last_day(run, plan, git_repo, written):
+    # "meeting 'November 2026'" tagged committee-2026-11-30: a day nobody said the committee met.
+    r = run("meeting", written, "--today", TODAY)
+    assert r.exit_code == 2, r.stdout + r.stderr
+    assert r.stderr.startswith("planctl: error: DATE: ")
+    assert "is a month, not one day" in r.stderr
+    assert git_repo("tag", "-l") == ""
+    r = run("meeting", "30.11.2026", "--today", TODAY)  # the day itself is still taken
+    assert r.exit_code == 0, r.stderr
+    assert git_repo("tag", "-l").split() == ["committee-2026-11-30"]
+
+
+@pytest.mark.parametrize("command", [["done", "1.1"], ["note", "1.1", "Chased"],
+                                     ["signoff", "1.1", "--by", "QA Manager"]])
+def test_an_event_on_a_month_is_refused_not_dated_its_last_day(run, plan, command):
+    # `done --on "October 2026"` wrote completed: 2026-10-31, and `signoff --on` the same:
+    # a completion or sign-off day the user never gave.
+    if command[0] == "signoff":
+        r = run("done", "1.1", "--on", "1.10.2026", "--today", TODAY)
+        assert r.exit_code == 0, r.stderr
+    before = plan.read_bytes()
+    r = run(*command, "--on", "October 2026", "--today", TODAY)
+    assert r.exit_code == 2, r.stdout + r.stderr
+    assert r.stderr == ("planctl: error: --on: 'October 2026' is a month, not one day; give the "
+                        "day (e.g. 31.10.2026 if it was the last)\n")
+    assert plan.read_bytes() == before
+    r = run(*command, "--on", "31.10.2026", "--today", TODAY)
+    assert r.exit_code == 0, r.stderr
+    assert "2026-10-31" in plan.read_text()
