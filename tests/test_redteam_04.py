@@ -68,3 +68,18 @@ def test_an_event_on_a_month_is_refused_not_dated_its_last_day(run, plan, comman
     r = run(*command, "--on", "31.10.2026", "--today", TODAY)
     assert r.exit_code == 0, r.stderr
     assert "2026-10-31" in plan.read_text()
+
+
+def test_a_return_saved_after_today_dates_its_notes_today_and_says_so(run, plan):
+    # A lead's PC with its clock years ahead (or an edited docProps/core.xml) stamped the
+    # workbook 2099: the progress note was written into the plan dated 2099-01-01.
+    make(run)
+    fill(Path(RET), {"1.1": {"Progress update": "News"}}, saved="2099-01-01T10:00:00Z")
+    r = run("returns", "apply", RET, "--today", TODAY, env={"COLUMNS": "400"})
+    assert r.exit_code == 0, r.stderr
+    text = plan.read_text()
+    assert "2099" not in text
+    assert f"- date: {TODAY}\n            text: News" in text
+    assert (f"warning: {RET}: the workbook's last-saved time (2099-01-01) is after today; its "
+            f"notes are dated today ({TODAY})") in r.stderr
+    assert f"notes dated {TODAY} (today, as the workbook's last-saved time is after it)" in r.stdout

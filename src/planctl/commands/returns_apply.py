@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -361,7 +361,13 @@ def _run_edits(a: Applied, plans: Plans) -> None:
 
 def _plan_one(ret: Return, plans: Plans, force: bool, day: date) -> Applied:
     name, emails = plans.lead(ret.state.lead)
+    late = None
+    if ret.saved > day:  # a wrong clock or an altered stamp: no note is dated after today
+        late = f"{ret.name}: {ret.saved_from} ({ret.saved.isoformat()}) is after today"
+        ret = replace(ret, saved=day, saved_from=f"today, as {ret.saved_from} is after it")
     a = Applied(ret, name, emails[0] if len(emails) == 1 else None)
+    if late:
+        a.warnings.append(f"{late}; its notes are dated today ({day.isoformat()})")
     if len(emails) > 1:
         a.warnings.append(f"{ret.name}: lead {ret.state.lead!r} has {len(emails)} different "
                           f"emails in leads: ({', '.join(emails)}); whose commit it is is not "
