@@ -83,3 +83,34 @@ def test_a_return_saved_after_today_dates_its_notes_today_and_says_so(run, plan)
     assert (f"warning: {RET}: the workbook's last-saved time (2099-01-01) is after today; its "
             f"notes are dated today ({TODAY})") in r.stderr
     assert f"notes dated {TODAY} (today, as the workbook's last-saved time is after it)" in r.stdout
+
+
+def test_a_sign_off_cannot_be_withdrawn_before_it_was_given(run, plan):
+    # `unsign --on` a day before the sign-off wrote "Sign-off withdrawn (was signed off ...
+    # on 2 Nov 2026)" dated 1 October: a withdrawal a month before what it withdraws.
+    for cmd in (["done", "1.1", "--on", "1.11.2026"],
+                ["signoff", "1.1", "--by", "QA Manager", "--on", "2.11.2026"]):
+        assert run(*cmd, "--today", TODAY).exit_code == 0
+    before = plan.read_bytes()
+    r = run("unsign", "1.1", "--on", "1.10.2026", "--reason", "oops", "--today", TODAY)
+    assert r.exit_code == 2, r.stdout + r.stderr
+    assert r.stderr == ("planctl: error: --on 01 October 2026 is before 1.1 was signed off "
+                        "(02 November 2026); nothing was changed\n")
+    assert plan.read_bytes() == before
+    r = run("unsign", "1.1", "--on", "2.11.2026", "--reason", "oops", "--today", TODAY)
+    assert r.exit_code == 0, r.stderr
+    assert "signed_off" not in plan.read_text()
+
+
+def test_a_completion_cannot_be_reopened_before_it_happened(run, plan):
+    # The same rule for `reopen` (which also withdraws a sign-off): "Reopened (was completed
+    # on 2026-11-01)" dated 1 October.
+    assert run("done", "1.1", "--on", "1.11.2026", "--today", TODAY).exit_code == 0
+    before = plan.read_bytes()
+    r = run("reopen", "1.1", "--on", "1.10.2026", "--reason", "gap", "--today", TODAY)
+    assert r.exit_code == 2, r.stdout + r.stderr
+    assert r.stderr == ("planctl: error: --on 01 October 2026 is before 1.1 was completed "
+                        "(01 November 2026); nothing was changed\n")
+    assert plan.read_bytes() == before
+    assert run("reopen", "1.1", "--on", "1.11.2026", "--reason", "gap",
+               "--today", TODAY).exit_code == 0
