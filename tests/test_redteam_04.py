@@ -114,3 +114,13 @@ def test_a_completion_cannot_be_reopened_before_it_happened(run, plan):
     assert plan.read_bytes() == before
     assert run("reopen", "1.1", "--on", "1.11.2026", "--reason", "gap",
                "--today", TODAY).exit_code == 0
+
+
+def test_the_dashboard_refuses_to_write_into_the_plans_folder_in_its_own_words(run, plan):
+    before = plan.read_bytes()
+    r = run("dashboard", "-o", "plans/index.html", "--today", TODAY)
+    assert r.exit_code == 2
+    assert r.stderr == ("planctl: error: refusing to write the dashboard to 'plans/index.html': "
+                        "it is in the plans folder 'plans'; write it somewhere else\n")
+    assert plan.read_bytes() == before
+    assert not Path("plans/index.html").exists()
