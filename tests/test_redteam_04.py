@@ -124,3 +124,13 @@ def test_the_dashboard_refuses_to_write_into_the_plans_folder_in_its_own_words(r
                         "it is in the plans folder 'plans'; write it somewhere else\n")
     assert plan.read_bytes() == before
     assert not Path("plans/index.html").exists()
+
+
+def test_a_yes_no_value_in_a_date_cell_is_not_called_a_number(run, plan):
+    make(run)
+    fill(Path(RET), {"1.1": {"Completed on": True}})
+    before = plan.read_bytes()
+    r = run("returns", "apply", RET, "--today", TODAY, env={"COLUMNS": "400"})
+    assert r.exit_code == 2
+    assert "'TRUE' is a yes/no value, not a date; type the date" in r.stderr
+    assert plan.read_bytes() == before

@@ -207,7 +207,8 @@ def _completed(book: _Book, cell: Any, ref: str) -> date | None:
                             "type the day it was completed, e.g. 14/01/2026")
         return value.date() if isinstance(value, datetime) else value
     if not isinstance(value, str):
-        raise book.fail(ref, f"{cell_text(value)!r} is a number, not a date; type the date, "
+        kind = "a yes/no value" if isinstance(value, bool) else "a number"
+        raise book.fail(ref, f"{cell_text(value)!r} is {kind}, not a date; type the date, "
                         "e.g. 14/01/2026")
     typed = " ".join(value.split())
     try:
