@@ -3,6 +3,7 @@ planctl must do instead of stating a wrong fact (each test failed before its fix
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import openpyxl
@@ -133,4 +134,22 @@ def test_a_yes_no_value_in_a_date_cell_is_not_called_a_number(run, plan):
     r = run("returns", "apply", RET, "--today", TODAY, env={"COLUMNS": "400"})
     assert r.exit_code == 2
     assert "'TRUE' is a yes/no value, not a date; type the date" in r.stderr
+    assert plan.read_bytes() == before
+
+
+@pytest.mark.parametrize("kind", ["device", "fifo"])
+def test_a_return_that_is_a_device_or_a_pipe_is_refused_not_read_forever(run, plan, tmp_path,
+                                                                         kind):
+    # A symlink named reply.xlsx to /dev/zero passed the size check (a device's size is 0)
+    # and was read until memory ran out; a FIFO named reply.eml blocked for ever.
+    target = tmp_path / ("reply.xlsx" if kind == "device" else "reply.eml")
+    if kind == "device":
+        target.symlink_to("/dev/zero")
+    else:
+        os.mkfifo(target)
+    before = plan.read_bytes()
+    r = run("returns", "apply", str(target), "--today", TODAY)
+    assert r.exit_code == 2
+    assert (f"planctl: error: {target}: not a file (a device, a pipe or a folder); a return is "
+            "an .xlsx, .eml or mbox file") in r.stderr
     assert plan.read_bytes() == before

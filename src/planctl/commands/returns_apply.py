@@ -12,6 +12,7 @@ the files written under their locks and committed (store/returns/commit.py).
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -94,6 +95,10 @@ def _incoming(path: Path) -> list[Incoming]:
     from ..store.returns.mail import read_mail
 
     try:
+        regular = stat.S_ISREG(path.stat().st_mode)  # follows a symlink to what it names
+        if not regular:  # a device or pipe has no size to check: /dev/zero never ends
+            raise UsageError(f"{path}: not a file (a device, a pipe or a folder); a return is "
+                             "an .xlsx, .eml or mbox file")
         with open(path, "rb") as f:
             head = f.read(5)
     except OSError as exc:
