@@ -153,3 +153,40 @@ def test_a_return_that_is_a_device_or_a_pipe_is_refused_not_read_forever(run, pl
     assert (f"planctl: error: {target}: not a file (a device, a pipe or a folder); a return is "
             "an .xlsx, .eml or mbox file") in r.stderr
     assert plan.read_bytes() == before
+
+
+COUNCIL = """\
+plan:
+  title: Plan {a}
+  authority: "Council: {a}"
+  inspection:
+    published: 2026-01-05
+leads:
+  hos:
+    name: Head of Service
+recommendations:
+  - text: Referrals
+    actions:
+      - text: Audit in {a}
+        due: By 30.10.26
+        lead: hos
+"""
+
+
+def test_a_lead_of_an_authority_whose_name_holds_a_colon_can_be_named(run, tmp_path, git_repo):
+    # The refusal of a lead of two authorities offers 'Council: North:Head of Service';
+    # typed back, it was split at the first colon and refused as "no lead".
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for a in ("North", "South"):
+        (plans / f"{a.lower()}.yaml").write_text(COUNCIL.format(a=a), encoding="utf-8")
+    r = run("overdue", "--lead", "Head of Service", "--today", "2026-12-31")
+    assert r.exit_code == 2
+    assert "'Council: North:Head of Service', 'Council: South:Head of Service'" in r.stderr
+    r = run("overdue", "--lead", "Council: North:Head of Service", "--today", "2026-12-31",
+            "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    assert "Audit in North" in r.stdout and "Audit in South" not in r.stdout
+    r = run("overdue", "--lead", "Council: North:Nobody", "--today", "2026-12-31")
+    assert r.exit_code == 2
+    assert r.stderr.startswith("planctl: error: no lead 'Nobody' in Council: North")
