@@ -190,3 +190,16 @@ def test_a_lead_of_an_authority_whose_name_holds_a_colon_can_be_named(run, tmp_p
     r = run("overdue", "--lead", "Council: North:Nobody", "--today", "2026-12-31")
     assert r.exit_code == 2
     assert r.stderr.startswith("planctl: error: no lead 'Nobody' in Council: North")
+
+
+def test_a_lead_name_with_a_line_break_is_one_line_as_the_commit_author(run, tmp_path, git_repo):
+    from returns_helpers import PLAN, setup_plan
+
+    setup_plan(tmp_path, git_repo, PLAN.replace("name: Head of Operations",
+                                                'name: "Head of\\r\\nOperations"'))
+    make(run)
+    fill(Path("out/hos-ops-head-of-operations.xlsx"), {"1.1": {"Progress update": "News"}})
+    r = run("returns", "apply", "out/hos-ops-head-of-operations.xlsx", "--commit",
+            "--today", TODAY, env={"COLUMNS": "400"})
+    assert r.exit_code == 0, r.stderr
+    assert git_repo("log", "-1", "--format=%an") == "Head of Operations\n"
