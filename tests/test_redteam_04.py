@@ -203,3 +203,19 @@ def test_a_lead_name_with_a_line_break_is_one_line_as_the_commit_author(run, tmp
             "--today", TODAY, env={"COLUMNS": "400"})
     assert r.exit_code == 0, r.stderr
     assert git_repo("log", "-1", "--format=%an") == "Head of Operations\n"
+
+
+def test_a_password_protected_return_says_what_to_ask_the_lead(run, plan, tmp_path):
+    # Excel saves a workbook with a password to open in the old compound-file container
+    # (magic D0 CF 11 E0 A1 B1 1A E1); it was refused as "cannot read workbook: : not a zip
+    # file", which tells the officer nothing to ask the lead.
+    locked = tmp_path / "reply.xlsx"
+    locked.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096))
+    torn = tmp_path / "torn.xlsx"
+    torn.write_bytes(b"PK\x03\x04 torn in transit")
+    r = run("returns", "apply", str(locked), str(torn), "--today", TODAY)
+    assert r.exit_code == 2
+    assert (f"planctl: error: {locked}: the workbook is password-protected (or an old .xls "
+            "file); ask the lead to save it without a password, as .xlsx, and send it again"
+            ) in r.stderr
+    assert f"planctl: error: {torn}: cannot read workbook: not a zip file" in r.stderr
