@@ -219,3 +219,14 @@ def test_a_password_protected_return_says_what_to_ask_the_lead(run, plan, tmp_pa
             "file); ask the lead to save it without a password, as .xlsx, and send it again"
             ) in r.stderr
     assert f"planctl: error: {torn}: cannot read workbook: not a zip file" in r.stderr
+
+
+def test_remind_to_a_folder_that_cannot_be_written_is_an_output_failure(run, plan, tmp_path):
+    # exit 5 is "the output cannot be written" for every command; `remind --save-to` said 2
+    # (bad usage), as if the command line were wrong.
+    blocker = tmp_path / "taken"
+    blocker.write_text("a file where the folder should go")
+    r = run("remind", "--from", "plans@council.example", "--attach-returns",
+            "--save-to", str(blocker / "outbox"), "--today", TODAY)
+    assert r.exit_code == 5, r.stderr
+    assert r.stderr.startswith(f"planctl: error: cannot write to '{blocker / 'outbox'}': ")
