@@ -230,3 +230,29 @@ def test_remind_to_a_folder_that_cannot_be_written_is_an_output_failure(run, pla
             "--save-to", str(blocker / "outbox"), "--today", TODAY)
     assert r.exit_code == 5, r.stderr
     assert r.stderr.startswith(f"planctl: error: cannot write to '{blocker / 'outbox'}': ")
+
+
+MANY_LEADS = "plan:\n  title: Many leads\nrecommendations:\n  - text: R\n    actions:\n" + "".join(
+    f"      - text: Action {n}\n        due: By 30.12.26\n        lead: Lead {n}\n"
+    for n in range(30))
+
+
+def test_returns_make_with_stderr_closed_ends_as_a_closed_pipe(tmp_path, git_repo):
+    # `returns make ... 2>&1 | head -1`: the reader of stderr goes away after the first line.
+    # The "wrote the return" line's broken pipe was caught as "cannot write to the folder"
+    # (OutputError), whose own message then failed: exit 1, a code `returns make` does not have.
+    import signal
+    import subprocess
+    import sys
+
+    from returns_helpers import setup_plan
+
+    setup_plan(tmp_path, git_repo, MANY_LEADS)  # 30 lines: the pipe is closed long before
+    proc = subprocess.Popen([sys.executable, "-m", "planctl", "returns", "make", "-o", "out",
+                             "--today", "2026-10-01"], cwd=tmp_path, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    assert proc.stderr is not None
+    first = proc.stderr.readline()
+    proc.stderr.close()
+    assert proc.wait(timeout=120) == -signal.SIGPIPE
+    assert first.startswith(b"wrote the return for ")
