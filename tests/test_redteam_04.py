@@ -256,3 +256,13 @@ def test_returns_make_with_stderr_closed_ends_as_a_closed_pipe(tmp_path, git_rep
     proc.stderr.close()
     assert proc.wait(timeout=120) == -signal.SIGPIPE
     assert first.startswith(b"wrote the return for ")
+
+
+def test_a_meeting_body_too_long_for_a_tag_is_refused_as_usage(run, plan, git_repo):
+    # A 300-character --body reached git as a 311-character ref (a file name): "cannot lock
+    # ref" with the whole name, exit 4, as if git had failed.
+    r = run("meeting", "30.11.2026", "--body", "y" * 300, "--today", TODAY)
+    assert r.exit_code == 2, r.stderr
+    assert r.stderr == ("planctl: error: --body names a tag of 300 characters, more than 80; "
+                        "give the body's key (e.g. LSCB)\n")
+    assert git_repo("tag", "-l") == ""
