@@ -266,3 +266,39 @@ def test_a_meeting_body_too_long_for_a_tag_is_refused_as_usage(run, plan, git_re
     assert r.stderr == ("planctl: error: --body names a tag of 300 characters, more than 80; "
                         "give the body's key (e.g. LSCB)\n")
     assert git_repo("tag", "-l") == ""
+
+
+BOARD_PLAN = """\
+plan:
+  title: Board plan
+  inspection:
+    published: 2026-01-05
+bodies:
+  hwb: Health and Wellbeing Board
+leads:
+  qa: QA Manager
+recommendations:
+  - text: Referrals
+    actions:
+      - text: Audit referrals
+        due: By 30.9.26
+        lead: qa
+"""
+
+
+def test_report_since_last_body_takes_the_body_name_as_meeting_does(run, tmp_path, git_repo):
+    # `meeting --body "Health and Wellbeing Board"` tags hwb-DATE (the body's key); `report
+    # --since "last:Health and Wellbeing Board"` looked for health-and-wellbeing-board-DATE
+    # and refused.
+    from returns_helpers import setup_plan
+
+    setup_plan(tmp_path, git_repo, BOARD_PLAN)
+    r = run("meeting", "30.11.2026", "--body", "Health and Wellbeing Board", "--today", TODAY)
+    assert r.exit_code == 0, r.stderr
+    assert git_repo("tag", "-l").split() == ["hwb-2026-11-30"]
+    r = run("report", "--since", "last:Health and Wellbeing Board", "--today", TODAY)
+    assert r.exit_code == 0, r.stderr
+    assert "note: last:Health and Wellbeing Board is hwb-2026-11-30" in r.stderr
+    r = run("diff", "last:Health and Wellbeing Board", "--today", TODAY)
+    assert r.exit_code == 0, r.stderr
+    assert "note: last:Health and Wellbeing Board is hwb-2026-11-30" in r.stderr

@@ -167,13 +167,17 @@ def meetings(s: Settings, body: str | None) -> None:
     output(MeetingsResult(found), fmt, s)
 
 
-def since_meeting(spec: str | None, day: date, paths: list[Path]) -> str | None:
+def since_meeting(spec: str | None, day: date, paths: list[Path],
+                  plans: tuple[Plan, ...] = ()) -> str | None:
     """`last` / `last:BODY` (report --since, diff's first end): the latest meeting tag dated
-    before `day`, said on stderr; any other spec as it is."""
+    before `day`, said on stderr; any other spec as it is. BODY is a body's key or name,
+    as `meeting --body` takes it."""
     if not tags.is_last(spec):
         return spec
     assert spec is not None  # is_last
-    found = tags.last_meeting(paths, day, spec)
+    body = spec.partition(":")[2]
+    key = _body_key(body, plans)[0] if body.strip() else None
+    found = tags.last_meeting(paths, day, f"last:{key}" if key else spec)
     click.echo(safe_text(f"note: {spec} is {found.name} (the latest meeting before "
                          f"{day.isoformat()}, on commit {found.short})", one_line=True), err=True)
     return found.name

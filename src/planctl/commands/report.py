@@ -134,7 +134,7 @@ def report(s: Settings, output_path: str | None, since: str | None, plan_ids: tu
     if since:
         from .meeting import since_meeting
 
-        since = since_meeting(since, day, paths)
+        since = since_meeting(since, day, paths, tuple(loaded.plans))
     changes = timeline = trends = slipped = None
     rollup = len(plans) > 1 and fmt in ROLLUP_FORMATS
     if since or fmt in TRENDS_FORMATS or rollup:
