@@ -106,7 +106,7 @@ def test_a_renumbered_action_shows_where_it_is_now_beside_its_id(run, plan, tmp_
     ("2026-12-20T10:00:00Z", "the workbook's last-saved time"),
     ("email:Sun, 20 Dec 2026 10:00:00 +0000", "the email's Date"),
 ])
-def test_a_return_saved_after_the_as_at_date_is_dated_as_saved_with_a_warning(
+def test_a_return_saved_after_today_is_dated_today_with_a_warning(
         run, plan, tmp_path, saved, source):
     make(run)
     if saved.startswith("email:"):
@@ -115,13 +115,14 @@ def test_a_return_saved_after_the_as_at_date_is_dated_as_saved_with_a_warning(
     else:
         fill(Path(RET), {"1.1": {"Progress update": "From the future"}}, saved=saved)
         target = RET
-    r = apply(run, target)  # as at 2026-12-07
+    r = apply(run, target)  # as at 2026-12-07: a note is never dated after today
     assert r.exit_code == 0, r.stderr
-    assert "date: 2026-12-20" in plan.read_text()
+    text = plan.read_text()
+    assert "2026-12-20" not in text and "date: 2026-12-07" in text
     name = Path(target).name
-    assert (f"{source} (2026-12-20) is after the as-at date (2026-12-07); its updates are "
-            "dated 2026-12-20") in r.stderr
-    assert name in r.stderr.split("is after the as-at date")[0].splitlines()[-1]
+    assert (f"{source} (2026-12-20) is after today; its notes are dated today (2026-12-07)"
+            in r.stderr)
+    assert name in r.stderr.split("is after today")[0].splitlines()[-1]
 
 
 def test_a_return_saved_before_it_was_made_is_dated_the_day_it_was_made_with_a_warning(run, plan):

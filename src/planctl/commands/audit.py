@@ -16,6 +16,7 @@ from .completers import complete_ids
 from .options import output, output_format, pass_settings, shared_options
 
 if TYPE_CHECKING:  # each command imports its own report, and the tables only when drawn
+    from ..core.model import Plan
     from ..history.changelog import HistoryEntry
     from ..history.diff import Diff
     from ..history.slippage import SlippedAction
@@ -105,7 +106,17 @@ def _since(s: Settings, since: str | None) -> str | None:
     from .meeting import since_meeting
 
     paths = plan_paths(s)
-    return since_meeting(since, as_at(s, None, paths).day, paths)
+    return since_meeting(since, as_at(s, None, paths).day, paths, _bodies_of(s, since))
+
+
+def _bodies_of(s: Settings, spec: str | None) -> tuple[Plan, ...]:
+    """The plans, for `last:BODY` to name a body by its name as `meeting --body` does (read
+    only then, errors allowed: the body's name is all that is wanted of them)."""
+    if spec is None or not spec.partition(":")[2].strip():
+        return ()
+    from ..loading.plans import open_plans
+
+    return tuple(open_plans(s, allow_errors=True, dates_from_git=False, judge=False).plans)
 
 
 @click.command()
@@ -201,7 +212,7 @@ def diff(s: Settings, rev: str, rev2: str | None) -> None:
         from ..loading.asat import as_at
         from .meeting import since_meeting
 
-        rev = since_meeting(rev, as_at(s, None, paths).day, paths) or rev
+        rev = since_meeting(rev, as_at(s, None, paths).day, paths, _bodies_of(s, rev)) or rev
     old, new, between, notes = gitstore.span(paths, rev, rev2)
     steps = steps_between(between) if between is not None else None
     result = diff_of(old, new, rev, rev2 or "working tree", steps)

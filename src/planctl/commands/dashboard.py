@@ -102,7 +102,8 @@ def dashboard(s: Settings, output_path: str | None, plan_ids: tuple[str, ...]) -
     if not plans:
         raise UsageError("no plans to show")
     if output_path is not None and not target.is_stream:
-        refuse_plan_target(Path(output_path), loaded.paths, [p.path for p in loaded.plans])
+        refuse_plan_target(Path(output_path), loaded.paths, [p.path for p in loaded.plans],
+                           "the dashboard")
     day = loaded.day
     history, trends = read_history(loaded, plans, day)
     rollup = None

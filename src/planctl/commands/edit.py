@@ -14,7 +14,7 @@ import click
 
 from ..core.errors import PlanLoadError, UsageError, safe_text
 from ..core.model import Plan
-from ..core.timescale import TimescaleError, parse_date
+from ..core.timescale import TimescaleError, parse_day
 from ..loading.plans import Loaded, open_plans
 from ..loading.settings import Settings
 from .completers import complete_action_ids, complete_leads, complete_recommendation_ids
@@ -85,7 +85,7 @@ def _dash_hint(command: click.Command, ctx: click.Context, args: list[str], name
 
 def _parse(written: str, option: str) -> date:
     try:
-        return parse_date(written)
+        return parse_day(written)
     except TimescaleError as exc:
         raise UsageError(f"{option}: {exc}") from None
 

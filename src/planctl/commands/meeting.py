@@ -12,7 +12,7 @@ import click
 from ..core.errors import GitError, UsageError, safe_text
 from ..core.evaluate import evaluate, summarise
 from ..core.model import Plan
-from ..core.timescale import TimescaleError, parse_date
+from ..core.timescale import TimescaleError, parse_day
 from ..loading.asat import as_at
 from ..loading.plans import open_plans
 from ..loading.settings import Settings, plan_paths
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 def _day(written: str, what: str) -> date:
     try:
-        return parse_date(written)
+        return parse_day(written)
     except TimescaleError as exc:
         raise UsageError(f"{what}: {exc}") from None
 
@@ -72,8 +72,9 @@ def meeting(s: Settings, written_day: str, body: str | None, force: bool, dry_ru
     The tag is committee-YYYY-MM-DD (with --body LSCB: lscb-YYYY-MM-DD), on the
     last commit on or before the end of DATE (as --as-of DATE reads it), dated
     DATE, and its message holds the summary line `status --as-of DATE --today
-    DATE` prints. Refused: a date in the future, no commit on or before DATE, a
-    tag of that name already there (--force moves it), plans not in git. Then
+    DATE` prints. Refused: a date in the future, a month without its day, no
+    commit on or before DATE, a tag of that name already there (--force moves
+    it), plans not in git. Then
     `report --since last` and `diff last` start from the latest meeting; push
     the tags with `git push --follow-tags`.
 
@@ -166,13 +167,17 @@ def meetings(s: Settings, body: str | None) -> None:
     output(MeetingsResult(found), fmt, s)
 
 
-def since_meeting(spec: str | None, day: date, paths: list[Path]) -> str | None:
+def since_meeting(spec: str | None, day: date, paths: list[Path],
+                  plans: tuple[Plan, ...] = ()) -> str | None:
     """`last` / `last:BODY` (report --since, diff's first end): the latest meeting tag dated
-    before `day`, said on stderr; any other spec as it is."""
+    before `day`, said on stderr; any other spec as it is. BODY is a body's key or name,
+    as `meeting --body` takes it."""
     if not tags.is_last(spec):
         return spec
     assert spec is not None  # is_last
-    found = tags.last_meeting(paths, day, spec)
+    body = spec.partition(":")[2]
+    key = _body_key(body, plans)[0] if body.strip() else None
+    found = tags.last_meeting(paths, day, f"last:{key}" if key else spec)
     click.echo(safe_text(f"note: {spec} is {found.name} (the latest meeting before "
                          f"{day.isoformat()}, on commit {found.short})", one_line=True), err=True)
     return found.name

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..core.errors import PlanctlError, UsageError, safe_text
+from ..core.errors import OutputError, PlanctlError, UsageError, safe_text
 from ..core.model import Plan
 from ..loading.asat import as_at
 from ..loading.plans import open_plans
@@ -282,7 +282,7 @@ def _write_all(folder: Path, ready: list[Ready]) -> None:
         for n, (rem, msg) in enumerate(ready, 1):
             atomic_write(folder / f"{n:02d}-{_slug(rem.lead)}.eml", msg.as_bytes())
     except OSError as exc:
-        raise UsageError(f"cannot write to {str(folder)!r}: {exc.strerror or exc}") from None
+        raise OutputError(f"cannot write to {str(folder)!r}: {exc.strerror or exc}") from None
 
 
 def _send_all(server: tuple[str, int], starttls: bool, user: str | None, password: str | None,

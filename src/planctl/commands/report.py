@@ -56,13 +56,14 @@ def choose_format(written: str | None, output: Path | None, stream: bool = False
     return "markdown"
 
 
-def refuse_plan_target(target: Path, plans_paths: list[Path], plan_files: list[str]) -> None:
+def refuse_plan_target(target: Path, plans_paths: list[Path], plan_files: list[str],
+                       what: str = "the report") -> None:
     """Never let a report overwrite a plan: not a plan or comparison file, nothing under plans/."""
     real = target.resolve()
     for base in plans_paths:
         base_real = base.resolve()
         if real == base_real or (base_real.is_dir() and real.is_relative_to(base_real)):
-            raise UsageError(f"refusing to write the report to {str(target)!r}: it is in the plans "
+            raise UsageError(f"refusing to write {what} to {str(target)!r}: it is in the plans "
                              f"folder {str(base)!r}; write it somewhere else")
     if any(real == Path(p).resolve() for p in plan_files):
         raise UsageError(f"refusing to overwrite the plan file {str(target)!r}")
@@ -133,7 +134,7 @@ def report(s: Settings, output_path: str | None, since: str | None, plan_ids: tu
     if since:
         from .meeting import since_meeting
 
-        since = since_meeting(since, day, paths)
+        since = since_meeting(since, day, paths, tuple(loaded.plans))
     changes = timeline = trends = slipped = None
     rollup = len(plans) > 1 and fmt in ROLLUP_FORMATS
     if since or fmt in TRENDS_FORMATS or rollup:

@@ -134,6 +134,8 @@ def write_returns(folder: Path, rets: list[LeadReturn], commit: str, made: date,
             click.echo(f"wrote the return for {safe_text(ret.name, one_line=True)} ({n} action"
                        f"{'s' if n != 1 else ''}) to {safe_text(str(path), one_line=True)}",
                        err=True)
+    except BrokenPipeError:
+        raise  # stderr's reader went away (| head): a closed pipe, not a folder unwritable
     except OSError as exc:
         raise OutputError(f"cannot write to {str(folder)!r}: {exc.strerror or exc}") from None
     return out

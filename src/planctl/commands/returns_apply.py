@@ -12,8 +12,9 @@ the files written under their locks and committed (store/returns/commit.py).
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -94,6 +95,10 @@ def _incoming(path: Path) -> list[Incoming]:
     from ..store.returns.mail import read_mail
 
     try:
+        regular = stat.S_ISREG(path.stat().st_mode)  # follows a symlink to what it names
+        if not regular:  # a device or pipe has no size to check: /dev/zero never ends
+            raise UsageError(f"{path}: not a file (a device, a pipe or a folder); a return is "
+                             "an .xlsx, .eml or mbox file")
         with open(path, "rb") as f:
             head = f.read(5)
     except OSError as exc:
@@ -259,6 +264,10 @@ def _followed(ret: Return, plans: Plans) -> tuple[dict[int, Followed | None], li
             raise UsageError(f"{ret.name}: {row.where}: action {row.action} of {row.plan} at "
                              f"commit {ret.state.commit[:12]} is not the one this return was made "
                              "with; the return was altered (make a new one)")
+        if ret.state.lead not in _lead_idents(action):
+            raise UsageError(f"{ret.name}: {row.where}: action {row.action} is not led by "
+                             f"{ret.state.lead!r} at commit {ret.state.commit[:12]}; the return "
+                             "was altered (make a new one)")
         keys[row.line] = (plan_id, row.action)
         ret_warnings += _owned_edited(ret, row, old_plans[plan_id], action)
     out: dict[int, Followed | None] = {}
@@ -273,6 +282,13 @@ def _followed(ret: Return, plans: Plans) -> tuple[dict[int, Followed | None], li
             if plan is not None and current is not None else None
         out[row.line] = Followed(at_commit, action, _due_reader(plan) if plan else None)
     return out, ret_warnings
+
+
+def _lead_idents(action: Action) -> set[str]:
+    """The names a return of this action's leads records (a key, else the name as written,
+    as `returns make` names them): a return credited to anyone else was altered."""
+    return {key or name for name, key in zip(action.leads, action.lead_keys, strict=False)} \
+        | set(action.leads)
 
 
 def _owned_edited(ret: Return, row: Any, plan: Plan, action: Action) -> list[str]:
@@ -350,7 +366,13 @@ def _run_edits(a: Applied, plans: Plans) -> None:
 
 def _plan_one(ret: Return, plans: Plans, force: bool, day: date) -> Applied:
     name, emails = plans.lead(ret.state.lead)
+    late = None
+    if ret.saved > day:  # a wrong clock or an altered stamp: no note is dated after today
+        late = f"{ret.name}: {ret.saved_from} ({ret.saved.isoformat()}) is after today"
+        ret = replace(ret, saved=day, saved_from=f"today, as {ret.saved_from} is after it")
     a = Applied(ret, name, emails[0] if len(emails) == 1 else None)
+    if late:
+        a.warnings.append(f"{late}; its notes are dated today ({day.isoformat()})")
     if len(emails) > 1:
         a.warnings.append(f"{ret.name}: lead {ret.state.lead!r} has {len(emails)} different "
                           f"emails in leads: ({', '.join(emails)}); whose commit it is is not "
@@ -367,22 +389,11 @@ def _plan_one(ret: Return, plans: Plans, force: bool, day: date) -> Applied:
         return a
     a.planned = planned
     a.warnings += [*ret.warnings, *owned]
-    a.warnings += _dated_later(ret, planned, day)
     if ret.sender and a.email and ret.sender.casefold() != a.email.casefold():
         a.warnings.append(f"{ret.name}: sent by {ret.sender}, not from {name}'s address in "
                           f"leads: ({a.email}); check it is theirs")
     _run_edits(a, plans)
     return a
-
-
-def _dated_later(ret: Return, planned: list[Planned], day: date) -> list[str]:
-    """A warning when what the return writes is dated the day it was saved and that day is
-    after the as-at date (a clock ahead, a time zone, a mistyped --today): the change is
-    still dated as saved, which is the fact, but not silently."""
-    if ret.saved <= day or not any(p.runs and p.on == ret.saved for p in planned):
-        return []
-    return [f"{ret.name}: {ret.saved_from} ({ret.saved.isoformat()}) is after the as-at date "
-            f"({day.isoformat()}); its updates are dated {ret.saved.isoformat()}, as saved"]
 
 
 # -- writing and committing ------------------------------------------------------------------

@@ -104,21 +104,36 @@ def _authority_of(identity: str) -> str:
     return identity.partition(SCOPE)[0]
 
 
+def _scopes(written: str, authorities: dict[str, str]) -> list[tuple[str, str]]:
+    """Each (authority, lead as written) that `written` reads as, split at a colon whose
+    words before it name an authority of the plans."""
+    out = []
+    at = written.find(":")
+    while at > 0:
+        authority = fold_name(written[:at])
+        if authority == fold_name(UNNAMED_SHOWN):  # as the choices of an ambiguous name show it
+            authority = UNNAMED_AUTHORITY
+        elif not authority:
+            break
+        if authority in authorities:
+            out.append((authority, written[at + 1:]))
+        at = written.find(":", at + 1)
+    return out
+
+
 def _named(index: NameIndex, authorities: dict[str, str], shown: dict[str, str],
            written: str) -> set[str]:
-    """The lead identities `written` names: `AUTHORITY:LEAD` (split at the first colon, only
+    """The lead identities `written` names: `AUTHORITY:LEAD` (split at a colon, only
     where the words before it name an authority of the plans), else the whole name (a lead
     whose name holds a colon). Where both readings name leads and they differ: refused."""
     whole = index.lookup(written)
-    prefix, colon, rest = written.partition(":")
-    authority = fold_name(prefix)
-    if authority == fold_name(UNNAMED_SHOWN):  # as the choices of an ambiguous name show it
-        authority = UNNAMED_AUTHORITY
-    elif not authority:
+    splits = _scopes(written, authorities)
+    if not splits:
         return whole
-    if not colon or authority not in authorities:
-        return whole
-    within = {i for i in index.lookup(rest) if _authority_of(i) == authority}
+    # An authority's name may hold a colon ("Council: North"): the split whose lead is
+    # found, else the first that names an authority.
+    found = [(a, r, {i for i in index.lookup(r) if _authority_of(i) == a}) for a, r in splits]
+    authority, rest, within = next((f for f in found if f[2]), found[0])
     if not within and not whole:
         close = [c for c in index.suggest(rest, 5)
                  if any(_authority_of(i) == authority for i in index.lookup(c))]

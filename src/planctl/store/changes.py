@@ -162,6 +162,9 @@ def _reopen(plan: Plan, action: Action, shape: Written, edit: Edit) -> Change:
     if action.progress not in ("completed", "dropped"):
         raise UsageError(f"{action.id} is {action.progress}, not completed or dropped; "
                          "there is nothing to reopen")
+    if action.completed is not None and edit.on < action.completed:
+        raise UsageError(f"--on {edit.on:%d %B %Y} is before {action.id} was completed "
+                         f"({action.completed:%d %B %Y}); nothing was changed")
     reason = _reason(edit)
     was = action.progress + (f" on {action.completed.isoformat()}" if action.completed else "")
     new = dataclasses.replace(action, progress="in-progress", completed=None, signed_off=None,
@@ -372,6 +375,9 @@ def _signoff(plan: Plan, action: Action, shape: Written, edit: Edit) -> Change:
 def _unsign(plan: Plan, action: Action, shape: Written, edit: Edit) -> Change:
     if action.signed_off is None:
         raise UsageError(f"{action.id} is not signed off; nothing was changed")
+    if edit.on < action.signed_off.on:  # a withdrawal dated before what it withdraws
+        raise UsageError(f"--on {edit.on:%d %B %Y} is before {action.id} was signed off "
+                         f"({action.signed_off.on:%d %B %Y}); nothing was changed")
     reason = edit.text.strip() if edit.text and edit.text.strip() else None
     new = dataclasses.replace(action, signed_off=None)
     was = described(action.signed_off)

@@ -27,7 +27,7 @@ from .dates import CALENDARS, MAX_YEAR, MIN_YEAR, add_period, add_working_days, 
 from .model import ACCEPTED_FORMS, DATE_FORMS, Deadline, Timescale, TimescaleError, TimescaleWarning
 from .patterns import MONTH_NAMES, MONTHS, PATTERNS
 from .repeats import REPEATS, normalise_repeat, occurrence, repeat_step
-from .written import date_or_none, match_to_date, parse_date
+from .written import date_or_none, match_to_date, parse_date, parse_day
 
 if TYPE_CHECKING:
     from .dated import SEASON_END, TERM_END, YEAR_STARTS
@@ -76,6 +76,7 @@ __all__ = [
     "normalise_repeat",
     "occurrence",
     "parse_date",
+    "parse_day",
     "parse_timescale",
     "repeat_step",
 ]

@@ -96,6 +96,17 @@ def parse_date(text: str) -> date:
         raise TimescaleError(str(exc).replace(ACCEPTED_FORMS, DATE_FORMS)) from None
 
 
+def parse_day(text: str) -> date:
+    """One day on which something happened (a meeting, a completion, a sign-off): a month
+    alone ("October 2012") is refused, not read as its last day, which would be a guess."""
+    day = parse_date(text)
+    m = PATTERNS.date.fullmatch(text.strip())
+    if m is not None and m["mon_m"]:
+        raise TimescaleError(f"{quote(text.strip())} is a month, not one day; give the day "
+                             f"(e.g. {day.day:d}.{day.month:d}.{day.year:d} if it was the last)")
+    return day
+
+
 def date_or_none(text: str) -> date | None:
     """parse_date's date, or None when the text is not one date (a revision, a title)."""
     try:

@@ -50,6 +50,9 @@ class MeetingTag:
                 "summary": self.summary}
 
 
+MAX_BODY_SLUG = 80
+
+
 def body_slug(body: str | None) -> str:
     """A body's key as it goes into a tag name: ASCII letters and digits, lower case (refs
     that differ only in case collide on Windows and macOS), runs of anything else one dash."""
@@ -59,6 +62,9 @@ def body_slug(body: str | None) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     if not slug:
         raise UsageError(f"--body {body!r} has no letters or digits to name a tag with")
+    if len(slug) > MAX_BODY_SLUG:  # a ref is a file name: 255 bytes at most on most discs
+        raise UsageError(f"--body names a tag of {len(slug):,} characters, more than "
+                         f"{MAX_BODY_SLUG}; give the body's key (e.g. LSCB)")
     return slug
 
 

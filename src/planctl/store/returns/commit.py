@@ -31,7 +31,9 @@ def commit_files(paths: Sequence[str | os.PathLike[str]], message: str, author: 
     stays staged), authored by (name, email); the new commit's short id."""
     reals = [Path(os.path.realpath(p)) for p in paths]
     cwd = reals[0].parent
-    env = {"GIT_AUTHOR_NAME": author[0], "GIT_AUTHOR_EMAIL": author[1]}
+    # One line: a line break or carriage return in a lead's name (a YAML "\r\n") would
+    # reach `git log` as written, where a CR rewrites the line shown.
+    env = {"GIT_AUTHOR_NAME": " ".join(author[0].split()), "GIT_AUTHOR_EMAIL": author[1]}
     args = ["commit", "--only", "--quiet", "--cleanup=verbatim", "-m", message, "--",
             *(literal(str(r)) for r in reals)]
     for attempt in range(tries):

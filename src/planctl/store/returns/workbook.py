@@ -207,7 +207,8 @@ def _completed(book: _Book, cell: Any, ref: str) -> date | None:
                             "type the day it was completed, e.g. 14/01/2026")
         return value.date() if isinstance(value, datetime) else value
     if not isinstance(value, str):
-        raise book.fail(ref, f"{cell_text(value)!r} is a number, not a date; type the date, "
+        kind = "a yes/no value" if isinstance(value, bool) else "a number"
+        raise book.fail(ref, f"{cell_text(value)!r} is {kind}, not a date; type the date, "
                         "e.g. 14/01/2026")
     typed = " ".join(value.split())
     try:
@@ -369,6 +370,9 @@ def _saved(book: _Book, state: ReturnState, sent: datetime | None,
     return day, how
 
 
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old container (.xls, an encrypted .xlsx)
+
+
 # -- the door ------------------------------------------------------------------------------
 
 
@@ -379,6 +383,9 @@ def read_return(data: bytes, name: str, *, sent: datetime | None = None,
     name: how messages name it. sent, sender: the email's Date and From when it came in
     one. mtime: the file's modification time (the day it was saved, when the workbook
     does not say)."""
+    if data.startswith(_OLE):  # what Excel saves a workbook with a password to open as
+        raise ReturnError(f"{name}: the workbook is password-protected (or an old .xls file); "
+                          "ask the lead to save it without a password, as .xlsx, and send it again")
     base = re.sub(r"[^A-Za-z0-9._-]+", "_", os.path.basename(name.replace("\\", "/")))[-80:]
     with tempfile.TemporaryDirectory(prefix="planctl-return-") as tmp:
         path = Path(tmp) / (base if base.lower().endswith(".xlsx") else base + ".xlsx")
@@ -387,7 +394,8 @@ def read_return(data: bytes, name: str, *, sent: datetime | None = None,
             check_zip(path)
             formulas = scan_parts(path)
         except PlanctlError as exc:
-            raise ReturnError(f"{name}: {str(exc).replace(path.name, '').strip(': ')}") from None
+            said = str(exc).replace(f"{path.name}: ", "").replace(path.name, "")
+            raise ReturnError(f"{name}: {said.strip(': ')}") from None
         except Exception as exc:  # noqa: BLE001 - a hostile file: "cannot read", never a traceback
             raise ReturnError(f"{name}: cannot read workbook: {exc or type(exc).__name__}") from None
         import openpyxl
