@@ -66,6 +66,8 @@ def test_an_event_on_a_month_is_refused_not_dated_its_last_day(run, plan, comman
     assert r.stderr == ("planctl: error: --on: 'October 2026' is a month, not one day; give the "
                         "day (e.g. 31.10.2026 if it was the last)\n")
     assert plan.read_bytes() == before
+    r = run(*command, "--on", "31.13.2026", "--today", TODAY)  # its error offers no month
+    assert r.exit_code == 2 and "not a date" in r.stderr and "last day" not in r.stderr
     r = run(*command, "--on", "31.10.2026", "--today", TODAY)
     assert r.exit_code == 0, r.stderr
     assert "2026-10-31" in plan.read_text()

@@ -16,6 +16,8 @@ DATE_FORMS = (
     "accepted date forms: 2012-10-27, 27.10.12, 27/10/2012, 27-10-2012, 27 October 2012, "
     "27th Oct 2012, October 2012 (its last day)"
 )
+# Where one day is meant (--on, a meeting): a month alone is refused (written.parse_day).
+DAY_FORMS = DATE_FORMS.removesuffix(", October 2012 (its last day)")
 
 
 def quote(text: str, limit: int = 80) -> str:

@@ -7,7 +7,7 @@ import re
 from datetime import date
 
 from .dates import MAX_YEAR, MIN_YEAR, days_in_month, month_end
-from .model import ACCEPTED_FORMS, DATE_FORMS, TimescaleError, quote
+from .model import ACCEPTED_FORMS, DATE_FORMS, DAY_FORMS, TimescaleError, quote
 from .patterns import MONTH_NAMES, MONTHS, PATTERNS
 
 
@@ -99,7 +99,10 @@ def parse_date(text: str) -> date:
 def parse_day(text: str) -> date:
     """One day on which something happened (a meeting, a completion, a sign-off): a month
     alone ("October 2012") is refused, not read as its last day, which would be a guess."""
-    day = parse_date(text)
+    try:
+        day = parse_date(text)
+    except TimescaleError as exc:  # offer only the forms that name one day
+        raise TimescaleError(str(exc).replace(DATE_FORMS, DAY_FORMS)) from None
     m = PATTERNS.date.fullmatch(text.strip())
     if m is not None and m["mon_m"]:
         raise TimescaleError(f"{quote(text.strip())} is a month, not one day; give the day "
