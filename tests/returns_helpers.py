@@ -56,6 +56,33 @@ def commit_all(git, message: str, date: str = "2026-09-01T10:00:00+01:00") -> No
     git("commit", "-q", "-m", message, date=date)
 
 
+RET = "out/hos-ops-head-of-operations.xlsx"  # the return `make` writes for hos-ops
+
+
+def apply(run, *args: str):
+    """`planctl returns apply ARGS` as at TODAY, on a terminal wide enough for every column."""
+    return run("returns", "apply", *args, "--today", TODAY, env={"COLUMNS": "400"})
+
+
+def second_plan(tmp_path: Path, action: str) -> Path:
+    """plans/q.yaml: a second plan file of the same council's Head of Operations."""
+    other = tmp_path / "plans" / "q.yaml"
+    other.write_text(f"""plan:
+  title: Workforce plan
+leads:
+  hos-ops:
+    name: Head of Operations
+    email: ops@council.example
+recommendations:
+  - text: Develop the workforce
+    actions:
+      - text: {action}
+        due: By 31.12.26
+        lead: hos-ops
+""")
+    return other
+
+
 def setup_plan(tmp_path: Path, git, text: str = PLAN) -> Path:
     plans = tmp_path / "plans"
     plans.mkdir(exist_ok=True)

@@ -9,9 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from returns_helpers import TODAY, fill, make, setup_plan
-
-RET = "out/hos-ops-head-of-operations.xlsx"
+from returns_helpers import RET, TODAY, fill, make, setup_plan
 
 
 @pytest.fixture

@@ -16,7 +16,9 @@ import openpyxl
 import pytest
 
 from returns_helpers import (
+    RET,
     TODAY,
+    apply,
     cell_of,
     commit_all,
     commit_count,
@@ -27,16 +29,10 @@ from returns_helpers import (
 )
 from returns_helpers import eml as _eml
 
-RET = "out/hos-ops-head-of-operations.xlsx"
-
 
 @pytest.fixture
 def plan(tmp_path, git_repo):
     return setup_plan(tmp_path, git_repo)
-
-
-def apply(run, *args: str):
-    return run("returns", "apply", *args, "--today", TODAY, env={"COLUMNS": "400"})
 
 
 def by_hand(run, tmp_path: Path, commands: list[list[str]], base: bytes) -> bytes:

@@ -12,18 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from returns_helpers import TODAY, commit_all, eml, fill, make, setup_plan
-
-RET = "out/hos-ops-head-of-operations.xlsx"
+from returns_helpers import RET, TODAY, apply, commit_all, eml, fill, make, second_plan, setup_plan
 
 
 @pytest.fixture
 def plan(tmp_path, git_repo):
     return setup_plan(tmp_path, git_repo)
-
-
-def apply(run, *args: str):
-    return run("returns", "apply", *args, "--today", TODAY, env={"COLUMNS": "400"})
 
 
 def test_an_action_moved_to_another_plan_file_is_followed_there(run, plan, tmp_path, git_repo):
@@ -33,20 +27,7 @@ def test_an_action_moved_to_another_plan_file_is_followed_there(run, plan, tmp_p
         due: By 31.10.26
         lead: hos-ops
 """
-    other = tmp_path / "plans" / "q.yaml"
-    other.write_text("""plan:
-  title: Workforce plan
-leads:
-  hos-ops:
-    name: Head of Operations
-    email: ops@council.example
-recommendations:
-  - text: Develop the workforce
-    actions:
-      - text: Recruit two social workers
-        due: By 31.12.26
-        lead: hos-ops
-""")
+    other = second_plan(tmp_path, "Recruit two social workers")
     commit_all(git_repo, "A second plan")
     make(run)
     plan.write_text(plan.read_text().replace(block, ""))
@@ -146,20 +127,7 @@ def test_a_return_saved_on_the_as_at_date_has_no_warning(run, plan):
 
 def test_an_action_of_a_plan_file_deleted_as_it_moved_is_followed(run, plan, tmp_path, git_repo):
     """The whole of a small plan merged into another: its file deleted in the same commit."""
-    other = tmp_path / "plans" / "q.yaml"
-    other.write_text("""plan:
-  title: Workforce plan
-leads:
-  hos-ops:
-    name: Head of Operations
-    email: ops@council.example
-recommendations:
-  - text: Develop the workforce
-    actions:
-      - text: Recruit two social workers to the duty team
-        due: By 31.12.26
-        lead: hos-ops
-""")
+    other = second_plan(tmp_path, "Recruit two social workers to the duty team")
     commit_all(git_repo, "A second plan")
     make(run)
     other.unlink()
