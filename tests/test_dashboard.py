@@ -321,21 +321,9 @@ def test_the_pages_jobs_command_builds_the_dashboard_from_a_real_repository(run,
 def rated(tmp_path, git_repo):
     """test_trends' plan: its rating red -> amber -> green over three commits, its deadline
     moved twice, its measure 60% -> 71% -> "not yet measured"."""
-    from test_trends import PLAN, STEPS
+    from test_trends import commit_history
 
-    plans = tmp_path / "plans"
-    plans.mkdir()
-    path = plans / "p.yaml"
-    path.write_text(PLAN, encoding="utf-8")
-    git_repo("add", "plans")
-    git_repo("commit", "-q", "-m", "Plan as agreed", date="2013-03-10T10:00:00+00:00")
-    for when, message, edits in STEPS:
-        text = path.read_text(encoding="utf-8")
-        for old, new in edits:
-            text = text.replace(old, new)
-        path.write_text(text, encoding="utf-8")
-        git_repo("commit", "-q", "-am", message, date=when)
-    return path
+    return commit_history(tmp_path, git_repo)
 
 
 def test_the_trends_are_the_report_s_and_each_action_gets_its_strip(run, rated):

@@ -46,8 +46,7 @@ STEPS = [
 ]
 
 
-@pytest.fixture
-def history(tmp_path, git_repo):
+def commit_history(tmp_path, git_repo):
     """The plan committed on 10 March 2013, then changed twice: its rating red -> amber ->
     green, its deadline moved twice, its measure 60% -> 71% -> "not yet measured"."""
     plans = tmp_path / "plans"
@@ -63,6 +62,12 @@ def history(tmp_path, git_repo):
             text = text.replace(old, new)
         path.write_text(text, encoding="utf-8")
         git_repo("commit", "-q", "-am", message, date=when)
+    return path
+
+
+@pytest.fixture
+def history(tmp_path, git_repo):
+    commit_history(tmp_path, git_repo)
     return git_repo
 
 
