@@ -19,7 +19,7 @@ from ..core.jsondoc import JSONDict
 from ..core.model import Plan, iso
 from ..core.names import authority_key, lead_authority
 from .json import action_dict
-from .report import marking, plan_header
+from .report import jsonable, marking, plan_header
 
 FORMAT_VERSION = 1
 # The order statuses are listed in: the ones that need attention first.
@@ -121,7 +121,7 @@ def build_dashboard(plans: Sequence[Plan], today: date, *, history: JSONDict | N
         "format_version": FORMAT_VERSION,
         "as_of": iso(today),
         "classification": marking(plans),
-        "plans": [_jsonable(plan_header(p)) for p in plans],
+        "plans": [jsonable(plan_header(p)) for p in plans],
         "summary": {**summary.as_dict(), "open": open_count,
                     "percent_complete": summary.percent_complete},
         "lead_scopes": scopes,
@@ -133,14 +133,3 @@ def build_dashboard(plans: Sequence[Plan], today: date, *, history: JSONDict | N
         "rollup": rollup,
         "actions": actions,
     }
-
-
-def _jsonable(value: object) -> object:
-    """The report's plan header keeps `date`s; here they are ISO strings."""
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
