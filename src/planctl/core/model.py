@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Literal, get_args, overload
+from typing import Any, Literal, TypeVar, get_args, overload
 
 from .timescale import Timescale
 
@@ -282,3 +283,12 @@ def identity_key(action: Action) -> tuple[str, str]:
 def iso(d: date | None) -> str | None:
     """A date as JSON writes it (YYYY-MM-DD), None as None."""
     return d.isoformat() if d else None
+
+
+_M = TypeVar("_M")
+
+
+def evolve(obj: _M, **changes: Any) -> _M:
+    """A copy of a model object with some fields changed: every module copies through here,
+    so how the model's classes are made is known in this file only."""
+    return dataclasses.replace(obj, **changes)  # type: ignore[type-var]

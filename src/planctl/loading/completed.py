@@ -3,12 +3,11 @@ date of the commit that completed them (so a date judged before it does not coun
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..core.model import Action, Plan
+from ..core.model import Action, Plan, evolve
 from .asat import AsOf
 from .settings import in_git
 
@@ -52,8 +51,8 @@ def with_git_dates(plans: tuple[Plan, ...], paths: list[Path],
         when = dates.get((action.plan, action.id))
         if when is None or action.completed is not None or action.progress != "completed":
             return action
-        return dataclasses.replace(action, completed=when, completed_source="git")
+        return evolve(action, completed=when, completed_source="git")
 
-    return tuple(dataclasses.replace(p, recommendations=tuple(
-        dataclasses.replace(r, actions=tuple(fill(a) for a in r.actions)) for r in p.recommendations))
+    return tuple(evolve(p, recommendations=tuple(
+        evolve(r, actions=tuple(fill(a) for a in r.actions)) for r in p.recommendations))
         for p in plans)

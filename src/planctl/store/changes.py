@@ -2,7 +2,7 @@
 
 The plan and the action as read, and what the file writes that the model does not
 keep (format/edit_nodes.Written: which keys, the milestones' `due:` text), in; the
-action as it should read afterwards, out (`dataclasses.replace`), with what to say
+action as it should read afterwards, out (`core.model.evolve`), with what to say
 about it. store/rewrite.py turns the change into the file's new bytes.
 
 No I/O, no clock, no printing: refusals are UsageErrors.
@@ -10,14 +10,13 @@ No I/O, no clock, no printing: refusals are UsageErrors.
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from ..core.errors import UsageError
-from ..core.model import RAG_VALUES, Action, Plan, SignOff, Update
+from ..core.model import RAG_VALUES, Action, Plan, SignOff, Update, evolve
 from ..core.names import normalise_name
 from ..core.signoff import completed_on, described, is_completed, known_signer
 from ..core.timescale import PATTERNS, Timescale, TimescaleError
@@ -118,27 +117,27 @@ def _done(plan: Plan, action: Action, shape: Written, edit: Edit) -> Change:
     evidence = tuple(check_text(t, "the evidence").strip() for t in edit.evidence)
     day = edit.on.isoformat()
     if action.repeat:
-        new = dataclasses.replace(action, reported=action.reported + (edit.on,))
+        new = evolve(action, reported=action.reported + (edit.on,))
         subject = f"reported {day}"
     elif "milestones" in shape.keys:
         i = _next_open(action, "nothing was changed")
         milestones = list(action.milestones)
-        ms = milestones[i] = dataclasses.replace(milestones[i], done=True, done_on=edit.on)
+        ms = milestones[i] = evolve(milestones[i], done=True, done_on=edit.on)
         label = f" ({ms.text})" if ms.text else ""
-        new = dataclasses.replace(action, milestones=tuple(milestones))
+        new = evolve(action, milestones=tuple(milestones))
         subject = f"milestone due {ms.due.isoformat()}{label} done {day}"
     elif action.timescale is not None and len(action.timescale.deadlines) > 1:
         if len(action.reported) >= len(action.timescale.deadlines):
             raise UsageError(f"every date of {action.id}'s timescale is already reported; "
                              "nothing was changed")
         deadline = action.timescale.deadlines[len(action.reported)]
-        new = dataclasses.replace(action, reported=action.reported + (edit.on,))
+        new = evolve(action, reported=action.reported + (edit.on,))
         label = f" ({deadline.label})" if deadline.label else ""
         subject = f"milestone due {deadline.due.isoformat()}{label} done {day}"
     else:
-        new = dataclasses.replace(action, progress="completed", completed=edit.on)
+        new = evolve(action, progress="completed", completed=edit.on)
         subject = f"completed {day}"
-    new = dataclasses.replace(new, evidence=action.evidence + evidence)
+    new = evolve(new, evidence=action.evidence + evidence)
     return Change(new, subject, trailers=tuple(("Evidence", t) for t in evidence))
 
 
@@ -146,14 +145,14 @@ def _start(plan: Plan, action: Action, shape: Written, edit: Edit) -> Change:
     if action.progress == "completed":
         raise UsageError(f"{action.id} is completed; to reopen it, use "
                          f"'planctl reopen {action.id} --reason TEXT'")
-    return Change(dataclasses.replace(action, progress="in-progress"), "started")
+    return Change(evolve(action, progress="in-progress"), "started")
 
 
 def _drop(plan: Plan, action: Action, shape: Written, edit: Edit) -> Change:
     if action.progress == "dropped":
         raise UsageError(f"{action.id} is already dropped; nothing was changed")
     reason = _reason(edit)
-    new = dataclasses.replace(action, progress="dropped",
+    new = evolve(action, progress="dropped",
                               updates=action.updates + (_update(edit, f"Dropped: {reason}"),))
     return Change(new, "dropped", trailers=(("Reason", reason),))
 
@@ -167,14 +166,14 @@ def _reopen(plan: Plan, action: Action, shape: Written, edit: Edit) -> Change:
                          f"({action.completed:%d %B %Y}); nothing was changed")
     reason = _reason(edit)
     was = action.progress + (f" on {action.completed.isoformat()}" if action.completed else "")
-    new = dataclasses.replace(action, progress="in-progress", completed=None, signed_off=None,
+    new = evolve(action, progress="in-progress", completed=None, signed_off=None,
                               updates=action.updates + (_update(edit, f"Reopened (was {was}): {reason}"),))
     return Change(new, "reopened", trailers=(("Reason", reason),))
 
 
 def _note(plan: Plan, action: Action, shape: Written, edit: Edit) -> Change:
     text = check_text(edit.text or "", "the note").strip()
-    new = dataclasses.replace(action, updates=action.updates + (_update(edit, text),))
+    new = evolve(action, updates=action.updates + (_update(edit, text),))
     return Change(new, f"update {edit.on.isoformat()}", body=text)
 
 
@@ -293,9 +292,9 @@ def _reschedule(plan: Plan, action: Action, shape: Written, edit: Edit) -> Chang
             None, f"{action.id}: cannot write {new_date.typed!r} into {old_text!r}; edit it by hand")
         ms = action.milestones[i]
         milestones = list(action.milestones)
-        milestones[i] = dataclasses.replace(ms, due=new_date.due)
+        milestones[i] = evolve(ms, due=new_date.due)
         milestones.sort(key=lambda m: m.due)
-        new = dataclasses.replace(action, milestones=tuple(milestones))
+        new = evolve(action, milestones=tuple(milestones))
         what = f"milestone {ms.text} " if ms.text else "milestone "
         spelled["milestone_due"] = new_due
     else:
@@ -305,10 +304,10 @@ def _reschedule(plan: Plan, action: Action, shape: Written, edit: Edit) -> Chang
         repeat = action.repeat if "repeat" in shape.keys else timescale.repeat
         # An explicit `start:` stays; otherwise the start is the new due's (if it has one).
         start = action.start if "start" in shape.keys else timescale.start
-        new = dataclasses.replace(action, timescale=timescale, start=start, repeat=repeat)
+        new = evolve(action, timescale=timescale, start=start, repeat=repeat)
         what = ""
     change = f"Rescheduled {what}from {old_text or 'no date'} to {new_due}"
-    new = dataclasses.replace(new, updates=new.updates + (_update(edit, f"{change}: {reason}"),))
+    new = evolve(new, updates=new.updates + (_update(edit, f"{change}: {reason}"),))
     return Change(new, change[0].lower() + change[1:], trailers=(("Reason", reason),), spelled=spelled)
 
 
@@ -317,12 +316,12 @@ def _assign(plan: Plan, action: Action, shape: Written, edit: Edit) -> Change:
     name, key = resolve_lead(plan, written)
     if action.leads == (name,) and action.lead_keys == (key,):
         return Change(action, f"lead {name}")
-    new = dataclasses.replace(action, leads=(name,), lead_keys=(key,))
+    new = evolve(action, leads=(name,), lead_keys=(key,))
     trailers: tuple[tuple[str, str], ...] = ()
     if edit.text is not None:
         reason = _reason(edit)
         old = " and ".join(action.leads) or "no lead"
-        new = dataclasses.replace(new, updates=action.updates + (
+        new = evolve(new, updates=action.updates + (
             _update(edit, f"Reassigned from {old} to {name}: {reason}"),))
         trailers = (("Reason", reason),)
     return Change(new, f"lead {name}", trailers=trailers,
@@ -337,12 +336,12 @@ def _rate(plan: Plan, action: Action, shape: Written, edit: Edit) -> Change:
                          "(or R, A, G, B)")
     if action.rag == colour:
         return Change(action, f"rated {colour}")
-    new = dataclasses.replace(action, rag=colour)
+    new = evolve(action, rag=colour)
     trailers: tuple[tuple[str, str], ...] = ()
     if edit.text is not None:
         reason = _reason(edit)
         was = f" (was {action.rag})" if action.rag else ""
-        new = dataclasses.replace(new, updates=action.updates + (
+        new = evolve(new, updates=action.updates + (
             _update(edit, f"Rated {colour}{was}: {reason}"),))
         trailers = (("Reason", reason),)
     return Change(new, f"rated {colour}", trailers=trailers)
@@ -368,7 +367,7 @@ def _signoff(plan: Plan, action: Action, shape: Written, edit: Edit) -> Change:
     notes = [] if known_signer(plan, by) else [
         f"{by!r} is not one of the plan's leads or bodies; the sign-off is recorded as written"]
     trailers = (("Signed-off-on", edit.on.isoformat()),) + ((("Evidence", evidence),) if evidence else ())
-    return Change(dataclasses.replace(action, signed_off=signed), described(signed), notes=notes,
+    return Change(evolve(action, signed_off=signed), described(signed), notes=notes,
                   trailers=trailers)
 
 
@@ -379,10 +378,10 @@ def _unsign(plan: Plan, action: Action, shape: Written, edit: Edit) -> Change:
         raise UsageError(f"--on {edit.on:%d %B %Y} is before {action.id} was signed off "
                          f"({action.signed_off.on:%d %B %Y}); nothing was changed")
     reason = edit.text.strip() if edit.text and edit.text.strip() else None
-    new = dataclasses.replace(action, signed_off=None)
+    new = evolve(action, signed_off=None)
     was = described(action.signed_off)
     if reason is not None:
-        new = dataclasses.replace(new, updates=action.updates + (
+        new = evolve(new, updates=action.updates + (
             _update(edit, f"Sign-off withdrawn (was {was}): {check_text(reason, 'the reason')}"),))
     return Change(new, f"sign-off withdrawn (was {was})",
                   trailers=(("Reason", reason),) if reason else ())

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from ..core.errors import ERROR, InternalError, PlanctlError, Problem, UsageError
-from ..core.model import Action, Body, Judgement, Lead, Plan, Recommendation
+from ..core.model import Action, Body, Judgement, Lead, Plan, Recommendation, evolve
 from ..core.timescale import Timescale, TimescaleError
 from ..format.edit_nodes import ActionsText, ActionText, Fields, RecommendationsText, Written, action_fields
 from .cache import load_cached
@@ -103,14 +103,14 @@ def _without_lines(plan: Plan) -> Plan:
     """The plan with every line/column set to 0: what _same_but_lines compares, by definition
     (tests/test_speed_edits.py checks that the two agree)."""
     def no_line(x: L) -> L:
-        return dataclasses.replace(x, line=0)
+        return evolve(x, line=0)
 
-    recs = tuple(dataclasses.replace(r, line=0, actions=tuple(
-        dataclasses.replace(a, line=0, column=0) for a in r.actions)) for r in plan.recommendations)
-    findings = plan.findings and dataclasses.replace(plan.findings, areas=tuple(
-        dataclasses.replace(area, judgements=tuple(map(no_line, area.judgements)))
+    recs = tuple(evolve(r, line=0, actions=tuple(
+        evolve(a, line=0, column=0) for a in r.actions)) for r in plan.recommendations)
+    findings = plan.findings and evolve(plan.findings, areas=tuple(
+        evolve(area, judgements=tuple(map(no_line, area.judgements)))
         for area in plan.findings.areas))
-    return dataclasses.replace(plan, recommendations=recs, findings=findings,
+    return evolve(plan, recommendations=recs, findings=findings,
                                leads=tuple(map(no_line, plan.leads)), bodies=tuple(map(no_line, plan.bodies)))
 
 
@@ -169,15 +169,15 @@ def _with_derived(expected: Plan, read: Plan, shapes: dict[str, Written]) -> Pla
         if shape is None or r is None:
             return a
         if "milestones" not in shape.keys:
-            a = dataclasses.replace(a, milestones=r.milestones)
+            a = evolve(a, milestones=r.milestones)
         elif "due" not in shape.keys:
-            a = dataclasses.replace(a, timescale=r.timescale)
+            a = evolve(a, timescale=r.timescale)
         return a
 
-    recs = tuple(dataclasses.replace(rec, actions=tuple(map(fix, rec.actions)))
+    recs = tuple(evolve(rec, actions=tuple(map(fix, rec.actions)))
                  if any(a.id in shapes for a in rec.actions) else rec
                  for rec in expected.recommendations)
-    return dataclasses.replace(expected, recommendations=recs)
+    return evolve(expected, recommendations=recs)
 
 
 # -- from a change of the model to new bytes, validated -----------------------------------
@@ -240,10 +240,10 @@ def _validated(result: EditResult, problems: Sequence[Problem], expected: Plan,
 
 
 def _swap_action(plan: Plan, action_id: str, new: Action) -> Plan:
-    recs = tuple(dataclasses.replace(r, actions=tuple(new if a.id == action_id else a for a in r.actions))
+    recs = tuple(evolve(r, actions=tuple(new if a.id == action_id else a for a in r.actions))
                  if any(a.id == action_id for a in r.actions) else r
                  for r in plan.recommendations)
-    return dataclasses.replace(plan, recommendations=recs)
+    return evolve(plan, recommendations=recs)
 
 
 def edit_bytes(data: bytes, path: str, action_id: str, edit: Edit) -> EditResult:
@@ -286,7 +286,7 @@ def _add_recommendation(source: _Source, add: Addition) -> EditResult:
     fields: Fields = {"id": rec_id} if where.ids_written() or rec_id != str(len(recs) + 1) else {}
     fields["text"] = text
     new_text = where.insert(len(recs), fields)
-    expected = dataclasses.replace(plan, recommendations=(*recs, Recommendation(rec_id, text)))
+    expected = evolve(plan, recommendations=(*recs, Recommendation(rec_id, text)))
     result = source.result(rec_id, new_text, "added recommendation", text)
     return _validated(result, source.problems, expected, {}, f"recommendation {rec_id}", [])
 
@@ -366,13 +366,13 @@ def add_bytes(data: bytes, path: str, add: Addition) -> EditResult:
         spelled["lead"] = add.lead.strip()
     fields = action_fields(new, spelled)
     text, pinned = where.insert(index, fields)
-    actions = [dataclasses.replace(a, id_written=True) if a.id in pinned else a for a in rec.actions]
-    actions.insert(index, dataclasses.replace(new, id_written="id" in spelled))
-    expected = _swap_rec(plan, dataclasses.replace(rec, actions=tuple(actions)))
+    actions = [evolve(a, id_written=True) if a.id in pinned else a for a in rec.actions]
+    actions.insert(index, evolve(new, id_written="id" in spelled))
+    expected = _swap_rec(plan, evolve(rec, actions=tuple(actions)))
     result = source.result(new.id, text, "added", new.text)
     return _validated(result, source.problems, expected, {new.id: Written(frozenset(fields))}, new.id, notes)
 
 
 def _swap_rec(plan: Plan, new: Recommendation) -> Plan:
-    return dataclasses.replace(plan, recommendations=tuple(
+    return evolve(plan, recommendations=tuple(
         new if r.id == new.id else r for r in plan.recommendations))

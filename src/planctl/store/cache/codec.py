@@ -28,7 +28,7 @@ from typing import Any, Protocol, TypeVar
 import msgspec
 
 from ...core.errors import Problem
-from ...core.model import Action, Plan, Recommendation
+from ...core.model import Action, Plan, Recommendation, evolve
 
 T = TypeVar("T")
 
@@ -122,7 +122,7 @@ def split(payload: bytes, digest: Callable[[bytes], bytes]) -> tuple[bytes, list
     shell, problems, is_comparison = _shells().entry.decode(payload)
     recs = [bytes(raw) for raw in shell.recommendations] if shell is not None else []
     if shell is not None:
-        shell = dataclasses.replace(shell, recommendations=())
+        shell = evolve(shell, recommendations=())
     named = [(digest(rec), rec) for rec in recs]
     head = _ENCODER.encode((shell, problems, is_comparison))
     return _ENCODER.encode((msgspec.Raw(head), tuple(d for d, _ in named))), named

@@ -11,10 +11,10 @@ first; without one every version is decoded whole (the same plans).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from ...core.model import Plan
+from ...core.model import Plan, evolve
 from ..cache import Interner, load_cached
 from ..cache.parts import keep_version, read_version
 from .lineage import Walk, plan_files, walk
@@ -106,7 +106,7 @@ class Versions:
                         plan = last_good.get(plan_id)
                         self._note_unreadable(where)
                     else:
-                        plan = replace(plan, path=where)
+                        plan = evolve(plan, path=where)
                         last_good[plan_id] = plan
                     if plan is not None:
                         plans.append(plan)
