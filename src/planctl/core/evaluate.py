@@ -95,7 +95,8 @@ def next_deadline(action: Action, today: date) -> tuple[date | None, str, bool]:
         count = sum(1 for d in action.reported if d <= today)
         return occurrence(first, action.repeat, count), "report", False
     for ms in action.milestones:
-        if not _done_by(ms.done, ms.done_on, today):
+        # _done_by, written out: this runs for every milestone of every action on every run.
+        if not ms.done or (ms.done_on is not None and ms.done_on > today):
             return ms.due, ms.text, False
     return None, "", bool(action.milestones)
 
@@ -225,12 +226,33 @@ def by_lead(rows: Iterable[Row]) -> list[tuple[str, list[Row]]]:
     return [(g.lead, g.rows) for g in lead_groups(rows)]
 
 
+_PLAN_ID, _DAYS_OVERDUE = attrgetter("plan.id"), attrgetter("days_overdue")
+
+
+def _by_plan_and_id(rows: Iterable[Row]) -> list[Row]:
+    """Rows by plan id, then action id ('3.10' after '3.9'): the order both sorts below end
+    with. Sorted a key at a time, last key first (a stable sort keeps each earlier order
+    among equals): a key of one value each sorts in C, where a tuple per row compared
+    element by element does not. Each id's key is worked out once, not once per row."""
+    out = list(rows)
+    keys = {i: id_sort_key(i) for i in {r.action.id for r in out}}
+    out.sort(key=lambda r: keys[r.action.id])
+    out.sort(key=_PLAN_ID)
+    return out
+
+
 def most_late_first(rows: Iterable[Row]) -> list[Row]:
-    return sorted(rows, key=lambda r: (-r.days_overdue, r.plan.id, id_sort_key(r.action.id)))
+    """Most days overdue first, then by plan id and action id."""
+    out = _by_plan_and_id(rows)
+    out.sort(key=_DAYS_OVERDUE, reverse=True)  # reverse keeps a sort stable
+    return out
 
 
 def by_due_date(rows: Iterable[Row]) -> list[Row]:
-    return sorted(rows, key=lambda r: (r.due or date.max, r.plan.id, id_sort_key(r.action.id)))
+    """Soonest due first (no date last), then by plan id and action id."""
+    out = _by_plan_and_id(rows)
+    out.sort(key=lambda r: r.due or date.max)
+    return out
 
 
 def id_sort_key(action_id: str) -> tuple[tuple[int, int, str], ...]:
