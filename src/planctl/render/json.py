@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import codecs
 import functools
-import json
 import re
 import sys
 from collections.abc import Callable
@@ -250,10 +249,14 @@ def _default(value: Any) -> Any:
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
+@functools.cache
 def _compact_encoder() -> Callable[[Any], str]:
     """The json module's C encoder, built once and reused: JSONEncoder.encode builds a new
     one per call (a quarter of the JSON time at 20,000 actions). It writes what msgspec
-    would write differently (see _one_line)."""
+    would write differently (see _one_line); built when first needed, as most output
+    needs none of it (the json module is 2 ms of start-up)."""
+    import json
+
     encoder = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), default=_default)
     c_make_encoder = getattr(json.encoder, "c_make_encoder", None)
     if c_make_encoder is None:  # pragma: no cover - a Python without the C accelerator
@@ -270,7 +273,10 @@ def _compact_encoder() -> Callable[[Any], str]:
     return compact
 
 
-_compact = _compact_encoder()
+def _compact(value: Any) -> str:
+    return _compact_encoder()(value)
+
+
 _encode = msgspec.json.Encoder().encode
 _format = msgspec.json.format
 
@@ -286,6 +292,15 @@ def _one_line(value: Any, kind: int, text: Callable[[str], bytes]) -> bytes:
         except (TypeError, ValueError, msgspec.EncodeError):
             pass
     return text(_compact(value))
+
+
+def _key(key: Any, text: Callable[[str], bytes]) -> bytes:
+    """An object's key as json.dumps writes it: a string (a number as its text)."""
+    key = str(key)
+    try:
+        return _encode(key)
+    except ValueError:  # a lone surrogate: the json module writes it (and text escapes it)
+        return text(_compact(key))
 
 
 _CONTAINERS = (dict, list, tuple, ActionLine)
@@ -344,7 +359,7 @@ def _layout(value: Any, pad: str, out: _Pieces) -> None:
     inner = pad + "  "
     is_dict = type(value) is dict
     text = out.text
-    heads = ([text(f"{inner}{_compact(str(k))}: ") for k in value] if is_dict
+    heads = ([inner.encode() + _key(k, text) + b": " for k in value] if is_dict
              else [inner.encode()] * len(value))
     out.append(b"{\n" if is_dict else b"[\n")
     last = len(heads) - 1
