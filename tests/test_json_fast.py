@@ -211,3 +211,18 @@ def test_json_of_plans_without_floats_does_not_load_the_json_module(bundled, tmp
     assert json.loads(proc.stdout)["actions"]
     modules = set(proc.stderr.split())
     assert "planctl.render.json" in modules and "json" not in modules
+
+
+def test_thousands_of_actions_are_written_as_the_json_module_path_wrote():
+    # Written a few thousand at a time: across the boundary, with a lone surrogate (written
+    # one by one by the json module) in one batch and a bidi mark in another.
+    def line(n):
+        text = "file \udce9" if n == 10 else "\u202eevil" if n == 4500 else f"action {n}"
+        return ActionLine("P", "1", f"1.{n}", text, ["Siân"], "2013-01-31", None, None,
+                          "overdue", n, "not-started", [], None)
+
+    document = {"as_of": "2014-01-01", "actions": [line(n) for n in range(8200)],
+                "summary": {"total": 8200}}
+    expected = _old_json_out(document)
+    assert _bytes_out(document) == b"before " + expected
+    assert b"file \\\\xe9" in expected and b"\\u202eevil" in expected
