@@ -3,7 +3,29 @@ planctl accepted without a word. Real files, real git and a real SMTP server on 
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import as_json
+from test_remind import Inbox, free_port
+
+
+@pytest.fixture
+def smtp():
+    """start() -> (inbox, "127.0.0.1:PORT"): a real SMTP server (aiosmtpd) that keeps what
+    it is given."""
+    controller_module = pytest.importorskip("aiosmtpd.controller")
+    started = []
+
+    def start():
+        inbox = Inbox()
+        c = controller_module.Controller(inbox, hostname="127.0.0.1", port=free_port())
+        c.start()
+        started.append(c)
+        return inbox, f"127.0.0.1:{c.port}"
+
+    yield start
+    for c in started:
+        c.stop()
 
 FUTURE = """\
 plan:
@@ -73,3 +95,66 @@ def test_a_future_completion_is_warned_from_the_cache_too(write_plan, run):
     assert run("status", "--today", "2026-12-01").exit_code == 0  # the plan is now cached
     r = run("check", "--today", "2026-12-01")
     assert "plans/p.yaml:15:20: W144 action 1.1 completed: " in r.stdout
+
+
+# -- 2. a lead's email with a control character -------------------------------------------
+
+EMAIL_PLAN = """\
+plan:
+  title: Emails
+leads:
+  qa:
+    name: Service Manager QA
+    email: {email}
+  fst: {{name: Service Manager FST, email: fst@example.org}}
+recommendations:
+  - text: R
+    actions:
+      - {{text: Audit the files, due: 14.9.12, lead: qa}}
+      - {{text: Train staff, due: 1.10.12, lead: fst}}
+"""
+HOSTILE_EMAILS = {
+    "header": '"qa@example.org\\r\\nBcc: all@example.net"',
+    "line feed": '"qa@example.org\\nBcc: all@example.net"',
+    "tab": '"qa@example.org\\tall@example.net"',
+    "escape": '"qa\\e[31m@example.org"',
+    "bidi": '"qa@example.org\\u202e"',
+    "next line": '"qa@example.org\\x85Bcc: all@example.net"',
+}
+
+
+@pytest.mark.parametrize("written", HOSTILE_EMAILS.values(), ids=HOSTILE_EMAILS.keys())
+def test_check_refuses_a_lead_email_with_a_control_character_at_its_place(write_plan, run,
+                                                                          written):
+    write_plan(EMAIL_PLAN.format(email=written))
+    r = run("check")
+    assert r.exit_code == 1
+    line = r.stdout.splitlines()[0]
+    assert line.startswith("plans/p.yaml:6:12: E034 leads.qa.email 'qa")
+    assert line.endswith("holds a control character (a line break, tab, escape or bidi "
+                         "control); write one address on one line, as 'name@council.gov.uk'")
+    assert "\r" not in r.stdout and "\x1b" not in r.stdout and "\u202e" not in r.stdout
+
+
+def test_remind_sends_nothing_to_a_lead_email_with_a_line_break(write_plan, run, smtp):
+    inbox, server = smtp()
+    write_plan(EMAIL_PLAN.format(email=HOSTILE_EMAILS["header"]))
+    r = run("remind", "--today", "2012-10-09", "--smtp", server, "--from", "plans@example.org")
+    assert r.exit_code == 3
+    assert "plans/p.yaml:6:12: leads.qa.email 'qa@example.org\\x0d\\x0aBcc: all@example.net' " \
+           "holds a control character" in r.stderr
+    assert inbox.received == []
+
+
+def test_remind_refuses_a_from_address_with_a_bidi_control(write_plan, run, smtp):
+    inbox, server = smtp()
+    write_plan(EMAIL_PLAN.format(email="qa@example.org"))
+    r = run("remind", "--today", "2012-10-09", "--smtp", server,
+            "--from", "plans@example.org\u202e")
+    assert r.exit_code == 2
+    assert "--from 'plans@example.org\\u202e' holds a control character" in r.stderr
+    assert inbox.received == []
+    ok = run("remind", "--today", "2012-10-09", "--smtp", server, "--from", "plans@example.org")
+    assert ok.exit_code == 0, ok.stdout + ok.stderr
+    assert sorted(rcpt for _, rcpts, _ in inbox.received for rcpt in rcpts) == [
+        "fst@example.org", "qa@example.org"]

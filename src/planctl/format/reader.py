@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from ..core.errors import Problem, name_text
+from ..core.errors import Problem, name_text, safe_text
 from ..core.model import (
     PROGRESS_VALUES,
     RAG_VALUES,
@@ -254,7 +254,7 @@ def _read_leads(r: NodeReader, node: yaml.Node) -> tuple[Lead, ...]:
             lm = r.mapping(value_node, f"leads.{key}", LEAD_KEYS, ("name",)) or {}
             name = r.text(lm["name"][1], f"leads.{key}.name") if "name" in lm else None
             aliases = r.texts(lm["aliases"][1], f"leads.{key}.aliases") if "aliases" in lm else ()
-            email = r.text(lm["email"][1], f"leads.{key}.email") if "email" in lm else None
+            email = _read_email(r, lm["email"][1], key) if "email" in lm else None
             organisation = (r.text(lm["organisation"][1], f"leads.{key}.organisation")
                             if "organisation" in lm else None)
         else:
@@ -270,6 +270,18 @@ def _read_leads(r: NodeReader, node: yaml.Node) -> tuple[Lead, ...]:
             seen[written] = key
         leads.append(lead)
     return tuple(leads)
+
+
+def _read_email(r: NodeReader, node: yaml.Node, key: str) -> str | None:
+    """A lead's `email:`: one address, with no control, bidi or line-breaking character (a
+    CR or LF in it would add a header to every email `remind` and `returns` send)."""
+    email = r.text(node, f"leads.{key}.email")
+    if email is not None and safe_text(email, one_line=True) != email:
+        r.report(node, "E034", f"leads.{key}.email '{safe_text(email, one_line=True)}' holds a "
+                 "control character (a line break, tab, escape or bidi control); write one "
+                 "address on one line, as 'name@council.gov.uk'")
+        return None
+    return email
 
 
 def _read_bodies(r: NodeReader, node: yaml.Node) -> tuple[Body, ...]:
