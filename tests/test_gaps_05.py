@@ -3,6 +3,13 @@ planctl accepted without a word. Real files, real git and a real SMTP server on 
 
 from __future__ import annotations
 
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from conftest import as_json
@@ -158,3 +165,80 @@ def test_remind_refuses_a_from_address_with_a_bidi_control(write_plan, run, smtp
     assert ok.exit_code == 0, ok.stdout + ok.stderr
     assert sorted(rcpt for _, rcpts, _ in inbox.received for rcpt in rcpts) == [
         "fst@example.org", "qa@example.org"]
+
+
+# -- 3. returns apply DIR: entries that are not returns are named, never opened ---------------
+
+
+@pytest.fixture
+def returns_dir(tmp_path, git_repo, run):
+    """replies/ holding one filled return (a progress note for 1.1), in a planctl repo."""
+    from returns_helpers import RET, fill, make, setup_plan
+
+    setup_plan(tmp_path, git_repo)
+    make(run)
+    replies = tmp_path / "replies"
+    replies.mkdir()
+    fill(Path(RET), {"1.1": {"Progress update": "Audit sample drawn"}},
+         out=replies / "a-return.xlsx")
+    return replies
+
+
+def _apply(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """planctl in its own process, with a deadline: an entry opened by mistake (a FIFO)
+    would block it for ever."""
+    from returns_helpers import TODAY
+
+    return subprocess.run([sys.executable, "-m", "planctl", "returns", "apply", *args,
+                           "--today", TODAY], cwd=cwd, capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "COLUMNS": "400"})
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes (POSIX)")
+def test_a_fifo_socket_or_device_in_the_folder_is_named_not_opened_and_not_applied(
+        returns_dir, tmp_path):
+    os.mkfifo(returns_dir / "b-pipe.xlsx")
+    os.mkfifo(returns_dir / "c-pipe-any-name")
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(returns_dir / "d-socket.eml"))
+    (returns_dir / "e-null.xlsx").symlink_to(os.devnull)
+    try:
+        r = _apply("replies", cwd=tmp_path)
+    finally:
+        sock.close()
+    assert r.returncode == 2, r.stdout + r.stderr  # a file not applied (as one unreadable)
+    errors = [line for line in r.stderr.splitlines() if line.startswith("planctl: error:")]
+    assert errors == [
+        "planctl: error: replies/b-pipe.xlsx: skipped: a named pipe (FIFO), not a return; "
+        "planctl does not open it (a return is an .xlsx, .eml or mbox file)",
+        "planctl: error: replies/c-pipe-any-name: skipped: a named pipe (FIFO), not a "
+        "return; planctl does not open it (a return is an .xlsx, .eml or mbox file)",
+        "planctl: error: replies/d-socket.eml: skipped: a socket, not a return; planctl "
+        "does not open it (a return is an .xlsx, .eml or mbox file)",
+        "planctl: error: replies/e-null.xlsx: skipped: a character device (through a "
+        "symbolic link), not a return; planctl does not open it (a return is an .xlsx, "
+        ".eml or mbox file)"]
+    assert "4 file(s) refused" in r.stdout
+    assert "1 change(s) from replies/a-return.xlsx applied" in r.stderr  # the real one is
+    assert "Audit sample drawn" in (tmp_path / "plans" / "p.yaml").read_text()
+
+
+def test_a_link_to_a_return_outside_the_folder_is_named_and_not_read(returns_dir, tmp_path,
+                                                                      run):
+    outside = tmp_path / "elsewhere.xlsx"
+    (returns_dir / "a-return.xlsx").rename(outside)
+    (returns_dir / "linked.xlsx").symlink_to(outside)
+    (returns_dir / "broken.xlsx").symlink_to(tmp_path / "gone.xlsx")
+    r = _apply("replies", "--dry-run", "--format", "json", cwd=tmp_path)
+    assert r.returncode == 2
+    data = json.loads(r.stdout)
+    assert data["errors"] == [
+        "replies/broken.xlsx: skipped: a broken symbolic link (or a link loop)",
+        "replies/linked.xlsx: skipped: a symbolic link to a file outside the folder; give "
+        "that file itself to read it"]
+    assert data["returns"] == []
+    # named itself, the same file is read
+    direct = _apply("elsewhere.xlsx", "--dry-run", "--format", "json", cwd=tmp_path)
+    assert direct.returncode == 0, direct.stderr
+    assert [c["value"] for c in json.loads(direct.stdout)["returns"][0]["changes"]] == [
+        "Audit sample drawn"]
