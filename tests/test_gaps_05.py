@@ -242,3 +242,94 @@ def test_a_link_to_a_return_outside_the_folder_is_named_and_not_read(returns_dir
     assert direct.returncode == 0, direct.stderr
     assert [c["value"] for c in json.loads(direct.stdout)["returns"][0]["changes"]] == [
         "Audit sample drawn"]
+
+
+# -- 4. sign-off refusals say what is refused and what to do -------------------------------
+
+KINDS = """\
+plan:
+  title: Sign-off of every kind of action
+  inspection:
+    published: 2026-01-10
+leads:
+  hos: Head of Service
+recommendations:
+  - text: Improve audits
+    actions:
+      - text: Quarterly report to the board
+        due: Quarterly from April 2026
+        lead: hos
+        reported: [2026-07-01]
+      - text: Staged work
+        lead: hos
+        milestones:
+          - {due: 30.6.26, text: Draft, done: 2026-06-20}
+          - {due: 30.9.26, text: Final}
+      - text: Staged and finished
+        lead: hos
+        milestones:
+          - {due: 30.6.26, text: Draft, done: 2026-06-20}
+          - {due: 30.9.26, text: Final, done: 2026-09-15}
+      - text: Given up
+        due: By 30.9.26
+        lead: hos
+        status: dropped
+"""
+
+
+def test_signoff_of_a_recurring_action_says_reports_do_not_complete_it_and_what_to_do(
+        write_plan, run):
+    path = write_plan(KINDS)
+    before = path.read_bytes()
+    r = run("signoff", "1.1", "--by", "QA Team", "--today", "2026-10-01")
+    assert r.exit_code == 2 and path.read_bytes() == before
+    assert r.stderr == (
+        "planctl: error: 1.1 recurs (quarterly) and is not-started: each report ('planctl "
+        "done 1.1' records one) is not a completion, so there is nothing to sign off; to "
+        "record who checked a report, 'planctl note 1.1 TEXT'; when the recurring work "
+        "itself ends, write 'status: completed' and 'completed: DATE' in the plan, then "
+        "sign it off; nothing was changed\n")
+
+
+def test_signoff_of_a_milestone_action_says_how_many_are_done_and_which_is_next(
+        write_plan, run):
+    path = write_plan(KINDS)
+    before = path.read_bytes()
+    r = run("signoff", "1.2", "--by", "QA Team", "--today", "2026-10-01")
+    assert r.exit_code == 2 and path.read_bytes() == before
+    assert r.stderr == (
+        "planctl: error: 1.2 has 1 of 2 milestones done: it is completed, and can be signed "
+        "off, when every milestone is done; 'planctl done 1.2' marks the next one, due 30 "
+        "September 2026 (Final), done; nothing was changed\n")
+    early = run("signoff", "1.3", "--by", "QA Team", "--on", "1.9.26", "--today", "2026-10-01")
+    assert early.exit_code == 2
+    assert early.stderr == (
+        "planctl: error: --on 01 September 2026 is before 1.3 was completed (15 September "
+        "2026, its last milestone's done: date): a sign-off follows the completion; give "
+        "--on 15.09.2026 or later; nothing was changed\n")
+    assert run("signoff", "1.3", "--by", "QA Team", "--on", "15.9.26",
+               "--today", "2026-10-01").exit_code == 0
+
+
+def test_signoff_of_a_dropped_action_says_reopen_then_done(write_plan, run):
+    write_plan(KINDS)
+    r = run("signoff", "1.4", "--by", "QA Team", "--today", "2026-10-01")
+    assert r.exit_code == 2
+    assert r.stderr == (
+        "planctl: error: 1.4 is dropped: only completed work can be signed off; if the work "
+        "was done after all, 'planctl reopen 1.4 --reason TEXT', then 'planctl done 1.4'; "
+        "nothing was changed\n")
+
+
+def test_check_says_how_to_mend_a_sign_off_of_a_recurring_or_milestone_action(write_plan, run):
+    signed = "\n        signed_off: {by: QA Team, on: 2026-09-20}"
+    text = KINDS.replace("reported: [2026-07-01]", "reported: [2026-07-01]" + signed).replace(
+        "Staged work\n        lead: hos", "Staged work\n        lead: hos" + signed)
+    write_plan(text)
+    out = run("check", "--today", "2026-10-01").stdout
+    assert ("W142 action 1.1 is signed off but its status is not-started, not completed; "
+            "remove signed_off: ('planctl unsign 1.1'), or, when the recurring work ends, write "
+            "'status: completed' (its reports do not complete it)") in out
+    assert ("W142 action 1.2 is signed off but its status is not-started, not completed; "
+            "remove signed_off: ('planctl unsign 1.2'), or mark every milestone done "
+            "('planctl done 1.2')") in out

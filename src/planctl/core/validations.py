@@ -224,9 +224,13 @@ def signed_off_not_completed(ctx: Context) -> Iterator[Problem]:
     """W142: signed off, but not completed (reopened by hand, or signed off too soon)."""
     for a, where in ctx.actions:
         if a.signed_off is not None and not is_completed(a):
+            how = ("or, when the recurring work ends, write 'status: completed' (its reports "
+                   "do not complete it)" if a.repeat else
+                   f"or mark every milestone done ('planctl done {a.id}')"
+                   if len(a.milestones) > 1 and a.progress != "dropped" else "or complete it")
             yield _warn(ctx.plan, where.get("signed_off"), "W142",
                         f"action {a.id} is signed off but its status is {a.progress}, not "
-                        "completed; remove signed_off: ('planctl unsign') or complete it")
+                        f"completed; remove signed_off: ('planctl unsign {a.id}'), {how}")
 
 
 # Recorded facts dated after the day the plans are judged at (`check --today`, else the
