@@ -333,3 +333,78 @@ def test_check_says_how_to_mend_a_sign_off_of_a_recurring_or_milestone_action(wr
     assert ("W142 action 1.2 is signed off but its status is not-started, not completed; "
             "remove signed_off: ('planctl unsign 1.2'), or mark every milestone done "
             "('planctl done 1.2')") in out
+
+
+# -- 5. a meeting tag whose dates disagree with the date in its name -------------------------
+
+MEETING_PLAN = """\
+plan:
+  title: Meeting plan
+recommendations:
+  - text: R
+    actions:
+      - {text: Audit the files, due: By 14.9.26, lead: QA}
+"""
+
+
+@pytest.fixture
+def history(tmp_path, git_repo):
+    """Commits on 1 Sep 2026 ('agreed') and 20 Oct 2026 ('later'): {label: sha}."""
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    shas = {}
+    for label, when, extra in (("agreed", "2026-09-01T10:00:00+01:00", ""),
+                               ("later", "2026-10-20T10:00:00+01:00", "# moved on\n")):
+        (plans / "p.yaml").write_text(MEETING_PLAN + extra)
+        git_repo("add", "-A")
+        git_repo("commit", "-q", "-m", label, date=when)
+        shas[label] = git_repo("rev-parse", "HEAD").strip()
+    return shas
+
+
+def test_a_hand_made_tag_on_a_commit_after_its_meeting_is_named_and_refused_for_since_last(
+        history, git_repo, run):
+    # made by hand on 25 Oct, on HEAD: the commit of 20 Oct, after the meeting of 9 Oct
+    git_repo("tag", "-a", "-m", "October committee", "committee-2026-10-09", history["later"],
+             date="2026-10-09T12:00:00+00:00")
+    listed = run("meetings", "--format", "json")
+    assert listed.exit_code == 0
+    why = ("tag committee-2026-10-09 names the meeting of 2026-10-09 but is on commit "
+           f"{history['later'][:7]} made on 2026-10-20, after it: the plans it holds are not "
+           "those the meeting saw; move it to the last commit on or before the meeting with "
+           "'planctl meeting 2026-10-09 --force'")
+    assert listed.stderr == f"planctl: warning: {why}\n"
+    (meeting,) = as_json(listed)["meetings"]
+    assert meeting["committed"] == "2026-10-20" and meeting["warning"] == why
+    since = run("report", "--since", "last", "--today", "2026-11-01")
+    assert since.exit_code == 4
+    assert f"planctl: error: last: {why}; or give --since a date or the commit the meeting " \
+           "saw" in since.stderr
+    # the remedy it names works, and the tag is then used without a word
+    assert run("meeting", "2026-10-09", "--force", "--today", "2026-11-01").exit_code == 0
+    fixed = run("report", "--since", "last", "--today", "2026-11-01")
+    assert fixed.exit_code == 0, fixed.stderr
+    assert "warning" not in fixed.stderr
+    assert "## Changes since committee-2026-10-09" in fixed.stdout
+
+
+def test_a_tag_dated_another_day_than_its_meeting_is_warned_naming_it(history, git_repo, run):
+    git_repo("tag", "-a", "-m", "LSCB", "lscb-2026-10-09", history["agreed"],
+             date="2026-10-16T09:00:00+01:00")  # tagged a week after the meeting
+    why = ("tag lscb-2026-10-09 names the meeting of 2026-10-09 but was tagged on 2026-10-16: "
+           "planctl takes the meeting's date from the name, while --as-of lscb-2026-10-09 "
+           "judges as at the tag's own date; give --as-of 2026-10-09 to judge as at the meeting")
+    listed = run("meetings")
+    assert listed.exit_code == 0 and listed.stderr == f"planctl: warning: {why}\n"
+    diff = run("diff", "last:lscb", "--today", "2026-11-01")
+    assert diff.exit_code == 0, diff.stderr
+    assert f"planctl: warning: {why}" in diff.stderr.splitlines()
+
+
+def test_tags_made_by_planctl_and_lightweight_tags_on_time_are_not_warned(history, git_repo,
+                                                                          run):
+    assert run("meeting", "2026-10-09", "--today", "2026-11-01").exit_code == 0
+    git_repo("tag", "lscb-2026-09-02", history["agreed"])  # lightweight, commit before it
+    r = run("meetings", "--format", "json")
+    assert r.exit_code == 0 and r.stderr == ""
+    assert [m["warning"] for m in as_json(r)["meetings"]] == [None, None]
