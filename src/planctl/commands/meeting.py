@@ -151,7 +151,9 @@ def meetings(s: Settings, body: str | None) -> None:
     """The meeting tags, newest first: tag, date, commit and the plans' summary then.
 
     A meeting tag is a tag named SLUG-YYYY-MM-DD (as `planctl meeting` makes
-    them); the date is the one in its name.
+    them); the date is the one in its name. A tag (made by hand) on a commit
+    made after that date, or tagged on another day, is listed with a warning
+    naming it; `--since last` refuses the first.
 
     \b
     Examples:
@@ -164,6 +166,7 @@ def meetings(s: Settings, body: str | None) -> None:
     if body is not None:
         slug = tags.body_slug(body)
         found = [m for m in found if m.body == slug]
+    _warn_disagreeing(found)
     output(MeetingsResult(found), fmt, s)
 
 
@@ -180,4 +183,13 @@ def since_meeting(spec: str | None, day: date, paths: list[Path],
     found = tags.last_meeting(paths, day, f"last:{key}" if key else spec)
     click.echo(safe_text(f"note: {spec} is {found.name} (the latest meeting before "
                          f"{day.isoformat()}, on commit {found.short})", one_line=True), err=True)
+    _warn_disagreeing([found])
     return found.name
+
+
+def _warn_disagreeing(found: list[tags.MeetingTag]) -> None:
+    """A warning on stderr for each tag whose dates disagree with the meeting in its name."""
+    for m in found:
+        why = m.disagreement()
+        if why is not None:
+            click.echo(f"planctl: warning: {safe_text(why, one_line=True)}", err=True)
