@@ -448,6 +448,35 @@ def test_every_field_of_every_model_class_round_trips_through_the_cache():
     assert back == plan and back_problems == problems and is_comparison is False
 
 
+def _as_maps(obj):
+    """The model as 0.4's entries wrote it: each object a map of its fields' names to values."""
+    import msgspec
+
+    if isinstance(obj, msgspec.Struct):
+        return {f.name: _as_maps(getattr(obj, f.name)) for f in msgspec.structs.fields(obj)}
+    if isinstance(obj, tuple | list):
+        return [_as_maps(x) for x in obj]
+    return obj
+
+
+def test_an_entry_in_the_layout_of_0_4_is_a_miss_never_misread():
+    """0.4 wrote each object as a map of its fields; entries now hold arrays. An old payload
+    is refused (a miss: the file is read again), whole or through the shared decoding."""
+    import msgspec
+
+    from planctl.core.errors import Problem
+    from planctl.core.model import Plan
+    from planctl.history.sharing import SharedObjects
+
+    plan = _sample(Plan, "Plan")
+    problems = [Problem("p.yaml", 3, 5, "W101", "a message", "warning")]
+    old = msgspec.msgpack.encode([_as_maps(plan), _as_maps(problems), False])
+    for share in (None, SharedObjects()):
+        with pytest.raises(msgspec.ValidationError):
+            cache.decode(old, share)
+    assert cache.decode(cache.encode((plan, problems, False)))[0] == plan
+
+
 def test_the_models_shape_is_part_of_the_key():
     """An entry written for another shape of the model is never decoded into this one: the
     modules of every model class are in the reader's stamp, which keys every entry."""
