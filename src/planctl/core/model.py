@@ -12,7 +12,6 @@ arrays of their fields, not maps that repeat every field's name."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from typing import Any, Literal, TypeVar, get_args, overload
@@ -174,12 +173,27 @@ class NamedDate(msgspec.Struct, frozen=True, gc=False, array_like=True):
     date: date
 
 
-@dataclass(frozen=True, slots=True)  # a Mapping: a Struct cannot subclass one (metaclass)
 class Anchors(Mapping[str, date]):
     """A plan's named dates as parse_timescale's `anchors`: a mapping that is hashable,
-    because parse_timescale caches its readings by their arguments."""
+    because parse_timescale caches its readings by their arguments.
 
-    pairs: tuple[tuple[str, date], ...] = ()
+    A plain class: a Struct cannot subclass Mapping (their metaclasses differ), and this is
+    the start-up path's last class that would otherwise be a dataclass (made by compiling
+    source at import)."""
+
+    __slots__ = ("pairs",)
+
+    def __init__(self, pairs: tuple[tuple[str, date], ...] = ()) -> None:
+        self.pairs = pairs
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is Anchors and other.pairs == self.pairs
+
+    def __hash__(self) -> int:
+        return hash(self.pairs)
+
+    def __repr__(self) -> str:
+        return f"Anchors(pairs={self.pairs!r})"
 
     def __getitem__(self, name: str) -> date:
         for key, day in self.pairs:
@@ -284,8 +298,9 @@ _M = TypeVar("_M")
 
 
 def evolve(obj: _M, **changes: Any) -> _M:
-    """A copy of a model object with some fields changed: every module copies through here,
-    so how the model's classes are made is known in this file only."""
+    """A copy of a model object (or of any other of planctl's msgspec Structs, e.g. Settings)
+    with some fields changed: every module copies through here, so how the model's classes
+    are made is known in this file only."""
     return msgspec.structs.replace(obj, **changes)  # type: ignore[type-var]
 
 

@@ -6,8 +6,9 @@ import os
 import re
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+import msgspec
 
 from ...core.errors import GitError
 from .runner import git
@@ -15,8 +16,7 @@ from .runner import git
 PLAN_SUFFIXES = (".yaml", ".yml")
 
 
-@dataclass(frozen=True)
-class Repo:
+class Repo(msgspec.Struct, frozen=True):
     top: Path
     cwd: Path
     shallow: bool
