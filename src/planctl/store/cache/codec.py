@@ -1,8 +1,10 @@
 """An entry's payload: what `format.reader.load_text` returned, as MessagePack, by msgspec.
 
 msgspec encodes the model's frozen Structs (core/model.py) as arrays of their
-fields (`array_like`) and decodes them straight back into those classes, in C,
-typed: dates, unions, nested tuples, checked as they are read. Nothing in an entry can name a class or a
+fields (`array_like`: no field names repeated in every object) and decodes them
+straight back into those classes, in C, typed: dates, unions, nested tuples,
+checked as they are read. An entry of 0.4 (objects as maps) is a ValidationError:
+a miss, never misread. Nothing in an entry can name a class or a
 function - the classes are the ones given to the decoder here - so a forged or
 foreign entry (a cache restored from another branch) can never run code, unlike a
 pickle. A payload of the wrong shape is a `msgspec.ValidationError` (a miss).
