@@ -426,7 +426,7 @@ def _action(due: str, published: date = P, **kw) -> tuple[Plan, Action]:
                     repeat=ts.repeat, **kw)
     if ts.repeat is None:  # as the loader builds them: one milestone per date
         action = evolve(action, milestones=tuple(Milestone(x.due, x.label)
-                                                              for x in ts.deadlines))
+                                                 for x in ts.deadlines))
     return Plan(id="p", path="p.yaml", title="T"), action
 
 
