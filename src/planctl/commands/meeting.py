@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -11,7 +11,7 @@ import click
 
 from ..core.errors import GitError, UsageError, safe_text
 from ..core.evaluate import evaluate, summarise
-from ..core.model import Plan
+from ..core.model import Plan, evolve
 from ..core.timescale import TimescaleError, parse_day
 from ..loading.asat import as_at
 from ..loading.plans import open_plans
@@ -51,7 +51,7 @@ def _summary(s: Settings, day: date) -> tuple[str, tuple[Plan, ...]]:
     before the meeting, judged at it (completion dates from git as they stood then)."""
     from ..render.views import summary_line
 
-    asked = replace(s, as_of=day.isoformat(), today=None)
+    asked = evolve(s, as_of=day.isoformat(), today=None)
     loaded = open_plans(asked, dates_from_git=True, judge=False)
     return summary_line(summarise(evaluate(loaded.plans, day)), day), loaded.plans
 
