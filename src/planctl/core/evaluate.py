@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date, timedelta
-from operator import attrgetter
+from operator import attrgetter, neg
 from typing import NamedTuple
 
 import msgspec
@@ -233,33 +233,34 @@ def by_lead(rows: Iterable[Row]) -> list[tuple[str, list[Row]]]:
     return [(g.lead, g.rows) for g in lead_groups(rows)]
 
 
-_PLAN_ID, _DAYS_OVERDUE = attrgetter("plan.id"), attrgetter("days_overdue")
+_PLAN_ID, _ACTION_ID = attrgetter("plan.id"), attrgetter("action.id")
+_DAYS_OVERDUE, _DUE = attrgetter("days_overdue"), attrgetter("due")
 
 
-def _by_plan_and_id(rows: Iterable[Row]) -> list[Row]:
-    """Rows by plan id, then action id ('3.10' after '3.9'): the order both sorts below end
-    with. Sorted a key at a time, last key first (a stable sort keeps each earlier order
-    among equals): a key of one value each sorts in C, where a tuple per row compared
-    element by element does not. Each id's key is worked out once, not once per row."""
-    out = list(rows)
-    keys = {i: id_sort_key(i) for i in {r.action.id for r in out}}
-    out.sort(key=lambda r: keys[r.action.id])
-    out.sort(key=_PLAN_ID)
-    return out
+def _ordered(rows: list[Row], first: Iterable[object]) -> list[Row]:
+    """`rows` by `first` (one key per row), then plan id, then action id ('3.10' after
+    '3.9'). Each distinct id's key is worked out once and ranked (equal keys, equal
+    ranks); then one sort of (first, plan id, rank) tuples, every key made in C (map,
+    zip), so that no Python function runs per row. Stable: rows equal in all three keep
+    their order."""
+    ids = list(map(_ACTION_ID, rows))
+    id_keys = {i: id_sort_key(i) for i in set(ids)}
+    rank = {k: n for n, k in enumerate(sorted(set(id_keys.values())))}
+    id_rank = {i: rank[k] for i, k in id_keys.items()}
+    keys = list(zip(first, map(_PLAN_ID, rows), map(id_rank.__getitem__, ids), strict=True))
+    return list(map(rows.__getitem__, sorted(range(len(rows)), key=keys.__getitem__)))
 
 
 def most_late_first(rows: Iterable[Row]) -> list[Row]:
     """Most days overdue first, then by plan id and action id."""
-    out = _by_plan_and_id(rows)
-    out.sort(key=_DAYS_OVERDUE, reverse=True)  # reverse keeps a sort stable
-    return out
+    out = list(rows)
+    return _ordered(out, map(neg, map(_DAYS_OVERDUE, out)))
 
 
 def by_due_date(rows: Iterable[Row]) -> list[Row]:
     """Soonest due first (no date last), then by plan id and action id."""
-    out = _by_plan_and_id(rows)
-    out.sort(key=lambda r: r.due or date.max)
-    return out
+    out = list(rows)
+    return _ordered(out, [d or date.max for d in map(_DUE, out)])
 
 
 def id_sort_key(action_id: str) -> tuple[tuple[int, int, str], ...]:
