@@ -226,3 +226,12 @@ def test_thousands_of_actions_are_written_as_the_json_module_path_wrote():
     expected = _old_json_out(document)
     assert _bytes_out(document) == b"before " + expected
     assert b"file \\\\xe9" in expected and b"\\u202eevil" in expected
+
+
+def test_json_on_a_terminal_is_shown_at_once():
+    # A terminal's stdout is line-buffered: what json_out writes (as bytes, under the text
+    # stream) reaches it before anything said after it, as text written there would.
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(io.BufferedWriter(raw), encoding="utf-8", line_buffering=True)
+    _written({"as_of": "2014-01-01", "actions": []}, stream)
+    assert raw.getvalue() == b'{"as_of": "2014-01-01", "actions": []}\n'

@@ -231,6 +231,8 @@ def json_out(data: Any) -> None:
     _layout(data, "", pieces)
     pieces.append(b"\n")
     pieces.flush()
+    if buffer is not None and getattr(stream, "line_buffering", False):
+        buffer.flush()  # a terminal sees it now, as the text stream would have shown it
 
 
 def encode(data: Any) -> bytes:
