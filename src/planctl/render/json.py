@@ -196,11 +196,17 @@ class _Pieces(list[bytes]):
 
     def flush(self) -> None:
         data = b"".join(self)
+        self.clear()
+        self.put(data)
+
+    def put(self, data: bytes) -> None:
+        """Write `data` now, after what is waiting: a large piece, not copied again."""
+        if self:
+            self.flush()
         # Every character _INVISIBLE_UTF8 finds is non-ASCII: ASCII bytes have none to find.
         if self.terminal and not data.isascii():
             data = _INVISIBLE_UTF8.sub(_escape_utf8, data)
         self.write(data)
-        self.clear()
 
 
 def _utf8_buffer(stream: Any) -> Any:
@@ -394,8 +400,8 @@ def _action_lines(lines: list[ActionLine], inner: bytes, out: _Pieces) -> None:
             encoded = [_format(_encode(x), indent=0) for x in chunk]
         except (TypeError, ValueError, msgspec.EncodeError):  # a lone surrogate: one by one
             encoded = [_one_line(x, _PLAIN, out.text) for x in chunk]
-        out.append((sep if start else inner) + sep.join(encoded))
-        out.flush()
+        encoded[0] = (sep if start else inner) + encoded[0]  # one line copied, not the chunk
+        out.put(sep.join(encoded))
     out.append(b"\n")
 
 
