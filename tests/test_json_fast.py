@@ -138,7 +138,7 @@ def _unset_or(strategy):
 
 
 awkward = st.lists(st.characters() | st.sampled_from(
-    "\x00\x08\x0c\x1f\x7f\x85\"\\/\u061c\u200e\u200f\u202a\u202e\u2066\u2069\u2028\u2029"
+    "\x00\x08\n\r\x0c\x1f\x7f\x85\"\\/\u061c\u200e\u200f\u202a\u202e\u2066\u2069\u2028\u2029"
     "\ufeff\U0001f600\U0001f469\u200d\U0001f4bb\U0010ffff\udc80\udcff\ud800"),
     max_size=10).map("".join)
 dates = st.sampled_from(["2013-01-31", "2012-10-09"]) | st.none()

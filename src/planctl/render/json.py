@@ -286,7 +286,8 @@ def _compact(value: Any) -> str:
     return _compact_encoder()(value)
 
 
-_encode = msgspec.json.Encoder().encode
+_encoder = msgspec.json.Encoder()
+_encode, _encode_lines = _encoder.encode, _encoder.encode_lines
 _format = msgspec.json.format
 
 
@@ -397,7 +398,10 @@ def _action_lines(lines: list[ActionLine], inner: bytes, out: _Pieces) -> None:
     for start in range(0, len(lines), _CHUNK):
         chunk = lines[start:start + _CHUNK]
         try:
-            encoded = [_format(_encode(x), indent=0) for x in chunk]
+            # One line of compact JSON per action (msgspec writes a newline in a string as
+            # \n, so a raw newline only ends a line), each given json's ", " and ": ".
+            compact = _encode_lines(chunk).split(b"\n")
+            encoded = [_format(line, indent=0) for line in compact[:-1]]
         except (TypeError, ValueError, msgspec.EncodeError):  # a lone surrogate: one by one
             encoded = [_one_line(x, _PLAIN, out.text) for x in chunk]
         encoded[0] = (sep if start else inner) + encoded[0]  # one line copied, not the chunk
