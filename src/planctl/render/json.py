@@ -72,7 +72,7 @@ def action_line(row: Row, today: date | None = None,
     day: how dates are written; the report passes one that keeps them `date`s.
     """
     a = row.action
-    latest = a.latest_update(today)
+    latest = a.latest_update(today) if a.updates else None  # most actions have none yet
     line = ActionLine(
         a.plan, a.recommendation, a.id, a.text, list(a.leads), day(row.due), day(target(a)),
         a.timescale_text or None, row.status, row.days_overdue, a.progress, list(a.report_to),
