@@ -7,7 +7,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from planctl.core.evaluate import evaluate, evaluate_action, summarise
+from planctl.core.evaluate import (
+    by_due_date,
+    evaluate,
+    evaluate_action,
+    most_late_first,
+    summarise,
+)
 from planctl.format.reader import load_text
 
 ORDER = ["on-track", "due-soon", "overdue"]
@@ -136,3 +142,44 @@ def test_a_due_planctl_cannot_read_is_never_overdue_nor_done_only_to_be_confirme
     for today in (date(2012, 1, 1), date(2012, 10, 9), date(2030, 1, 1)):
         assert status(f"due: {due}\n", today) == ("no-date", None, 0)
     assert summarise(evaluate([plan], date(2013, 1, 1))).no_date == 1
+
+
+def _plan_of(plan_id: str, actions: list[tuple[str, int | None]]):
+    """A plan file `plan_id`.yaml: one recommendation per action, each with its own id."""
+    recs = "".join(
+        f"  - id: '{n}'\n    text: R\n    actions:\n      - id: '{n}.{sub}'\n        text: A\n"
+        + (f"        due: {date(2013, 1, 1) + timedelta(days=days)}\n" if days is not None else "")
+        for n, (sub, days) in enumerate(actions, 1))
+    text = ("plan:\n  title: T\n  inspection: {published: 2012-07-27}\n"
+            f"recommendations:\n{recs}")
+    plan, problems, _ = load_text(text, f"{plan_id}.yaml")
+    assert [p for p in problems if p.severity == "error"] == []
+    return plan
+
+
+plan_actions = st.lists(st.tuples(st.sampled_from(["1", "2", "9", "10", "x", "2.1"]),
+                                  st.none() | st.integers(0, 3)), max_size=5)
+
+
+@given(st.dictionaries(st.sampled_from(["north", "south", "b2", "b10"]), plan_actions, max_size=3),
+       st.randoms())
+def test_sorted_rows_are_ordered_by_each_key_in_turn(plans, random):
+    # Most late first (then plan id, then action id, '3.10' after '3.9'); by due date
+    # (no date last, then plan and action id): whatever order the rows come in.
+    rows = evaluate([_plan_of(p, acts) for p, acts in plans.items()], date(2013, 1, 3))
+    random.shuffle(rows)
+
+    def ids(r):
+        return (r.plan.id, [int(p) if p.isdigit() else p for p in r.action.id.split(".")])
+
+    late = most_late_first(rows)
+    assert [(r.days_overdue, *ids(r)) for r in late] == sorted(
+        ((r.days_overdue, *ids(r)) for r in rows), key=lambda k: (-k[0], k[1], _num(k[2])))
+    soon = by_due_date(rows)
+    assert [(r.due or date.max, *ids(r)) for r in soon] == sorted(
+        ((r.due or date.max, *ids(r)) for r in rows), key=lambda k: (k[0], k[1], _num(k[2])))
+
+
+def _num(parts):
+    """Numbers before words in each place of an id, numbers compared as numbers."""
+    return [(0, p, "") if isinstance(p, int) else (1, 0, p) for p in parts]

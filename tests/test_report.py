@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import BUNDLED
 from planctl.core.evaluate import evaluate
@@ -475,3 +477,59 @@ def test_json_gives_the_target_date_also_for_completed_and_dropped_actions(run, 
     assert data("show", "1.1")["action"]["target"] == "2012-09-14"
     late = data("overdue")["actions"]
     assert [(a["id"], a["due"], a["target"]) for a in late] == [("1.4", "2012-09-01", None)]
+
+
+# Report JSON is written by msgspec where it writes what the json module wrote; these are
+# the values where the two could differ: awkward text (NUL, DEL, C1 and bidi controls,
+# U+2028, emoji, lone surrogates from file names), dates of every year, datetimes, floats
+# of every spelling, ints past 64 bits, keys that are not strings.
+_awkward = st.lists(st.characters() | st.sampled_from(
+    "\x00\x1f\x7f\x85\x9f\"\\/\u061c\u200f\u202e\u2028\u2029\u2066\ufeff\U0001f600\udc80\ud800"),
+    max_size=8).map("".join)
+_report_leaves = (st.none() | st.booleans() | st.integers() | st.integers(-(2**70), 2**70)
+                  | _awkward | st.dates() | st.datetimes() | st.floats())
+_report_values = st.recursive(
+    _report_leaves,
+    lambda inner: (st.lists(inner, max_size=4) | st.tuples(inner, inner)
+                   | st.dictionaries(_awkward, inner, max_size=4)
+                   | st.dictionaries(st.integers() | st.booleans() | st.none(), inner, max_size=2)),
+    max_leaves=25)
+
+
+@given(st.dictionaries(_awkward, _report_values, max_size=4))
+def test_report_json_is_the_json_modules_text(report):
+    from planctl.render.report import _TERMINAL_UNSAFE, jsonable, render_json
+
+    expected = json.dumps(jsonable(report), indent=2, ensure_ascii=False)
+    assert render_json(report) == expected.translate(_TERMINAL_UNSAFE) + "\n"
+
+
+_alike_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | _awkward | st.dates(),
+    lambda inner: (st.lists(inner, max_size=4) | st.tuples(inner, inner)
+                   | st.dictionaries(_awkward, inner, max_size=4)),
+    max_leaves=25)
+
+
+@given(st.dictionaries(_awkward, _alike_values, max_size=4))
+def test_report_json_written_by_msgspec_is_the_json_modules_text(report):
+    # Only what msgspec writes itself (but lone surrogates): the bytes of json.dumps.
+    from planctl.render.report import _TERMINAL_UNSAFE, _writes_alike, jsonable, render_json
+
+    assert _writes_alike(report)
+    expected = json.dumps(jsonable(report), indent=2, ensure_ascii=False)
+    assert render_json(report) == expected.translate(_TERMINAL_UNSAFE) + "\n"
+
+
+def test_a_real_report_is_written_by_msgspec(bundled):
+    # A report's numbers are counts and its dates dates: nothing sends it to the slow
+    # json module (a float added to the report would, and this says so).
+    from planctl.loading.plans import open_plans
+    from planctl.loading.settings import Settings
+    from planctl.render.report import _TERMINAL_UNSAFE, _writes_alike, build_report, jsonable, render_json
+
+    loaded = open_plans(Settings(plans=(str(bundled.parent),), today="2012-10-09"))
+    report = build_report(loaded.plans, loaded.day, upcoming_days=400)
+    assert report["actions"] and _writes_alike(report)
+    expected = json.dumps(jsonable(report), indent=2, ensure_ascii=False)
+    assert render_json(report) == expected.translate(_TERMINAL_UNSAFE) + "\n"

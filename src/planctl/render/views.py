@@ -131,10 +131,10 @@ def actions_view(rows: Sequence[Row], plans: Sequence[Plan], today: date, empty:
 
 
 def actions_json(rows: Sequence[Row], today: date, **extra: object) -> JSONDict:
-    from .json import action_dict, iso  # only JSON output needs it
+    from .json import action_line, iso  # only JSON output needs it
 
     return {"as_of": iso(today), **extra,
-            "actions": [action_dict(r, today) for r in rows],
+            "actions": [action_line(r, today) for r in rows],
             "summary": summarise(rows).as_dict()}
 
 
@@ -149,11 +149,11 @@ def by_lead_view(rows: Sequence[Row], plans: Sequence[Plan], today: date) -> Vie
 
 
 def by_lead_json(rows: Sequence[Row], today: date) -> JSONDict:
-    from .json import action_dict, iso
+    from .json import action_line, iso
 
     return {"as_of": iso(today),
             "leads": [{"lead": g.lead, "authority": g.authority, "count": len(g.rows),
-                       "actions": [action_dict(r, today) for r in g.rows]}
+                       "actions": [action_line(r, today) for r in g.rows]}
                       for g in lead_groups(rows)]}
 
 
@@ -165,11 +165,11 @@ def by_theme_view(rows: Sequence[Row], plans: Sequence[Plan], today: date) -> Vi
 
 
 def by_theme_json(rows: Sequence[Row], today: date) -> JSONDict:
-    from .json import action_dict, iso
+    from .json import action_line, iso
 
     return {"as_of": iso(today),
             "themes": [{"theme": key, "title": title, "count": len(group),
-                        "actions": [action_dict(r, today) for r in group]}
+                        "actions": [action_line(r, today) for r in group]}
                        for key, title, group in by_theme(rows)],
             "summary": summarise(rows).as_dict()}
 
