@@ -118,12 +118,22 @@ def load_text(data: bytes | str, path: str,
         return None, [], True
     reader = NodeReader(path)
     try:
-        # A name that is not UTF-8 gives an id of valid text (`caf\xe9`): ids reach JSON.
-        plan = _read_plan(reader, root, plan_id or name_text(Path(path).stem))
+        plan = _read_plan(reader, root, default_plan_id(path, plan_id))
     except TooManyProblems:
         return None, reader.problems, False
     if plan is None:
         return None, reader.problems, False
+    return checked(plan, reader)
+
+
+def default_plan_id(path: str, plan_id: str | None) -> str:
+    # A name that is not UTF-8 gives an id of valid text (`caf\xe9`): ids reach JSON.
+    return plan_id or name_text(Path(path).stem)
+
+
+def checked(plan: Plan, reader: NodeReader) -> tuple[Plan | None, list[Problem], bool]:
+    """load_text's result for a plan read by `reader`: its problems and the checks over the model."""
+    path = reader.path
     problems = reader.problems + validate(plan, reader.located)
     if len(problems) > MAX_WARNINGS:  # as the reader caps its own: memory stays bounded
         last = problems[MAX_WARNINGS]
@@ -134,11 +144,24 @@ def load_text(data: bytes | str, path: str,
     return (plan if plan.title else None), problems, False
 
 
-def _read_plan(r: NodeReader, root: yaml.Node, default_id: str) -> Plan | None:
+@dataclass
+class Head:
+    """What a plan's recommendations are read in: everything of the file but them."""
+
+    top: dict[str, Entry]
+    meta: dict[str, Any]  # Plan's keyword arguments, as read (of many types)
+    plan_id: str
+    leads: tuple[Lead, ...]
+    bodies: tuple[Body, ...]
+    themes: tuple[Theme, ...]
+    context: _Context
+
+
+def read_head(r: NodeReader, root: yaml.Node, default_id: str) -> Head | None:
     top = r.mapping(root, "the top level of a plan", TOP_KEYS, ("plan", "recommendations"))
     if top is None:
         return None
-    meta: dict[str, Any] = {}  # Plan's keyword arguments, as read (of many types)
+    meta: dict[str, Any] = {}
     published = _read_meta(r, top["plan"][1], meta) if "plan" in top else None
     plan_id = meta.pop("id", None) or default_id
     leads = _read_leads(r, top["leads"][1]) if "leads" in top else ()
@@ -148,11 +171,27 @@ def _read_plan(r: NodeReader, root: yaml.Node, default_id: str) -> Plan | None:
                        calendar=meta.get("calendar", "england-and-wales"),
                        year_starts=meta.get("year_starts"), themes=themes,
                        anchors=Anchors(tuple((d.name, d.date) for d in meta.get("dates", ()))))
-    recs = _read_recommendations(r, top["recommendations"][1], context) if "recommendations" in top else ()
+    return Head(top, meta, plan_id, leads, bodies, themes, context)
+
+
+def plan_of(r: NodeReader, head: Head, recs: tuple[Recommendation, ...]) -> Plan:
+    """The plan of `head` with these recommendations (its findings read here, after them)."""
+    top = head.top
     findings = _read_findings(r, top["findings"][1]) if "findings" in top else None
+    meta = dict(head.meta)
     meta["title"] = meta.get("title") or ""  # "": no title, an error already reported
-    return Plan(id=plan_id, path=r.path, leads=leads, bodies=bodies,
-                recommendations=recs, findings=findings, themes=themes, **meta)
+    return Plan(id=head.plan_id, path=r.path, leads=head.leads, bodies=head.bodies,
+                recommendations=recs, findings=findings, themes=head.themes, **meta)
+
+
+def _read_plan(r: NodeReader, root: yaml.Node, default_id: str) -> Plan | None:
+    head = read_head(r, root, default_id)
+    if head is None:
+        return None
+    top = head.top
+    recs = (_read_recommendations(r, top["recommendations"][1], head.context)
+            if "recommendations" in top else ())
+    return plan_of(r, head, recs)
 
 
 def _read_meta(r: NodeReader, node: yaml.Node, meta: dict[str, Any]) -> date | None:

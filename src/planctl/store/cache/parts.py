@@ -19,7 +19,7 @@ import os
 
 from .codec import Interner, Loaded, encode, join, split
 from .entries import digest, entry_key, entry_path, read_payload, write_entry
-from .folder import enabled, usable
+from .folder import cache_dir, enabled, usable
 
 
 def _version_key(repo_path: str, blob: str, plan_id: str) -> str:
@@ -46,6 +46,13 @@ def read_version(repo_path: str, blob: str, plan_id: str, share: Interner) -> Lo
         return None
 
 
+# Parts this process has written or found written, by (cache folder, digest): a history
+# meets each recommendation at many commits, and looking for its file on disc at each
+# one cost more than the rest of keeping the version. Bounded: cleared when full.
+_kept: set[tuple[str, bytes]] = set()
+_KEPT_MAX = 100_000
+
+
 def keep_version(repo_path: str, blob: str, plan_id: str, result: Loaded,
                  share: Interner) -> Loaded:
     """Keep `result` (load_text's, for this blob) in parts, and return it decoded through
@@ -55,11 +62,18 @@ def keep_version(repo_path: str, blob: str, plan_id: str, result: Loaded,
         return result
     version, parts = split(payload, digest)
     if enabled():
+        folder = str(cache_dir())
+        if len(_kept) > _KEPT_MAX:
+            _kept.clear()
         for d, data in parts:
+            if (folder, d) in _kept:
+                continue
             key = _part_key(d)
             target = entry_path(key)
-            if usable(target) and not os.path.exists(target):
-                write_entry(target, key, data)
+            if usable(target):
+                if not os.path.exists(target):
+                    write_entry(target, key, data)
+                _kept.add((folder, d))
         key = _version_key(repo_path, blob, plan_id)
         target = entry_path(key)
         if usable(target):
