@@ -185,6 +185,8 @@ class SequenceReader:
         # items' keys: an item reads the same wherever the lines around it moved.
         self._serials: dict[Hashable, int] = {}
         self._numbers = itertools.count(1)  # never one twice: items keyed by an old one stay apart
+        self.items_read = 0  # recommendations parsed on their own
+        self.read_whole = 0  # versions read whole (load_text)
 
     def load(self, data: bytes | str, path: str, plan_id: str | None = None) -> Loaded:
         """Exactly `load_text(data, path, plan_id)`."""
@@ -196,6 +198,7 @@ class SequenceReader:
                     found = self._read(parts, path, plan_id)
                     if found is not None:
                         return found
+        self.read_whole += 1
         return load_text(data, path, plan_id)
 
     # -- the parts ------------------------------------------------------------
@@ -245,6 +248,7 @@ class SequenceReader:
             found = self._items.get(key) or self._older.get(key)
         if found is None:
             read = _read_item(ctx, pos, line, text)
+            self.items_read += 1
             if read is None:
                 return None
             found, has_id = read
