@@ -200,6 +200,8 @@ def test_the_edits_above_are_mostly_read_in_parts():
         reader = _story(CLEAN[seed % len(CLEAN)], seed, 8, hostile=False)
         versions, whole = versions + 9, whole + reader.read_whole
     assert len(CLEAN) >= 6 and whole < versions / 3
+    # the generated plans, the bench plan, without ids, with leads after the recommendations
+    assert set(range(6)) <= set(CLEAN)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

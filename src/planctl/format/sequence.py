@@ -52,7 +52,7 @@ _ODD_CHARS = "\r\t\x85\u2028\u2029\ufeff"
 # `|+` / `>+` keep trailing blank lines: which item they belong to depends on what follows.
 _KEEP = re.compile(r"[|>][0-9]?\+")
 _RECS_LINE = re.compile(r"recommendations:[ ]*(?:#.*)?")
-_TOP_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*:(?: |$)")
+_TOP_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*:(?:[ \n]|$)")
 
 
 @dataclass(frozen=True)
@@ -87,24 +87,58 @@ def _doubtful(text: str) -> bool:
                 and _MARKERS.search(text) is not None))
 
 
-def _block_end(lines: list[str], r: int) -> tuple[list[int], int]:
-    """(the lines items start on, the line after the block) for the block after line r."""
+def _recs_line(text: str) -> int | None:
+    """Where the one line `recommendations:` (at the left edge, nothing after it but a
+    comment) starts; None when there is no such line or more than one."""
+    found = None
+    at = text.find("recommendations:")
+    while at >= 0:
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        if (at == 0 or text[at - 1] == "\n") and _RECS_LINE.fullmatch(text, at, end):
+            if found is not None:
+                return None
+            found = at
+        at = text.find("recommendations:", at + 1)
+    return found
+
+
+_SHALLOW: dict[int, re.Pattern[str]] = {}  # indentation -> the line breaks before a line indented less
+
+
+def _block(text: str, start: int) -> tuple[list[int], int] | None:
+    """(where each item starts, where the block ends) for the block starting at `start`
+    (just after the `recommendations:` line). An item starts on a line indented as the
+    first one and starting "- "; the block ends at the first other line (not blank, not a
+    comment) indented no more than that. Lines indented more are found at C speed."""
+    at = start
+    while at < len(text):  # the first item's line sets the indentation
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        if _content(text[at:end]):
+            break
+        at = end + 1
+    else:
+        return None
+    indent = len(text[at:end]) - len(text[at:end].lstrip(" "))
+    item = " " * indent + "-"
+    shallow = _SHALLOW.get(indent)
+    if shallow is None:
+        if len(_SHALLOW) > 64:  # bounded whatever the indentations met
+            _SHALLOW.clear()
+        shallow = _SHALLOW.setdefault(indent, re.compile("\n(?! {" + str(indent + 1) + "})"))
     starts: list[int] = []
-    deeper = item = ""
-    for i in range(r + 1, len(lines)):
-        line = lines[i]
-        if line.startswith(deeper) and deeper:  # most lines: inside an item
-            continue
+    for m in shallow.finditer(text, at - 1) if at else [None, *shallow.finditer(text)]:
+        line_at = m.end() if m is not None else 0
+        end = text.find("\n", line_at)
+        line = text[line_at:] if end < 0 else text[line_at:end]
         if not _content(line):
             continue
-        if not deeper:  # the first item sets the sequence's indentation
-            at = len(line) - len(line.lstrip(" "))
-            deeper, item = " " * (at + 1), " " * at + "-"
         if line.startswith(item) and line[len(item):len(item) + 1] in ("", " "):
-            starts.append(i)
-        else:  # less indented, or as indented but not an item: the block ends
-            return starts, i
-    return starts, len(lines)
+            starts.append(line_at)
+        else:
+            return (starts, line_at) if starts else None
+    return (starts, len(text)) if starts else None
 
 
 def split(text: str) -> Split | None:
@@ -116,19 +150,25 @@ def split(text: str) -> Split | None:
     so no quoted scalar or flow collection runs from one part into the next."""
     if _doubtful(text):
         return None
-    lines = text.split("\n")
-    found = [i for i, line in enumerate(lines) if _RECS_LINE.fullmatch(line)]
-    if len(found) != 1:
+    r = _recs_line(text)
+    if r is None:
         return None
-    r = found[0]
-    starts, end = _block_end(lines, r)
-    if not starts or starts[0] != next((i for i in range(r + 1, end) if _content(lines[i])), -1) \
-            or (end < len(lines) and not _TOP_KEY.match(lines[end])):
+    head_end = text.find("\n", r) + 1
+    found = _block(text, head_end) if head_end else None
+    if found is None:
         return None
-    offsets = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
-    bounds = [offsets[i] for i in (*starts, end)]
-    items = tuple((line, text[bounds[n]:bounds[n + 1]]) for n, line in enumerate(starts))
-    return Split(text[:offsets[r + 1]], items, text[bounds[-1]:], r, end - r - 1)
+    starts, end = found
+    if end < len(text) and not _TOP_KEY.match(text, end):
+        return None
+    recs_line = text.count("\n", 0, r)
+    line = recs_line + 1
+    items = []
+    bounds = [*starts, end]
+    for n in range(len(starts)):
+        line += text.count("\n", bounds[n - 1] if n else head_end, bounds[n])
+        items.append((line, text[bounds[n]:bounds[n + 1]]))
+    block_lines = text.count("\n", head_end, end)
+    return Split(text[:head_end], tuple(items), text[end:], recs_line, block_lines)
 
 
 @dataclass
