@@ -306,3 +306,70 @@ def test_history_on_a_cold_cache_is_the_same_with_the_parts_reader_off(tmp_path,
         outputs.append((result.stdout, result.stderr))
     assert outputs[0] == outputs[1]
     assert "could not be read as a plan" in outputs[0][1]  # the broken version: said the same
+
+
+# -- versions kept in parts along a walk (store/cache/parts.py) ----------------------------
+
+
+def _kept_story(n: int = 30):
+    plan = BenchPlan(40)
+    out = []
+    for k in range(n):
+        if k:
+            plan.edit(k, date(2012, 10, 1 + k % 28))
+        text = plan.text()
+        if k % 7 == 3:  # an unreadable version among them
+            text = text.replace("plan:\n", "plan: [\n", 1)
+        out.append((f"{k:040x}", load_text(text.encode(), PATH)))
+    return out
+
+
+def _equal(got, want) -> None:
+    assert got is not None
+    assert (got[0], got[1], got[2]) == (want[0], want[1], want[2])
+
+
+def test_a_walk_keeps_one_entry_per_version_and_reads_each_back(tmp_path):
+    from planctl.history.sharing import SharedObjects
+    from planctl.store.cache.folder import cache_dir
+    from planctl.store.cache.parts import WalkParts
+
+    story = _kept_story()
+    first = WalkParts(SharedObjects())
+    for blob, result in story:
+        assert first.read(PATH, blob, "p") is None  # cold
+        _equal(first.keep(PATH, blob, "p", result), result)
+    # one file a version: not one for each recommendation whose lines moved as well
+    assert len([p for p in cache_dir().glob("v*/*") if p.is_file()]) == len(story)
+    again = WalkParts(SharedObjects())
+    for blob, result in story:
+        _equal(again.read(PATH, blob, "p"), result)
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_versions_read_in_another_order_are_the_versions_or_a_miss(seed):
+    """A walk that resumes later, or reverts: a version whose recommendations are neither in
+    its entry nor in the version read before it is a miss (read from git again), never
+    another plan; kept again, the next walk in that order reads it back."""
+    from planctl.history.sharing import SharedObjects
+    from planctl.store.cache.parts import WalkParts
+
+    story = _kept_story(12)
+    walk = WalkParts(SharedObjects())
+    for blob, result in story:
+        walk.keep(PATH, blob, "p", result)
+    rng = random.Random(seed)
+    reverts = [rng.randrange(len(story)) for _ in range(12)]
+    later = sorted(rng.sample(range(len(story)), rng.randint(1, len(story))))  # a resumed walk
+    for order in (reverts, later):
+        walk = WalkParts(SharedObjects())
+        for i in order:
+            blob, result = story[i]
+            got = walk.read(PATH, blob, "p")
+            if got is None:
+                got = walk.keep(PATH, blob, "p", result)
+            _equal(got, result)
+    walk = WalkParts(SharedObjects())
+    for i in later:
+        _equal(walk.read(PATH, story[i][0], "p"), story[i][1])

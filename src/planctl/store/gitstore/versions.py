@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from ...core.model import Plan, evolve
 from ..cache import Interner, Loaded, load_cached
-from ..cache.parts import keep_version, read_version
+from ..cache.parts import WalkParts
 from .lineage import Walk, plan_files, walk
 from .records import Commit, Version
 from .repo import Repo, open_repo
@@ -44,6 +44,7 @@ class _Parsed:
         self._share = share
         self._recent: dict[tuple[str, str], tuple[Plan | None, bool]] = {}
         self._sequence: SequenceReader | None = None  # made on the first miss
+        self._parts = WalkParts(share) if share is not None else None
 
     def _parse(self, blob: str, repo_path: str, plan_id: str) -> Loaded:
         if self._sequence is None:
@@ -54,16 +55,15 @@ class _Parsed:
         return self._sequence.load(self._reader.get(blob), repo_path, plan_id)
 
     def _load(self, blob: str, repo_path: str, plan_id: str) -> tuple[Plan | None, bool]:
-        share = self._share
-        if share is None:
+        parts = self._parts
+        if parts is None:
             plan, _, is_comparison = load_cached(lambda: self._reader.get(blob), repo_path,
                                                  content_id=blob, plan_id=plan_id)
             return plan, is_comparison
-        # shared with its neighbours: kept in parts, one entry per recommendation (parts.py)
-        found = read_version(repo_path, blob, plan_id, share)
+        # shared with its neighbours: kept in parts, each recommendation once along the walk
+        found = parts.read(repo_path, blob, plan_id)
         if found is None:
-            result = self._parse(blob, repo_path, plan_id)
-            found = keep_version(repo_path, blob, plan_id, result, share)
+            found = parts.keep(repo_path, blob, plan_id, self._parse(blob, repo_path, plan_id))
         return found[0], found[2]
 
     def get(self, blob: str, repo_path: str, plan_id: str) -> tuple[Plan | None, bool]:
