@@ -209,15 +209,16 @@ class SequenceReader:
     """load_text for successive versions of plan files, reusing what did not change.
 
     split=False reads every version whole (the same results; for comparing the two).
-    Bounded: at most `limit` items kept (the newest generation when it fills) and a few
-    contexts.
+    Bounded: two generations of at most `limit` items (or twice a version's items, so a
+    version always finds the last one's) and a few contexts.
     """
 
     CONTEXTS = 8
 
-    def __init__(self, *, split: bool = True, limit: int = 4096) -> None:
+    def __init__(self, *, split: bool = True, limit: int = 1024) -> None:
         self.split = split
         self.limit = limit
+        self._room = limit
         self._contexts: dict[Hashable, _Context | None] = {}
         self._items: dict[Hashable, _Item] = {}
         self._older: dict[Hashable, _Item] = {}
@@ -295,7 +296,7 @@ class SequenceReader:
             key = (ctx.serial, text, None if has_id else pos)
         elif found.line != line:
             found = _moved(found, line)
-        if len(self._items) >= self.limit:
+        if len(self._items) >= self._room:
             self._older, self._items = self._items, {}
         self._items[key] = found
         return found
@@ -306,6 +307,7 @@ class SequenceReader:
             return None
         reader = NodeReader(path)
         reader.located._at.update(ctx.reader.located._at)
+        self._room = max(self.limit, 2 * len(parts.items))
         recs = []
         for pos, (line, text) in enumerate(parts.items, 1):
             item = self._item(ctx, pos, line, text)
