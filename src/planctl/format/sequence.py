@@ -51,7 +51,7 @@ Entries = list[tuple[object, dict[str, Position]]]  # (model object, where its k
 _ODD_CHARS = "\r\t\x85\u2028\u2029\ufeff"
 # `|+` / `>+` keep trailing blank lines: which item they belong to depends on what follows.
 _KEEP = re.compile(r"[|>][0-9]?\+")
-_RECS_LINE = re.compile(r"recommendations:[ ]*(?:#.*)?")
+_RECS_LINE = re.compile(r"recommendations:(?: *| +#.*)")
 _TOP_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*:(?:[ \n]|$)")
 
 
