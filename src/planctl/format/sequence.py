@@ -44,7 +44,8 @@ from .reader import (
 from .yamlsafe import _MAYBE_ANCHOR_ALIAS_TAG, _SHORT_TEXT, compose, decode
 
 Loaded = tuple[Plan | None, list[Problem], bool]
-Entries = list[tuple[object, dict[str, Position]]]  # (model object, where its keys were written)
+# core.validations.Located's own table: id(model object) -> (it, where its keys were written)
+Entries = dict[int, tuple[object, dict[str, Position]]]
 
 # Characters that make YAML's lines differ from "\n"-separated lines or that this module
 # does not reason about: CR, YAML-only line breaks, tabs (indentation), a BOM inside the text.
@@ -196,13 +197,15 @@ def _moved(item: _Item, line: int) -> _Item:
     moved = evolve(rec, line=rec.line + d, actions=actions)
     swap: dict[int, object] = {id(a): b for a, b in zip(rec.actions, actions, strict=True)}
     swap[id(rec)] = moved
-    entries: Entries = [(swap.get(id(obj), obj), {k: (at[0] + d, at[1]) for k, at in where.items()})
-                        for obj, where in item.entries]
+    entries: Entries = {}
+    for obj, where in item.entries.values():
+        new = swap.get(id(obj), obj)
+        entries[id(new)] = (new, {k: (at[0] + d, at[1]) for k, at in where.items()})
     return _Item(line, moved, entries)
 
 
 def _entries(reader: NodeReader) -> Entries:
-    return [(obj, dict(where)) for obj, where in reader.located._at.values()]
+    return {key: (obj, dict(where)) for key, (obj, where) in reader.located._at.items()}
 
 
 class SequenceReader:
@@ -314,8 +317,7 @@ class SequenceReader:
             if item is None:
                 return None
             recs.append(item.rec)
-            for obj, where in item.entries:
-                reader.located.add(obj, where)
+            reader.located._at.update(item.entries)  # Located.add for each, at C speed
         # What the whole read reports across items (a recommendation or action id twice):
         # read whole instead, so that it is reported where load_text reports it.
         action_ids = [a.id for rec in recs for a in rec.actions]
