@@ -270,6 +270,22 @@ def test_what_cannot_be_read_in_parts_is_read_whole(text):
     assert reader.read_whole == 1
 
 
+@pytest.mark.parametrize("text", [
+    # items at the key's own indentation, comments and blank lines between them
+    "plan:\n  title: T\nrecommendations:\n- id: a\n  text: R\n\n# next\n- id: b\n  text: S\n",
+    # a comment after the key, a key after the items, a block scalar in an item
+    "plan:\n  title: T\nrecommendations:  # all of them\n  - text: |\n      R\n\n      more\n"
+    "    actions:\n      - text: A\n        due: 31.12.12\nthemes:\n  t: Theme\n",
+    # folded text as bench/generate.py writes it, leads after the items
+    "plan:\n  title: T\nrecommendations:\n  - text: >-\n      R\n      more\n    actions:\n"
+    "      - text: A\n        lead: x\nleads:\n  x: Head of X\n",
+])
+def test_plain_layouts_are_read_in_parts(text):
+    reader = SequenceReader()
+    _same(reader, text.encode())
+    assert reader.read_whole == 0 and reader.items_read >= 1
+
+
 def test_switched_off_it_reads_every_version_whole():
     reader = SequenceReader(split=False)
     _same(reader, BASES[0].encode())
