@@ -384,10 +384,11 @@ def test_a_changed_loader_does_not_meet_old_entries(write_plan, monkeypatch):
 
 def _sample(tp, where: str, depth: int = 0):
     """A value of type tp, unlike any default, built from the type alone."""
-    import dataclasses
     import types
     import typing
     from datetime import date
+
+    import msgspec
 
     args = typing.get_args(tp)
     if isinstance(tp, types.UnionType) or typing.get_origin(tp) is typing.Union:
@@ -404,10 +405,9 @@ def _sample(tp, where: str, depth: int = 0):
         return 0.5
     if tp is date:
         return date(2013, 2, 3 + depth)
-    if dataclasses.is_dataclass(tp):
-        hints = typing.get_type_hints(tp)
-        return tp(**{f.name: _sample(hints[f.name], f"{tp.__name__}.{f.name}", depth + 1)
-                     for f in dataclasses.fields(tp)})
+    if isinstance(tp, type) and issubclass(tp, msgspec.Struct):
+        return tp(**{f.name: _sample(f.type, f"{tp.__name__}.{f.name}", depth + 1)
+                     for f in msgspec.structs.fields(tp)})
     if typing.get_origin(tp) is tuple and len(args) == 2 and args[1] is Ellipsis:
         return (_sample(args[0], where + "[0]", depth), _sample(args[0], where + "[1]", depth + 1))
     if typing.get_origin(tp) is tuple:
@@ -419,10 +419,10 @@ def _sample(tp, where: str, depth: int = 0):
 
 def _fields_of(obj, where="plan"):
     """Every (path, value) of every field, recursively: so compare=False fields count too."""
-    import dataclasses
+    import msgspec
 
-    if dataclasses.is_dataclass(obj):
-        for f in dataclasses.fields(obj):
+    if isinstance(obj, msgspec.Struct):
+        for f in msgspec.structs.fields(obj):
             yield from _fields_of(getattr(obj, f.name), f"{where}.{f.name}")
     elif isinstance(obj, tuple):
         for i, x in enumerate(obj):
@@ -448,19 +448,49 @@ def test_every_field_of_every_model_class_round_trips_through_the_cache():
     assert back == plan and back_problems == problems and is_comparison is False
 
 
+def _as_maps(obj):
+    """The model as 0.4's entries wrote it: each object a map of its fields' names to values."""
+    import msgspec
+
+    if isinstance(obj, msgspec.Struct):
+        return {f.name: _as_maps(getattr(obj, f.name)) for f in msgspec.structs.fields(obj)}
+    if isinstance(obj, tuple | list):
+        return [_as_maps(x) for x in obj]
+    return obj
+
+
+def test_an_entry_in_the_layout_of_0_4_is_a_miss_never_misread():
+    """0.4 wrote each object as a map of its fields; entries now hold arrays. An old payload
+    is refused (a miss: the file is read again), whole or through the shared decoding."""
+    import msgspec
+
+    from planctl.core.errors import Problem
+    from planctl.core.model import Plan
+    from planctl.history.sharing import SharedObjects
+
+    plan = _sample(Plan, "Plan")
+    problems = [Problem("p.yaml", 3, 5, "W101", "a message", "warning")]
+    old = msgspec.msgpack.encode([_as_maps(plan), _as_maps(problems), False])
+    for share in (None, SharedObjects()):
+        with pytest.raises(msgspec.ValidationError):
+            cache.decode(old, share)
+    assert cache.decode(cache.encode((plan, problems, False)))[0] == plan
+
+
 def test_the_models_shape_is_part_of_the_key():
     """An entry written for another shape of the model is never decoded into this one: the
     modules of every model class are in the reader's stamp, which keys every entry."""
-    import dataclasses
     import sys
+
+    import msgspec
 
     from planctl.core.model import Plan
     from planctl.store.cache.stamp import loader_stamp
 
     def classes(cls, seen):
-        for f in dataclasses.fields(cls):
+        for f in msgspec.structs.fields(cls):
             for tp in vars(sys.modules[cls.__module__]).values():
-                if dataclasses.is_dataclass(tp) and isinstance(tp, type) and tp.__name__ in str(f.type) \
+                if isinstance(tp, type) and issubclass(tp, msgspec.Struct) and tp.__name__ in str(f.type) \
                         and tp not in seen:
                     seen.add(tp)
                     classes(tp, seen)

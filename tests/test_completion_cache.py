@@ -193,7 +193,8 @@ def test_the_today_note_is_not_taken_from_another_commands_head(repo, run):
 
 def test_a_past_today_at_a_known_commit_starts_one_git_process(repo, run, tmp_path, monkeypatch):
     """The completion dates and the --today note both come from what was kept for HEAD:
-    git is asked only what HEAD is."""
+    git is asked only what HEAD is, and not for the repository around a submodule (which
+    git finds with a process of its own: nothing here says it)."""
     assert run("status", "--today", "2012-09-10").exit_code == 0  # keeps both
     trace = tmp_path / "trace"
     monkeypatch.setenv("GIT_TRACE", str(trace))
@@ -203,3 +204,4 @@ def test_a_past_today_at_a_known_commit_starts_one_git_process(repo, run, tmp_pa
     started = [line.split("trace: built-in: git ", 1)[1].split()[0]
                for line in trace.read_text().splitlines() if "trace: built-in: git " in line]
     assert started == ["rev-parse"]
+    assert "run_command" not in trace.read_text()  # git itself started no process

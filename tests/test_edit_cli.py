@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import json
 import os
@@ -15,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import planctl_exe
-from planctl.core.model import Update
+from planctl.core.model import Update, evolve
 from planctl.format.reader import load_text
 
 TODAY = "2012-10-09"
@@ -92,7 +91,7 @@ def test_each_command_changes_only_its_action(run, bundled, args, action_id, che
     after = {a.id: a for a in plan_of(bundled).actions}
     for aid, a in before.items():
         if aid != action_id:
-            assert after[aid] == dataclasses.replace(a, line=after[aid].line)
+            assert after[aid] == evolve(a, line=after[aid].line)
     assert result.stdout == ""
     assert result.stderr.startswith(f"{action_id}: ")
 

@@ -8,7 +8,6 @@ indentless lists, empty and missing lists, CRLF line endings and a UTF-8 BOM.
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 
 import pytest
@@ -16,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planctl.core.errors import PlanctlError, UsageError
-from planctl.core.model import Update
+from planctl.core.model import Update, evolve
 from planctl.core.timescale import parse_date
 from planctl.format.reader import load_text
 from planctl.store.edits import Edit
@@ -228,7 +227,7 @@ def load(data: bytes):
 
 
 def no_lines(a):
-    return dataclasses.replace(a, line=0, column=0)
+    return evolve(a, line=0, column=0)
 
 
 def expected_change(old, new, edit: Edit, explicit: bool) -> None:
@@ -259,7 +258,7 @@ def expected_change(old, new, edit: Edit, explicit: bool) -> None:
         elif explicit:
             ms = list(old.milestones)
             i = next(i for i, m in enumerate(ms) if not m.done)
-            ms[i] = dataclasses.replace(ms[i], done=True, done_on=edit.on)
+            ms[i] = evolve(ms[i], done=True, done_on=edit.on)
             same["milestones"] = tuple(ms)
         elif old.timescale and len(old.timescale.deadlines) > 1:
             same["reported"] = old.reported + (edit.on,)
@@ -275,7 +274,7 @@ def expected_change(old, new, edit: Edit, explicit: bool) -> None:
         moved = [m.due for m in new.milestones] if explicit else [d.due for d in new.timescale.deadlines]
         assert parse_date(wanted) in moved
         same.update(updates=new.updates, milestones=new.milestones, timescale=new.timescale)
-    assert no_lines(new) == no_lines(dataclasses.replace(old, **same))
+    assert no_lines(new) == no_lines(evolve(old, **same))
 
 
 @pytest.mark.slow  # the heavy run: 300 random plans and edits

@@ -599,3 +599,18 @@ def test_edits_read_the_named_dates_as_the_loader_does(run, write_plan):
     assert run("note", "1.1", "Started", "--today", "2026-03-05").exit_code == 0
     assert "within 6 months of the letter" in path.read_text(encoding="utf-8")
     assert _json_actions(run)["1.1"]["due"] == "2026-09-02"
+
+
+def test_a_plans_named_dates_are_a_hashable_mapping_equal_by_their_dates():
+    """Anchors (core/model.py) is written by hand, not a dataclass: it must still read as a
+    mapping and compare and hash by its pairs."""
+    from planctl.core.model import Anchors
+
+    a = Anchors((("letter", date(2026, 3, 2)), ("plan accepted", date(2026, 4, 10))))
+    same = Anchors((("letter", date(2026, 3, 2)), ("plan accepted", date(2026, 4, 10))))
+    other = Anchors((("letter", date(2026, 4, 7)),))
+    assert a["letter"] == date(2026, 3, 2) and list(a) == ["letter", "plan accepted"] and len(a) == 2
+    assert a.get("review") is None and "plan accepted" in a
+    assert a == same and hash(a) == hash(same) and a != other and Anchors() != other
+    assert len({a, same, other}) == 2
+    assert repr(other) == "Anchors(pairs=(('letter', datetime.date(2026, 4, 7)),))"

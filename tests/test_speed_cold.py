@@ -369,6 +369,6 @@ def test_deep_texts_are_composed_counting():
     """A text that could nest past the safe depth never meets the uncounted composer."""
     for text in ("- " * 300 + "x\n", "[" * 600 + "]" * 600 + "\n",
                  "".join(f"{'  ' * i}k:\n" for i in range(200)) + " " * 400 + "k: v\n",
-                 "a:\r" + " " * 260 + "b: c\n"):
+                 "a:\r" + " " * 260 + "b: c\n", "\ufeff" + "- " * 130 + "x\n"):
         assert not yamlsafe._shallow(text)
     assert yamlsafe._shallow("plan:\n  title: T\nleads: {a: [b, c]}\n")

@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import textwrap
 from datetime import date
 
@@ -21,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planctl.core.errors import PlanctlError
-from planctl.core.model import Update
+from planctl.core.model import Update, evolve
 from planctl.format.edit_nodes import find_action
 from planctl.format.reader import load_text
 from planctl.format.splices import Doc
@@ -208,21 +207,21 @@ def test_text_whose_lines_yaml_and_editors_count_differently_is_composed_whole(o
 
 
 def shifted(plan, by: int):
-    return dataclasses.replace(plan, recommendations=tuple(
-        dataclasses.replace(r, line=r.line + by, actions=tuple(
-            dataclasses.replace(a, line=a.line + by, column=a.column + 1) for a in r.actions))
+    return evolve(plan, recommendations=tuple(
+        evolve(r, line=r.line + by, actions=tuple(
+            evolve(a, line=a.line + by, column=a.column + 1) for a in r.actions))
         for r in plan.recommendations), leads=tuple(
-        dataclasses.replace(lead, line=lead.line + by) for lead in plan.leads))
+        evolve(lead, line=lead.line + by) for lead in plan.leads))
 
 
 def changed(plan, which: int, what: str):
     actions = list(plan.actions)
     a = actions[which % len(actions)]
-    new = {"text": dataclasses.replace(a, text=a.text + "!"),
-           "update": dataclasses.replace(a, updates=a.updates + (Update(date(2012, 1, 1), "x"),)),
-           "id": dataclasses.replace(a, id=a.id + "x")}[what]
-    return dataclasses.replace(plan, recommendations=tuple(
-        dataclasses.replace(r, actions=tuple(new if x is a else x for x in r.actions))
+    new = {"text": evolve(a, text=a.text + "!"),
+           "update": evolve(a, updates=a.updates + (Update(date(2012, 1, 1), "x"),)),
+           "id": evolve(a, id=a.id + "x")}[what]
+    return evolve(plan, recommendations=tuple(
+        evolve(r, actions=tuple(new if x is a else x for x in r.actions))
         for r in plan.recommendations))
 
 
@@ -234,11 +233,11 @@ def test_the_quick_comparison_agrees_with_comparing_copies_without_lines(source,
     a = plan_of(source[0])
     b = shifted(a, by)
     if what == "title":
-        b = dataclasses.replace(b, title=b.title + "!")
+        b = evolve(b, title=b.title + "!")
     elif what == "lead":
-        b = dataclasses.replace(b, leads=b.leads[:-1])
+        b = evolve(b, leads=b.leads[:-1])
     elif what == "dropped":
-        b = dataclasses.replace(b, recommendations=b.recommendations[:-1])
+        b = evolve(b, recommendations=b.recommendations[:-1])
     elif what != "none":
         b = changed(b, which, what)
     expected = rewrite._without_lines(a) == rewrite._without_lines(b)

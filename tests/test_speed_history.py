@@ -264,7 +264,7 @@ def test_matching_shared_objects_with_repeated_ids_gives_what_copies_give(seed, 
     """Ids repeated within a version (a hand-made plan can have them) turn the identity
     pre-pass off; unique ids let it pair the same object at the same position. Either way
     the pairs are those of separate, equal objects."""
-    from dataclasses import replace
+    from planctl.core.model import evolve as replace
 
     rng = Random(seed)
     pool = list(load_text(_texts(seed, 1, recs=3, per_rec=4)[0], "plans/p.yaml")[0].actions)
@@ -363,7 +363,7 @@ def test_a_history_decoded_in_parts_reuses_the_recommendations_a_commit_left_alo
 def test_matching_by_recommendation_with_repeated_ids_and_moves(seed, recs, ids, edits):
     """Recommendations kept as the very object, replaced, swapped, repeated; actions moved
     between them; ids repeated (the first pass then steps aside): the whole-plan pairs."""
-    from dataclasses import replace
+    from planctl.core.model import evolve as replace
 
     rng = Random(seed)
     pool = list(load_text(_texts(seed, 1, recs=3, per_rec=4)[0], "plans/p.yaml")[0].actions)

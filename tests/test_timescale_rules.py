@@ -11,14 +11,13 @@ are tried, each with examples) is checked first: every example is read by its ow
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
 
 import pytest
 
 from planctl.core.evaluate import evaluate_action
-from planctl.core.model import Action, Milestone, Plan
+from planctl.core.model import Action, Milestone, Plan, evolve
 from planctl.core.timescale import (
     ACCEPTED_FORMS,
     Timescale,
@@ -426,8 +425,8 @@ def _action(due: str, published: date = P, **kw) -> tuple[Plan, Action]:
     action = Action(plan="p", recommendation="1", id="1.1", text="t", timescale=ts, start=ts.start,
                     repeat=ts.repeat, **kw)
     if ts.repeat is None:  # as the loader builds them: one milestone per date
-        action = dataclasses.replace(action, milestones=tuple(Milestone(x.due, x.label)
-                                                              for x in ts.deadlines))
+        action = evolve(action, milestones=tuple(Milestone(x.due, x.label)
+                                                 for x in ts.deadlines))
     return Plan(id="p", path="p.yaml", title="T"), action
 
 

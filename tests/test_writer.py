@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import textwrap
 
 import pytest
@@ -10,6 +9,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from planctl.core.model import evolve
 from planctl.format.reader import load_text
 from planctl.format.writer import scalar
 from test_edit_cli import action_of, changed_old_lines, plan_of
@@ -122,7 +122,7 @@ def test_add_appends_an_action_with_the_next_number_as_new_lines_only(run, bundl
     assert (new.text, new.timescale.text, new.leads, new.report_to) == (
         "Re-audit the sample", "31.3.13", ("Service Manager FST",), ("DMT",))
     after = {a.id: a for a in plan_of(bundled).actions}
-    assert all(dataclasses.replace(after[i], line=a.line) == a for i, a in before.items())
+    assert all(evolve(after[i], line=a.line) == a for i, a in before.items())
 
 
 def test_add_before_the_first_action_writes_ids_so_nothing_is_renumbered(run, bundled):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -11,7 +11,7 @@ import click
 
 from ..core.errors import GitError, UsageError, safe_text
 from ..core.evaluate import evaluate, summarise
-from ..core.model import Plan
+from ..core.model import Plan, evolve
 from ..core.timescale import TimescaleError, parse_day
 from ..loading.asat import as_at
 from ..loading.plans import open_plans
@@ -51,7 +51,7 @@ def _summary(s: Settings, day: date) -> tuple[str, tuple[Plan, ...]]:
     before the meeting, judged at it (completion dates from git as they stood then)."""
     from ..render.views import summary_line
 
-    asked = replace(s, as_of=day.isoformat(), today=None)
+    asked = evolve(s, as_of=day.isoformat(), today=None)
     loaded = open_plans(asked, dates_from_git=True, judge=False)
     return summary_line(summarise(evaluate(loaded.plans, day)), day), loaded.plans
 
@@ -151,7 +151,9 @@ def meetings(s: Settings, body: str | None) -> None:
     """The meeting tags, newest first: tag, date, commit and the plans' summary then.
 
     A meeting tag is a tag named SLUG-YYYY-MM-DD (as `planctl meeting` makes
-    them); the date is the one in its name.
+    them); the date is the one in its name. A tag (made by hand) on a commit
+    made after that date, or tagged on another day, is listed with a warning
+    naming it; `--since last` refuses the first.
 
     \b
     Examples:
@@ -164,6 +166,7 @@ def meetings(s: Settings, body: str | None) -> None:
     if body is not None:
         slug = tags.body_slug(body)
         found = [m for m in found if m.body == slug]
+    _warn_disagreeing(found)
     output(MeetingsResult(found), fmt, s)
 
 
@@ -180,4 +183,13 @@ def since_meeting(spec: str | None, day: date, paths: list[Path],
     found = tags.last_meeting(paths, day, f"last:{key}" if key else spec)
     click.echo(safe_text(f"note: {spec} is {found.name} (the latest meeting before "
                          f"{day.isoformat()}, on commit {found.short})", one_line=True), err=True)
+    _warn_disagreeing([found])
     return found.name
+
+
+def _warn_disagreeing(found: list[tags.MeetingTag]) -> None:
+    """A warning on stderr for each tag whose dates disagree with the meeting in its name."""
+    for m in found:
+        why = m.disagreement()
+        if why is not None:
+            click.echo(f"planctl: warning: {safe_text(why, one_line=True)}", err=True)

@@ -44,6 +44,9 @@ def _address(name: str, addr: str, what: str) -> Address:
 
     from ..render.reminders import one_line
 
+    if safe_text(addr, one_line=True) != addr:  # a CR/LF adds a header; bidi hides the domain
+        raise ValueError(f"{what} '{safe_text(addr, one_line=True)}' holds a control character "
+                         "(a line break, tab, escape or bidi control)")
     try:
         return Address(display_name=one_line(name, 120), addr_spec=addr.strip())
     except (ValueError, HeaderParseError):
@@ -249,7 +252,8 @@ def _summary(ready: list[Ready], failed: list[Unsent], unreachable: list[Unsent]
     for rem, _ in ready:
         if id(rem) in not_sent:
             continue
-        click.echo(f"{verb}: {safe_text(rem.lead, one_line=True)} <{', '.join(rem.emails)}>: "
+        click.echo(f"{verb}: {safe_text(rem.lead, one_line=True)} "
+                   f"<{safe_text(', '.join(rem.emails), one_line=True)}>: "
                    f"{rem.count}")
     for rem, why in failed:
         click.echo(f"NOT sent: {safe_text(rem.lead, one_line=True)}: {rem.count}; {why}")

@@ -80,14 +80,25 @@ class Applied:
 # -- the inputs ------------------------------------------------------------------------------
 
 
-def _files(sources: Sequence[Path]) -> list[Path]:
+def _files(sources: Sequence[Path]) -> tuple[list[Path], list[str]]:
+    """The files to read, and a line for each entry of a folder skipped (counted as a file
+    not applied: every entry that is not read is named, never passed over silently)."""
+    from ..store.returns.source import returns_in
+
     out: list[Path] = []
+    skipped: list[str] = []
     for src in sources:
         if src.is_dir():
-            out += sorted(p for p in src.iterdir() if p.suffix.lower() in SUFFIXES and p.is_file())
+            try:
+                found, passed = returns_in(src, SUFFIXES)
+            except OSError as exc:
+                skipped.append(f"{src}: cannot read the folder: {exc.strerror or exc}")
+                continue
+            out += found
+            skipped += passed
         else:
             out.append(src)
-    return out
+    return out, skipped
 
 
 def _incoming(path: Path) -> list[Incoming]:
@@ -122,8 +133,8 @@ def _read(sources: Sequence[Path]) -> tuple[list[Return], list[str]]:
     from ..store.returns.workbook import read_return
 
     returns: list[Return] = []
-    errors: list[str] = []
-    for path in _files(sources):
+    files, errors = _files(sources)
+    for path in files:
         try:
             for inc in _incoming(path):
                 try:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 import click
+import msgspec
 
 from ..core.errors import UsageError
 from ..core.evaluate import Row, by_due_date, evaluate, most_late_first, summarise
@@ -53,8 +53,7 @@ output_option = click.option(
     help="Write to FILE (atomically; as for report -o) instead of stdout; for --format xlsx.")
 
 
-@dataclass
-class Actions:
+class Actions(msgspec.Struct):
     """Actions as at `day`: what status, overdue and upcoming return (shape "actions")."""
 
     rows: Sequence[Row]
@@ -72,7 +71,6 @@ class Actions:
                 self.sheet_name, self.day)
 
 
-@dataclass
 class StatusResult(Actions):
     by_rec: bool = False
     by_theme: bool = False
@@ -94,7 +92,6 @@ class StatusResult(Actions):
         return views.actions_json(self.rows, self.day)
 
 
-@dataclass
 class OverdueResult(Actions):
     by_lead: bool = False
     sheet_name: ClassVar[str] = "Overdue"
@@ -113,7 +110,6 @@ class OverdueResult(Actions):
         return views.actions_json(self.rows, self.day)
 
 
-@dataclass
 class UpcomingResult(Actions):
     days: int = 30
     sheet_name: ClassVar[str] = "Upcoming"
@@ -134,8 +130,7 @@ class UpcomingResult(Actions):
                                   until=self.end.isoformat())
 
 
-@dataclass
-class LeadsResult:
+class LeadsResult(msgspec.Struct):
     entries: list[dict[str, Any]]
     day: date
     shape: ClassVar[str] = "view"

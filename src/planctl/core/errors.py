@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+import msgspec
 
 ERROR = "error"
 WARNING = "warning"
@@ -70,8 +71,8 @@ def safe_text(text: str, one_line: bool = False) -> str:
     return "".join(out)
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
+# A Struct (see core/model.py): made in C at import, and decoded by the cache as it is.
+class Problem(msgspec.Struct, frozen=True, order=True, gc=False, array_like=True):
     path: str
     line: int
     column: int

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from operator import attrgetter
 from typing import NamedTuple
+
+import msgspec
 
 from .errors import WARNING, Problem
 from .model import Action, Milestone, Plan
@@ -57,8 +58,7 @@ class Row(NamedTuple):
         return AWAITING if self.awaiting else self.status
 
 
-@dataclass(frozen=True)
-class Summary:
+class Summary(msgspec.Struct, frozen=True):
     total: int
     completed: int
     overdue: int
@@ -103,8 +103,7 @@ def next_deadline(action: Action, today: date) -> tuple[date | None, str, bool]:
 MAX_OPEN_OCCURRENCES = 500  # of one repeating action, listed by `deadlines` (a bound, not a rule)
 
 
-@dataclass(frozen=True)
-class Deadline:
+class Deadline(msgspec.Struct, frozen=True):
     """One deadline of an action: a milestone (kind "m") or a repeat's occurrence ("r").
     `number` counts from 1 in the action's own order, so it names the same deadline when
     its date moves."""

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+
+import msgspec
 
 from .errors import UsageError
 from .evaluate import Row
@@ -24,8 +25,7 @@ from .names import (
 )
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(msgspec.Struct, frozen=True):
     plan: Plan
     action: Action | None = None
     recommendation: Recommendation | None = None

@@ -48,6 +48,32 @@ def completed_on(action: Action) -> date | None:
     return None
 
 
+def not_completed_yet(action: Action) -> str:
+    """Why `action` (not completed: the caller knows) cannot be signed off, and how it comes
+    to be completed: a sign-off assures completed work, and a recurring action, an action
+    with milestones and a dropped one each get there in their own way."""
+    aid = action.id
+    if action.progress == "dropped":
+        return (f"{aid} is dropped: only completed work can be signed off; if the work was "
+                f"done after all, 'planctl reopen {aid} --reason TEXT', then "
+                f"'planctl done {aid}'")
+    if action.repeat:
+        return (f"{aid} recurs ({action.repeat}) and is {action.progress}: each report "
+                f"('planctl done {aid}' records one) is not a completion, so there is "
+                "nothing to sign off; to record who checked a report, 'planctl note "
+                f"{aid} TEXT'; when the recurring work itself ends, write 'status: "
+                "completed' and 'completed: DATE' in the plan, then sign it off")
+    open_ = [m for m in action.milestones if not m.done]
+    if open_ and len(action.milestones) > 1:  # one date (`By 30.9.26`) is one milestone
+        done, nxt = len(action.milestones) - len(open_), open_[0]
+        label = f" ({nxt.text})" if nxt.text else ""
+        return (f"{aid} has {done} of {len(action.milestones)} milestones done: it is "
+                "completed, and can be signed off, when every milestone is done; "
+                f"'planctl done {aid}' marks the next one, due {nxt.due:%d %B %Y}{label}, done")
+    return (f"{aid} is {action.progress}, not completed: only completed work can be signed "
+            f"off ('planctl done {aid}' first)")
+
+
 def signer_is_lead(plan: Plan, action: Action, by: str) -> bool:
     """Whether `by` names one of the action's own leads (by key, name or alias)."""
     wanted = normalise_name(by)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import TypeVar
 
 from .errors import STRICT, WARNING, Problem
@@ -223,9 +224,101 @@ def signed_off_not_completed(ctx: Context) -> Iterator[Problem]:
     """W142: signed off, but not completed (reopened by hand, or signed off too soon)."""
     for a, where in ctx.actions:
         if a.signed_off is not None and not is_completed(a):
+            how = ("or, when the recurring work ends, write 'status: completed' (its reports "
+                   "do not complete it)" if a.repeat else
+                   f"or mark every milestone done ('planctl done {a.id}')"
+                   if len(a.milestones) > 1 and a.progress != "dropped" else "or complete it")
             yield _warn(ctx.plan, where.get("signed_off"), "W142",
                         f"action {a.id} is signed off but its status is {a.progress}, not "
-                        "completed; remove signed_off: ('planctl unsign') or complete it")
+                        f"completed; remove signed_off: ('planctl unsign {a.id}'), {how}")
+
+
+# Recorded facts dated after the day the plans are judged at (`check --today`, else the
+# clock): a completion, a sign-off, a milestone done, a report made or an update written
+# tomorrow is a wrong fact (a mistyped year, a wrong clock), never a plan. These need the
+# day, so they are not cached with the plan: `check` runs them (dated_validations), and
+# every other command keeps judging such a fact as not yet happened (core/evaluate.py).
+def _later(day: date, today: date) -> str:
+    return f"{day:%d %B %Y} is after today ({today:%d %B %Y})"
+
+
+def completed_after_today(today: date) -> Callable[[Context], Iterator[Problem]]:
+    """W144: `completed:` after today."""
+    def run(ctx: Context) -> Iterator[Problem]:
+        for a, where in ctx.actions:
+            if a.completed is not None and a.completed > today:
+                yield _warn(ctx.plan, where.get("completed") or _action_at(a), "W144",
+                            f"action {a.id} completed: {_later(a.completed, today)}; write the "
+                            "day it was completed (until then it is not completed)")
+    return run
+
+
+def signed_off_after_today(today: date) -> Callable[[Context], Iterator[Problem]]:
+    """W145: a sign-off `on:` after today."""
+    def run(ctx: Context) -> Iterator[Problem]:
+        for a, where in ctx.actions:
+            s = a.signed_off
+            if s is not None and s.on > today:
+                at = ctx.at.get(s, "on") or where.get("signed_off") or _action_at(a)
+                yield _warn(ctx.plan, at, "W145", f"action {a.id} signed_off on: "
+                            f"{_later(s.on, today)}; write the day it was signed off (until then "
+                            "it is not signed off)")
+    return run
+
+
+def milestone_done_after_today(today: date) -> Callable[[Context], Iterator[Problem]]:
+    """W146: a milestone's `done:` date after today."""
+    def run(ctx: Context) -> Iterator[Problem]:
+        for a, where in ctx.actions:
+            for m in a.milestones:
+                if m.done_on is not None and m.done_on > today:
+                    at = ctx.at.get(m, "done") or where.get("milestones") or _action_at(a)
+                    yield _warn(ctx.plan, at, "W146", f"action {a.id} milestone "
+                                f"{m.text or format(m.due, '%d %B %Y')!r} done: "
+                                f"{_later(m.done_on, today)}; write the day it was done, or "
+                                "'done: false' until then")
+    return run
+
+
+def recorded_after_today(today: date) -> Callable[[Context], Iterator[Problem]]:
+    """W147: a report made (`reported:`) or an update written (`updates:` date) after today."""
+    def run(ctx: Context) -> Iterator[Problem]:
+        for a, where in ctx.actions:
+            for i, day in enumerate(a.reported):
+                if day > today:
+                    yield _warn(ctx.plan, where.get(f"reported.{i}") or _action_at(a), "W147",
+                                f"action {a.id} reported: {_later(day, today)}; write the "
+                                "day the report was made")
+            for u in a.updates:
+                if u.date > today:
+                    yield _warn(ctx.plan, ctx.at.get(u, "date") or ctx.at.get(u, "self")
+                                or _action_at(a), "W147", f"action {a.id} update date: "
+                                f"{_later(u.date, today)}; write the day it was written")
+    return run
+
+
+def dated_validations(today: date) -> tuple[Check, ...]:
+    """The checks that need the day the plans are judged at (`check` runs them)."""
+    return (Check("W144", completed_after_today(today)),
+            Check("W145", signed_off_after_today(today)),
+            Check("W146", milestone_done_after_today(today)),
+            Check("W147", recorded_after_today(today)))
+
+
+def _fact_days(plan: Plan) -> Iterator[date]:
+    for a in plan.actions:
+        if a.completed is not None:
+            yield a.completed
+        if a.signed_off is not None:
+            yield a.signed_off.on
+        yield from (m.done_on for m in a.milestones if m.done_on is not None)
+        yield from a.reported
+        yield from (u.date for u in a.updates)
+
+
+def has_facts_after(plan: Plan, today: date) -> bool:
+    """Whether dated_validations(today) can find anything (a plain scan: no positions)."""
+    return any(day > today for day in _fact_days(plan))
 
 
 # The registry. To add a check: write its function above, list it here with its code.

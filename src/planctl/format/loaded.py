@@ -7,7 +7,8 @@ the YAML parser (format/reader.py and yamlsafe.py re-export these names).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+import msgspec
 
 from ..core.errors import ERROR, WARNING, Problem
 from ..core.model import Plan
@@ -23,8 +24,7 @@ def too_big(path: str, size: int) -> Problem:
                    "under 100 KB)")
 
 
-@dataclass(frozen=True)
-class LoadResult:
+class LoadResult(msgspec.Struct, frozen=True):
     plans: tuple[Plan, ...] = ()
     problems: tuple[Problem, ...] = ()
     comparison_files: tuple[str, ...] = ()  # files with a top-level `comparison:` (see compare)

@@ -18,17 +18,14 @@ from typing import Any
 
 import yaml
 
-from ..core.errors import Problem, name_text
+from ..core.errors import Problem, name_text, safe_text
 from ..core.model import (
     PROGRESS_VALUES,
     RAG_VALUES,
     Action,
     Anchors,
     Body,
-    FindingArea,
-    Findings,
     Inspection,
-    Judgement,
     Lead,
     Measure,
     Milestone,
@@ -59,7 +56,11 @@ from ..core.timescale import (
     TimescaleError,
     normalise_repeat,
 )
-from ..core.validations import validate
+from ..core.validations import dated_validations, validate
+from .findings import AREA_KEYS as AREA_KEYS  # re-exported: schema.py lists every key set here
+from .findings import FINDINGS_KEYS as FINDINGS_KEYS
+from .findings import JUDGEMENT_KEYS as JUDGEMENT_KEYS
+from .findings import read_findings
 from .loaded import MAX_FILE_BYTES, too_big
 from .loaded import LoadResult as LoadResult  # re-exported: store/gitstore.py imports it from here
 from .loaded import finish as finish  # re-exported, likewise
@@ -83,9 +84,6 @@ MEASURE_KEYS = {"text", "baseline", "target", "actual"}
 RAG_WORDS: dict[str, Rag] = {**{c: c for c in RAG_VALUES}, **{c[0]: c for c in RAG_VALUES}}
 UPDATE_KEYS = {"date", "text", "by"}
 MILESTONE_KEYS = {"due", "text", "done"}
-FINDINGS_KEYS = {"scale", "areas"}
-AREA_KEYS = {"area", "judgements"}
-JUDGEMENT_KEYS = {"name", "grade"}
 
 
 # -- one file ------------------------------------------------------------------
@@ -97,9 +95,12 @@ def is_comparison(root: yaml.Node) -> bool:
     )
 
 
-def load_text(data: bytes | str, path: str,
-              plan_id: str | None = None) -> tuple[Plan | None, list[Problem], bool]:
-    """(Plan or None, problems, is_comparison_file) for one file's contents."""
+def load_text(data: bytes | str, path: str, plan_id: str | None = None,
+              today: date | None = None) -> tuple[Plan | None, list[Problem], bool]:
+    """(Plan or None, problems, is_comparison_file) for one file's contents.
+
+    today: also run the checks that need the day the plans are judged at (`check` does,
+    on a file that has a fact dated after it; never cached)."""
     if len(data) > MAX_FILE_BYTES:
         return None, [too_big(path, len(data))], False
     if isinstance(data, bytes):
@@ -123,7 +124,7 @@ def load_text(data: bytes | str, path: str,
         return None, reader.problems, False
     if plan is None:
         return None, reader.problems, False
-    return checked(plan, reader)
+    return checked(plan, reader, today)
 
 
 def default_plan_id(path: str, plan_id: str | None) -> str:
@@ -131,10 +132,14 @@ def default_plan_id(path: str, plan_id: str | None) -> str:
     return plan_id or name_text(Path(path).stem)
 
 
-def checked(plan: Plan, reader: NodeReader) -> tuple[Plan | None, list[Problem], bool]:
-    """load_text's result for a plan read by `reader`: its problems and the checks over the model."""
+def checked(plan: Plan, reader: NodeReader,
+            today: date | None = None) -> tuple[Plan | None, list[Problem], bool]:
+    """load_text's result for a plan read by `reader`: its problems and the checks over the
+    model (today: load_text's)."""
     path = reader.path
     problems = reader.problems + validate(plan, reader.located)
+    if today is not None:
+        problems += validate(plan, reader.located, dated_validations(today))
     if len(problems) > MAX_WARNINGS:  # as the reader caps its own: memory stays bounded
         last = problems[MAX_WARNINGS]
         problems = problems[:MAX_WARNINGS] + [Problem(
@@ -177,7 +182,7 @@ def read_head(r: NodeReader, root: yaml.Node, default_id: str) -> Head | None:
 def plan_of(r: NodeReader, head: Head, recs: tuple[Recommendation, ...]) -> Plan:
     """The plan of `head` with these recommendations (its findings read here, after them)."""
     top = head.top
-    findings = _read_findings(r, top["findings"][1]) if "findings" in top else None
+    findings = read_findings(r, top["findings"][1]) if "findings" in top else None
     meta = dict(head.meta)
     meta["title"] = meta.get("title") or ""  # "": no title, an error already reported
     return Plan(id=head.plan_id, path=r.path, leads=head.leads, bodies=head.bodies,
@@ -288,7 +293,7 @@ def _read_leads(r: NodeReader, node: yaml.Node) -> tuple[Lead, ...]:
             lm = r.mapping(value_node, f"leads.{key}", LEAD_KEYS, ("name",)) or {}
             name = r.text(lm["name"][1], f"leads.{key}.name") if "name" in lm else None
             aliases = r.texts(lm["aliases"][1], f"leads.{key}.aliases") if "aliases" in lm else ()
-            email = r.text(lm["email"][1], f"leads.{key}.email") if "email" in lm else None
+            email = _read_email(r, lm["email"][1], key) if "email" in lm else None
             organisation = (r.text(lm["organisation"][1], f"leads.{key}.organisation")
                             if "organisation" in lm else None)
         else:
@@ -304,6 +309,18 @@ def _read_leads(r: NodeReader, node: yaml.Node) -> tuple[Lead, ...]:
             seen[written] = key
         leads.append(lead)
     return tuple(leads)
+
+
+def _read_email(r: NodeReader, node: yaml.Node, key: str) -> str | None:
+    """A lead's `email:`: one address, with no control, bidi or line-breaking character (a
+    CR or LF in it would add a header to every email `remind` and `returns` send)."""
+    email = r.text(node, f"leads.{key}.email")
+    if email is not None and safe_text(email, one_line=True) != email:
+        r.report(node, "E034", f"leads.{key}.email '{safe_text(email, one_line=True)}' holds a "
+                 "control character (a line break, tab, escape or bidi control); write one "
+                 "address on one line, as 'name@council.gov.uk'")
+        return None
+    return email
 
 
 def _read_bodies(r: NodeReader, node: yaml.Node) -> tuple[Body, ...]:
@@ -364,13 +381,14 @@ def _read_action(r: NodeReader, node: yaml.Node, rec_id: str, pos: int, ctx: _Co
     report_to = r.texts(m["report_to"][1], f"{where} report_to") if "report_to" in m else ()
     progress = _read_status(r, m["status"][1], where) if "status" in m else "not-started"
     completed = r.date(m["completed"][1], f"{where} completed") if "completed" in m else None
+    if completed is not None:  # W144 points at it (check --today)
+        located["completed"] = r.at(m["completed"][1])
     evidence = r.texts(m["evidence"][1], f"{where} evidence") if "evidence" in m else ()
     updates = _read_updates(r, m["updates"][1], where) if "updates" in m else ()
     repeat = _read_repeat(r, m["repeat"][1], where, timescale, unread) if "repeat" in m else None
     if repeat is None and timescale is not None and timescale.repeat is not None:
         repeat = timescale.repeat  # "Quarterly report to CPC": as if `repeat:` were written
-    reported = tuple(d for n in r.items(m["reported"][1], f"{where} reported")
-                     if (d := r.date(n, f"{where} reported")) is not None) if "reported" in m else ()
+    reported = _read_reported(r, m["reported"][1], where, located) if "reported" in m else ()
     timescale, milestones = _read_dates(r, m, where, ctx, timescale, repeat, reported)
     start = timescale.start if timescale is not None else None
     if "start" in m:
@@ -604,6 +622,18 @@ def _resolve_leads(r: NodeReader, node: yaml.Node, where: str, ctx: _Context,
     return tuple(names), tuple(keys)
 
 
+def _read_reported(r: NodeReader, node: yaml.Node, where: str,
+                   located: dict[str, tuple[int, int]]) -> tuple[date, ...]:
+    """`reported:` dates, each placed for W147 (a report dated after today)."""
+    days: list[date] = []
+    for n in r.items(node, f"{where} reported"):
+        d = r.date(n, f"{where} reported")
+        if d is not None:
+            located[f"reported.{len(days)}"] = r.at(n)
+            days.append(d)
+    return tuple(days)
+
+
 def _read_updates(r: NodeReader, node: yaml.Node, where: str) -> tuple[Update, ...]:
     updates = []
     for n in r.sequence(node, f"{where} updates"):
@@ -615,7 +645,7 @@ def _read_updates(r: NodeReader, node: yaml.Node, where: str) -> tuple[Update, .
         by = r.text(m["by"][1], f"{where} update by") if "by" in m else None
         if when is not None and text is not None:
             updates.append(Update(when, text, by))
-            r.located.add(updates[-1], {"self": r.at(n)})
+            r.located.add(updates[-1], {"self": r.at(n), "date": r.at(m["date"][1])})
     return tuple(updates)
 
 
@@ -652,33 +682,7 @@ def _read_milestones(r: NodeReader, node: yaml.Node, where: str, ctx: _Context
         done, done_on = (r.boolean_or_date(m["done"][1], f"{where} milestone done")
                          if "done" in m else (False, None))
         milestones.append(Milestone(ts.deadlines[0].due, text or "", done, done_on))
+        if done_on is not None:  # W146 points at it (check --today)
+            r.located.add(milestones[-1], {"done": r.at(m["done"][1])})
     milestones.sort(key=lambda ms: ms.due)
     return tuple(milestones), "; ".join(written_all) if unread else ""
-
-
-def _read_findings(r: NodeReader, node: yaml.Node) -> Findings | None:
-    m = r.mapping(node, "findings", FINDINGS_KEYS, ("scale",))
-    if not m or "scale" not in m:
-        return None
-    scale = r.texts(m["scale"][1], "findings.scale")
-    by_name = {s.casefold(): s for s in scale}
-    areas = []
-    for an in r.sequence(m["areas"][1], "findings.areas") if "areas" in m else ():
-        am = r.mapping(an, "a findings area", AREA_KEYS, ("area",))
-        if not am or "area" not in am:
-            continue
-        judgements = []
-        for jn in r.sequence(am["judgements"][1], "judgements") if "judgements" in am else ():
-            jm = r.mapping(jn, "a judgement", JUDGEMENT_KEYS, ("name", "grade"))
-            if not jm or "name" not in jm or "grade" not in jm:
-                continue
-            name = r.text(jm["name"][1], "judgement name")
-            grade = r.text(jm["grade"][1], "judgement grade")
-            if grade is not None and grade.casefold() not in by_name:
-                r.report(jm["grade"][1], "E040", f"grade {grade!r} is not on the scale "
-                         f"({', '.join(scale)})")
-                continue
-            if name and grade:
-                judgements.append(Judgement(name, by_name[grade.casefold()], jn.start_mark.line + 1))
-        areas.append(FindingArea(r.text(am["area"][1], "area") or "", tuple(judgements)))
-    return Findings(scale, tuple(areas))

@@ -34,4 +34,6 @@ def read_signed_off(r: NodeReader, node: yaml.Node, where: str) -> SignOff | Non
     evidence = r.text(m["evidence"][1], f"{where} signed_off evidence") if "evidence" in m else None
     if by is None or on is None:
         return None
-    return SignOff(by, on, evidence)
+    signed = SignOff(by, on, evidence)
+    r.located.add(signed, {"on": r.at(m["on"][1])})  # W145 points at the date (check --today)
+    return signed

@@ -76,7 +76,9 @@ def kept_completion_dates(paths: Sequence[Path], rev: str,
     from ..store.gitstore.repo import hand_over_head
     from .sharing import SharedObjects
 
-    repo, (tip,) = gitstore.open_repo(paths, [rev])  # the one git process when nothing is new
+    # The one git process when nothing is new; no submodule note is said here, so git is
+    # not asked for the repository around a submodule (a second process of git's own).
+    repo, (tip,) = gitstore.open_repo(paths, [rev], superproject=False)
     if rev == "HEAD":
         hand_over_head(repo, tip)  # for this command's --today note (gitstore.commits)
     name = "completion\0" + "\0".join([str(repo.top), *repo.specs])

@@ -7,10 +7,11 @@ Each of --today and --as-of is parsed once here; the clock is read here and nowh
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Literal
+
+import msgspec
 
 from ..core.errors import UsageError, safe_text
 from ..core.timescale import TimescaleError, date_or_none, parse_date
@@ -19,8 +20,7 @@ from .settings import Settings, in_git, plan_paths
 Source = Literal["--today", "PLANCTL_TODAY", "--as-of date", "--as-of revision", "clock"]
 
 
-@dataclass(frozen=True)
-class AsOf:
+class AsOf(msgspec.Struct, frozen=True):
     """--as-of, parsed once: the plans as committed at a date or at a revision."""
 
     spec: str  # as written, for git
@@ -31,8 +31,7 @@ def parse_as_of(spec: str | None) -> AsOf | None:
     return AsOf(spec, date_or_none(spec)) if spec else None
 
 
-@dataclass(frozen=True)
-class AsAt:
+class AsAt(msgspec.Struct, frozen=True):
     """The date statuses are judged at, where it came from, and notes for stderr."""
 
     day: date

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+
+import msgspec
 
 from ..core.errors import ERROR, PlanLoadError, Problem
 from ..core.model import Plan
@@ -16,8 +17,7 @@ from .asat import AsAt, AsOf, as_at, parse_as_of
 from .settings import Settings, plan_paths
 
 
-@dataclass(frozen=True)
-class Loaded:
+class Loaded(msgspec.Struct, frozen=True):
     """The plans as asked for, and (unless opened with judge=False) the date to judge them at."""
 
     plans: tuple[Plan, ...]

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
 
 from ..core.errors import UsageError
 
 
-@dataclass
-class Settings:
+class Settings(msgspec.Struct):
     """What was asked: filled in by the command line (commands/options.py), or by a test."""
 
     plans: tuple[str, ...] = ()

@@ -6,7 +6,7 @@ render/formats.py; JSON is one formatter among the others (docs/json.md).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import msgspec
 
 SHORT = 70  # characters of a long text a table shows in a cell of its own (then "…")
 
@@ -17,28 +17,25 @@ def short_text(text: str, limit: int = SHORT) -> str:
     return text if len(text) <= limit else text[:limit].rstrip() + "…"
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(msgspec.Struct, frozen=True):
     header: str
     wrap: int = 0  # > 0: long text that wraps, with this share of the spare width
     status: bool = False  # the cell is a status word, coloured in tables
     justify: str = "left"
 
 
-@dataclass
-class Section:
+class Section(msgspec.Struct):
     title: str | None
     columns: list[Column]
-    rows: list[list[str]] = field(default_factory=list)
-    statuses: list[str | None] = field(default_factory=list)  # per row, for colour
+    rows: list[list[str]] = msgspec.field(default_factory=list)
+    statuses: list[str | None] = msgspec.field(default_factory=list)  # per row, for colour
 
     def add(self, cells: list[str], status: str | None = None) -> None:
         self.rows.append(cells)
         self.statuses.append(status)
 
 
-@dataclass
-class View:
+class View(msgspec.Struct):
     sections: list[Section]
     summary: str | None = None
     empty: str = "Nothing to show."

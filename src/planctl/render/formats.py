@@ -20,17 +20,17 @@ function under each shape it serves in FORMATTERS; docs/architecture.md has more
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
+
+import msgspec
 
 from ..core.errors import UsageError
 from ..core.jsondoc import JSONDict
 from . import View
 
 
-@dataclass(frozen=True)
-class Format:
+class Format(msgspec.Struct, frozen=True):
     name: str
     extensions: tuple[str, ...] = ()  # -o FILE.ext chooses the format (report)
     aliases: tuple[str, ...] = ()  # other names --format accepts (report)

@@ -16,15 +16,15 @@ from __future__ import annotations
 import os
 import sys
 import unicodedata
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
+
+import msgspec
 
 if TYPE_CHECKING:  # Rich is imported only where a view draws with it
     from rich.console import Console
 
 
-@dataclass(frozen=True)
-class Terminal:
+class Terminal(msgspec.Struct, frozen=True):
     file: TextIO
     styled: bool  # SGR sequences may be written
     no_color: bool  # ... but only bold and dim (NO_COLOR)

@@ -20,7 +20,8 @@ import secrets
 import stat
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+
+import msgspec
 
 from ..core.errors import OutputError, UsageError
 
@@ -181,8 +182,9 @@ def _fsync_dir(folder: str) -> None:
 # -- -o FILE: what the path names decides how it is written -------------------------------
 
 
-@dataclass(frozen=True)
-class Output:
+# A Struct, not a dataclass (made in C at import): writing the cache's index, which a
+# warm `status` may do, imports this module.
+class Output(msgspec.Struct, frozen=True):
     """Where `-o` writes. kind: "stdout" (`-`), "fd" (a path naming one of our own open
     descriptors, such as /dev/stdout), "stream" (a character device or a pipe), "file"
     (a regular file, replaced atomically) or "new" (nothing there yet; folders are made)."""

@@ -18,7 +18,7 @@ from datetime import date
 from ..core.errors import UsageError
 from ..core.model import RAG_VALUES, Action, Plan, SignOff, Update, evolve
 from ..core.names import normalise_name
-from ..core.signoff import completed_on, described, is_completed, known_signer
+from ..core.signoff import completed_on, described, is_completed, known_signer, not_completed_yet
 from ..core.timescale import PATTERNS, Timescale, TimescaleError
 from ..format.edit_nodes import Written
 from ..format.plan_dates import parse_timescale_in
@@ -347,10 +347,13 @@ def _rate(plan: Plan, action: Action, shape: Written, edit: Edit) -> Change:
     return Change(new, f"rated {colour}", trailers=trailers)
 
 
+def _by_milestone(action: Action) -> str:
+    return ", its last milestone's done: date" if action.completed is None else ""
+
+
 def _signoff(plan: Plan, action: Action, shape: Written, edit: Edit) -> Change:
     if not is_completed(action):
-        raise UsageError(f"{action.id} is {action.progress}, not completed: only completed work "
-                         f"can be signed off ('planctl done {action.id}' first); nothing was changed")
+        raise UsageError(f"{not_completed_yet(action)}; nothing was changed")
     if action.signed_off is not None:
         raise UsageError(f"{action.id} is already {described(action.signed_off)}; to record another "
                          f"sign-off, 'planctl unsign {action.id}' first; nothing was changed")
@@ -361,7 +364,8 @@ def _signoff(plan: Plan, action: Action, shape: Written, edit: Edit) -> Change:
     done = completed_on(action)
     if done is not None and edit.on < done:
         raise UsageError(f"--on {edit.on:%d %B %Y} is before {action.id} was completed "
-                         f"({done:%d %B %Y}): a sign-off follows the completion; nothing was changed")
+                         f"({done:%d %B %Y}{_by_milestone(action)}): a sign-off follows the "
+                         f"completion; give --on {done:%d.%m.%Y} or later; nothing was changed")
     evidence = check_text(edit.text, "--evidence").strip() if edit.text is not None else None
     signed = SignOff(by, edit.on, evidence)
     notes = [] if known_signer(plan, by) else [

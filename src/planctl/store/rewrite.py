@@ -24,17 +24,16 @@ store/edits.py writes the result to the file, under a lock.
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import functools
 import operator
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from ..core.errors import ERROR, InternalError, PlanctlError, Problem, UsageError
-from ..core.model import Action, Body, Judgement, Lead, Plan, Recommendation, evolve
+from ..core.model import Action, Body, Judgement, Lead, Plan, Recommendation, evolve, field_names
 from ..core.timescale import Timescale, TimescaleError
 from ..format.edit_nodes import ActionsText, ActionText, Fields, RecommendationsText, Written, action_fields
 from .cache import load_cached
@@ -116,8 +115,8 @@ def _without_lines(plan: Plan) -> Plan:
 
 @functools.cache
 def _getter(cls: type, skip: tuple[str, ...]) -> Callable[[object], tuple[object, ...]]:
-    """The dataclass's fields but `skip`, as a tuple (what its __eq__ compares, less those)."""
-    names = [f.name for f in dataclasses.fields(cls) if f.name not in skip]
+    """The model class's fields but `skip`, as a tuple (what its __eq__ compares, less those)."""
+    names = [name for name in field_names(cls) if name not in skip]
     if len(names) > 1:
         return operator.attrgetter(*names)
     return lambda x: tuple(getattr(x, n) for n in names)
@@ -236,7 +235,7 @@ def _validated(result: EditResult, problems: Sequence[Problem], expected: Plan,
     old_warnings = {(p.code, p.message) for p in problems if p.severity != ERROR}
     new_warnings = [p.message for p in new_problems
                     if p.severity not in (ERROR, "strict") and (p.code, p.message) not in old_warnings]
-    return dataclasses.replace(result, warnings=tuple(notes or new_warnings))
+    return replace(result, warnings=tuple(notes or new_warnings))
 
 
 def _swap_action(plan: Plan, action_id: str, new: Action) -> Plan:

@@ -1,9 +1,12 @@
-"""What reading a timescale gives (Timescale, its deadlines and warnings), and its error."""
+"""What reading a timescale gives (Timescale, its deadlines and warnings), and its error.
+
+msgspec Structs, as core/model.py's classes are (its docstring says why)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
+
+import msgspec
 
 ACCEPTED_FORMS = (
     "accepted forms: 2012-10-27, 27.10.12, 27/10/2012, 27-10-2012, 27 October 2012, "
@@ -40,22 +43,19 @@ def needs_published(stripped: str, published: date | None, what: str) -> date:
     return published
 
 
-@dataclass(frozen=True, slots=True)
-class Deadline:
+class Deadline(msgspec.Struct, frozen=True, gc=False, array_like=True):
     due: date
     label: str  # the words around the date, e.g. "Initial report"
 
 
-@dataclass(frozen=True, slots=True)
-class TimescaleWarning:
+class TimescaleWarning(msgspec.Struct, frozen=True, gc=False, array_like=True):
     """How an ambiguous form was read; the loader reports it located (W120, W121)."""
 
     code: str
     message: str
 
 
-@dataclass(frozen=True, slots=True)
-class Timescale:
+class Timescale(msgspec.Struct, frozen=True, gc=False, array_like=True):
     text: str  # as written, shown to people
     deadlines: tuple[Deadline, ...] = ()
     ongoing: bool = False

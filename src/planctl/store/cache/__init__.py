@@ -10,7 +10,7 @@ and what a walk over a history found, as of the commit it stopped at (state.py: 
 completion dates from git).
 
 Threat model and format. A payload is MessagePack written and read by msgspec
-straight into the model's frozen dataclasses (codec.py); nothing in an entry can
+straight into the model's frozen Structs (codec.py); nothing in an entry can
 name a class or a function, so a forged entry cannot run code (never pickle: a
 cache restored by a CI job from another branch must not). An entry is never
 trusted blindly: its header (magic, format, key) and a BLAKE2b digest of the

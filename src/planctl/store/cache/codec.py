@@ -1,8 +1,10 @@
 """An entry's payload: what `format.reader.load_text` returned, as MessagePack, by msgspec.
 
-msgspec encodes the model's frozen dataclasses (core/model.py) as maps of their
-fields and decodes them straight back into those classes, typed: dates, unions,
-nested tuples, checked as they are read. Nothing in an entry can name a class or a
+msgspec encodes the model's frozen Structs (core/model.py) as arrays of their
+fields (`array_like`: no field names repeated in every object) and decodes them
+straight back into those classes, in C, typed: dates, unions, nested tuples,
+checked as they are read. An entry of 0.4 (objects as maps) is a ValidationError:
+a miss, never misread. Nothing in an entry can name a class or a
 function - the classes are the ones given to the decoder here - so a forged or
 foreign entry (a cache restored from another branch) can never run code, unlike a
 pickle. A payload of the wrong shape is a `msgspec.ValidationError` (a miss).
@@ -19,9 +21,7 @@ for how long, is the caller's (history/sharing.py); the layout stays here.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
-import typing
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
@@ -74,17 +74,20 @@ def decode(payload: bytes, share: Interner | None = None) -> Loaded:
 # -- decoding with shared objects ------------------------------------------------------
 
 
-def _shell_of(cls: type, raw_field: str) -> type:
-    """A dataclass with `cls`'s fields, in which `raw_field` (a tuple of dataclasses) is a
-    tuple of undecoded slices: msgspec reads the rest of the object as it reads `cls`."""
-    hints = typing.get_type_hints(cls)
-    fields = [(f.name, tuple[msgspec.Raw, ...] if f.name == raw_field else hints[f.name])
-              for f in dataclasses.fields(cls)]
-    return dataclasses.make_dataclass(f"{cls.__name__}Shell", fields, frozen=True)
+def _shell_of(cls: type[msgspec.Struct], raw_field: str) -> type[msgspec.Struct]:
+    """A Struct with `cls`'s fields in their order, in which `raw_field` (a tuple of Structs)
+    is a tuple of undecoded slices: msgspec reads the rest of the array as it reads `cls`."""
+    fields = [(f.name, tuple[msgspec.Raw, ...] if f.name == raw_field else f.type)
+              for f in msgspec.structs.fields(cls)]
+    return msgspec.defstruct(f"{cls.__name__}Shell", fields, frozen=True, array_like=True)
 
 
-@dataclasses.dataclass(frozen=True)
-class _Shells:
+def _rebuilt(cls: type[T], shell: msgspec.Struct, **parts: object) -> T:
+    """`cls` made from a shell's fields, with `parts` in place of its undecoded ones."""
+    return cls(**{**msgspec.structs.asdict(shell), **parts})
+
+
+class _Shells(msgspec.Struct, frozen=True):
     entry: msgspec.msgpack.Decoder[tuple[Any, list[Problem], bool]]
     recommendation: msgspec.msgpack.Decoder[Any]
     action: msgspec.msgpack.Decoder[Action]
@@ -137,7 +140,7 @@ def join(version: bytes, share: Interner, fetch: Callable[[bytes], bytes | None]
         return None, problems, is_comparison
     recs = tuple(share.shared(PART_KEY + d, functools.partial(_fetched, d, fetch, share))
                  for d in digests)
-    return Plan(**{**vars(shell), "recommendations": recs}), problems, is_comparison
+    return _rebuilt(Plan, shell, recommendations=recs), problems, is_comparison
 
 
 def _fetched(d: bytes, fetch: Callable[[bytes], bytes | None], share: Interner) -> Recommendation:
@@ -150,11 +153,11 @@ def _fetched(d: bytes, fetch: Callable[[bytes], bytes | None], share: Interner) 
 def _plan(shell: Any, share: Interner) -> Plan:
     recs = tuple(share.shared(bytes(raw), functools.partial(_recommendation, raw, share))
                  for raw in shell.recommendations)
-    return Plan(**{**vars(shell), "recommendations": recs})
+    return _rebuilt(Plan, shell, recommendations=recs)
 
 
 def _recommendation(raw: msgspec.Raw, share: Interner) -> Recommendation:
     shell = _shells().recommendation.decode(raw)
     action = _shells().action.decode
     actions = tuple(share.shared(bytes(a), functools.partial(action, a)) for a in shell.actions)
-    return Recommendation(**{**vars(shell), "actions": actions})
+    return _rebuilt(Recommendation, shell, actions=actions)

@@ -36,7 +36,6 @@ import os
 import time
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import BinaryIO
 
 import msgspec
@@ -93,8 +92,7 @@ def _parse(data: bytes, path: str) -> Loaded:
     return plan, problems, is_comparison
 
 
-@dataclass
-class _Served:
+class _Served(msgspec.Struct):
     """A file of this run: its stat and digest, and where its entry is (an offset in the
     next index file), or the result decoded from the old one (to be copied over)."""
 

@@ -4,7 +4,9 @@ plans' summary as it stood then in its message.
 
 A meeting tag is any tag whose name is a slug, a dash and a real date; the date in the
 name is the meeting's (a tag made by hand may have been made days later: its tagger date
-is kept apart, as `tagged`).
+is kept apart, as `tagged`). A tag whose dates disagree with its name is never used
+silently: `disagreement` says how (a tag on a commit made after the meeting is refused
+where it would pick the commit `--since last` starts from).
 """
 
 from __future__ import annotations
@@ -39,6 +41,32 @@ class MeetingTag:
     commit: str  # the full id of the commit tagged
     tagged: date | None  # an annotated tag's own date (None: a lightweight tag)
     summary: str  # the message's summary line ("" for a lightweight tag)
+    committed: date | None = None  # the tagged commit's date, in its committer's zone
+
+    @property
+    def after_meeting(self) -> bool:
+        """Whether the commit tagged was made after the meeting in the name: the plans it
+        holds are not those the meeting saw (`planctl meeting` tags the last commit on or
+        before the day, by the same reckoning)."""
+        return self.committed is not None and self.committed > self.day
+
+    def disagreement(self) -> str | None:
+        """What a careful reader would ask of a tag (made by hand) whose dates disagree with
+        the meeting date in its name, naming the tag and what to do; None when they agree."""
+        day = self.day.isoformat()
+        if self.after_meeting:
+            assert self.committed is not None
+            body = f" --body {self.body}" if self.body != DEFAULT_BODY else ""
+            return (f"tag {self.name} names the meeting of {day} but is on commit {self.short} "
+                    f"made on {self.committed.isoformat()}, after it: the plans it holds are "
+                    f"not those the meeting saw; move it to the last commit on or before the "
+                    f"meeting with 'planctl meeting {day}{body} --force'")
+        if self.tagged is not None and self.tagged != self.day:
+            return (f"tag {self.name} names the meeting of {day} but was tagged on "
+                    f"{self.tagged.isoformat()}: planctl takes the meeting's date from the "
+                    f"name, while --as-of {self.name} judges as at the tag's own date; give "
+                    f"--as-of {day} to judge as at the meeting")
+        return None
 
     @property
     def short(self) -> str:
@@ -47,7 +75,9 @@ class MeetingTag:
     def as_dict(self) -> dict[str, object]:
         return {"name": self.name, "body": self.body, "date": self.day.isoformat(),
                 "commit": self.commit, "tagged": self.tagged.isoformat() if self.tagged else None,
-                "summary": self.summary}
+                "summary": self.summary,
+                "committed": self.committed.isoformat() if self.committed else None,
+                "warning": self.disagreement()}
 
 
 MAX_BODY_SLUG = 80
@@ -145,10 +175,10 @@ def _summary(subject: str, body: str) -> str:
 
 
 def _parse(record: str) -> MeetingTag | None:
-    fields = record.lstrip("\n").split("\x1f", 5)
-    if len(fields) != 6:
+    fields = record.lstrip("\n").split("\x1f", 7)
+    if len(fields) != 8:
         return None
-    name, kind, obj, peeled, stamp, text = fields
+    name, kind, obj, peeled, stamp, committed, peeled_committed, text = fields
     found = _NAME.fullmatch(name)
     if found is None:
         return None
@@ -160,7 +190,8 @@ def _parse(record: str) -> MeetingTag | None:
     subject, _, body = text.partition("\n")
     annotated = kind == "tag"
     return MeetingTag(name, found["body"], day, commit, _tag_date(stamp) if annotated else None,
-                      _summary(subject, body) if annotated else "")
+                      _summary(subject, body) if annotated else "",
+                      _tag_date(peeled_committed if annotated else committed))
 
 
 def meeting_tags(paths: Sequence[Path]) -> list[MeetingTag]:
@@ -168,7 +199,8 @@ def meeting_tags(paths: Sequence[Path]) -> list[MeetingTag]:
     (then by name)."""
     repo, _ = _repo(paths)
     fmt = ("%(refname:strip=2)%1f%(objecttype)%1f%(objectname)%1f%(*objectname)%1f"
-           "%(taggerdate:iso-strict)%1f%(contents)%00")
+           "%(taggerdate:iso-strict)%1f%(committerdate:iso-strict)%1f"
+           "%(*committerdate:iso-strict)%1f%(contents)%00")
     out = git(["for-each-ref", f"--count={_MAX_TAGS}", f"--format={fmt}", "refs/tags"], repo.cwd)
     tags = []
     for record in out.decode("utf-8", "replace").split("\0"):
@@ -200,6 +232,9 @@ def last_meeting(paths: Sequence[Path], before: date, spec: str) -> MeetingTag:
     tags = meeting_tags(paths)
     for tag in tags:
         if tag.body == slug and tag.day < before:
+            if tag.after_meeting:  # "since the meeting" would start after it: refused
+                raise GitError(f"{spec}: {tag.disagreement()}; or give --since a date or "
+                               "the commit the meeting saw")
             return tag
     others = sorted({t.body for t in tags})
     known = f" (meeting tags here: {', '.join(others)})" if others and slug not in others else ""

@@ -6,8 +6,9 @@ import os
 import re
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+import msgspec
 
 from ...core.errors import GitError
 from .runner import git
@@ -15,8 +16,7 @@ from .runner import git
 PLAN_SUFFIXES = (".yaml", ".yml")
 
 
-@dataclass(frozen=True)
-class Repo:
+class Repo(msgspec.Struct, frozen=True):
     top: Path
     cwd: Path
     shallow: bool
@@ -138,15 +138,21 @@ def resolved_head(folder: Path) -> str | None:
     return found[0]
 
 
-def open_repo(paths: Sequence[Path], revs: Sequence[str] = ()) -> tuple[Repo, list[str]]:
-    """The repository holding the plans, and each revision as a full commit id."""
+def open_repo(paths: Sequence[Path], revs: Sequence[str] = (), *,
+              superproject: bool = True) -> tuple[Repo, list[str]]:
+    """The repository holding the plans, and each revision as a full commit id.
+
+    superproject=False: for a caller that never says the repository's notes (a past
+    --today's completion dates); `Repo.superproject` is then None. Git finds the repository
+    around a submodule with a second git process of its own (`ls-files` in the parent folder),
+    which is most of the time of this one `rev-parse`."""
     for rev in revs:
         _check_rev(rev)
     cwd = start_folder(paths)
     args = ["rev-parse", "--show-toplevel", "--is-shallow-repository"]
+    around = ["--show-superproject-working-tree"] if superproject else []
     try:  # the superproject's folder comes last, and only for a submodule
-        out = git([*args, *(f"{r}^{{commit}}" for r in revs), "--show-superproject-working-tree",
-                   "--"], cwd)
+        out = git([*args, *(f"{r}^{{commit}}" for r in revs), *around, "--"], cwd)
     except GitError as exc:
         said = _rev_parse_error(exc, revs, cwd)
         if said is exc:
@@ -155,10 +161,10 @@ def open_repo(paths: Sequence[Path], revs: Sequence[str] = ()) -> tuple[Repo, li
     lines = out.decode("utf-8", "surrogateescape").splitlines()
     top = Path(lines[0])
     shas = [line for line in lines[2:] if line != "--"]
-    superproject = None
+    outer = None
     if len(shas) > len(revs) and not _OBJECT_ID.fullmatch(shas[-1]) \
             and not shas[-1].startswith("^"):
-        superproject = shas.pop()
+        outer = shas.pop()
     _one_commit_each(revs, shas, cwd)
     real_top = Path(os.path.realpath(top))
     specs = []
@@ -169,4 +175,4 @@ def open_repo(paths: Sequence[Path], revs: Sequence[str] = ()) -> tuple[Repo, li
         except ValueError:
             raise GitError(f"{p} is outside the git repository at {top}") from None
         specs.append("" if rel == "." else rel)
-    return Repo(top, cwd, lines[1].strip() == "true", tuple(specs), superproject), shas
+    return Repo(top, cwd, lines[1].strip() == "true", tuple(specs), outer), shas
