@@ -25,10 +25,7 @@ from ..core.model import (
     Action,
     Anchors,
     Body,
-    FindingArea,
-    Findings,
     Inspection,
-    Judgement,
     Lead,
     Measure,
     Milestone,
@@ -60,6 +57,10 @@ from ..core.timescale import (
     normalise_repeat,
 )
 from ..core.validations import dated_validations, validate
+from .findings import AREA_KEYS as AREA_KEYS  # re-exported: schema.py lists every key set here
+from .findings import FINDINGS_KEYS as FINDINGS_KEYS
+from .findings import JUDGEMENT_KEYS as JUDGEMENT_KEYS
+from .findings import read_findings
 from .loaded import MAX_FILE_BYTES, too_big
 from .loaded import LoadResult as LoadResult  # re-exported: store/gitstore.py imports it from here
 from .loaded import finish as finish  # re-exported, likewise
@@ -83,9 +84,6 @@ MEASURE_KEYS = {"text", "baseline", "target", "actual"}
 RAG_WORDS: dict[str, Rag] = {**{c: c for c in RAG_VALUES}, **{c[0]: c for c in RAG_VALUES}}
 UPDATE_KEYS = {"date", "text", "by"}
 MILESTONE_KEYS = {"due", "text", "done"}
-FINDINGS_KEYS = {"scale", "areas"}
-AREA_KEYS = {"area", "judgements"}
-JUDGEMENT_KEYS = {"name", "grade"}
 
 
 # -- one file ------------------------------------------------------------------
@@ -121,12 +119,24 @@ def load_text(data: bytes | str, path: str, plan_id: str | None = None,
         return None, [], True
     reader = NodeReader(path)
     try:
-        # A name that is not UTF-8 gives an id of valid text (`caf\xe9`): ids reach JSON.
-        plan = _read_plan(reader, root, plan_id or name_text(Path(path).stem))
+        plan = _read_plan(reader, root, default_plan_id(path, plan_id))
     except TooManyProblems:
         return None, reader.problems, False
     if plan is None:
         return None, reader.problems, False
+    return checked(plan, reader, today)
+
+
+def default_plan_id(path: str, plan_id: str | None) -> str:
+    # A name that is not UTF-8 gives an id of valid text (`caf\xe9`): ids reach JSON.
+    return plan_id or name_text(Path(path).stem)
+
+
+def checked(plan: Plan, reader: NodeReader,
+            today: date | None = None) -> tuple[Plan | None, list[Problem], bool]:
+    """load_text's result for a plan read by `reader`: its problems and the checks over the
+    model (today: load_text's)."""
+    path = reader.path
     problems = reader.problems + validate(plan, reader.located)
     if today is not None:
         problems += validate(plan, reader.located, dated_validations(today))
@@ -139,11 +149,24 @@ def load_text(data: bytes | str, path: str, plan_id: str | None = None,
     return (plan if plan.title else None), problems, False
 
 
-def _read_plan(r: NodeReader, root: yaml.Node, default_id: str) -> Plan | None:
+@dataclass
+class Head:
+    """What a plan's recommendations are read in: everything of the file but them."""
+
+    top: dict[str, Entry]
+    meta: dict[str, Any]  # Plan's keyword arguments, as read (of many types)
+    plan_id: str
+    leads: tuple[Lead, ...]
+    bodies: tuple[Body, ...]
+    themes: tuple[Theme, ...]
+    context: _Context
+
+
+def read_head(r: NodeReader, root: yaml.Node, default_id: str) -> Head | None:
     top = r.mapping(root, "the top level of a plan", TOP_KEYS, ("plan", "recommendations"))
     if top is None:
         return None
-    meta: dict[str, Any] = {}  # Plan's keyword arguments, as read (of many types)
+    meta: dict[str, Any] = {}
     published = _read_meta(r, top["plan"][1], meta) if "plan" in top else None
     plan_id = meta.pop("id", None) or default_id
     leads = _read_leads(r, top["leads"][1]) if "leads" in top else ()
@@ -153,11 +176,27 @@ def _read_plan(r: NodeReader, root: yaml.Node, default_id: str) -> Plan | None:
                        calendar=meta.get("calendar", "england-and-wales"),
                        year_starts=meta.get("year_starts"), themes=themes,
                        anchors=Anchors(tuple((d.name, d.date) for d in meta.get("dates", ()))))
-    recs = _read_recommendations(r, top["recommendations"][1], context) if "recommendations" in top else ()
-    findings = _read_findings(r, top["findings"][1]) if "findings" in top else None
+    return Head(top, meta, plan_id, leads, bodies, themes, context)
+
+
+def plan_of(r: NodeReader, head: Head, recs: tuple[Recommendation, ...]) -> Plan:
+    """The plan of `head` with these recommendations (its findings read here, after them)."""
+    top = head.top
+    findings = read_findings(r, top["findings"][1]) if "findings" in top else None
+    meta = dict(head.meta)
     meta["title"] = meta.get("title") or ""  # "": no title, an error already reported
-    return Plan(id=plan_id, path=r.path, leads=leads, bodies=bodies,
-                recommendations=recs, findings=findings, themes=themes, **meta)
+    return Plan(id=head.plan_id, path=r.path, leads=head.leads, bodies=head.bodies,
+                recommendations=recs, findings=findings, themes=head.themes, **meta)
+
+
+def _read_plan(r: NodeReader, root: yaml.Node, default_id: str) -> Plan | None:
+    head = read_head(r, root, default_id)
+    if head is None:
+        return None
+    top = head.top
+    recs = (_read_recommendations(r, top["recommendations"][1], head.context)
+            if "recommendations" in top else ())
+    return plan_of(r, head, recs)
 
 
 def _read_meta(r: NodeReader, node: yaml.Node, meta: dict[str, Any]) -> date | None:
@@ -647,31 +686,3 @@ def _read_milestones(r: NodeReader, node: yaml.Node, where: str, ctx: _Context
             r.located.add(milestones[-1], {"done": r.at(m["done"][1])})
     milestones.sort(key=lambda ms: ms.due)
     return tuple(milestones), "; ".join(written_all) if unread else ""
-
-
-def _read_findings(r: NodeReader, node: yaml.Node) -> Findings | None:
-    m = r.mapping(node, "findings", FINDINGS_KEYS, ("scale",))
-    if not m or "scale" not in m:
-        return None
-    scale = r.texts(m["scale"][1], "findings.scale")
-    by_name = {s.casefold(): s for s in scale}
-    areas = []
-    for an in r.sequence(m["areas"][1], "findings.areas") if "areas" in m else ():
-        am = r.mapping(an, "a findings area", AREA_KEYS, ("area",))
-        if not am or "area" not in am:
-            continue
-        judgements = []
-        for jn in r.sequence(am["judgements"][1], "judgements") if "judgements" in am else ():
-            jm = r.mapping(jn, "a judgement", JUDGEMENT_KEYS, ("name", "grade"))
-            if not jm or "name" not in jm or "grade" not in jm:
-                continue
-            name = r.text(jm["name"][1], "judgement name")
-            grade = r.text(jm["grade"][1], "judgement grade")
-            if grade is not None and grade.casefold() not in by_name:
-                r.report(jm["grade"][1], "E040", f"grade {grade!r} is not on the scale "
-                         f"({', '.join(scale)})")
-                continue
-            if name and grade:
-                judgements.append(Judgement(name, by_name[grade.casefold()], jn.start_mark.line + 1))
-        areas.append(FindingArea(r.text(am["area"][1], "area") or "", tuple(judgements)))
-    return Findings(scale, tuple(areas))

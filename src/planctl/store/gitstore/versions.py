@@ -13,14 +13,24 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ...core.model import Plan, evolve
-from ..cache import Interner, load_cached
-from ..cache.parts import keep_version, read_version
+from ..cache import Interner, Loaded, load_cached
+from ..cache.parts import WalkParts
 from .lineage import Walk, plan_files, walk
 from .records import Commit, Version
 from .repo import Repo, open_repo
 from .runner import BlobReader, cat_blobs
+
+if TYPE_CHECKING:
+    from ...format.sequence import SequenceReader
+
+
+# Versions missing from the cache are read by format/sequence.py, which parses only the
+# recommendations a commit changed (the same plans and problems as reading each whole).
+# False reads each whole: the tests compare the two.
+READ_CHANGED_ONLY = True
 
 
 class _Parsed:
@@ -33,19 +43,27 @@ class _Parsed:
         self._reader = reader
         self._share = share
         self._recent: dict[tuple[str, str], tuple[Plan | None, bool]] = {}
+        self._sequence: SequenceReader | None = None  # made on the first miss
+        self._parts = WalkParts(share) if share is not None else None
+
+    def _parse(self, blob: str, repo_path: str, plan_id: str) -> Loaded:
+        if self._sequence is None:
+            # here: a history read whole from the cache never imports the parser
+            from ...format.sequence import SequenceReader
+
+            self._sequence = SequenceReader(split=READ_CHANGED_ONLY)
+        return self._sequence.load(self._reader.get(blob), repo_path, plan_id)
 
     def _load(self, blob: str, repo_path: str, plan_id: str) -> tuple[Plan | None, bool]:
-        share = self._share
-        if share is None:
+        parts = self._parts
+        if parts is None:
             plan, _, is_comparison = load_cached(lambda: self._reader.get(blob), repo_path,
                                                  content_id=blob, plan_id=plan_id)
             return plan, is_comparison
-        # shared with its neighbours: kept in parts, one entry per recommendation (parts.py)
-        found = read_version(repo_path, blob, plan_id, share)
+        # shared with its neighbours: kept in parts, each recommendation once along the walk
+        found = parts.read(repo_path, blob, plan_id)
         if found is None:
-            result = load_cached(self._reader.get(blob), repo_path, content_id=blob,
-                                 plan_id=plan_id, use=False)
-            found = keep_version(repo_path, blob, plan_id, result, share)
+            found = parts.keep(repo_path, blob, plan_id, self._parse(blob, repo_path, plan_id))
         return found[0], found[2]
 
     def get(self, blob: str, repo_path: str, plan_id: str) -> tuple[Plan | None, bool]:
