@@ -42,7 +42,7 @@ class Pair:
     def __init__(self, args, work: Path) -> None:
         self.args, self.work = args, work
         self.bench = Bench(args, work)  # its plans, repositories and environments
-        self.exes = {"old": [str(args.old)], "new": args.new_cmd}
+        self.exes = {"old": [str(args.old.absolute())], "new": args.new_cmd}
         self.figures: list[dict] = []
 
     def env(self, name: str, which: str) -> dict:
@@ -158,7 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.runs < 5:
         parser.error("--runs must be at least 5 (each figure is a median)")
     args.quick = True
-    args.new_cmd = [str(args.new)] if args.new else planctl_command()[0]
+    # absolute: the history rows run planctl inside the repository they build
+    args.new_cmd = [str(args.new.absolute())] if args.new else planctl_command()[0]
     try:
         rows = parse_rows(args.only)
     except ValueError as exc:
