@@ -22,7 +22,7 @@ from .stamp import loader_stamp
 
 # The entry format: header, digest, codec.py's payload. Bump it when either changes
 # (the reader's and the model's code are keyed separately, by the stamp).
-FORMAT_VERSION = 7  # 7: the model as msgspec Structs, encoded as arrays (0.5)
+FORMAT_VERSION = 7  # 7: the model as msgspec Structs, encoded as arrays (0.4.1)
 MAGIC = b"planctl-cache\n"
 DIGEST = 32  # bytes of BLAKE2b over the payload
 
