@@ -95,8 +95,7 @@ def next_deadline(action: Action, today: date) -> tuple[date | None, str, bool]:
         count = sum(1 for d in action.reported if d <= today)
         return occurrence(first, action.repeat, count), "report", False
     for ms in action.milestones:
-        # _done_by, written out: this runs for every milestone of every action on every run.
-        if not ms.done or (ms.done_on is not None and ms.done_on > today):
+        if not _done_by(ms.done, ms.done_on, today):
             return ms.due, ms.text, False
     return None, "", bool(action.milestones)
 
@@ -149,34 +148,26 @@ def milestones_done(row: Row, today: date) -> list[tuple[Milestone, bool, date |
              else None) for ms in action.milestones]
 
 
-# Rows are made by tuple.__new__(Row, (...)), in C: a named tuple's own constructor is a
-# Python function, and every action makes a row on every run (a sixth of evaluate's time
-# at 20,000 actions). Every field is given, `awaiting` too.
-_new_tuple = tuple.__new__
-
-
 def evaluate_action(plan: Plan, action: Action, today: date, soon: date | None = None) -> Row:
     """soon: the last day counted as due soon (today + the plan's due_soon_days), when the
     caller has worked it out once for the whole plan."""
-    progress = action.progress
-    if progress == "completed" and (action.completed is None or action.completed <= today):
-        return _new_tuple(Row, (plan, action, "completed", None, "", 0, awaits(plan, action, today)))
-    if progress == "dropped":
-        return _new_tuple(Row, (plan, action, "dropped", None, "", 0, False))
+    if action.progress == "completed" and (action.completed is None or action.completed <= today):
+        return Row(plan, action, "completed", None, "", 0, awaits(plan, action, today))
+    if action.progress == "dropped":
+        return Row(plan, action, "dropped", None, "", 0)
     due, label, all_met = next_deadline(action, today)
     if due is None:
         ongoing = action.timescale is not None and action.timescale.ongoing
         if all_met and not ongoing:
-            return _new_tuple(Row, (plan, action, "completed", None, "", 0,
-                                    awaits(plan, action, today)))
-        return _new_tuple(Row, (plan, action, "no-date", None, "", 0, False))
+            return Row(plan, action, "completed", None, "", 0, awaits(plan, action, today))
+        return Row(plan, action, "no-date", None, "", 0)
     if action.start is not None and today < action.start:  # not begun: nothing is due yet
-        return _new_tuple(Row, (plan, action, "on-track", due, label, 0, False))
+        return Row(plan, action, "on-track", due, label, 0)
     if due < today:
-        return _new_tuple(Row, (plan, action, "overdue", due, label, (today - due).days, False))
+        return Row(plan, action, "overdue", due, label, (today - due).days)
     if due <= (soon or today + timedelta(days=plan.due_soon_days)):
-        return _new_tuple(Row, (plan, action, "due-soon", due, label, 0, False))
-    return _new_tuple(Row, (plan, action, "on-track", due, label, 0, False))
+        return Row(plan, action, "due-soon", due, label, 0)
+    return Row(plan, action, "on-track", due, label, 0)
 
 
 def evaluate(plans: Iterable[Plan], today: date) -> list[Row]:
