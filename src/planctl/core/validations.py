@@ -46,6 +46,14 @@ class Located:
     def add(self, obj: object, where: dict[str, Position]) -> None:
         self._at[id(obj)] = (obj, where)  # holding obj keeps its id from being reused
 
+    def entries(self) -> dict[int, tuple[object, dict[str, Position]]]:
+        """A copy of the table (format/sequence.py keeps an item's, to add it again)."""
+        return {key: (obj, dict(where)) for key, (obj, where) in self._at.items()}
+
+    def update(self, entries: Mapping[int, tuple[object, dict[str, Position]]]) -> None:
+        """Add a table from `entries` (of another Located): `add` for each, in one call."""
+        self._at.update(entries)
+
     def placed(self, objs: Iterable[T]) -> list[tuple[T, Where]]:
         """Each object with where its keys were written (nowhere when not recorded)."""
         found = self._at.get

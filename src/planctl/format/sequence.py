@@ -180,6 +180,7 @@ class _Context:
     reader: NodeReader
     head: Head
     template: Plan
+    entries: Entries  # where the reader placed the objects of the context (reader.located)
 
 
 @dataclass
@@ -205,7 +206,7 @@ def _moved(item: _Item, line: int) -> _Item:
 
 
 def _entries(reader: NodeReader) -> Entries:
-    return {key: (obj, dict(where)) for key, (obj, where) in reader.located._at.items()}
+    return reader.located.entries()
 
 
 class SequenceReader:
@@ -282,7 +283,7 @@ class SequenceReader:
             if len(serials) >= self.CONTEXTS:
                 del serials[next(iter(serials))]
             serials[ident] = next(self._numbers)
-        return _Context(serials[ident], reader, head, template)
+        return _Context(serials[ident], reader, head, template, _entries(reader))
 
     def _item(self, ctx: _Context, pos: int, line: int, text: str) -> _Item | None:
         key: Hashable = (ctx.serial, text, None)
@@ -309,7 +310,7 @@ class SequenceReader:
         if ctx is None:
             return None
         reader = NodeReader(path)
-        reader.located._at.update(ctx.reader.located._at)
+        reader.located.update(ctx.entries)
         self._room = max(self.limit, 2 * len(parts.items))
         recs = []
         for pos, (line, text) in enumerate(parts.items, 1):
@@ -317,7 +318,7 @@ class SequenceReader:
             if item is None:
                 return None
             recs.append(item.rec)
-            reader.located._at.update(item.entries)  # Located.add for each, at C speed
+            reader.located.update(item.entries)
         # What the whole read reports across items (a recommendation or action id twice):
         # read whole instead, so that it is reported where load_text reports it.
         action_ids = [a.id for rec in recs for a in rec.actions]
