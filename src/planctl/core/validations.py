@@ -221,8 +221,11 @@ def signed_off_by_own_lead(ctx: Context) -> Iterator[Problem]:
 def signed_off_before_completed(ctx: Context) -> Iterator[Problem]:
     """W141: signed off on a date before the action was completed."""
     for a, where in ctx.actions:
-        s, done = a.signed_off, completed_on(a)
-        if s is not None and done is not None and s.on < done and is_completed(a):
+        s = a.signed_off
+        if s is None:  # most actions: no completion date to work out
+            continue
+        done = completed_on(a)
+        if done is not None and s.on < done and is_completed(a):
             yield _warn(ctx.plan, where.get("signed_off"), "W141",
                         f"action {a.id} is signed off on {s.on:%d %B %Y}, before it was "
                         f"completed ({done:%d %B %Y}); check both dates")
