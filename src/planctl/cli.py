@@ -215,6 +215,13 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """
     ctx.ensure_object(Settings).debug = debug
     _DEBUG.set(debug)
+    if os.environ.get("PLANCTL_JOBS", "").strip():  # refused here, before any file is read
+        from .store.workers import jobs_wanted
+
+        try:
+            jobs_wanted()
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from None
 
 
 def _traceback_if_debug() -> bool:

@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING
 from ..core.errors import Problem
 from ..core.model import Plan
 from ..format.loaded import MAX_FILE_BYTES, LoadResult, finish, too_big
-from .cache import Index
+from .cache import Index, Loaded
+from .cache.index import Miss, parse_file
+from .workers import read_all
 
 if TYPE_CHECKING:
     from ..core.comparison import Comparison
@@ -140,16 +142,33 @@ def read_file(path: Path) -> tuple[bytes | None, list[Problem]]:
         return None, [Problem(str(path), 1, 1, "E005", f"cannot read the file: {reason}")]
 
 
+# Files the cache misses are read in windows of this many bytes: enough for the cores
+# to share (store/workers.py), while the bytes waiting to be read stay bounded.
+_WINDOW_BYTES = 32 * 1024 * 1024
+
+
 def load_paths(paths: Sequence[Path], use_cache: bool | None = None) -> LoadResult:
     """Every plan under `paths`; each file is parsed once per content, and a file whose stat
-    is unchanged is not even read again (see store/cache.py's Index).
+    is unchanged is not even read again (see store/cache.py's Index). Files to parse are
+    read on several cores when there are many (store/workers.py).
 
     use_cache: None follows --no-cache / PLANCTL_NO_CACHE.
     """
     found, problems = _discover(paths)
     index = Index([f"{p}\0{os.path.abspath(p)}" for p in paths], use=use_cache)
-    plans: list[Plan] = []
-    comparisons: list[str] = []
+    # per file, in order: the problems of reading it and what it gave (None: unreadable)
+    results: list[tuple[list[Problem], Loaded | None]] = []
+    waiting: list[tuple[int, Miss]] = []  # results still to read, by their place
+    waiting_bytes = 0
+
+    def read_waiting() -> None:
+        nonlocal waiting_bytes
+        jobs = [(miss.data, miss.path) for _, miss in waiting]
+        for (i, miss), (result, entry) in zip(waiting, read_all(jobs, parse_file, index.on), strict=True):
+            results[i] = (results[i][0], index.complete(miss, result, entry))
+        waiting.clear()
+        waiting_bytes = 0
+
     try:
         for f, info in found:
             read_problems: list[Problem] = []
@@ -159,19 +178,30 @@ def load_paths(paths: Sequence[Path], use_cache: bool | None = None) -> LoadResu
                 read_problems += problems_
                 return data
 
-            loaded = index.load(f, info, read)
-            problems += read_problems
-            if loaded is None:
-                continue
-            plan, file_problems, is_comp = loaded
-            problems += file_problems
-            if is_comp:
-                comparisons.append(f)
-            elif plan is not None:
-                plans.append(plan)
+            loaded = index.lookup(f, info, read)
+            if isinstance(loaded, Miss):
+                waiting.append((len(results), loaded))
+                waiting_bytes += len(loaded.data)
+                loaded = None
+            results.append((read_problems, loaded))
+            if waiting_bytes >= _WINDOW_BYTES:
+                read_waiting()
+        read_waiting()
         index.save()
     finally:
         index.close()
+    plans: list[Plan] = []
+    comparisons: list[str] = []
+    for (read_problems, loaded), (f, _) in zip(results, found, strict=True):
+        problems += read_problems
+        if loaded is None:
+            continue
+        plan, file_problems, is_comp = loaded
+        problems += file_problems
+        if is_comp:
+            comparisons.append(f)
+        elif plan is not None:
+            plans.append(plan)
     return finish(plans, problems, comparisons)
 
 

@@ -85,11 +85,20 @@ def recorded(st: os.stat_result, started_ns: int) -> StatKey:
     return (key[0], key[1], _SMUDGED, key[3], key[4])
 
 
-def _parse(data: bytes, path: str) -> Loaded:
+def parse_file(data: bytes, path: str) -> Loaded:
     from ...format.reader import load_text  # on a miss only: a warm run never imports the parser
 
     plan, problems, is_comparison = load_text(data, path)
     return plan, problems, is_comparison
+
+
+class Miss(msgspec.Struct, frozen=True):
+    """A file the index cannot serve: its bytes are to be read (see Index.lookup)."""
+
+    path: str
+    data: bytes
+    digest: bytes
+    stat: StatKey  # as it is to be recorded
 
 
 class _Served(msgspec.Struct):
@@ -173,9 +182,19 @@ class Index:
     def load(self, path: str, st: os.stat_result, read: Callable[[], bytes | None]) -> Loaded | None:
         """load_text's (plan, problems, is_comparison) for the file at `path` with stat `st`;
         `read` gives its bytes (None when they cannot be read: then None is returned)."""
+        found = self.lookup(path, st, read)
+        if not isinstance(found, Miss):
+            return found
+        result = parse_file(found.data, path)
+        return self.complete(found, result, encode(result) if self.on else None)
+
+    def lookup(self, path: str, st: os.stat_result,
+               read: Callable[[], bytes | None]) -> Loaded | Miss | None:
+        """What `load` gives when the cache has it; else the Miss to read (`complete` it with
+        what the file's bytes give, in the order of the lookups)."""
         if not self.on:
             data = read()
-            return None if data is None else _parse(data, path)
+            return None if data is None else Miss(path, data, b"", (0, 0, 0, 0, 0))
         key = stat_key(st)
         old = self.old.get(path)
         if old is not None and old[0] == key:  # stored unsmudged: it was trustworthy when read
@@ -192,27 +211,33 @@ class Index:
             if found is not None:
                 self.changed = True  # the stat changed (or was smudged): write it down again
                 return found
-        result, entry = self._entry_for(data, path, data_digest)
+        miss = Miss(path, data, data_digest, key)
+        stored = self._written_by_an_edit(miss)
+        return miss if stored is None else self.complete(miss, *stored)
+
+    def complete(self, miss: Miss, result: Loaded, entry: bytes | None) -> Loaded:
+        """Record what a missed file's bytes gave (`entry`: its encoded result, or None)."""
+        if not self.on:
+            return result
         self.changed = True
         where = None if entry is None else self._append(entry)
         if where is not None:
-            self.new[path] = _Served(key, data_digest, where, None)
-        remember(path, data_digest, result)
+            self.new[miss.path] = _Served(miss.stat, miss.digest, where, None)
+        remember(miss.path, miss.digest, result)
         return result
 
     @staticmethod
-    def _entry_for(data: bytes, path: str, data_digest: bytes) -> tuple[Loaded, bytes | None]:
-        """(result, entry bytes) for a file the index does not have: the entry an edit
-        wrote when it read back what it had written, else parsed now."""
-        key = entry_key(data, path, None, "\0", data_digest)
+    def _written_by_an_edit(miss: Miss) -> tuple[Loaded, bytes] | None:
+        """(result, entry) for a file the index does not have, from the entry an edit wrote
+        when it read back what it had written."""
+        key = entry_key(miss.data, miss.path, None, "\0", miss.digest)
         payload = entry_payload(entry_path(key), key)
         if payload is not None:
             try:
                 return decode(payload), payload
             except Exception:  # noqa: BLE001 - an undecodable entry is parsed again
                 pass
-        result = _parse(data, path)
-        return result, encode(result)
+        return None
 
     def _served(self, path: str, old: Row, key: StatKey) -> Loaded | None:
         entry = self._entry(old)

@@ -1,0 +1,140 @@
+"""Cold reads of many plan files on several cores (store/workers.py).
+
+The plans, problems and their order must be exactly what one process reading one file
+at a time gives; whatever goes wrong in a worker, the file is read in the planctl
+process itself.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import pytest
+
+from conftest import BUNDLED
+from planctl.core.errors import Problem
+from planctl.store import workers
+from planctl.store.cache.index import parse_file
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")
+
+BROKEN = "plan:\n  title: [unclosed\nrecommendations: []\n"
+
+
+def _folder(tmp_path, copies: int = 16, broken: bool = False):
+    """A folder of council plans over workers.MIN_BYTES (with a broken file among them)."""
+    folder = tmp_path / ("broken" if broken else "plans")
+    folder.mkdir()
+    text = BUNDLED.read_text(encoding="utf-8")
+    for i in range(copies):
+        # each its own council; one in three with a lead nobody declared (a warning)
+        body = text.replace("Thurrock Council", f"Council {i:02d}")
+        if i % 3 == 0:
+            body = body.replace("lead: Service Manager FST", "lead: Nobody Declared", 1)
+        (folder / f"council-{i:02d}.yaml").write_text(body, encoding="utf-8")
+    if broken:
+        (folder / "council-07b.yaml").write_text(BROKEN, encoding="utf-8")
+    assert sum(p.stat().st_size for p in folder.iterdir()) > workers.MIN_BYTES
+    return folder
+
+
+@pytest.mark.parametrize("cache", ["on", "off"])
+def test_a_cold_run_on_two_processes_says_exactly_what_one_process_says(run, tmp_path, monkeypatch, cache):
+    clean, broken = _folder(tmp_path), _folder(tmp_path, broken=True)
+    if cache == "off":
+        monkeypatch.setenv("PLANCTL_NO_CACHE", "1")
+    outputs = {}
+    for jobs in ("1", "2"):
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / f"cache-{jobs}"))
+        monkeypatch.setenv("PLANCTL_JOBS", jobs)
+        outputs[jobs] = [(r.exit_code, r.stdout, r.stderr) for r in (
+            run("status", "--format", "json", "--plans", str(clean), "--today", "2013-01-01"),
+            run("check", "--plans", str(clean), "--today", "2013-01-01"),
+            run("check", "--plans", str(broken), "--today", "2013-01-01"))]
+    assert outputs["1"] == outputs["2"]
+    status, warned, refused = outputs["2"]
+    assert status[0] == 0 and len({a["plan"] for a in json.loads(status[1])["actions"]}) == 16
+    assert "Nobody Declared" in warned[1] + warned[2]
+    assert refused[0] != 0 and "council-07b.yaml:3:16: E001" in refused[1] + refused[2]  # located
+    if cache == "on":  # what the workers put in the cache serves the next run the same
+        again = run("status", "--format", "json", "--plans", str(clean), "--today", "2013-01-01")
+        assert (again.exit_code, again.stdout, again.stderr) == status
+
+
+def _pid_parse(data: bytes, path: str):
+    """A reader that says which process read the file."""
+    return None, [Problem(path, 1, 1, "W999", f"read by {os.getpid()}", "warning")], False
+
+
+def _jobs(n: int = 12):
+    big = b"x" * (workers.MIN_BYTES // 4)
+    return [(big, f"plan-{i:02d}.yaml") for i in range(n)]
+
+
+def test_many_files_are_read_by_more_than_one_process_and_come_back_in_order(monkeypatch):
+    monkeypatch.setenv("PLANCTL_JOBS", "2")
+    results = workers.read_all(_jobs(), _pid_parse, want_entries=True)
+    assert [r[0][1][0].path for r in results] == [f"plan-{i:02d}.yaml" for i in range(12)]
+    readers = {r[0][1][0].message for r in results}
+    assert f"read by {os.getpid()}" in readers and len(readers) == 2
+    assert all(entry is not None for _, entry in results)  # each with its cache entry
+
+
+def test_jobs_1_reads_everything_in_this_process(monkeypatch):
+    monkeypatch.setenv("PLANCTL_JOBS", "1")
+    results = workers.read_all(_jobs(), _pid_parse, want_entries=False)
+    assert {r[0][1][0].message for r in results} == {f"read by {os.getpid()}"}
+
+
+def test_a_small_folder_is_read_in_this_process(monkeypatch):
+    monkeypatch.setenv("PLANCTL_JOBS", "4")
+    small = [(b"x" * 100, f"plan-{i}.yaml") for i in range(10)]
+    results = workers.read_all(small, _pid_parse, want_entries=False)
+    assert {r[0][1][0].message for r in results} == {f"read by {os.getpid()}"}
+
+
+_PARENT = os.getpid()
+
+
+def _dies_in_a_worker(data: bytes, path: str):
+    if os.getpid() != _PARENT:
+        os._exit(9)  # a worker killed (out of memory, kill -9)
+    return _pid_parse(data, path)
+
+
+def test_a_worker_killed_leaves_its_files_to_this_process(monkeypatch):
+    monkeypatch.setenv("PLANCTL_JOBS", "2")
+    results = workers.read_all(_jobs(), _dies_in_a_worker, want_entries=True)
+    assert [r[0][1][0].message for r in results] == [f"read by {_PARENT}"] * 12
+
+
+def _fails_on_plan_03(data: bytes, path: str):
+    if path == "plan-03.yaml":
+        raise RuntimeError(f"a bug met in {path}")
+    return _pid_parse(data, path)
+
+
+def test_a_bug_met_in_a_worker_is_raised_by_this_process_as_without_workers(monkeypatch):
+    monkeypatch.setenv("PLANCTL_JOBS", "2")
+    with pytest.raises(RuntimeError, match="a bug met in plan-03.yaml") as raised:
+        workers.read_all(_jobs(), _fails_on_plan_03, want_entries=True)
+    assert raised.traceback[-1].name == "_fails_on_plan_03"  # this process's own traceback
+
+
+def test_a_worker_result_is_decoded_like_the_cache_and_equals_a_read_here(monkeypatch, tmp_path):
+    folder = _folder(tmp_path, copies=14)
+    jobs = [(p.read_bytes(), str(p)) for p in sorted(folder.iterdir())]
+    monkeypatch.setenv("PLANCTL_JOBS", "2")
+    two = [result for result, _ in workers.read_all(jobs, parse_file, want_entries=True)]
+    assert two == [parse_file(data, path) for data, path in jobs]
+
+
+@pytest.mark.parametrize("value", ["0", "two", "-1", "1.5", "²"])
+def test_planctl_jobs_that_is_not_a_whole_number_is_refused_before_reading(run, monkeypatch, value):
+    monkeypatch.setenv("PLANCTL_JOBS", value)
+    result = run("status", "--plans", str(BUNDLED))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("planctl: error: PLANCTL_JOBS must be a whole number")
+    assert result.stdout == ""
