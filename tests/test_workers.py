@@ -138,3 +138,91 @@ def test_planctl_jobs_that_is_not_a_whole_number_is_refused_before_reading(run, 
     assert result.exit_code == 2
     assert result.stderr.startswith("planctl: error: PLANCTL_JOBS must be a whole number")
     assert result.stdout == ""
+
+
+# -- one stage ahead (a first history run): items made by a copy, in order ------------------
+
+def _numbered(n: int | None, then=None):
+    """make(): n items (None: without end), each 'index:pid', then `then` (a way to stop)."""
+    def make():
+        i = 0
+        while n is None or i < n:
+            yield f"{i}:{os.getpid()}".encode()
+            i += 1
+        if then is not None:
+            then()
+    return make
+
+
+def _took(ahead, count):
+    return [ahead.take() for _ in range(count)]
+
+
+def test_items_made_ahead_come_in_order_from_another_process(monkeypatch):
+    monkeypatch.setenv("PLANCTL_JOBS", "2")
+    ahead = workers.Ahead.start(_numbered(40), 40)
+    assert ahead is not None
+    got = _took(ahead, 41)
+    ahead.close()
+    assert all(made for made, _ in got[:40]) and got[40] == (False, None)
+    assert [item.split(b":")[0] for _, item in got[:40]] == [str(i).encode() for i in range(40)]
+    makers = {item.split(b":")[1] for _, item in got[:40]}
+    assert len(makers) == 1 and makers != {str(os.getpid()).encode()}
+
+
+def _dies():
+    os._exit(3)  # the copy killed (out of memory, kill -9)
+
+
+def _fails():
+    raise RuntimeError("a bug met in the copy")
+
+
+@pytest.mark.parametrize("stop", [_dies, _fails], ids=["killed", "exception"])
+def test_a_copy_that_stops_early_hands_the_rest_back(monkeypatch, stop):
+    monkeypatch.setenv("PLANCTL_JOBS", "2")
+    ahead = workers.Ahead.start(_numbered(5, stop), 40)
+    got = _took(ahead, 7)
+    assert [made for made, _ in got] == [True] * 5 + [False, False]
+    assert ahead.taken == 5
+
+
+def test_closing_stops_a_copy_that_is_still_making(monkeypatch):
+    monkeypatch.setenv("PLANCTL_JOBS", "2")
+    ahead = workers.Ahead.start(_numbered(None), 10_000)
+    assert [made for made, _ in _took(ahead, 3)] == [True] * 3
+    ahead.close()
+    assert not ahead._process.is_alive() and ahead._process.exitcode is not None
+
+
+@pytest.mark.parametrize("jobs, items", [("1", 1000), ("2", workers.MIN_AHEAD - 1)])
+def test_no_copy_with_jobs_1_or_for_a_few_items(monkeypatch, jobs, items):
+    monkeypatch.setenv("PLANCTL_JOBS", jobs)
+    assert workers.Ahead.start(_numbered(items), items) is None
+
+
+@pytest.mark.slow
+def test_a_first_history_run_read_ahead_says_exactly_what_one_process_says(tmp_path, git_repo, run,
+                                                                        monkeypatch):
+    from test_speed_history import _texts
+
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    texts = _texts(2013, workers.MIN_AHEAD + 12, recs=4, per_rec=4)
+    texts[20] = BROKEN  # a version that cannot be read: the one before it stands for it
+    for n, text in enumerate(texts):
+        (plans / "p.yaml").write_text(text, encoding="utf-8")
+        git_repo("add", "plans")
+        git_repo("commit", "-q", "--allow-empty", "-m", f"Change {n}",
+                 date=f"2012-09-{1 + n % 28:02d}T10:00:00+01:00")
+    said = {}
+    for jobs in ("1", "2"):
+        monkeypatch.setenv("PLANCTL_JOBS", jobs)
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / f"cache-{jobs}"))
+        said[jobs] = [(r.exit_code, r.stdout, r.stderr) for r in (
+            run("history", "--format", "json"), run("slippage", "--format", "json"),
+            run("history", "--format", "json"))]  # the last from the cache the first filled
+    assert said["1"] == said["2"]
+    history, slipped, warm = said["2"]
+    assert history[0] == 0 and json.loads(slipped[1])["actions"] and warm == history
+    assert "could not be read as a plan" in history[2]

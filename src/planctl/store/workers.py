@@ -23,7 +23,7 @@ import contextlib
 import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from .cache.codec import Loaded, decode, encode
@@ -31,6 +31,8 @@ from .cache.codec import Loaded, decode, encode
 if TYPE_CHECKING:
     from concurrent.futures import Future
     from concurrent.futures.process import ProcessPoolExecutor
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
 
 # Below this many bytes to read, starting a worker costs more than it saves: forking a
 # planctl process takes 5-10 ms, and libyaml plus the reader take about 6 ms per
@@ -59,6 +61,17 @@ def _cores() -> int:
         return len(os.sched_getaffinity(0))  # the cores this process may run on (taskset, cgroups)
     except (AttributeError, OSError):
         return os.cpu_count() or 1
+
+
+def _forking_allowed() -> bool:
+    """Fork is the way to start a worker here, and PLANCTL_JOBS does not say 1."""
+    if sys.platform != "linux":
+        return False
+    try:
+        wanted = jobs_wanted()
+    except ValueError:
+        return False  # the command line refused it before any file was read (cli.py)
+    return (wanted or _cores()) > 1
 
 
 def _workers(jobs: Sequence[tuple[bytes, str]]) -> int:
@@ -164,3 +177,81 @@ def _result(future: Future[bytes | None]) -> bytes | None:
         return future.result()
     except Exception:  # noqa: BLE001 - a worker killed (BrokenProcessPool), cancelled: read here
         return None
+
+
+# -- one stage ahead: a forked copy makes items in order, this process uses them ------------
+
+MIN_AHEAD = 32  # items: fewer are made here at once (starting a copy costs 5-10 ms)
+_ITEM, _NONE, _END = b"i", b"n", b"e"  # what a message from the copy is
+
+
+class Ahead:
+    """A pipeline of two stages on two cores: a forked copy of this process runs `make`
+    and sends each item (bytes, or None) it yields, in order, while this process uses
+    the items before it. The pipe holds only what is sent and not yet taken, so the copy
+    runs at most about one item ahead and memory stays bounded. The copy stops at the
+    first exception (this process then makes the rest itself, and meets the same
+    exception in its own code); `close` stops it at any time."""
+
+    def __init__(self, process: BaseProcess, conn: Connection) -> None:
+        self._process, self._conn = process, conn
+        self.taken = 0  # items taken so far
+
+    @classmethod
+    def start(cls, make: Callable[[], Iterator[bytes | None]], items: int) -> Ahead | None:
+        """The copy started; None where it would not pay (fewer than MIN_AHEAD items, one
+        core, PLANCTL_JOBS=1, not Linux) or cannot start."""
+        if items < MIN_AHEAD or not _forking_allowed():
+            return None
+        with contextlib.suppress(OSError, ValueError):  # what was buffered is written once, here
+            sys.stdout.flush()
+            sys.stderr.flush()
+        import multiprocessing  # noqa: PLC0415 - only a long first walk over a history starts one
+
+        context = multiprocessing.get_context("fork")
+        mine, theirs = context.Pipe(duplex=False)
+        process = context.Process(target=_make_ahead, args=(make, theirs), daemon=True,
+                                  name="planctl-ahead")
+        try:
+            process.start()
+        except OSError:  # no process to be had (ulimit -u): made here, as without a copy
+            mine.close()
+            theirs.close()
+            return None
+        theirs.close()
+        return cls(process, mine)
+
+    def take(self) -> tuple[bool, bytes | None]:
+        """(True, the next item) or (False, None) once the copy has stopped (it ended, or
+        met an exception, or died): the items from here on are this process's to make."""
+        if self._conn.closed:
+            return False, None
+        try:
+            message = self._conn.recv_bytes()
+        except (EOFError, OSError):  # the copy died (killed, out of memory)
+            message = _END
+        if message[:1] == _END:
+            self.close()
+            return False, None
+        self.taken += 1
+        return True, (message[1:] if message[:1] == _ITEM else None)
+
+    def close(self) -> None:
+        """Stop the copy (if it still runs) and wait for it to end."""
+        self._conn.close()
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join()
+
+
+def _make_ahead(make: Callable[[], Iterator[bytes | None]], conn: Connection) -> None:
+    """In the copy: send each item, then the end (also after an exception: see Ahead)."""
+    _in_worker()
+    try:
+        for item in make():
+            conn.send_bytes(_NONE if item is None else _ITEM + item)
+    except BaseException:  # noqa: BLE001, S110 - the parent makes the rest, and meets it itself
+        pass
+    with contextlib.suppress(OSError):
+        conn.send_bytes(_END)
+        conn.close()

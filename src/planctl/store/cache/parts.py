@@ -67,12 +67,18 @@ class WalkParts:
         self._last[plan_id] = parts
         return result
 
+    def has(self, repo_path: str, blob: str, plan_id: str) -> bool:
+        """Whether the version may be kept already (its entry is there: `read` decides)."""
+        return enabled() and entry_path(_version_key(repo_path, blob, plan_id)).exists()
+
     def keep(self, repo_path: str, blob: str, plan_id: str, result: Loaded) -> Loaded:
         """Keep `result` (load_text's, for this blob) in parts, and return it decoded through
         `share`, so that it shares objects with the versions around it."""
         payload = encode(result)
-        if payload is None:
-            return result
+        return result if payload is None else self.keep_encoded(repo_path, blob, plan_id, payload)
+
+    def keep_encoded(self, repo_path: str, blob: str, plan_id: str, payload: bytes) -> Loaded:
+        """`keep`, given the result as encoded (codec.encode) where it was read."""
         version, named = split(payload, digest)
         last = self._last.get(plan_id, {})
         if enabled():

@@ -10,14 +10,16 @@ first; without one every version is decoded whole (the same plans).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ...core.model import Plan, evolve
 from ..cache import Interner, Loaded, load_cached
+from ..cache.codec import encode
 from ..cache.parts import WalkParts
+from ..workers import Ahead
 from .lineage import Walk, plan_files, walk
 from .records import Commit, Version
 from .repo import Repo, open_repo
@@ -45,6 +47,8 @@ class _Parsed:
         self._recent: dict[tuple[str, str], tuple[Plan | None, bool]] = {}
         self._sequence: SequenceReader | None = None  # made on the first miss
         self._parts = WalkParts(share) if share is not None else None
+        self._ahead: Ahead | None = None  # see read_ahead
+        self._ahead_at: dict[tuple[str, str, str], int] = {}
 
     def _parse(self, blob: str, repo_path: str, plan_id: str) -> Loaded:
         if self._sequence is None:
@@ -53,6 +57,51 @@ class _Parsed:
 
             self._sequence = SequenceReader(split=READ_CHANGED_ONLY)
         return self._sequence.load(self._reader.get(blob), repo_path, plan_id)
+
+    def read_ahead(self, cwd: Path, versions: Iterable[tuple[str, str, str]]) -> None:
+        """Have a copy of this process (store/workers.py's Ahead) read the versions of
+        `versions` (path, blob, plan id, in the order they will be asked for) that are not
+        kept yet, while this one keeps and compares those before them: a first history
+        run's reading and its keeping then share two cores."""
+        parts = self._parts
+        if parts is None:
+            return
+        wanted: dict[tuple[str, str, str], int] = {}
+        for path, blob, plan_id in versions:
+            key = (blob, path, plan_id)
+            if key not in wanted and not parts.has(path, blob, plan_id):
+                wanted[key] = len(wanted)
+        jobs = list(wanted)
+
+        def make() -> Iterator[bytes | None]:  # in the copy: the same reader as _parse
+            from ...format.sequence import SequenceReader
+
+            reader, sequence = BlobReader(cwd), SequenceReader(split=READ_CHANGED_ONLY)
+            try:
+                for blob, path, plan_id in jobs:
+                    yield encode(sequence.load(reader.get(blob), path, plan_id))
+            finally:
+                reader.close()
+
+        self._ahead = Ahead.start(make, len(jobs))
+        self._ahead_at = wanted
+
+    def _read_by_the_copy(self, blob: str, repo_path: str, plan_id: str) -> tuple[bool, bytes | None]:
+        """(True, the encoded version) when the copy read it; (False, None): read it here."""
+        ahead, at = self._ahead, self._ahead_at.get((blob, repo_path, plan_id))
+        if ahead is None or at is None or at < ahead.taken:
+            return False, None
+        while ahead.taken <= at:  # what was skipped here (read from the cache after all) goes by
+            made, payload = ahead.take()
+            if not made:
+                self._ahead = None
+                return False, None
+        return payload is not None, payload
+
+    def close(self) -> None:
+        if self._ahead is not None:
+            self._ahead.close()
+            self._ahead = None
 
     def _load(self, blob: str, repo_path: str, plan_id: str) -> tuple[Plan | None, bool]:
         parts = self._parts
@@ -63,7 +112,9 @@ class _Parsed:
         # shared with its neighbours: kept in parts, each recommendation once along the walk
         found = parts.read(repo_path, blob, plan_id)
         if found is None:
-            found = parts.keep(repo_path, blob, plan_id, self._parse(blob, repo_path, plan_id))
+            made, payload = self._read_by_the_copy(blob, repo_path, plan_id)
+            found = (parts.keep_encoded(repo_path, blob, plan_id, payload) if made and payload
+                     else parts.keep(repo_path, blob, plan_id, self._parse(blob, repo_path, plan_id)))
         return found[0], found[2]
 
     def get(self, blob: str, repo_path: str, plan_id: str) -> tuple[Plan | None, bool]:
@@ -110,10 +161,11 @@ class Versions:
         reader = BlobReader(repo.cwd)
         parsed = _Parsed(reader, self._share)
         last_good = self.last_good
+        files_at = [plan_files(repo, found.states[i]) for i in self._picks]
         try:
-            for i in self._picks:
+            parsed.read_ahead(repo.cwd, (f for files in files_at for f in files))
+            for i, files in zip(self._picks, files_at, strict=True):
                 commit = found.chain[i]
-                files = plan_files(repo, found.states[i])
                 plans = []
                 for path, blob, plan_id in files:
                     where = f"{commit.short}:{path}"
@@ -130,6 +182,7 @@ class Versions:
                         plans.append(plan)
                 yield Version(commit, tuple(plans), files, i > 0 or not repo.shallow)
         finally:
+            parsed.close()
             reader.close()
 
 
