@@ -1,3 +1,3 @@
 """planctl: track improvement action plans kept as YAML in git."""
 
-__version__ = "0.4.1"
+__version__ = "0.4.2"
