@@ -408,3 +408,38 @@ def test_tags_made_by_planctl_and_lightweight_tags_on_time_are_not_warned(histor
     r = run("meetings", "--format", "json")
     assert r.exit_code == 0 and r.stderr == ""
     assert [m["warning"] for m in as_json(r)["meetings"]] == [None, None]
+
+
+def test_the_trends_show_a_late_hand_made_tag_at_the_plans_its_meeting_saw(tmp_path, git_repo,
+                                                                           run):
+    """A tag made by hand on a commit after its meeting: the trend chart (report and
+    dashboard) shows the plans of the last commit on or before the meeting, and says so."""
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    shas = {}
+    for label, when, status in (("agreed", "2026-09-01T10:00:00+01:00", "not-started"),
+                                ("done", "2026-10-20T10:00:00+01:00", "completed")):
+        (plans / "p.yaml").write_text(MEETING_PLAN.replace("lead: QA}", f"lead: QA, status: {status}}}"))
+        git_repo("add", "-A")
+        git_repo("commit", "-q", "-m", label, date=when)
+        shas[label] = git_repo("rev-parse", "HEAD").strip()
+    git_repo("tag", "-a", "-m", "October committee", "committee-2026-10-09", shas["done"],
+             date="2026-10-09T12:00:00+00:00")
+    warning = (f"planctl: warning: tag committee-2026-10-09 names the meeting of 2026-10-09 but "
+               f"is on commit {shas['done'][:7]} made on 2026-10-20, after it: the plans it holds "
+               "are not those the meeting saw; move it to the last commit on or before the "
+               "meeting with 'planctl meeting 2026-10-09 --force'; the trends show the plans of "
+               f"{shas['agreed'][:7]}, the last commit on or before the meeting")
+    report = run("report", "--format", "json", "--today", "2026-11-01")
+    assert report.exit_code == 0 and warning in report.stderr.splitlines()
+    meeting = next(p for p in as_json(report)["trends"]["points"] if p["kind"] == "meeting")
+    assert (meeting["label"], meeting["commit"]) == ("committee-2026-10-09", shas["agreed"][:7])
+    assert meeting["completed"] == 0 and meeting["open"] == 1  # as the meeting saw it
+    page = run("dashboard", "-o", str(tmp_path / "d.html"), "--today", "2026-11-01")
+    assert page.exit_code == 0 and warning in page.stderr.splitlines()
+    # moved as the warning says, the tag is the commit the meeting saw: no warning
+    assert run("meeting", "2026-10-09", "--force", "--today", "2026-11-01").exit_code == 0
+    again = run("report", "--format", "json", "--today", "2026-11-01")
+    assert "warning" not in again.stderr
+    assert next(p for p in as_json(again)["trends"]["points"]
+                if p["kind"] == "meeting")["commit"] == shas["agreed"][:7]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..core.errors import GitError, UsageError
+from ..core.errors import GitError, UsageError, safe_text
 from ..core.jsondoc import JSONDict
 from ..core.model import Plan
 from ..loading.plans import Loaded, open_plans
@@ -37,7 +37,8 @@ def read_history(loaded: Loaded, plans: Sequence[Plan], day: date
     each meeting tag, else each commit date), from one read of git; (None, None) when the
     plans are not in a git repository. Up to --as-of REV when one is given."""
     from ..history.sharing import SharedObjects
-    from ..history.trends import Meeting, TrendsBuilder
+    from ..history.trail import meetings_seen
+    from ..history.trends import TrendsBuilder
     from ..render.dashboard_history import action_histories
     from ..store import gitstore
     from .progress import progress
@@ -56,7 +57,10 @@ def read_history(loaded: Loaded, plans: Sequence[Plan], day: date
         return None, None
     for note in found.notes:
         click.echo(note, err=True)
-    builder = TrendsBuilder(day, [Meeting(t.day, t.name, t.commit) for t in tags], found.chain)
+    meetings, warnings = meetings_seen(tags, found.chain, day)
+    for warning in warnings:
+        click.echo(f"planctl: warning: {safe_text(warning, one_line=True)}", err=True)
+    builder = TrendsBuilder(day, meetings, found.chain)
     for v in versions:
         builder.add(v)
     trends = builder.finish(plans).as_dict()

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 import click
 
-from ..core.errors import UsageError
+from ..core.errors import UsageError, safe_text
 from ..format.reader import load_text
 from ..loading.plans import open_plans
 from ..loading.settings import Settings
@@ -142,7 +142,9 @@ def report(s: Settings, output_path: str | None, since: str | None, plan_ids: tu
 
         changes = core.changes_section(trail.since(paths, since, plans), plans, day) if since else None
         if fmt in TRENDS_FORMATS:  # one pass over the history gives both
-            timeline, found = trail.timeline_and_trends(paths, plans, day)
+            timeline, found, warnings = trail.timeline_and_trends(paths, plans, day)
+            for warning in warnings:
+                click.echo(f"planctl: warning: {safe_text(warning, one_line=True)}", err=True)
             timeline = timeline if fmt in ("html", "json") else None
             trends = found.as_dict(day=lambda d: d) if found is not None else None
         slipped = trail.slipped(paths, plans, day) if rollup else None

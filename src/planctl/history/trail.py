@@ -19,7 +19,7 @@ from ..core.evaluate import evaluate, summarise
 from ..core.model import Plan
 from ..core.timescale import date_or_none
 from ..store.gitstore import Commit, Version, plan_versions, span
-from ..store.gitstore.meetings import meeting_tags
+from ..store.gitstore.meetings import MeetingTag, meeting_tags
 from .diff import Diff, diff
 from .sharing import SharedObjects
 from .slippage import slippage
@@ -68,27 +68,47 @@ def timeline(paths: Sequence[Path], plans: Sequence[Plan],
 
 def timeline_and_trends(paths: Sequence[Path], plans: Sequence[Plan], today: date,
                         with_trends: bool = True
-                        ) -> tuple[list[dict[str, object]] | None, Trends | None]:
+                        ) -> tuple[list[dict[str, object]] | None, Trends | None, list[str]]:
     """The timeline (above) and the trends (history.trends) in one pass over the history:
-    each version is read from git once and given to both. (None, None) outside git."""
+    each version is read from git once and given to both; and the warnings about meeting
+    tags the trends met (meetings_seen). (None, None, []) outside git."""
     try:
         history = plan_versions(paths, share=SharedObjects())
         tags = meeting_tags(paths) if with_trends else []
     except GitError:
-        return None, None
+        return None, None, []
     ids = {p.id for p in plans}
     versions: Iterable[Version] = (Version(v.commit, tuple(p for p in v.plans if p.id in ids))
                                    for v in history.versions)
     builder = None
     if with_trends:
-        meetings = [Meeting(t.day, t.name, t.commit) for t in tags]
+        meetings, warnings = meetings_seen(tags, history.chain, today)
         builder = TrendsBuilder(today, meetings, history.chain)
         versions = _fed(versions, builder)
     # --today or --as-of in the past: the future is not known yet
     points = [p for p in counts(versions) if p.date < today]
     rows = evaluate(plans, today)
     points.append(TimelinePoint(today, None, summarise(rows), sum(1 for r in rows if r.open)))
-    return [p.as_dict(day=_as_is) for p in points], builder.finish(plans) if builder else None
+    trends = builder.finish(plans) if builder else None
+    return [p.as_dict(day=_as_is) for p in points], trends, warnings if with_trends else []
+
+
+def meetings_seen(tags: Sequence[MeetingTag], chain: Sequence[Commit], today: date
+                  ) -> tuple[list[Meeting], list[str]]:
+    """The meetings the trends stop at, each at the plans it saw (MeetingTag.seen_at), and a
+    warning for each tag before `today` on a commit made after its meeting: the trends show
+    the plans of the last commit on or before the meeting instead, and say so."""
+    meetings, warnings = [], []
+    for tag in tags:
+        sha = tag.seen_at(chain)
+        if sha is not None:
+            meetings.append(Meeting(tag.day, tag.name, sha))
+        if tag.after_meeting and tag.day < today:
+            shown = (f"the trends show the plans of {sha[:7]}, the last commit on or before "
+                     "the meeting" if sha is not None else
+                     "the trends leave the meeting out: no commit of the plans is that early")
+            warnings.append(f"{tag.disagreement()}; {shown}")
+    return meetings, warnings
 
 
 def _fed(versions: Iterable[Version], builder: TrendsBuilder) -> Iterator[Version]:

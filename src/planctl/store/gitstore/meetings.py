@@ -68,6 +68,18 @@ class MeetingTag:
                     f"--as-of {day} to judge as at the meeting")
         return None
 
+    def seen_at(self, chain: Sequence[Commit]) -> str | None:
+        """The commit whose plans the meeting saw: the one tagged or, for a tag on a commit
+        made after the meeting, the last commit of `chain` (the first-parent line, oldest
+        first) on or before the meeting, the one `planctl meeting` tags; None when the plans
+        have no commit that early."""
+        if not self.after_meeting:
+            return self.commit
+        for commit in reversed(chain):
+            if commit.date <= self.day:
+                return commit.sha
+        return None
+
     @property
     def short(self) -> str:
         return self.commit[:7]
