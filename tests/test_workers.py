@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 
 import pytest
 
@@ -64,11 +65,13 @@ def test_a_cold_run_on_two_processes_says_exactly_what_one_process_says(run, tmp
 
 
 def _pid_parse(data: bytes, path: str):
-    """A reader that says which process read the file."""
+    """A reader that says which process read the file, taking a while as libyaml does (a
+    copy starts in a few milliseconds: it would find nothing left of instant reads)."""
+    time.sleep(0.02)
     return None, [Problem(path, 1, 1, "W999", f"read by {os.getpid()}", "warning")], False
 
 
-def _jobs(n: int = 12):
+def _jobs(n: int = 20):
     big = b"x" * (workers.MIN_BYTES // 4)
     return [(big, f"plan-{i:02d}.yaml") for i in range(n)]
 
@@ -76,7 +79,7 @@ def _jobs(n: int = 12):
 def test_many_files_are_read_by_more_than_one_process_and_come_back_in_order(monkeypatch):
     monkeypatch.setenv("PLANCTL_JOBS", "2")
     results = workers.read_all(_jobs(), _pid_parse, want_entries=True)
-    assert [r[0][1][0].path for r in results] == [f"plan-{i:02d}.yaml" for i in range(12)]
+    assert [r[0][1][0].path for r in results] == [f"plan-{i:02d}.yaml" for i in range(20)]
     readers = {r[0][1][0].message for r in results}
     assert f"read by {os.getpid()}" in readers and len(readers) == 2
     assert all(entry is not None for _, entry in results)  # each with its cache entry
@@ -107,7 +110,7 @@ def _dies_in_a_worker(data: bytes, path: str):
 def test_a_worker_killed_leaves_its_files_to_this_process(monkeypatch):
     monkeypatch.setenv("PLANCTL_JOBS", "2")
     results = workers.read_all(_jobs(), _dies_in_a_worker, want_entries=True)
-    assert [r[0][1][0].message for r in results] == [f"read by {_PARENT}"] * 12
+    assert [r[0][1][0].message for r in results] == [f"read by {_PARENT}"] * 20
 
 
 def _fails_on_plan_03(data: bytes, path: str):

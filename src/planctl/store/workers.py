@@ -1,19 +1,28 @@
-"""Reading many plan files on several cores: the first run over a folder of plans.
+"""Work on the machine's other cores: forked copies of planctl that read plan files.
 
-A first (cold) run over 200 plan files spends four fifths of its time in the YAML
-reader, one file after another on one core. When there is enough to read (MIN_BYTES)
-and more than one core to read it on, the files are handed, in order, to worker
-processes forked from this one (planctl is already imported in them: no start-up
-cost), while this process reads from the other end of the list until the two meet.
-A worker returns the file's cache entry (codec.encode: msgpack of the model, never a
-pickle), decoded here: a plan read by a worker is exactly the plan a warm run serves
-from the cache, and the results are put back in the files' order.
+Two shapes, both for first (cold) runs, when nothing is in the cache yet:
+
+- `read_all`: many plan files to read (a folder of 200 councils' plans spends four
+  fifths of a cold run in the YAML reader, one file after another on one core). Copies
+  forked from this process (planctl is already imported in them: no start-up cost)
+  take the files from the front of the list while this process takes them from the
+  back, until the two meet.
+- `Ahead`: a first history run, a pipeline of two stages: a copy reads the versions in
+  walk order while this process keeps and compares those before them.
+
+A copy sends each result as the cache encodes it (codec.encode: msgpack of the model,
+never a pickle), decoded here, so a plan read by a copy is exactly the plan a warm run
+serves from the cache, and the results are put back in order. Copies are started with
+`fork` and joined by pipes only: no helper thread in this process, which is busy
+reading too (the pool of concurrent.futures hands work and results over on threads of
+this process, which waited for the reader's hold on the interpreter: the copy read a
+quarter of the files instead of half).
 
 Only where `fork` is the platform's own way to start a process (Linux): macOS and
 Windows start workers by importing planctl again, which costs what it would save on
 most folders, so they read one file at a time as before. So does PLANCTL_JOBS=1.
-Whatever goes wrong in a worker (an exception, a worker killed, a result that cannot
-be decoded), that file is read again here, so a problem or a traceback is always this
+Whatever goes wrong in a copy (an exception, a copy killed, a result that cannot be
+decoded), that file is read again here, so a problem or a traceback is always this
 process's own.
 """
 
@@ -29,19 +38,21 @@ from typing import TYPE_CHECKING
 from .cache.codec import Loaded, decode, encode
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
-    from concurrent.futures.process import ProcessPoolExecutor
     from multiprocessing.connection import Connection
+    from multiprocessing.context import ForkContext
     from multiprocessing.process import BaseProcess
+    from multiprocessing.sharedctypes import SynchronizedArray
 
-# Below this many bytes to read, starting a worker costs more than it saves: forking a
+# Below this many bytes to read, starting a copy costs more than it saves: forking a
 # planctl process takes 5-10 ms, and libyaml plus the reader take about 6 ms per
-# 35 KB file (docs/benchmarks.md, "0.4.2: cold reads on two cores").
+# 35 KB file (docs/benchmarks.md, "0.4.2: first runs on two cores").
 MIN_BYTES = 256 * 1024
 MAX_JOBS = 8  # past this, the one process decoding the results is the bottleneck
 JOBS_ENV = "PLANCTL_JOBS"
+_PIPE_BYTES = 1 << 20  # a copy may send this much before it waits for this process to read
 
 Parse = Callable[[bytes, str], Loaded]
+_ITEM, _NONE, _END = b"i", b"n", b"e"  # what a message from a copy is
 
 
 def jobs_wanted() -> int | None:
@@ -56,50 +67,73 @@ def jobs_wanted() -> int | None:
     return int(raw)
 
 
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))  # the cores this process may run on (taskset, cgroups)
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
-
-
-def _forking_allowed() -> bool:
-    """Fork is the way to start a worker here, and PLANCTL_JOBS does not say 1."""
+def _processes() -> int:
+    """How many processes may read at once, this one included (1: no copies)."""
     if sys.platform != "linux":
-        return False
+        return 1
     try:
         wanted = jobs_wanted()
     except ValueError:
-        return False  # the command line refused it before any file was read (cli.py)
-    return (wanted or _cores()) > 1
+        return 1  # the command line refused it before any file was read (cli.py)
+    if wanted is None:
+        try:
+            wanted = len(os.sched_getaffinity(0))  # the cores it may run on (taskset, cgroups)
+        except (AttributeError, OSError):
+            wanted = os.cpu_count() or 1
+    return min(wanted, MAX_JOBS)
 
 
-def _workers(jobs: Sequence[tuple[bytes, str]]) -> int:
-    """How many worker processes to start beside this one (0: read here, one at a time)."""
-    if sys.platform != "linux" or len(jobs) < 2 or sum(len(d) for d, _ in jobs) < MIN_BYTES:
-        return 0
+def _fork_context() -> ForkContext:
+    with contextlib.suppress(OSError, ValueError):  # what was buffered is written once, here
+        sys.stdout.flush()
+        sys.stderr.flush()
+    # Imported here: only a first run over much to read starts copies (start-up stays lean).
+    import multiprocessing  # noqa: PLC0415
+
+    return multiprocessing.get_context("fork")
+
+
+def _start(context: ForkContext, target: Callable[..., None], *args: object
+           ) -> tuple[BaseProcess, Connection] | None:
+    """A copy running target(*args, its end of a pipe), and this process's end; None when
+    no process can be had (ulimit -u): the work is then done here, as without copies."""
+    mine, theirs = context.Pipe(duplex=False)
+    process = context.Process(target=target, args=(*args, theirs), daemon=True, name="planctl-copy")
     try:
-        wanted = jobs_wanted()
-    except ValueError:
-        wanted = 1  # the command line refused it before any file was read (cli.py)
-    processes = min(wanted or _cores(), MAX_JOBS, len(jobs))
-    return max(processes - 1, 0)
+        process.start()
+    except OSError:
+        mine.close()
+        theirs.close()
+        return None
+    theirs.close()
+    import fcntl  # noqa: PLC0415 - copies are forked on Linux only
+
+    with contextlib.suppress(OSError, AttributeError):  # a larger pipe, where the system allows
+        fcntl.fcntl(mine.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
+    return process, mine
 
 
-def _in_worker() -> None:
-    # Ctrl-C is the parent's to handle (it stops the workers); a worker must not print
-    # a traceback of its own, nor flush output the parent had not yet written.
+def _stop(process: BaseProcess, conn: Connection) -> None:
+    conn.close()
+    if process.is_alive():
+        process.kill()
+    process.join()
+
+
+def _in_copy() -> None:
+    # Ctrl-C is the parent's to handle (it stops the copies); a copy must not print a
+    # traceback of its own, nor flush output the parent had not yet written.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     sys.stdout = sys.stderr = None
 
 
-def _entry_of(parse: Parse, data: bytes, path: str) -> bytes | None:
-    """In a worker: the file's cache entry; None when the parent must read it itself."""
-    try:
-        return encode(parse(data, path))
-    except Exception:  # noqa: BLE001 - read again in the parent, which reports it
-        return None
+def _send_end(conn: Connection) -> None:
+    with contextlib.suppress(OSError):
+        conn.send_bytes(_END)
+        conn.close()
 
+
+# -- many files: copies from the front, this process from the back ---------------------------
 
 def read_all(jobs: Sequence[tuple[bytes, str]], parse: Parse,
              want_entries: bool) -> list[tuple[Loaded, bytes | None]]:
@@ -112,84 +146,96 @@ def read_all(jobs: Sequence[tuple[bytes, str]], parse: Parse,
         result = parse(data, path)
         out[i] = (result, encode(result) if want_entries else None)
 
-    workers = _workers(jobs)
-    if not workers:
-        for i in range(len(jobs)):
-            here(i)
-        return out  # type: ignore[return-value]
-    with contextlib.suppress(OSError, ValueError):  # what was buffered is written once, here
-        sys.stdout.flush()
-        sys.stderr.flush()
-    # Imported here: only a cold run over a large folder starts workers (start-up stays lean).
-    import multiprocessing  # noqa: PLC0415
-    from concurrent.futures.process import ProcessPoolExecutor  # noqa: PLC0415
-
-    pool = ProcessPoolExecutor(workers, multiprocessing.get_context("fork"), _in_worker)
+    copies = _processes() - 1
+    if len(jobs) < 2 or sum(len(data) for data, _ in jobs) < MIN_BYTES:
+        copies = 0
+    started: dict[Connection, BaseProcess] = {}
+    if copies > 0:
+        context = _fork_context()
+        # [the next file from the front, the first file taken from the back]: the copies
+        # take from the front, this process from the back, under the array's lock.
+        ends = context.Array("q", [0, len(jobs)])
+        for _ in range(min(copies, len(jobs) - 1)):
+            copy = _start(context, _read_front, jobs, parse, ends)
+            if copy is None:
+                break
+            started[copy[1]] = copy[0]
     try:
-        _share(pool, workers, jobs, parse, here, out)
-    except BaseException:  # Ctrl-C, a bug met here: stop without waiting for the workers
-        pool.shutdown(wait=False, cancel_futures=True)
+        if started:
+            while (i := _take(ends, front=False)) is not None:
+                here(i)
+                _collect(started, out, timeout=0)
+            while started:
+                _collect(started, out, timeout=None)
+    except BaseException:  # Ctrl-C, a bug met here: stop the copies, then go on raising
+        for conn, process in started.items():
+            _stop(process, conn)
         raise
-    # Every file is read: the workers are idle and end at once, so no thread of this pool
-    # is left when the next fork comes.
-    pool.shutdown(wait=True)
+    for i, done in enumerate(out):  # all of them without copies; else what a copy could not read
+        if done is None:
+            here(i)
     return out  # type: ignore[return-value]
 
 
-def _share(pool: ProcessPoolExecutor, workers: int, jobs: Sequence[tuple[bytes, str]], parse: Parse,
-           here: Callable[[int], None], out: list[tuple[Loaded, bytes | None] | None]) -> None:
-    """The workers take files from the front, a few at a time; this process takes them from
-    the back, one at a time, until the two meet. Nothing is submitted that may have to be
-    taken back (a cancelled future trips the pool when a worker dies)."""
-    front, back = 0, len(jobs)
-    running: dict[int, Future[bytes | None]] = {}
-    broken = False
-
-    def collect(i: int) -> None:
-        entry = _result(running.pop(i))
-        if entry is not None:
-            try:
-                out[i] = (decode(entry), entry)
-                return
-            except Exception:  # noqa: BLE001 - never trusted blindly: read it here instead
-                pass
-        here(i)
-
-    while front < back:
-        while not broken and front < back and len(running) < 2 * workers:
-            try:
-                running[front] = pool.submit(_entry_of, parse, *jobs[front])
-            except RuntimeError:  # BrokenProcessPool: a worker died; the rest are read here
-                broken = True
-                break
-            front += 1
-        if front < back:
-            back -= 1
-            here(back)
-        for i in [i for i, future in running.items() if future.done()]:
-            collect(i)
-    for i in sorted(running):
-        collect(i)
+def _take(ends: SynchronizedArray[int], front: bool) -> int | None:
+    """The next file to read from the front (a copy) or the back (this process); None once
+    the two have met."""
+    with ends.get_lock():
+        if ends[0] >= ends[1]:
+            return None
+        if front:
+            ends[0] += 1
+            return int(ends[0] - 1)
+        ends[1] -= 1
+        return int(ends[1])
 
 
-def _result(future: Future[bytes | None]) -> bytes | None:
+def _read_front(jobs: Sequence[tuple[bytes, str]], parse: Parse, ends: SynchronizedArray[int],
+                conn: Connection) -> None:
+    """In a copy: read files from the front, sending each one's place and entry (None when
+    the parent must read it itself), then the end."""
+    _in_copy()
     try:
-        return future.result()
-    except Exception:  # noqa: BLE001 - a worker killed (BrokenProcessPool), cancelled: read here
-        return None
+        while (i := _take(ends, front=True)) is not None:
+            try:
+                entry = encode(parse(*jobs[i]))
+            except Exception:  # noqa: BLE001 - read again in the parent, which reports it
+                entry = None
+            conn.send_bytes(i.to_bytes(4, "big") + (_NONE if entry is None else _ITEM + entry))
+    finally:
+        _send_end(conn)
 
 
-# -- one stage ahead: a forked copy makes items in order, this process uses them ------------
+def _collect(started: dict[Connection, BaseProcess], out: list[tuple[Loaded, bytes | None] | None],
+             timeout: float | None) -> None:
+    """Take what the copies have sent (waiting up to `timeout`; None: until one sends)."""
+    from multiprocessing.connection import wait  # noqa: PLC0415 - imported by _fork_context
+
+    ready = {id(conn) for conn in wait(list(started), timeout)}
+    for conn in [conn for conn in started if id(conn) in ready]:
+        try:
+            message = conn.recv_bytes()
+        except (EOFError, OSError):  # the copy died: what it did not send is read here
+            message = _END
+        if message[:1] == _END:
+            _stop(started.pop(conn), conn)
+            continue
+        i, kind, entry = int.from_bytes(message[:4], "big"), message[4:5], message[5:]
+        if kind == _ITEM:
+            with contextlib.suppress(Exception):  # never trusted blindly: else read here
+                out[i] = (decode(entry), entry)
+
+
+# -- one stage ahead: a copy makes items in order, this process uses them -------------------
 
 MIN_AHEAD = 32  # items: fewer are made here at once (starting a copy costs 5-10 ms)
-_ITEM, _NONE, _END = b"i", b"n", b"e"  # what a message from the copy is
 
 
 class Ahead:
     """A pipeline of two stages on two cores: a forked copy of this process runs `make`
     and sends each item (bytes, or None) it yields, in order, while this process uses
     the items before it. The pipe holds only what is sent and not yet taken, so the copy
-    runs at most about one item ahead and memory stays bounded. The copy stops at the
+    runs at most a pipe's worth ahead and memory stays bounded. The copy stops at the
     first exception (this process then makes the rest itself, and meets the same
     exception in its own code); `close` stops it at any time."""
 
@@ -201,25 +247,10 @@ class Ahead:
     def start(cls, make: Callable[[], Iterator[bytes | None]], items: int) -> Ahead | None:
         """The copy started; None where it would not pay (fewer than MIN_AHEAD items, one
         core, PLANCTL_JOBS=1, not Linux) or cannot start."""
-        if items < MIN_AHEAD or not _forking_allowed():
+        if items < MIN_AHEAD or _processes() < 2:
             return None
-        with contextlib.suppress(OSError, ValueError):  # what was buffered is written once, here
-            sys.stdout.flush()
-            sys.stderr.flush()
-        import multiprocessing  # noqa: PLC0415 - only a long first walk over a history starts one
-
-        context = multiprocessing.get_context("fork")
-        mine, theirs = context.Pipe(duplex=False)
-        process = context.Process(target=_make_ahead, args=(make, theirs), daemon=True,
-                                  name="planctl-ahead")
-        try:
-            process.start()
-        except OSError:  # no process to be had (ulimit -u): made here, as without a copy
-            mine.close()
-            theirs.close()
-            return None
-        theirs.close()
-        return cls(process, mine)
+        copy = _start(_fork_context(), _make_ahead, make)
+        return None if copy is None else cls(*copy)
 
     def take(self) -> tuple[bool, bytes | None]:
         """(True, the next item) or (False, None) once the copy has stopped (it ended, or
@@ -238,20 +269,15 @@ class Ahead:
 
     def close(self) -> None:
         """Stop the copy (if it still runs) and wait for it to end."""
-        self._conn.close()
-        if self._process.is_alive():
-            self._process.kill()
-        self._process.join()
+        _stop(self._process, self._conn)
 
 
 def _make_ahead(make: Callable[[], Iterator[bytes | None]], conn: Connection) -> None:
     """In the copy: send each item, then the end (also after an exception: see Ahead)."""
-    _in_worker()
+    _in_copy()
     try:
         for item in make():
             conn.send_bytes(_NONE if item is None else _ITEM + item)
     except BaseException:  # noqa: BLE001, S110 - the parent makes the rest, and meets it itself
         pass
-    with contextlib.suppress(OSError):
-        conn.send_bytes(_END)
-        conn.close()
+    _send_end(conn)
