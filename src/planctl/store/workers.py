@@ -29,6 +29,7 @@ process's own.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import signal
 import sys
@@ -122,9 +123,11 @@ def _stop(process: BaseProcess, conn: Connection) -> None:
 
 def _in_copy() -> None:
     # Ctrl-C is the parent's to handle (it stops the copies); a copy must not print a
-    # traceback of its own, nor flush output the parent had not yet written.
+    # traceback of its own, nor flush output the parent had not yet written. What it
+    # inherited is left out of its collections: they would touch (and so copy) every page.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     sys.stdout = sys.stderr = None
+    gc.freeze()
 
 
 def _send_end(conn: Connection) -> None:
