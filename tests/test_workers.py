@@ -213,19 +213,28 @@ def test_a_first_history_run_read_ahead_says_exactly_what_one_process_says(tmp_p
     plans.mkdir()
     texts = _texts(2013, workers.MIN_AHEAD + 12, recs=4, per_rec=4)
     texts[20] = BROKEN  # a version that cannot be read: the one before it stands for it
-    for n, text in enumerate(texts):
-        (plans / "p.yaml").write_text(text, encoding="utf-8")
-        git_repo("add", "plans")
-        git_repo("commit", "-q", "--allow-empty", "-m", f"Change {n}",
-                 date=f"2012-09-{1 + n % 28:02d}T10:00:00+01:00")
-    said = {}
-    for jobs in ("1", "2"):
+
+    def commit(texts, first):
+        for n, text in enumerate(texts, first):
+            (plans / "p.yaml").write_text(text, encoding="utf-8")
+            git_repo("add", "plans")
+            git_repo("commit", "-q", "--allow-empty", "-m", f"Change {n}",
+                     date=f"2012-{9 + n // 28:02d}-{1 + n % 28:02d}T10:00:00+01:00")
+
+    def said(jobs):
         monkeypatch.setenv("PLANCTL_JOBS", jobs)
         monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / f"cache-{jobs}"))
-        said[jobs] = [(r.exit_code, r.stdout, r.stderr) for r in (
+        return [(r.exit_code, r.stdout, r.stderr) for r in (
             run("history", "--format", "json"), run("slippage", "--format", "json"),
             run("history", "--format", "json"))]  # the last from the cache the first filled
-    assert said["1"] == said["2"]
-    history, slipped, warm = said["2"]
+
+    commit(texts, 0)
+    first = {jobs: said(jobs) for jobs in ("1", "2")}
+    assert first["1"] == first["2"]
+    history, slipped, warm = first["2"]
     assert history[0] == 0 and json.loads(slipped[1])["actions"] and warm == history
     assert "could not be read as a plan" in history[2]
+    # more commits: the walk is kept up to them, and read ahead from the first one not kept
+    commit(_texts(2014, workers.MIN_AHEAD + 4, recs=4, per_rec=4), len(texts))
+    later = {jobs: said(jobs) for jobs in ("1", "2")}
+    assert later["1"] == later["2"] and later["2"][0][1] != history[1]

@@ -48,7 +48,10 @@ class _Parsed:
         self._sequence: SequenceReader | None = None  # made on the first miss
         self._parts = WalkParts(share) if share is not None else None
         self._ahead: Ahead | None = None  # see read_ahead
-        self._ahead_at: dict[tuple[str, str, str], int] = {}
+        self._ahead_at: dict[tuple[str, str, str], int] = {}  # (blob, path, plan id): its place
+        self._ahead_tried = False
+        self._pending: tuple[int, bytes] | None = None  # taken from the copy, not yet asked for
+        self._cwd: Path | None = None
 
     def _parse(self, blob: str, repo_path: str, plan_id: str) -> Loaded:
         if self._sequence is None:
@@ -59,44 +62,57 @@ class _Parsed:
         return self._sequence.load(self._reader.get(blob), repo_path, plan_id)
 
     def read_ahead(self, cwd: Path, versions: Iterable[tuple[str, str, str]]) -> None:
-        """Have a copy of this process (store/workers.py's Ahead) read the versions of
-        `versions` (path, blob, plan id, in the order they will be asked for) that are not
-        kept yet, while this one keeps and compares those before them: a first history
-        run's reading and its keeping then share two cores."""
-        parts = self._parts
-        if parts is None:
+        """The versions a walk will ask for (path, blob, plan id), in order: from the first
+        one not kept yet, a copy of this process (store/workers.py's Ahead) reads those not
+        kept, while this one keeps and compares those before them; a first history run's
+        reading and keeping then share two cores. A warm walk never starts it."""
+        if self._parts is None:
             return
-        wanted: dict[tuple[str, str, str], int] = {}
+        self._cwd = cwd
         for path, blob, plan_id in versions:
-            key = (blob, path, plan_id)
-            if key not in wanted and not parts.has(path, blob, plan_id):
-                wanted[key] = len(wanted)
-        jobs = list(wanted)
+            self._ahead_at.setdefault((blob, path, plan_id), len(self._ahead_at))
 
-        def make() -> Iterator[bytes | None]:  # in the copy: the same reader as _parse
+    def _start_ahead(self, first: int) -> None:
+        parts, cwd, jobs = self._parts, self._cwd, list(self._ahead_at)[first:]
+        assert parts is not None and cwd is not None  # read_ahead gave them
+
+        def make() -> Iterator[bytes | None]:  # in the copy: what _parse does, ahead
             from ...format.sequence import SequenceReader
 
             reader, sequence = BlobReader(cwd), SequenceReader(split=READ_CHANGED_ONLY)
             try:
-                for blob, path, plan_id in jobs:
-                    yield encode(sequence.load(reader.get(blob), path, plan_id))
+                for i, (blob, path, plan_id) in enumerate(jobs, first):
+                    if not parts.has(path, blob, plan_id):
+                        payload = encode(sequence.load(reader.get(blob), path, plan_id))
+                        yield i.to_bytes(4, "big") + (b"" if payload is None else payload)
             finally:
                 reader.close()
 
         self._ahead = Ahead.start(make, len(jobs))
-        self._ahead_at = wanted
 
-    def _read_by_the_copy(self, blob: str, repo_path: str, plan_id: str) -> tuple[bool, bytes | None]:
-        """(True, the encoded version) when the copy read it; (False, None): read it here."""
-        ahead, at = self._ahead, self._ahead_at.get((blob, repo_path, plan_id))
-        if ahead is None or at is None or at < ahead.taken:
-            return False, None
-        while ahead.taken <= at:  # what was skipped here (read from the cache after all) goes by
-            made, payload = ahead.take()
-            if not made:
-                self._ahead = None
-                return False, None
-        return payload is not None, payload
+    def _read_by_the_copy(self, blob: str, repo_path: str, plan_id: str) -> bytes | None:
+        """The version as the copy encoded it; None when it is to be read here (the copy is
+        not running, stopped, or did not read it)."""
+        at = self._ahead_at.get((blob, repo_path, plan_id))
+        if at is None:
+            return None
+        if not self._ahead_tried:  # the walk's first version not kept: from here on, ahead
+            self._ahead_tried = True
+            self._start_ahead(at)
+        while self._ahead is not None:
+            if self._pending is None:
+                made, item = self._ahead.take()
+                if not made or item is None:
+                    self.close()
+                    return None
+                self._pending = int.from_bytes(item[:4], "big"), item[4:]
+            i, payload = self._pending
+            if i > at:  # the copy found it kept (this process did not: a damaged entry)
+                return None
+            self._pending = None
+            if i == at:
+                return payload or None
+        return None
 
     def close(self) -> None:
         if self._ahead is not None:
@@ -112,9 +128,9 @@ class _Parsed:
         # shared with its neighbours: kept in parts, each recommendation once along the walk
         found = parts.read(repo_path, blob, plan_id)
         if found is None:
-            made, payload = self._read_by_the_copy(blob, repo_path, plan_id)
-            found = (parts.keep_encoded(repo_path, blob, plan_id, payload) if made and payload
-                     else parts.keep(repo_path, blob, plan_id, self._parse(blob, repo_path, plan_id)))
+            payload = self._read_by_the_copy(blob, repo_path, plan_id)
+            found = (parts.keep(repo_path, blob, plan_id, self._parse(blob, repo_path, plan_id))
+                     if payload is None else parts.keep_encoded(repo_path, blob, plan_id, payload))
         return found[0], found[2]
 
     def get(self, blob: str, repo_path: str, plan_id: str) -> tuple[Plan | None, bool]:
