@@ -113,6 +113,20 @@ def test_a_worker_killed_leaves_its_files_to_this_process(monkeypatch):
     assert [r[0][1][0].message for r in results] == [f"read by {_PARENT}"] * 20
 
 
+def _dies_holding_the_lock(data: bytes, path: str):
+    if os.getpid() != _PARENT:  # a copy killed while it holds the list's lock (see _take)
+        sys._getframe(1).f_locals["ends"].get_lock().acquire()
+        os._exit(9)
+    return _pid_parse(data, path)
+
+
+def test_a_copy_killed_holding_the_lock_leaves_its_files_to_this_process(monkeypatch):
+    monkeypatch.setenv("PLANCTL_JOBS", "2")
+    monkeypatch.setattr(workers, "_LOCK_WAIT", 0.5)
+    results = workers.read_all(_jobs(), _dies_holding_the_lock, want_entries=True)
+    assert [r[0][1][0].message for r in results] == [f"read by {_PARENT}"] * 20
+
+
 def _fails_on_plan_03(data: bytes, path: str):
     if path == "plan-03.yaml":
         raise RuntimeError(f"a bug met in {path}")

@@ -51,6 +51,7 @@ MIN_BYTES = 256 * 1024
 MAX_JOBS = 8  # past this, the one process decoding the results is the bottleneck
 JOBS_ENV = "PLANCTL_JOBS"
 _PIPE_BYTES = 1 << 20  # a copy may send this much before it waits for this process to read
+_LOCK_WAIT = 10.0  # seconds: the list's lock is held for microseconds, unless its holder died
 
 Parse = Callable[[bytes, str], Loaded]
 _ITEM, _NONE, _END = b"i", b"n", b"e"  # what a message from a copy is
@@ -114,6 +115,12 @@ def _start(context: ForkContext, target: Callable[..., None], *args: object
     return process, mine
 
 
+def _stop_all(started: dict[Connection, BaseProcess]) -> None:
+    for conn, process in started.items():
+        _stop(process, conn)
+    started.clear()
+
+
 def _stop(process: BaseProcess, conn: Connection) -> None:
     conn.close()
     if process.is_alive():
@@ -170,9 +177,10 @@ def read_all(jobs: Sequence[tuple[bytes, str]], parse: Parse,
                 _collect(started, out, timeout=0)
             while started:
                 _collect(started, out, timeout=None)
+    except TimeoutError:  # the list's lock is lost: stop the copies, read what is left here
+        _stop_all(started)
     except BaseException:  # Ctrl-C, a bug met here: stop the copies, then go on raising
-        for conn, process in started.items():
-            _stop(process, conn)
+        _stop_all(started)
         raise
     for i, done in enumerate(out):  # all of them without copies; else what a copy could not read
         if done is None:
@@ -182,8 +190,12 @@ def read_all(jobs: Sequence[tuple[bytes, str]], parse: Parse,
 
 def _take(ends: SynchronizedArray[int], front: bool) -> int | None:
     """The next file to read from the front (a copy) or the back (this process); None once
-    the two have met."""
-    with ends.get_lock():
+    the two have met. TimeoutError when the lock stays held: a copy was killed holding it
+    (it is held for a few instructions), so nobody may take from the list any more."""
+    lock = ends.get_lock()
+    if not lock.acquire(timeout=_LOCK_WAIT):
+        raise TimeoutError
+    try:
         if ends[0] >= ends[1]:
             return None
         if front:
@@ -191,6 +203,8 @@ def _take(ends: SynchronizedArray[int], front: bool) -> int | None:
             return int(ends[0] - 1)
         ends[1] -= 1
         return int(ends[1])
+    finally:
+        lock.release()
 
 
 def _read_front(jobs: Sequence[tuple[bytes, str]], parse: Parse, ends: SynchronizedArray[int],
@@ -205,6 +219,8 @@ def _read_front(jobs: Sequence[tuple[bytes, str]], parse: Parse, ends: Synchroni
             except Exception:  # noqa: BLE001 - read again in the parent, which reports it
                 entry = None
             conn.send_bytes(i.to_bytes(4, "big") + (_NONE if entry is None else _ITEM + entry))
+    except TimeoutError:  # the list's lock is lost (see _take): the parent reads the rest
+        pass
     finally:
         _send_end(conn)
 
