@@ -1,8 +1,9 @@
-"""Cold reads of many plan files on several cores (store/workers.py).
+"""First runs on several cores (store/workers.py): many plan files, and a history read
+one stage ahead.
 
-The plans, problems and their order must be exactly what one process reading one file
-at a time gives; whatever goes wrong in a worker, the file is read in the planctl
-process itself.
+The plans, problems, histories and their order must be exactly what one process gives
+(PLANCTL_JOBS=1); whatever goes wrong in a copy (killed, an exception, the list's lock
+lost), what it did not send is read in the planctl process itself.
 """
 
 from __future__ import annotations
