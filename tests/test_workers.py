@@ -253,3 +253,29 @@ def test_a_first_history_run_read_ahead_says_exactly_what_one_process_says(tmp_p
     commit(_texts(2014, workers.MIN_AHEAD + 4, recs=4, per_rec=4), len(texts))
     later = {jobs: said(jobs) for jobs in ("1", "2")}
     assert later["1"] == later["2"] and later["2"][0][1] != history[1]
+
+
+def test_without_shared_memory_a_cold_run_is_read_in_one_process(tmp_path):
+    """Some containers have no writable /dev/shm (no semaphores, no shared memory): planctl
+    reads the files itself instead of failing."""
+    import shutil
+    import subprocess
+
+    from conftest import planctl_exe
+
+    folder = _folder(tmp_path)
+    if shutil.which("unshare") is None:
+        pytest.skip("unshare (util-linux) is not installed")
+    command = " ".join(f"'{part}'" for part in [*planctl_exe(), "status", "--format", "json",
+                                                 "--plans", str(folder), "--today", "2013-01-01"])
+    env = {**os.environ, "PLANCTL_JOBS": "2"}
+    walled = subprocess.run(["unshare", "-m", "sh", "-c", "mount -t tmpfs -o ro,size=1m tmpfs "
+                             f"/dev/shm || exit 97; {command}"], env=env, capture_output=True, text=True)
+    if walled.returncode == 97 or any(why in walled.stderr for why in ("unshare failed",
+                                                                       "Operation not permitted")):
+        pytest.skip(f"cannot make a mount namespace here: {walled.stderr.strip()[:200]}")
+    one = subprocess.run(["sh", "-c", command], env={**env, "PLANCTL_JOBS": "1",
+                                                     "XDG_CACHE_HOME": str(tmp_path / "one")},
+                         capture_output=True, text=True)
+    assert walled.returncode == 0, walled.stderr
+    assert (walled.stdout, walled.stderr) == (one.stdout, one.stderr)

@@ -99,7 +99,10 @@ def _start(context: ForkContext, target: Callable[..., None], *args: object
            ) -> tuple[BaseProcess, Connection] | None:
     """A copy running target(*args, its end of a pipe), and this process's end; None when
     no process can be had (ulimit -u): the work is then done here, as without copies."""
-    mine, theirs = context.Pipe(duplex=False)
+    try:
+        mine, theirs = context.Pipe(duplex=False)
+    except OSError:  # out of file descriptors
+        return None
     process = context.Process(target=target, args=(*args, theirs), daemon=True, name="planctl-copy")
     try:
         process.start()
@@ -162,9 +165,12 @@ def read_all(jobs: Sequence[tuple[bytes, str]], parse: Parse,
     started: dict[Connection, BaseProcess] = {}
     if copies > 0:
         context = _fork_context()
-        # [the next file from the front, the first file taken from the back]: the copies
-        # take from the front, this process from the back, under the array's lock.
-        ends = context.Array("q", [0, len(jobs)])
+        try:
+            # [the next file from the front, the first file taken from the back]: the copies
+            # take from the front, this process from the back, under the array's lock.
+            ends = context.Array("q", [0, len(jobs)])
+        except (OSError, ImportError):  # no shared memory or semaphores (some containers)
+            copies = 0
         for _ in range(min(copies, len(jobs) - 1)):
             copy = _start(context, _read_front, jobs, parse, ends)
             if copy is None:
