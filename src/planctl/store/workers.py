@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 # planctl process takes 5-10 ms, and libyaml plus the reader take about 6 ms per
 # 35 KB file (docs/benchmarks.md, "0.4.2: first runs on two cores").
 MIN_BYTES = 256 * 1024
-MAX_JOBS = 8  # past this, the one process decoding the results is the bottleneck
+MAX_JOBS = 8  # bounded: each copy holds a whole planctl process in memory
 JOBS_ENV = "PLANCTL_JOBS"
 _PIPE_BYTES = 1 << 20  # a copy may send this much before it waits for this process to read
 _LOCK_WAIT = 10.0  # seconds: the list's lock is held for microseconds, unless its holder died
