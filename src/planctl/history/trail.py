@@ -80,7 +80,7 @@ def timeline_and_trends(paths: Sequence[Path], plans: Sequence[Plan], today: dat
     ids = {p.id for p in plans}
     versions: Iterable[Version] = (Version(v.commit, tuple(p for p in v.plans if p.id in ids))
                                    for v in history.versions)
-    builder = None
+    builder, warnings = None, []
     if with_trends:
         meetings, warnings = meetings_seen(tags, history.chain, today)
         builder = TrendsBuilder(today, meetings, history.chain)
@@ -90,7 +90,7 @@ def timeline_and_trends(paths: Sequence[Path], plans: Sequence[Plan], today: dat
     rows = evaluate(plans, today)
     points.append(TimelinePoint(today, None, summarise(rows), sum(1 for r in rows if r.open)))
     trends = builder.finish(plans) if builder else None
-    return [p.as_dict(day=_as_is) for p in points], trends, warnings if with_trends else []
+    return [p.as_dict(day=_as_is) for p in points], trends, warnings
 
 
 def meetings_seen(tags: Sequence[MeetingTag], chain: Sequence[Commit], today: date
