@@ -80,7 +80,8 @@ def timeline_and_trends(paths: Sequence[Path], plans: Sequence[Plan], today: dat
     ids = {p.id for p in plans}
     versions: Iterable[Version] = (Version(v.commit, tuple(p for p in v.plans if p.id in ids))
                                    for v in history.versions)
-    builder, warnings = None, []
+    builder: TrendsBuilder | None = None
+    warnings: list[str] = []
     if with_trends:
         meetings, warnings = meetings_seen(tags, history.chain, today)
         builder = TrendsBuilder(today, meetings, history.chain)
